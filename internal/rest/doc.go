@@ -1,0 +1,9 @@
+// Package rest is the HTTP plumbing every channelkit client shares: request
+// building with a context, JSON bodies, bounded response reads, and a retry
+// loop with exponential backoff and full jitter that honours Retry-After and
+// never retries what is not safe to retry.
+//
+// Platform packages decide what an error response means (CheckFunc) and
+// which calls are idempotent; this package decides when and how long to
+// wait.
+package rest

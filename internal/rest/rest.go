@@ -1,0 +1,353 @@
+package rest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/version"
+)
+
+// MaxErrorBody bounds how much of an error response is read and kept.
+const MaxErrorBody = 64 << 10
+
+// MaxBody bounds how much of a successful JSON response is read.
+const MaxBody = 16 << 20
+
+// DefaultTimeout is the timeout of the *http.Client used when none is given.
+const DefaultTimeout = 30 * time.Second
+
+// NewHTTPClient returns the default client: its own transport settings are
+// the standard library's, with a timeout. It is never http.DefaultClient.
+func NewHTTPClient() *http.Client { return &http.Client{Timeout: DefaultTimeout} }
+
+// CopyHTTPClient returns a shallow copy of c so later changes by the caller
+// do not reach a configured client. nil is an error.
+func CopyHTTPClient(c *http.Client) (*http.Client, error) {
+	if c == nil {
+		return nil, errors.New("HTTP client must not be nil")
+	}
+	cc := *c
+	return &cc, nil
+}
+
+// ParseBaseURL parses an absolute http(s) base URL and makes sure its path
+// ends in a slash, so that relative paths resolve under it.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("bad base URL: %w", err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL must be absolute http(s), got scheme %q", u.Scheme)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+// Response is a completed HTTP exchange whose body has been read.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+// CheckFunc turns a response into a platform error, or returns nil when the
+// response is a success. It sees every response, 2xx included, because some
+// platforms report failures inside an HTTP 200 envelope.
+type CheckFunc func(*Response) error
+
+// RetryAfterFunc extracts how long the server asks us to wait from a
+// throttled response; nil means ParseRetryAfter.
+type RetryAfterFunc func(*Response, time.Time) time.Duration
+
+// Client sends requests for a platform package. It is immutable after
+// construction and safe for concurrent use.
+type Client struct {
+	HTTP      *http.Client
+	BaseURL   *url.URL
+	UserAgent string
+	Logger    *slog.Logger
+	Retry     Retry
+	// Check classifies responses; required.
+	Check CheckFunc
+	// RetryAfter reads a throttled response's wait; nil means ParseRetryAfter.
+	RetryAfter RetryAfterFunc
+	// Auth sets credentials on each attempt (for example a bearer token
+	// fetched from a token source); nil sets none.
+	Auth func(ctx context.Context, h http.Header) error
+
+	// For tests: time and randomness.
+	Now   func() time.Time
+	Sleep func(context.Context, time.Duration) error
+	Rand  func(int64) int64
+}
+
+// Request describes one logical call.
+type Request struct {
+	Method string
+	// Path is relative to BaseURL ("v2/bot/message/reply"), or absolute
+	// ("https://…") for the few APIs that live on another host.
+	Path   string
+	Query  url.Values
+	Header http.Header
+	// Body is sent as is; JSON, if non-nil, is encoded instead and sets
+	// Content-Type: application/json.
+	Body        []byte
+	JSON        any
+	ContentType string
+	// Idempotent allows retries after the server may have seen the request
+	// (5xx, 429, connection reset). Without it only failures that prove the
+	// request never left (dial errors) are retried.
+	Idempotent bool
+	// RetryOn, when set, may allow a retry of a response Check rejected.
+	// It is consulted only for idempotent requests.
+	RetryOn func(*Response, error) bool
+	// Stream returns the response with its body unread (for downloads).
+	// Only successful responses are streamed; failures are read and checked.
+	Stream bool
+}
+
+// Result of a streamed request.
+type Stream struct {
+	StatusCode int
+	Header     http.Header
+	Body       io.ReadCloser
+}
+
+// Do sends req, retrying per the client's policy, and returns the read
+// response or the error Check made of it.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	resp, _, err := c.do(ctx, req)
+	return resp, err
+}
+
+// DoStream is Do for downloads: on success the caller must close the body.
+func (c *Client) DoStream(ctx context.Context, req *Request) (*Stream, error) {
+	r := *req
+	r.Stream = true
+	_, s, err := c.do(ctx, &r)
+	return s, err
+}
+
+func (c *Client) do(ctx context.Context, req *Request) (*Response, *Stream, error) {
+	if ctx == nil {
+		return nil, nil, errors.New("nil context")
+	}
+	body := req.Body
+	ctype := req.ContentType
+	if req.JSON != nil {
+		b, err := json.Marshal(req.JSON)
+		if err != nil {
+			return nil, nil, fmt.Errorf("encoding request: %w", err)
+		}
+		body = b
+		if ctype == "" {
+			ctype = "application/json"
+		}
+	}
+	target, err := c.resolve(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	now, sleep, rnd := c.Now, c.Sleep, c.Rand
+	if now == nil {
+		now = time.Now
+	}
+	if sleep == nil {
+		sleep = Sleep
+	}
+	if rnd == nil {
+		rnd = defaultRand
+	}
+	log := c.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	max := c.Retry.attempts()
+	for attempt := 1; ; attempt++ {
+		resp, stream, err, retryable, wait := c.once(ctx, req, target, body, ctype, attempt, now)
+		if err == nil {
+			return resp, stream, nil
+		}
+		if !retryable || attempt >= max || ctx.Err() != nil {
+			return resp, nil, err
+		}
+		if wait == 0 {
+			wait = c.Retry.backoff(attempt, rnd)
+		} else if c.Retry.MaxDelay > 0 && wait > c.Retry.MaxDelay {
+			// The server wants us to wait longer than we are willing to:
+			// give the caller its error now.
+			return resp, nil, err
+		}
+		log.DebugContext(ctx, "channelkit: retrying", "method", req.Method, "path", target.Path, "attempt", attempt, "wait", wait)
+		if serr := sleep(ctx, wait); serr != nil {
+			return resp, nil, err
+		}
+	}
+}
+
+func (c *Client) resolve(req *Request) (*url.URL, error) {
+	ref, err := url.Parse(req.Path)
+	if err != nil {
+		return nil, fmt.Errorf("bad request path: %w", err)
+	}
+	var u *url.URL
+	if ref.IsAbs() {
+		u = ref
+	} else {
+		if c.BaseURL == nil {
+			return nil, errors.New("no base URL")
+		}
+		u = c.BaseURL.ResolveReference(&url.URL{Path: strings.TrimPrefix(ref.Path, "/"), RawQuery: ref.RawQuery})
+	}
+	if len(req.Query) > 0 {
+		q := u.Query()
+		for k, vs := range req.Query {
+			for _, v := range vs {
+				q.Add(k, v)
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u, nil
+}
+
+// once sends one attempt. It reports whether a failure may be retried and
+// how long the server asked us to wait.
+func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body []byte, ctype string, attempt int, now func() time.Time) (*Response, *Stream, error, bool, time.Duration) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, target.String(), rd)
+	if err != nil {
+		return nil, nil, fmt.Errorf("building request: %w", err), false, 0
+	}
+	for k, vs := range req.Header {
+		hr.Header[k] = append([]string(nil), vs...)
+	}
+	if ctype != "" {
+		hr.Header.Set("Content-Type", ctype)
+	}
+	ua := c.UserAgent
+	if ua == "" {
+		ua = version.UserAgent
+	}
+	hr.Header.Set("User-Agent", ua)
+	if c.Auth != nil {
+		if err := c.Auth(ctx, hr.Header); err != nil {
+			return nil, nil, err, false, 0
+		}
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = NewHTTPClient()
+	}
+	res, err := hc.Do(hr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err(), false, 0
+		}
+		// Never return the *url.Error as is: its text holds the full URL,
+		// which for some platforms carries a credential (Kakao callback URLs).
+		return nil, nil, &NetworkError{Method: req.Method, Host: target.Host, Err: unwrapURLError(err)}, req.Idempotent || notSent(err), 0
+	}
+	ok := res.StatusCode >= 200 && res.StatusCode < 300
+	if req.Stream && ok {
+		s := &Stream{StatusCode: res.StatusCode, Header: res.Header, Body: res.Body}
+		return nil, s, nil, false, 0
+	}
+	limit := int64(MaxBody)
+	if !ok {
+		limit = MaxErrorBody
+	}
+	b, rerr := io.ReadAll(io.LimitReader(res.Body, limit))
+	res.Body.Close()
+	resp := &Response{StatusCode: res.StatusCode, Header: res.Header, Body: b, Attempts: attempt}
+	if rerr != nil {
+		return resp, nil, &NetworkError{Method: req.Method, Host: target.Host, Err: rerr}, req.Idempotent, 0
+	}
+	check := c.Check
+	if check == nil {
+		check = DefaultCheck
+	}
+	cerr := check(resp)
+	if cerr == nil {
+		return resp, nil, nil, false, 0
+	}
+	retryable := false
+	var wait time.Duration
+	if req.Idempotent {
+		switch {
+		case req.RetryOn != nil:
+			retryable = req.RetryOn(resp, cerr)
+		case res.StatusCode == http.StatusTooManyRequests, res.StatusCode >= 500:
+			retryable = true
+		}
+		if retryable && res.StatusCode == http.StatusTooManyRequests {
+			if c.RetryAfter != nil {
+				wait = c.RetryAfter(resp, now())
+			} else {
+				wait = ParseRetryAfter(res.Header, now())
+			}
+		}
+	}
+	return resp, nil, cerr, retryable, wait
+}
+
+// DefaultCheck accepts 2xx and reports anything else as *StatusError.
+func DefaultCheck(r *Response) error {
+	if r.StatusCode >= 200 && r.StatusCode < 300 {
+		return nil
+	}
+	return &StatusError{StatusCode: r.StatusCode}
+}
+
+// StatusError is DefaultCheck's error.
+type StatusError struct{ StatusCode int }
+
+func (e *StatusError) Error() string { return fmt.Sprintf("unexpected HTTP status %d", e.StatusCode) }
+
+// NetworkError is a failure to complete an exchange. Its text names the
+// method and host, never the full URL or any header.
+type NetworkError struct {
+	Method string
+	Host   string
+	Err    error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Host, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// Truncate returns at most n bytes of b, copied, for keeping in an error.
+func Truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return append([]byte(nil), b...)
+}

@@ -1,0 +1,145 @@
+// Package webhookio holds the request plumbing every channelkit webhook
+// handler shares: bounded body reads, the fixed mapping from failures to
+// HTTP status codes, and response writing.
+//
+// Status codes (channelkit's house rule):
+//
+//	405 wrong method             413 body over the limit
+//	400 malformed body           401 missing or invalid signature
+//	403 caller not allowed       500 the user's callback failed
+//	200 success
+//
+// Details of a failure never go into the response; handlers report them to
+// their error handler and logger.
+package webhookio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/channelkit/channelkit/signature"
+)
+
+// DefaultMaxBody is the default limit on a webhook body: 1 MiB.
+const DefaultMaxBody = 1 << 20
+
+// ErrMalformed is wrapped by every error about a body that is not what the
+// platform sends (bad JSON, missing required fields). Platform packages
+// re-export it as their own ErrMalformed.
+var ErrMalformed = errors.New("malformed payload")
+
+// ErrMethod reports a request with a method other than POST.
+var ErrMethod = errors.New("method not allowed")
+
+// ErrCallback wraps the error a user's callback returned.
+var ErrCallback = errors.New("callback failed")
+
+// Malformed wraps err (which must not contain body content) as ErrMalformed
+// under the package prefix pkg: "line: malformed payload: …".
+func Malformed(pkg string, err error) error {
+	if err == nil {
+		return fmt.Errorf("%s: %w", pkg, ErrMalformed)
+	}
+	return fmt.Errorf("%s: %w: %w", pkg, ErrMalformed, err)
+}
+
+// ReadBody reads r's body in a handler, at most limit bytes. Past the limit
+// it returns an *http.MaxBytesError and the server closes the connection
+// after the response, as http.MaxBytesReader does.
+func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	n := r.ContentLength
+	if n < 0 || n > limit {
+		n = 512
+	}
+	buf := make([]byte, 0, n+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		k, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+k]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ReadAll reads at most limit bytes from rd, for code that has no
+// ResponseWriter (ParseRequest). A longer body is an *http.MaxBytesError.
+func ReadAll(rd io.Reader, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	b, err := io.ReadAll(io.LimitReader(rd, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	return b, nil
+}
+
+// Status maps a handler failure to its HTTP status code.
+func Status(err error) int {
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.Is(err, ErrMethod):
+		return http.StatusMethodNotAllowed
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, signature.ErrMissing), errors.Is(err, signature.ErrMismatch):
+		return http.StatusUnauthorized
+	case errors.Is(err, signature.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, ErrMalformed):
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorFunc receives the details of a failed webhook request.
+type ErrorFunc func(*http.Request, error)
+
+// Fail answers r with the status Status(err) and an empty body, and hands
+// err to onErr if set. For 405 it sets Allow: POST.
+func Fail(w http.ResponseWriter, r *http.Request, err error, onErr ErrorFunc) {
+	code := Status(err)
+	if code == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", http.MethodPost)
+	}
+	w.WriteHeader(code)
+	if onErr != nil {
+		onErr(r, err)
+	}
+}
+
+// CheckMethod returns ErrMethod unless r is a POST.
+func CheckMethod(r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return ErrMethod
+	}
+	return nil
+}
+
+// WriteJSON writes an already-encoded JSON body with status 200.
+func WriteJSON(w http.ResponseWriter, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,501 @@
+// Package messagetest is the conformance suite for channelkit platform
+// bridges, in the style of testing/fstest.TestFS: a platform package calls
+// [TestRenderer] from its own tests with its Render function and its
+// Capabilities, and the suite renders a fixed corpus of neutral contents
+// (every variant, every action, over-limit text, too many buttons, quick
+// replies and cards, Hangul and emoji, empty fields, foreign stickers and
+// unknown content) and checks that:
+//
+//   - rendering never panics, and nil content is an error;
+//   - best-effort rendering either succeeds or fails with an error wrapping
+//     errors.ErrUnsupported;
+//   - nothing is lost without a Loss: every non-empty string of the input
+//     appears in the output, or a loss names its field or a parent of it;
+//   - every loss path names a real field of the input;
+//   - strict rendering fails with message.ErrLossy exactly when best-effort
+//     reports a loss, and otherwise produces the same output;
+//   - the output respects the capabilities: message count, text length,
+//     and a loss is reported wherever the input exceeds a limit;
+//   - rendering is deterministic and does not modify its input.
+package messagetest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/channelkit/channelkit/message"
+)
+
+// RenderFunc adapts a platform's Render to one shape: out holds the wire
+// messages (anything that encodes to JSON), in the order they would be sent.
+type RenderFunc func(c message.Content, opts message.RenderOptions) (out []any, rep message.Report, err error)
+
+// Case is one neutral content of the corpus.
+type Case struct {
+	Name string
+	// New builds a fresh value each time, so the suite can check that
+	// rendering leaves its input untouched.
+	New func() message.Content
+}
+
+// Corpus returns the fixed corpus, sized against caps (over-limit cases go
+// just past each limit).
+func Corpus(caps message.Capabilities) []Case {
+	p := caps.Platform
+	textMax := caps.MaxTextLen
+	if textMax <= 0 {
+		textMax = 2000
+	}
+	over := func(limit, fallback int) int {
+		if limit <= 0 {
+			return fallback
+		}
+		return limit + 2
+	}
+	qr := func(n int) []message.QuickReply {
+		out := make([]message.QuickReply, n)
+		for i := range out {
+			out[i] = message.QuickReply{Label: fmt.Sprintf("옵션 %d", i+1), Action: &message.MessageAction{Text: fmt.Sprintf("choice-%d", i+1)}}
+		}
+		return out
+	}
+	buttons := func(n int) []message.Button {
+		out := make([]message.Button, n)
+		for i := range out {
+			out[i] = message.Button{Label: fmt.Sprintf("버튼 %d", i+1), Action: &message.Postback{Data: fmt.Sprintf("btn=%d", i+1)}}
+		}
+		return out
+	}
+	cards := func(n int) []message.Card {
+		out := make([]message.Card, n)
+		for i := range out {
+			out[i] = message.Card{
+				Title:   fmt.Sprintf("카드 %d", i+1),
+				Text:    fmt.Sprintf("설명 %d", i+1),
+				Image:   &message.Image{URL: fmt.Sprintf("https://example.com/card-%d.png", i+1)},
+				Buttons: []message.Button{{Label: "열기", Action: &message.URLAction{URL: fmt.Sprintf("https://example.com/item/%d", i+1)}}},
+			}
+		}
+		return out
+	}
+	longText := strings.Repeat("가나다라마 hello 👋 ", textMax/15+20)
+	return []Case{
+		{"text", func() message.Content { return &message.Text{Text: "hello, world"} }},
+		{"text_unicode", func() message.Content { return &message.Text{Text: "안녕하세요 👋🏽 emoji ✓ 日本語"} }},
+		{"text_multiline", func() message.Content { return &message.Text{Text: "line one\nline two\n\nline four"} }},
+		{"text_over_limit", func() message.Content { return &message.Text{Text: longText} }},
+		{"text_quick_replies", func() message.Content {
+			return &message.Text{Text: "pick one", QuickReplies: []message.QuickReply{
+				{Label: "Yes", Action: &message.Postback{Data: "answer=yes", DisplayText: "Yes!"}},
+				{Label: "No", Action: &message.MessageAction{Text: "no"}},
+				{Label: "Web", Action: &message.URLAction{URL: "https://example.com/qr"}},
+			}}
+		}},
+		{"text_too_many_quick_replies", func() message.Content {
+			return &message.Text{Text: "too many choices", QuickReplies: qr(over(caps.MaxQuickReplies, 30))}
+		}},
+		{"image", func() message.Content {
+			return &message.Image{URL: "https://example.com/a.png", PreviewURL: "https://example.com/a-small.png", AltText: "a cat"}
+		}},
+		{"video", func() message.Content {
+			return &message.Video{URL: "https://example.com/v.mp4", PreviewURL: "https://example.com/v.png", Duration: 12 * time.Second}
+		}},
+		{"audio", func() message.Content { return &message.Audio{URL: "https://example.com/a.m4a", Duration: 3 * time.Second} }},
+		{"file", func() message.Content {
+			return &message.File{URL: "https://example.com/report.pdf", Name: "report.pdf", Size: 1234}
+		}},
+		{"sticker_own", func() message.Content { return &message.Sticker{Platform: p, PackageID: "446", StickerID: "1988"} }},
+		{"sticker_foreign", func() message.Content {
+			return &message.Sticker{Platform: "elsewhere", PackageID: "pack-x", StickerID: "stk-y"}
+		}},
+		{"location", func() message.Content {
+			return &message.Location{Title: "NAVER 1784", Address: "경기도 성남시 분당구 정자일로 95", Latitude: 37.3595704, Longitude: 127.105399}
+		}},
+		{"card_every_action", func() message.Content {
+			return &message.Card{Title: "주문", Text: "what next?", Image: &message.Image{URL: "https://example.com/card.png"},
+				Buttons: []message.Button{
+					{Label: "Buy", Action: &message.Postback{Data: "action=buy&id=1", DisplayText: "I'll buy it"}},
+					{Label: "Say hi", Action: &message.MessageAction{Text: "hi"}},
+					{Label: "Site", Action: &message.URLAction{URL: "https://example.com/shop"}},
+					{Label: "Call", Action: &message.CallAction{Phone: "+82-2-1588-3820"}},
+					{Label: "Share", Action: &message.ShareAction{}},
+				}}
+		}},
+		{"card_too_many_buttons", func() message.Content {
+			return &message.Card{Title: "buttons", Text: "many buttons", Buttons: buttons(over(caps.MaxButtons, 12))}
+		}},
+		{"card_long_label", func() message.Content {
+			return &message.Card{Title: "labels", Text: "a long label", Buttons: []message.Button{
+				{Label: strings.Repeat("긴", over(caps.MaxButtonLabelLen, 60)), Action: &message.MessageAction{Text: "long"}},
+			}}
+		}},
+		{"card_text_only", func() message.Content { return &message.Card{Text: "only text in a card"} }},
+		{"card_quick_replies", func() message.Content {
+			return &message.Card{Title: "with chips", Text: "card text", Buttons: buttons(1), QuickReplies: qr(2)}
+		}},
+		{"carousel", func() message.Content { return &message.Carousel{Cards: cards(3)} }},
+		{"carousel_too_many_cards", func() message.Content {
+			return &message.Carousel{Cards: cards(over(caps.MaxCarouselCards, 12))}
+		}},
+		{"list", func() message.Content {
+			return &message.List{Title: "메뉴", Items: []message.ListItem{
+				{Title: "아메리카노", Text: "4,000원", ImageURL: "https://example.com/1.png", Action: &message.Postback{Data: "menu=1"}},
+				{Title: "라떼", Text: "4,500원"},
+				{Title: "Tea", Text: "3,000원", Action: &message.URLAction{URL: "https://example.com/tea"}},
+			}, Buttons: []message.Button{{Label: "더보기", Action: &message.MessageAction{Text: "more"}}}}
+		}},
+		{"unknown_foreign", func() message.Content {
+			return &message.Unknown{Platform: "elsewhere", Kind: "hologram", Raw: json.RawMessage(`{"type":"hologram"}`)}
+		}},
+		{"empty_text", func() message.Content { return &message.Text{} }},
+		{"empty_card", func() message.Content { return &message.Card{} }},
+		{"empty_carousel", func() message.Content { return &message.Carousel{} }},
+	}
+}
+
+// emptyCases may fail with any error: they are not valid content anywhere.
+var emptyCases = map[string]bool{"empty_text": true, "empty_card": true, "empty_carousel": true}
+
+// TestRenderer runs the suite against render. It reports failures on t and
+// continues through the whole corpus.
+func TestRenderer(t *testing.T, caps message.Capabilities, render RenderFunc) {
+	t.Helper()
+	if caps.Platform == "" {
+		t.Fatal("messagetest: Capabilities.Platform is empty")
+	}
+	t.Run("nil_content", func(t *testing.T) {
+		_, _, err := safeRender(render, nil, message.RenderOptions{})
+		if err == nil {
+			t.Error("rendering nil content succeeded; want an error")
+		}
+	})
+	for _, tc := range Corpus(caps) {
+		t.Run(tc.Name, func(t *testing.T) { checkCase(t, caps, render, tc) })
+	}
+}
+
+func safeRender(render RenderFunc, c message.Content, o message.RenderOptions) (out []any, rep message.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{r}
+		}
+	}()
+	return render(c, o)
+}
+
+type panicError struct{ v any }
+
+func (e *panicError) Error() string { return fmt.Sprintf("render panicked: %v", e.v) }
+
+func checkCase(t *testing.T, caps message.Capabilities, render RenderFunc, tc Case) {
+	in := tc.New()
+	out, rep, err := safeRender(render, in, message.RenderOptions{})
+	var pe *panicError
+	if errors.As(err, &pe) {
+		t.Fatalf("best-effort: %v", err)
+	}
+	if !reflect.DeepEqual(in, tc.New()) {
+		t.Errorf("render modified its input")
+	}
+	if err != nil {
+		if emptyCases[tc.Name] {
+			return
+		}
+		if !errors.Is(err, errors.ErrUnsupported) {
+			t.Fatalf("best-effort render failed with %v; want success or an error wrapping errors.ErrUnsupported", err)
+		}
+		// A platform may refuse a content outright; strict must refuse too.
+		if _, _, serr := safeRender(render, tc.New(), message.RenderOptions{Strict: true}); serr == nil {
+			t.Errorf("strict render succeeded where best-effort failed")
+		}
+		return
+	}
+
+	outJSON, jerr := json.Marshal(out)
+	if jerr != nil {
+		t.Fatalf("output does not encode to JSON: %v", jerr)
+	}
+
+	// Loss paths name real fields.
+	for _, l := range rep.Losses {
+		if !pathExists(in, l.Path) {
+			t.Errorf("loss %q names no field of %T", l.Path, in)
+		}
+		if l.Reason < message.Dropped || l.Reason > message.Split {
+			t.Errorf("loss %q has invalid reason %d", l.Path, int(l.Reason))
+		}
+	}
+
+	// Nothing lost silently.
+	outStrings := stringLeaves(outJSON)
+	for _, leaf := range contentLeaves(in) {
+		if covered(rep, leaf.path) {
+			continue
+		}
+		if !containsAny(outStrings, leaf.value) {
+			t.Errorf("%s (%q) is missing from the output and no loss reports it", leaf.path, clip(leaf.value))
+		}
+	}
+
+	// Limits.
+	if caps.MaxMessagesPerReply > 0 && len(out) > caps.MaxMessagesPerReply {
+		t.Errorf("rendered %d messages; capabilities allow %d", len(out), caps.MaxMessagesPerReply)
+	}
+	if caps.MaxTextLen > 0 {
+		for _, s := range outStrings {
+			if n := caps.TextUnit.Len(s); n > caps.MaxTextLen {
+				t.Errorf("output holds a string of %d %s; MaxTextLen is %d", n, caps.TextUnit, caps.MaxTextLen)
+			}
+		}
+	}
+	checkLimitLosses(t, caps, in, rep)
+
+	// Strict agrees with best-effort.
+	sout, _, serr := safeRender(render, tc.New(), message.RenderOptions{Strict: true})
+	if errors.As(serr, &pe) {
+		t.Fatalf("strict: %v", serr)
+	}
+	if rep.Lossless() {
+		if serr != nil {
+			t.Errorf("strict render failed (%v) though best-effort reported no loss", serr)
+		} else if sj, _ := json.Marshal(sout); string(sj) != string(outJSON) {
+			t.Errorf("strict output differs from lossless best-effort output:\n strict: %s\n best:   %s", sj, outJSON)
+		}
+	} else {
+		if serr == nil {
+			t.Errorf("strict render succeeded though best-effort reported: %s", rep)
+		} else if !errors.Is(serr, message.ErrLossy) || !errors.Is(serr, errors.ErrUnsupported) {
+			t.Errorf("strict error %v does not wrap message.ErrLossy and errors.ErrUnsupported", serr)
+		}
+	}
+
+	// Deterministic.
+	again, rep2, err2 := safeRender(render, tc.New(), message.RenderOptions{})
+	if err2 != nil {
+		t.Fatalf("second render failed: %v", err2)
+	}
+	if aj, _ := json.Marshal(again); string(aj) != string(outJSON) {
+		t.Errorf("rendering is not deterministic")
+	}
+	if !reflect.DeepEqual(rep, rep2) {
+		t.Errorf("loss report is not deterministic: %s vs %s", rep, rep2)
+	}
+}
+
+// checkLimitLosses requires a loss wherever the input exceeds a limit the
+// capabilities declare, or uses something they do not support.
+func checkLimitLosses(t *testing.T, caps message.Capabilities, in message.Content, rep message.Report) {
+	t.Helper()
+	need := func(path, why string) {
+		for _, l := range rep.Losses {
+			if l.Path == "" || l.Path == path || strings.HasPrefix(l.Path, path+".") || strings.HasPrefix(l.Path, path+"[") {
+				return
+			}
+		}
+		t.Errorf("no loss reported under %s although %s", path, why)
+	}
+	if !caps.Supports(in.Type()) && rep.Lossless() {
+		t.Errorf("%s is not in Capabilities.Types, yet rendering reported no loss", in.Type())
+	}
+	if n := len(in.Replies()); n > 0 {
+		if !caps.QuickReplies {
+			need("QuickReplies", "the platform has no quick replies")
+		} else if caps.MaxQuickReplies > 0 && n > caps.MaxQuickReplies {
+			need("QuickReplies", fmt.Sprintf("%d quick replies exceed %d", n, caps.MaxQuickReplies))
+		}
+	}
+	switch c := in.(type) {
+	case *message.Text:
+		if caps.MaxTextLen > 0 && caps.TextUnit.Len(c.Text) > caps.MaxTextLen {
+			need("Text", "the text exceeds MaxTextLen")
+		}
+	case *message.Card:
+		if caps.MaxButtons > 0 && len(c.Buttons) > caps.MaxButtons {
+			need("Buttons", fmt.Sprintf("%d buttons exceed %d", len(c.Buttons), caps.MaxButtons))
+		}
+		for i, b := range c.Buttons {
+			if caps.MaxButtonLabelLen > 0 && caps.TextUnit.Len(b.Label) > caps.MaxButtonLabelLen {
+				need(fmt.Sprintf("Buttons[%d]", i), "the label exceeds MaxButtonLabelLen")
+			}
+		}
+	case *message.Carousel:
+		if caps.MaxCarouselCards > 0 && len(c.Cards) > caps.MaxCarouselCards {
+			need("Cards", fmt.Sprintf("%d cards exceed %d", len(c.Cards), caps.MaxCarouselCards))
+		}
+	case *message.List:
+		if caps.MaxListItems > 0 && len(c.Items) > caps.MaxListItems {
+			need("Items", fmt.Sprintf("%d items exceed %d", len(c.Items), caps.MaxListItems))
+		}
+	}
+}
+
+func covered(rep message.Report, path string) bool {
+	for _, l := range rep.Losses {
+		if l.Path == "" || l.Path == path || strings.HasPrefix(path, l.Path+".") || strings.HasPrefix(path, l.Path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(hay []string, needle string) bool {
+	for _, h := range hay {
+		if strings.Contains(h, needle) {
+			return true
+		}
+	}
+	return false
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+type leaf struct{ path, value string }
+
+// contentLeaves lists every non-empty string field reachable from c, with
+// its path in loss-path syntax. Raw JSON is not a string leaf.
+func contentLeaves(c message.Content) []leaf {
+	var out []leaf
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), path)
+			}
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				f := v.Type().Field(i)
+				if f.IsExported() {
+					walk(v.Field(i), message.JoinPath(path, f.Name))
+				}
+			}
+		case reflect.Slice:
+			if v.Type().Elem().Kind() == reflect.Uint8 {
+				return
+			}
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i), path+"["+strconv.Itoa(i)+"]")
+			}
+		case reflect.String:
+			if s := v.String(); s != "" && v.Type() == reflect.TypeOf("") {
+				out = append(out, leaf{path, s})
+			}
+		}
+	}
+	walk(reflect.ValueOf(c), "")
+	return out
+}
+
+// pathExists reports whether path names a field (or element) of c.
+func pathExists(c message.Content, path string) bool {
+	v := reflect.ValueOf(c)
+	rest := path
+	for rest != "" {
+		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return false
+			}
+			v = v.Elem()
+		}
+		switch {
+		case strings.HasPrefix(rest, "["):
+			end := strings.IndexByte(rest, ']')
+			if end < 0 || v.Kind() != reflect.Slice {
+				return false
+			}
+			i, err := strconv.Atoi(rest[1:end])
+			if err != nil || i < 0 || i >= v.Len() {
+				return false
+			}
+			v = v.Index(i)
+			rest = rest[end+1:]
+		default:
+			rest = strings.TrimPrefix(rest, ".")
+			end := strings.IndexAny(rest, ".[")
+			name := rest
+			if end >= 0 {
+				name, rest = rest[:end], rest[end:]
+			} else {
+				rest = ""
+			}
+			if v.Kind() != reflect.Struct {
+				return false
+			}
+			f := v.FieldByName(name)
+			if !f.IsValid() {
+				return false
+			}
+			v = f
+		}
+	}
+	return true
+}
+
+// stringLeaves returns every string value in a JSON document.
+func stringLeaves(doc []byte) []string {
+	var v any
+	if json.Unmarshal(doc, &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case string:
+			out = append(out, x)
+			// Some platforms nest JSON documents in strings (TalkTalk
+			// handover metadata, LINE postback data): look inside too.
+			if len(x) > 1 && (x[0] == '{' || x[0] == '[') {
+				out = append(out, stringLeaves([]byte(x))...)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+// CheckIncoming checks the invariants every platform's ToIncoming must keep:
+// Platform and Kind set, Content present exactly for messages, Raw set.
+func CheckIncoming(t testing.TB, in message.Incoming) {
+	t.Helper()
+	if in.Platform == "" {
+		t.Error("Incoming.Platform is empty")
+	}
+	switch in.Kind {
+	case message.KindMessage:
+		if in.Content == nil {
+			t.Error("KindMessage with nil Content")
+		}
+	case message.KindPostback, message.KindFollow, message.KindUnfollow, message.KindJoin, message.KindLeave, message.KindOther:
+		if in.Content != nil && in.Kind != message.KindOther {
+			t.Errorf("%s event carries Content %T", in.Kind, in.Content)
+		}
+	default:
+		t.Errorf("Incoming.Kind %q is not a known kind", in.Kind)
+	}
+	if in.Raw == nil {
+		t.Error("Incoming.Raw is nil")
+	}
+	if in.ReceivedAt.IsZero() {
+		t.Error("Incoming.ReceivedAt is zero")
+	}
+}

@@ -1,0 +1,84 @@
+package signature
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"hash"
+	"strconv"
+	"sync"
+)
+
+// A SecretSet holds one or more HMAC secrets and accepts a signature made
+// with any of them. Listing the new secret and the old one while a secret is
+// rotated means no request is refused during the switch.
+//
+// A SecretSet is immutable and safe for concurrent use. Its zero value holds
+// no secret and verifies nothing. Keyed HMAC states are pooled, so a
+// verification does not allocate.
+type SecretSet struct {
+	keys []*pooledKey
+}
+
+type pooledKey struct {
+	pool sync.Pool // of hash.Hash keyed with the secret, Reset to the keyed state
+}
+
+// NewSecretSet returns a set that accepts signatures made with any of
+// secrets, tried in the order given (put the current secret first). It is an
+// error to pass no secret or an empty one.
+func NewSecretSet(secrets ...string) (SecretSet, error) {
+	if len(secrets) == 0 {
+		return SecretSet{}, errors.New("signature: secret set needs at least one secret")
+	}
+	keys := make([]*pooledKey, 0, len(secrets))
+	for i, s := range secrets {
+		if s == "" {
+			return SecretSet{}, errEmptySecret(i)
+		}
+		secret := []byte(s)
+		k := &pooledKey{}
+		k.pool.New = func() any { return hmac.New(sha256.New, secret) }
+		keys = append(keys, k)
+	}
+	return SecretSet{keys: keys}, nil
+}
+
+// MustSecretSet is like [NewSecretSet] but panics on error. It is meant for
+// tests and package-level variables with literal secrets.
+func MustSecretSet(secrets ...string) SecretSet {
+	s, err := NewSecretSet(secrets...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+type errEmptySecret int
+
+func (e errEmptySecret) Error() string {
+	return "signature: secret set: secret " + strconv.Itoa(int(e)) + " is empty"
+}
+
+// Len reports how many secrets the set holds.
+func (s SecretSet) Len() int { return len(s.keys) }
+
+// VerifyHMACSHA256 reports whether sig is the base64 HMAC-SHA256 of body
+// under any secret in the set. Errors wrap [ErrMissing] or [ErrMismatch]; an
+// empty set returns [ErrMismatch].
+func (s SecretSet) VerifyHMACSHA256(body []byte, sig string) error {
+	want, err := decodeSHA256Sig(sig)
+	if err != nil {
+		return err
+	}
+	for _, k := range s.keys {
+		m := k.pool.Get().(hash.Hash)
+		m.Reset()
+		err := checkMAC(m, body, &want)
+		k.pool.Put(m)
+		if err == nil {
+			return nil
+		}
+	}
+	return ErrMismatch
+}
