@@ -10,7 +10,9 @@
 //   - best-effort rendering either succeeds or fails with an error wrapping
 //     errors.ErrUnsupported;
 //   - nothing is lost without a Loss: every non-empty string of the input
-//     appears in the output, or a loss names its field or a parent of it;
+//     appears in the output, or a loss names that very field, or a Dropped
+//     loss names a parent of it (a parent Downgraded, Truncated or Split
+//     covers nothing below it: what is shown poorly must still be shown);
 //   - every loss path names a real field of the input;
 //   - strict rendering fails with message.ErrLossy exactly when best-effort
 //     reports a loss, and otherwise produces the same output;
@@ -106,7 +108,9 @@ func Corpus(caps message.Capabilities) []Case {
 		{"video", func() message.Content {
 			return &message.Video{URL: "https://example.com/v.mp4", PreviewURL: "https://example.com/v.png", Duration: 12 * time.Second}
 		}},
-		{"audio", func() message.Content { return &message.Audio{URL: "https://example.com/a.m4a", Duration: 3 * time.Second} }},
+		{"audio", func() message.Content {
+			return &message.Audio{URL: "https://example.com/a.m4a", Duration: 3 * time.Second}
+		}},
 		{"file", func() message.Content {
 			return &message.File{URL: "https://example.com/report.pdf", Name: "report.pdf", Size: 1234}
 		}},
@@ -162,22 +166,46 @@ func Corpus(caps message.Capabilities) []Case {
 // emptyCases may fail with any error: they are not valid content anywhere.
 var emptyCases = map[string]bool{"empty_text": true, "empty_card": true, "empty_carousel": true}
 
-// TestRenderer runs the suite against render. It reports failures on t and
-// continues through the whole corpus.
+// TestRenderer runs the suite against render, one subtest per corpus case.
+// It reports every problem on t and continues through the whole corpus.
 func TestRenderer(t *testing.T, caps message.Capabilities, render RenderFunc) {
 	t.Helper()
 	if caps.Platform == "" {
 		t.Fatal("messagetest: Capabilities.Platform is empty")
 	}
-	t.Run("nil_content", func(t *testing.T) {
-		_, _, err := safeRender(render, nil, message.RenderOptions{})
-		if err == nil {
-			t.Error("rendering nil content succeeded; want an error")
-		}
-	})
-	for _, tc := range Corpus(caps) {
-		t.Run(tc.Name, func(t *testing.T) { checkCase(t, caps, render, tc) })
+	for _, r := range Check(caps, render) {
+		t.Run(r.Case, func(t *testing.T) {
+			for _, p := range r.Problems {
+				t.Error(p)
+			}
+		})
 	}
+}
+
+// Result is what Check found for one corpus case.
+type Result struct {
+	Case     string
+	Problems []string
+}
+
+// Check runs the suite against render and returns one Result per case
+// (including "nil_content"), in corpus order. A renderer conforms when
+// every Result has no Problems.
+func Check(caps message.Capabilities, render RenderFunc) []Result {
+	var out []Result
+	nilRes := Result{Case: "nil_content"}
+	if _, _, err := safeRender(render, nil, message.RenderOptions{}); err == nil {
+		nilRes.Problems = append(nilRes.Problems, "rendering nil content succeeded; want an error")
+	} else if errors.As(err, new(*panicError)) {
+		nilRes.Problems = append(nilRes.Problems, err.Error())
+	}
+	out = append(out, nilRes)
+	for _, tc := range Corpus(caps) {
+		c := &checker{}
+		c.run(caps, render, tc)
+		out = append(out, Result{Case: tc.Name, Problems: c.problems})
+	}
+	return out
 }
 
 func safeRender(render RenderFunc, c message.Content, o message.RenderOptions) (out []any, rep message.Report, err error) {
@@ -193,42 +221,51 @@ type panicError struct{ v any }
 
 func (e *panicError) Error() string { return fmt.Sprintf("render panicked: %v", e.v) }
 
-func checkCase(t *testing.T, caps message.Capabilities, render RenderFunc, tc Case) {
+type checker struct{ problems []string }
+
+func (c *checker) errorf(format string, args ...any) {
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) run(caps message.Capabilities, render RenderFunc, tc Case) {
 	in := tc.New()
 	out, rep, err := safeRender(render, in, message.RenderOptions{})
 	var pe *panicError
 	if errors.As(err, &pe) {
-		t.Fatalf("best-effort: %v", err)
+		c.errorf("best-effort: %v", err)
+		return
 	}
 	if !reflect.DeepEqual(in, tc.New()) {
-		t.Errorf("render modified its input")
+		c.errorf("render modified its input")
 	}
 	if err != nil {
 		if emptyCases[tc.Name] {
 			return
 		}
 		if !errors.Is(err, errors.ErrUnsupported) {
-			t.Fatalf("best-effort render failed with %v; want success or an error wrapping errors.ErrUnsupported", err)
+			c.errorf("best-effort render failed with %v; want success or an error wrapping errors.ErrUnsupported", err)
+			return
 		}
 		// A platform may refuse a content outright; strict must refuse too.
 		if _, _, serr := safeRender(render, tc.New(), message.RenderOptions{Strict: true}); serr == nil {
-			t.Errorf("strict render succeeded where best-effort failed")
+			c.errorf("strict render succeeded where best-effort failed")
 		}
 		return
 	}
 
 	outJSON, jerr := json.Marshal(out)
 	if jerr != nil {
-		t.Fatalf("output does not encode to JSON: %v", jerr)
+		c.errorf("output does not encode to JSON: %v", jerr)
+		return
 	}
 
 	// Loss paths name real fields.
 	for _, l := range rep.Losses {
 		if !pathExists(in, l.Path) {
-			t.Errorf("loss %q names no field of %T", l.Path, in)
+			c.errorf("loss %q names no field of %T", l.Path, in)
 		}
 		if l.Reason < message.Dropped || l.Reason > message.Split {
-			t.Errorf("loss %q has invalid reason %d", l.Path, int(l.Reason))
+			c.errorf("loss %q has invalid reason %d", l.Path, int(l.Reason))
 		}
 	}
 
@@ -239,69 +276,70 @@ func checkCase(t *testing.T, caps message.Capabilities, render RenderFunc, tc Ca
 			continue
 		}
 		if !containsAny(outStrings, leaf.value) {
-			t.Errorf("%s (%q) is missing from the output and no loss reports it", leaf.path, clip(leaf.value))
+			c.errorf("%s (%q) is missing from the output and no loss reports it", leaf.path, clip(leaf.value))
 		}
 	}
 
 	// Limits.
 	if caps.MaxMessagesPerReply > 0 && len(out) > caps.MaxMessagesPerReply {
-		t.Errorf("rendered %d messages; capabilities allow %d", len(out), caps.MaxMessagesPerReply)
+		c.errorf("rendered %d messages; capabilities allow %d", len(out), caps.MaxMessagesPerReply)
 	}
 	if caps.MaxTextLen > 0 {
 		for _, s := range outStrings {
 			if n := caps.TextUnit.Len(s); n > caps.MaxTextLen {
-				t.Errorf("output holds a string of %d %s; MaxTextLen is %d", n, caps.TextUnit, caps.MaxTextLen)
+				c.errorf("output holds a string of %d %s; MaxTextLen is %d", n, caps.TextUnit, caps.MaxTextLen)
 			}
 		}
 	}
-	checkLimitLosses(t, caps, in, rep)
+	c.limitLosses(caps, in, rep)
 
 	// Strict agrees with best-effort.
 	sout, _, serr := safeRender(render, tc.New(), message.RenderOptions{Strict: true})
 	if errors.As(serr, &pe) {
-		t.Fatalf("strict: %v", serr)
+		c.errorf("strict: %v", serr)
+		return
 	}
 	if rep.Lossless() {
 		if serr != nil {
-			t.Errorf("strict render failed (%v) though best-effort reported no loss", serr)
+			c.errorf("strict render failed (%v) though best-effort reported no loss", serr)
 		} else if sj, _ := json.Marshal(sout); string(sj) != string(outJSON) {
-			t.Errorf("strict output differs from lossless best-effort output:\n strict: %s\n best:   %s", sj, outJSON)
+			c.errorf("strict output differs from lossless best-effort output:\n strict: %s\n best:   %s", sj, outJSON)
 		}
 	} else {
 		if serr == nil {
-			t.Errorf("strict render succeeded though best-effort reported: %s", rep)
+			c.errorf("strict render succeeded though best-effort reported: %s", rep)
 		} else if !errors.Is(serr, message.ErrLossy) || !errors.Is(serr, errors.ErrUnsupported) {
-			t.Errorf("strict error %v does not wrap message.ErrLossy and errors.ErrUnsupported", serr)
+			c.errorf("strict error %v does not wrap message.ErrLossy and errors.ErrUnsupported", serr)
 		}
 	}
 
 	// Deterministic.
 	again, rep2, err2 := safeRender(render, tc.New(), message.RenderOptions{})
 	if err2 != nil {
-		t.Fatalf("second render failed: %v", err2)
+		c.errorf("second render failed: %v", err2)
+		return
 	}
 	if aj, _ := json.Marshal(again); string(aj) != string(outJSON) {
-		t.Errorf("rendering is not deterministic")
+		c.errorf("rendering is not deterministic")
 	}
 	if !reflect.DeepEqual(rep, rep2) {
-		t.Errorf("loss report is not deterministic: %s vs %s", rep, rep2)
+		c.errorf("loss report is not deterministic: %s vs %s", rep, rep2)
 	}
 }
 
 // checkLimitLosses requires a loss wherever the input exceeds a limit the
 // capabilities declare, or uses something they do not support.
-func checkLimitLosses(t *testing.T, caps message.Capabilities, in message.Content, rep message.Report) {
-	t.Helper()
+func (c *checker) limitLosses(caps message.Capabilities, in message.Content, rep message.Report) {
 	need := func(path, why string) {
 		for _, l := range rep.Losses {
 			if l.Path == "" || l.Path == path || strings.HasPrefix(l.Path, path+".") || strings.HasPrefix(l.Path, path+"[") {
 				return
 			}
 		}
-		t.Errorf("no loss reported under %s although %s", path, why)
+		c.errorf("no loss reported under %s although %s", path, why)
 	}
 	if !caps.Supports(in.Type()) && rep.Lossless() {
-		t.Errorf("%s is not in Capabilities.Types, yet rendering reported no loss", in.Type())
+		c.errorf("%s is not in Capabilities.Types, yet rendering reported no loss", in.Type())
 	}
 	if n := len(in.Replies()); n > 0 {
 		if !caps.QuickReplies {
@@ -310,34 +348,42 @@ func checkLimitLosses(t *testing.T, caps message.Capabilities, in message.Conten
 			need("QuickReplies", fmt.Sprintf("%d quick replies exceed %d", n, caps.MaxQuickReplies))
 		}
 	}
-	switch c := in.(type) {
+	switch v := in.(type) {
 	case *message.Text:
-		if caps.MaxTextLen > 0 && caps.TextUnit.Len(c.Text) > caps.MaxTextLen {
+		if caps.MaxTextLen > 0 && caps.TextUnit.Len(v.Text) > caps.MaxTextLen {
 			need("Text", "the text exceeds MaxTextLen")
 		}
 	case *message.Card:
-		if caps.MaxButtons > 0 && len(c.Buttons) > caps.MaxButtons {
-			need("Buttons", fmt.Sprintf("%d buttons exceed %d", len(c.Buttons), caps.MaxButtons))
+		if caps.MaxButtons > 0 && len(v.Buttons) > caps.MaxButtons {
+			need("Buttons", fmt.Sprintf("%d buttons exceed %d", len(v.Buttons), caps.MaxButtons))
 		}
-		for i, b := range c.Buttons {
+		for i, b := range v.Buttons {
 			if caps.MaxButtonLabelLen > 0 && caps.TextUnit.Len(b.Label) > caps.MaxButtonLabelLen {
 				need(fmt.Sprintf("Buttons[%d]", i), "the label exceeds MaxButtonLabelLen")
 			}
 		}
 	case *message.Carousel:
-		if caps.MaxCarouselCards > 0 && len(c.Cards) > caps.MaxCarouselCards {
-			need("Cards", fmt.Sprintf("%d cards exceed %d", len(c.Cards), caps.MaxCarouselCards))
+		if caps.MaxCarouselCards > 0 && len(v.Cards) > caps.MaxCarouselCards {
+			need("Cards", fmt.Sprintf("%d cards exceed %d", len(v.Cards), caps.MaxCarouselCards))
 		}
 	case *message.List:
-		if caps.MaxListItems > 0 && len(c.Items) > caps.MaxListItems {
-			need("Items", fmt.Sprintf("%d items exceed %d", len(c.Items), caps.MaxListItems))
+		if caps.MaxListItems > 0 && len(v.Items) > caps.MaxListItems {
+			need("Items", fmt.Sprintf("%d items exceed %d", len(v.Items), caps.MaxListItems))
 		}
 	}
 }
 
+// covered reports whether a loss accounts for the string field at path: a
+// loss at exactly that path (whatever its reason), or a Dropped loss at the
+// path of a parent. Truncated, Split and Downgraded losses on a parent do
+// not cover its fields: content shown in a poorer form must still show
+// them, or report each one it lost.
 func covered(rep message.Report, path string) bool {
 	for _, l := range rep.Losses {
-		if l.Path == "" || l.Path == path || strings.HasPrefix(path, l.Path+".") || strings.HasPrefix(path, l.Path+"[") {
+		if l.Path == path {
+			return true
+		}
+		if l.Reason == message.Dropped && (l.Path == "" || strings.HasPrefix(path, l.Path+".") || strings.HasPrefix(path, l.Path+"[")) {
 			return true
 		}
 	}

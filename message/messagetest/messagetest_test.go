@@ -1,0 +1,205 @@
+package messagetest_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/message/messagetest"
+)
+
+// plainCaps describes an imaginary text-only platform: 100-rune messages,
+// 3 messages per reply, no quick replies, nothing but text.
+var plainCaps = message.Capabilities{
+	Platform:            "plain",
+	TextUnit:            message.Runes,
+	MaxTextLen:          100,
+	MaxMessagesPerReply: 3,
+	Types:               []message.Type{message.TypeText},
+}
+
+type plainMessage struct {
+	Text string `json:"text"`
+}
+
+// renderPlain is a faithful reference renderer for plainCaps: everything
+// becomes text, and every loss is reported.
+func renderPlain(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+	var rep message.Report
+	var lines []string
+	if c == nil {
+		return nil, rep, errors.New("plain: nil content")
+	}
+	action := func(path string, a message.Action) string {
+		switch a := a.(type) {
+		case *message.URLAction:
+			return " " + a.URL
+		case *message.CallAction:
+			return " tel:" + a.Phone
+		case *message.MessageAction:
+			return " (say " + a.Text + ")"
+		case *message.Postback:
+			rep.Add(path, message.Dropped, "no postbacks")
+		case *message.ShareAction:
+			rep.Add(path, message.Dropped, "no sharing")
+		}
+		return ""
+	}
+	switch c := c.(type) {
+	case *message.Text:
+		if c.Text == "" {
+			return nil, rep, errors.New("plain: empty text")
+		}
+		lines = append(lines, c.Text)
+	case *message.Card:
+		if c.Title == "" && c.Text == "" && c.Image == nil && len(c.Buttons) == 0 {
+			return nil, rep, errors.New("plain: empty card")
+		}
+		rep.Add("", message.Downgraded, "card shown as text")
+		if c.Image != nil {
+			rep.Add("Image", message.Dropped, "no images")
+		}
+		lines = append(lines, c.Title, c.Text)
+		for i, b := range c.Buttons {
+			p := message.Index("Buttons", i)
+			line := "[" + b.Label + "]" + action(p+".Action", b.Action)
+			if message.Runes.Len(strings.Join(append(lines, line), "\n")) > plainCaps.MaxTextLen {
+				rep.Add(p, message.Dropped, "card text would exceed one message")
+				continue
+			}
+			lines = append(lines, line)
+		}
+	default:
+		if c.Type() == message.TypeCarousel && len(c.(*message.Carousel).Cards) == 0 {
+			return nil, rep, errors.New("plain: empty carousel")
+		}
+		rep.Add("", message.Dropped, fmt.Sprintf("%s is not supported", c.Type()))
+	}
+	if len(c.Replies()) > 0 {
+		rep.Add("QuickReplies", message.Dropped, "no quick replies")
+	}
+	text := strings.TrimSpace(strings.Join(lines, "\n"))
+	var out []any
+	if text != "" {
+		parts := rep.Split("Text", text, plainCaps.MaxTextLen, plainCaps.TextUnit)
+		if len(parts) > plainCaps.MaxMessagesPerReply {
+			parts = parts[:plainCaps.MaxMessagesPerReply]
+			rep.Add("Text", message.Truncated, "at most 3 messages")
+		}
+		for _, p := range parts {
+			out = append(out, plainMessage{Text: p})
+		}
+	}
+	if err := o.Check("plain", rep); err != nil {
+		return nil, message.Report{}, err
+	}
+	return out, rep, nil
+}
+
+func TestReferenceRendererConforms(t *testing.T) {
+	messagetest.TestRenderer(t, plainCaps, renderPlain)
+}
+
+// The suite must catch renderers that misbehave. Each broken renderer
+// below breaks one rule; Check must report at least one problem.
+func TestCheckCatchesBrokenRenderers(t *testing.T) {
+	t.Parallel()
+	broken := map[string]messagetest.RenderFunc{
+		"silently_drops_quick_replies": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			out, rep, err := renderPlain(c, o)
+			var kept []message.Loss
+			for _, l := range rep.Losses {
+				if l.Path != "QuickReplies" {
+					kept = append(kept, l)
+				}
+			}
+			rep.Losses = kept
+			return out, rep, err
+		},
+		"bad_loss_path": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			out, rep, err := renderPlain(c, o)
+			if len(rep.Losses) > 0 {
+				rep.Losses[0].Path = "NoSuchField[7]"
+			}
+			return out, rep, err
+		},
+		"strict_ignores_losses": func(c message.Content, _ message.RenderOptions) ([]any, message.Report, error) {
+			return renderPlain(c, message.RenderOptions{})
+		},
+		"panics": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if _, ok := c.(*message.Location); ok {
+				panic("boom")
+			}
+			return renderPlain(c, o)
+		},
+		"exceeds_text_limit": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if t, ok := c.(*message.Text); ok {
+				return []any{plainMessage{Text: t.Text}}, message.Report{}, nil
+			}
+			return renderPlain(c, o)
+		},
+		"mutates_input": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if t, ok := c.(*message.Text); ok {
+				t.Text = strings.ToUpper(t.Text)
+			}
+			return renderPlain(c, o)
+		},
+		"accepts_nil": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if c == nil {
+				return nil, message.Report{}, nil
+			}
+			return renderPlain(c, o)
+		},
+		"downgrade_hides_drop": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if card, ok := c.(*message.Card); ok && card.Image == nil && len(card.Buttons) > 0 {
+				// Claims only a downgrade, but omits the button labels.
+				var rep message.Report
+				rep.Add("", message.Downgraded, "card as text")
+				if len(card.Replies()) > 0 {
+					rep.Add("QuickReplies", message.Dropped, "")
+				}
+				return []any{plainMessage{Text: card.Title + "\n" + card.Text}}, rep, o.Check("plain", rep)
+			}
+			return renderPlain(c, o)
+		},
+	}
+	for name, render := range broken {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			n := 0
+			for _, r := range messagetest.Check(plainCaps, render) {
+				n += len(r.Problems)
+			}
+			if n == 0 {
+				t.Fatalf("Check found no problem with a broken renderer")
+			}
+		})
+	}
+}
+
+func TestCorpusCoversEveryType(t *testing.T) {
+	t.Parallel()
+	seen := map[message.Type]bool{}
+	actions := map[message.ActionType]bool{}
+	for _, c := range messagetest.Corpus(plainCaps) {
+		content := c.New()
+		seen[content.Type()] = true
+		if card, ok := content.(*message.Card); ok {
+			for _, b := range card.Buttons {
+				actions[b.Action.ActionType()] = true
+			}
+		}
+	}
+	for _, typ := range []message.Type{message.TypeText, message.TypeImage, message.TypeVideo, message.TypeAudio, message.TypeFile, message.TypeSticker, message.TypeLocation, message.TypeCard, message.TypeCarousel, message.TypeList, message.TypeUnknown} {
+		if !seen[typ] {
+			t.Errorf("corpus has no %s", typ)
+		}
+	}
+	for _, a := range []message.ActionType{message.ActionPostback, message.ActionMessage, message.ActionURL, message.ActionCall, message.ActionShare} {
+		if !actions[a] {
+			t.Errorf("corpus has no %s action on a card", a)
+		}
+	}
+}
