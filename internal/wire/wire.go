@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // ErrNotObject is returned when the input is not a JSON object.
@@ -101,7 +102,7 @@ func keyEquals(tok []byte, key string) bool {
 
 func unquote(tok []byte) (string, error) {
 	inner := tok[1 : len(tok)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner), nil
 	}
 	var s string

@@ -1,0 +1,127 @@
+package webhookio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/channelkit/channelkit/signature"
+)
+
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, 200},
+		{ErrMethod, 405},
+		{&http.MaxBytesError{Limit: 10}, 413},
+		{fmt.Errorf("line: %w", &http.MaxBytesError{Limit: 10}), 413},
+		{fmt.Errorf("line: %w", signature.ErrMissing), 401},
+		{signature.ErrMismatch, 401},
+		{fmt.Errorf("x: %w", signature.ErrForbidden), 403},
+		{Malformed("kakao", errors.New("unexpected end of JSON input")), 400},
+		{fmt.Errorf("%w: boom", ErrCallback), 500},
+		{errors.New("anything else"), 500},
+	}
+	for _, tt := range tests {
+		if got := Status(tt.err); got != tt.want {
+			t.Errorf("Status(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestMalformedText(t *testing.T) {
+	t.Parallel()
+	if got := Malformed("line", errors.New("bad")).Error(); got != "line: malformed payload: bad" {
+		t.Errorf("got %q", got)
+	}
+	if got := Malformed("line", nil).Error(); got != "line: malformed payload" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		body    string
+		length  int64 // Content-Length; -1 for chunked
+		limit   int64
+		wantErr bool
+	}{
+		{name: "small", body: "hello", length: 5, limit: 10},
+		{name: "exact", body: "0123456789", length: 10, limit: 10},
+		{name: "declared_too_big", body: "0123456789x", length: 11, limit: 10, wantErr: true},
+		{name: "chunked_too_big", body: strings.Repeat("x", 5000), length: -1, limit: 4096, wantErr: true},
+		{name: "chunked_ok", body: strings.Repeat("y", 3000), length: -1, limit: 4096},
+		{name: "default_limit", body: "ok", length: 2, limit: 0},
+		{name: "empty", body: "", length: 0, limit: 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+			r.ContentLength = tt.length
+			w := httptest.NewRecorder()
+			got, err := ReadBody(w, r, tt.limit)
+			if tt.wantErr {
+				var mbe *http.MaxBytesError
+				if !errors.As(err, &mbe) || Status(err) != 413 {
+					t.Fatalf("err = %v, want *http.MaxBytesError", err)
+				}
+				return
+			}
+			if err != nil || string(got) != tt.body {
+				t.Fatalf("ReadBody = %q, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestReadAll(t *testing.T) {
+	t.Parallel()
+	if b, err := ReadAll(strings.NewReader("abc"), 3); err != nil || string(b) != "abc" {
+		t.Errorf("ReadAll = %q, %v", b, err)
+	}
+	var mbe *http.MaxBytesError
+	if _, err := ReadAll(strings.NewReader("abcd"), 3); !errors.As(err, &mbe) || mbe.Limit != 3 {
+		t.Errorf("over limit: err = %v", err)
+	}
+	if _, err := ReadAll(bytes.NewReader(make([]byte, DefaultMaxBody+1)), 0); !errors.As(err, &mbe) {
+		t.Errorf("default limit: err = %v", err)
+	}
+}
+
+func TestFailAndCheckMethod(t *testing.T) {
+	t.Parallel()
+	r := httptest.NewRequest("GET", "/", nil)
+	err := CheckMethod(r)
+	var got error
+	w := httptest.NewRecorder()
+	Fail(w, r, err, func(_ *http.Request, e error) { got = e })
+	if w.Code != 405 || w.Header().Get("Allow") != "POST" || w.Body.Len() != 0 {
+		t.Errorf("Fail wrote %d %v %q", w.Code, w.Header(), w.Body)
+	}
+	if !errors.Is(got, ErrMethod) {
+		t.Errorf("error handler got %v", got)
+	}
+	if CheckMethod(httptest.NewRequest("POST", "/", nil)) != nil {
+		t.Error("POST rejected")
+	}
+	w = httptest.NewRecorder()
+	Fail(w, r, Malformed("x", nil), nil)
+	if w.Code != 400 {
+		t.Errorf("malformed: %d", w.Code)
+	}
+	w = httptest.NewRecorder()
+	WriteJSON(w, []byte(`{"ok":true}`))
+	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json; charset=utf-8" || w.Body.String() != `{"ok":true}` {
+		t.Errorf("WriteJSON: %d %v %q", w.Code, w.Header(), w.Body)
+	}
+}
