@@ -312,7 +312,7 @@ func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	tests := map[string]time.Duration{"": 0, "5": 5 * time.Second, "-1": 0, "soon": 0,
-		now.Add(10 * time.Second).UTC().Format(http.TimeFormat): 10 * time.Second,
+		now.Add(10 * time.Second).UTC().Format(http.TimeFormat):  10 * time.Second,
 		now.Add(-10 * time.Second).UTC().Format(http.TimeFormat): 0}
 	for v, want := range tests {
 		h := http.Header{}
