@@ -178,11 +178,12 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, *Stream, erro
 	}
 	max := c.Retry.attempts()
 	for attempt := 1; ; attempt++ {
-		resp, stream, err, retryable, wait := c.once(ctx, req, target, body, ctype, attempt, now)
+		a := c.once(ctx, req, target, body, ctype, attempt, now)
+		resp, err, wait := a.resp, a.err, a.wait
 		if err == nil {
-			return resp, stream, nil
+			return resp, a.stream, nil
 		}
-		if !retryable || attempt >= max || ctx.Err() != nil {
+		if !a.retryable || attempt >= max || ctx.Err() != nil {
 			return resp, nil, err
 		}
 		if wait == 0 {
@@ -225,16 +226,26 @@ func (c *Client) resolve(req *Request) (*url.URL, error) {
 	return u, nil
 }
 
-// once sends one attempt. It reports whether a failure may be retried and
-// how long the server asked us to wait.
-func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body []byte, ctype string, attempt int, now func() time.Time) (*Response, *Stream, error, bool, time.Duration) {
+// attemptResult is the outcome of one attempt: the response or stream, the
+// error, whether a failure may be retried, and how long the server asked us
+// to wait before retrying.
+type attemptResult struct {
+	resp      *Response
+	stream    *Stream
+	err       error
+	retryable bool
+	wait      time.Duration
+}
+
+// once sends one attempt.
+func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body []byte, ctype string, attempt int, now func() time.Time) attemptResult {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.Method, target.String(), rd)
 	if err != nil {
-		return nil, nil, fmt.Errorf("building request: %w", err), false, 0
+		return attemptResult{err: fmt.Errorf("building request: %w", err)}
 	}
 	for k, vs := range req.Header {
 		hr.Header[k] = append([]string(nil), vs...)
@@ -249,7 +260,7 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 	hr.Header.Set("User-Agent", ua)
 	if c.Auth != nil {
 		if err := c.Auth(ctx, hr.Header); err != nil {
-			return nil, nil, err, false, 0
+			return attemptResult{err: err}
 		}
 	}
 	hc := c.HTTP
@@ -259,16 +270,16 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 	res, err := hc.Do(hr)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err(), false, 0
+			return attemptResult{err: ctx.Err()}
 		}
 		// Never return the *url.Error as is: its text holds the full URL,
 		// which for some platforms carries a credential (Kakao callback URLs).
-		return nil, nil, &NetworkError{Method: req.Method, Host: target.Host, Err: unwrapURLError(err)}, req.Idempotent || notSent(err), 0
+		return attemptResult{err: &NetworkError{Method: req.Method, Host: target.Host, Err: unwrapURLError(err)}, retryable: req.Idempotent || notSent(err)}
 	}
 	ok := res.StatusCode >= 200 && res.StatusCode < 300
 	if req.Stream && ok {
 		s := &Stream{StatusCode: res.StatusCode, Header: res.Header, Body: res.Body}
-		return nil, s, nil, false, 0
+		return attemptResult{stream: s}
 	}
 	limit := int64(MaxBody)
 	if !ok {
@@ -278,7 +289,7 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 	res.Body.Close()
 	resp := &Response{StatusCode: res.StatusCode, Header: res.Header, Body: b, Attempts: attempt}
 	if rerr != nil {
-		return resp, nil, &NetworkError{Method: req.Method, Host: target.Host, Err: rerr}, req.Idempotent, 0
+		return attemptResult{resp: resp, err: &NetworkError{Method: req.Method, Host: target.Host, Err: rerr}, retryable: req.Idempotent}
 	}
 	check := c.Check
 	if check == nil {
@@ -286,7 +297,7 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 	}
 	cerr := check(resp)
 	if cerr == nil {
-		return resp, nil, nil, false, 0
+		return attemptResult{resp: resp}
 	}
 	retryable := false
 	var wait time.Duration
@@ -305,7 +316,7 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 			}
 		}
 	}
-	return resp, nil, cerr, retryable, wait
+	return attemptResult{resp: resp, err: cerr, retryable: retryable, wait: wait}
 }
 
 // DefaultCheck accepts 2xx and reports anything else as *StatusError.
