@@ -1,0 +1,425 @@
+package line
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/message"
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+)
+
+// Client calls the LINE Messaging API. It is immutable after [New] and safe
+// for concurrent use; every call takes its own context.
+type Client struct {
+	api  rest.Client
+	data rest.Client
+}
+
+var _ message.Handover = (*Client)(nil)
+
+// New returns a client that authenticates with a channel access token.
+// It does no I/O.
+func New(channelToken string, opts ...Option) (*Client, error) {
+	if channelToken == "" {
+		return nil, errors.New("line: missing channel access token")
+	}
+	cfg := config{retry: rest.DefaultRetry}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.http == nil {
+		cfg.http = rest.NewHTTPClient()
+	}
+	if cfg.baseURL == nil {
+		cfg.baseURL, _ = url.Parse(DefaultBaseURL)
+		if cfg.dataURL == nil {
+			cfg.dataURL, _ = url.Parse(DefaultDataBaseURL)
+		}
+	}
+	if cfg.dataURL == nil {
+		cfg.dataURL = cfg.baseURL
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	bearer := "Bearer " + channelToken
+	base := rest.Client{
+		HTTP:      cfg.http,
+		BaseURL:   cfg.baseURL,
+		UserAgent: cfg.userAgent,
+		Logger:    cfg.logger,
+		Retry:     cfg.retry,
+		Check:     check,
+		Auth: func(_ context.Context, h http.Header) error {
+			h.Set("Authorization", bearer)
+			return nil
+		},
+		Sleep: cfg.sleep,
+		Rand:  cfg.rand,
+	}
+	data := base
+	data.BaseURL = cfg.dataURL
+	return &Client{api: base, data: data}, nil
+}
+
+// Meta describes the HTTP exchange behind a result.
+type Meta struct {
+	StatusCode int
+	// RequestID is the x-line-request-id header.
+	RequestID string
+	Header    http.Header
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+func metaOf(r *rest.Response) Meta {
+	return Meta{StatusCode: r.StatusCode, RequestID: r.Header.Get("X-Line-Request-Id"), Header: r.Header, Attempts: r.Attempts}
+}
+
+// SentMessage is one message LINE accepted.
+type SentMessage struct {
+	ID string `json:"id"`
+	// QuoteToken lets a later message quote this one.
+	QuoteToken string `json:"quoteToken,omitempty"`
+}
+
+// SendResult is the outcome of Reply, Push, Multicast or Broadcast.
+type SendResult struct {
+	// SentMessages lists the accepted messages (reply and push only; LINE
+	// sends none for multicast and broadcast, nor for a duplicate).
+	SentMessages []SentMessage
+	// RetryKey is the X-Line-Retry-Key the request carried (push,
+	// multicast, broadcast).
+	RetryKey string
+	// Duplicate is true when LINE answered 409: a request with the same
+	// retry key had already been accepted (by an earlier attempt of this
+	// call, or by an earlier call given the same key). The messages were
+	// sent once; nothing is wrong.
+	Duplicate bool
+	// AcceptedRequestID is, for a duplicate, the request ID of the request
+	// that was accepted.
+	AcceptedRequestID string
+	Meta              Meta
+}
+
+// SendOption adjusts one send call.
+type SendOption func(*sendConfig) error
+
+type sendConfig struct {
+	notificationDisabled bool
+	retryKey             string
+	units                []string
+}
+
+// NotificationDisabled sends without a push notification on the user's
+// device.
+func NotificationDisabled() SendOption {
+	return func(c *sendConfig) error { c.notificationDisabled = true; return nil }
+}
+
+// RetryKey sets the X-Line-Retry-Key of a push, multicast or broadcast
+// (a UUID) instead of a generated one: use it to make a send idempotent
+// across process restarts. LINE remembers a key for 24 hours.
+func RetryKey(key string) SendOption {
+	return func(c *sendConfig) error {
+		if !isUUID(key) {
+			return &ValidationError{Path: "X-Line-Retry-Key", Reason: "must be a UUID"}
+		}
+		c.retryKey = key
+		return nil
+	}
+}
+
+// AggregationUnits names the unit for LINE's per-unit statistics (push and
+// multicast only; at most 1 unit of at most 30 characters).
+func AggregationUnits(units ...string) SendOption {
+	return func(c *sendConfig) error { c.units = units; return nil }
+}
+
+type sendBody struct {
+	ReplyToken             string            `json:"replyToken,omitempty"`
+	To                     any               `json:"to,omitempty"`
+	Messages               []json.RawMessage `json:"messages"`
+	NotificationDisabled   bool              `json:"notificationDisabled,omitempty"`
+	CustomAggregationUnits []string          `json:"customAggregationUnits,omitempty"`
+}
+
+func sendOptions(opts []SendOption) (sendConfig, error) {
+	var c sendConfig
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Reply answers an event with its reply token: 1–5 messages, within about
+// a minute of the event, once per token. Messages are checked against
+// LINE's limits before anything is sent.
+//
+// A reply is never repeated once LINE may have received it (a reply token
+// works once, and LINE does not accept a retry key on replies): it is
+// retried only when the connection failed before the request was sent.
+// An expired or used token is an *APIError whose InvalidReplyToken
+// reports true.
+func (c *Client) Reply(ctx context.Context, replyToken string, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
+	sc, err := sendOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	if replyToken == "" {
+		return nil, &ValidationError{Path: "replyToken", Reason: "must not be empty"}
+	}
+	if sc.retryKey != "" || len(sc.units) > 0 {
+		return nil, &ValidationError{Path: "replyToken", Reason: "a reply takes no retry key or aggregation unit"}
+	}
+	enc, err := EncodeMessages(msgs)
+	if err != nil {
+		return nil, err
+	}
+	body := sendBody{ReplyToken: replyToken, Messages: enc, NotificationDisabled: sc.notificationDisabled}
+	resp, err := c.api.Do(ctx, &rest.Request{Method: http.MethodPost, Path: "v2/bot/message/reply", JSON: &body})
+	if err != nil {
+		return nil, err
+	}
+	return sentResult(resp, "")
+}
+
+// Push sends messages to a user, group or room ID at any time. It carries
+// an X-Line-Retry-Key, generated per call (or given with [RetryKey]) and
+// reused on every retry, so a retried push is delivered at most once; a
+// 409 answer means an earlier attempt was accepted and is reported as
+// success with Duplicate set.
+func (c *Client) Push(ctx context.Context, to string, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
+	if to == "" {
+		return nil, &ValidationError{Path: "to", Reason: "must not be empty"}
+	}
+	return c.sendKeyed(ctx, "v2/bot/message/push", to, msgs, opts)
+}
+
+// Multicast sends messages to up to 500 user IDs, with a retry key as
+// [Client.Push] does.
+func (c *Client) Multicast(ctx context.Context, to []string, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
+	switch {
+	case len(to) == 0:
+		return nil, &ValidationError{Path: "to", Reason: "needs at least one user ID"}
+	case len(to) > limits.multicastTo:
+		return nil, &ValidationError{Path: "to", Reason: fmt.Sprintf("%d user IDs exceed %d", len(to), limits.multicastTo)}
+	}
+	for i, id := range to {
+		if id == "" {
+			return nil, &ValidationError{Path: fmt.Sprintf("to[%d]", i), Reason: "must not be empty"}
+		}
+	}
+	return c.sendKeyed(ctx, "v2/bot/message/multicast", to, msgs, opts)
+}
+
+// Broadcast sends messages to every friend of the bot, with a retry key as
+// [Client.Push] does.
+func (c *Client) Broadcast(ctx context.Context, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
+	return c.sendKeyed(ctx, "v2/bot/message/broadcast", nil, msgs, opts)
+}
+
+func (c *Client) sendKeyed(ctx context.Context, path string, to any, msgs []messaging_api.MessageInterface, opts []SendOption) (*SendResult, error) {
+	sc, err := sendOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	if to == nil && len(sc.units) > 0 {
+		return nil, &ValidationError{Path: "customAggregationUnits", Reason: "not accepted by broadcast"}
+	}
+	if len(sc.units) > 1 {
+		return nil, &ValidationError{Path: "customAggregationUnits", Reason: "at most 1 unit"}
+	}
+	enc, err := EncodeMessages(msgs)
+	if err != nil {
+		return nil, err
+	}
+	key := sc.retryKey
+	if key == "" {
+		if key, err = newUUID(); err != nil {
+			return nil, fmt.Errorf("line: generating retry key: %w", err)
+		}
+	}
+	body := sendBody{To: to, Messages: enc, NotificationDisabled: sc.notificationDisabled, CustomAggregationUnits: sc.units}
+	resp, err := c.api.Do(ctx, &rest.Request{
+		Method:     http.MethodPost,
+		Path:       path,
+		JSON:       &body,
+		Header:     http.Header{"X-Line-Retry-Key": {key}},
+		Idempotent: true,
+		RetryOn:    retryKeyed,
+	})
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && resp != nil {
+			return &SendResult{
+				SentMessages:      apiErr.SentMessages,
+				RetryKey:          key,
+				Duplicate:         true,
+				AcceptedRequestID: apiErr.AcceptedRequestID,
+				Meta:              metaOf(resp),
+			}, nil
+		}
+		return nil, err
+	}
+	return sentResult(resp, key)
+}
+
+// retryKeyed retries 429 and 5xx; 409 and other 4xx are final.
+func retryKeyed(r *rest.Response, _ error) bool {
+	return r.StatusCode == http.StatusTooManyRequests || r.StatusCode >= 500
+}
+
+func sentResult(resp *rest.Response, key string) (*SendResult, error) {
+	res := &SendResult{RetryKey: key, Meta: metaOf(resp)}
+	if len(resp.Body) > 0 {
+		var w struct {
+			SentMessages []SentMessage `json:"sentMessages"`
+		}
+		if err := json.Unmarshal(resp.Body, &w); err != nil {
+			return nil, fmt.Errorf("line: decoding response: %w", jsonError(err))
+		}
+		res.SentMessages = w.SentMessages
+	}
+	return res, nil
+}
+
+// ShowLoading shows the loading animation in a one-to-one chat with
+// chatID (a user ID) for seconds (5–60, a multiple of 5) or until the next
+// message from the bot.
+func (c *Client) ShowLoading(ctx context.Context, chatID string, seconds int) (*Meta, error) {
+	if chatID == "" {
+		return nil, &ValidationError{Path: "chatId", Reason: "must not be empty"}
+	}
+	if seconds < 5 || seconds > 60 || seconds%5 != 0 {
+		return nil, &ValidationError{Path: "loadingSeconds", Reason: "must be 5 to 60, a multiple of 5"}
+	}
+	body := struct {
+		ChatID  string `json:"chatId"`
+		Seconds int    `json:"loadingSeconds"`
+	}{chatID, seconds}
+	resp, err := c.api.Do(ctx, &rest.Request{Method: http.MethodPost, Path: "v2/bot/chat/loading/start", JSON: &body, Idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	m := metaOf(resp)
+	return &m, nil
+}
+
+// Profile is a user's LINE profile.
+type Profile struct {
+	DisplayName   string `json:"displayName"`
+	UserID        string `json:"userId"`
+	PictureURL    string `json:"pictureUrl,omitempty"`
+	StatusMessage string `json:"statusMessage,omitempty"`
+	Language      string `json:"language,omitempty"`
+	Meta          Meta   `json:"-"`
+}
+
+// GetProfile returns the profile of a user who is a friend of the bot.
+func (c *Client) GetProfile(ctx context.Context, userID string) (*Profile, error) {
+	if userID == "" {
+		return nil, &ValidationError{Path: "userId", Reason: "must not be empty"}
+	}
+	resp, err := c.api.Do(ctx, &rest.Request{Method: http.MethodGet, Path: "v2/bot/profile/" + url.PathEscape(userID), Idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	p := new(Profile)
+	if err := json.Unmarshal(resp.Body, p); err != nil {
+		return nil, fmt.Errorf("line: decoding profile: %w", jsonError(err))
+	}
+	p.Meta = metaOf(resp)
+	return p, nil
+}
+
+// Content is a downloaded message content. Close Body when done.
+type Content struct {
+	// ContentType is the Content-Type header, e.g. "image/jpeg".
+	ContentType string
+	// Length is the Content-Length, or -1 when unknown.
+	Length int64
+	Body   io.ReadCloser
+	Meta   Meta
+}
+
+// GetContent downloads the image, video, audio or file a user sent
+// (messages whose contentProvider.type is "line"), from the data host.
+// Video and audio may need a moment of transcoding after the event; until
+// then LINE answers with an error.
+func (c *Client) GetContent(ctx context.Context, messageID string) (*Content, error) {
+	if messageID == "" {
+		return nil, &ValidationError{Path: "messageId", Reason: "must not be empty"}
+	}
+	s, err := c.data.DoStream(ctx, &rest.Request{Method: http.MethodGet, Path: "v2/bot/message/" + url.PathEscape(messageID) + "/content", Idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	n := int64(-1)
+	if v := s.Header.Get("Content-Length"); v != "" {
+		if k, err := strconv.ParseInt(v, 10, 64); err == nil {
+			n = k
+		}
+	}
+	return &Content{
+		ContentType: s.Header.Get("Content-Type"),
+		Length:      n,
+		Body:        s.Body,
+		Meta:        Meta{StatusCode: s.StatusCode, RequestID: s.Header.Get("X-Line-Request-Id"), Header: s.Header, Attempts: 1},
+	}, nil
+}
+
+// newUUID returns a random (version 4) UUID from crypto/rand.
+func newUUID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:]), nil
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,331 @@
+package line
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/internal/wire"
+)
+
+// Decode decodes a webhook body without checking its signature. Use it for
+// bodies you have already verified (for example taken from a queue); use
+// [Parse] or [ParseRequest] for bodies straight off the network.
+//
+// Decode fails only when the body as a whole is not a callback (not a JSON
+// object, or "events" is not an array): one bad event becomes an
+// [*InvalidEvent] and the rest of the batch decodes. Errors wrap
+// [ErrMalformed] and never contain the body.
+func Decode(body []byte) (*Callback, error) {
+	cb := new(Callback)
+	if err := cb.UnmarshalJSON(body); err != nil {
+		return nil, err
+	}
+	return cb, nil
+}
+
+type callbackWire struct {
+	Destination string        `json:"destination"`
+	Events      []eventHolder `json:"events"`
+}
+
+type eventHolder struct{ ev Event }
+
+// UnmarshalJSON never fails: a bad event becomes an *InvalidEvent.
+func (h *eventHolder) UnmarshalJSON(b []byte) error {
+	h.ev = decodeEvent(b)
+	return nil
+}
+
+// UnmarshalJSON decodes a webhook body, as [Decode] does.
+func (cb *Callback) UnmarshalJSON(body []byte) error {
+	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
+		return webhookio.Malformed("line", errors.New("body is not a JSON object"))
+	}
+	var w callbackWire
+	if err := json.Unmarshal(body, &w); err != nil {
+		return webhookio.Malformed("line", jsonError(err))
+	}
+	cb.Destination = w.Destination
+	cb.Events = make([]Event, len(w.Events))
+	for i, h := range w.Events {
+		cb.Events[i] = h.ev
+	}
+	return nil
+}
+
+// MarshalJSON encodes the callback; known events are re-encoded from their
+// fields, unknown and invalid ones are written back byte for byte.
+func (cb *Callback) MarshalJSON() ([]byte, error) {
+	type alias Callback
+	c := *cb
+	if c.Events == nil {
+		c.Events = []Event{}
+	}
+	return json.Marshal((*alias)(&c))
+}
+
+func skipSpace(b []byte) int {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonError rewrites an encoding/json error so that it carries positions
+// and Go types, never payload text.
+func jsonError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return fmt.Errorf("field %s: cannot decode a JSON %s into %s", te.Field, te.Value, te.Type)
+		}
+		return fmt.Errorf("cannot decode a JSON %s into %s", te.Value, te.Type)
+	case errors.Is(err, wire.ErrSyntax), errors.Is(err, wire.ErrNotObject):
+		return err
+	}
+	return errors.New("invalid JSON")
+}
+
+// decodeEvent decodes one event in a single pass: read "type", decode into
+// the concrete struct, then the source and message sub-objects.
+func decodeEvent(b []byte) Event {
+	typ, _, err := wire.Peek(b, "type")
+	if err != nil {
+		return invalid(b, typ, err)
+	}
+	var ev Event
+	switch typ {
+	case EventMessage:
+		e := new(MessageEvent)
+		if err = decodeBase(b, e, &e.EventBase); err == nil {
+			e.Message, err = decodeContent(b)
+		}
+		ev = e
+	case EventPostback:
+		e := new(PostbackEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventFollow:
+		e := new(FollowEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventUnfollow:
+		e := new(UnfollowEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventJoin:
+		e := new(JoinEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventLeave:
+		e := new(LeaveEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventMemberJoined:
+		e := new(MemberJoinedEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventMemberLeft:
+		e := new(MemberLeftEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventUnsend:
+		e := new(UnsendEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventVideoPlayComplete:
+		e := new(VideoPlayCompleteEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventBeacon:
+		e := new(BeaconEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventAccountLink:
+		e := new(AccountLinkEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventThings:
+		e := new(ThingsEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventMembership:
+		e := new(MembershipEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventModule:
+		e := new(ModuleEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventActivated:
+		e := new(ActivatedEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventDeactivated:
+		e := new(DeactivatedEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventBotSuspended:
+		e := new(BotSuspendedEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventBotResumed:
+		e := new(BotResumedEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	case EventDelivery:
+		e := new(DeliveryEvent)
+		err, ev = decodeBase(b, e, &e.EventBase), e
+	default:
+		u := &UnknownEvent{EventType: typ, Raw: wire.Clone(b)}
+		// Best effort: the common properties let de-duplication and
+		// routing work for events of new types.
+		if decodeBase(b, &u.EventBase, &u.EventBase) != nil {
+			u.EventBase = EventBase{}
+		}
+		return u
+	}
+	if err != nil {
+		return invalid(b, typ, err)
+	}
+	return ev
+}
+
+func invalid(b []byte, typ string, err error) *InvalidEvent {
+	e := &InvalidEvent{EventType: typ, Raw: wire.Clone(b)}
+	if typ == "" {
+		e.Err = webhookio.Malformed("line", fmt.Errorf("event: %w", jsonError(err)))
+	} else {
+		e.Err = webhookio.Malformed("line", fmt.Errorf("%s event: %w", typ, jsonError(err)))
+	}
+	// Keep whatever common properties decode, for de-duplication.
+	var base EventBase
+	if json.Unmarshal(b, &base) == nil {
+		e.EventBase = base
+		e.EventBase.Source = nil
+	}
+	return e
+}
+
+// decodeBase decodes b into v (a pointer to an event struct embedding
+// base) and then the event's source.
+func decodeBase(b []byte, v any, base *EventBase) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return err
+	}
+	raw, err := wire.Field(b, "source")
+	if err != nil || wire.IsNull(raw) {
+		return err
+	}
+	base.Source, err = decodeSource(raw)
+	if err != nil {
+		return fmt.Errorf("source: %w", err)
+	}
+	return nil
+}
+
+func decodeSource(b []byte) (Source, error) {
+	typ, _, err := wire.Peek(b, "type")
+	if err != nil {
+		return nil, err
+	}
+	var s Source
+	switch typ {
+	case SourceUser:
+		s = new(UserSource)
+	case SourceGroup:
+		s = new(GroupSource)
+	case SourceRoom:
+		s = new(RoomSource)
+	default:
+		return &UnknownSource{SourceType: typ, Raw: wire.Clone(b)}, nil
+	}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func decodeContent(event []byte) (MessageContent, error) {
+	b, err := wire.Field(event, "message")
+	if err != nil {
+		return nil, err
+	}
+	if wire.IsNull(b) {
+		return nil, errors.New("message event without a message")
+	}
+	typ, _, err := wire.Peek(b, "type")
+	if err != nil {
+		return nil, fmt.Errorf("message: %w", err)
+	}
+	var c MessageContent
+	switch typ {
+	case ContentText:
+		c = new(TextContent)
+	case ContentImage:
+		c = new(ImageContent)
+	case ContentVideo:
+		c = new(VideoContent)
+	case ContentAudio:
+		c = new(AudioContent)
+	case ContentFile:
+		c = new(FileContent)
+	case ContentLocation:
+		c = new(LocationContent)
+	case ContentSticker:
+		c = new(StickerContent)
+	default:
+		u := &UnknownContent{ContentType: typ, Raw: wire.Clone(b)}
+		if id, _, err := wire.Peek(b, "id"); err == nil {
+			u.ID = id
+		}
+		return u, nil
+	}
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("message: %w", err)
+	}
+	return c, nil
+}
+
+// marshalTagged encodes v (an alias type without MarshalJSON) and puts
+// "type": typ first.
+func marshalTagged(typ string, v any, extra ...field) ([]byte, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(body) + len(typ) + 16)
+	buf.WriteString(`{"type":`)
+	t, _ := json.Marshal(typ)
+	buf.Write(t)
+	for _, f := range extra {
+		if f.value == nil {
+			continue
+		}
+		fb, err := json.Marshal(f.value)
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString(`,"`)
+		buf.WriteString(f.key)
+		buf.WriteString(`":`)
+		buf.Write(fb)
+	}
+	if len(body) > 2 {
+		buf.WriteByte(',')
+		buf.Write(body[1:])
+	} else {
+		buf.WriteByte('}')
+	}
+	return buf.Bytes(), nil
+}
+
+type field struct {
+	key   string
+	value any
+}
+
+func rawOrNull(b json.RawMessage) []byte {
+	if len(b) == 0 {
+		return []byte("null")
+	}
+	return b
+}
+
+func srcField(b *EventBase) field {
+	if b.Source == nil {
+		return field{}
+	}
+	return field{"source", b.Source}
+}

@@ -1,0 +1,138 @@
+package line
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/internal/webhookio"
+)
+
+// ErrMalformed is wrapped by every error about a webhook body that is not a
+// LINE callback. Handlers answer it with 400.
+var ErrMalformed = webhookio.ErrMalformed
+
+// ErrInvalid is wrapped by every [*ValidationError]: a request that breaks
+// LINE's limits and was not sent.
+var ErrInvalid = errors.New("line: invalid request")
+
+// APIError is an error response from the Messaging API. Find it with
+// errors.As:
+//
+//	var apiErr *line.APIError
+//	if errors.As(err, &apiErr) && apiErr.InvalidReplyToken() { … push instead … }
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Message is LINE's "message", for example "Invalid reply token" or
+	// "The request body has 2 error(s)".
+	Message string
+	// Details are LINE's "details": per-property problems.
+	Details []ErrorDetail
+	// RequestID is the x-line-request-id header: quote it to LINE support.
+	RequestID string
+	// AcceptedRequestID is the x-line-accepted-request-id header of a 409:
+	// the request that was accepted earlier with the same retry key.
+	AcceptedRequestID string
+	// RetryAfter is how long a 429 asked us to wait (LINE does not document
+	// the header; zero when absent).
+	RetryAfter time.Duration
+	// SentMessages is set when LINE's error body carries it.
+	SentMessages []SentMessage
+	// Body is the raw response body, truncated to 64 KiB. Error never
+	// prints it.
+	Body []byte
+}
+
+// ErrorDetail is one entry of an error's "details".
+type ErrorDetail struct {
+	Message string `json:"message,omitempty"`
+	// Property is the JSON path or parameter at fault, e.g.
+	// "messages[0].text".
+	Property string `json:"property,omitempty"`
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "line: HTTP %d", e.StatusCode)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	for i, d := range e.Details {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		if d.Property != "" {
+			b.WriteString(d.Property)
+			b.WriteString(": ")
+		}
+		b.WriteString(d.Message)
+		if i == len(e.Details)-1 {
+			b.WriteString(")")
+		}
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request ")
+		b.WriteString(e.RequestID)
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+// Retryable reports whether the same request may succeed later: 429 and
+// 5xx.
+func (e *APIError) Retryable() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// InvalidReplyToken reports LINE's answer to a reply token that is
+// expired, already used or unknown. Such a reply can never succeed; push
+// instead if the conversation allows it.
+func (e *APIError) InvalidReplyToken() bool {
+	return e.StatusCode == http.StatusBadRequest && strings.EqualFold(e.Message, "Invalid reply token")
+}
+
+// ValidationError is a request that breaks one of LINE's limits, found
+// before sending. Path is the JSON path in LINE's own style
+// ("messages[0].quickReply.items[13]").
+type ValidationError struct {
+	Path   string
+	Reason string
+}
+
+func (e *ValidationError) Error() string { return "line: " + e.Path + ": " + e.Reason }
+
+// Unwrap returns [ErrInvalid].
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// check turns every non-2xx response into an *APIError.
+func check(r *rest.Response) error {
+	if r.StatusCode >= 200 && r.StatusCode < 300 {
+		return nil
+	}
+	e := &APIError{
+		StatusCode:        r.StatusCode,
+		RequestID:         r.Header.Get("X-Line-Request-Id"),
+		AcceptedRequestID: r.Header.Get("X-Line-Accepted-Request-Id"),
+		Body:              rest.Truncate(r.Body, rest.MaxErrorBody),
+	}
+	var w struct {
+		Message      string        `json:"message"`
+		Details      []ErrorDetail `json:"details"`
+		SentMessages []SentMessage `json:"sentMessages"`
+	}
+	if json.Unmarshal(r.Body, &w) == nil {
+		e.Message, e.Details, e.SentMessages = w.Message, w.Details, w.SentMessages
+	}
+	if r.StatusCode == http.StatusTooManyRequests {
+		e.RetryAfter = rest.ParseRetryAfter(r.Header, time.Now())
+	}
+	return e
+}

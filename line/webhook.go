@@ -1,0 +1,294 @@
+package line
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/signature"
+)
+
+// SignatureHeader is the request header carrying the webhook signature.
+const SignatureHeader = "X-Line-Signature"
+
+// DefaultMaxBodyBytes is the default limit on a webhook body (1 MiB).
+const DefaultMaxBodyBytes = webhookio.DefaultMaxBody
+
+// VerifySignature checks that sig (the X-Line-Signature value) is the
+// base64 HMAC-SHA256 of body under the channel secret. It returns nil or an
+// error wrapping [signature.ErrMissing] or [signature.ErrMismatch]. The
+// comparison is constant-time; an empty secret never verifies.
+func VerifySignature(secret string, body []byte, sig string) error {
+	if err := signature.VerifyHMACSHA256([]byte(secret), body, sig); err != nil {
+		return fmt.Errorf("line: %w", err)
+	}
+	return nil
+}
+
+// Parse verifies sig over body with any secret of secrets (list the current
+// channel secret first, and the previous one while you rotate it), then
+// decodes the body as [Decode] does. Nothing is decoded unless the
+// signature verifies.
+func Parse(secrets signature.SecretSet, body []byte, sig string) (*Callback, error) {
+	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
+		return nil, fmt.Errorf("line: %w", err)
+	}
+	return Decode(body)
+}
+
+// ParseRequest reads r's body (at most [DefaultMaxBodyBytes]; a longer body
+// is an *http.MaxBytesError) and parses it with [Parse].
+func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, error) {
+	body, err := readBody(r, DefaultMaxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("line: reading body: %w", err)
+	}
+	return Parse(secrets, body, r.Header.Get(SignatureHeader))
+}
+
+// readBody reads at most limit bytes, sizing the buffer from
+// Content-Length when it is known.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	if r.ContentLength < 0 {
+		return webhookio.ReadAll(r.Body, limit)
+	}
+	buf := make([]byte, r.ContentLength+1)
+	n, err := io.ReadFull(r.Body, buf)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	// More bytes than Content-Length announced: read the rest, bounded.
+	rest, err := webhookio.ReadAll(r.Body, limit-int64(n))
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, rest...), nil
+}
+
+// WebhookHandler is an http.Handler for LINE webhooks: it reads the body
+// (bounded), checks X-Line-Signature, decodes the events once, drops
+// duplicates if a [message.Deduper] is set, and calls your function.
+//
+// Status codes: 405 for a method other than POST, 413 for a body over the
+// limit, 401 for a missing or wrong signature, 400 for a body that is not a
+// callback, 500 when your function returns an error, 200 otherwise. Details
+// go to the error handler, never into the response.
+//
+// LINE expects the answer within about 2 seconds and counts anything slower
+// as a failed delivery. By default your function runs before the answer,
+// with the request's context; keep it short, or use [WithAsync] so the
+// handler answers 200 as soon as the events are verified and decoded and
+// runs your function afterwards (what LINE recommends).
+type WebhookHandler struct {
+	secrets signature.SecretSet
+	fn      func(context.Context, *Callback) error
+	cfg     handlerConfig
+	sem     chan struct{}
+	wg      sync.WaitGroup
+}
+
+type handlerConfig struct {
+	maxBody int64
+	onErr   func(*http.Request, error)
+	dedupe  message.Deduper
+	async   int
+	logger  *slog.Logger
+}
+
+// HandlerOption configures a [WebhookHandler].
+type HandlerOption func(*handlerConfig) error
+
+// WithMaxBodyBytes sets the body size limit (default 1 MiB).
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return func(c *handlerConfig) error {
+		if n <= 0 {
+			return errors.New("line: body limit must be positive")
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithErrorHandler receives every failure: rejected requests, errors your
+// function returns (also in async mode), and de-duplication store errors.
+func WithErrorHandler(fn func(*http.Request, error)) HandlerOption {
+	return func(c *handlerConfig) error {
+		c.onErr = fn
+		return nil
+	}
+}
+
+// WithDeduper drops events whose webhookEventId d has already seen; your
+// function never hears of them, and a batch left empty is not passed on at
+// all. Events without an ID are always passed on, and so is an event whose
+// lookup fails (the error goes to the error handler).
+//
+// Events are recorded when they arrive. In the default synchronous mode, if
+// your function then fails, LINE's redelivery of the same events is
+// dropped as a duplicate: use WithDeduper together with [WithAsync], or
+// make your function succeed once it has taken the events over.
+func WithDeduper(d message.Deduper) HandlerOption {
+	return func(c *handlerConfig) error {
+		if d == nil {
+			return errors.New("line: nil deduper")
+		}
+		c.dedupe = d
+		return nil
+	}
+}
+
+// WithAsync makes the handler answer 200 as soon as a request is verified
+// and decoded, and run your function afterwards in a new goroutine, with a
+// context that is not cancelled when the request ends. At most maxInFlight
+// calls run at once; a request arriving when all are busy waits for a slot
+// (and fails with 500 if its own context ends first, so LINE can redeliver).
+// Errors from your function go to the error handler. Call
+// [WebhookHandler.Wait] on shutdown to let running calls finish.
+func WithAsync(maxInFlight int) HandlerOption {
+	return func(c *handlerConfig) error {
+		if maxInFlight <= 0 {
+			return errors.New("line: maxInFlight must be positive")
+		}
+		c.async = maxInFlight
+		return nil
+	}
+}
+
+// WithHandlerLogger logs rejected requests and callback failures at Debug
+// level (never bodies or signatures). The default logs nothing.
+func WithHandlerLogger(l *slog.Logger) HandlerOption {
+	return func(c *handlerConfig) error {
+		if l == nil {
+			return errors.New("line: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// NewWebhookHandler returns a handler that calls fn with each verified
+// callback. secrets must hold at least one channel secret.
+func NewWebhookHandler(secrets signature.SecretSet, fn func(ctx context.Context, cb *Callback) error, opts ...HandlerOption) (*WebhookHandler, error) {
+	if secrets.Len() == 0 {
+		return nil, errors.New("line: missing channel secret")
+	}
+	if fn == nil {
+		return nil, errors.New("line: nil callback function")
+	}
+	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{maxBody: DefaultMaxBodyBytes}}
+	for _, o := range opts {
+		if err := o(&h.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if h.cfg.logger == nil {
+		h.cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if h.cfg.async > 0 {
+		h.sem = make(chan struct{}, h.cfg.async)
+	}
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cb, err := h.parse(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if cb == nil { // everything was a duplicate
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if h.sem == nil {
+		if err := h.fn(r.Context(), cb); err != nil {
+			h.fail(w, r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	select {
+	case h.sem <- struct{}{}:
+	case <-r.Context().Done():
+		h.fail(w, r, fmt.Errorf("line: waiting for a free worker: %w", r.Context().Err()))
+		return
+	}
+	ctx := context.WithoutCancel(r.Context())
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer func() { <-h.sem }()
+		if err := h.fn(ctx, cb); err != nil {
+			h.report(r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
+		}
+	}()
+	w.WriteHeader(http.StatusOK)
+}
+
+// Wait blocks until every function started by an async handler has
+// returned. Stop the HTTP server first so no new calls start.
+func (h *WebhookHandler) Wait() { h.wg.Wait() }
+
+func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, error) {
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, fmt.Errorf("line: %w", err)
+	}
+	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
+	if err != nil {
+		return nil, fmt.Errorf("line: reading body: %w", err)
+	}
+	cb, err := Parse(h.secrets, body, r.Header.Get(SignatureHeader))
+	if err != nil {
+		return nil, err
+	}
+	if h.cfg.dedupe == nil || len(cb.Events) == 0 {
+		return cb, nil
+	}
+	kept := cb.Events[:0]
+	for _, ev := range cb.Events {
+		id := ev.Base().WebhookEventID
+		if id == "" {
+			kept = append(kept, ev)
+			continue
+		}
+		seen, err := h.cfg.dedupe.Seen(r.Context(), id)
+		if err != nil {
+			h.report(r, fmt.Errorf("line: de-duplication lookup failed, passing the event on: %w", err))
+		}
+		if !seen || err != nil {
+			kept = append(kept, ev)
+		}
+	}
+	clear(cb.Events[len(kept):])
+	cb.Events = kept
+	if len(kept) == 0 {
+		return nil, nil
+	}
+	return cb, nil
+}
+
+func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	webhookio.Fail(w, r, err, nil)
+	h.report(r, err)
+}
+
+func (h *WebhookHandler) report(r *http.Request, err error) {
+	h.cfg.logger.DebugContext(r.Context(), "line: webhook", "error", err.Error())
+	if h.cfg.onErr != nil {
+		h.cfg.onErr(r, err)
+	}
+}
