@@ -1,0 +1,233 @@
+package naverworks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/channelkit/channelkit/internal/wire"
+)
+
+// Action is what a button, quick reply or menu item does. The concrete
+// types are *PostbackAction, *MessageAction, *URIAction, *CameraAction,
+// *CameraRollAction, *LocationAction, *CopyAction and *RawAction.
+//
+// Where each may appear: postback in carousels, image carousels, quick
+// replies and rich menus; message, uri and copy everywhere; camera, camera
+// roll and location in quick replies only. [Client] checks this before
+// sending.
+//
+//sumtype:decl
+type Action interface {
+	// ActionType returns the wire type ("postback", "message", …).
+	ActionType() string
+	isAction()
+}
+
+// I18nLabel is a per-language "label".
+type I18nLabel struct {
+	Language Language `json:"language"`
+	Label    string   `json:"label"`
+}
+
+// I18nDisplayText is a per-language "displayText".
+type I18nDisplayText struct {
+	Language    Language `json:"language"`
+	DisplayText string   `json:"displayText"`
+}
+
+// PostbackAction sends Data back in a postback event. DisplayText is shown
+// as the user's message (required in quick replies).
+type PostbackAction struct {
+	Label            string            `json:"label,omitempty"`
+	Data             string            `json:"data"`
+	DisplayText      string            `json:"displayText,omitempty"`
+	I18nLabels       []I18nLabel       `json:"i18nLabels,omitempty"`
+	I18nDisplayTexts []I18nDisplayText `json:"i18nDisplayTexts,omitempty"`
+}
+
+// MessageAction makes the user send Text; Postback, if set, comes back as
+// the message event's content.postback.
+type MessageAction struct {
+	Label      string      `json:"label,omitempty"`
+	Text       string      `json:"text,omitempty"`
+	Postback   string      `json:"postback,omitempty"`
+	I18nLabels []I18nLabel `json:"i18nLabels,omitempty"`
+	I18nTexts  []I18nText  `json:"i18nTexts,omitempty"`
+}
+
+// URIAction opens URI.
+type URIAction struct {
+	Label      string      `json:"label,omitempty"`
+	URI        string      `json:"uri"`
+	I18nLabels []I18nLabel `json:"i18nLabels,omitempty"`
+}
+
+// CameraAction opens the camera (quick replies, mobile only).
+type CameraAction struct {
+	Label string `json:"label"`
+}
+
+// CameraRollAction opens the camera roll (quick replies, mobile only).
+type CameraRollAction struct {
+	Label string `json:"label"`
+}
+
+// LocationAction asks for the user's location (quick replies, mobile only).
+type LocationAction struct {
+	Label string `json:"label"`
+}
+
+// CopyAction copies CopyText to the clipboard.
+type CopyAction struct {
+	Label    string `json:"label"`
+	CopyText string `json:"copyText"`
+}
+
+// RawAction is an action as raw JSON: actions this package does not model,
+// and the decoded form of an unknown action type.
+type RawAction struct {
+	JSON json.RawMessage
+}
+
+func (*PostbackAction) ActionType() string   { return "postback" }
+func (*MessageAction) ActionType() string    { return "message" }
+func (*URIAction) ActionType() string        { return "uri" }
+func (*CameraAction) ActionType() string     { return "camera" }
+func (*CameraRollAction) ActionType() string { return "cameraRoll" }
+func (*LocationAction) ActionType() string   { return "location" }
+func (*CopyAction) ActionType() string       { return "copy" }
+
+// ActionType returns the "type" of the raw JSON, or "".
+func (a *RawAction) ActionType() string {
+	t, _, _ := wire.Peek(a.JSON, "type")
+	return t
+}
+
+func (*PostbackAction) isAction()   {}
+func (*MessageAction) isAction()    {}
+func (*URIAction) isAction()        {}
+func (*CameraAction) isAction()     {}
+func (*CameraRollAction) isAction() {}
+func (*LocationAction) isAction()   {}
+func (*CopyAction) isAction()       {}
+func (*RawAction) isAction()        {}
+
+// MarshalJSON writes the action with "type": "postback".
+func (a *PostbackAction) MarshalJSON() ([]byte, error) {
+	type plain PostbackAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON writes the action with "type": "message".
+func (a *MessageAction) MarshalJSON() ([]byte, error) {
+	type plain MessageAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON writes the action with "type": "uri".
+func (a *URIAction) MarshalJSON() ([]byte, error) {
+	type plain URIAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON writes the action with "type": "camera".
+func (a *CameraAction) MarshalJSON() ([]byte, error) {
+	type plain CameraAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON writes the action with "type": "cameraRoll".
+func (a *CameraRollAction) MarshalJSON() ([]byte, error) {
+	type plain CameraRollAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON writes the action with "type": "location".
+func (a *LocationAction) MarshalJSON() ([]byte, error) {
+	type plain LocationAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON writes the action with "type": "copy".
+func (a *CopyAction) MarshalJSON() ([]byte, error) {
+	type plain CopyAction
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{a.ActionType(), (*plain)(a)})
+}
+
+// MarshalJSON returns the raw JSON unchanged.
+func (a *RawAction) MarshalJSON() ([]byte, error) {
+	if !json.Valid(a.JSON) {
+		return nil, errors.New("naverworks: RawAction holds invalid JSON")
+	}
+	return a.JSON, nil
+}
+
+// ParseAction decodes one action object. Unknown types become a
+// [*RawAction] holding the bytes.
+func ParseAction(data []byte) (Action, error) {
+	typ, _, err := wire.Peek(data, "type")
+	if err != nil {
+		return nil, fmt.Errorf("naverworks: action: %w", err)
+	}
+	var a Action
+	switch typ {
+	case "postback":
+		a = new(PostbackAction)
+	case "message":
+		a = new(MessageAction)
+	case "uri":
+		a = new(URIAction)
+	case "camera":
+		a = new(CameraAction)
+	case "cameraRoll":
+		a = new(CameraRollAction)
+	case "location":
+		a = new(LocationAction)
+	case "copy":
+		a = new(CopyAction)
+	default:
+		return &RawAction{JSON: wire.Clone(data)}, nil
+	}
+	if err := json.Unmarshal(data, a); err != nil {
+		return nil, fmt.Errorf("naverworks: action %q: %w", typ, err)
+	}
+	return a, nil
+}
+
+// actionList decodes a JSON array of actions.
+func actionList(raw []json.RawMessage) ([]Action, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	out := make([]Action, len(raw))
+	for i, r := range raw {
+		a, err := ParseAction(r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}

@@ -1,0 +1,117 @@
+package naverworks
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
+)
+
+// ErrMalformed is wrapped by every error about a callback body that is not
+// what NAVER WORKS sends (broken JSON, a missing or non-string type). It is
+// the same value as the other channelkit packages' ErrMalformed.
+var ErrMalformed = webhookio.ErrMalformed
+
+// ErrBotID reports a callback whose X-WORKS-BotId header is missing or names
+// another bot than the one the handler serves. It wraps
+// [signature.ErrForbidden], so the handler answers 403.
+var ErrBotID = fmt.Errorf("naverworks: unexpected bot ID: %w", errForbidden)
+
+// ErrInvalidContent is wrapped by every [*ValidationError]: content that
+// breaks a documented limit and was therefore not sent.
+var ErrInvalidContent = errors.New("naverworks: invalid content")
+
+// APIError is a failed Bot API call: any non-2xx answer, decoded from the
+// platform's {"code", "description"} body when there is one.
+//
+// Use [errors.As] to get it. Code holds the platform code
+// ("TOO_MANY_REQUESTS", "INVALID_PARAMETER", "UNAUTHORIZED", …), Message
+// the platform's "description". Body is the start of the raw response body,
+// kept for debugging; it is never printed by Error.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	// RequestID is the request ID header of the response, when the server
+	// sent one (NAVER WORKS documents none; this is empty in practice).
+	RequestID string
+	// RetryAfter is how long the server asked us to wait (Retry-After, or
+	// the rateLimit-reset header NAVER WORKS sends on throttled APIs).
+	RetryAfter time.Duration
+	// RateLimit holds the rateLimit-* headers of the response, if any.
+	RateLimit RateLimit
+	// Body is the start of the raw response body (at most 64 KiB).
+	Body []byte
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "naverworks: API error (HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(", ")
+		b.WriteString(e.Code)
+	}
+	b.WriteString(")")
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(clip(e.Message, 200))
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// TokenError is a failed access-token request: the token endpoint's
+// {"error", "error_description"} answer (RFC 6749 §5.2), or a response that
+// was not one. It never holds the assertion, the client secret or a token.
+type TokenError struct {
+	StatusCode int
+	// Code is the OAuth error code: "invalid_grant", "invalid_client",
+	// "invalid_scope", "unauthorized_client", "invalid_request", …
+	Code        string
+	Description string
+}
+
+func (e *TokenError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "naverworks: token request failed (HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(", ")
+		b.WriteString(e.Code)
+	}
+	b.WriteString(")")
+	if e.Description != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Description)
+	}
+	return b.String()
+}
+
+// ValidationError reports content that breaks a NAVER WORKS limit. Path is
+// the JSON path of the offending field in the request body
+// ("content.actions[10]", "content.columns[2].text").
+type ValidationError struct {
+	Path   string
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return "naverworks: invalid content: " + e.Path + ": " + e.Reason
+}
+
+// Unwrap returns [ErrInvalidContent].
+func (e *ValidationError) Unwrap() error { return ErrInvalidContent }
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return s[:i] + "…"
+}
