@@ -1,0 +1,156 @@
+/*
+Package kakao serves Kakao i Open Builder (카카오 챗봇 관리자센터) skills:
+it decodes the SkillPayload Kakao POSTs to a skill server, builds and
+validates the SkillResponse (version 2.0) that answers it, runs the
+AI-chatbot callback flow (useCallback), and bridges both to the neutral
+[message] model.
+
+Skills are synchronous: the answer is the HTTP response, within 5 seconds.
+
+	h, err := kakao.NewSkillHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
+		return kakao.NewResponse(kakao.Text("you said " + req.UserRequest.Utterance)), nil
+	}, kakao.WithHeaderSecret("X-Skill-Token", signature.MustSecretSet(token)))
+	if err != nil { … }
+	mux.Handle("POST /kakao/skill", h)
+
+# Webhooks
+
+[NewSkillHandler] returns an http.Handler. It reads at most 1 MiB
+([WithMaxBodyBytes]), decodes the body with [Parse], calls the skill
+function and writes its response after [Response.Validate]. Status codes are
+fixed:
+
+	405 not a POST                  413 body over the limit
+	400 not a skill payload         403 header secret or bot ID refused
+	500 the skill function failed   200 the response (or the WithFallback response)
+
+Details of every failure go to [WithErrorHandler], never into the response.
+With [WithFallback] the handler answers a canned response instead of 500, so
+the user sees a polite bubble rather than Kakao's error.
+
+Decoding is tolerant, because real payloads are odd: unknown fields are
+ignored; lang and clientExtra may be null; user.properties keeps unknown and
+snake_case keys in Extra; parameter values that are not strings are kept as
+their JSON text; intent.extra.knowledge is also read from "knowledges" and
+"matched_knowledges". Only a body that is not a JSON object, has no
+userRequest, or gives a known field a type no real payload uses is refused
+(400, [ErrMalformed]).
+
+# Authentication
+
+Kakao does not sign skill requests. The skill settings can add custom
+headers ("헤더값 입력"); [WithHeaderSecret] requires one of them to equal a
+shared secret, compared in constant time, with rotation through a
+[signature.SecretSet]. A missing or wrong header is answered 403, wrapping
+[signature.ErrForbidden], not 401: 401 is channelkit's status for a bad
+signature over the body, which proves integrity; a static header only says
+who the caller claims to be, like an address allow-list (also 403), and
+signature.ErrForbidden is documented for exactly "lacked a required shared
+secret". [WithBotIDs] further limits requests to known bot.id values (403).
+
+Without a header secret anyone who can reach the skill URL can call it, and,
+with callbacks enabled, choose the URL the bot's answer is POSTed to; use
+[WithAllowedHosts] on the [CallbackClient] to pin Kakao's callback host.
+
+# Responses
+
+A [Response] holds a [Template] of 1 to 3 [Output] values and up to 10
+[QuickReply] chips, plus optional [ContextControl] and data. Output is a
+key-presence union: set exactly one of SimpleText, SimpleImage, TextCard,
+BasicCard, CommerceCard, ListCard, ItemCard or Carousel ([Output.Kind] says
+which), or put a component JSON in Raw (the escape hatch; decoding keeps
+unknown components there byte for byte). A [Carousel] holds bare cards of
+one type; its JSON type is derived. "version": "2.0" is always written.
+
+	resp := kakao.NewResponse(
+		kakao.BasicCard{
+			Title:     "보물상자",
+			Thumbnail: &kakao.Thumbnail{ImageURL: "https://example.com/box.jpg"},
+			Buttons:   []kakao.Button{kakao.WebLinkButton("구경하기", "https://example.com")},
+		}.Output(),
+	)
+
+# Limits
+
+[Response.Validate] checks every limit of Kakao's format before anything is
+written, and reports each problem with its JSON path
+("template.outputs[0].basicCard.buttons[3].label") as a [ValidationErrors]
+wrapping [ErrInvalidResponse]. Over-limit content is an error, never cut
+silently. Lengths are counted in characters (code points):
+
+	outputs 1–3; quickReplies ≤ 10 (label, action message|block)
+	simpleText.text ≤ 1000; altText ≤ 50; image and webLink URLs http(s)
+	textCard title ≤ 50, description ≤ 400 (128 in a carousel)
+	basicCard title ≤ 50, description ≤ 230, thumbnail required
+	commerceCard title ≤ 30, description ≤ 40, exactly 1 thumbnail, currency "won",
+	  discountRate needs discountedPrice
+	listCard header title required, items 1–5 (4 in a carousel)
+	itemCard itemList 1–10 (5 in a carousel), item title ≤ 6, summary 6/14,
+	  profile title ≤ 15, title+description ≤ 200 (100 in a carousel),
+	  head and profile exclusive
+	buttons ≤ 3 vertical, ≤ 2 horizontal (fixedRatio thumbnails lay out
+	  horizontally unless buttonLayout says otherwise); label ≤ 14, ≤ 8 for two
+	  buttons side by side
+	carousel 1–10 cards (listCard 5), one card type, no header on textCard or
+	  listCard carousels, itemCard parts on all cards or none
+
+The constants ([MaxOutputs], [MaxButtonLabel], …) are exported, and
+[Capabilities] is built from them.
+
+# Callbacks
+
+AI-chatbot blocks may answer later. With [WithCallback], a request that
+carries userRequest.callbackUrl runs the skill function in its own goroutine;
+if it has not returned within the budget (default 3.5 s of Kakao's 5 s), the
+handler answers {"version":"2.0","useCallback":true} (or your waiting
+response, whose data can fill the block's waiting text) at once. The function
+keeps running on a context detached from the request that ends when the URL
+expires, one minute after the request arrived, and its response is POSTed to
+the callback URL exactly once by a [CallbackClient]. If it returns in time,
+the answer is synchronous and nothing is POSTed. Failures after the answer
+(the function's error, an invalid response, Kakao's FAIL) go to the error
+handler; with [WithFallback] the fallback is delivered instead of nothing.
+Call [SkillHandler.Wait] at shutdown to let pending callbacks finish.
+
+[CallbackClient.Send] can also be used directly. It retries only failures
+that prove Kakao never saw the POST (the connection could not be made): a
+callback URL is single-use, so nothing is sent twice, and never after a 2xx.
+Kakao's answer {taskId, status, message, timestamp} becomes a
+[CallbackResult], or an [*APIError] when status is FAIL or ERROR or the HTTP
+status is not 2xx.
+
+The callback URL is a credential: it never appears in an error or a log line.
+
+# System entities
+
+Parameters of system entities carry JSON inside the string. [ParseSysDate],
+[ParseSysNumber] and [ParsePlugin] decode them into [SysDate], [SysNumber]
+and [Plugin], with errors ([*EntityError], wrapping [ErrEntity]) that name
+the entity and never quote the value. [Action.SysDate] and its siblings
+look a parameter up by name and fall back to detailParams[name].value when
+the params value is broken (real payloads have shipped a malformed
+sys_number there).
+
+# Neutral messages
+
+[ToIncoming] turns a request into a [message.Incoming], and [Render] turns
+a [message.Content] into a Response with a [message.Report] of what Kakao
+could not show. A postback rides in button extra under [PostbackKey] and
+comes back as a [message.KindPostback].
+
+# Errors
+
+Sentinels: [ErrMalformed] (400), [ErrInvalidResponse], [ErrCallbackURL],
+[ErrCallbackExpired], [ErrEntity]; [signature.ErrForbidden] for refused
+callers. Typed errors: [*ValidationError]/[ValidationErrors], [*APIError],
+[*EntityError]. Error strings start with "kakao:" and hold no secret, URL
+or body.
+
+# Testing
+
+Package kakaotest builds realistic skill requests (kakaotest.NewRequest),
+posts them to a handler and decodes the answer (kakaotest.Do), and runs a
+fake callback endpoint that enforces single use and the one-minute expiry
+with an injectable clock (kakaotest.NewCallbackServer).
+*/
+package kakao

@@ -1,0 +1,19 @@
+// Package kakaotest helps test Kakao skills built with package kakao: it
+// builds realistic skill requests ([NewRequest], [NewPayload]), posts them
+// to a handler and decodes the answer ([Do], [Post]), and runs a fake
+// callback endpoint ([NewCallbackServer], [StartCallbackServer]) for the
+// AI-chatbot callback flow.
+//
+// The fake callback endpoint hands out single-use URLs that expire one
+// minute after they are issued (on an injectable clock), records every
+// body it receives, and answers {taskId, status, message, timestamp} like
+// Kakao: SUCCESS for a valid response, FAIL with Kakao's documented
+// messages for a reused, expired or unknown URL or a body that is not a
+// skill response, and any FAIL or ERROR you queue. Where it differs from
+// the real service: it always answers HTTP 200 (Kakao's HTTP statuses are
+// not documented); it checks that the body decodes as a version 2.0
+// response, not that the bubble is valid (use kakao.Response.Validate for
+// that); a URL is consumed by the first POST that reaches it, whatever its
+// body; it does not model quotas, the AI-chatbot setting of the block, or
+// the test-environment tokens that real callbacks refuse.
+package kakaotest

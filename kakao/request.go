@@ -1,0 +1,376 @@
+package kakao
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/internal/wire"
+)
+
+// Request is the SkillPayload Kakao POSTs to a skill server each time a
+// block with the skill runs. Unknown fields are ignored; fields that arrive
+// as null decode to their zero value.
+type Request struct {
+	Intent      Intent           `json:"intent"`
+	UserRequest UserRequest      `json:"userRequest"`
+	Bot         Bot              `json:"bot"`
+	Action      Action           `json:"action"`
+	Contexts    []map[string]any `json:"contexts,omitempty"`
+	Flow        *Flow            `json:"flow,omitempty"`
+}
+
+// Intent is the block the utterance matched.
+type Intent struct {
+	ID    string       `json:"id"`
+	Name  string       `json:"name"` // "지식+" for a knowledge-base match
+	Extra *IntentExtra `json:"extra,omitempty"`
+}
+
+// IntentExtra carries why the block matched and, for knowledge-base
+// (지식+) matches, the matched entries.
+type IntentExtra struct {
+	Reason    *Reason    `json:"reason,omitempty"`
+	Knowledge *Knowledge `json:"knowledge,omitempty"`
+}
+
+// UnmarshalJSON accepts the documented "knowledge" object, the "knowledges"
+// spelling of the doc's table header, and a bare snake_case
+// "matched_knowledges" array seen in third-party payloads.
+func (e *IntentExtra) UnmarshalJSON(b []byte) error {
+	var aux struct {
+		Reason     *Reason          `json:"reason"`
+		Knowledge  *Knowledge       `json:"knowledge"`
+		Knowledges *Knowledge       `json:"knowledges"`
+		Matched    []KnowledgeEntry `json:"matched_knowledges"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*e = IntentExtra{Reason: aux.Reason, Knowledge: aux.Knowledge}
+	if e.Knowledge == nil {
+		e.Knowledge = aux.Knowledges
+	}
+	if e.Knowledge == nil && aux.Matched != nil {
+		e.Knowledge = &Knowledge{MatchedKnowledges: aux.Matched}
+	}
+	return nil
+}
+
+// Reason is intent.extra.reason, {code, message} (1, "OK" in the docs).
+type Reason struct {
+	Code    int    `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Knowledge is intent.extra.knowledge: the knowledge-base entries that
+// matched.
+type Knowledge struct {
+	ResponseType      string           `json:"responseType,omitempty"`
+	MatchedKnowledges []KnowledgeEntry `json:"matchedKnowledges"`
+}
+
+// KnowledgeEntry is one matched knowledge-base entry.
+type KnowledgeEntry struct {
+	Answer     string   `json:"answer,omitempty"`
+	Question   string   `json:"question,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+	LandingURL string   `json:"landingUrl,omitempty"`
+	ImageURL   string   `json:"imageUrl,omitempty"`
+}
+
+// UserRequest is what the user did.
+type UserRequest struct {
+	Timezone  string `json:"timezone,omitempty"`
+	Params    Params `json:"params,omitempty"`
+	Block     Block  `json:"block"`
+	Utterance string `json:"utterance"`
+	// Lang is "ko" in the current docs and "kr" in older payloads; treat
+	// it as opaque. It may be null (empty here).
+	Lang string `json:"lang,omitempty"`
+	User User   `json:"user"`
+	// CallbackURL is set only on blocks with the AI-chatbot callback
+	// enabled. It is a one-time, one-minute credential: never log it.
+	CallbackURL string `json:"callbackUrl,omitempty"`
+}
+
+// Surface returns params.surface ("BuilderBotTest" for the builder's bot
+// test).
+func (u *UserRequest) Surface() string { return u.Params["surface"] }
+
+// IsTest reports whether the request comes from the builder's bot test
+// (params.surface is "BuilderBotTest"). Callback URLs of test requests
+// cannot be used.
+func (u *UserRequest) IsTest() bool { return u.Params["surface"] == "BuilderBotTest" }
+
+// Block is a block reference {id, name}.
+type Block struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// User is the sender. ID is bot-scoped: the same person has a different ID
+// in every bot.
+type User struct {
+	ID         string         `json:"id"`
+	Type       string         `json:"type"` // "botUserKey"; older payloads say "accountId"
+	Properties UserProperties `json:"properties"`
+}
+
+// UserProperties is user.properties. The known keys are typed; everything
+// else (snake_case duplicates, legacy keys) is kept in Extra.
+type UserProperties struct {
+	PlusfriendUserKey string
+	AppUserID         string
+	// IsFriend is true when the user has added the channel; Kakao omits
+	// the key otherwise.
+	IsFriend   bool
+	BotUserKey string
+	// Extra holds every other property as decoded JSON.
+	Extra map[string]any
+}
+
+// UnmarshalJSON decodes leniently: a known key with an unexpected type (a
+// number for a key, "true" for isFriend) is converted or kept in Extra, never
+// a reason to reject the request.
+func (p *UserProperties) UnmarshalJSON(b []byte) error {
+	if wire.IsNull(b) {
+		*p = UserProperties{}
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*p = UserProperties{}
+	for k, v := range m {
+		var ok bool
+		switch k {
+		case "plusfriendUserKey":
+			p.PlusfriendUserKey, ok = flexString(v)
+		case "appUserId":
+			p.AppUserID, ok = flexString(v)
+		case "botUserKey":
+			p.BotUserKey, ok = flexString(v)
+		case "isFriend":
+			p.IsFriend, ok = flexBool(v)
+		}
+		if ok {
+			continue
+		}
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return err
+		}
+		if p.Extra == nil {
+			p.Extra = make(map[string]any)
+		}
+		p.Extra[k] = x
+	}
+	return nil
+}
+
+// MarshalJSON writes the typed keys and Extra in one object.
+func (p UserProperties) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(p.Extra)+4)
+	for k, v := range p.Extra {
+		m[k] = v
+	}
+	if p.PlusfriendUserKey != "" {
+		m["plusfriendUserKey"] = p.PlusfriendUserKey
+	}
+	if p.AppUserID != "" {
+		m["appUserId"] = p.AppUserID
+	}
+	if p.BotUserKey != "" {
+		m["botUserKey"] = p.BotUserKey
+	}
+	if p.IsFriend {
+		m["isFriend"] = true
+	}
+	return json.Marshal(m)
+}
+
+func flexString(v json.RawMessage) (string, bool) {
+	var f wire.FlexString
+	if json.Unmarshal(v, &f) != nil {
+		return "", false
+	}
+	return string(f), true
+}
+
+func flexBool(v json.RawMessage) (bool, bool) {
+	switch string(bytes.TrimSpace(v)) {
+	case "true", `"true"`:
+		return true, true
+	case "false", `"false"`, "null":
+		return false, true
+	}
+	return false, false
+}
+
+// Bot is the bot the skill belongs to.
+type Bot struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Action is the skill call: its parameters, as extracted from the
+// utterance, and the extra data of the button the user pressed.
+type Action struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Params maps parameter names to values. System-entity values are JSON
+	// documents inside the string; decode them with [ParseSysDate],
+	// [ParseSysNumber] or [ParsePlugin], or use [Action.SysDate] and friends.
+	Params       Params                 `json:"params,omitempty"`
+	DetailParams map[string]DetailParam `json:"detailParams,omitempty"`
+	// ClientExtra is the extra object of the button, quick reply or list
+	// item the user pressed; nil when there was none (null or absent).
+	ClientExtra map[string]any `json:"clientExtra,omitempty"`
+}
+
+// DetailParam is action.detailParams[name].
+type DetailParam struct {
+	Origin    string `json:"origin"` // the text the value was extracted from
+	Value     string `json:"value"`
+	GroupName string `json:"groupName"`
+}
+
+// UnmarshalJSON tolerates a value that is a number, bool or object instead
+// of a string (kept as its JSON text).
+func (d *DetailParam) UnmarshalJSON(b []byte) error {
+	var aux struct {
+		Origin    json.RawMessage `json:"origin"`
+		Value     json.RawMessage `json:"value"`
+		GroupName json.RawMessage `json:"groupName"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*d = DetailParam{Origin: looseString(aux.Origin), Value: looseString(aux.Value), GroupName: looseString(aux.GroupName)}
+	return nil
+}
+
+// Params is a string map that also accepts numbers, booleans, objects and
+// arrays as values (kept as their JSON text) and null (kept as ""), so that
+// one odd parameter never rejects a request.
+type Params map[string]string
+
+// UnmarshalJSON implements the lenient decoding described on [Params].
+func (p *Params) UnmarshalJSON(b []byte) error {
+	if wire.IsNull(b) {
+		*p = nil
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	out := make(Params, len(m))
+	for k, v := range m {
+		out[k] = looseString(v)
+	}
+	*p = out
+	return nil
+}
+
+// looseString returns a JSON string's value, "" for null or absent, and
+// the compact JSON text of anything else.
+func looseString(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return ""
+	}
+	if v[0] == '"' {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			return s
+		}
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, v) == nil {
+		return buf.String()
+	}
+	return string(v)
+}
+
+// Flow says how the user got to this block.
+type Flow struct {
+	LastBlock *Block   `json:"lastBlock,omitempty"`
+	Trigger   *Trigger `json:"trigger,omitempty"`
+}
+
+// Trigger is flow.trigger.
+type Trigger struct {
+	Type          TriggerType `json:"type"`
+	ReferrerBlock *Block      `json:"referrerBlock,omitempty"`
+}
+
+// TriggerType is an open enum of how a block was triggered.
+type TriggerType string
+
+// The documented trigger types.
+const (
+	TriggerTextInput               TriggerType = "TEXT_INPUT"
+	TriggerCardButtonMessage       TriggerType = "CARD_BUTTON_MESSAGE"
+	TriggerCardButtonBlock         TriggerType = "CARD_BUTTON_BLOCK"
+	TriggerListItemMessage         TriggerType = "LIST_ITEM_MESSAGE"
+	TriggerListItemBlock           TriggerType = "LIST_ITEM_BLOCK"
+	TriggerListMenuMessage         TriggerType = "LISTMENU_MESSAGE"
+	TriggerListMenuBlock           TriggerType = "LISTMENU_BLOCK"
+	TriggerQuickReplyButtonMessage TriggerType = "QUICKREPLY_BUTTON_MESSAGE"
+	TriggerQuickReplyButtonBlock   TriggerType = "QUICKREPLY_BUTTON_BLOCK"
+)
+
+var errNoUserRequest = errors.New("no userRequest object")
+
+// Parse decodes a skill request body. It fails, wrapping [ErrMalformed],
+// only when body is not a JSON object, a known field has a type no real
+// payload uses, or userRequest is missing; unknown fields are ignored. The
+// error never contains body content.
+func Parse(body []byte) (*Request, error) {
+	ur, err := wire.Field(body, "userRequest")
+	if err != nil {
+		return nil, webhookio.Malformed("kakao", errors.New("not a JSON object"))
+	}
+	if wire.IsNull(ur) {
+		return nil, webhookio.Malformed("kakao", errNoUserRequest)
+	}
+	req := new(Request)
+	if err := json.Unmarshal(body, req); err != nil {
+		return nil, webhookio.Malformed("kakao", sanitizeJSONError(err))
+	}
+	return req, nil
+}
+
+// ParseRequest reads at most maxBytes of r's body (0 means 1 MiB) and
+// calls [Parse]. A longer body is an *http.MaxBytesError.
+func ParseRequest(r *http.Request, maxBytes int64) (*Request, error) {
+	body, err := webhookio.ReadAll(r.Body, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(body)
+}
+
+// sanitizeJSONError keeps the position and Go type of a JSON error but
+// drops anything that quotes the input.
+func sanitizeJSONError(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return errors.New("invalid JSON at offset " + strconv.FormatInt(se.Offset, 10))
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return errors.New("field " + te.Field + ": JSON " + te.Value + " where " + te.Type.String() + " was expected")
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("unexpected end of JSON")
+	}
+	return errors.New("invalid JSON")
+}
