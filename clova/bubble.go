@@ -1,0 +1,432 @@
+package clova
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/channelkit/channelkit/internal/wire"
+)
+
+// Bubble is one component of a CLOVA Chatbot answer. The concrete types are
+// *TextBubble, *ImageBubble, *ButtonBubble, *TemplateBubble,
+// *CarouselBubble and *UnknownBubble (Flex components and anything newer,
+// kept raw).
+//
+//sumtype:decl
+type Bubble interface {
+	// BubbleType returns the wire "type".
+	BubbleType() string
+	isBubble()
+}
+
+// Bubble types.
+const (
+	BubbleText     = "text"
+	BubbleImage    = "image"
+	BubbleButton   = "button"
+	BubbleTemplate = "template"
+	BubbleCarousel = "carousel"
+)
+
+// BubbleExtras are the fields any component may carry besides its own.
+type BubbleExtras struct {
+	// Information holds key/value facts about the answer (chatType, score,
+	// scenarioName, matchingType, domainCode…).
+	Information []Information `json:"information,omitempty"`
+	// Context is the raw "context" array.
+	Context json.RawMessage `json:"context,omitempty"`
+	// QuickButtons are suggestion buttons shown under the bubble. Their
+	// placement at the bubble's top level is not confirmed by the public
+	// documentation; they are read from there when present.
+	QuickButtons []*ButtonBubble `json:"quickButtons,omitempty"`
+}
+
+// Information is one key/value fact of a bubble.
+type Information struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// UnmarshalJSON accepts a value that is a string, a number or null.
+func (i *Information) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Key   string          `json:"key"`
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	i.Key, i.Value = w.Key, flexCode(w.Value)
+	return nil
+}
+
+// TextBubble is the Text component.
+type TextBubble struct {
+	Title    string   `json:"title,omitempty"`
+	SubTitle string   `json:"subTitle,omitempty"`
+	Data     TextData `json:"data"`
+	BubbleExtras
+}
+
+// TextData is a Text component's data.
+type TextData struct {
+	Description string         `json:"description,omitempty"`
+	URL         string         `json:"url,omitempty"`
+	URLAlias    string         `json:"urlAlias,omitempty"`
+	Action      *ChatbotAction `json:"action,omitempty"`
+}
+
+// ImageBubble is the Image component.
+type ImageBubble struct {
+	Title    string    `json:"title,omitempty"`
+	SubTitle string    `json:"subTitle,omitempty"`
+	Data     ImageData `json:"data"`
+	BubbleExtras
+}
+
+// ImageData is an Image component's data.
+type ImageData struct {
+	ImageURL string `json:"imageUrl"`
+	// ImagePosition is "top" or "bottom".
+	ImagePosition string         `json:"imagePosition,omitempty"`
+	Description   string         `json:"description,omitempty"`
+	URL           string         `json:"url,omitempty"`
+	URLAlias      string         `json:"urlAlias,omitempty"`
+	Action        *ChatbotAction `json:"action,omitempty"`
+}
+
+// ButtonBubble is the Button component: in a template's content table, as
+// a quick button, or alone.
+type ButtonBubble struct {
+	Title string     `json:"title,omitempty"`
+	Data  ButtonData `json:"data"`
+	BubbleExtras
+}
+
+// ButtonData is a Button component's data.
+type ButtonData struct {
+	// Type is "basic", "image" or "text".
+	Type     string         `json:"type,omitempty"`
+	ImageURL string         `json:"imageUrl,omitempty"`
+	Action   *ChatbotAction `json:"action,omitempty"`
+}
+
+// TemplateBubble is the Template composite component: a cover (a text or
+// image bubble) over a table of buttons.
+type TemplateBubble struct {
+	Title string       `json:"title,omitempty"`
+	Data  TemplateData `json:"data"`
+	BubbleExtras
+}
+
+// TemplateData is a template's data.
+type TemplateData struct {
+	// Cover is a *TextBubble or *ImageBubble (or any bubble), nil if absent.
+	Cover Bubble
+	// ContentTable is rows of cells, each normally holding a *ButtonBubble.
+	ContentTable [][]TableCell
+}
+
+// TableCell is one cell of a template's content table.
+type TableCell struct {
+	ColSpan int    `json:"colSpan"`
+	RowSpan int    `json:"rowSpan"`
+	Data    Bubble `json:"data"`
+}
+
+// CarouselBubble is the Carousel composite component.
+type CarouselBubble struct {
+	Data CarouselData `json:"data"`
+	BubbleExtras
+}
+
+// CarouselData is a carousel's data.
+type CarouselData struct {
+	// Cards are normally *TemplateBubble or *ImageBubble values.
+	Cards Bubbles `json:"cards"`
+}
+
+// UnknownBubble is a component this package does not model (Flex, or a
+// type added later), or a known one whose shape did not decode. Raw holds
+// its exact bytes; MarshalJSON returns them.
+type UnknownBubble struct {
+	Type string
+	Raw  json.RawMessage
+}
+
+func (*TextBubble) BubbleType() string     { return BubbleText }
+func (*ImageBubble) BubbleType() string    { return BubbleImage }
+func (*ButtonBubble) BubbleType() string   { return BubbleButton }
+func (*TemplateBubble) BubbleType() string { return BubbleTemplate }
+func (*CarouselBubble) BubbleType() string { return BubbleCarousel }
+func (b *UnknownBubble) BubbleType() string {
+	return b.Type
+}
+
+func (*TextBubble) isBubble()     {}
+func (*ImageBubble) isBubble()    {}
+func (*ButtonBubble) isBubble()   {}
+func (*TemplateBubble) isBubble() {}
+func (*CarouselBubble) isBubble() {}
+func (*UnknownBubble) isBubble()  {}
+
+// MarshalJSON writes the bubble with its "type".
+func (b TextBubble) MarshalJSON() ([]byte, error) {
+	type plain TextBubble
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		plain
+	}{BubbleText, plain(b)})
+}
+
+// MarshalJSON writes the bubble with its "type".
+func (b *ImageBubble) MarshalJSON() ([]byte, error) {
+	type plain ImageBubble
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{BubbleImage, (*plain)(b)})
+}
+
+// MarshalJSON writes the bubble with its "type".
+func (b *ButtonBubble) MarshalJSON() ([]byte, error) {
+	type plain ButtonBubble
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{BubbleButton, (*plain)(b)})
+}
+
+// MarshalJSON writes the bubble with its "type".
+func (b *TemplateBubble) MarshalJSON() ([]byte, error) {
+	type plain TemplateBubble
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{BubbleTemplate, (*plain)(b)})
+}
+
+// MarshalJSON writes the bubble with its "type".
+func (b *CarouselBubble) MarshalJSON() ([]byte, error) {
+	type plain CarouselBubble
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		*plain
+	}{BubbleCarousel, (*plain)(b)})
+}
+
+// MarshalJSON returns Raw unchanged.
+func (b *UnknownBubble) MarshalJSON() ([]byte, error) {
+	if len(b.Raw) == 0 {
+		return []byte("null"), nil
+	}
+	return b.Raw, nil
+}
+
+type templateDataWire struct {
+	Cover        json.RawMessage   `json:"cover,omitempty"`
+	ContentTable [][]tableCellWire `json:"contentTable"`
+}
+
+type tableCellWire struct {
+	ColSpan int             `json:"colSpan"`
+	RowSpan int             `json:"rowSpan"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// MarshalJSON writes cover and contentTable.
+func (d TemplateData) MarshalJSON() ([]byte, error) {
+	type cell struct {
+		ColSpan int    `json:"colSpan"`
+		RowSpan int    `json:"rowSpan"`
+		Data    Bubble `json:"data"`
+	}
+	table := make([][]cell, len(d.ContentTable))
+	for i, row := range d.ContentTable {
+		table[i] = make([]cell, len(row))
+		for j, c := range row {
+			table[i][j] = cell(c)
+		}
+	}
+	return json.Marshal(struct {
+		Cover        Bubble   `json:"cover,omitempty"`
+		ContentTable [][]cell `json:"contentTable"`
+	}{d.Cover, table})
+}
+
+// UnmarshalJSON decodes the cover and cells as bubbles.
+func (d *TemplateData) UnmarshalJSON(b []byte) error {
+	var w templateDataWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*d = TemplateData{}
+	if !wire.IsNull(w.Cover) {
+		d.Cover = decodeBubble(w.Cover)
+	}
+	if w.ContentTable != nil {
+		d.ContentTable = make([][]TableCell, len(w.ContentTable))
+	}
+	for i, row := range w.ContentTable {
+		d.ContentTable[i] = make([]TableCell, len(row))
+		for j, c := range row {
+			d.ContentTable[i][j] = TableCell{ColSpan: c.ColSpan, RowSpan: c.RowSpan}
+			if !wire.IsNull(c.Data) {
+				d.ContentTable[i][j].Data = decodeBubble(c.Data)
+			}
+		}
+	}
+	return nil
+}
+
+// Bubbles is a list of bubbles that decodes each element by its type.
+type Bubbles []Bubble
+
+// UnmarshalJSON decodes every element; one that does not decode becomes an
+// *UnknownBubble rather than failing the whole answer.
+func (bs *Bubbles) UnmarshalJSON(b []byte) error {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(b, &raws); err != nil {
+		return err
+	}
+	if raws == nil {
+		*bs = nil
+		return nil
+	}
+	out := make(Bubbles, len(raws))
+	for i, r := range raws {
+		out[i] = decodeBubble(r)
+	}
+	*bs = out
+	return nil
+}
+
+// decodeBubble decodes one bubble by its type, keeping it raw when the type
+// is unknown or the shape does not fit.
+func decodeBubble(raw json.RawMessage) Bubble {
+	typ, _, err := wire.Peek(raw, "type")
+	unknown := &UnknownBubble{Type: typ, Raw: raw}
+	if err != nil {
+		return unknown
+	}
+	var (
+		b   Bubble
+		dst any
+	)
+	switch strings.TrimSpace(typ) {
+	case BubbleText:
+		v := new(TextBubble)
+		b, dst = v, v
+	case BubbleImage:
+		v := new(ImageBubble)
+		b, dst = v, (*imagePlain)(v)
+	case BubbleButton:
+		v := new(ButtonBubble)
+		b, dst = v, (*buttonPlain)(v)
+	case BubbleTemplate:
+		v := new(TemplateBubble)
+		b, dst = v, (*templatePlain)(v)
+	case BubbleCarousel:
+		v := new(CarouselBubble)
+		b, dst = v, (*carouselPlain)(v)
+	default:
+		return unknown
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return unknown
+	}
+	return b
+}
+
+// Plain aliases decode without the MarshalJSON methods getting in the way.
+type (
+	imagePlain    ImageBubble
+	buttonPlain   ButtonBubble
+	templatePlain TemplateBubble
+	carouselPlain CarouselBubble
+)
+
+// ChatbotAction is what tapping a component does. Type is "link",
+// "postback", "utterance", "phone" or "welcome"; Data is kept raw, read it
+// with the methods.
+type ChatbotAction struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Action types.
+const (
+	ActionLink      = "link"
+	ActionPostback  = "postback"
+	ActionUtterance = "utterance"
+	ActionPhone     = "phone"
+	ActionWelcome   = "welcome"
+)
+
+// LinkAction returns a link action.
+func LinkAction(url string) *ChatbotAction {
+	d, _ := json.Marshal(struct {
+		URL string `json:"url"`
+	}{url})
+	return &ChatbotAction{Type: ActionLink, Data: d}
+}
+
+// PostbackAction returns a postback action: display is shown as the user's
+// message, full (if not empty) is what is sent back to the chatbot.
+func PostbackAction(display, full string) *ChatbotAction {
+	d, _ := json.Marshal(struct {
+		Postback     string `json:"postback"`
+		PostbackFull string `json:"postbackFull,omitempty"`
+	}{display, full})
+	return &ChatbotAction{Type: ActionPostback, Data: d}
+}
+
+type actionData struct {
+	URL          string `json:"url"`
+	Postback     string `json:"postback"`
+	PostbackFull string `json:"postbackFull"`
+	Text         string `json:"text"`
+	Phone        string `json:"phoneNumber"`
+	Number       string `json:"number"`
+}
+
+func (a *ChatbotAction) data() actionData {
+	var d actionData
+	if a != nil && !wire.IsNull(a.Data) {
+		_ = json.Unmarshal(a.Data, &d) // a shape we cannot read reads as empty
+	}
+	return d
+}
+
+// URL returns a link action's URL.
+func (a *ChatbotAction) URL() string { return a.data().URL }
+
+// PostbackText returns what to Send back to the chatbot when the user picks
+// a postback or utterance action: postbackFull if set, else postback.
+func (a *ChatbotAction) PostbackText() string {
+	d := a.data()
+	if d.PostbackFull != "" {
+		return d.PostbackFull
+	}
+	return d.Postback
+}
+
+// DisplayText returns the text to show as the user's message for a
+// postback (postback) or utterance (text) action.
+func (a *ChatbotAction) DisplayText() string {
+	d := a.data()
+	if a != nil && a.Type == ActionUtterance && d.Text != "" {
+		return d.Text
+	}
+	return d.Postback
+}
+
+// Phone returns a phone action's number. The field name is not confirmed
+// by the public documentation; "phoneNumber" and "number" are read.
+func (a *ChatbotAction) Phone() string {
+	d := a.data()
+	if d.Phone != "" {
+		return d.Phone
+	}
+	return d.Number
+}

@@ -1,0 +1,271 @@
+package clova
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/channelkit/channelkit/message"
+)
+
+// ToIncoming turns a CEK request into the neutral form. It reports false for
+// a nil request and for device telemetry a bot should not answer in words
+// (AudioPlayer, SpeechSynthesizer, TemplateRuntime and other non-ClovaSkill
+// events); their Incoming is still filled in, with KindOther.
+//
+// The mapping: LaunchRequest and ClovaSkill.SkillEnabled are KindFollow;
+// ClovaSkill.SkillDisabled is KindUnfollow; an IntentRequest is KindPostback
+// with Data set to the intent name (CEK delivers intents and slots, never
+// the raw utterance; read the slots from Raw); SessionEndedRequest and
+// unknown request types are KindOther. Raw is the *Request. EventID is the
+// request ID when CLOVA sends one; UserID and ConversationID are the current
+// speaker's CLOVA user ID.
+func ToIncoming(req *Request) (message.Incoming, bool) {
+	if req == nil {
+		return message.Incoming{}, false
+	}
+	info := req.Info()
+	in := message.Incoming{
+		Platform:       message.Clova,
+		Kind:           message.KindOther,
+		EventID:        info.RequestID,
+		UserID:         req.UserID(),
+		ConversationID: req.UserID(),
+		Raw:            req,
+	}
+	if t, ok := info.Time(); ok {
+		in.ReceivedAt = t
+	} else {
+		in.ReceivedAt = time.Now()
+	}
+	ok := true
+	switch b := req.Request.(type) {
+	case *LaunchRequest:
+		in.Kind = message.KindFollow
+	case *IntentRequest:
+		in.Kind = message.KindPostback
+		in.Data = b.Intent.Name
+	case *EventRequest:
+		switch {
+		case b.Event.Is(NamespaceClovaSkill, "SkillEnabled"):
+			in.Kind = message.KindFollow
+		case b.Event.Is(NamespaceClovaSkill, "SkillDisabled"):
+			in.Kind = message.KindUnfollow
+		case b.Event.Namespace == NamespaceClovaSkill:
+		default:
+			ok = false
+		}
+	}
+	return in, ok
+}
+
+// Render turns neutral content into a CEK response that says it, in
+// Korean. Set the returned response's Response.ShouldEndSession, or replace
+// the language in its values, as the dialog needs; [ExtensionHandler] fills
+// in Version.
+//
+// CEK is speech-only. Text is spoken, cut to 1,000 characters (Truncated)
+// and broken into SpeechList values of at most 200 characters at sentence
+// or word boundaries (not a loss: CLOVA speaks them in order). Audio is
+// played from its URL. Everything else is spoken in words where it has
+// words, with a Downgraded loss: a card's title and text, a list's title
+// and items, button and quick-reply labels (their actions are not available
+// by voice), a location's title and address, an image's alt text. Images,
+// URLs and actions without words are Dropped. Video, File, Sticker, an
+// image without alt text and Unknown content of another platform have
+// nothing to say: rendering them fails with an error wrapping
+// errors.ErrUnsupported. Unknown content of this platform whose Raw is an
+// outputSpeech object is sent as is.
+func Render(c message.Content, opts message.RenderOptions) (*Response, message.Report, error) {
+	var rep message.Report
+	if c == nil {
+		return nil, rep, errors.New("clova: nothing to render")
+	}
+	var s speaker
+	switch c := c.(type) {
+	case *message.Text:
+		if strings.TrimSpace(c.Text) == "" {
+			return nil, rep, errors.New("clova: empty text")
+		}
+		s.say("Text", c.Text)
+	case *message.Audio:
+		if c.URL == "" {
+			return nil, rep, errors.New("clova: audio without URL")
+		}
+		s.values = append(s.values, SpeechURL(c.URL))
+	case *message.Card:
+		s.card("", c)
+	case *message.Carousel:
+		if len(c.Cards) == 0 {
+			return nil, rep, errors.New("clova: empty carousel")
+		}
+		for i := range c.Cards {
+			s.card(message.Index("Cards", i), &c.Cards[i])
+		}
+	case *message.List:
+		s.say("Title", c.Title)
+		for i, it := range c.Items {
+			p := message.Index("Items", i)
+			s.say(message.JoinPath(p, "Title"), it.Title)
+			s.say(message.JoinPath(p, "Text"), it.Text)
+			if it.ImageURL != "" {
+				s.rep.Add(message.JoinPath(p, "ImageURL"), message.Dropped, "CEK responses are speech only")
+			}
+			if it.Action != nil {
+				s.rep.Add(message.JoinPath(p, "Action"), message.Dropped, "actions are not available by voice")
+			}
+		}
+		s.buttons("Buttons", c.Buttons)
+		if len(s.values) > 0 {
+			s.rep.Add("", message.Downgraded, "list spoken as text")
+		}
+	case *message.Location:
+		s.say("Title", c.Title)
+		s.say("Address", c.Address)
+		if len(s.values) > 0 {
+			s.rep.Add("", message.Downgraded, "location spoken as its title and address; coordinates dropped")
+		}
+	case *message.Image:
+		if c.AltText != "" {
+			s.say("AltText", c.AltText)
+			s.rep.Add("", message.Downgraded, "image replaced by its alt text")
+		}
+	case *message.Unknown:
+		if c.Platform == message.Clova {
+			var os OutputSpeech
+			if err := os.UnmarshalJSON(c.Raw); err == nil && os.Type != "" {
+				s.raw = &os
+			}
+		}
+	}
+	if s.raw == nil && len(s.values) == 0 {
+		return nil, rep, fmt.Errorf("clova: %w: a %s has nothing CLOVA can say", errors.ErrUnsupported, c.Type())
+	}
+	if qr := c.Replies(); len(qr) > 0 {
+		var labels []string
+		for i, q := range qr {
+			p := message.Index("QuickReplies", i)
+			if q.Label == "" {
+				s.rep.Add(p, message.Dropped, "quick replies are not available by voice")
+				continue
+			}
+			labels = append(labels, q.Label)
+			s.rep.Add(p, message.Downgraded, "label spoken; the action is not available by voice")
+		}
+		if len(labels) > 0 {
+			s.sayAt(message.Index("QuickReplies", 0), strings.Join(labels, ", "), true)
+		}
+	}
+	rep = s.rep
+	if err := opts.Check(message.Clova, rep); err != nil {
+		return nil, message.Report{}, err
+	}
+	speech := s.raw
+	if speech == nil {
+		if len(s.values) == 1 {
+			speech = SimpleSpeech(s.values[0])
+		} else {
+			speech = SpeechList(s.values...)
+		}
+	}
+	return NewResponse(speech), rep, nil
+}
+
+// speaker accumulates speech values within the per-response budget.
+type speaker struct {
+	values []SpeechInfo
+	used   int // PlainText characters so far
+	rep    message.Report
+	raw    *OutputSpeech
+}
+
+func (s *speaker) say(path, text string) { s.sayAt(path, text, false) }
+
+// sayAt speaks text, recorded against path; a cut is a Truncated loss at
+// path, or at coverPath's parent list when quick is set (the labels of all
+// quick replies are spoken as one).
+func (s *speaker) sayAt(path, text string, quick bool) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	left := limits.SpeechRunes - s.used
+	if left <= 0 {
+		if !quick {
+			s.rep.Add(path, message.Dropped, "over CEK's 1,000-character speech limit")
+		}
+		return
+	}
+	if n := utf8.RuneCountInString(text); n > left {
+		text, _ = message.TruncateText(text, left, message.Runes)
+		if !quick {
+			s.rep.Addf(path, message.Truncated, "CEK speaks at most %d characters per response", limits.SpeechRunes)
+		}
+	}
+	s.used += utf8.RuneCountInString(text)
+	for _, piece := range chunk(text, limits.SentenceRunes) {
+		if strings.TrimSpace(piece) != "" {
+			s.values = append(s.values, PlainText(Korean, piece))
+		}
+	}
+}
+
+func (s *speaker) card(prefix string, c *message.Card) {
+	s.say(message.JoinPath(prefix, "Title"), c.Title)
+	s.say(message.JoinPath(prefix, "Text"), c.Text)
+	if c.Image != nil {
+		if c.Image.AltText != "" {
+			s.say(message.JoinPath(prefix, "Image.AltText"), c.Image.AltText)
+		}
+		s.rep.Add(message.JoinPath(prefix, "Image"), message.Dropped, "CEK responses are speech only")
+	}
+	s.buttons(message.JoinPath(prefix, "Buttons"), c.Buttons)
+	if prefix != "" && len(c.QuickReplies) > 0 {
+		s.rep.Add(message.JoinPath(prefix, "QuickReplies"), message.Dropped, "quick replies are not available by voice")
+	}
+	s.rep.Add(prefix, message.Downgraded, "card spoken as text")
+}
+
+func (s *speaker) buttons(path string, bs []message.Button) {
+	for i, b := range bs {
+		p := message.Index(path, i)
+		if b.Label != "" {
+			s.say(message.JoinPath(p, "Label"), b.Label)
+		}
+		s.rep.Add(p, message.Downgraded, "label spoken; the action is not available by voice")
+	}
+}
+
+// chunk splits text into pieces of at most max characters, at sentence ends
+// when it can, else at white space, else anywhere. Concatenated, the pieces
+// are text.
+func chunk(text string, max int) []string {
+	var out []string
+	var cur strings.Builder
+	n := 0
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+			n = 0
+		}
+	}
+	for _, sent := range sentences(text) {
+		m := utf8.RuneCountInString(sent)
+		if n+m <= max {
+			cur.WriteString(sent)
+			n += m
+			continue
+		}
+		flush()
+		if m <= max {
+			cur.WriteString(sent)
+			n = m
+			continue
+		}
+		out = append(out, message.SplitText(sent, max, message.Runes)...)
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,104 @@
+// Package clova serves CLOVA Extensions Kit (CEK) custom extensions and
+// calls NCP CLOVA Chatbot domains.
+//
+// The brand covers two unrelated surfaces:
+//
+//   - CEK: CLOVA POSTs analysed utterances (intents and slots) to your
+//     extension server and you answer synchronously with speech and
+//     directives. [NewExtensionHandler] is the server.
+//   - CLOVA Chatbot custom API: you POST a user's text to a chatbot built in
+//     CLOVA Chatbot Builder (through its API Gateway invoke URL) and render
+//     the answer's bubbles. [NewChatbot] is the client; [ToContent] turns the
+//     bubbles into neutral content any messenger package can render.
+//
+// Quick start (CEK):
+//
+//	h, err := clova.NewExtensionHandler("com.example.extension.pizzabot",
+//		func(ctx context.Context, req *clova.Request) (*clova.Response, error) {
+//			switch r := req.Request.(type) {
+//			case *clova.LaunchRequest:
+//				resp := clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.Korean, "어떤 피자를 드릴까요?")))
+//				resp.Response.ShouldEndSession = false
+//				return resp, nil
+//			case *clova.IntentRequest:
+//				kind, _ := r.Intent.Slot("pizzaType")
+//				return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.Korean, kind.Value.String()+" 피자를 주문했어요."))), nil
+//			}
+//			return nil, nil // ends the session silently
+//		})
+//	if err != nil { … }
+//	http.Handle("POST /clova", h)
+//
+// # Webhooks
+//
+// Verification works in three layers: [VerifySignature] checks the
+// SignatureCEK header (RSASSA-PKCS1-v1_5 with SHA-256 over the raw body,
+// base64) against a key; [Parse] and [ParseRequest] verify and decode;
+// [ExtensionHandler] also reads the body bounded (1 MiB,
+// [WithMaxBodyBytes]), checks context.System.application.applicationId
+// against the extension ID, calls your [HandlerFunc], validates its
+// [Response] and writes it. An application ID mismatch is
+// [ErrApplicationID] and answers 403: the request is authentically from
+// CLOVA but meant for another extension.
+//
+// The key is CLOVA's published production key, embedded in the package
+// ([ProductionPublicKey]). [WithPublicKey] replaces it (CLOVA's development
+// key, or a test key); [WithPublicKeyURL] fetches a PEM key from a URL
+// lazily, caches and refreshes it, and fails closed ([ErrKeyUnavailable],
+// 503) when no key could ever be fetched. [InsecureSkipVerify] turns
+// verification off for local experiments only.
+//
+// Requests decode into [Request]: Session (nil for "session": null),
+// Context (System.Application, Device, User, AudioPlayer) and a typed body:
+// [*LaunchRequest], [*IntentRequest] (slots whose [SlotValue] may be a
+// string, a number or null), [*SessionEndedRequest], [*EventRequest] (raw
+// payload, [Event.DecodePayload]) or [*UnknownRequest], which keeps the exact
+// bytes. Access tokens are an [AccessToken], which prints as "[redacted]"
+// everywhere; string(token) reads it.
+//
+// # Responses
+//
+// [NewResponse] with [SimpleSpeech], [SpeechList] or [SpeechSet] over
+// [PlainText] and [SpeechURL] values; set Response.Reprompt,
+// Response.ShouldEndSession, Response.Card (raw JSON) and
+// [Response.SetSessionAttributes]. Directives: [AudioPlay],
+// [StreamDeliver], [PlaybackPause], [PlaybackResume], [PlaybackStop], and
+// [NewDirective] or a [Directive] literal for anything else.
+//
+// # Sending
+//
+// [Chatbot.Send] asks a question, [Chatbot.Open] gets the welcome message,
+// [Chatbot.Do] sends a [ChatbotRequest] as is. Every body is encoded once,
+// signed with X-NCP-CHATBOT_SIGNATURE (base64 HMAC-SHA256 keyed with the
+// domain's secret key) and sent byte for byte. The answer's [Bubbles] are
+// typed: [*TextBubble], [*ImageBubble], [*ButtonBubble], [*TemplateBubble],
+// [*CarouselBubble], and [*UnknownBubble] for Flex and anything newer.
+//
+// # Errors
+//
+// CEK failures wrap signature.ErrMissing, signature.ErrMismatch,
+// [ErrApplicationID] (signature.ErrForbidden), [ErrMalformed] or
+// [ErrKeyUnavailable]. Chatbot HTTP failures are [*APIError]. Invalid
+// responses and requests are [ValidationErrors] naming JSON paths
+// ("response.outputSpeech.values[0].lang"). No error or log line holds a
+// body, a signature, a secret key or an access token.
+//
+// # Limits
+//
+// [Response.Validate] enforces CEK's documented constraints: PlainText at
+// most 200 characters per sentence and 1,000 per outputSpeech, a language
+// (ko, en, ja) on PlainText and none on URL values, URLs and tokens at most
+// 2,048 bytes, a content type on HLS URLs, reprompts only with
+// shouldEndSession false, directive headers complete.
+//
+// # Bridge
+//
+// [Capabilities] says CEK is speech only. [Render] speaks neutral content
+// and reports what could not be said; [ToIncoming] maps requests to
+// message.Incoming (intents become postbacks carrying the intent name).
+//
+// # Testing
+//
+// Package clovatest generates a test key pair, builds and signs CEK
+// requests, and fakes the CLOVA Chatbot API.
+package clova

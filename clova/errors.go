@@ -1,0 +1,118 @@
+package clova
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/signature"
+)
+
+// ErrMalformed is wrapped by every error about a CEK request body that is
+// not what CLOVA sends (bad JSON, no request type). It is the same value as
+// every other channelkit package's ErrMalformed.
+var ErrMalformed = webhookio.ErrMalformed
+
+// ErrApplicationID reports a correctly signed CEK request addressed to
+// another extension: context.System.application.applicationId is missing or
+// differs from the extension ID the handler was built with. It wraps
+// [signature.ErrForbidden], so an [ExtensionHandler] answers 403 Forbidden.
+//
+// 403 rather than 401: the signature proved the request came from CLOVA, so
+// the caller is authenticated; it is just not allowed to reach this
+// extension, and no other credentials would change that.
+var ErrApplicationID = fmt.Errorf("clova: application ID does not match the extension: %w", signature.ErrForbidden)
+
+// ErrKeyUnavailable reports that the verification key could not be
+// obtained (the key URL was unreachable or served no valid key, and no
+// earlier key is cached). Verification fails closed: the request is
+// rejected, and an [ExtensionHandler] answers 503 Service Unavailable.
+var ErrKeyUnavailable = errors.New("clova: CEK verification key unavailable")
+
+// status maps a handler failure to its HTTP status: webhookio's fixed table,
+// plus 503 for a missing key.
+func status(err error) int {
+	if errors.Is(err, ErrKeyUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return webhookio.Status(err)
+}
+
+// APIError is a failed CLOVA Chatbot call: a non-2xx answer from the API
+// Gateway or the chatbot. Find it with errors.As.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Code is the error code in the body (API Gateway "errorCode"), if any.
+	Code string
+	// Message is the error message in the body, if any.
+	Message string
+	// RequestID is the gateway's trace ID header, if any.
+	RequestID string
+	// RetryAfter is the wait a 429 answer asked for, or 0.
+	RetryAfter time.Duration
+	// Body is the start of the raw response body. It may be truncated and is
+	// never printed by Error.
+	Body []byte
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "clova: chatbot API error: HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " code %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", clip(e.Message, 200))
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// ValidationError is one violated constraint of a CEK response, named by
+// its JSON path ("response.outputSpeech.values[1].lang").
+type ValidationError struct {
+	Path   string
+	Reason string
+}
+
+func (e *ValidationError) Error() string { return "clova: " + e.Path + ": " + e.Reason }
+
+// ValidationErrors is every violation [Response.Validate] found, in
+// document order. errors.As finds the individual *ValidationError values.
+type ValidationErrors []*ValidationError
+
+func (es ValidationErrors) Error() string {
+	switch len(es) {
+	case 0:
+		return "clova: no validation errors"
+	case 1:
+		return es[0].Error()
+	}
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Path + ": " + e.Reason
+	}
+	return fmt.Sprintf("clova: %d validation errors: %s", len(es), strings.Join(parts, "; "))
+}
+
+// Unwrap returns the individual errors.
+func (es ValidationErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
