@@ -91,6 +91,8 @@ func encodeMessage(m messaging_api.MessageInterface) (json.RawMessage, error) {
 	return json.Marshal(c.Interface())
 }
 
+var quickReplyItemType = reflect.TypeFor[messaging_api.QuickReplyItem]()
+
 // deepCopy copies v so that the SDK's MarshalJSON methods, which fill in
 // discriminators by writing to their receivers, touch only our copy. Struct
 // values held in interfaces become pointers, so that their pointer-receiver
@@ -123,6 +125,13 @@ func deepCopy(v reflect.Value) reflect.Value {
 		for i := 0; i < v.NumField(); i++ {
 			if f := n.Field(i); f.CanSet() {
 				f.Set(deepCopy(v.Field(i)))
+			}
+		}
+		if n.Type() == quickReplyItemType {
+			// The SDK leaves a quick reply item's "type" (always "action")
+			// to the caller and omits it when empty; LINE rejects that.
+			if it := n.Addr().Interface().(*messaging_api.QuickReplyItem); it.Type == "" {
+				it.Type = "action"
 			}
 		}
 		return n

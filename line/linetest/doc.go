@@ -1,0 +1,47 @@
+// Package linetest is an in-process fake of the LINE Messaging API and a
+// builder of signed webhook requests, for testing bots built on
+// [github.com/channelkit/channelkit/line] without the network.
+//
+//	srv := linetest.NewServer(t)
+//	client, _ := srv.NewClient()
+//	handler, _ := line.NewWebhookHandler(signature.MustSecretSet(linetest.ChannelSecret), bot(client))
+//
+//	rec := httptest.NewRecorder()
+//	handler.ServeHTTP(rec, linetest.NewRequest(t, linetest.ChannelSecret, linetest.TextMessage("U1", "hi")))
+//
+//	for _, call := range srv.Replies() { … call.Messages[0]["text"] … }
+//
+// Programs (demos, local runs) use [Start] and [Server.Close] instead of
+// [NewServer].
+//
+// # What the fake does
+//
+// It serves reply, push, multicast, broadcast, the loading animation,
+// profiles, content download and chat control on one loopback server (it
+// plays both api.line.me and api-data.line.me). It checks the
+// Authorization header, checks messages against the same limits table the
+// line package uses, and answers like LINE: 400 with "details" naming the
+// property, "Invalid reply token" for a reply token used twice, 400 for a
+// retry key on a reply, 409 with x-line-accepted-request-id for a retry key
+// seen before, and an x-line-request-id on every answer. Every call is
+// recorded with its decoded body. Faults can be injected: 429 with
+// Retry-After ([Server.RateLimit]), 5xx ([Server.FailNext]), a 5xx after
+// the request was accepted ([Server.FailAfterAccept], to exercise retry
+// keys), an invalid reply token ([Server.InvalidReplyToken]), and any
+// endpoint can be overridden ([Server.Handle]).
+//
+// # Where it differs from LINE
+//
+//   - Any non-empty reply token is valid once; LINE only accepts tokens it
+//     issued, for about a minute.
+//   - Limits are the ones the line package checks (a conservative reading
+//     of LINE's documentation); LINE validates more (image sizes, Flex
+//     layout, URL reachability) and may count some labels in grapheme
+//     clusters.
+//   - Nothing is delivered: profiles and content are whatever the test set
+//     with [Server.SetProfile] and [Server.SetContent]; unknown users get
+//     404.
+//   - No rate limits, quotas, plans or channel types: chat control always
+//     succeeds (LINE allows it only for module channels).
+//   - Retry keys are remembered for the life of the server, not 24 hours.
+package linetest
