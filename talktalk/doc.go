@@ -1,0 +1,160 @@
+// Package talktalk is channelkit's adapter for the NAVER TalkTalk (네이버톡톡)
+// chatbot API: webhook events in, the send API and its extensions out.
+//
+// Quick start:
+//
+//	client, err := talktalk.New(os.Getenv("TALKTALK_AUTHORIZATION_KEY"))
+//	…
+//	h, err := talktalk.NewWebhookHandler(func(ctx context.Context, ev talktalk.Event) (talktalk.Event, error) {
+//		msg, ok := ev.(*talktalk.SendEvent)
+//		if !ok || msg.Standby || msg.Text == nil {
+//			return nil, nil // acknowledge with an empty 200
+//		}
+//		// Answer in the webhook response itself:
+//		return &talktalk.SendEvent{Content: talktalk.Content{
+//			Text: &talktalk.TextContent{Text: "you said " + msg.Text.Text},
+//		}}, nil
+//	})
+//	…
+//	mux.Handle("POST /talktalk/", h)
+//
+// # Webhooks
+//
+// TalkTalk POSTs every event to one URL. [Parse] decodes a body into the
+// sealed [Event] union: [*OpenEvent], [*LeaveEvent], [*FriendEvent],
+// [*SendEvent], [*EchoEvent], [*HandoverEvent], [*ProfileEvent],
+// [*PayCompleteEvent], [*PayConfirmEvent], the outbound-only
+// [*ActionEvent], [*PersistentMenuEvent] and [*ProductEvent], and
+// [*UnknownEvent] for anything else (its exact bytes are kept and written
+// back unchanged). Unknown fields are ignored; a button or menu item this
+// package cannot read is kept raw rather than failing the event. The
+// handover metadata, a JSON document inside a string, is decoded on demand
+// by [HandoverEvent.DecodeMetadata]; the specification's own sample is
+// single-quoted pseudo-JSON, which fails there with [ErrMetadata] while the
+// event stays usable. pay_confirm's detail is spelled "deatil" on the wire
+// (both spellings are accepted) and is the Detail field in Go.
+//
+// [NewWebhookHandler] wraps it all in an http.Handler: POST only (405),
+// caller check (403), bounded body (1 MiB, [WithMaxBodyBytes]; 413),
+// decoding (400), then your [HandlerFunc].
+//
+// # Reply styles and the budget
+//
+// TalkTalk waits 5 seconds for the webhook response and stops delivering
+// to bots that time out or fail repeatedly. The handler therefore runs the
+// callback under a budget ([WithBudget], default [DefaultBudget], 3 s):
+//
+//   - If the callback returns within the budget, a non-nil reply event is
+//     validated and written as the response body (the synchronous reply;
+//     "user" is left out, TalkTalk addresses it to the sender), a nil reply
+//     gives an empty 200, and an error gives 500.
+//   - If the budget runs out first, the handler acknowledges with an empty
+//     200 at once and the callback keeps running in the background, on a
+//     context detached from the request and cancelled after
+//     [WithBackgroundTimeout] (default 30 s). What it returns then can no
+//     longer go in the response: a late reply is sent through the
+//     [WithLateReplyClient] client if one is configured (with the event's
+//     user filled in), and otherwise reported to [WithErrorHandler] as a
+//     [*LateError] wrapping [ErrLate]; late errors are reported the same
+//     way. [WebhookHandler.Drain] waits for background callbacks at
+//     shutdown.
+//   - pay_complete is special: the HTTP status is the payment decision.
+//     Return [ErrDecline] to decline (status 422, [StatusDeclined], with
+//     your reply as the body so the user learns why). A pay_complete whose
+//     callback misses the budget is declined with 503, and its context ends
+//     with the budget: an unanswered payment is never approved by default.
+//   - A leave event's reply is ignored, as TalkTalk ignores it.
+//
+// Or reply later: return nil and send with [Client.Send] whenever ready.
+//
+// There is no event ID in TalkTalk webhooks, hence no de-duplication
+// option; TalkTalk documents no redelivery either.
+//
+// # Threat model
+//
+// TalkTalk signs nothing: no signature, no shared secret, no token on
+// webhook calls. What the handler can check:
+//
+//   - The source address. By default only TalkTalk's published ranges
+//     ([signature.TalkTalkCIDRs]: 211.249.40.0/27, 211.249.68.0/27,
+//     220.230.168.0/27) get through; everything else gets 403. Behind a
+//     load balancer or reverse proxy, name it with
+//     [signature.WithTrustedProxies] on the list passed to [WithAllowList]:
+//     X-Forwarded-For is then read right to left up to the first untrusted
+//     hop, and ignored from anyone else. If you run a relay (one user saw
+//     "TalkTalk" calls from an unexpected address that turned out to be
+//     their own relay), allow the relay's address and secure the hop into
+//     it yourself.
+//   - A shared secret in the URL ([WithPathToken]; TalkTalk cannot send
+//     custom headers, so a path segment is the only secret it can carry) or
+//     in a header added by your own gateway ([WithHeaderToken]). Both are
+//     compared in constant time.
+//
+// What this does not protect against: anyone who can send from TalkTalk's
+// address ranges (other TalkTalk partners' traffic comes from the same
+// ranges, so an allow-list proves "from TalkTalk's infrastructure", not
+// "for this bot"); a leaked webhook URL with its path token (rotate it in
+// Partner Center); an attacker on the path if TLS is not used — TalkTalk
+// requires HTTPS with a certificate from a CA it trusts (self-signed is
+// refused, and some CAs, ZeroSSL among them, have been reported as not
+// trusted: use a widely trusted CA); and a misconfigured trusted-proxy
+// list, which lets anyone who reaches the proxy choose their address.
+// The published ranges changed once (2021-06-23); if TalkTalk changes them
+// again, pass a new list. Treat user IDs as personal data: TalkTalk asks
+// partners not to expose them in URLs.
+//
+// # Sending
+//
+// [New] takes the send API key from Partner Center and sends it verbatim
+// in the Authorization header (no "Bearer"). [Client.Send] sends a
+// [*SendEvent] (text, image by URL or uploaded ID, composite cards with
+// TEXT, LINK, OPTION, PAY and UI-component buttons, quick replies);
+// [Client.Typing], [Client.UploadImage], [Client.SetPersistentMenu],
+// [Client.PassThread] and [Client.TakeThread] (the Client implements
+// [message.Handover]), [Client.RequestProfile] and the general
+// [Client.Post] cover the rest.
+//
+// Retries ([WithRetry], default 3 attempts): TalkTalk has no idempotency
+// key, and a send that timed out may still have been delivered. So send,
+// hand-over, profile and product calls are retried only when the
+// connection was never made; image uploads, typing actions and persistent
+// menu updates, whose repetition is harmless, are also retried on 5xx,
+// 429 and network errors.
+//
+// # Errors
+//
+// TalkTalk reports failures inside HTTP 200: {"success": false,
+// "resultCode": "02", …}. Both that and a non-2xx status become an
+// [*APIError] carrying the code; it unwraps to a sentinel per code
+// ([ErrUnauthorized] 01, [ErrInvalidJSON] 02, [ErrNotPermitted] 03,
+// [ErrCannotSend] 04, [ErrServer] 99, [ErrImageFormat] IMG-01,
+// [ErrImageTimeout] IMG-02, [ErrImageTooLarge] IMG-03, [ErrImageUpload]
+// IMG-99):
+//
+//	if errors.Is(err, talktalk.ErrImageTimeout) { … }
+//	var apiErr *talktalk.APIError
+//	if errors.As(err, &apiErr) { log.Print(apiErr.Code) }
+//
+// Errors never contain the authorization key, request or response bodies.
+//
+// # Limits
+//
+// Every outbound event is checked before it is sent ([Validate]) against
+// the specification's limits: text 10,000 characters; 1–10 composites;
+// composite title 200 and description 1,000; 10 buttons per composite;
+// 3 element rows of 100 characters; button titles 18 (10 inside OPTION,
+// quick replies and element rows); codes 1,000; persistent menus of 4
+// items, 3 levels, titles of 20. Violations are [*ValidationError] values
+// naming the JSON path, such as
+// "compositeContent.compositeList[0].buttonList[2].data.title". TalkTalk
+// itself sometimes accepts a malformed message and then fails to show it,
+// so these checks matter. [Capabilities] exposes the same table to
+// channelkit's neutral [message] model: [ToIncoming] and [Render] bridge to
+// it, and Render reports whatever TalkTalk cannot show.
+//
+// # Testing
+//
+// Package talktalktest runs a fake send API (checking the key, recording
+// decoded events, answering success:false codes on demand) and builds
+// webhook requests that come from a TalkTalk address.
+package talktalk

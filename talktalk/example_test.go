@@ -1,0 +1,77 @@
+package talktalk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http/httptest"
+
+	"github.com/channelkit/channelkit/talktalk"
+	"github.com/channelkit/channelkit/talktalk/talktalktest"
+)
+
+// A bot that answers in the webhook response itself.
+func ExampleNewWebhookHandler() {
+	h, err := talktalk.NewWebhookHandler(func(ctx context.Context, ev talktalk.Event) (talktalk.Event, error) {
+		msg, ok := ev.(*talktalk.SendEvent)
+		if !ok || msg.Standby || msg.Text == nil {
+			return nil, nil
+		}
+		return &talktalk.SendEvent{Content: talktalk.Content{
+			Text: &talktalk.TextContent{Text: "you said: " + msg.Text.Text},
+		}}, nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// A request as TalkTalk sends it, from one of its addresses.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, talktalktest.BuildRequest([]byte(`{"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","textContent":{"text":"안녕","inputType":"typing"}}`)))
+	fmt.Println(rec.Code, rec.Body.String())
+
+	// The same request from elsewhere.
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, talktalktest.BuildRequest([]byte(`{"event":"send","user":"x","textContent":{"text":"hi"}}`), talktalktest.WithRemoteAddr("203.0.113.9:4000")))
+	fmt.Println(rec.Code)
+	// Output:
+	// 200 {"event":"send","textContent":{"text":"you said: 안녕"}}
+	// 403
+}
+
+func ExampleClient_Send() {
+	srv, err := talktalktest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := talktalk.New(srv.AuthorizationKey(), talktalk.WithBaseURL(srv.BaseURL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	res, err := client.Send(context.Background(), &talktalk.SendEvent{
+		User: "al-2eGuGr5WQOnco1_V-FQ",
+		Content: talktalk.Content{Text: &talktalk.TextContent{
+			Text: "주문하시겠어요?",
+			QuickReply: &talktalk.QuickReply{ButtonList: talktalk.ButtonList{
+				&talktalk.TextButton{Title: "네", Code: "order=yes"},
+				&talktalk.TextButton{Title: "아니요", Code: "order=no"},
+			}},
+		}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.ResultCode, len(srv.Sent()), srv.Sent()[0].Text.Text)
+
+	// TalkTalk reports failures inside HTTP 200.
+	srv.FailNext(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류")
+	_, err = client.SendText(context.Background(), "al-2eGuGr5WQOnco1_V-FQ", "again")
+	var apiErr *talktalk.APIError
+	fmt.Println(errors.Is(err, talktalk.ErrInvalidJSON), errors.As(err, &apiErr) && apiErr.StatusCode == 200)
+	// Output:
+	// 00 1 주문하시겠어요?
+	// true true
+}

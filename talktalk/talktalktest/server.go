@@ -1,0 +1,338 @@
+// Package talktalktest is an in-process fake of the NAVER TalkTalk send
+// API, and a builder of webhook requests that look like TalkTalk's, for
+// testing bots built on package talktalk.
+//
+//	srv := talktalktest.NewServer(t)
+//	client := srv.Client(t)
+//	_, err := client.SendText(ctx, "user-1", "hello")
+//	events := srv.Events() // []talktalk.Event, decoded
+//
+// The fake serves POST /chatbot/v1/event and POST /chatbot/v1/imageUpload
+// under [Server.BaseURL]. Like the real API it answers HTTP 200 with
+// {"success", "resultCode", "resultMessage"}: "01" for a wrong
+// Authorization key (compared verbatim: a "Bearer " prefix fails), "02" for
+// a body that is not JSON, not a known outbound event, or lacks a required
+// field.
+//
+// Where it differs from the real service:
+//
+//   - It validates bodies with talktalk.Validate, which is stricter than
+//     TalkTalk (TalkTalk accepts some over-limit or malformed messages and
+//     then fails to show them); any violation answers "02".
+//   - Image upload does not fetch anything: an http(s) URL whose path ends
+//     in .jpg, .jpeg, .png or .gif succeeds with a new image ID, any other
+//     URL answers "IMG-01". Sending an image ID the fake never issued
+//     answers "99".
+//   - It keeps no conversation state: hand-over, profile and standby are
+//     accepted and recorded, never enforced. No rate limits.
+//
+// Failures are injected with [Server.FailNext] (a result code, as TalkTalk
+// sends it inside HTTP 200) or [Server.Inject] (any status and body).
+package talktalktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/talktalk"
+)
+
+// AuthorizationKey is the key the fake accepts unless configured with
+// [WithAuthorizationKey].
+const AuthorizationKey = "ct_talktalktest_key"
+
+// Paths of the fake's endpoints.
+const (
+	EventPath       = "/chatbot/v1/event"
+	ImageUploadPath = "/chatbot/v1/imageUpload"
+)
+
+// Option configures a [Server].
+type Option func(*Server)
+
+// WithAuthorizationKey makes the fake accept key instead of
+// [AuthorizationKey].
+func WithAuthorizationKey(key string) Option { return func(s *Server) { s.key = key } }
+
+// Server is the fake send API. It is safe for concurrent use.
+type Server struct {
+	fs  *fakeserver.Server
+	key string
+
+	mu     sync.Mutex
+	events []talktalk.Event
+	images map[string]string // imageId -> URL
+	next   []result          // queued FailNext answers
+	nimg   int
+}
+
+type result struct {
+	Success       bool   `json:"success"`
+	ResultCode    string `json:"resultCode"`
+	ResultMessage string `json:"resultMessage,omitempty"`
+	ImageID       string `json:"imageId,omitempty"`
+}
+
+// NewServer starts a fake and closes it when t's test ends. It fails t if
+// the server cannot start.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("talktalktest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake outside tests (a demo, a local run). Call Close when
+// done.
+func Start(opts ...Option) (*Server, error) {
+	s := &Server{key: AuthorizationKey, images: map[string]string{}}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+EventPath, s.serveEvent)
+	mux.HandleFunc("POST "+ImageUploadPath, s.serveUpload)
+	fs, err := fakeserver.Start(mux)
+	if err != nil {
+		return nil, fmt.Errorf("talktalktest: %w", err)
+	}
+	s.fs = fs
+	return s, nil
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.fs.Close() }
+
+// URL is the server's root, "http://127.0.0.1:port".
+func (s *Server) URL() string { return s.fs.URL }
+
+// BaseURL is the value for talktalk.WithBaseURL.
+func (s *Server) BaseURL() string { return s.fs.URL + "/chatbot/v1/" }
+
+// AuthorizationKey returns the key the fake accepts.
+func (s *Server) AuthorizationKey() string { return s.key }
+
+// HTTPClient returns an *http.Client for the server.
+func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
+
+// NewClient returns a talktalk.Client pointed at the fake with its key;
+// opts are applied after the fake's own.
+func (s *Server) NewClient(opts ...talktalk.Option) (*talktalk.Client, error) {
+	all := append([]talktalk.Option{talktalk.WithBaseURL(s.BaseURL()), talktalk.WithHTTPClient(s.fs.Client())}, opts...)
+	return talktalk.New(s.key, all...)
+}
+
+// Client is NewClient that fails t on error.
+func (s *Server) Client(t testing.TB, opts ...talktalk.Option) *talktalk.Client {
+	t.Helper()
+	c, err := s.NewClient(opts...)
+	if err != nil {
+		t.Fatalf("talktalktest: %v", err)
+	}
+	return c
+}
+
+// Events returns every event the send API accepted, decoded, in order.
+func (s *Server) Events() []talktalk.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]talktalk.Event(nil), s.events...)
+}
+
+// Sent returns the accepted *talktalk.SendEvent values, in order.
+func (s *Server) Sent() []*talktalk.SendEvent {
+	var out []*talktalk.SendEvent
+	for _, ev := range s.Events() {
+		if se, ok := ev.(*talktalk.SendEvent); ok {
+			out = append(out, se)
+		}
+	}
+	return out
+}
+
+// Call is one request the server received, accepted or not.
+type Call struct {
+	Method string
+	Path   string
+	Header http.Header
+	Body   []byte
+}
+
+// Calls returns every request received, in order, including rejected ones.
+func (s *Server) Calls() []Call {
+	cs := s.fs.Calls()
+	out := make([]Call, len(cs))
+	for i, c := range cs {
+		out[i] = Call{Method: c.Method, Path: c.Path, Header: c.Header, Body: c.Body}
+	}
+	return out
+}
+
+// Reset forgets recorded calls and events, queued failures and images.
+func (s *Server) Reset() {
+	s.fs.Reset()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events, s.next, s.images = nil, nil, map[string]string{}
+}
+
+// FailNext makes the next request to either endpoint answer HTTP 200 with
+// {"success": false, "resultCode": code, "resultMessage": msg}, after the
+// key check. Calls queue in order.
+func (s *Server) FailNext(code, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next = append(s.next, result{ResultCode: code, ResultMessage: msg})
+}
+
+// Fault is an injected raw answer: the next Times requests to Path (empty
+// for any; a prefix) get Status, Header and Body instead of the fake's
+// own. Times 0 means 1.
+type Fault struct {
+	Path   string
+	Status int
+	Header http.Header
+	Body   []byte
+	Times  int
+}
+
+// Inject queues a raw fault (a gateway 502, a 429 with Retry-After, a body
+// that is not JSON). Faults answer before the key check.
+func (s *Server) Inject(f Fault) {
+	s.fs.Inject(fakeserver.Fault{Method: http.MethodPost, Path: f.Path, Status: f.Status, Header: f.Header, Body: f.Body, Times: f.Times})
+}
+
+// Handle overrides the endpoint matching pattern (http.ServeMux syntax,
+// "POST /chatbot/v1/event") with h.
+func (s *Server) Handle(pattern string, h http.Handler) { s.fs.Handle(pattern, h) }
+
+func (s *Server) answer(w http.ResponseWriter, r result) {
+	b, _ := json.Marshal(r)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	_, _ = w.Write(b)
+}
+
+func fail(code, msg string) result { return result{ResultCode: code, ResultMessage: msg} }
+
+// admit checks the key and pops a queued failure.
+func (s *Server) admit(r *http.Request) (result, bool) {
+	if r.Header.Get("Authorization") != s.key {
+		return fail(talktalk.CodeUnauthorized, "Authorization 값이 유효하지 않습니다."), false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.next) > 0 {
+		f := s.next[0]
+		s.next = s.next[1:]
+		return f, false
+	}
+	return result{}, true
+}
+
+func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
+	if f, ok := s.admit(r); !ok {
+		s.answer(w, f)
+		return
+	}
+	body := readBody(r)
+	if !json.Valid(body) {
+		s.answer(w, fail(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류"))
+		return
+	}
+	ev, err := talktalk.Parse(body)
+	if err != nil {
+		s.answer(w, fail(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류"))
+		return
+	}
+	if _, unknown := ev.(*talktalk.UnknownEvent); unknown {
+		s.answer(w, fail(talktalk.CodeInvalidJSON, "unknown event"))
+		return
+	}
+	if err := talktalk.Validate(ev); err != nil {
+		s.answer(w, fail(talktalk.CodeInvalidJSON, err.Error()))
+		return
+	}
+	if _, menu := ev.(*talktalk.PersistentMenuEvent); !menu && ev.UserID() == "" {
+		s.answer(w, fail(talktalk.CodeInvalidJSON, "user is required"))
+		return
+	}
+	if se, ok := ev.(*talktalk.SendEvent); ok {
+		if id := imageID(se); id != "" {
+			s.mu.Lock()
+			_, known := s.images[id]
+			s.mu.Unlock()
+			if !known {
+				s.answer(w, fail(talktalk.CodeServer, "unknown imageId"))
+				return
+			}
+		}
+	}
+	s.mu.Lock()
+	s.events = append(s.events, ev)
+	s.mu.Unlock()
+	s.answer(w, result{Success: true, ResultCode: talktalk.CodeSuccess})
+}
+
+func imageID(se *talktalk.SendEvent) string {
+	if se.Image != nil {
+		return se.Image.ImageID
+	}
+	if se.Composite != nil {
+		for _, c := range se.Composite.CompositeList {
+			if c.Image != nil && c.Image.ImageID != "" {
+				return c.Image.ImageID
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	if f, ok := s.admit(r); !ok {
+		s.answer(w, f)
+		return
+	}
+	var req struct {
+		ImageURL string `json:"imageUrl"`
+	}
+	if err := json.Unmarshal(readBody(r), &req); err != nil || req.ImageURL == "" {
+		s.answer(w, fail(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류"))
+		return
+	}
+	u := strings.ToLower(req.ImageURL)
+	if q := strings.IndexAny(u, "?#"); q >= 0 {
+		u = u[:q]
+	}
+	switch path.Ext(u) {
+	case ".jpg", ".jpeg", ".png", ".gif":
+	default:
+		s.answer(w, fail(talktalk.CodeImageFormat, "이미지 포맷 오류"))
+		return
+	}
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		s.answer(w, fail(talktalk.CodeImageFormat, "이미지 URL 오류"))
+		return
+	}
+	s.mu.Lock()
+	s.nimg++
+	id := fmt.Sprintf("talktalktest-image-%d", s.nimg)
+	s.images[id] = req.ImageURL
+	s.mu.Unlock()
+	s.answer(w, result{Success: true, ResultCode: talktalk.CodeSuccess, ImageID: id})
+}
+
+// readBody reads the body the recording layer has already bounded.
+func readBody(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	return b
+}
