@@ -90,11 +90,15 @@ func (c Credentials) LogValue() slog.Value {
 // ParsePrivateKey decodes a PEM RSA private key, PKCS#8 or PKCS#1. Errors
 // never contain key material.
 func ParsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
-	data := []byte(pemText)
 	if !strings.Contains(pemText, "\n") && strings.Contains(pemText, `\n`) {
-		data = []byte(strings.ReplaceAll(pemText, `\n`, "\n"))
+		pemText = strings.ReplaceAll(pemText, `\n`, "\n")
 	}
-	block, _ := pem.Decode(data)
+	// Keys pasted into YAML or env files often carry indentation.
+	lines := strings.Split(strings.TrimSpace(pemText), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	block, _ := pem.Decode([]byte(strings.Join(lines, "\n")))
 	if block == nil {
 		return nil, errors.New("naverworks: private key: no PEM block found")
 	}

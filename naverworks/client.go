@@ -46,11 +46,11 @@ func requestID(h http.Header) string {
 // Client calls the NAVER WORKS Bot API as one bot. It is immutable and safe
 // for concurrent use.
 type Client struct {
-	botID    string
-	ts       oauth2.TokenSource
-	api      *rest.Client // no redirects followed
-	base     *url.URL
-	log      *slog.Logger
+	botID string
+	ts    oauth2.TokenSource
+	api   *rest.Client // no redirects followed
+	base  *url.URL
+	log   *slog.Logger
 }
 
 // New returns a client for the bot botID that authenticates with ts,
