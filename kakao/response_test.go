@@ -21,7 +21,7 @@ func thumb(u string) *Thumbnail { return &Thumbnail{ImageURL: u} }
 // of a response), each valid.
 func goldenResponses() map[string]*Response {
 	return map[string]*Response{
-		"simple_text": NewResponse(Text("간단한 텍스트 요소입니다.")),
+		"simple_text":  NewResponse(Text("간단한 텍스트 요소입니다.")),
 		"simple_image": NewResponse(Image("https://t1.kakaocdn.net/openbuilder/sample/lj3JUcmrzC53YIjNDkqbWK.jpg", "보물상자입니다")),
 		"text_card": NewResponse(TextCard{
 			Title: "챗봇 관리자센터에 오신 것을 환영합니다 🎉", Description: "챗봇 관리자센터로 챗봇을 제작해 보세요.",
@@ -59,10 +59,10 @@ func goldenResponses() map[string]*Response {
 			Buttons: []Button{BlockButton("더보기", "62654c249ac8ed78441532de"), ShareButton("공유하기")},
 		}.Output()),
 		"item_card": NewResponse(ItemCard{
-			Thumbnail:  &Thumbnail{ImageURL: "https://example.com/item.jpg", Width: 800, Height: 400},
-			Profile:    &ItemProfile{Title: "AA Airline", ImageURL: "https://example.com/logo.png", Width: 50, Height: 50},
-			ImageTitle: &ImageTitle{Title: "DEPARTURE", Description: "ICN", ImageURL: "https://example.com/plane.png"},
-			ItemList:   []Item{{Title: "Flight", Description: "KE0605"}, {Title: "Boards", Description: "8:50 AM"}},
+			Thumbnail:         &Thumbnail{ImageURL: "https://example.com/item.jpg", Width: 800, Height: 400},
+			Profile:           &ItemProfile{Title: "AA Airline", ImageURL: "https://example.com/logo.png", Width: 50, Height: 50},
+			ImageTitle:        &ImageTitle{Title: "DEPARTURE", Description: "ICN", ImageURL: "https://example.com/plane.png"},
+			ItemList:          []Item{{Title: "Flight", Description: "KE0605"}, {Title: "Boards", Description: "8:50 AM"}},
 			ItemListAlignment: "right",
 			ItemListSummary:   &Item{Title: "Total", Description: "$4,032.54"},
 			Title:             "Enjoy your flight", Description: "Seat 36A",
@@ -239,7 +239,11 @@ func TestValidate(t *testing.T) {
 		{"basic_four_buttons", basic(func(c *BasicCard) { c.Buttons = btns(4) }), []string{"template.outputs[0].basicCard.buttons"}},
 		{"basic_three_horizontal", basic(func(c *BasicCard) { c.Buttons = btns(3); c.ButtonLayout = LayoutHorizontal }), []string{"template.outputs[0].basicCard.buttons"}},
 		{"fixed_ratio_is_horizontal", basic(func(c *BasicCard) { c.Buttons = btns(3); c.Thumbnail.FixedRatio = true }), []string{"template.outputs[0].basicCard.buttons"}},
-		{"layout_overrides_fixed_ratio", basic(func(c *BasicCard) { c.Buttons = btns(3); c.Thumbnail.FixedRatio = true; c.ButtonLayout = LayoutVertical }), nil},
+		{"layout_overrides_fixed_ratio", basic(func(c *BasicCard) {
+			c.Buttons = btns(3)
+			c.Thumbnail.FixedRatio = true
+			c.ButtonLayout = LayoutVertical
+		}), nil},
 		{"label_15", basic(func(c *BasicCard) { c.Buttons = append(btns(3), Button{}); c.Buttons[3] = MessageButton(long(15), "x") }),
 			[]string{"template.outputs[0].basicCard.buttons", "template.outputs[0].basicCard.buttons[3].label"}},
 		{"label_9_side_by_side", basic(func(c *BasicCard) {
