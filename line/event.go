@@ -48,7 +48,7 @@ type EventBase struct {
 	// de-duplication key. Empty in old payloads.
 	WebhookEventID string `json:"webhookEventId,omitempty"`
 	// DeliveryContext says whether this is a redelivery.
-	DeliveryContext DeliveryContext `json:"deliveryContext,omitzero"`
+	DeliveryContext DeliveryContext `json:"deliveryContext"`
 }
 
 // Base returns the common properties.

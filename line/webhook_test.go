@@ -1,0 +1,456 @@
+package line_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/line/linetest"
+	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/message/messagetest"
+	"github.com/channelkit/channelkit/signature"
+	"github.com/google/go-cmp/cmp"
+)
+
+const secret = linetest.ChannelSecret
+
+func typesOf(cb *line.Callback) []string {
+	out := make([]string, len(cb.Events))
+	for i, e := range cb.Events {
+		out[i] = fmt.Sprintf("%T", e)
+		if m, ok := e.(*line.MessageEvent); ok {
+			out[i] += fmt.Sprintf("/%T", m.Message)
+		}
+		if s := e.Base().Source; s != nil {
+			out[i] += fmt.Sprintf("@%T", s)
+		}
+	}
+	return out
+}
+
+func TestTestdataRoundTrip(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/webhook/*.json")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	want := map[string][]string{
+		"message_text_emoji_mention": {"*line.MessageEvent/*line.TextContent@*line.GroupSource", "*line.MessageEvent/*line.TextContent@*line.UserSource"},
+		"message_media": {
+			"*line.MessageEvent/*line.ImageContent@*line.UserSource", "*line.MessageEvent/*line.ImageContent@*line.UserSource",
+			"*line.MessageEvent/*line.VideoContent@*line.UserSource", "*line.MessageEvent/*line.AudioContent@*line.UserSource",
+			"*line.MessageEvent/*line.FileContent@*line.UserSource", "*line.MessageEvent/*line.LocationContent@*line.RoomSource",
+			"*line.MessageEvent/*line.StickerContent@*line.UserSource", "*line.MessageEvent/*line.StickerContent@*line.UserSource",
+		},
+		"postback": {"*line.PostbackEvent@*line.UserSource", "*line.PostbackEvent@*line.UserSource", "*line.PostbackEvent@*line.UserSource", "*line.PostbackEvent@*line.UserSource", "*line.PostbackEvent@*line.UserSource"},
+		"membership_lifecycle": {"*line.FollowEvent@*line.UserSource", "*line.UnfollowEvent@*line.UserSource", "*line.JoinEvent@*line.GroupSource",
+			"*line.LeaveEvent@*line.GroupSource", "*line.MemberJoinedEvent@*line.GroupSource", "*line.MemberLeftEvent@*line.GroupSource"},
+		"other_events": {"*line.UnsendEvent@*line.GroupSource", "*line.VideoPlayCompleteEvent@*line.UserSource", "*line.BeaconEvent@*line.UserSource",
+			"*line.AccountLinkEvent@*line.UserSource", "*line.AccountLinkEvent@*line.UserSource", "*line.ThingsEvent@*line.UserSource", "*line.MembershipEvent@*line.UserSource"},
+		"module_events": {"*line.ModuleEvent", "*line.ModuleEvent", "*line.ActivatedEvent@*line.UserSource", "*line.DeactivatedEvent@*line.UserSource",
+			"*line.BotSuspendedEvent", "*line.BotResumedEvent", "*line.DeliveryEvent@*line.UserSource"},
+		"redelivery":    {"*line.MessageEvent/*line.TextContent@*line.UserSource"},
+		"unknown_types": {"*line.UnknownEvent@*line.UserSource", "*line.MessageEvent/*line.TextContent@*line.UnknownSource", "*line.MessageEvent/*line.UnknownContent@*line.UserSource"},
+		"empty":         {},
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			body, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cb, err := line.Parse(signature.MustSecretSet(secret), body, linetest.SignBody(secret, body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, ok := want[name]
+			if !ok {
+				t.Fatalf("no expectation for %s", name)
+			}
+			if diff := cmp.Diff(w, typesOf(cb)); diff != "" {
+				t.Errorf("event types (-want +got):\n%s", diff)
+			}
+			out, err := json.Marshal(cb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b any
+			json.Unmarshal(body, &a)
+			json.Unmarshal(out, &b)
+			if diff := cmp.Diff(a, b); diff != "" {
+				t.Errorf("round trip (-in +out):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeFields(t *testing.T) {
+	t.Parallel()
+	body, _ := os.ReadFile("testdata/webhook/message_text_emoji_mention.json")
+	cb, err := line.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := cb.Events[0].(*line.MessageEvent)
+	want := &line.MessageEvent{
+		EventBase: line.EventBase{
+			Mode: line.ModeActive, Timestamp: ev.Timestamp,
+			Source:         &line.GroupSource{GroupID: "Ca56f94637c0123456789abcdef012345", UserID: "U4af4980629a6b2b1a2b3c4d5e6f7a8b9"},
+			WebhookEventID: ev.WebhookEventID,
+		},
+		ReplyToken: ev.ReplyToken,
+		Message: &line.TextContent{
+			ID: "468789577898262530", Text: "@Brown hello (love) 안녕", QuoteToken: "q3Plxr4AgKd",
+			Emojis: []line.Emoji{{Index: 13, Length: 6, ProductID: "5ac1bfd5040ab15980c9b435", EmojiID: "001"}},
+			Mention: &line.Mention{Mentionees: []line.Mentionee{
+				{Index: 0, Length: 6, Type: "user", UserID: "U0123456789abcdef0123456789abcdef", IsSelf: true},
+				{Type: "all"},
+			}},
+		},
+	}
+	if diff := cmp.Diff(want, ev); diff != "" {
+		t.Errorf("event (-want +got):\n%s", diff)
+	}
+	if ev.Time().UnixMilli() != ev.Timestamp || ev.IsRedelivery() || line.ReplyToken(ev) != ev.ReplyToken {
+		t.Error("helpers disagree with fields")
+	}
+	pb, _ := os.ReadFile("testdata/webhook/postback.json")
+	cb, _ = line.Decode(pb)
+	if got := cb.Events[1].(*line.PostbackEvent).Postback.Params; got == nil || got.Datetime != "2017-12-25T01:00" {
+		t.Errorf("datetime params = %+v", got)
+	}
+	if got := cb.Events[4].(*line.PostbackEvent).Postback.Params; got.NewRichMenuAliasID != "richmenu-alias-b" || got.Status != "SUCCESS" {
+		t.Errorf("rich menu params = %+v", got)
+	}
+	rd, _ := os.ReadFile("testdata/webhook/redelivery.json")
+	cb, _ = line.Decode(rd)
+	if !cb.Events[0].Base().IsRedelivery() {
+		t.Error("redelivery not seen")
+	}
+}
+
+func TestDecodeIsolatesBadEvents(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"destination":"U1","events":[
+		{"type":"message","timestamp":1,"source":{"type":"user","userId":"U1"},"webhookEventId":"e1","message":{"id":"1","type":"text","text":"ok"}},
+		{"type":"message","timestamp":2,"webhookEventId":"e2","message":{"id":"2","type":"text","text":123}},
+		1,
+		null,
+		{"type":"follow","source":"nope"},
+		{"type":"postback","postback":{"data":["x"]}},
+		{"type":"message","source":{"type":"user","userId":"U1"}},
+		{"type":7},
+		{"type":"join","timestamp":3,"source":{"type":"group","groupId":"G1"}}
+	]}`)
+	cb, err := line.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := typesOf(cb)
+	want := []string{"*line.MessageEvent/*line.TextContent@*line.UserSource", "*line.InvalidEvent", "*line.InvalidEvent", "*line.InvalidEvent",
+		"*line.InvalidEvent", "*line.InvalidEvent", "*line.InvalidEvent", "*line.InvalidEvent", "*line.JoinEvent@*line.GroupSource"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("types (-want +got):\n%s", diff)
+	}
+	bad := cb.Events[1].(*line.InvalidEvent)
+	if bad.EventType != "message" || bad.WebhookEventID != "e2" || !errors.Is(bad.Err, line.ErrMalformed) {
+		t.Errorf("invalid event = %+v", bad)
+	}
+	if strings.Contains(bad.Err.Error(), "123") {
+		t.Errorf("error holds payload: %v", bad.Err)
+	}
+	if _, ok := line.ToIncoming(bad); ok {
+		t.Error("ToIncoming accepted an invalid event")
+	}
+	out, _ := json.Marshal(bad)
+	if !bytes.Equal(out, bad.Raw) || !bytes.Contains(body, out) {
+		t.Errorf("invalid event re-encodes as %s", out)
+	}
+}
+
+func TestUnknownKeepsExactBytes(t *testing.T) {
+	t.Parallel()
+	ev := `{"type":"greatNewFeature","timestamp":5,"webhookEventId":"x1",  "data":{"a":[1,2.50,"\u00e9"]}}`
+	src := `{"type":"channel","id":"C1","n":1.0}`
+	msg := `{"type":"hologram","id":"m1","depth":[ 1 , 2 ]}`
+	body := `{"events":[` + ev + `,{"type":"message","source":` + src + `,"message":` + msg + `}]}`
+	cb, err := line.Decode([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := cb.Events[0].(*line.UnknownEvent)
+	if u.EventType != "greatNewFeature" || u.WebhookEventID != "x1" || u.Timestamp != 5 {
+		t.Errorf("unknown event = %+v", u)
+	}
+	m := cb.Events[1].(*line.MessageEvent)
+	for _, tc := range []struct {
+		v    json.Marshaler
+		want string
+	}{{u, ev}, {m.Source.(*line.UnknownSource), src}, {m.Message.(*line.UnknownContent), msg}} {
+		got, _ := tc.v.MarshalJSON()
+		if string(got) != tc.want {
+			t.Errorf("%T re-encodes as %s, want %s", tc.v, got, tc.want)
+		}
+	}
+	if id := m.Message.MessageID(); id != "m1" {
+		t.Errorf("unknown content ID = %q", id)
+	}
+}
+
+func TestDecodeRejectsNonCallbacks(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{``, `null`, `[]`, `"events"`, `{"events":{}}`, `{"events":[}`, `i am not jason`, `{"destination":5}`} {
+		_, err := line.Decode([]byte(body))
+		if !errors.Is(err, line.ErrMalformed) {
+			t.Errorf("Decode(%q) = %v; want ErrMalformed", body, err)
+			continue
+		}
+		if len(body) > 3 && strings.Contains(err.Error(), body) {
+			t.Errorf("error holds the body: %v", err)
+		}
+	}
+	for _, body := range []string{`{}`, "\n  {\"events\":[]}\n", `{"events":null}`} {
+		if _, err := line.Decode([]byte(body)); err != nil {
+			t.Errorf("Decode(%q) = %v", body, err)
+		}
+	}
+}
+
+func TestSignatures(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"events":[]}`)
+	sig := linetest.SignBody(secret, body)
+	if err := line.VerifySignature(secret, body, sig); err != nil {
+		t.Errorf("valid signature: %v", err)
+	}
+	tests := []struct {
+		name    string
+		secret  string
+		body    []byte
+		sig     string
+		wantErr error
+	}{
+		{"missing", secret, body, "", signature.ErrMissing},
+		{"wrong secret", "other", body, sig, signature.ErrMismatch},
+		{"tampered", secret, []byte(`{"events":[ ]}`), sig, signature.ErrMismatch},
+		{"garbage", secret, body, "not-base64!", signature.ErrMismatch},
+		{"empty secret", "", body, linetest.SignBody("", body), signature.ErrMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := line.VerifySignature(tt.secret, tt.body, tt.sig); !errors.Is(err, tt.wantErr) {
+				t.Errorf("VerifySignature = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+	// Rotation: the previous secret still verifies through a SecretSet.
+	set := signature.MustSecretSet("new-secret", secret)
+	if _, err := line.Parse(set, body, sig); err != nil {
+		t.Errorf("Parse with the previous secret: %v", err)
+	}
+	r := linetest.NewRequestBody(secret, body)
+	if _, err := line.ParseRequest(set, r); err != nil {
+		t.Errorf("ParseRequest: %v", err)
+	}
+	big := linetest.NewRequestBody(secret, bytes.Repeat([]byte(" "), line.DefaultMaxBodyBytes+1))
+	var mbe *http.MaxBytesError
+	if _, err := line.ParseRequest(set, big); !errors.As(err, &mbe) {
+		t.Errorf("oversized body: %v", err)
+	}
+	if _, err := line.Parse(set, []byte(`i am not jason`), linetest.SignBody(secret, []byte(`i am not jason`))); !errors.Is(err, line.ErrMalformed) {
+		t.Errorf("signed non-JSON: %v", err)
+	}
+}
+
+func TestHandlerStatuses(t *testing.T) {
+	t.Parallel()
+	okBody := linetest.CallbackBody(t, linetest.TextMessage("U1", "hi"))
+	tests := []struct {
+		name   string
+		req    func() *http.Request
+		fnErr  error
+		opts   []line.HandlerOption
+		status int
+		called bool
+	}{
+		{"ok", func() *http.Request { return linetest.NewRequestBody(secret, okBody) }, nil, nil, 200, true},
+		{"connection check", func() *http.Request { return linetest.NewRequest(t, secret) }, nil, nil, 200, true},
+		{"GET", func() *http.Request { return httptest.NewRequest(http.MethodGet, "/callback", nil) }, nil, nil, 405, false},
+		{"no signature", func() *http.Request {
+			r := linetest.NewRequestBody(secret, okBody)
+			r.Header.Del(line.SignatureHeader)
+			return r
+		}, nil, nil, 401, false},
+		{"wrong secret", func() *http.Request { return linetest.NewRequestBody("other", okBody) }, nil, nil, 401, false},
+		{"signed garbage", func() *http.Request { return linetest.NewRequestBody(secret, []byte("i am not jason")) }, nil, nil, 400, false},
+		{"too large", func() *http.Request { return linetest.NewRequestBody(secret, okBody) }, nil, []line.HandlerOption{line.WithMaxBodyBytes(10)}, 413, false},
+		{"callback fails", func() *http.Request { return linetest.NewRequestBody(secret, okBody) }, errors.New("boom"), nil, 500, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			called := false
+			var reported []error
+			opts := append([]line.HandlerOption{line.WithErrorHandler(func(_ *http.Request, err error) { reported = append(reported, err) })}, tt.opts...)
+			h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+				called = true
+				return tt.fnErr
+			}, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, tt.req())
+			if rec.Code != tt.status || called != tt.called {
+				t.Errorf("status %d called %v; want %d %v", rec.Code, called, tt.status, tt.called)
+			}
+			if rec.Body.Len() != 0 {
+				t.Errorf("response body %q; details must not be sent", rec.Body.String())
+			}
+			if (tt.status != 200) != (len(reported) == 1) {
+				t.Errorf("error handler got %v", reported)
+			}
+		})
+	}
+	if _, err := line.NewWebhookHandler(signature.SecretSet{}, func(context.Context, *line.Callback) error { return nil }); err == nil {
+		t.Error("handler without secret")
+	}
+	if _, err := line.NewWebhookHandler(signature.MustSecretSet(secret), nil); err == nil {
+		t.Error("handler without function")
+	}
+}
+
+func TestHandlerDedupe(t *testing.T) {
+	t.Parallel()
+	d, err := message.NewMemoryDeduper(time.Hour, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+		var ids []string
+		for _, e := range cb.Events {
+			ids = append(ids, e.Base().WebhookEventID)
+		}
+		got = append(got, ids)
+		return nil
+	}, line.WithDeduper(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := linetest.TextMessage("U1", "a"), linetest.Follow("U1")
+	noID := linetest.TextMessage("U1", "legacy")
+	noID.WebhookEventID = ""
+	for _, evs := range [][]line.Event{{a}, {linetest.Redelivered(a), b}, {a, b}, {noID}, {noID}} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, linetest.NewRequest(t, secret, evs...))
+		if rec.Code != 200 {
+			t.Fatalf("status %d", rec.Code)
+		}
+	}
+	want := [][]string{{a.WebhookEventID}, {b.WebhookEventID}, {""}, {""}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("batches seen (-want +got):\n%s", diff)
+	}
+}
+
+func TestHandlerAsync(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	done := make(chan error, 1)
+	var mu sync.Mutex
+	var errs []error
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+		<-release
+		done <- ctx.Err()
+		return errors.New("late failure")
+	}, line.WithAsync(1), line.WithErrorHandler(func(_ *http.Request, err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	req := linetest.NewRequest(t, secret, linetest.TextMessage("U1", "hi")).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("status %d; want 200 before the function finishes", rec.Code)
+	}
+	cancel() // the request is over; the function's context lives on
+
+	// A second request finds the only worker busy and gives up with its
+	// own context.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	rec2 := httptest.NewRecorder()
+	h.ServeHTTP(rec2, linetest.NewRequest(t, secret, linetest.TextMessage("U1", "2")).WithContext(ctx2))
+	if rec2.Code != 500 {
+		t.Errorf("busy handler answered %d; want 500", rec2.Code)
+	}
+
+	close(release)
+	if err := <-done; err != nil {
+		t.Errorf("function context: %v", err)
+	}
+	h.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) != 2 || !strings.Contains(errs[1].Error(), "late failure") {
+		t.Errorf("reported errors = %v", errs)
+	}
+}
+
+func TestToIncoming(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		ev   line.Event
+		want message.Incoming
+	}{
+		{"text", linetest.TextMessage("U1", "hi"), message.Incoming{Kind: message.KindMessage, ConversationID: "U1", UserID: "U1", Content: &message.Text{Text: "hi"}}},
+		{"group sticker", linetest.Message(linetest.Group("G1", "U2"), &line.StickerContent{PackageID: "1", StickerID: "2"}), message.Incoming{Kind: message.KindMessage, ConversationID: "G1", UserID: "U2", Content: &message.Sticker{Platform: message.LINE, PackageID: "1", StickerID: "2"}}},
+		{"location", linetest.LocationMessage("U1", "t", "a", 1, 2), message.Incoming{Kind: message.KindMessage, ConversationID: "U1", UserID: "U1", Content: &message.Location{Title: "t", Address: "a", Latitude: 1, Longitude: 2}}},
+		{"image", linetest.ImageMessage("U1", "m1"), message.Incoming{Kind: message.KindMessage, ConversationID: "U1", UserID: "U1", Content: &message.Image{}}},
+		{"postback", linetest.Postback("U1", "a=1"), message.Incoming{Kind: message.KindPostback, ConversationID: "U1", UserID: "U1", Data: "a=1"}},
+		{"follow", linetest.Follow("U1"), message.Incoming{Kind: message.KindFollow, ConversationID: "U1", UserID: "U1"}},
+		{"unfollow", linetest.Unfollow("U1"), message.Incoming{Kind: message.KindUnfollow, ConversationID: "U1", UserID: "U1"}},
+		{"join", linetest.Join("G1"), message.Incoming{Kind: message.KindJoin, ConversationID: "G1"}},
+		{"leave", linetest.Leave("G1"), message.Incoming{Kind: message.KindLeave, ConversationID: "G1"}},
+		{"redelivered", linetest.Redelivered(linetest.Follow("U1")), message.Incoming{Kind: message.KindFollow, ConversationID: "U1", UserID: "U1", Redelivery: true}},
+		{"unknown", &line.UnknownEvent{EventType: "x", Raw: []byte(`{"type":"x"}`)}, message.Incoming{Kind: message.KindOther}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in, ok := line.ToIncoming(tt.ev)
+			if !ok {
+				t.Fatal("not converted")
+			}
+			messagetest.CheckIncoming(t, in)
+			tt.want.Platform = message.LINE
+			tt.want.EventID = tt.ev.Base().WebhookEventID
+			tt.want.Raw = tt.ev
+			ignore := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".ReceivedAt" }, cmp.Ignore())
+			if diff := cmp.Diff(tt.want, in, ignore); diff != "" {
+				t.Errorf("Incoming (-want +got):\n%s", diff)
+			}
+			if ts := tt.ev.Base().Timestamp; ts > 0 && !in.ReceivedAt.Equal(time.UnixMilli(ts)) {
+				t.Errorf("ReceivedAt = %v", in.ReceivedAt)
+			}
+		})
+	}
+	if _, ok := line.ToIncoming(nil); ok {
+		t.Error("nil converted")
+	}
+}
