@@ -70,14 +70,14 @@ func ToIncoming(req *Request) (message.Incoming, bool) {
 // and broken into SpeechList values of at most 200 characters at sentence
 // or word boundaries (not a loss: CLOVA speaks them in order). Audio is
 // played from its URL. Everything else is spoken in words where it has
-// words, with a Downgraded loss: a card's title and text, a list's title
-// and items, button and quick-reply labels (their actions are not available
-// by voice), a location's title and address, an image's alt text. Images,
-// URLs and actions without words are Dropped. Video, File, Sticker, an
-// image without alt text and Unknown content of another platform have
-// nothing to say: rendering them fails with an error wrapping
-// errors.ErrUnsupported. Unknown content of this platform whose Raw is an
-// outputSpeech object is sent as is.
+// words: a card's title and text (the card itself is reported Downgraded),
+// a list's title and items, button and quick-reply labels, a location's
+// title and address (Downgraded), an image's alt text. What has no words is
+// reported Dropped: images and image URLs, and every action (a spoken label
+// cannot be tapped). Video, File, Sticker, an image without alt text and
+// Unknown content of another platform have nothing to say: rendering them
+// fails with an error wrapping errors.ErrUnsupported. Unknown content of
+// this platform whose Raw is an outputSpeech object is sent as is.
 func Render(c message.Content, opts message.RenderOptions) (*Response, message.Report, error) {
 	var rep message.Report
 	if c == nil {
@@ -130,7 +130,10 @@ func Render(c message.Content, opts message.RenderOptions) (*Response, message.R
 	case *message.Image:
 		if c.AltText != "" {
 			s.say("AltText", c.AltText)
-			s.rep.Add("", message.Downgraded, "image replaced by its alt text")
+			s.rep.Add("URL", message.Dropped, "image replaced by its alt text")
+			if c.PreviewURL != "" {
+				s.rep.Add("PreviewURL", message.Dropped, "image replaced by its alt text")
+			}
 		}
 	case *message.Unknown:
 		if c.Platform == message.Clova {
@@ -152,7 +155,9 @@ func Render(c message.Content, opts message.RenderOptions) (*Response, message.R
 				continue
 			}
 			labels = append(labels, q.Label)
-			s.rep.Add(p, message.Downgraded, "label spoken; the action is not available by voice")
+			if q.Action != nil {
+				s.rep.Add(message.JoinPath(p, "Action"), message.Dropped, "label spoken; the action is not available by voice")
+			}
 		}
 		if len(labels) > 0 {
 			s.sayAt(message.Index("QuickReplies", 0), strings.Join(labels, ", "), true)
@@ -230,10 +235,14 @@ func (s *speaker) card(prefix string, c *message.Card) {
 func (s *speaker) buttons(path string, bs []message.Button) {
 	for i, b := range bs {
 		p := message.Index(path, i)
-		if b.Label != "" {
-			s.say(message.JoinPath(p, "Label"), b.Label)
+		if b.Label == "" {
+			s.rep.Add(p, message.Dropped, "button without a label cannot be spoken")
+			continue
 		}
-		s.rep.Add(p, message.Downgraded, "label spoken; the action is not available by voice")
+		s.say(message.JoinPath(p, "Label"), b.Label)
+		if b.Action != nil {
+			s.rep.Add(message.JoinPath(p, "Action"), message.Dropped, "label spoken; the action is not available by voice")
+		}
 	}
 }
 

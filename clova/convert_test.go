@@ -1,0 +1,136 @@
+package clova_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/message/messagetest"
+)
+
+func TestRenderConformance(t *testing.T) {
+	t.Parallel()
+	messagetest.TestRenderer(t, clova.Capabilities, func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		resp, rep, err := clova.Render(c, o)
+		if err != nil {
+			return nil, rep, err
+		}
+		if verr := resp.Validate(); verr != nil {
+			t.Errorf("Render produced an invalid response: %v", verr)
+		}
+		return []any{resp.Response.OutputSpeech}, rep, nil
+	})
+}
+
+func TestRender(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in       message.Content
+		wantText []string // speech values in order
+		wantLoss []string // "path reason"
+		wantErr  error
+	}{
+		{"text", &message.Text{Text: "안녕하세요."}, []string{"안녕하세요."}, nil, nil},
+		{"audio", &message.Audio{URL: "https://example.com/a.mp3"}, []string{"https://example.com/a.mp3"}, nil, nil},
+		{"long sentences are chunked, not lost", &message.Text{Text: strings.Repeat("가", 150) + ". " + strings.Repeat("나", 150) + "."},
+			[]string{strings.Repeat("가", 150) + ".", " " + strings.Repeat("나", 150) + "."}, nil, nil},
+		{"card", &message.Card{Title: "피자", Text: "무엇을 드릴까요?", Image: &message.Image{URL: "https://example.com/p.png"},
+			Buttons: []message.Button{{Label: "주문", Action: &message.Postback{Data: "order"}}}},
+			[]string{"피자무엇을 드릴까요?주문"}, []string{"Image dropped", "Buttons[0].Action dropped", " downgraded"}, nil},
+		{"quick replies are spoken", &message.Text{Text: "고르세요.", QuickReplies: []message.QuickReply{
+			{Label: "네", Action: &message.MessageAction{Text: "yes"}}, {Label: "아니요", Action: &message.MessageAction{Text: "no"}}}},
+			[]string{"고르세요.네, 아니요"}, []string{"QuickReplies[0].Action dropped", "QuickReplies[1].Action dropped"}, nil},
+		{"over the total", &message.Text{Text: strings.Repeat("가나다라마. ", 200)}, nil, []string{"Text truncated"}, nil},
+		{"video", &message.Video{URL: "https://example.com/v.mp4"}, nil, nil, errors.ErrUnsupported},
+		{"image without alt", &message.Image{URL: "https://example.com/a.png"}, nil, nil, errors.ErrUnsupported},
+		{"own unknown speech", &message.Unknown{Platform: message.Clova, Raw: json.RawMessage(`{"type":"SimpleSpeech","values":{"type":"PlainText","lang":"ja","value":"はい"}}`)},
+			[]string{"はい"}, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			resp, rep, err := clova.Render(tc.in, message.RenderOptions{})
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var losses []string
+			for _, l := range rep.Losses {
+				losses = append(losses, l.Path+" "+l.Reason.String())
+			}
+			if d := cmp.Diff(tc.wantLoss, losses); d != "" {
+				t.Errorf("losses (-want +got):\n%s", d)
+			}
+			if tc.wantText != nil {
+				var got []string
+				for _, v := range resp.Response.OutputSpeech.Values {
+					got = append(got, v.Value)
+				}
+				// Card pieces are separate values; compare their concatenation
+				// when the test lists one string.
+				if len(tc.wantText) == 1 && len(got) > 1 {
+					got = []string{strings.Join(got, "")}
+				}
+				if d := cmp.Diff(tc.wantText, got); d != "" {
+					t.Errorf("speech (-want +got):\n%s", d)
+				}
+			}
+			if !resp.Response.ShouldEndSession {
+				t.Error("Render should end the session by default")
+			}
+		})
+	}
+}
+
+func TestToIncoming(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		req      *clova.Request
+		wantKind message.Kind
+		wantData string
+		wantOK   bool
+	}{
+		{"launch", clovatest.Launch(), message.KindFollow, "", true},
+		{"intent", clovatest.Intent("OrderPizza", clovatest.WithSlot("n", 2)), message.KindPostback, "OrderPizza", true},
+		{"session ended", clovatest.SessionEnded(), message.KindOther, "", true},
+		{"skill enabled", clovatest.Event("ClovaSkill", "SkillEnabled", nil, clovatest.WithoutSession(), clovatest.WithTimestamp(at)), message.KindFollow, "", true},
+		{"skill disabled", clovatest.Event("ClovaSkill", "SkillDisabled", nil), message.KindUnfollow, "", true},
+		{"audio telemetry", clovatest.Event("AudioPlayer", "PlayStarted", map[string]any{"token": "t"}), message.KindOther, "", false},
+		{"unknown", &clova.Request{Request: &clova.UnknownRequest{Type: "X", Raw: json.RawMessage(`{"type":"X"}`)}}, message.KindOther, "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			in, ok := clova.ToIncoming(tc.req)
+			if ok != tc.wantOK || in.Kind != tc.wantKind || in.Data != tc.wantData {
+				t.Errorf("got (%v, %s, %q), want (%v, %s, %q)", ok, in.Kind, in.Data, tc.wantOK, tc.wantKind, tc.wantData)
+			}
+			messagetest.CheckIncoming(t, in)
+			if in.Raw != tc.req {
+				t.Error("Raw is not the request")
+			}
+		})
+	}
+	in, _ := clova.ToIncoming(clovatest.Event("ClovaSkill", "SkillEnabled", nil, clovatest.WithTimestamp(at), clovatest.WithRequestID("ev-1")))
+	if !in.ReceivedAt.Equal(at) || in.EventID != "ev-1" || in.UserID != clovatest.UserID {
+		t.Errorf("incoming = %+v", in)
+	}
+	if _, ok := clova.ToIncoming(nil); ok {
+		t.Error("ToIncoming(nil) reported ok")
+	}
+}
