@@ -420,7 +420,7 @@ func (e *Envelope) wire(typ string) wireEnvelope {
 		w.Source = &s
 	}
 	if !e.IssuedTime.IsZero() {
-		w.IssuedTime = e.IssuedTime.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+		w.IssuedTime = e.IssuedTime.UTC().Format(time.RFC3339Nano)
 	}
 	return w
 }
