@@ -41,23 +41,41 @@ type BubbleExtras struct {
 	QuickButtons []*ButtonBubble `json:"quickButtons,omitempty"`
 }
 
-// Information is one key/value fact of a bubble.
+// Information is one key/value fact of a bubble. Value is text even when
+// the chatbot sends a number (score); the original JSON is re-sent as is
+// while Value is unchanged.
 type Information struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	Key   string
+	Value string
+	raw   json.RawMessage // value as received
+}
+
+type informationWire struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
 }
 
 // UnmarshalJSON accepts a value that is a string, a number or null.
 func (i *Information) UnmarshalJSON(b []byte) error {
-	var w struct {
-		Key   string          `json:"key"`
-		Value json.RawMessage `json:"value"`
-	}
+	var w informationWire
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	i.Key, i.Value = w.Key, flexCode(w.Value)
+	*i = Information{Key: w.Key, Value: flexCode(w.Value), raw: w.Value}
 	return nil
+}
+
+// MarshalJSON writes the value as it was received, unless Value changed.
+func (i Information) MarshalJSON() ([]byte, error) {
+	w := informationWire{Key: i.Key, Value: i.raw}
+	if len(i.raw) == 0 || flexCode(i.raw) != i.Value {
+		b, err := json.Marshal(i.Value)
+		if err != nil {
+			return nil, err
+		}
+		w.Value = b
+	}
+	return json.Marshal(w)
 }
 
 // TextBubble is the Text component.
@@ -241,16 +259,20 @@ func (d TemplateData) MarshalJSON() ([]byte, error) {
 		RowSpan int    `json:"rowSpan"`
 		Data    Bubble `json:"data"`
 	}
-	table := make([][]cell, len(d.ContentTable))
-	for i, row := range d.ContentTable {
-		table[i] = make([]cell, len(row))
-		for j, c := range row {
-			table[i][j] = cell(c)
+	var table any // nil (absent) stays absent; an empty table stays []
+	if d.ContentTable != nil {
+		t := make([][]cell, len(d.ContentTable))
+		for i, row := range d.ContentTable {
+			t[i] = make([]cell, len(row))
+			for j, c := range row {
+				t[i][j] = cell(c)
+			}
 		}
+		table = t
 	}
 	return json.Marshal(struct {
-		Cover        Bubble   `json:"cover,omitempty"`
-		ContentTable [][]cell `json:"contentTable"`
+		Cover        Bubble `json:"cover,omitempty"`
+		ContentTable any    `json:"contentTable,omitempty"`
 	}{d.Cover, table})
 }
 
