@@ -1,0 +1,12 @@
+package talktalk
+
+import "time"
+
+// WithTimer replaces the budget timer: the budget runs out when the test
+// sends on (or closes) ch.
+func WithTimer(ch <-chan time.Time) HandlerOption {
+	return func(c *handlerConfig) error {
+		c.after = func(time.Duration) (<-chan time.Time, func() bool) { return ch, func() bool { return true } }
+		return nil
+	}
+}

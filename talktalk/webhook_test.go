@@ -1,0 +1,406 @@
+package talktalk_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/channelkit/channelkit/signature"
+	"github.com/channelkit/channelkit/talktalk"
+	"github.com/channelkit/channelkit/talktalk/talktalktest"
+)
+
+const userID = "al-2eGuGr5WQOnco1_V-FQ"
+
+type errSink struct {
+	mu   sync.Mutex
+	errs []error
+	ch   chan error
+}
+
+func newSink() *errSink { return &errSink{ch: make(chan error, 16)} }
+
+func (s *errSink) handle(_ *http.Request, err error) {
+	s.mu.Lock()
+	s.errs = append(s.errs, err)
+	s.mu.Unlock()
+	s.ch <- err
+}
+
+func (s *errSink) all() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]error(nil), s.errs...)
+}
+
+func textReply(s string) *talktalk.SendEvent {
+	return &talktalk.SendEvent{Content: talktalk.Content{Text: &talktalk.TextContent{Text: s}}}
+}
+
+func TestWebhookStatuses(t *testing.T) {
+	t.Parallel()
+	proxyList, err := signature.NewTalkTalkAllowList(signature.WithTrustedProxies("10.0.0.0/8"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	echoFn := func(_ context.Context, ev talktalk.Event) (talktalk.Event, error) {
+		switch e := ev.(type) {
+		case *talktalk.SendEvent:
+			switch {
+			case e.Text == nil:
+				return nil, nil
+			case e.Text.Text == "fail":
+				return nil, errors.New("database down")
+			case e.Text.Text == "panic":
+				panic("boom")
+			case e.Text.Text == "invalid":
+				return &talktalk.SendEvent{}, nil
+			case e.Text.Text == "typing":
+				return &talktalk.ActionEvent{User: "someone", Options: talktalk.ActionOptions{Action: talktalk.TypingOn}}, nil
+			}
+			return textReply("echo: " + e.Text.Text), nil
+		case *talktalk.LeaveEvent:
+			return textReply("bye"), nil
+		case *talktalk.PayCompleteEvent:
+			switch e.Options.PaymentResult.MerchantPayKey {
+			case "decline":
+				return textReply("재고가 없습니다"), talktalk.ErrDecline
+			case "fail":
+				return nil, errors.New("db")
+			}
+			return nil, nil
+		}
+		return nil, nil
+	}
+	send := func(text string) []byte {
+		return []byte(`{"event":"send","user":"` + userID + `","textContent":{"text":"` + text + `","inputType":"typing"}}`)
+	}
+	pay := func(key string) []byte {
+		return []byte(`{"event":"pay_complete","user":"u","options":{"paymentResult":{"code":"Success","merchantPayKey":"` + key + `"}}}`)
+	}
+	tests := []struct {
+		name       string
+		opts       []talktalk.HandlerOption
+		req        func(t *testing.T) *http.Request
+		wantStatus int
+		wantBody   string
+		wantErr    error // wrapped by the reported error; nil: none reported
+	}{
+		{"sync reply", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, send("hi")) }, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"reply user is stripped", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, send("typing")) }, 200, `{"event":"action","options":{"action":"typingOn"}}`, nil},
+		{"nil reply acks empty", nil, func(t *testing.T) *http.Request {
+			return talktalktest.NewEvent(t, talktalktest.Image(userID, "https://talk.pstatic.net/a.jpg"))
+		}, 200, "", nil},
+		{"leave reply ignored", nil, func(t *testing.T) *http.Request { return talktalktest.NewEvent(t, &talktalk.LeaveEvent{User: userID}) }, 200, "", nil},
+		{"GET", nil, func(t *testing.T) *http.Request {
+			r := talktalktest.NewRequest(t, send("hi"))
+			r.Method = http.MethodGet
+			return r
+		}, 405, "", nil},
+		{"outside allow-list", nil, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithRemoteAddr("203.0.113.9:5555"))
+		}, 403, "", signature.ErrForbidden},
+		{"forged X-Forwarded-For from an untrusted peer", []talktalk.HandlerOption{talktalk.WithAllowList(proxyList)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithRemoteAddr("203.0.113.9:5555"), talktalktest.WithForwardedFor("211.249.40.10"))
+		}, 403, "", signature.ErrForbidden},
+		{"through a trusted proxy", []talktalk.HandlerOption{talktalk.WithAllowList(proxyList)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithRemoteAddr("10.1.2.3:5555"), talktalktest.WithForwardedFor("211.249.68.7, 10.0.0.2"))
+		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"through a trusted proxy from elsewhere", []talktalk.HandlerOption{talktalk.WithAllowList(proxyList)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithRemoteAddr("10.1.2.3:5555"), talktalktest.WithForwardedFor("198.51.100.1"))
+		}, 403, "", signature.ErrForbidden},
+		{"path token", []talktalk.HandlerOption{talktalk.WithPathToken("s3cr3t-path")}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/s3cr3t-path"))
+		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"wrong path token", []talktalk.HandlerOption{talktalk.WithPathToken("s3cr3t-path")}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/s3cr3t-pat"))
+		}, 403, "", signature.ErrForbidden},
+		{"no path token", []talktalk.HandlerOption{talktalk.WithPathToken("s3cr3t-path")}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"))
+		}, 403, "", signature.ErrForbidden},
+		{"header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", "hdr-s3cr3t")}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithHeader("X-Relay-Token", "hdr-s3cr3t"))
+		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"wrong header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", "hdr-s3cr3t")}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithHeader("X-Relay-Token", "hdr-s3cr3"))
+		}, 403, "", signature.ErrForbidden},
+		{"body too large", []talktalk.HandlerOption{talktalk.WithMaxBodyBytes(32)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("a long enough message"))
+		}, 413, "", nil},
+		{"malformed", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, []byte(`{"user":"u"}`)) }, 400, "", talktalk.ErrMalformed},
+		{"callback error", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, send("fail")) }, 500, "", nil},
+		{"callback panic", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, send("panic")) }, 500, "", nil},
+		{"invalid reply", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, send("invalid")) }, 500, "", talktalk.ErrInvalid},
+		{"payment approved", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, pay("ok")) }, 200, "", nil},
+		{"payment declined", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, pay("decline")) }, 422, `{"event":"send","textContent":{"text":"재고가 없습니다"}}`, nil},
+		{"payment callback error", nil, func(t *testing.T) *http.Request { return talktalktest.NewRequest(t, pay("fail")) }, 500, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sink := newSink()
+			h, err := talktalk.NewWebhookHandler(echoFn, append([]talktalk.HandlerOption{talktalk.WithErrorHandler(sink.handle)}, tt.opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, tt.req(t))
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status = %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if diff := cmp.Diff(tt.wantBody, rec.Body.String()); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+			if tt.wantBody != "" && rec.Header().Get("Content-Type") != "application/json;charset=UTF-8" {
+				t.Errorf("Content-Type = %q", rec.Header().Get("Content-Type"))
+			}
+			if tt.wantStatus == 405 && rec.Header().Get("Allow") != "POST" {
+				t.Errorf("Allow = %q", rec.Header().Get("Allow"))
+			}
+			errs := sink.all()
+			if tt.wantStatus == 200 || tt.wantStatus == 422 {
+				if len(errs) != 0 {
+					t.Errorf("errors reported on success: %v", errs)
+				}
+				return
+			}
+			if len(errs) != 1 {
+				t.Fatalf("reported %d errors, want 1: %v", len(errs), errs)
+			}
+			if tt.wantErr != nil && !errors.Is(errs[0], tt.wantErr) {
+				t.Errorf("reported %v; want it to wrap %v", errs[0], tt.wantErr)
+			}
+			for _, secret := range []string{"s3cr3t", "hdr-s3cr3", userID, "a long enough"} {
+				if strings.Contains(errs[0].Error(), secret) {
+					t.Errorf("reported error %q contains %q", errs[0], secret)
+				}
+			}
+		})
+	}
+}
+
+func TestWebhookConstructorErrors(t *testing.T) {
+	t.Parallel()
+	fn := func(context.Context, talktalk.Event) (talktalk.Event, error) { return nil, nil }
+	tests := []struct {
+		name string
+		fn   talktalk.HandlerFunc
+		opts []talktalk.HandlerOption
+	}{
+		{"nil fn", nil, nil},
+		{"nil allow-list", fn, []talktalk.HandlerOption{talktalk.WithAllowList(nil)}},
+		{"empty path token", fn, []talktalk.HandlerOption{talktalk.WithPathToken("")}},
+		{"slash in path token", fn, []talktalk.HandlerOption{talktalk.WithPathToken("a/b")}},
+		{"empty header token", fn, []talktalk.HandlerOption{talktalk.WithHeaderToken("X-T", "")}},
+		{"budget over TalkTalk's timeout", fn, []talktalk.HandlerOption{talktalk.WithBudget(5 * time.Second)}},
+		{"zero budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(0)}},
+		{"background shorter than budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(2 * time.Second), talktalk.WithBackgroundTimeout(time.Second)}},
+		{"zero body limit", fn, []talktalk.HandlerOption{talktalk.WithMaxBodyBytes(0)}},
+		{"nil late client", fn, []talktalk.HandlerOption{talktalk.WithLateReplyClient(nil)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := talktalk.NewWebhookHandler(tt.fn, tt.opts...); err == nil {
+				t.Error("NewWebhookHandler succeeded")
+			}
+		})
+	}
+}
+
+// slowBot blocks each callback until release is closed, and records the
+// context it ran with.
+type slowBot struct {
+	started chan context.Context
+	release chan struct{}
+	reply   talktalk.Event
+	err     error
+}
+
+func newSlowBot(reply talktalk.Event, err error) *slowBot {
+	return &slowBot{started: make(chan context.Context, 1), release: make(chan struct{}), reply: reply, err: err}
+}
+
+func (b *slowBot) fn(ctx context.Context, _ talktalk.Event) (talktalk.Event, error) {
+	b.started <- ctx
+	<-b.release
+	return b.reply, b.err
+}
+
+// serveLate runs one request whose callback outlives the budget: the
+// budget timer fires once the callback has started.
+func serveLate(t *testing.T, h http.Handler, req *http.Request, bot *slowBot, timer chan time.Time) (*httptest.ResponseRecorder, context.Context) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		h.ServeHTTP(rec, req)
+		close(done)
+	}()
+	ctx := <-bot.started
+	timer <- time.Now()
+	<-done
+	return rec, ctx
+}
+
+func TestWebhookBudgetLateReplyReported(t *testing.T) {
+	t.Parallel()
+	bot := newSlowBot(textReply("늦은 답장"), nil)
+	timer := make(chan time.Time)
+	sink := newSink()
+	h, err := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqCtx, cancelReq := context.WithCancel(context.Background())
+	req := talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")).WithContext(reqCtx)
+	rec, cbCtx := serveLate(t, h, req, bot, timer)
+	if rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Fatalf("ack = %d %q; want an empty 200", rec.Code, rec.Body)
+	}
+	// TalkTalk hangs up; the callback's context lives on.
+	cancelReq()
+	if err := cbCtx.Err(); err != nil {
+		t.Fatalf("callback ctx ended with the request: %v", err)
+	}
+	if _, ok := cbCtx.Deadline(); !ok {
+		t.Error("callback ctx has no deadline: the background run is unbounded")
+	}
+	close(bot.release)
+	if err := h.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := <-sink.ch
+	var le *talktalk.LateError
+	if !errors.As(got, &le) || !errors.Is(got, talktalk.ErrLate) {
+		t.Fatalf("reported %v; want a *LateError", got)
+	}
+	if le.Reply == nil || le.SendErr != nil || le.Err != nil {
+		t.Errorf("late error = %+v", le)
+	}
+	if strings.Contains(got.Error(), "늦은") {
+		t.Errorf("error %q quotes the reply", got)
+	}
+}
+
+func TestWebhookBudgetLateReplySentByClient(t *testing.T) {
+	t.Parallel()
+	srv := talktalktest.NewServer(t)
+	bot := newSlowBot(textReply("늦은 답장"), nil)
+	timer := make(chan time.Time)
+	sink := newSink()
+	h, err := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
+	if rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Fatalf("ack = %d %q", rec.Code, rec.Body)
+	}
+	close(bot.release)
+	if err := h.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sent := srv.Sent()
+	if len(sent) != 1 || sent[0].User != userID || sent[0].Text.Text != "늦은 답장" {
+		t.Fatalf("sent = %+v", sent)
+	}
+	if errs := sink.all(); len(errs) != 0 {
+		t.Errorf("errors reported: %v", errs)
+	}
+	if bot.reply.(*talktalk.SendEvent).User != "" {
+		t.Error("the callback's reply value was modified")
+	}
+}
+
+func TestWebhookBudgetLateSendFails(t *testing.T) {
+	t.Parallel()
+	srv := talktalktest.NewServer(t)
+	srv.FailNext(talktalk.CodeCannotSend, "현재 이 사용자에게 메시지를 보낼 수 없음")
+	bot := newSlowBot(textReply("늦은 답장"), nil)
+	timer := make(chan time.Time)
+	sink := newSink()
+	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client(t)))
+	serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
+	close(bot.release)
+	_ = h.Drain(context.Background())
+	got := <-sink.ch
+	if !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, talktalk.ErrCannotSend) {
+		t.Errorf("reported %v; want ErrLate and ErrCannotSend", got)
+	}
+}
+
+func TestWebhookBudgetLateError(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("slow database")
+	bot := newSlowBot(nil, cause)
+	timer := make(chan time.Time)
+	sink := newSink()
+	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle))
+	rec, _ := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
+	if rec.Code != 200 {
+		t.Errorf("status = %d", rec.Code)
+	}
+	close(bot.release)
+	_ = h.Drain(context.Background())
+	if got := <-sink.ch; !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, cause) {
+		t.Errorf("reported %v", got)
+	}
+}
+
+func TestWebhookBudgetPaymentDeclined(t *testing.T) {
+	t.Parallel()
+	bot := newSlowBot(nil, nil)
+	timer := make(chan time.Time)
+	sink := newSink()
+	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithBudget(time.Second))
+	ev := &talktalk.PayCompleteEvent{User: userID, Options: talktalk.PayCompleteOptions{PaymentResult: talktalk.PaymentResult{Code: "Success", MerchantPayKey: "k"}}}
+	rec, cbCtx := serveLate(t, h, talktalktest.NewEvent(t, ev), bot, timer)
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("status = %d; a payment must not be approved by a timeout", rec.Code)
+	}
+	if dl, ok := cbCtx.Deadline(); !ok || time.Until(dl) > time.Second {
+		t.Errorf("pay_complete callback ctx deadline %v; want it to end with the budget", dl)
+	}
+	close(bot.release)
+	_ = h.Drain(context.Background())
+	if errs := sink.all(); len(errs) != 0 {
+		t.Errorf("nil late result reported: %v", errs)
+	}
+}
+
+func TestWebhookInTimeReplyNotLate(t *testing.T) {
+	t.Parallel()
+	// The timer never fires: the callback answers in time even though it
+	// runs on another goroutine.
+	h, _ := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) {
+		return textReply("fast"), nil
+	}, talktalk.WithTimer(make(chan time.Time)))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")))
+	if !bytes.Contains(rec.Body.Bytes(), []byte(`"fast"`)) {
+		t.Errorf("body = %s", rec.Body)
+	}
+}
+
+func TestParseRequest(t *testing.T) {
+	t.Parallel()
+	ev, err := talktalk.ParseRequest(talktalktest.NewEvent(t, talktalktest.Open(userID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ev.(*talktalk.OpenEvent); !ok || ev.UserID() != userID {
+		t.Errorf("got %#v", ev)
+	}
+	big := bytes.Repeat([]byte(" "), 2<<20)
+	if _, err := talktalk.ParseRequest(talktalktest.NewRequest(t, big)); err == nil {
+		t.Error("ParseRequest read an over-limit body")
+	}
+}
