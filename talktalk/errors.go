@@ -128,7 +128,7 @@ func (e *APIError) Unwrap() error {
 		return ErrRateLimited
 	case e.StatusCode >= 500:
 		return ErrServer
-	case e.Code == "" && e.StatusCode >= 200 && e.StatusCode < 300:
+	case (e.Code == "" || e.Code == CodeSuccess) && e.StatusCode >= 200 && e.StatusCode < 300:
 		return ErrUnexpectedResponse
 	}
 	return nil
