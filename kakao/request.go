@@ -142,6 +142,18 @@ func (p *UserProperties) UnmarshalJSON(b []byte) error {
 		*p = UserProperties{}
 		return nil
 	}
+	if keys, err := wire.Keys(b); err == nil && allKnownProperties(keys) {
+		var fast struct {
+			PlusfriendUserKey string `json:"plusfriendUserKey"`
+			AppUserID         string `json:"appUserId"`
+			IsFriend          bool   `json:"isFriend"`
+			BotUserKey        string `json:"botUserKey"`
+		}
+		if json.Unmarshal(b, &fast) == nil {
+			*p = UserProperties{PlusfriendUserKey: fast.PlusfriendUserKey, AppUserID: fast.AppUserID, IsFriend: fast.IsFriend, BotUserKey: fast.BotUserKey}
+			return nil
+		}
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
@@ -172,6 +184,17 @@ func (p *UserProperties) UnmarshalJSON(b []byte) error {
 		p.Extra[k] = x
 	}
 	return nil
+}
+
+func allKnownProperties(keys []string) bool {
+	for _, k := range keys {
+		switch k {
+		case "plusfriendUserKey", "appUserId", "isFriend", "botUserKey":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON writes the typed keys and Extra in one object.
@@ -244,6 +267,10 @@ type DetailParam struct {
 // UnmarshalJSON tolerates a value that is a number, bool or object instead
 // of a string (kept as its JSON text).
 func (d *DetailParam) UnmarshalJSON(b []byte) error {
+	type plain DetailParam
+	if json.Unmarshal(b, (*plain)(d)) == nil {
+		return nil
+	}
 	var aux struct {
 		Origin    json.RawMessage `json:"origin"`
 		Value     json.RawMessage `json:"value"`
@@ -265,6 +292,12 @@ type Params map[string]string
 func (p *Params) UnmarshalJSON(b []byte) error {
 	if wire.IsNull(b) {
 		*p = nil
+		return nil
+	}
+	// Fast path: every value is a string, as Kakao sends them.
+	var fast map[string]string
+	if json.Unmarshal(b, &fast) == nil {
+		*p = fast
 		return nil
 	}
 	var m map[string]json.RawMessage
@@ -334,18 +367,21 @@ var errNoUserRequest = errors.New("no userRequest object")
 // payload uses, or userRequest is missing; unknown fields are ignored. The
 // error never contains body content.
 func Parse(body []byte) (*Request, error) {
-	ur, err := wire.Field(body, "userRequest")
-	if err != nil {
-		return nil, webhookio.Malformed("kakao", errors.New("not a JSON object"))
+	var w struct {
+		Intent      Intent           `json:"intent"`
+		UserRequest *UserRequest     `json:"userRequest"`
+		Bot         Bot              `json:"bot"`
+		Action      Action           `json:"action"`
+		Contexts    []map[string]any `json:"contexts"`
+		Flow        *Flow            `json:"flow"`
 	}
-	if wire.IsNull(ur) {
-		return nil, webhookio.Malformed("kakao", errNoUserRequest)
-	}
-	req := new(Request)
-	if err := json.Unmarshal(body, req); err != nil {
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, webhookio.Malformed("kakao", sanitizeJSONError(err))
 	}
-	return req, nil
+	if w.UserRequest == nil {
+		return nil, webhookio.Malformed("kakao", errNoUserRequest)
+	}
+	return &Request{Intent: w.Intent, UserRequest: *w.UserRequest, Bot: w.Bot, Action: w.Action, Contexts: w.Contexts, Flow: w.Flow}, nil
 }
 
 // ParseRequest reads at most maxBytes of r's body (0 means 1 MiB) and

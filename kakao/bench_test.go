@@ -1,0 +1,120 @@
+package kakao_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/channelkit/channelkit/kakao"
+	"github.com/channelkit/channelkit/kakao/kakaotest"
+)
+
+// referenceHandler is the minimal stdlib skill server the design budget
+// measures against: bounded read, json.Unmarshal into a minimal struct, a
+// fixed simpleText response.
+func referenceHandler() http.Handler {
+	fixed := []byte(`{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"hello"}}]}}`)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			return
+		}
+		var req struct {
+			UserRequest struct {
+				Utterance string `json:"utterance"`
+				User      struct {
+					ID string `json:"id"`
+				} `json:"user"`
+			} `json:"userRequest"`
+			Bot struct {
+				ID string `json:"id"`
+			} `json:"bot"`
+		}
+		if err := json.Unmarshal(body, &req); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(fixed)
+	})
+}
+
+func kakaoHandler(b *testing.B) http.Handler {
+	resp := kakao.NewResponse(kakao.Text("hello"))
+	h, err := kakao.NewSkillHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) {
+		return resp, nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// BenchmarkSkillHandler compares the kakao skill handler with the
+// reference, end to end through an httptest server (loopback HTTP/1.1,
+// keep-alive), on the same realistic payload.
+func BenchmarkSkillHandler(b *testing.B) {
+	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
+	for _, bc := range []struct {
+		name string
+		h    func(*testing.B) http.Handler
+	}{
+		{"reference", func(*testing.B) http.Handler { return referenceHandler() }},
+		{"kakao", kakaoHandler},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			srv := httptest.NewServer(bc.h(b))
+			defer srv.Close()
+			client := srv.Client()
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				res, err := client.Post(srv.URL, "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSkillHandlerInProcess is the same comparison without the
+// network (httptest.ResponseRecorder): the handlers' own cost.
+func BenchmarkSkillHandlerInProcess(b *testing.B) {
+	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
+	for _, bc := range []struct {
+		name string
+		h    func(*testing.B) http.Handler
+	}{
+		{"reference", func(*testing.B) http.Handler { return referenceHandler() }},
+		{"kakao", kakaoHandler},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			h := bc.h(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != 200 {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+		})
+	}
+}
