@@ -52,7 +52,7 @@ func TestParsePlugin(t *testing.T) {
 		want time.Time
 	}{
 		{`{"value": "2026-12-04T19:30:00", "userTimeZone": "UTC+9"}`, time.Date(2026, 12, 4, 19, 30, 0, 0, time.FixedZone("", 9*3600))},
-		{`{"value": "2026-12-04", "userTimeZone": "UTC-03:30"}`, time.Date(2026, 12, 4, 0, 0, 0, 0, time.FixedZone("", -(3*3600 + 1800)))},
+		{`{"value": "2026-12-04", "userTimeZone": "UTC-03:30"}`, time.Date(2026, 12, 4, 0, 0, 0, 0, time.FixedZone("", -(3*3600+1800)))},
 		{`{"value": "07:15:00", "userTimeZone": "UTC"}`, time.Date(0, 1, 1, 7, 15, 0, 0, time.UTC)},
 		{`{"value": "2026-12-04T19:30:00"}`, time.Date(2026, 12, 4, 19, 30, 0, 0, time.FixedZone("", 9*3600))},
 	}
