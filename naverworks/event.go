@@ -83,7 +83,7 @@ func (s Source) MarshalJSON() ([]byte, error) {
 		field("channelId", str(s.ChannelID))
 	}
 	if s.DomainID != "" {
-		if _, err := strconv.ParseInt(s.DomainID, 10, 64); err == nil {
+		if n, err := strconv.ParseInt(s.DomainID, 10, 64); err == nil && strconv.FormatInt(n, 10) == s.DomainID {
 			field("domainId", []byte(s.DomainID))
 		} else {
 			field("domainId", str(s.DomainID))
@@ -269,16 +269,41 @@ func (*UnknownContent) isMessageContent()  {}
 // wireEvent is every event field in one flat struct, so that a callback is
 // decoded in one pass.
 type wireEvent struct {
-	Type       *string      `json:"type"`
-	Source     Source       `json:"source"`
+	Type       string       `json:"type"`
+	Source     wireSource   `json:"source"`
 	IssuedTime string       `json:"issuedTime"`
 	Content    *wireContent `json:"content"`
 	Data       string       `json:"data"`
 	Members    []string     `json:"members"`
 }
 
+// wireSource avoids Source's UnmarshalJSON on the hot path: domainId is
+// read from its raw bytes.
+type wireSource struct {
+	UserID    string          `json:"userId"`
+	ChannelID string          `json:"channelId"`
+	DomainID  json.RawMessage `json:"domainId"`
+}
+
+func (w *wireSource) source() Source {
+	s := Source{UserID: w.UserID, ChannelID: w.ChannelID}
+	d := w.DomainID
+	switch {
+	case len(d) == 0 || d[0] == 'n': // absent or null
+	case d[0] == '"':
+		if !bytes.ContainsRune(d, '\\') {
+			s.DomainID = string(d[1 : len(d)-1])
+		} else {
+			_ = json.Unmarshal(d, &s.DomainID)
+		}
+	case d[0] == '-' || (d[0] >= '0' && d[0] <= '9'):
+		s.DomainID = string(d)
+	}
+	return s
+}
+
 type wireContent struct {
-	Type      *string `json:"type"`
+	Type      string  `json:"type"`
 	Text      string  `json:"text"`
 	Postback  string  `json:"postback"`
 	Title     string  `json:"title"`
@@ -301,14 +326,14 @@ func ParseEvent(body []byte) (Event, error) {
 	var w wireEvent
 	if err := json.Unmarshal(body, &w); err != nil {
 		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || !(te.Field == "content" || strings.HasPrefix(te.Field, "content.")) || w.Type == nil {
+		if !errors.As(err, &te) || !(te.Field == "content" || strings.HasPrefix(te.Field, "content.")) || w.Type == "" {
 			return nil, malformed(err)
 		}
 		// A content field has an unexpected type: keep the content raw.
 		w.Content = nil
 		return buildEvent(body, &w, true)
 	}
-	if w.Type == nil {
+	if w.Type == "" {
 		return nil, webhookio.Malformed("naverworks", errors.New(`no "type"`))
 	}
 	return buildEvent(body, &w, false)
@@ -327,15 +352,15 @@ func malformed(err error) error {
 }
 
 func buildEvent(body []byte, w *wireEvent, rawContent bool) (Event, error) {
-	env := Envelope{Source: w.Source, IssuedTime: parseTime(w.IssuedTime), Raw: body}
-	switch *w.Type {
+	env := Envelope{Source: w.Source.source(), IssuedTime: parseTime(w.IssuedTime), Raw: body}
+	switch w.Type {
 	case "message":
 		ev := &MessageEvent{Envelope: env}
-		if rawContent || w.Content == nil || w.Content.Type == nil {
+		if rawContent || w.Content == nil || w.Content.Type == "" {
 			raw, _ := wire.Field(body, "content")
 			typ := ""
-			if w.Content != nil && w.Content.Type != nil {
-				typ = *w.Content.Type
+			if w.Content != nil && w.Content.Type != "" {
+				typ = w.Content.Type
 			} else if raw != nil {
 				typ, _, _ = wire.Peek(raw, "type")
 			}
@@ -362,11 +387,11 @@ func buildEvent(body []byte, w *wireEvent, rawContent bool) (Event, error) {
 	case "end":
 		return &EndEvent{env}, nil
 	}
-	return &UnknownEvent{Envelope: env, Type: *w.Type}, nil
+	return &UnknownEvent{Envelope: env, Type: w.Type}, nil
 }
 
 func (c *wireContent) build(body []byte) MessageContent {
-	switch *c.Type {
+	switch c.Type {
 	case "text":
 		return &TextContent{Text: c.Text, Postback: c.Postback}
 	case "location":
@@ -383,7 +408,7 @@ func (c *wireContent) build(body []byte) MessageContent {
 		return &VideoContent{FileID: c.FileID}
 	}
 	raw, _ := wire.Field(body, "content")
-	return &UnknownContent{Type: *c.Type, Raw: wire.Clone(raw)}
+	return &UnknownContent{Type: c.Type, Raw: wire.Clone(raw)}
 }
 
 // parseTime reads issuedTime leniently: RFC 3339 with or without

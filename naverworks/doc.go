@@ -1,0 +1,138 @@
+// Package naverworks is a NAVER WORKS (LINE WORKS) Bot API 2.0 adapter:
+// Service Account authentication, callback verification and parsing, a
+// client for messages, rooms, menus and attachments, and a bridge to the
+// neutral [message] model.
+//
+// # Quick start
+//
+//	ts, err := naverworks.TokenSource(ctx, naverworks.Credentials{
+//		ClientID:       os.Getenv("NW_CLIENT_ID"),
+//		ClientSecret:   os.Getenv("NW_CLIENT_SECRET"),
+//		ServiceAccount: os.Getenv("NW_SERVICE_ACCOUNT"),
+//		PrivateKey:     os.Getenv("NW_PRIVATE_KEY"), // PEM, PKCS#8 or PKCS#1
+//		Scopes:         []string{"bot"},
+//	})
+//	client, err := naverworks.New(os.Getenv("NW_BOT_ID"), ts)
+//	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(os.Getenv("NW_BOT_SECRET")),
+//		func(ctx context.Context, ev naverworks.Event) error {
+//			if m, ok := ev.(*naverworks.MessageEvent); ok {
+//				_, err := client.Reply(ctx, m, &naverworks.Text{Text: "hello"})
+//				return err
+//			}
+//			return nil
+//		}, naverworks.WithBotID(os.Getenv("NW_BOT_ID")))
+//	http.Handle("POST /callback", h)
+//
+// # Authentication
+//
+// [TokenSource] signs an RS256 JWT assertion (iss = Client ID, sub =
+// Service Account, integer iat and exp, exp = iat + 60 minutes by default)
+// with github.com/golang-jwt/jwt/v5 and exchanges it at the token endpoint
+// with the jwt-bearer grant (form fields assertion, grant_type, client_id,
+// client_secret, scope; scopes joined with a space, or
+// [WithScopeSeparator]). expires_in is read as a string or a number. A bad
+// key is an error from TokenSource itself; nothing is fetched until the
+// first call.
+//
+// Caching and refresh: the source is a [*TokenCache] holding a
+// "generation", an [oauth2.ReuseTokenSourceWithExpiry] around the exchange
+// with [WithRefreshMargin] (default 5 minutes) as its early expiry. The
+// reuse source serializes Token calls under a mutex, so any number of
+// goroutines with a cold or expired cache cause one exchange, and a warm
+// lookup is a mutex and a clock read. When the API refuses a token (HTTP
+// 401, or 403 with code UNAUTHORIZED as the official samples treat it),
+// [Client] calls [TokenCache.Invalidate] with that token and retries once.
+// Invalidate swaps in a fresh generation only if the refused token is the
+// one the current generation issued (compare-and-swap), so a thousand
+// requests refused with the same token still cause one refresh. Any token
+// source implementing [Invalidator] gets the same treatment, which is how
+// a deployment on many machines can share tokens through its own store.
+//
+// The private key, client secret, assertion and tokens never appear in
+// errors or logs; [Credentials] redacts itself in fmt and slog.
+//
+// # Webhooks
+//
+// NAVER WORKS POSTs one event per callback, signed in X-WORKS-Signature
+// (base64 HMAC-SHA256 of the raw body with the Bot Secret) and naming the
+// bot in X-WORKS-BotId. [VerifySignature] checks bytes, [Parse] verifies
+// and decodes, [ParseRequest] reads a request (1 MiB limit), and
+// [NewWebhookHandler] does it all with fixed statuses: 405, 413, 401 bad
+// signature, 403 wrong bot ([WithBotID]), 400 malformed, 500 fn failed,
+// 200.
+//
+// Events are [*MessageEvent] (content [*TextContent] with its optional
+// postback, [*LocationContent], [*StickerContent], [*ImageContent],
+// [*FileContent], [*AudioContent], [*VideoContent], or [*UnknownContent]
+// for unknown types, contents without a type and contents with fields of
+// the wrong JSON type), [*PostbackEvent], [*JoinEvent], [*LeaveEvent],
+// [*JoinedEvent], [*LeftEvent], [*BeginEvent], [*EndEvent] and
+// [*UnknownEvent]. Empty IDs, a domainId as number or string, and an
+// issuedTime with or without milliseconds, empty or unreadable, are all
+// accepted. The whole body is in Envelope.Raw.
+//
+// NAVER WORKS never resends a callback, whatever the answer, so a slow
+// handler loses nothing by answering early and everything by timing out.
+// The handler therefore runs fn on its own goroutine with a context that
+// outlives the request, bounded by [WithWorkTimeout] (default 30 s). If fn
+// returns within [WithAckBudget] (default 2 s) the status reflects its
+// result; otherwise the handler answers 200 and fn finishes in the
+// background, its error going to [WithErrorHandler]. A panic in fn becomes
+// an error. Call [WebhookHandler.Wait] after shutting the HTTP server down.
+// Callbacks carry no event ID, so there is no de-duplication option.
+//
+// # Sending
+//
+// [Client.SendToUser], [Client.SendToChannel] and [Client.Reply] send one
+// [Content]: [*Text], [*Image], [*File], [*Audio], [*Video], [*Link],
+// [*Sticker], [*Location], [*ButtonTemplate], [*ListTemplate],
+// [*Carousel], [*ImageCarousel], [*Flex] (contents as raw JSON) or
+// [*RawContent], any of them with a [*QuickReply]. Each MarshalJSON writes
+// "type". Rooms: [Client.CreateChannel], [Client.ChannelMembers],
+// [Client.LeaveChannel]. Menus: [Client.SetPersistentMenu],
+// [Client.CreateRichMenu], [Client.SetRichMenuImage],
+// [Client.SetUserRichMenu]. Files: [Client.UploadFile] (or
+// [Client.CreateAttachment] then [Client.Upload]) gives a file ID to send;
+// [Client.Download] follows the 302 of a received file, sending the bearer
+// token only to NAVER WORKS hosts.
+//
+// Success is any 2xx (sends answer 201). Idempotent calls retry on 429,
+// 5xx and network errors; sends retry only on 429 and 503, because a send
+// retried after a 500 may post twice. 429 waits honour Retry-After and
+// the rateLimit-reset header ([WithRetry] caps the wait).
+//
+// # Errors
+//
+// API failures are [*APIError] with the platform's code and description,
+// the rateLimit-* headers and RetryAfter. Token endpoint failures are
+// [*TokenError] ({error, error_description}). Content that breaks a limit
+// is a [*ValidationError] naming the JSON path ("content.columns[1].text")
+// and wrapping [ErrInvalidContent]; nothing is sent. Malformed callbacks
+// wrap [ErrMalformed]; bad signatures wrap signature.ErrMissing or
+// signature.ErrMismatch; a wrong bot ID is [ErrBotID].
+//
+// # Limits
+//
+// One table in limits.go drives validation and [Capabilities]. Lengths
+// are counted in UTF-16 code units: the documentation says "characters",
+// and a string within a UTF-16 limit is within it counted in code points
+// too. Postback actions are refused outside carousels, image carousels,
+// quick replies and rich menus; postback quick replies need displayText.
+//
+// # Bridge
+//
+// [ToIncoming] maps events to [message.Incoming] (begin/end become
+// follow/unfollow, join/leave stay join/leave, a text's postback goes in
+// Data). [Render] maps neutral content to a list of [Content] to send in
+// order, with a [message.Report] of what could not be shown (postback
+// buttons outside carousels become message actions carrying the data,
+// call buttons tel: links, share buttons are dropped, text past 2,000 is
+// split).
+//
+// # Testing
+//
+// Package naverworkstest fakes the token endpoint (it verifies the
+// assertion with the test key and counts requests) and the Bot API (it
+// records messages and answers faults on demand), and builds signed
+// callbacks.
+package naverworks

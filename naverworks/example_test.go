@@ -1,0 +1,79 @@
+package naverworks_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+
+	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/naverworks/naverworkstest"
+	"github.com/channelkit/channelkit/signature"
+)
+
+// An echo bot: a signed callback comes in, the reply goes out through the
+// client, and the fake records it.
+func Example() {
+	srv, err := naverworkstest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		panic(err)
+	}
+	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(naverworkstest.BotSecret),
+		func(ctx context.Context, ev naverworks.Event) error {
+			m, ok := ev.(*naverworks.MessageEvent)
+			if !ok {
+				return nil
+			}
+			if t, ok := m.Content.(*naverworks.TextContent); ok {
+				_, err := client.Reply(ctx, m, &naverworks.Text{Text: "echo: " + t.Text})
+				return err
+			}
+			return nil
+		}, naverworks.WithBotID(naverworkstest.BotID))
+	if err != nil {
+		panic(err)
+	}
+	body := []byte(`{"type":"message","source":{"userId":"user-1","domainId":40029600},"issuedTime":"2026-04-29T00:00:00.000Z","content":{"type":"text","text":"안녕"}}`)
+	req, err := naverworkstest.NewCallbackRequest("http://bot.example/callback", naverworkstest.BotSecret, naverworkstest.BotID, body)
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println("status:", rec.Code)
+	for _, m := range srv.Messages() {
+		fmt.Printf("to %s: %s\n", m.UserID, m.Content)
+	}
+	fmt.Println("token requests:", srv.TokenRequests())
+	// Output:
+	// status: 200
+	// to user-1: {"type":"text","text":"echo: 안녕"}
+	// token requests: 1
+}
+
+// Rendering neutral content reports what NAVER WORKS cannot show.
+func ExampleRender() {
+	out, rep, err := naverworks.Render(&message.Card{
+		Text: "주문하시겠어요?",
+		Buttons: []message.Button{
+			{Label: "예", Action: &message.Postback{Data: "order=yes", DisplayText: "예"}},
+			{Label: "공유", Action: &message.ShareAction{}},
+		},
+	}, message.RenderOptions{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(out[0].Type())
+	for _, l := range rep.Losses {
+		fmt.Println(l.Path, l.Reason)
+	}
+	// Output:
+	// button_template
+	// Buttons[0].Action downgraded
+	// Buttons[1].Action dropped
+}

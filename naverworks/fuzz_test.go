@@ -1,0 +1,80 @@
+package naverworks_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/signature"
+)
+
+func seeds(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "webhook", "*.json"))
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`{}`, `{"type":"message","content":{"id":"x"}}`, `{"type":"message","content":{"type":"location","latitude":"n"}}`,
+		`{"type":"joined","members":["","",""],"source":{"domainId":"d-3"}}`, `{"type":"postback","data":"","issuedTime":""}`, `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+}
+
+// FuzzParse: never panics; whatever decodes re-encodes and decodes to the
+// same value.
+func FuzzParse(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := naverworks.ParseEvent(body)
+		if err != nil {
+			if !errors.Is(err, naverworks.ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		enc, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatalf("re-encoding %T: %v", ev, err)
+		}
+		ev2, err := naverworks.ParseEvent(enc)
+		if err != nil {
+			t.Fatalf("re-decoding %s: %v", enc, err)
+		}
+		if diff := cmp.Diff(ev, ev2, ignoreRaw, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("decode→encode→decode differs (-first +second):\n%s\nencoded: %s", diff, enc)
+		}
+		_, _ = naverworks.ToIncoming(ev)
+	})
+}
+
+// FuzzVerifySignature: never panics; the right signature verifies, and
+// any other signature or a changed body does not.
+func FuzzVerifySignature(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		sig := signature.SignHMACSHA256([]byte("fuzz-secret"), body)
+		if err := naverworks.VerifySignature("fuzz-secret", body, sig); err != nil {
+			t.Fatalf("own signature rejected: %v", err)
+		}
+		if err := naverworks.VerifySignature("other-secret", body, sig); err == nil {
+			t.Fatal("wrong secret accepted")
+		}
+		tampered := append(append([]byte(nil), body...), '\n')
+		if err := naverworks.VerifySignature("fuzz-secret", tampered, sig); err == nil {
+			t.Fatal("tampered body accepted")
+		}
+		// body as a signature: must never verify or panic.
+		if err := naverworks.VerifySignature("fuzz-secret", body, string(body)); err == nil && string(body) != sig {
+			t.Fatal("garbage signature accepted")
+		}
+	})
+}
