@@ -44,6 +44,10 @@ func (cb *Callback) UnmarshalJSON(body []byte) error {
 	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
 		return webhookio.Malformed("line", errors.New("body is not a JSON object"))
 	}
+	if fast := decodeFast(body); fast != nil {
+		*cb = *fast
+		return nil
+	}
 	var w callbackWire
 	if err := json.Unmarshal(body, &w); err != nil {
 		return webhookio.Malformed("line", jsonError(err))

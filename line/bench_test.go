@@ -1,0 +1,155 @@
+package line_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/line/linetest"
+	"github.com/channelkit/channelkit/signature"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+)
+
+// benchBody returns a realistic webhook body with n text message events
+// (about 600 bytes each, like LINE's).
+func benchBody(n int) []byte {
+	evs := make([]string, n)
+	for i := range evs {
+		evs[i] = fmt.Sprintf(`{"type":"message","message":{"type":"text","id":"46878957789826%04d","quoteToken":"q3Plxr4AgKd2B4W7TBIdePUy7A4ssbeH9OxJg3ucGJoDvxNdTl8jHmwWB9hG7wYNthFwi0V7HH7GzFo4WZhNyJSjIAfqFV","text":"Hello, world! 안녕하세요 👋"},"webhookEventId":"01HQZ5N7Y0XKJ6S2T9B4C8D%03d","deliveryContext":{"isRedelivery":false},"timestamp":1700000000000,"source":{"type":"user","userId":"U4af4980629a6b2b1a2b3c4d5e6f7a8b9"},"replyToken":"b60d432864f44d079f6d8efe86cf404b","mode":"active"}`, i, i)
+	}
+	return []byte(`{"destination":"U0123456789abcdef0123456789abcdef","events":[` + joinComma(evs) + `]}`)
+}
+
+func joinComma(s []string) string {
+	var b bytes.Buffer
+	for i, x := range s {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(x)
+	}
+	return b.String()
+}
+
+// reusableRequest returns a request whose body is rewound by reset.
+func reusableRequest(body []byte) (*http.Request, func()) {
+	rd := bytes.NewReader(body)
+	r := httptest.NewRequest(http.MethodPost, "/callback", nil)
+	r.Body = io.NopCloser(rd)
+	r.ContentLength = int64(len(body))
+	r.Header.Set(line.SignatureHeader, linetest.SignBody(secret, body))
+	r.Header.Set("Content-Type", "application/json")
+	return r, func() { rd.Reset(body) }
+}
+
+// BenchmarkParse compares verify+parse with line-bot-sdk-go's
+// webhook.ParseRequest on the same signed bodies.
+func BenchmarkParse(b *testing.B) {
+	set := signature.MustSecretSet(secret)
+	for _, n := range []int{1, 10} {
+		body := benchBody(n)
+		b.Run(fmt.Sprintf("events=%d/channelkit", n), func(b *testing.B) {
+			r, reset := reusableRequest(body)
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				reset()
+				cb, err := line.ParseRequest(set, r)
+				if err != nil || len(cb.Events) != n {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("events=%d/linebotsdk", n), func(b *testing.B) {
+			r, reset := reusableRequest(body)
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				reset()
+				cb, err := webhook.ParseRequest(secret, r)
+				if err != nil || len(cb.Events) != n {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// referenceHandler is the minimal stdlib webhook handler the performance
+// budget is measured against: bounded read, HMAC, json.Unmarshal into a
+// minimal struct, 200.
+func referenceHandler(secret string) http.Handler {
+	type minimal struct {
+		Destination string `json:"destination"`
+		Events      []struct {
+			Type       string `json:"type"`
+			ReplyToken string `json:"replyToken"`
+			Message    struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			} `json:"message"`
+		} `json:"events"`
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			return
+		}
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write(body)
+		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
+		if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var cb minimal
+		if err := json.Unmarshal(body, &cb); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+// BenchmarkHandler compares the webhook handler end to end (read, verify,
+// decode, callback, 200) with the minimal stdlib reference handler.
+func BenchmarkHandler(b *testing.B) {
+	ours, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, *line.Callback) error { return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 10} {
+		body := benchBody(n)
+		for _, h := range []struct {
+			name string
+			h    http.Handler
+		}{{"channelkit", ours}, {"reference", referenceHandler(secret)}} {
+			b.Run(fmt.Sprintf("events=%d/%s", n, h.name), func(b *testing.B) {
+				r, reset := reusableRequest(body)
+				w := &discardWriter{h: http.Header{}}
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					reset()
+					h.h.ServeHTTP(w, r)
+				}
+			})
+		}
+	}
+}

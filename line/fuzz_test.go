@@ -1,0 +1,88 @@
+package line_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/line/linetest"
+)
+
+func seedWebhooks(f *testing.F) {
+	files, _ := filepath.Glob("testdata/webhook/*.json")
+	if len(files) == 0 {
+		f.Fatal("no seeds")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"events":[1,null,{"type":"message","message":{"type":"text","text":1}}]}`))
+	f.Add([]byte(`{"events":[{"type":"x\u0041","source":{"type":"user","userId":"\ud83d\ude00"}}]}`))
+}
+
+// FuzzParse: decoding never panics, and decode → encode → decode → encode
+// is stable.
+func FuzzParse(f *testing.F) {
+	seedWebhooks(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		cb, err := line.Decode(body)
+		if err != nil {
+			return
+		}
+		for _, ev := range cb.Events {
+			_, _ = line.ToIncoming(ev)
+			_ = line.ReplyToken(ev)
+		}
+		enc1, err := json.Marshal(cb)
+		if err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		cb2, err := line.Decode(enc1)
+		if err != nil {
+			t.Fatalf("re-decode of %s: %v", enc1, err)
+		}
+		if len(cb2.Events) != len(cb.Events) {
+			t.Fatalf("%d events became %d", len(cb.Events), len(cb2.Events))
+		}
+		enc2, err := json.Marshal(cb2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(enc1, enc2) {
+			t.Fatalf("unstable:\n%s\n%s", enc1, enc2)
+		}
+	})
+}
+
+// FuzzVerifySignature: verification never panics, accepts exactly the
+// right signature for the body, and Parse decodes nothing it rejects.
+func FuzzVerifySignature(f *testing.F) {
+	f.Add("testsecret", []byte(`{"events":[]}`), "f4qCQb0997IeyjEdDMRCwI7c0yEZP8C1b89jUQflX0s=")
+	f.Add("SECRET", []byte(`{}`), "596359635963")
+	f.Fuzz(func(t *testing.T, secret string, body []byte, sig string) {
+		err := line.VerifySignature(secret, body, sig)
+		if secret == "" {
+			if err == nil {
+				t.Fatal("empty secret verified")
+			}
+			return
+		}
+		good := linetest.SignBody(secret, body)
+		if err == nil && sig != good {
+			// Unpadded and URL-safe forms of the same MAC are accepted.
+			if e2 := line.VerifySignature(secret, body, good); e2 != nil {
+				t.Fatalf("accepted %q but not the canonical signature", sig)
+			}
+		}
+		if err := line.VerifySignature(secret, body, good); err != nil {
+			t.Fatalf("canonical signature rejected: %v", err)
+		}
+	})
+}
