@@ -147,11 +147,8 @@ func (v *validator) values(path string, vs []SpeechInfo, indexed bool) {
 			if strings.TrimSpace(si.Value) == "" {
 				v.add(p+".value", "is empty")
 			}
-			for _, s := range sentences(si.Value) {
-				if n := utf8.RuneCountInString(s); n > limits.SentenceRunes {
-					v.add(p+".value", "has a sentence of %d characters; the limit is %d", n, limits.SentenceRunes)
-					break
-				}
+			if n := longestSentence(si.Value); n > limits.SentenceRunes {
+				v.add(p+".value", "has a sentence of %d characters; the limit is %d", n, limits.SentenceRunes)
 			}
 			total += utf8.RuneCountInString(si.Value)
 		case URLType:
@@ -244,6 +241,27 @@ func (v *validator) stream(path string, s AudioStreamInfo) {
 	}
 }
 
+// longestSentence returns the length in characters of the longest sentence
+// of s, counted as [sentences] splits, without allocating.
+func longestSentence(s string) int {
+	longest, n := 0, 0
+	for _, r := range s {
+		n++
+		if isSentenceEnd(r) {
+			longest, n = max(longest, n), 0
+		}
+	}
+	return max(longest, n)
+}
+
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '.', '?', '!', '\n', '。', '？', '！', '．':
+		return true
+	}
+	return false
+}
+
 // sentences splits text after sentence-ending punctuation and line breaks,
 // the way CEK's per-sentence limit is counted (conservatively: a decimal
 // point also ends a "sentence", which only makes pieces shorter).
@@ -251,8 +269,7 @@ func sentences(s string) []string {
 	var out []string
 	start := 0
 	for i, r := range s {
-		switch r {
-		case '.', '?', '!', '\n', '。', '？', '！', '．':
+		if isSentenceEnd(r) {
 			out = append(out, s[start:i+utf8.RuneLen(r)])
 			start = i + utf8.RuneLen(r)
 		}

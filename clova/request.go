@@ -576,6 +576,15 @@ func (r *Request) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a CEK request without verifying anything. An error
 // wraps [ErrMalformed]; it never contains body content.
 func (r *Request) UnmarshalJSON(data []byte) error {
+	// Fast path: one pass for the four known request types.
+	var f requestFast
+	if err := json.Unmarshal(data, &f); err == nil && f.Request != nil {
+		if body, ok := f.Request.body(); ok {
+			*r = Request{Version: f.Version, Session: f.Session, Context: f.Context, Request: body}
+			return nil
+		}
+	}
+	// Slow path: unknown request types (kept raw), and precise errors.
 	var w requestWire
 	if err := json.Unmarshal(data, &w); err != nil {
 		return webhookio.Malformed("clova", jsonErr(err))
@@ -586,6 +595,39 @@ func (r *Request) UnmarshalJSON(data []byte) error {
 	}
 	*r = Request{Version: w.Version, Session: w.Session, Context: w.Context, Request: body}
 	return nil
+}
+
+type requestFast struct {
+	Version string    `json:"version"`
+	Session *Session  `json:"session"`
+	Context Context   `json:"context"`
+	Request *bodyFast `json:"request"`
+}
+
+type bodyFast struct {
+	Type string `json:"type"`
+	RequestInfo
+	Intent *Intent `json:"intent"`
+	Event  *Event  `json:"event"`
+}
+
+// body builds the typed body; ok is false when the slow path must decide.
+func (b *bodyFast) body() (RequestBody, bool) {
+	switch b.Type {
+	case TypeLaunch:
+		return &LaunchRequest{RequestInfo: b.RequestInfo}, true
+	case TypeSessionEnded:
+		return &SessionEndedRequest{RequestInfo: b.RequestInfo}, true
+	case TypeIntent:
+		if b.Intent != nil {
+			return &IntentRequest{RequestInfo: b.RequestInfo, Intent: *b.Intent}, true
+		}
+	case TypeEvent:
+		if b.Event != nil {
+			return &EventRequest{RequestInfo: b.RequestInfo, Event: *b.Event}, true
+		}
+	}
+	return nil, false
 }
 
 type bodyWire struct {

@@ -71,15 +71,77 @@ func (r *Response) SetSessionAttributes(v any) error {
 
 // MarshalJSON writes the CEK wire form.
 func (r Response) MarshalJSON() ([]byte, error) {
-	attrs := r.SessionAttributes
-	if wire.IsNull(attrs) {
-		attrs = emptyObject
+	// One encoding pass over plain structs: nested MarshalJSON methods would
+	// each be re-validated by encoding/json.
+	out := responseOut{Version: r.Version, SessionAttributes: struct{}{}, Response: r.Response.out()}
+	if !wire.IsNull(r.SessionAttributes) {
+		out.SessionAttributes = r.SessionAttributes
 	}
-	return json.Marshal(struct {
-		Version           string          `json:"version"`
-		SessionAttributes json.RawMessage `json:"sessionAttributes"`
-		Response          ResponseBody    `json:"response"`
-	}{r.Version, attrs, r.Response})
+	return json.Marshal(&out)
+}
+
+type responseOut struct {
+	Version           string          `json:"version"`
+	SessionAttributes any             `json:"sessionAttributes"`
+	Response          responseBodyOut `json:"response"`
+}
+
+type responseBodyOut struct {
+	OutputSpeech     *speechOut   `json:"outputSpeech"`
+	Card             any          `json:"card"`
+	Directives       []Directive  `json:"directives"`
+	Reprompt         *repromptOut `json:"reprompt,omitempty"`
+	ShouldEndSession bool         `json:"shouldEndSession"`
+}
+
+type repromptOut struct {
+	OutputSpeech *speechOut `json:"outputSpeech"`
+}
+
+// speechOut is an OutputSpeech in wire shape; Values holds a SpeechInfo or
+// a []SpeechInfo.
+type speechOut struct {
+	Type    SpeechType  `json:"type,omitempty"`
+	Values  any         `json:"values,omitempty"`
+	Brief   *SpeechInfo `json:"brief,omitempty"`
+	Verbose *speechOut  `json:"verbose,omitempty"`
+}
+
+func (b *ResponseBody) out() responseBodyOut {
+	o := responseBodyOut{OutputSpeech: b.OutputSpeech.out(), Card: struct{}{}, Directives: b.Directives, ShouldEndSession: b.ShouldEndSession}
+	if o.OutputSpeech == nil {
+		o.OutputSpeech = &speechOut{}
+	}
+	if !wire.IsNull(b.Card) {
+		o.Card = b.Card
+	}
+	if o.Directives == nil {
+		o.Directives = []Directive{}
+	}
+	if b.Reprompt != nil {
+		o.Reprompt = &repromptOut{OutputSpeech: b.Reprompt.OutputSpeech.out()}
+	}
+	return o
+}
+
+func (s *OutputSpeech) out() *speechOut {
+	if s == nil {
+		return nil
+	}
+	o := &speechOut{Type: s.Type, Brief: s.Brief, Verbose: s.Verbose.out()}
+	switch {
+	case s.Type == SimpleSpeechType && len(s.Values) == 1:
+		o.Values = &s.Values[0]
+	case s.Type == SpeechSetType && len(s.Values) == 0:
+	case s.Type == "" && len(s.Values) == 0:
+	default:
+		vs := s.Values
+		if vs == nil {
+			vs = []SpeechInfo{}
+		}
+		o.Values = vs
+	}
+	return o
 }
 
 // UnmarshalJSON reads the CEK wire form.
@@ -112,22 +174,8 @@ type responseBodyWire struct {
 // MarshalJSON writes the "response" object with CEK's defaults for empty
 // parts.
 func (b ResponseBody) MarshalJSON() ([]byte, error) {
-	w := responseBodyWire{Card: b.Card, Directives: b.Directives, Reprompt: b.Reprompt, ShouldEndSession: b.ShouldEndSession}
-	w.OutputSpeech = emptyObject
-	if b.OutputSpeech != nil {
-		s, err := b.OutputSpeech.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		w.OutputSpeech = s
-	}
-	if wire.IsNull(w.Card) {
-		w.Card = emptyObject
-	}
-	if w.Directives == nil {
-		w.Directives = []Directive{}
-	}
-	return json.Marshal(w)
+	o := b.out()
+	return json.Marshal(&o)
 }
 
 // UnmarshalJSON reads the "response" object; {} and null become nil.
@@ -210,26 +258,11 @@ type speechWire struct {
 // MarshalJSON writes values as an object for SimpleSpeech and as an array
 // for SpeechList; the zero value is {}.
 func (s *OutputSpeech) MarshalJSON() ([]byte, error) {
-	if s == nil || (s.Type == "" && len(s.Values) == 0 && s.Brief == nil && s.Verbose == nil) {
-		return []byte("{}"), nil
+	o := s.out()
+	if o == nil {
+		o = &speechOut{}
 	}
-	w := speechWire{Type: s.Type, Brief: s.Brief, Verbose: s.Verbose}
-	var err error
-	switch {
-	case s.Type == SimpleSpeechType && len(s.Values) == 1:
-		w.Values, err = json.Marshal(s.Values[0])
-	case s.Type == SpeechSetType && len(s.Values) == 0:
-	default:
-		vs := s.Values
-		if vs == nil {
-			vs = []SpeechInfo{}
-		}
-		w.Values, err = json.Marshal(vs)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(w)
+	return json.Marshal(o)
 }
 
 // UnmarshalJSON accepts values as an object or an array.

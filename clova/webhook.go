@@ -3,7 +3,6 @@ package clova
 import (
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +20,9 @@ import (
 // case.
 const SignatureHeader = "SignatureCEK"
 
+// canonicalSignatureHeader is SignatureHeader as net/http stores it.
+var canonicalSignatureHeader = http.CanonicalHeaderKey(SignatureHeader)
+
 // VerifySignature reports whether sig, the base64 SignatureCEK header, is an
 // RSASSA-PKCS1-v1_5 SHA-256 signature of body under pub. It returns nil or
 // an error wrapping [signature.ErrMissing] (no signature) or
@@ -37,8 +39,8 @@ func VerifySignature(pub *rsa.PublicKey, body []byte, sig string) error {
 // SignatureFrom returns the SignatureCEK header of h, matching the name
 // case-insensitively even in a header map built by hand.
 func SignatureFrom(h http.Header) string {
-	if v := h.Get(SignatureHeader); v != "" {
-		return v
+	if vs := h[canonicalSignatureHeader]; len(vs) > 0 && vs[0] != "" {
+		return vs[0]
 	}
 	for k, vs := range h {
 		if len(vs) > 0 && strings.EqualFold(k, SignatureHeader) {
@@ -330,7 +332,7 @@ func (h *ExtensionHandler) serve(w http.ResponseWriter, r *http.Request) ([]byte
 	if err := resp.Validate(); err != nil {
 		return nil, fmt.Errorf("clova: %w: invalid response: %w", webhookio.ErrCallback, err)
 	}
-	out, err := json.Marshal(resp)
+	out, err := resp.MarshalJSON() // not json.Marshal: that would re-scan the output
 	if err != nil {
 		return nil, fmt.Errorf("clova: %w: encoding response: %w", webhookio.ErrCallback, err)
 	}

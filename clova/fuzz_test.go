@@ -1,0 +1,124 @@
+package clova_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/signature"
+)
+
+func seedBodies(f *testing.F) [][]byte {
+	f.Helper()
+	var out [][]byte
+	for _, pattern := range []string{"testdata/webhook/*.json", "testdata/chatbot/*.json", "testdata/golden/*.json"} {
+		files, _ := filepath.Glob(pattern)
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			out = append(out, b)
+		}
+	}
+	out = append(out, []byte(`{"request":{"type":"IntentRequest","intent":{"name":"x","slots":null}}}`),
+		[]byte(`{"session":null,"request":{"type":"EventRequest","event":{"namespace":"","name":"","payload":null}}}`),
+		[]byte(`{"request":{"type":"\u004caunchRequest"}}`), []byte(`[]`), []byte(`{`))
+	return out
+}
+
+// FuzzParse decodes arbitrary bodies as CEK requests, CEK responses and
+// chatbot answers: no panics, and whatever decodes re-encodes stably.
+func FuzzParse(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r clova.Request
+		if err := r.UnmarshalJSON(body); err == nil {
+			a, err := json.Marshal(&r)
+			if err != nil {
+				t.Fatalf("encode decoded request: %v", err)
+			}
+			var r2 clova.Request
+			if err := r2.UnmarshalJSON(a); err != nil {
+				t.Fatalf("re-decode %s: %v", a, err)
+			}
+			b, _ := json.Marshal(&r2)
+			if !bytes.Equal(a, b) {
+				t.Fatalf("request not stable:\n%s\n%s", a, b)
+			}
+			clova.ToIncoming(&r)
+			_ = r.Session.DecodeAttributes(new(any))
+		} else if !errors.Is(err, clova.ErrMalformed) {
+			t.Fatalf("error %v does not wrap ErrMalformed", err)
+		}
+
+		var resp clova.Response
+		if json.Unmarshal(body, &resp) == nil {
+			_ = resp.Validate()
+			a, err := json.Marshal(resp)
+			if err != nil {
+				t.Fatalf("encode decoded response: %v", err)
+			}
+			var resp2 clova.Response
+			if err := json.Unmarshal(a, &resp2); err != nil {
+				t.Fatalf("re-decode response %s: %v", a, err)
+			}
+			if b, _ := json.Marshal(resp2); !bytes.Equal(a, b) {
+				t.Fatalf("response not stable:\n%s\n%s", a, b)
+			}
+		}
+
+		var ans clova.ChatbotResponse
+		if json.Unmarshal(body, &ans) == nil {
+			clova.ToContent(ans.Bubbles)
+			a, err := json.Marshal(&ans)
+			if err != nil {
+				t.Fatalf("encode decoded answer: %v", err)
+			}
+			var ans2 clova.ChatbotResponse
+			if err := json.Unmarshal(a, &ans2); err != nil {
+				t.Fatalf("re-decode answer %s: %v", a, err)
+			}
+			if b, _ := json.Marshal(&ans2); !bytes.Equal(a, b) {
+				t.Fatalf("answer not stable:\n%s\n%s", a, b)
+			}
+		}
+	})
+}
+
+// FuzzVerify mutates a signed body and its signature: only the untouched
+// pair verifies, nothing panics, and every failure wraps a signature
+// sentinel.
+func FuzzVerify(f *testing.F) {
+	body, _ := json.Marshal(clovatest.Launch())
+	sig := clovatest.Sign(nil, body)
+	f.Add(body, sig)
+	f.Add(body, sig[:len(sig)-2])
+	f.Add(body, "")
+	f.Add([]byte{}, sig)
+	f.Add(body, "====")
+	f.Add(body, sig+sig)
+	pub := clovatest.PublicKey()
+	f.Fuzz(func(t *testing.T, b []byte, s string) {
+		err := clova.VerifySignature(pub, b, s)
+		if err == nil {
+			if !bytes.Equal(b, body) {
+				t.Fatalf("a different body verified: %q", b)
+			}
+			return
+		}
+		if !errors.Is(err, signature.ErrMismatch) && !errors.Is(err, signature.ErrMissing) {
+			t.Fatalf("error %v wraps no sentinel", err)
+		}
+		if _, perr := clova.Parse(pub, b, s); perr == nil {
+			t.Fatal("Parse accepted what VerifySignature refused")
+		}
+	})
+}
