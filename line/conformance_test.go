@@ -79,6 +79,7 @@ func TestConformance(t *testing.T) {
 				}
 			}
 			cb, err := line.Decode(c.Body)
+			checkPathsAgree(t, c.Body)
 			if exp.malformed {
 				if !errors.Is(err, line.ErrMalformed) {
 					t.Fatalf("Decode = %v; want ErrMalformed", err)
@@ -198,5 +199,18 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector, malformed boo
 	}
 	if err := line.VerifySignature(v.Secret, body, ""); !errors.Is(err, signature.ErrMissing) {
 		t.Errorf("missing signature: %v", err)
+	}
+}
+
+// checkPathsAgree: where the one-pass fast path applies, it must produce
+// exactly what per-event decoding produces.
+func checkPathsAgree(t *testing.T, body []byte) {
+	t.Helper()
+	fast, slow, _ := line.DecodePaths(body)
+	if fast == nil {
+		return
+	}
+	if diff := cmp.Diff(slow, fast); diff != "" {
+		t.Errorf("fast path differs from per-event decoding (-slow +fast):\n%s", diff)
 	}
 }

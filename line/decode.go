@@ -48,16 +48,41 @@ func (cb *Callback) UnmarshalJSON(body []byte) error {
 		*cb = *fast
 		return nil
 	}
+	slow, err := decodeSlow(body)
+	if err != nil {
+		return err
+	}
+	*cb = *slow
+	return nil
+}
+
+// decodeSlow decodes event by event, isolating failures.
+func decodeSlow(body []byte) (*Callback, error) {
+	cb := new(Callback)
 	var w callbackWire
 	if err := json.Unmarshal(body, &w); err != nil {
-		return webhookio.Malformed("line", jsonError(err))
+		return nil, webhookio.Malformed("line", jsonError(err))
 	}
 	cb.Destination = w.Destination
 	cb.Events = make([]Event, len(w.Events))
 	for i, h := range w.Events {
 		cb.Events[i] = h.ev
 	}
-	return nil
+	return cb, nil
+}
+
+// peekType reads an object's "type" with encoding/json's own key rules
+// (last duplicate wins, case-insensitive match), so that both decoding
+// paths agree on odd input.
+func peekType(b []byte) (string, error) {
+	if i := skipSpace(b); i >= len(b) || b[i] != '{' {
+		return "", wire.ErrNotObject
+	}
+	var t struct {
+		Type string `json:"type"`
+	}
+	err := json.Unmarshal(b, &t)
+	return t.Type, err
 }
 
 // MarshalJSON encodes the callback; known events are re-encoded from their
@@ -101,7 +126,7 @@ func jsonError(err error) error {
 // decodeEvent decodes one event in a single pass: read "type", decode into
 // the concrete struct, then the source and message sub-objects.
 func decodeEvent(b []byte) Event {
-	typ, _, err := wire.Peek(b, "type")
+	typ, err := peekType(b)
 	if err != nil {
 		return invalid(b, typ, err)
 	}
@@ -207,11 +232,14 @@ func decodeBase(b []byte, v any, base *EventBase) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		return err
 	}
-	raw, err := wire.Field(b, "source")
-	if err != nil || wire.IsNull(raw) {
+	var f struct {
+		Source rawSlice `json:"source"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil || wire.IsNull(f.Source) {
 		return err
 	}
-	base.Source, err = decodeSource(raw)
+	var err error
+	base.Source, err = decodeSource(f.Source)
 	if err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
@@ -219,7 +247,7 @@ func decodeBase(b []byte, v any, base *EventBase) error {
 }
 
 func decodeSource(b []byte) (Source, error) {
-	typ, _, err := wire.Peek(b, "type")
+	typ, err := peekType(b)
 	if err != nil {
 		return nil, err
 	}
@@ -241,14 +269,17 @@ func decodeSource(b []byte) (Source, error) {
 }
 
 func decodeContent(event []byte) (MessageContent, error) {
-	b, err := wire.Field(event, "message")
-	if err != nil {
+	var f struct {
+		Message rawSlice `json:"message"`
+	}
+	if err := json.Unmarshal(event, &f); err != nil {
 		return nil, err
 	}
+	b := []byte(f.Message)
 	if wire.IsNull(b) {
 		return nil, errors.New("message event without a message")
 	}
-	typ, _, err := wire.Peek(b, "type")
+	typ, err := peekType(b)
 	if err != nil {
 		return nil, fmt.Errorf("message: %w", err)
 	}
@@ -270,8 +301,11 @@ func decodeContent(event []byte) (MessageContent, error) {
 		c = new(StickerContent)
 	default:
 		u := &UnknownContent{ContentType: typ, Raw: wire.Clone(b)}
-		if id, _, err := wire.Peek(b, "id"); err == nil {
-			u.ID = id
+		var id struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(b, &id) == nil {
+			u.ID = id.ID
 		}
 		return u, nil
 	}
@@ -313,6 +347,15 @@ func marshalTagged(typ string, v any, extra ...field) ([]byte, error) {
 		buf.WriteByte('}')
 	}
 	return buf.Bytes(), nil
+}
+
+// rawSlice captures a value's bytes without copying them; it is only used
+// while the input is alive.
+type rawSlice []byte
+
+func (r *rawSlice) UnmarshalJSON(b []byte) error {
+	*r = b
+	return nil
 }
 
 type field struct {

@@ -13,3 +13,10 @@ func WithSleep(fn func(context.Context, time.Duration) error) Option {
 		return nil
 	}
 }
+
+// DecodePaths decodes body with the one-pass fast path (nil when it does
+// not apply) and with the per-event path.
+func DecodePaths(body []byte) (fast, slow *Callback, err error) {
+	slow, err = decodeSlow(body)
+	return decodeFast(body), slow, err
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/channelkit/channelkit/line"
@@ -33,8 +34,22 @@ func FuzzParse(f *testing.F) {
 	seedWebhooks(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		cb, err := line.Decode(body)
+		fast, slow, serr := line.DecodePaths(body)
+		if (err == nil) != (serr == nil) {
+			t.Fatalf("Decode error %v, per-event path error %v", err, serr)
+		}
 		if err != nil {
+			if fast != nil {
+				t.Fatal("fast path accepted a body the per-event path rejects")
+			}
 			return
+		}
+		if fast != nil {
+			fj, _ := json.Marshal(fast)
+			sj, _ := json.Marshal(slow)
+			if !bytes.Equal(fj, sj) || !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("paths disagree:\nfast %s\nslow %s", fj, sj)
+			}
 		}
 		for _, ev := range cb.Events {
 			_, _ = line.ToIncoming(ev)

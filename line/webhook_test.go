@@ -75,6 +75,7 @@ func TestTestdataRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkPathsAgree(t, body)
 			w, ok := want[name]
 			if !ok {
 				t.Fatalf("no expectation for %s", name)
