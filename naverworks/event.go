@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
@@ -272,7 +271,7 @@ type wireEvent struct {
 	Type       string       `json:"type"`
 	Source     wireSource   `json:"source"`
 	IssuedTime string       `json:"issuedTime"`
-	Content    *wireContent `json:"content"`
+	Content    json.RawMessage `json:"content"`
 	Data       string       `json:"data"`
 	Members    []string     `json:"members"`
 }
@@ -325,18 +324,12 @@ type wireContent struct {
 func ParseEvent(body []byte) (Event, error) {
 	var w wireEvent
 	if err := json.Unmarshal(body, &w); err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || !(te.Field == "content" || strings.HasPrefix(te.Field, "content.")) || w.Type == "" {
-			return nil, malformed(err)
-		}
-		// A content field has an unexpected type: keep the content raw.
-		w.Content = nil
-		return buildEvent(body, &w, true)
+		return nil, malformed(err)
 	}
 	if w.Type == "" {
 		return nil, webhookio.Malformed("naverworks", errors.New(`no "type"`))
 	}
-	return buildEvent(body, &w, false)
+	return buildEvent(body, &w), nil
 }
 
 func malformed(err error) error {
@@ -351,46 +344,45 @@ func malformed(err error) error {
 	return webhookio.Malformed("naverworks", errors.New("not a JSON object"))
 }
 
-func buildEvent(body []byte, w *wireEvent, rawContent bool) (Event, error) {
+func buildEvent(body []byte, w *wireEvent) Event {
 	env := Envelope{Source: w.Source.source(), IssuedTime: parseTime(w.IssuedTime), Raw: body}
 	switch w.Type {
 	case "message":
-		ev := &MessageEvent{Envelope: env}
-		if rawContent || w.Content == nil || w.Content.Type == "" {
-			raw, _ := wire.Field(body, "content")
-			typ := ""
-			if w.Content != nil && w.Content.Type != "" {
-				typ = w.Content.Type
-			} else if raw != nil {
-				typ, _, _ = wire.Peek(raw, "type")
-			}
-			if raw == nil {
-				raw = json.RawMessage("null")
-			}
-			ev.Content = &UnknownContent{Type: typ, Raw: wire.Clone(raw)}
-			return ev, nil
-		}
-		ev.Content = w.Content.build(body)
-		return ev, nil
+		return &MessageEvent{Envelope: env, Content: buildContent(w.Content)}
 	case "postback":
-		return &PostbackEvent{Envelope: env, Data: w.Data}, nil
+		return &PostbackEvent{Envelope: env, Data: w.Data}
 	case "join":
-		return &JoinEvent{env}, nil
+		return &JoinEvent{env}
 	case "leave":
-		return &LeaveEvent{env}, nil
+		return &LeaveEvent{env}
 	case "joined":
-		return &JoinedEvent{Envelope: env, Members: w.Members}, nil
+		return &JoinedEvent{Envelope: env, Members: w.Members}
 	case "left":
-		return &LeftEvent{Envelope: env, Members: w.Members}, nil
+		return &LeftEvent{Envelope: env, Members: w.Members}
 	case "begin":
-		return &BeginEvent{env}, nil
+		return &BeginEvent{env}
 	case "end":
-		return &EndEvent{env}, nil
+		return &EndEvent{env}
 	}
-	return &UnknownEvent{Envelope: env, Type: w.Type}, nil
+	return &UnknownEvent{Envelope: env, Type: w.Type}
 }
 
-func (c *wireContent) build(body []byte) MessageContent {
+// buildContent decodes a message's content. A content that is absent, not
+// an object, without a type, of an unknown type or with fields of the
+// wrong JSON type is kept raw.
+func buildContent(raw json.RawMessage) MessageContent {
+	if len(raw) == 0 {
+		return &UnknownContent{Raw: json.RawMessage("null")}
+	}
+	var c wireContent
+	if err := json.Unmarshal(raw, &c); err != nil || c.Type == "" {
+		typ, _, _ := wire.Peek(raw, "type")
+		return &UnknownContent{Type: typ, Raw: raw}
+	}
+	return c.build(raw)
+}
+
+func (c *wireContent) build(raw json.RawMessage) MessageContent {
 	switch c.Type {
 	case "text":
 		return &TextContent{Text: c.Text, Postback: c.Postback}
@@ -407,8 +399,7 @@ func (c *wireContent) build(body []byte) MessageContent {
 	case "video":
 		return &VideoContent{FileID: c.FileID}
 	}
-	raw, _ := wire.Field(body, "content")
-	return &UnknownContent{Type: c.Type, Raw: wire.Clone(raw)}
+	return &UnknownContent{Type: c.Type, Raw: raw}
 }
 
 // parseTime reads issuedTime leniently: RFC 3339 with or without
