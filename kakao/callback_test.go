@@ -481,3 +481,27 @@ func TestNewCallbackClientOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCallbackRequestEndsBeforeBudget(t *testing.T) {
+	t.Parallel()
+	cb := kakaotest.NewCallbackServer(t)
+	var rec errRecorder
+	timer := newManualTimer() // never fires
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+		cancel() // Kakao hangs up while fn works
+		<-release
+		return final("늦은 답"), nil
+	}, timer, &rec)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, kakaotest.NewRequest(t, kakaotest.WithCallbackURL(cb.NewCallbackURL())).WithContext(ctx))
+	close(release)
+	h.Wait()
+	if n := cb.Requests(); n != 0 {
+		t.Errorf("%d callback requests; nothing was promised, so nothing may be sent", n)
+	}
+	if errs := rec.all(); len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("errors %v", errs)
+	}
+}

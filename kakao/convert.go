@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -67,7 +68,7 @@ func toIncoming(req *Request, now time.Time) (message.Incoming, bool) {
 // Platform is Kakao holds one output component and is sent as a raw output.
 func Render(c message.Content, opts message.RenderOptions) (*Response, message.Report, error) {
 	var rep message.Report
-	if c == nil {
+	if c == nil || reflect.ValueOf(c).IsNil() {
 		return nil, rep, errors.New("kakao: render: nil content")
 	}
 	outs, err := renderContent(c, &rep)

@@ -158,3 +158,12 @@ func TestPostbackRoundTrip(t *testing.T) {
 		t.Errorf("incoming %+v", in)
 	}
 }
+
+func TestRenderTypedNil(t *testing.T) {
+	t.Parallel()
+	for _, c := range []message.Content{(*message.Text)(nil), (*message.Card)(nil), (*message.Carousel)(nil)} {
+		if _, _, err := Render(c, message.RenderOptions{}); err == nil {
+			t.Errorf("%T(nil) rendered", c)
+		}
+	}
+}

@@ -280,6 +280,8 @@ func TestValidate(t *testing.T) {
 			&ItemCard{Head: &ItemHead{Title: "h"}, ItemList: []Item{{Title: "a", Description: "b"}}},
 			&ItemCard{ItemList: []Item{{Title: "a", Description: "b"}}},
 		}}.Output()), []string{"template.outputs[0].carousel.items[1]"}},
+		{"carousel_nil_cards", NewResponse(Carousel{Items: []CarouselCard{&TextCard{Title: "a"}, nil, (*TextCard)(nil)}}.Output()),
+			[]string{"template.outputs[0].carousel.items[1]", "template.outputs[0].carousel.items[2]"}},
 		{"context", &Response{Context: &ContextControl{Values: []ContextValue{{LifeSpan: -1}}}}, []string{"context.values[0].name", "context.values[0].lifeSpan"}},
 		{"raw_not_component", NewResponse(Output{Raw: json.RawMessage(`{"a":1,"b":2}`)}), []string{"template.outputs[0]"}},
 		{"data_only_ok", &Response{Data: map[string]any{"a": 1}}, nil},

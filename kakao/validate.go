@@ -325,7 +325,7 @@ func (v *validator) carousel(p string, c *Carousel) {
 	var firstItem *ItemCard
 	for i, it := range c.Items {
 		q := idx(ip, i)
-		if it == nil {
+		if isNilCard(it) {
 			v.add(q, "nil card")
 			continue
 		}
@@ -443,4 +443,22 @@ func (v *validator) context(p string, c *ContextControl) {
 			v.add(join(q, "ttl"), "must not be negative")
 		}
 	}
+}
+
+func isNilCard(c CarouselCard) bool {
+	switch c := c.(type) {
+	case nil:
+		return true
+	case *TextCard:
+		return c == nil
+	case *BasicCard:
+		return c == nil
+	case *CommerceCard:
+		return c == nil
+	case *ListCard:
+		return c == nil
+	case *ItemCard:
+		return c == nil
+	}
+	return false
 }
