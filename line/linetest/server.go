@@ -136,7 +136,8 @@ func (s *Server) RateLimit(path string, retryAfter time.Duration, times int) {
 // FailNext answers the next times requests to path with status (a 5xx,
 // say) before processing them.
 func (s *Server) FailNext(path string, status, times int) {
-	s.Inject(Fault{Path: path, Status: status, Body: []byte(`{"message":"An error occurred in the server"}`), Times: times})
+	h := http.Header{"X-Line-Request-Id": {"linetest-fault"}}
+	s.Inject(Fault{Path: path, Status: status, Header: h, Body: []byte(`{"message":"An error occurred in the server"}`), Times: times})
 }
 
 // FailAfterAccept makes the next times requests to path (push, multicast

@@ -1,0 +1,131 @@
+// Package line connects a bot to the LINE Messaging API: it verifies and
+// decodes webhooks, sends messages, and bridges LINE to channelkit's
+// neutral [message] model.
+//
+// # Quick start
+//
+//	client, err := line.New(os.Getenv("LINE_CHANNEL_TOKEN"))
+//	secrets := signature.MustSecretSet(os.Getenv("LINE_CHANNEL_SECRET"))
+//	handler, err := line.NewWebhookHandler(secrets, func(ctx context.Context, cb *line.Callback) error {
+//		for _, ev := range cb.Events {
+//			if e, ok := ev.(*line.MessageEvent); ok {
+//				if t, ok := e.Message.(*line.TextContent); ok {
+//					_, err := client.Reply(ctx, e.ReplyToken, []messaging_api.MessageInterface{
+//						messaging_api.TextMessage{Text: t.Text},
+//					})
+//					if err != nil {
+//						return err
+//					}
+//				}
+//			}
+//		}
+//		return nil
+//	}, line.WithAsync(64))
+//	http.Handle("POST /callback", handler)
+//
+// # Webhooks
+//
+// Three layers: [VerifySignature] checks X-Line-Signature over raw bytes;
+// [Parse] and [ParseRequest] verify and then decode ([Decode] decodes bytes
+// you have already verified); [NewWebhookHandler] is an http.Handler that
+// does all of it with a bounded body (1 MiB by default, [WithMaxBodyBytes])
+// and fixed status codes (405, 413, 401, 400, 500 when your function fails,
+// 200). A [signature.SecretSet] holds the channel secret, and the previous
+// one while you rotate it.
+//
+// A [Callback] carries [Event] values, a sealed union of pointer types:
+// [*MessageEvent] (with a [MessageContent]: [*TextContent], [*ImageContent],
+// [*VideoContent], [*AudioContent], [*FileContent], [*LocationContent],
+// [*StickerContent]), [*PostbackEvent], [*FollowEvent], [*UnfollowEvent],
+// [*JoinEvent], [*LeaveEvent], [*MemberJoinedEvent], [*MemberLeftEvent],
+// [*UnsendEvent], [*VideoPlayCompleteEvent], [*BeaconEvent],
+// [*AccountLinkEvent], [*ThingsEvent], [*MembershipEvent], [*ModuleEvent],
+// [*ActivatedEvent], [*DeactivatedEvent], [*BotSuspendedEvent],
+// [*BotResumedEvent] and [*DeliveryEvent]. Every event embeds [EventBase]
+// (Mode, Timestamp, Source, WebhookEventID, DeliveryContext). Sources are
+// [*UserSource], [*GroupSource] and [*RoomSource].
+//
+// Decoding is tolerant and never lets one event spoil a batch: an event,
+// source or message of a type this package does not know becomes
+// [*UnknownEvent], [*UnknownSource] or [*UnknownContent], keeping its exact
+// bytes (MarshalJSON returns them); an event that cannot be decoded becomes
+// an [*InvalidEvent] carrying the error. Only a body that is not a callback
+// at all fails (with [ErrMalformed]; the handler answers 400). Errors never
+// contain the body. An ordinary callback is decoded in a single pass of
+// encoding/json, with about a fifth of line-bot-sdk-go's allocations.
+//
+// LINE wants the 2xx answer within about 2 seconds and recommends handling
+// events asynchronously. By default the handler runs your function before
+// answering; [WithAsync] answers as soon as the events are verified and
+// decoded and runs your function afterwards (call [WebhookHandler.Wait] on
+// shutdown). With webhook redelivery turned on in the console, LINE resends
+// events after failures, marked DeliveryContext.IsRedelivery;
+// [WithDeduper] drops events whose webhookEventId was already seen.
+//
+// # Sending
+//
+// [New] takes the channel access token; the client is immutable, safe for
+// concurrent use, and does its own HTTP (never the SDK's client, whose
+// WithContext stores one context on a shared client). Every method takes
+// its own context.
+//
+// Messages are github.com/line/line-bot-sdk-go/v8/linebot/messaging_api
+// values, so every LINE message kind works, Flex included, plus
+// [RawMessage] for JSON the SDK cannot express (textV2 mentions, for one:
+// the SDK types its substitution map as the base struct). Values and
+// pointers both work: the client fills in every "type" discriminator,
+// including quick reply items, on a deep copy, so the values you pass are
+// never modified and can be shared between goroutines.
+//
+// [Client.Reply] answers with a reply token (once, within about a minute);
+// it is never repeated once LINE may have received it. [Client.Push],
+// [Client.Multicast] and [Client.Broadcast] carry an X-Line-Retry-Key (a
+// random UUID per call, or yours with [RetryKey]) that is reused on every
+// retry, so LINE accepts the message once; a 409 answer means an earlier
+// attempt was accepted and comes back as success with
+// [SendResult].Duplicate set. Retries ([WithRetry]; 3 attempts by default)
+// back off with jitter on 429 and 5xx and honour Retry-After.
+//
+// Also: [Client.ShowLoading], [Client.GetProfile], [Client.GetContent]
+// (from api-data.line.me), and chat control ([Client.AcquireChatControl],
+// [Client.ReleaseChatControl]) with which the client implements
+// [message.Handover]. Chat control works only for module channels, a
+// partner feature LINE must approve; other channels get 403.
+//
+// # Errors
+//
+// A response other than 2xx is an [*APIError] with LINE's message, its
+// details (each with the property at fault), the x-line-request-id, and
+// RetryAfter for 429. [APIError.InvalidReplyToken] recognises a spent or
+// expired reply token. Requests that break LINE's limits are not sent: they
+// fail with [*ValidationError] values (wrapping [ErrInvalid]) whose Path is
+// the JSON path, as LINE writes it ("messages[0].quickReply.items[13]").
+// Webhook errors wrap [ErrMalformed], [signature.ErrMissing] or
+// [signature.ErrMismatch]. No error or log line holds a token, a secret, a
+// body or a computed signature.
+//
+// # Limits
+//
+// One table (limits.go) drives validation, the [linetest] fake and
+// [Capabilities]: 1–5 messages per call, 500 multicast recipients, text of
+// 5,000 UTF-16 code units (LINE's unit: an emoji outside the BMP counts
+// 2), 13 quick replies, 20-character labels, 300 for postback data and
+// display text, 1,000 for URIs, 400 for alt text, template and carousel
+// limits, 12 Flex bubbles. Lengths other than text are also counted in
+// UTF-16 code units, which is never more lenient than LINE's grapheme
+// counting for some labels.
+//
+// # Bridge
+//
+// [ToIncoming] turns an event into a [message.Incoming]; [Render] turns a
+// [message.Content] into messaging_api messages and a [message.Report] of
+// everything LINE could not show (see its documentation for the mapping).
+//
+// # Testing
+//
+// Package [linetest] is a fake Messaging API (recorded calls, limits,
+// faults such as 429 with Retry-After, 5xx and "Invalid reply token") and
+// builds signed webhook requests.
+//
+// [linetest]: https://pkg.go.dev/github.com/channelkit/channelkit/line/linetest
+package line
