@@ -268,12 +268,12 @@ func (*UnknownContent) isMessageContent()  {}
 // wireEvent is every event field in one flat struct, so that a callback is
 // decoded in one pass.
 type wireEvent struct {
-	Type       string       `json:"type"`
-	Source     wireSource   `json:"source"`
-	IssuedTime string       `json:"issuedTime"`
+	Type       string          `json:"type"`
+	Source     wireSource      `json:"source"`
+	IssuedTime string          `json:"issuedTime"`
 	Content    json.RawMessage `json:"content"`
-	Data       string       `json:"data"`
-	Members    []string     `json:"members"`
+	Data       string          `json:"data"`
+	Members    []string        `json:"members"`
 }
 
 // wireSource avoids Source's UnmarshalJSON on the hot path: domainId is
