@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -69,6 +70,23 @@ func NewRequest(t testing.TB, key *rsa.PrivateKey, req *clova.Request) *http.Req
 		t.Fatalf("clovatest: encoding request: %v", err)
 	}
 	return NewRawRequest(t, key, body)
+}
+
+// NewSignedRequest returns a POST of req to target, signed with key (nil
+// means [Key]), ready for an http.Client: the form programs use outside
+// tests.
+func NewSignedRequest(key *rsa.PrivateKey, target string, req *clova.Request) (*http.Request, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("clovatest: encoding request: %w", err)
+	}
+	r, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("clovatest: %w", err)
+	}
+	r.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	r.Header.Set(clova.SignatureHeader, Sign(key, body))
+	return r, nil
 }
 
 // NewRawRequest returns a POST to "/" carrying body as is, signed with key

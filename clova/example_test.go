@@ -1,0 +1,146 @@
+package clova_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/message"
+)
+
+// An extension that takes pizza orders, driven by signed requests from
+// clovatest.
+func ExampleNewExtensionHandler() {
+	h, err := clova.NewExtensionHandler(clovatest.ApplicationID,
+		func(ctx context.Context, req *clova.Request) (*clova.Response, error) {
+			switch r := req.Request.(type) {
+			case *clova.LaunchRequest:
+				resp := clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.English, "Which pizza?")))
+				resp.Response.ShouldEndSession = false
+				return resp, nil
+			case *clova.IntentRequest:
+				kind, _ := r.Intent.Slot("pizzaType")
+				count, _ := r.Intent.Slot("count")
+				n, _ := count.Value.Float64()
+				return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.English,
+					fmt.Sprintf("%d %s coming up.", int(n), kind.Value)))), nil
+			}
+			return nil, nil
+		},
+		clova.WithPublicKey(clovatest.PublicKey())) // production: omit, the CLOVA key is embedded
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	send := func(req *clova.Request) {
+		r, err := clovatest.NewSignedRequest(nil, srv.URL, req) // signed with the test key
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		out, err := srv.Client().Do(r)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		defer out.Body.Close()
+		body, _ := io.ReadAll(out.Body)
+		fmt.Println(out.StatusCode, string(body))
+	}
+	send(clovatest.Launch())
+	send(clovatest.Intent("OrderPizza", clovatest.WithSlot("pizzaType", "pepperoni"), clovatest.WithSlot("count", 2)))
+	send(clovatest.Launch(clovatest.WithApplicationID("com.example.someone.else")))
+	// Output:
+	// 200 {"version":"1.0","sessionAttributes":{},"response":{"outputSpeech":{"type":"SimpleSpeech","values":{"type":"PlainText","lang":"en","value":"Which pizza?"}},"card":{},"directives":[],"shouldEndSession":false}}
+	// 200 {"version":"1.0","sessionAttributes":{},"response":{"outputSpeech":{"type":"SimpleSpeech","values":{"type":"PlainText","lang":"en","value":"2 pepperoni coming up."}},"card":{},"directives":[],"shouldEndSession":true}}
+	// 403
+}
+
+// A CLOVA Chatbot round trip against the clovatest fake: ask, turn the
+// bubbles into neutral content, follow a postback.
+func ExampleChatbot_Send() {
+	srv, err := clovatest.StartChatbotServer("secret-key")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	srv.Reply("menu", &clova.TemplateBubble{Data: clova.TemplateData{
+		Cover: &clova.TextBubble{Data: clova.TextData{Description: "What would you like?"}},
+		ContentTable: [][]clova.TableCell{{
+			{ColSpan: 1, RowSpan: 1, Data: &clova.ButtonBubble{Title: "Pizza", Data: clova.ButtonData{Type: "basic", Action: clova.PostbackAction("Pizza", "order:pizza")}}},
+			{ColSpan: 1, RowSpan: 1, Data: &clova.ButtonBubble{Title: "Website", Data: clova.ButtonData{Type: "basic", Action: clova.LinkAction("https://example.com")}}},
+		}},
+	}})
+	srv.ReplyText("order:pizza", "One pizza, coming up.")
+
+	cb, err := clova.NewChatbot(srv.InvokeURL, "secret-key", clova.WithHTTPClient(srv.Client()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	res, err := cb.Send(ctx, "user-1", "menu")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	contents, rep := clova.ToContent(res.Bubbles)
+	card := contents[0].(*message.Card)
+	fmt.Println(card.Text)
+	for _, b := range card.Buttons {
+		fmt.Printf("[%s] %s\n", b.Label, b.Action.ActionType())
+	}
+	fmt.Println("losses:", rep)
+
+	// The user taps "Pizza": send its postback data back.
+	res, err = cb.Send(ctx, "user-1", card.Buttons[0].Action.(*message.Postback).Data)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Bubbles[0].(*clova.TextBubble).Data.Description)
+	fmt.Println("calls signed:", srv.Calls()[0].SignatureValid && srv.Calls()[1].SignatureValid)
+	// Output:
+	// What would you like?
+	// [Pizza] postback
+	// [Website] url
+	// losses: [0].Data.ContentTable: downgraded (table layout flattened to a list of buttons)
+	// One pizza, coming up.
+	// calls signed: true
+}
+
+// Rendering neutral content as speech reports what a voice device cannot
+// show.
+func ExampleRender() {
+	resp, rep, err := clova.Render(&message.Card{
+		Title:   "Today's special",
+		Text:    "Pepperoni pizza.",
+		Image:   &message.Image{URL: "https://example.com/pizza.png"},
+		Buttons: []message.Button{{Label: "Order", Action: &message.Postback{Data: "order"}}},
+	}, message.RenderOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var said []string
+	for _, v := range resp.Response.OutputSpeech.Values {
+		said = append(said, v.Value)
+	}
+	fmt.Println(strings.Join(said, " | "))
+	for _, l := range rep.Losses {
+		fmt.Println(l)
+	}
+	// Output:
+	// Today's special | Pepperoni pizza. | Order
+	// Image: dropped (CEK responses are speech only)
+	// Buttons[0].Action: dropped (label spoken; the action is not available by voice)
+	// : downgraded (card spoken as text)
+}
