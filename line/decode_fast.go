@@ -57,31 +57,20 @@ type fastEvent struct {
 	DeliveryContext DeliveryContext `json:"deliveryContext"`
 	ReplyToken      string          `json:"replyToken"`
 
-	Message  *fastMessage  `json:"message"`
-	Postback *Postback     `json:"postback"`
-	Follow   *FollowDetail `json:"follow"`
-	Joined   *Members      `json:"joined"`
-	Left     *Members      `json:"left"`
-	Unsend   *struct {
-		MessageID string `json:"messageId"`
-	} `json:"unsend"`
-	VideoPlayComplete *struct {
-		TrackingID string `json:"trackingId"`
-	} `json:"videoPlayComplete"`
-	Beacon *Beacon `json:"beacon"`
-	Link   *struct {
-		Result string `json:"result"`
-		Nonce  string `json:"nonce"`
-	} `json:"link"`
-	Things      *json.RawMessage `json:"things"`
-	Membership  *json.RawMessage `json:"membership"`
-	Module      *json.RawMessage `json:"module"`
-	ChatControl *struct {
-		ExpireAt int64 `json:"expireAt"`
-	} `json:"chatControl"`
-	Delivery *struct {
-		Data string `json:"data"`
-	} `json:"delivery"`
+	Message           *fastMessage       `json:"message"`
+	Postback          *Postback          `json:"postback"`
+	Follow            *FollowDetail      `json:"follow"`
+	Joined            *Members           `json:"joined"`
+	Left              *Members           `json:"left"`
+	Unsend            *Unsend            `json:"unsend"`
+	VideoPlayComplete *VideoPlayComplete `json:"videoPlayComplete"`
+	Beacon            *Beacon            `json:"beacon"`
+	Link              *Link              `json:"link"`
+	Things            *Things            `json:"things"`
+	Membership        *Membership        `json:"membership"`
+	Module            *Module            `json:"module"`
+	ChatControl       *ChatControl       `json:"chatControl"`
+	Delivery          *Delivery          `json:"delivery"`
 }
 
 // decodeFast returns nil when the callback needs the per-event path.
@@ -159,13 +148,13 @@ func (f *fastEvent) build() (Event, bool) {
 	case EventUnsend:
 		e := &UnsendEvent{EventBase: b}
 		if f.Unsend != nil {
-			e.Unsend.MessageID = f.Unsend.MessageID
+			e.Unsend = *f.Unsend
 		}
 		return e, true
 	case EventVideoPlayComplete:
 		e := &VideoPlayCompleteEvent{EventBase: b, ReplyToken: f.ReplyToken}
 		if f.VideoPlayComplete != nil {
-			e.VideoPlayComplete.TrackingID = f.VideoPlayComplete.TrackingID
+			e.VideoPlayComplete = *f.VideoPlayComplete
 		}
 		return e, true
 	case EventBeacon:
@@ -177,17 +166,11 @@ func (f *fastEvent) build() (Event, bool) {
 	case EventAccountLink:
 		e := &AccountLinkEvent{EventBase: b, ReplyToken: f.ReplyToken}
 		if f.Link != nil {
-			e.Link.Result, e.Link.Nonce = f.Link.Result, f.Link.Nonce
+			e.Link = *f.Link
 		}
 		return e, true
 	case EventActivated:
-		e := &ActivatedEvent{EventBase: b}
-		if f.ChatControl != nil {
-			e.ChatControl = &struct {
-				ExpireAt int64 `json:"expireAt"`
-			}{f.ChatControl.ExpireAt}
-		}
-		return e, true
+		return &ActivatedEvent{EventBase: b, ChatControl: f.ChatControl}, true
 	case EventDeactivated:
 		return &DeactivatedEvent{EventBase: b}, true
 	case EventBotSuspended:
@@ -197,12 +180,29 @@ func (f *fastEvent) build() (Event, bool) {
 	case EventDelivery:
 		e := &DeliveryEvent{EventBase: b}
 		if f.Delivery != nil {
-			e.Delivery.Data = f.Delivery.Data
+			e.Delivery = *f.Delivery
+		}
+		return e, true
+	case EventThings:
+		e := &ThingsEvent{EventBase: b, ReplyToken: f.ReplyToken}
+		if f.Things != nil {
+			e.Things = *f.Things
+		}
+		return e, true
+	case EventMembership:
+		e := &MembershipEvent{EventBase: b, ReplyToken: f.ReplyToken}
+		if f.Membership != nil {
+			e.Membership = *f.Membership
+		}
+		return e, true
+	case EventModule:
+		e := &ModuleEvent{EventBase: b}
+		if f.Module != nil {
+			e.Module = *f.Module
 		}
 		return e, true
 	}
-	// things, membership, module (rare, nested shapes) and unknown types:
-	// the per-event path.
+	// Unknown event types keep their raw bytes: the per-event path.
 	return nil, false
 }
 

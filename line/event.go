@@ -189,19 +189,25 @@ type MemberLeftEvent struct {
 // UnsendEvent: a user unsent a message.
 type UnsendEvent struct {
 	EventBase
-	Unsend struct {
-		MessageID string `json:"messageId"`
-	} `json:"unsend"`
+	Unsend Unsend `json:"unsend"`
+}
+
+// Unsend names the unsent message.
+type Unsend struct {
+	MessageID string `json:"messageId"`
 }
 
 // VideoPlayCompleteEvent: a user finished watching a video message that
 // had a trackingId.
 type VideoPlayCompleteEvent struct {
 	EventBase
-	ReplyToken        string `json:"replyToken,omitempty"`
-	VideoPlayComplete struct {
-		TrackingID string `json:"trackingId"`
-	} `json:"videoPlayComplete"`
+	ReplyToken        string            `json:"replyToken,omitempty"`
+	VideoPlayComplete VideoPlayComplete `json:"videoPlayComplete"`
+}
+
+// VideoPlayComplete carries the trackingId of the video message.
+type VideoPlayComplete struct {
+	TrackingID string `json:"trackingId"`
 }
 
 // BeaconEvent: a user's device came near a LINE Beacon.
@@ -223,51 +229,67 @@ type AccountLinkEvent struct {
 	EventBase
 	// ReplyToken is absent when linking failed.
 	ReplyToken string `json:"replyToken,omitempty"`
-	Link       struct {
-		Result string `json:"result"` // ok, failed
-		Nonce  string `json:"nonce"`
-	} `json:"link"`
+	Link       Link   `json:"link"`
+}
+
+// Link is the result of account linking.
+type Link struct {
+	Result string `json:"result"` // ok, failed
+	Nonce  string `json:"nonce"`
 }
 
 // ThingsEvent: a LINE Things device event.
 type ThingsEvent struct {
 	EventBase
 	ReplyToken string `json:"replyToken,omitempty"`
-	Things     struct {
-		DeviceID string `json:"deviceId"`
-		Type     string `json:"type"` // link, unlink, scenarioResult
-		// Result is the scenario result, kept as JSON.
-		Result json.RawMessage `json:"result,omitempty"`
-	} `json:"things"`
+	Things     Things `json:"things"`
+}
+
+// Things is the payload of a [ThingsEvent].
+type Things struct {
+	DeviceID string `json:"deviceId"`
+	Type     string `json:"type"` // link, unlink, scenarioResult
+	// Result is the scenario result, kept as JSON.
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // MembershipEvent: a user joined, left or renewed a membership.
 type MembershipEvent struct {
 	EventBase
-	ReplyToken string `json:"replyToken,omitempty"`
-	Membership struct {
-		Type         string `json:"type"` // joined, left, renewed
-		MembershipID int64  `json:"membershipId"`
-	} `json:"membership"`
+	ReplyToken string     `json:"replyToken,omitempty"`
+	Membership Membership `json:"membership"`
+}
+
+// Membership is the payload of a [MembershipEvent].
+type Membership struct {
+	Type         string `json:"type"` // joined, left, renewed
+	MembershipID int64  `json:"membershipId"`
 }
 
 // ModuleEvent: the bot's module channel was attached or detached.
 type ModuleEvent struct {
 	EventBase
-	Module struct {
-		Type   string   `json:"type"` // attached, detached
-		BotID  string   `json:"botId,omitempty"`
-		Scopes []string `json:"scopes,omitempty"`
-		Reason string   `json:"reason,omitempty"`
-	} `json:"module"`
+	Module Module `json:"module"`
+}
+
+// Module is the payload of a [ModuleEvent].
+type Module struct {
+	Type   string   `json:"type"` // attached, detached
+	BotID  string   `json:"botId,omitempty"`
+	Scopes []string `json:"scopes,omitempty"`
+	Reason string   `json:"reason,omitempty"`
 }
 
 // ActivatedEvent: a module channel became active (acquired chat control).
 type ActivatedEvent struct {
 	EventBase
-	ChatControl *struct {
-		ExpireAt int64 `json:"expireAt"`
-	} `json:"chatControl,omitempty"`
+	ChatControl *ChatControl `json:"chatControl,omitempty"`
+}
+
+// ChatControl says until when a module channel is active.
+type ChatControl struct {
+	// ExpireAt is in milliseconds since the Unix epoch.
+	ExpireAt int64 `json:"expireAt"`
 }
 
 // DeactivatedEvent: a module channel became standby.
@@ -288,9 +310,12 @@ type BotResumedEvent struct {
 // DeliveryEvent: a LINE notification message was delivered.
 type DeliveryEvent struct {
 	EventBase
-	Delivery struct {
-		Data string `json:"data"`
-	} `json:"delivery"`
+	Delivery Delivery `json:"delivery"`
+}
+
+// Delivery is the payload of a [DeliveryEvent].
+type Delivery struct {
+	Data string `json:"data"`
 }
 
 // UnknownEvent is an event of a type this package does not know. Raw holds
