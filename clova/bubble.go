@@ -65,6 +65,10 @@ func (i *Information) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Equal reports whether i and o have the same key and value (go-cmp uses
+// it; the raw form kept for re-encoding is not compared).
+func (i Information) Equal(o Information) bool { return i.Key == o.Key && i.Value == o.Value }
+
 // MarshalJSON writes the value as it was received, unless Value changed.
 func (i Information) MarshalJSON() ([]byte, error) {
 	w := informationWire{Key: i.Key, Value: i.raw}

@@ -26,7 +26,6 @@ type Chatbot struct {
 	rc     rest.Client
 	secret []byte
 	now    func() time.Time
-	log    *slog.Logger
 }
 
 type config struct {
@@ -133,7 +132,7 @@ func NewChatbot(invokeURL, secretKey string, opts ...Option) (*Chatbot, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	cb := &Chatbot{secret: []byte(secretKey), now: c.now, log: c.log}
+	cb := &Chatbot{secret: []byte(secretKey), now: c.now}
 	cb.rc = rest.Client{HTTP: c.http, BaseURL: u, UserAgent: c.ua, Logger: c.log, Retry: c.retry, Check: checkChatbot, Now: c.now}
 	return cb, nil
 }

@@ -62,7 +62,7 @@ func ToIncoming(req *Request) (message.Incoming, bool) {
 }
 
 // Render turns neutral content into a CEK response that says it, in
-// Korean. Set the returned response's Response.ShouldEndSession, or replace
+// Korean; [RenderLang] speaks another language. Set the returned response's Response.ShouldEndSession, or replace
 // the language in its values, as the dialog needs; [ExtensionHandler] fills
 // in Version.
 //
@@ -79,11 +79,22 @@ func ToIncoming(req *Request) (message.Incoming, bool) {
 // fails with an error wrapping errors.ErrUnsupported. Unknown content of
 // this platform whose Raw is an outputSpeech object is sent as is.
 func Render(c message.Content, opts message.RenderOptions) (*Response, message.Report, error) {
+	return RenderLang(Korean, c, opts)
+}
+
+// RenderLang is [Render] with the speech language lang (Korean, English or
+// Japanese).
+func RenderLang(lang Lang, c message.Content, opts message.RenderOptions) (*Response, message.Report, error) {
 	var rep message.Report
+	switch lang {
+	case Korean, English, Japanese:
+	default:
+		return nil, rep, fmt.Errorf("clova: cannot speak language %q", lang)
+	}
 	if c == nil {
 		return nil, rep, errors.New("clova: nothing to render")
 	}
-	var s speaker
+	s := speaker{lang: lang}
 	switch c := c.(type) {
 	case *message.Text:
 		if strings.TrimSpace(c.Text) == "" {
@@ -180,6 +191,7 @@ func Render(c message.Content, opts message.RenderOptions) (*Response, message.R
 
 // speaker accumulates speech values within the per-response budget.
 type speaker struct {
+	lang   Lang
 	values []SpeechInfo
 	used   int // PlainText characters so far
 	rep    message.Report
@@ -211,7 +223,7 @@ func (s *speaker) sayAt(path, text string, quick bool) {
 	s.used += utf8.RuneCountInString(text)
 	for _, piece := range chunk(text, limits.SentenceRunes) {
 		if strings.TrimSpace(piece) != "" {
-			s.values = append(s.values, PlainText(Korean, piece))
+			s.values = append(s.values, PlainText(s.lang, piece))
 		}
 	}
 }

@@ -134,3 +134,18 @@ func TestToIncoming(t *testing.T) {
 		t.Error("ToIncoming(nil) reported ok")
 	}
 }
+
+func TestRenderLang(t *testing.T) {
+	t.Parallel()
+	resp, _, err := clova.RenderLang(clova.Japanese, &message.Text{Text: "こんにちは"}, message.RenderOptions{})
+	if err != nil || resp.Response.OutputSpeech.Values[0].Lang != clova.Japanese {
+		t.Fatalf("RenderLang: %+v %v", resp, err)
+	}
+	if _, _, err := clova.RenderLang("de", &message.Text{Text: "Hallo"}, message.RenderOptions{}); err == nil {
+		t.Error("RenderLang(de) succeeded")
+	}
+	_, _, err = clova.Render(&message.Card{Title: "x", Image: &message.Image{URL: "https://example.com/a.png"}}, message.RenderOptions{Strict: true})
+	if !errors.Is(err, message.ErrLossy) {
+		t.Errorf("strict card: %v", err)
+	}
+}

@@ -31,6 +31,8 @@ const (
 	keyRetryWait = time.Minute
 	// keyColdRetryWait spaces attempts while no key was ever fetched.
 	keyColdRetryWait = 10 * time.Second
+	// keyFetchTimeout bounds one key fetch.
+	keyFetchTimeout = 10 * time.Second
 	// maxKeyBody bounds a fetched PEM file.
 	maxKeyBody = 64 << 10
 )
@@ -86,7 +88,11 @@ func (k *remoteKey) key(ctx context.Context, force bool) (*rsa.PublicKey, error)
 			return k.fallback(st)
 		}
 	}
-	pub, err := k.fetch(ctx)
+	// The fetch outlives the request that triggered it: a caller hanging up
+	// must not leave every other request without a key.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), keyFetchTimeout)
+	pub, err := k.fetch(fctx)
+	cancel()
 	next := &keyState{lastAttempt: now, lastErr: err}
 	if err == nil {
 		next.pub, next.fetched = pub, now

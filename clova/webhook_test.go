@@ -503,3 +503,22 @@ func withSig(body []byte, sig string) *http.Request {
 	r.Header.Set("SignatureCEK", sig)
 	return r
 }
+
+func TestPublicKeyURLSurvivesCancelledCaller(t *testing.T) {
+	t.Parallel()
+	ks := newKeyServer(t, clovatest.PublicKey())
+	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+		clova.WithPublicKeyURL(ks.srv.URL, time.Hour), clova.WithKeyHTTPClient(ks.srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := clovatest.NewRequest(t, nil, clovatest.Launch()).WithContext(ctx)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, clovatest.NewRequest(t, nil, clovatest.Launch()))
+	if rec.Code != 200 || ks.fetches.Load() != 1 {
+		t.Errorf("after a cancelled first caller: status %d, %d fetches; want 200 and 1", rec.Code, ks.fetches.Load())
+	}
+}
