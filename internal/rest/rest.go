@@ -212,7 +212,10 @@ func (c *Client) resolve(req *Request) (*url.URL, error) {
 		if c.BaseURL == nil {
 			return nil, errors.New("no base URL")
 		}
-		u = c.BaseURL.ResolveReference(&url.URL{Path: strings.TrimPrefix(ref.Path, "/"), RawQuery: ref.RawQuery})
+		// Keep RawPath: an escaped "/" inside a path segment (%2F, as in
+		// NAVER WORKS file IDs) must survive resolution.
+		rel := &url.URL{Path: strings.TrimPrefix(ref.Path, "/"), RawPath: strings.TrimPrefix(ref.RawPath, "/"), RawQuery: ref.RawQuery}
+		u = c.BaseURL.ResolveReference(rel)
 	}
 	if len(req.Query) > 0 {
 		q := u.Query()

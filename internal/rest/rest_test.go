@@ -324,3 +324,16 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestEscapedPathSurvives(t *testing.T) {
+	t.Parallel()
+	var got string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.URL.EscapedPath() })
+	c, _ := newClient(t, h, Retry{})
+	if _, err := c.Do(context.Background(), &Request{Method: "GET", Path: "bots/1/attachments/kmlkq%2FL7%2FaMVti8%3D"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "/api/bots/1/attachments/kmlkq%2FL7%2FaMVti8%3D"; got != want {
+		t.Errorf("server saw path %q, want %q", got, want)
+	}
+}
