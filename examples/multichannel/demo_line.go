@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/line/linetest"
+	"github.com/channelkit/channelkit/signature"
+)
+
+const demoLineUser = "U4af4980629a1b2c3d4e5f60718293a4b"
+
+func lineRig(obs Observer) (*rig, error) {
+	fake, err := linetest.Start()
+	if err != nil {
+		return nil, err
+	}
+	client, err := fake.NewClient()
+	if err != nil {
+		fake.Close()
+		return nil, err
+	}
+	secrets := signature.MustSecretSet(linetest.ChannelSecret)
+	h, err := lineHandler(secrets, client, obs)
+	if err != nil {
+		fake.Close()
+		return nil, err
+	}
+	send := func(events ...line.Event) func(string) (*http.Request, error) {
+		return func(url string) (*http.Request, error) {
+			return linetest.NewHTTPRequest(url, linetest.ChannelSecret, events...)
+		}
+	}
+	return &rig{
+		name:    "LINE",
+		path:    "/line",
+		handler: h,
+		steps: []step{
+			{"greeting", send(linetest.Follow(demoLineUser))},
+			{"text", send(linetest.TextMessage(demoLineUser, "hello"))},
+			{"carousel", send(linetest.TextMessage(demoLineUser, "menu"))},
+			{"button press", send(linetest.Postback(demoLineUser, "order=latte"))},
+			{"image", send(linetest.TextMessage(demoLineUser, "photo"))},
+			{"unsupported content", send(linetest.LocationMessage(demoLineUser, "NAVER 1784", "경기도 성남시 분당구 정자일로 95", 37.3595704, 127.105399))},
+			{"over-limit message", send(linetest.TextMessage(demoLineUser, "long"))},
+		},
+		received: func() []call {
+			var out []call
+			for _, c := range fake.Calls() {
+				out = append(out, call{what: fmt.Sprintf("%s %s", c.Method, c.Path), body: c.Body})
+			}
+			return out
+		},
+		close: fake.Close,
+	}, nil
+}

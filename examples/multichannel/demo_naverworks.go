@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/naverworks/naverworkstest"
+	"github.com/channelkit/channelkit/signature"
+)
+
+const demoWorksUser = "a1b2c3d4-5e6f-7081-92a3-b4c5d6e7f809"
+
+func naverworksRig(obs Observer) (*rig, error) {
+	fake, err := naverworkstest.Start()
+	if err != nil {
+		return nil, err
+	}
+	ts, err := fake.TokenSource()
+	if err != nil {
+		fake.Close()
+		return nil, err
+	}
+	client, err := naverworks.New(naverworkstest.BotID, ts, naverworks.WithBaseURL(fake.BaseURL), naverworks.WithHTTPClient(fake.HTTPClient()))
+	if err != nil {
+		fake.Close()
+		return nil, err
+	}
+	secrets := signature.MustSecretSet(naverworkstest.BotSecret)
+	h, err := naverworksHandler(secrets, client, obs, naverworks.WithBotID(naverworkstest.BotID))
+	if err != nil {
+		fake.Close()
+		return nil, err
+	}
+	src := naverworks.Source{UserID: demoWorksUser, DomainID: "10000001"}
+	env := naverworks.Envelope{Source: src, IssuedTime: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	send := func(ev naverworks.Event) func(string) (*http.Request, error) {
+		return func(url string) (*http.Request, error) {
+			body, err := json.Marshal(ev)
+			if err != nil {
+				return nil, err
+			}
+			return naverworkstest.NewCallbackRequest(url, naverworkstest.BotSecret, naverworkstest.BotID, body)
+		}
+	}
+	text := func(s string) naverworks.Event {
+		return &naverworks.MessageEvent{Envelope: env, Content: &naverworks.TextContent{Text: s}}
+	}
+	return &rig{
+		name:    "NAVER WORKS",
+		path:    "/naverworks",
+		handler: h,
+		steps: []step{
+			{"greeting", send(&naverworks.BeginEvent{Envelope: env})},
+			{"text", send(text("hello"))},
+			{"carousel", send(text("menu"))},
+			{"button press", send(&naverworks.PostbackEvent{Envelope: env, Data: "order=latte"})},
+			{"image", send(text("photo"))},
+			{"unsupported content", send(&naverworks.MessageEvent{Envelope: env, Content: &naverworks.StickerContent{PackageID: "1", StickerID: "2"}})},
+			{"over-limit message", send(text("long"))},
+		},
+		received: func() []call {
+			var out []call
+			for _, m := range fake.Messages() {
+				out = append(out, call{what: fmt.Sprintf("POST /bots/%s/users/%s/messages", m.BotID, m.UserID), body: m.Content})
+			}
+			return out
+		},
+		wait:  func(ctx context.Context) error { return h.Wait(ctx) },
+		close: fake.Close,
+	}, nil
+}
