@@ -279,6 +279,8 @@ func NewExtensionHandler(extensionID string, fn HandlerFunc, opts ...HandlerOpti
 	return h, nil
 }
 
+// ServeHTTP verifies, decodes and answers one CEK request; see
+// [ExtensionHandler] for the status codes.
 func (h *ExtensionHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	resp, err := h.serve(w, r)
 	if err != nil {
