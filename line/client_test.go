@@ -717,3 +717,23 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s (-want +got):\n%s", path, diff)
 	}
 }
+
+func TestEncodeRejectsBadMessages(t *testing.T) {
+	t.Parallel()
+	var nilText *messaging_api.TextMessage
+	for _, tc := range []struct {
+		name string
+		msg  messaging_api.MessageInterface
+	}{
+		{"nil", nil},
+		{"nil pointer", nilText},
+		{"raw not JSON", line.RawMessage(`{"type":`)},
+		{"raw array", line.RawMessage(`[{"type":"text"}]`)},
+	} {
+		_, err := line.EncodeMessages([]messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "ok"}, tc.msg})
+		var ve *line.ValidationError
+		if !errors.As(err, &ve) || ve.Path != "messages[1]" {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}

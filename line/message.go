@@ -58,7 +58,7 @@ func EncodeMessages(msgs []messaging_api.MessageInterface) ([]json.RawMessage, e
 	for i, m := range msgs {
 		b, err := encodeMessage(m)
 		if err != nil {
-			return nil, fmt.Errorf("line: messages[%d]: %w", i, err)
+			return nil, &ValidationError{Path: fmt.Sprintf("messages[%d]", i), Reason: err.Error()}
 		}
 		out[i] = b
 	}

@@ -232,6 +232,13 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer h.wg.Done()
 		defer func() { <-h.sem }()
+		defer func() {
+			// No net/http recovery here: a panic would take the process
+			// down, so it is reported like an error instead.
+			if p := recover(); p != nil {
+				h.report(r, fmt.Errorf("line: %w: panic: %v", webhookio.ErrCallback, p))
+			}
+		}()
 		if err := h.fn(ctx, cb); err != nil {
 			h.report(r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 		}

@@ -455,3 +455,23 @@ func TestToIncoming(t *testing.T) {
 		t.Error("nil converted")
 	}
 }
+
+func TestHandlerAsyncRecoversPanics(t *testing.T) {
+	t.Parallel()
+	errc := make(chan error, 1)
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, *line.Callback) error {
+		panic("bot bug")
+	}, line.WithAsync(2), line.WithErrorHandler(func(_ *http.Request, err error) { errc <- err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.Follow("U1")))
+	h.Wait()
+	if rec.Code != 200 {
+		t.Errorf("status %d", rec.Code)
+	}
+	if err := <-errc; !strings.Contains(err.Error(), "panic: bot bug") {
+		t.Errorf("reported %v", err)
+	}
+}
