@@ -80,7 +80,8 @@ type Meta struct {
 	// RequestID is the x-line-request-id header.
 	RequestID string
 	Header    http.Header
-	// Attempts is how many times the request was sent.
+	// Attempts is how many times the request was sent (0 for content
+	// downloads, where it is not recorded).
 	Attempts int
 }
 
@@ -379,7 +380,7 @@ func (c *Client) GetContent(ctx context.Context, messageID string) (*Content, er
 		ContentType: s.Header.Get("Content-Type"),
 		Length:      n,
 		Body:        s.Body,
-		Meta:        Meta{StatusCode: s.StatusCode, RequestID: s.Header.Get("X-Line-Request-Id"), Header: s.Header, Attempts: 1},
+		Meta:        Meta{StatusCode: s.StatusCode, RequestID: s.Header.Get("X-Line-Request-Id"), Header: s.Header},
 	}, nil
 }
 

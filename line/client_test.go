@@ -737,3 +737,22 @@ func TestEncodeRejectsBadMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestContentUsesDataHost(t *testing.T) {
+	t.Parallel()
+	api := linetest.NewServer(t)
+	data := linetest.NewServer(t)
+	data.SetContent("m1", "audio/m4a", []byte("aac"))
+	c, err := line.New(linetest.ChannelToken, line.WithBaseURL(api.URL), line.WithDataBaseURL(data.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := c.GetContent(t.Context(), "m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct.Body.Close()
+	if len(api.Calls()) != 0 || len(data.Calls()) != 1 {
+		t.Errorf("api got %d calls, data host %d", len(api.Calls()), len(data.Calls()))
+	}
+}

@@ -119,7 +119,31 @@ func Render(c message.Content, opts message.RenderOptions) ([]messaging_api.Mess
 	if err := opts.Check(message.LINE, rep); err != nil {
 		return nil, rep, err
 	}
+	for _, m := range msgs {
+		setType(m)
+	}
 	return msgs, rep, nil
+}
+
+// setType fills in the discriminator of a message Render built, so that
+// GetType reports it before the message is encoded.
+func setType(m messaging_api.MessageInterface) {
+	switch m := m.(type) {
+	case *messaging_api.TextMessage:
+		m.Type = "text"
+	case *messaging_api.ImageMessage:
+		m.Type = "image"
+	case *messaging_api.VideoMessage:
+		m.Type = "video"
+	case *messaging_api.AudioMessage:
+		m.Type = "audio"
+	case *messaging_api.StickerMessage:
+		m.Type = "sticker"
+	case *messaging_api.LocationMessage:
+		m.Type = "location"
+	case *messaging_api.FlexMessage:
+		m.Type = "flex"
+	}
 }
 
 type renderer struct{ rep *message.Report }

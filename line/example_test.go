@@ -9,6 +9,7 @@ import (
 
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
@@ -94,4 +95,30 @@ func ExampleClient_Reply() {
 	// Output:
 	// sent 2 messages
 	// second reply: 400 Invalid reply token
+}
+
+// Render turns neutral content into LINE messages and reports what LINE
+// could not show.
+func ExampleRender() {
+	card := &message.Card{
+		Title: "Coffee",
+		Text:  "Today's special",
+		Buttons: []message.Button{
+			{Label: "Order", Action: &message.Postback{Data: "order=1", DisplayText: "One, please"}},
+			{Label: "Share", Action: &message.ShareAction{}},
+		},
+	}
+	msgs, report, err := line.Render(card, message.RenderOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(msgs), msgs[0].GetType())
+	fmt.Println(report)
+
+	_, _, err = line.Render(card, message.RenderOptions{Strict: true})
+	fmt.Println(errors.Is(err, message.ErrLossy))
+	// Output:
+	// 1 flex
+	// Buttons[1]: dropped (LINE has no share action)
+	// true
 }
