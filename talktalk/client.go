@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/rest"
@@ -19,6 +20,8 @@ import (
 type Client struct {
 	rest *rest.Client
 	log  *slog.Logger
+	// Absolute endpoint URLs, resolved once.
+	eventURL, uploadURL string
 }
 
 var _ message.Handover = (*Client)(nil)
@@ -41,8 +44,13 @@ func New(authorizationKey string, opts ...Option) (*Client, error) {
 	if cfg.http == nil {
 		cfg.http = rest.NewHTTPClient()
 	}
-	key := authorizationKey
-	c := &Client{log: cfg.logger}
+	// One shared header value: nothing in net/http modifies it.
+	auth := []string{authorizationKey}
+	c := &Client{
+		log:       cfg.logger,
+		eventURL:  cfg.baseURL.ResolveReference(&url.URL{Path: "event"}).String(),
+		uploadURL: cfg.baseURL.ResolveReference(&url.URL{Path: "imageUpload"}).String(),
+	}
 	c.rest = &rest.Client{
 		HTTP:      cfg.http,
 		BaseURL:   cfg.baseURL,
@@ -51,7 +59,7 @@ func New(authorizationKey string, opts ...Option) (*Client, error) {
 		Retry:     cfg.retry,
 		Check:     checkResponse,
 		Auth: func(_ context.Context, h http.Header) error {
-			h["Authorization"] = []string{key}
+			h["Authorization"] = auth
 			return nil
 		},
 	}
@@ -89,6 +97,9 @@ type apiResult struct {
 	ImageID       string `json:"imageId"`
 }
 
+// plainSuccess is the usual success body, recognised without decoding.
+const plainSuccess = `{"success":true,"resultCode":"00"}`
+
 var requestIDHeaders = []string{"X-Request-Id", "X-Naver-Request-Id"}
 
 func requestID(h http.Header) string {
@@ -104,8 +115,19 @@ func requestID(h http.Header) string {
 // status, and {"success": false} inside an HTTP 200.
 func checkResponse(r *rest.Response) error {
 	var res apiResult
-	jerr := json.Unmarshal(r.Body, &res)
+	return checkInto(r, &res)
+}
+
+// checkInto is checkResponse that leaves the decoded result in res.
+func checkInto(r *rest.Response, out *apiResult) error {
 	ok2xx := r.StatusCode >= 200 && r.StatusCode < 300
+	if ok2xx && string(r.Body) == plainSuccess {
+		*out = apiResult{Success: true, ResultCode: CodeSuccess}
+		return nil
+	}
+	var res apiResult
+	jerr := json.Unmarshal(r.Body, &res)
+	*out = res
 	if ok2xx && jerr == nil && res.Success {
 		return nil
 	}
@@ -121,10 +143,15 @@ func checkResponse(r *rest.Response) error {
 	return e
 }
 
-func (c *Client) post(ctx context.Context, path string, body []byte, idempotent bool) (*rest.Response, *apiResult, error) {
-	resp, err := c.rest.Do(ctx, &rest.Request{
+func (c *Client) post(ctx context.Context, endpoint string, body []byte, idempotent bool) (*rest.Response, *apiResult, error) {
+	// A per-call copy of the REST client whose check keeps the decoded
+	// result, so the body is decoded once.
+	var res apiResult
+	rc := *c.rest
+	rc.Check = func(r *rest.Response) error { return checkInto(r, &res) }
+	resp, err := rc.Do(ctx, &rest.Request{
 		Method:      http.MethodPost,
-		Path:        path,
+		Path:        endpoint,
 		Body:        body,
 		ContentType: "application/json;charset=UTF-8",
 		Idempotent:  idempotent,
@@ -136,8 +163,6 @@ func (c *Client) post(ctx context.Context, path string, body []byte, idempotent 
 		}
 		return nil, nil, fmt.Errorf("talktalk: %w", err)
 	}
-	var res apiResult
-	_ = json.Unmarshal(resp.Body, &res) // checkResponse already decoded it
 	return resp, &res, nil
 }
 
@@ -166,7 +191,7 @@ func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
 	if _, menu := ev.(*PersistentMenuEvent); !menu && ev.UserID() == "" {
 		return nil, &ValidationError{Path: "user", Reason: "required"}
 	}
-	body, err := json.Marshal(ev)
+	body, err := encodeEvent(ev)
 	if err != nil {
 		return nil, fmt.Errorf("talktalk: encoding %s event: %w", ev.Type(), err)
 	}
@@ -176,7 +201,7 @@ func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
 		idempotent = true
 	}
 	c.log.DebugContext(ctx, "talktalk: posting event", "event", string(ev.Type()))
-	resp, res, err := c.post(ctx, "event", body, idempotent)
+	resp, res, err := c.post(ctx, c.eventURL, body, idempotent)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +239,7 @@ func (c *Client) Typing(ctx context.Context, user string, on bool) (*Result, err
 // a repeated upload only yields another ID.
 func (c *Client) UploadImage(ctx context.Context, imageURL string) (*UploadResult, error) {
 	var v validator
-	v.url("imageUrl", imageURL, false)
+	v.url(root("imageUrl"), imageURL, false)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -225,7 +250,7 @@ func (c *Client) UploadImage(ctx context.Context, imageURL string) (*UploadResul
 		return nil, err
 	}
 	c.log.DebugContext(ctx, "talktalk: uploading image")
-	resp, res, err := c.post(ctx, "imageUpload", body, true)
+	resp, res, err := c.post(ctx, c.uploadURL, body, true)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (c *Content) Kind() ContentKind {
 // Validate checks the content against the send API's rules and limits.
 func (c *Content) Validate() error {
 	var v validator
-	v.content("", c)
+	v.content(pth{}, c)
 	return v.err()
 }
 

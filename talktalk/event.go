@@ -410,7 +410,9 @@ type UnknownEvent struct {
 }
 
 // MarshalJSON returns Raw.
-func (e *UnknownEvent) MarshalJSON() ([]byte, error) {
+func (e *UnknownEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *UnknownEvent) marshal() ([]byte, error) {
 	if len(e.Raw) == 0 {
 		return nil, errors.New("talktalk: UnknownEvent without Raw")
 	}
@@ -459,6 +461,19 @@ func (*PersistentMenuEvent) isEvent() {}
 func (*ProductEvent) isEvent()        {}
 func (*UnknownEvent) isEvent()        {}
 
+// encodeEvent encodes ev as the client sends it: the same bytes as its
+// MarshalJSON, without the extra validation pass json.Marshal makes over
+// a Marshaler's output. An *UnknownEvent goes out byte for byte.
+func encodeEvent(ev Event) ([]byte, error) {
+	if b, ok := appendFast(make([]byte, 0, 256), ev); ok {
+		return b, nil
+	}
+	if m, ok := ev.(interface{ marshal() ([]byte, error) }); ok {
+		return m.marshal()
+	}
+	return json.Marshal(ev)
+}
+
 // marshalEvent writes the "event" discriminator in front of v's fields.
 func marshalEvent(name EventType, v any) ([]byte, error) {
 	b, err := json.Marshal(v)
@@ -476,68 +491,90 @@ func marshalEvent(name EventType, v any) ([]byte, error) {
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *OpenEvent) MarshalJSON() ([]byte, error) {
+func (e *OpenEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *OpenEvent) marshal() ([]byte, error) {
 	type plain OpenEvent
 	return marshalEvent(EventOpen, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *LeaveEvent) MarshalJSON() ([]byte, error) {
+func (e *LeaveEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *LeaveEvent) marshal() ([]byte, error) {
 	type plain LeaveEvent
 	return marshalEvent(EventLeave, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *FriendEvent) MarshalJSON() ([]byte, error) {
+func (e *FriendEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *FriendEvent) marshal() ([]byte, error) {
 	type plain FriendEvent
 	return marshalEvent(EventFriend, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *SendEvent) MarshalJSON() ([]byte, error) {
+func (e *SendEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *SendEvent) marshal() ([]byte, error) {
 	type plain SendEvent
 	return marshalEvent(EventSend, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *EchoEvent) MarshalJSON() ([]byte, error) {
+func (e *EchoEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *EchoEvent) marshal() ([]byte, error) {
 	type plain EchoEvent
 	return marshalEvent(EventEcho, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *HandoverEvent) MarshalJSON() ([]byte, error) {
+func (e *HandoverEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *HandoverEvent) marshal() ([]byte, error) {
 	type plain HandoverEvent
 	return marshalEvent(EventHandover, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *ProfileEvent) MarshalJSON() ([]byte, error) {
+func (e *ProfileEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *ProfileEvent) marshal() ([]byte, error) {
 	type plain ProfileEvent
 	return marshalEvent(EventProfile, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *PayCompleteEvent) MarshalJSON() ([]byte, error) {
+func (e *PayCompleteEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *PayCompleteEvent) marshal() ([]byte, error) {
 	type plain PayCompleteEvent
 	return marshalEvent(EventPayComplete, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *PayConfirmEvent) MarshalJSON() ([]byte, error) {
+func (e *PayConfirmEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *PayConfirmEvent) marshal() ([]byte, error) {
 	type plain PayConfirmEvent
 	return marshalEvent(EventPayConfirm, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *ActionEvent) MarshalJSON() ([]byte, error) {
+func (e *ActionEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *ActionEvent) marshal() ([]byte, error) {
 	type plain ActionEvent
 	return marshalEvent(EventAction, (*plain)(e))
 }
 
 // MarshalJSON writes the event with its "event" field; a nil MenuContent
 // is written as [] (which deletes the menu).
-func (e *PersistentMenuEvent) MarshalJSON() ([]byte, error) {
+func (e *PersistentMenuEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *PersistentMenuEvent) marshal() ([]byte, error) {
 	type plain PersistentMenuEvent
 	p := plain(*e)
 	if p.MenuContent == nil {
@@ -547,7 +584,9 @@ func (e *PersistentMenuEvent) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON writes the event with its "event" field.
-func (e *ProductEvent) MarshalJSON() ([]byte, error) {
+func (e *ProductEvent) MarshalJSON() ([]byte, error) { return e.marshal() }
+
+func (e *ProductEvent) marshal() ([]byte, error) {
 	type plain ProductEvent
 	return marshalEvent(EventProduct, (*plain)(e))
 }

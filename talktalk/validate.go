@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -15,28 +14,80 @@ type validator struct {
 	errs []error
 }
 
-func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, &ValidationError{Path: path, Reason: fmt.Sprintf(format, args...)})
+func (v *validator) add(path pth, format string, args ...any) {
+	v.errs = append(v.errs, &ValidationError{Path: path.String(), Reason: fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) err() error { return errors.Join(v.errs...) }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
+// pth is a JSON path kept as segments and turned into a string only when
+// a violation is reported, so that validating a valid event allocates
+// nothing. It is a value: k and at return extended copies.
+type pth struct {
+	s [16]seg
+	n int
 }
 
-func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+type seg struct {
+	key string // "" for an index
+	i   int
+}
 
-func (v *validator) required(path, s string) {
+func root(key string) pth {
+	var p pth
+	if key != "" {
+		p.s[0], p.n = seg{key: key}, 1
+	}
+	return p
+}
+
+// k returns p extended by an object key (which may hold dots).
+func (p pth) k(key string) pth {
+	if p.n < len(p.s) {
+		p.s[p.n] = seg{key: key}
+	}
+	p.n++
+	return p
+}
+
+// at returns p extended by an array index.
+func (p pth) at(i int) pth {
+	if p.n < len(p.s) {
+		p.s[p.n] = seg{i: i}
+	}
+	p.n++
+	return p
+}
+
+func (p pth) String() string {
+	var b strings.Builder
+	for j := 0; j < p.n && j < len(p.s); j++ {
+		sg := p.s[j]
+		switch {
+		case sg.key == "":
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(sg.i))
+			b.WriteByte(']')
+		case b.Len() > 0:
+			b.WriteByte('.')
+			b.WriteString(sg.key)
+		default:
+			b.WriteString(sg.key)
+		}
+	}
+	if p.n > len(p.s) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+func (v *validator) required(path pth, s string) {
 	if strings.TrimSpace(s) == "" {
 		v.add(path, "required")
 	}
 }
 
-func (v *validator) maxLen(path, s string, max int) {
+func (v *validator) maxLen(path pth, s string, max int) {
 	if n := unit.Len(s); n > max {
 		v.add(path, "%d characters, limit is %d", n, max)
 	}
@@ -59,70 +110,70 @@ func Validate(ev Event) error {
 func (v *validator) event(ev Event) {
 	switch e := ev.(type) {
 	case nil:
-		v.add("", "nil event")
+		v.add(root(""), "nil event")
 	case *SendEvent:
 		if e == nil {
-			v.add("", "nil event")
+			v.add(root(""), "nil event")
 			return
 		}
-		v.content("", &e.Content)
+		v.content(pth{}, &e.Content)
 	case *ActionEvent:
 		if e == nil {
-			v.add("", "nil event")
+			v.add(root(""), "nil event")
 			return
 		}
 		if a := e.Options.Action; a != TypingOn && a != TypingOff {
-			v.add("options.action", "must be %q or %q", TypingOn, TypingOff)
+			v.add(root("options.action"), "must be %q or %q", TypingOn, TypingOff)
 		}
 	case *HandoverEvent:
 		if e == nil {
-			v.add("", "nil event")
+			v.add(root(""), "nil event")
 			return
 		}
 		if c := e.Options.Control; c != PassThread && c != TakeThread {
-			v.add("options.control", "must be %q or %q", PassThread, TakeThread)
+			v.add(root("options.control"), "must be %q or %q", PassThread, TakeThread)
 		}
 	case *ProfileEvent:
 		if e == nil {
-			v.add("", "nil event")
+			v.add(root(""), "nil event")
 			return
 		}
 		if e.Options.Result != "" {
-			v.add("options.result", "profile results are inbound only")
+			v.add(root("options.result"), "profile results are inbound only")
 			return
 		}
 		if !profileField(e.Options.Field) {
-			v.add("options.field", "must be %q, %q or %q", ProfileNickname, ProfileCellphone, ProfileAddress)
+			v.add(root("options.field"), "must be %q, %q or %q", ProfileNickname, ProfileCellphone, ProfileAddress)
 		}
 		for i, a := range e.Options.Agreements {
 			if !profileField(a) {
-				v.add(idx("options.agreements", i), "must be %q, %q or %q", ProfileNickname, ProfileCellphone, ProfileAddress)
+				v.add(root("options.agreements").at(i), "must be %q, %q or %q", ProfileNickname, ProfileCellphone, ProfileAddress)
 			}
 		}
 	case *PersistentMenuEvent:
 		if e == nil {
-			v.add("", "nil event")
+			v.add(root(""), "nil event")
 			return
 		}
 		for i, mc := range e.MenuContent {
-			p := idx("menuContent", i)
+			p := root("menuContent").at(i)
 			if mc.Menus == nil {
-				v.add(join(p, "menus"), "required")
+				v.add(p.k("menus"), "required")
 			}
-			v.menus(join(p, "menus"), mc.Menus, 1)
+			v.menus(p.k("menus"), mc.Menus, 1)
 		}
 	case *ProductEvent:
 		if e == nil {
-			v.add("", "nil event")
+			v.add(root(""), "nil event")
 			return
 		}
 		v.product(e)
 	case *UnknownEvent:
 		if e == nil || !json.Valid(e.Raw) || len(e.Raw) == 0 || e.Raw[0] != '{' {
-			v.add("", "raw event must be a JSON object")
+			v.add(root(""), "raw event must be a JSON object")
 		}
 	default:
-		v.add("event", "%s events are inbound only", ev.Type())
+		v.add(root("event"), "%s events are inbound only", ev.Type())
 	}
 }
 
@@ -130,7 +181,7 @@ func profileField(f string) bool {
 	return f == ProfileNickname || f == ProfileCellphone || f == ProfileAddress
 }
 
-func (v *validator) content(path string, c *Content) {
+func (v *validator) content(path pth, c *Content) {
 	n := 0
 	for _, set := range []bool{c.Text != nil, c.Image != nil, c.Composite != nil} {
 		if set {
@@ -138,55 +189,55 @@ func (v *validator) content(path string, c *Content) {
 		}
 	}
 	if c.File != nil {
-		v.add(join(path, "fileContent"), "file content cannot be sent")
+		v.add(path.k("fileContent"), "file content cannot be sent")
 	}
 	if n != 1 {
 		v.add(path, "exactly one of textContent, imageContent and compositeContent is required")
 	}
 	if t := c.Text; t != nil {
-		p := join(path, "textContent")
+		p := path.k("textContent")
 		if t.Text == "" {
-			v.add(join(p, "text"), "required")
+			v.add(p.k("text"), "required")
 		}
-		v.maxLen(join(p, "text"), t.Text, limits.Text)
-		v.maxLen(join(p, "code"), t.Code, limits.Code)
+		v.maxLen(p.k("text"), t.Text, limits.Text)
+		v.maxLen(p.k("code"), t.Code, limits.Code)
 		if t.InputType != "" {
-			v.add(join(p, "inputType"), "inbound only")
+			v.add(p.k("inputType"), "inbound only")
 		}
-		v.quickReply(join(p, "quickReply"), t.QuickReply)
+		v.quickReply(p.k("quickReply"), t.QuickReply)
 	}
 	if im := c.Image; im != nil {
-		p := join(path, "imageContent")
+		p := path.k("imageContent")
 		v.image(p, &Image{ImageURL: im.ImageURL, ImageID: im.ImageID})
 		if im.Width != "" || im.Height != "" {
 			v.add(p, "width and height are not sent (removed in API v1)")
 		}
-		v.quickReply(join(p, "quickReply"), im.QuickReply)
+		v.quickReply(p.k("quickReply"), im.QuickReply)
 	}
 	if cc := c.Composite; cc != nil {
-		p := join(path, "compositeContent")
-		v.composites(join(p, "compositeList"), cc.CompositeList)
-		v.quickReply(join(p, "quickReply"), cc.QuickReply)
+		p := path.k("compositeContent")
+		v.composites(p.k("compositeList"), cc.CompositeList)
+		v.quickReply(p.k("quickReply"), cc.QuickReply)
 	}
 }
 
-func (v *validator) image(path string, im *Image) {
+func (v *validator) image(path pth, im *Image) {
 	switch {
 	case im.ImageURL == "" && im.ImageID == "":
 		v.add(path, "one of imageUrl and imageId is required")
 	case im.ImageURL != "" && im.ImageID != "":
 		v.add(path, "only one of imageUrl and imageId may be set")
 	case im.ImageURL != "":
-		v.url(join(path, "imageUrl"), im.ImageURL, false)
+		v.url(path.k("imageUrl"), im.ImageURL, false)
 	}
 }
 
-func (v *validator) url(path, u string, allowTel bool) {
+func (v *validator) url(path pth, u string, allowTel bool) {
 	switch {
 	case u == "":
 		v.add(path, "required")
 	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
-		if pu, err := url.Parse(u); err != nil || pu.Host == "" {
+		if !usableURL(u[strings.Index(u, "//")+2:]) {
 			v.add(path, "not a usable URL")
 		}
 	case allowTel && strings.HasPrefix(u, "tel:"):
@@ -195,7 +246,25 @@ func (v *validator) url(path, u string, allowTel bool) {
 	}
 }
 
-func (v *validator) composites(path string, list []Composite) {
+// usableURL reports whether rest (a URL after "scheme://") has a host and
+// no white space or control characters.
+func usableURL(rest string) bool {
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if host == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if rest[i] <= ' ' || rest[i] == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *validator) composites(path pth, list []Composite) {
 	switch {
 	case len(list) == 0:
 		v.add(path, "at least one composite is required")
@@ -204,7 +273,7 @@ func (v *validator) composites(path string, list []Composite) {
 	}
 	for i := range list {
 		c := &list[i]
-		p := idx(path, i)
+		p := path.at(i)
 		primary, any := 0, 0
 		if c.Title != "" {
 			primary, any = primary+1, any+1
@@ -224,13 +293,13 @@ func (v *validator) composites(path string, list []Composite) {
 		if primary == 0 || any < 2 {
 			v.add(p, "needs one of title, description and elementList, and two of those, image and buttonList")
 		}
-		v.maxLen(join(p, "title"), c.Title, limits.CompositeTitle)
-		v.maxLen(join(p, "description"), c.Description, limits.CompositeDesc)
+		v.maxLen(p.k("title"), c.Title, limits.CompositeTitle)
+		v.maxLen(p.k("description"), c.Description, limits.CompositeDesc)
 		if c.Image != nil {
-			v.image(join(p, "image"), c.Image)
+			v.image(p.k("image"), c.Image)
 		}
 		if el := c.ElementList; el != nil {
-			ep := join(p, "elementList.data")
+			ep := p.k("elementList.data")
 			switch {
 			case len(el.Data) == 0:
 				v.add(ep, "at least one element is required")
@@ -239,39 +308,39 @@ func (v *validator) composites(path string, list []Composite) {
 			}
 			for j := range el.Data {
 				d := &el.Data[j]
-				dp := idx(ep, j)
-				v.required(join(dp, "title"), d.Title)
-				v.maxLen(join(dp, "title"), d.Title, limits.ElementText)
-				v.maxLen(join(dp, "description"), d.Description, limits.ElementText)
-				v.maxLen(join(dp, "subDescription"), d.SubDescription, limits.ElementText)
+				dp := ep.at(j)
+				v.required(dp.k("title"), d.Title)
+				v.maxLen(dp.k("title"), d.Title, limits.ElementText)
+				v.maxLen(dp.k("description"), d.Description, limits.ElementText)
+				v.maxLen(dp.k("subDescription"), d.SubDescription, limits.ElementText)
 				if d.Image != nil {
-					v.image(join(dp, "image"), d.Image)
+					v.image(dp.k("image"), d.Image)
 				}
 				if d.Button != nil {
 					switch d.Button.(type) {
 					case *TextButton, *LinkButton:
-						v.button(join(dp, "button"), d.Button, limits.InnerButtonTitle)
+						v.button(dp.k("button"), d.Button, limits.InnerButtonTitle)
 					default:
-						v.add(join(dp, "button.type"), "element buttons must be TEXT or LINK")
+						v.add(dp.k("button.type"), "element buttons must be TEXT or LINK")
 					}
 				}
 			}
 		}
-		bp := join(p, "buttonList")
+		bp := p.k("buttonList")
 		if len(c.ButtonList) > limits.Buttons {
 			v.add(bp, "%d buttons, limit is %d", len(c.ButtonList), limits.Buttons)
 		}
 		for j, b := range c.ButtonList {
-			v.button(idx(bp, j), b, limits.ButtonTitle)
+			v.button(bp.at(j), b, limits.ButtonTitle)
 		}
 	}
 }
 
-func (v *validator) quickReply(path string, q *QuickReply) {
+func (v *validator) quickReply(path pth, q *QuickReply) {
 	if q == nil {
 		return
 	}
-	bp := join(path, "buttonList")
+	bp := path.k("buttonList")
 	switch {
 	case len(q.ButtonList) == 0:
 		v.add(bp, "a quick reply needs at least one button")
@@ -280,16 +349,16 @@ func (v *validator) quickReply(path string, q *QuickReply) {
 	}
 	for i, b := range q.ButtonList {
 		if _, ok := b.(*OptionButton); ok {
-			v.add(join(idx(bp, i), "type"), "OPTION buttons are not allowed in quick replies")
+			v.add(bp.at(i).k("type"), "OPTION buttons are not allowed in quick replies")
 			continue
 		}
-		v.button(idx(bp, i), b, limits.InnerButtonTitle)
+		v.button(bp.at(i), b, limits.InnerButtonTitle)
 	}
 }
 
 // button checks one button; titleMax is the title limit where it sits.
-func (v *validator) button(path string, b Button, titleMax int) {
-	dp := join(path, "data")
+func (v *validator) button(path pth, b Button, titleMax int) {
+	dp := path.k("data")
 	switch b := b.(type) {
 	case nil:
 		v.add(path, "null button")
@@ -298,34 +367,34 @@ func (v *validator) button(path string, b Button, titleMax int) {
 			v.add(path, "null button")
 			return
 		}
-		v.required(join(dp, "title"), b.Title)
-		v.maxLen(join(dp, "title"), b.Title, titleMax)
-		v.maxLen(join(dp, "code"), b.Code, limits.Code)
+		v.required(dp.k("title"), b.Title)
+		v.maxLen(dp.k("title"), b.Title, titleMax)
+		v.maxLen(dp.k("code"), b.Code, limits.Code)
 	case *LinkButton:
 		if b == nil {
 			v.add(path, "null button")
 			return
 		}
-		v.required(join(dp, "title"), b.Title)
-		v.maxLen(join(dp, "title"), b.Title, titleMax)
-		v.url(join(dp, "url"), b.URL, true)
+		v.required(dp.k("title"), b.Title)
+		v.maxLen(dp.k("title"), b.Title, titleMax)
+		v.url(dp.k("url"), b.URL, true)
 		if b.MobileURL != "" {
-			v.url(join(dp, "mobileUrl"), b.MobileURL, true)
+			v.url(dp.k("mobileUrl"), b.MobileURL, true)
 		}
 		if b.MobileTarget != "" && b.MobileTarget != "webview" {
-			v.add(join(dp, "mobileTarget"), `must be "webview" or empty`)
+			v.add(dp.k("mobileTarget"), `must be "webview" or empty`)
 		}
 		if a := b.MobileTargetAttr; a != nil && a.WebviewHeight != 0 && (a.WebviewHeight < limits.WebviewMin || a.WebviewHeight > limits.WebviewMax) {
-			v.add(join(dp, "mobileTargetAttr.webviewHeight"), "must be %d to %d", limits.WebviewMin, limits.WebviewMax)
+			v.add(dp.k("mobileTargetAttr.webviewHeight"), "must be %d to %d", limits.WebviewMin, limits.WebviewMax)
 		}
 	case *OptionButton:
 		if b == nil {
 			v.add(path, "null button")
 			return
 		}
-		v.required(join(dp, "title"), b.Title)
-		v.maxLen(join(dp, "title"), b.Title, titleMax)
-		ip := join(dp, "buttonList")
+		v.required(dp.k("title"), b.Title)
+		v.maxLen(dp.k("title"), b.Title, titleMax)
+		ip := dp.k("buttonList")
 		switch {
 		case len(b.ButtonList) == 0:
 			v.add(ip, "required")
@@ -334,10 +403,10 @@ func (v *validator) button(path string, b Button, titleMax int) {
 		}
 		for i, inner := range b.ButtonList {
 			if _, ok := inner.(*OptionButton); ok {
-				v.add(join(idx(ip, i), "type"), "OPTION buttons do not nest")
+				v.add(ip.at(i).k("type"), "OPTION buttons do not nest")
 				continue
 			}
-			v.button(idx(ip, i), inner, limits.InnerButtonTitle)
+			v.button(ip.at(i), inner, limits.InnerButtonTitle)
 		}
 	case *PayButton:
 		if b == nil {
@@ -350,26 +419,26 @@ func (v *validator) button(path string, b Button, titleMax int) {
 		case b.PayKey != "" && b.PaymentInfo != nil:
 			v.add(dp, "only one of payKey and paymentInfo may be set")
 		case b.PaymentInfo != nil:
-			v.payment(join(dp, "paymentInfo"), b.PaymentInfo)
+			v.payment(dp.k("paymentInfo"), b.PaymentInfo)
 		}
 	case *TimeButton:
 		if b == nil {
 			v.add(path, "null button")
 			return
 		}
-		v.maxLen(join(dp, "title"), b.Title, titleMax)
-		v.maxLen(join(dp, "code"), b.Code, limits.Code)
+		v.maxLen(dp.k("title"), b.Title, titleMax)
+		v.maxLen(dp.k("code"), b.Code, limits.Code)
 	case *CalendarButton:
 		if b == nil {
 			v.add(path, "null button")
 			return
 		}
-		v.maxLen(join(dp, "title"), b.Title, titleMax)
-		v.maxLen(join(dp, "code"), b.Code, limits.Code)
+		v.maxLen(dp.k("title"), b.Title, titleMax)
+		v.maxLen(dp.k("code"), b.Code, limits.Code)
 		if o := b.Options; o != nil {
-			cp := join(dp, "options.calendar")
-			v.yyyymmdd(join(cp, "start"), o.Calendar.Start)
-			v.yyyymmdd(join(cp, "end"), o.Calendar.End)
+			cp := dp.k("options.calendar")
+			v.yyyymmdd(cp.k("start"), o.Calendar.Start)
+			v.yyyymmdd(cp.k("end"), o.Calendar.End)
 			if (o.Calendar.Start == "") != (o.Calendar.End == "") {
 				v.add(cp, "start and end must be set together")
 			}
@@ -379,16 +448,16 @@ func (v *validator) button(path string, b Button, titleMax int) {
 			v.add(path, "null button")
 			return
 		}
-		v.maxLen(join(dp, "title"), b.Title, titleMax)
-		v.maxLen(join(dp, "code"), b.Code, limits.Code)
+		v.maxLen(dp.k("title"), b.Title, titleMax)
+		v.maxLen(dp.k("code"), b.Code, limits.Code)
 		if o := b.Options; o != nil {
-			tp := join(dp, "options.timeInterval")
-			v.hhmm(join(tp, "start"), o.TimeInterval.Start)
-			v.hhmm(join(tp, "end"), o.TimeInterval.End)
+			tp := dp.k("options.timeInterval")
+			v.hhmm(tp.k("start"), o.TimeInterval.Start)
+			v.hhmm(tp.k("end"), o.TimeInterval.End)
 			if s := o.TimeInterval.Interval; s != "" {
 				n, err := strconv.Atoi(s)
 				if err != nil || n < limits.TimeIntervalMinutes[0] || n > limits.TimeIntervalMinutes[1] || n%5 != 0 {
-					v.add(join(tp, "interval"), "must be a multiple of 5 from %d to %d", limits.TimeIntervalMinutes[0], limits.TimeIntervalMinutes[1])
+					v.add(tp.k("interval"), "must be a multiple of 5 from %d to %d", limits.TimeIntervalMinutes[0], limits.TimeIntervalMinutes[1])
 				}
 			}
 		}
@@ -399,7 +468,7 @@ func (v *validator) button(path string, b Button, titleMax int) {
 	}
 }
 
-func (v *validator) yyyymmdd(path, s string) {
+func (v *validator) yyyymmdd(path pth, s string) {
 	if s == "" {
 		return
 	}
@@ -408,7 +477,7 @@ func (v *validator) yyyymmdd(path, s string) {
 	}
 }
 
-func (v *validator) hhmm(path, s string) {
+func (v *validator) hhmm(path pth, s string) {
 	if s == "" {
 		return
 	}
@@ -423,29 +492,29 @@ func (v *validator) hhmm(path, s string) {
 	}
 }
 
-func (v *validator) payment(path string, p *PaymentInfo) {
-	v.required(join(path, "merchantPayKey"), p.MerchantPayKey)
+func (v *validator) payment(path pth, p *PaymentInfo) {
+	v.required(path.k("merchantPayKey"), p.MerchantPayKey)
 	if p.TotalPayAmount < limits.MinPayAmount {
-		v.add(join(path, "totalPayAmount"), "must be at least %d", limits.MinPayAmount)
+		v.add(path.k("totalPayAmount"), "must be at least %d", limits.MinPayAmount)
 	}
-	ip := join(path, "productItems")
+	ip := path.k("productItems")
 	if len(p.ProductItems) == 0 {
 		v.add(ip, "at least one item is required")
 	}
 	for i, it := range p.ProductItems {
-		p := idx(ip, i)
-		v.required(join(p, "categoryType"), it.CategoryType)
-		v.required(join(p, "categoryId"), it.CategoryID)
-		v.required(join(p, "uid"), it.UID)
-		v.required(join(p, "name"), it.Name)
-		v.required(join(p, "sellerId"), it.SellerID)
+		p := ip.at(i)
+		v.required(p.k("categoryType"), it.CategoryType)
+		v.required(p.k("categoryId"), it.CategoryID)
+		v.required(p.k("uid"), it.UID)
+		v.required(p.k("name"), it.Name)
+		v.required(p.k("sellerId"), it.SellerID)
 		if strings.Trim(it.SellerID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
-			v.add(join(p, "sellerId"), "letters and digits only")
+			v.add(p.k("sellerId"), "letters and digits only")
 		}
 	}
 }
 
-func (v *validator) menus(path string, list MenuList, depth int) {
+func (v *validator) menus(path pth, list MenuList, depth int) {
 	if depth > limits.MenuDepth {
 		v.add(path, "menus nest at most %d levels", limits.MenuDepth)
 		return
@@ -454,30 +523,30 @@ func (v *validator) menus(path string, list MenuList, depth int) {
 		v.add(path, "%d menus, limit is %d", len(list), limits.Menus)
 	}
 	for i, m := range list {
-		p := idx(path, i)
-		dp := join(p, "data")
+		p := path.at(i)
+		dp := p.k("data")
 		switch m := m.(type) {
 		case nil:
 			v.add(p, "null menu")
 		case *TextMenu:
-			v.required(join(dp, "title"), m.Title)
-			v.maxLen(join(dp, "title"), m.Title, limits.MenuTitle)
-			v.required(join(dp, "code"), m.Code)
-			v.maxLen(join(dp, "code"), m.Code, limits.MenuCode)
+			v.required(dp.k("title"), m.Title)
+			v.maxLen(dp.k("title"), m.Title, limits.MenuTitle)
+			v.required(dp.k("code"), m.Code)
+			v.maxLen(dp.k("code"), m.Code, limits.MenuCode)
 		case *LinkMenu:
-			v.required(join(dp, "title"), m.Title)
-			v.maxLen(join(dp, "title"), m.Title, limits.MenuTitle)
-			v.url(join(dp, "url"), m.URL, true)
+			v.required(dp.k("title"), m.Title)
+			v.maxLen(dp.k("title"), m.Title, limits.MenuTitle)
+			v.url(dp.k("url"), m.URL, true)
 			if m.MobileURL != "" {
-				v.url(join(dp, "mobileUrl"), m.MobileURL, true)
+				v.url(dp.k("mobileUrl"), m.MobileURL, true)
 			}
 		case *NestedMenu:
-			v.required(join(dp, "title"), m.Title)
-			v.maxLen(join(dp, "title"), m.Title, limits.MenuTitle)
+			v.required(dp.k("title"), m.Title)
+			v.maxLen(dp.k("title"), m.Title, limits.MenuTitle)
 			if len(m.Menus) == 0 {
-				v.add(join(dp, "menus"), "required")
+				v.add(dp.k("menus"), "required")
 			}
-			v.menus(join(dp, "menus"), m.Menus, depth+1)
+			v.menus(dp.k("menus"), m.Menus, depth+1)
 		case *UnknownMenu:
 			if !json.Valid(m.Raw) || len(m.Raw) == 0 || m.Raw[0] != '{' {
 				v.add(p, "raw menu must be a JSON object")
@@ -491,26 +560,26 @@ func (v *validator) product(e *ProductEvent) {
 	switch o.DisplayType {
 	case DisplaySingle:
 		if len(o.IDs) > limits.ProductsSingle {
-			v.add("options.ids", "%d products, limit is %d for single", len(o.IDs), limits.ProductsSingle)
+			v.add(root("options.ids"), "%d products, limit is %d for single", len(o.IDs), limits.ProductsSingle)
 		}
 	case DisplayList:
 		if len(o.IDs) > limits.ProductsList {
-			v.add("options.ids", "%d products, limit is %d for list", len(o.IDs), limits.ProductsList)
+			v.add(root("options.ids"), "%d products, limit is %d for list", len(o.IDs), limits.ProductsList)
 		}
 	default:
-		v.add("options.displayType", "must be %q or %q", DisplaySingle, DisplayList)
+		v.add(root("options.displayType"), "must be %q or %q", DisplaySingle, DisplayList)
 	}
 	if len(o.IDs) == 0 {
-		v.add("options.ids", "at least one product is required")
+		v.add(root("options.ids"), "at least one product is required")
 	}
-	v.quickReply("options.quickReply", o.QuickReply)
+	v.quickReply(root("options.quickReply"), o.QuickReply)
 	for i, cb := range o.CustomButtonList {
-		p := idx("options.customButtonList", i)
+		p := root("options.customButtonList").at(i)
 		if len(cb.ButtonList) > limits.Buttons {
-			v.add(join(p, "buttonList"), "%d buttons, limit is %d", len(cb.ButtonList), limits.Buttons)
+			v.add(p.k("buttonList"), "%d buttons, limit is %d", len(cb.ButtonList), limits.Buttons)
 		}
 		for j, b := range cb.ButtonList {
-			v.button(idx(join(p, "buttonList"), j), b, limits.ButtonTitle)
+			v.button(p.k("buttonList").at(j), b, limits.ButtonTitle)
 		}
 	}
 }

@@ -115,3 +115,13 @@ func TestValidatePaths(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateAllocatesNothingWhenValid(t *testing.T) {
+	ev := goldenEvents()["send_composite_every_button"]
+	if err := talktalk.Validate(ev); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = talktalk.Validate(ev) }); n != 0 {
+		t.Errorf("Validate allocates %v times on a valid event", n)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -382,7 +381,7 @@ func encodeReply(reply Event) ([]byte, error) {
 	if err := Validate(reply); err != nil {
 		return nil, err
 	}
-	return json.Marshal(withUser(reply, ""))
+	return encodeEvent(withUser(reply, ""))
 }
 
 // late handles a callback that finished after the handler answered.

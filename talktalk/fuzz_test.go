@@ -1,0 +1,61 @@
+package talktalk_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/channelkit/channelkit/talktalk"
+)
+
+// FuzzParse: Parse never panics; what it accepts encodes, and
+// decode → encode → decode → encode is stable; validation and the bridge
+// never panic on anything Parse returns.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/webhook/*.json")
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"event":"send","user":"u","textContent":{"text":"x","quickReply":{"buttonList":[null,1,{"type":"OPTION","data":{"buttonList":[{"type":"PAY"}]}}]}}}`))
+	f.Add([]byte(`{"event":"handover","options":{"control":"takeThread"}}`))
+	f.Add([]byte(`{"event":"pay_confirm","options":{"paymentConfirmResult":{"deatil":null,"detail":[]}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := talktalk.Parse(body)
+		if err != nil {
+			if !errors.Is(err, talktalk.ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		_ = talktalk.Validate(ev)
+		_, _ = talktalk.ToIncoming(ev)
+		if h, ok := ev.(*talktalk.HandoverEvent); ok {
+			_, _ = h.DecodeMetadata()
+		}
+		out, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatalf("accepted %q but cannot encode it: %v", body, err)
+		}
+		ev2, err := talktalk.Parse(out)
+		if err != nil {
+			t.Fatalf("cannot re-parse own encoding %s: %v", out, err)
+		}
+		if ev2.Type() != ev.Type() {
+			t.Fatalf("type changed: %s -> %s", ev.Type(), ev2.Type())
+		}
+		out2, err := json.Marshal(ev2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("encoding not stable:\n%s\n%s", out, out2)
+		}
+	})
+}
