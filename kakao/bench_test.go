@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/kakao/kakaotest"
@@ -117,4 +118,62 @@ func BenchmarkSkillHandlerInProcess(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSkillHandlerRatio interleaves the two handlers request by
+// request, so that load on a shared machine affects both alike, and reports
+// each one's ns/op and their ratio (kakao/reference).
+func BenchmarkSkillHandlerRatio(b *testing.B) {
+	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
+	b.Run("httptest_server", func(b *testing.B) {
+		ref := httptest.NewServer(referenceHandler())
+		defer ref.Close()
+		kk := httptest.NewServer(kakaoHandler(b))
+		defer kk.Close()
+		do := func(srv *httptest.Server) time.Duration {
+			start := time.Now()
+			res, err := srv.Client().Post(srv.URL, "application/json", bytes.NewReader(body))
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Fatalf("status %d", res.StatusCode)
+			}
+			return time.Since(start)
+		}
+		ratio(b, func() time.Duration { return do(ref) }, func() time.Duration { return do(kk) })
+	})
+	b.Run("in_process", func(b *testing.B) {
+		ref, kk := referenceHandler(), kakaoHandler(b)
+		do := func(h http.Handler) time.Duration {
+			start := time.Now()
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+			if w.Code != 200 {
+				b.Fatalf("status %d", w.Code)
+			}
+			return time.Since(start)
+		}
+		ratio(b, func() time.Duration { return do(ref) }, func() time.Duration { return do(kk) })
+	})
+}
+
+func ratio(b *testing.B, ref, kk func() time.Duration) {
+	var tr, tk time.Duration
+	n := 0
+	for b.Loop() {
+		if n%2 == 0 {
+			tr += ref()
+			tk += kk()
+		} else {
+			tk += kk()
+			tr += ref()
+		}
+		n++
+	}
+	b.ReportMetric(float64(tr.Nanoseconds())/float64(n), "ref-ns/op")
+	b.ReportMetric(float64(tk.Nanoseconds())/float64(n), "kakao-ns/op")
+	b.ReportMetric(float64(tk)/float64(tr), "ratio")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -34,6 +35,15 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > 1<<20 {
 			return
+		}
+		if fast, ok := parseFast(body); ok {
+			slow, err := parseLenient(body)
+			if err != nil {
+				t.Fatalf("fast path accepted what the lenient path rejects: %v", err)
+			}
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("fast and lenient paths disagree:\n%#v\n%#v", fast, slow)
+			}
 		}
 		req, err := Parse(body)
 		if err != nil {

@@ -187,7 +187,7 @@ func check(resp *Response, err error) error {
 func (h *SkillHandler) answer(w http.ResponseWriter, r *http.Request, resp *Response, err error) {
 	if err = check(resp, err); err == nil {
 		var body []byte
-		if body, err = json.Marshal(resp); err == nil {
+		if body, err = json.Marshal(resp.wire()); err == nil {
 			webhookio.WriteJSON(w, body)
 			return
 		}

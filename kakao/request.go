@@ -367,6 +367,14 @@ var errNoUserRequest = errors.New("no userRequest object")
 // payload uses, or userRequest is missing; unknown fields are ignored. The
 // error never contains body content.
 func Parse(body []byte) (*Request, error) {
+	if req, ok := parseFast(body); ok {
+		return req, nil
+	}
+	return parseLenient(body)
+}
+
+// parseLenient decodes with every tolerance described on the types.
+func parseLenient(body []byte) (*Request, error) {
 	var w struct {
 		Intent      Intent           `json:"intent"`
 		UserRequest *UserRequest     `json:"userRequest"`
@@ -382,6 +390,137 @@ func Parse(body []byte) (*Request, error) {
 		return nil, webhookio.Malformed("kakao", errNoUserRequest)
 	}
 	return &Request{Intent: w.Intent, UserRequest: *w.UserRequest, Bot: w.Bot, Action: w.Action, Contexts: w.Contexts, Flow: w.Flow}, nil
+}
+
+type fastDetail struct {
+	Origin    string `json:"origin"`
+	Value     string `json:"value"`
+	GroupName string `json:"groupName"`
+}
+
+// fastRequest mirrors the payload with plain types only (no
+// UnmarshalJSON methods), so that encoding/json decodes it in one pass.
+// Every key the lenient types read is here, so a payload this decodes
+// gives the same Request as parseLenient (FuzzParse checks it); a payload
+// with a value of an unexpected type fails here and goes the lenient way.
+type fastRequest struct {
+	Intent struct {
+		ID    string `json:"id"`
+		Name  string `json:"name"`
+		Extra *struct {
+			Reason     *Reason          `json:"reason"`
+			Knowledge  *Knowledge       `json:"knowledge"`
+			Knowledges *Knowledge       `json:"knowledges"`
+			Matched    []KnowledgeEntry `json:"matched_knowledges"`
+		} `json:"extra"`
+	} `json:"intent"`
+	UserRequest *struct {
+		Timezone  string            `json:"timezone"`
+		Params    map[string]string `json:"params"`
+		Block     Block             `json:"block"`
+		Utterance string            `json:"utterance"`
+		Lang      string            `json:"lang"`
+		User      struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+			// A map, not a struct: property keys are matched
+			// case-sensitively, as UserProperties does.
+			Properties map[string]any `json:"properties"`
+		} `json:"user"`
+		CallbackURL string `json:"callbackUrl"`
+	} `json:"userRequest"`
+	Bot    Bot `json:"bot"`
+	Action struct {
+		ID           string                `json:"id"`
+		Name         string                `json:"name"`
+		Params       map[string]string     `json:"params"`
+		DetailParams map[string]fastDetail `json:"detailParams"`
+		ClientExtra  map[string]any        `json:"clientExtra"`
+	} `json:"action"`
+	Contexts []map[string]any `json:"contexts"`
+	Flow     *Flow            `json:"flow"`
+}
+
+func parseFast(body []byte) (*Request, bool) {
+	var w fastRequest
+	if json.Unmarshal(body, &w) != nil || w.UserRequest == nil {
+		return nil, false
+	}
+	ur := w.UserRequest
+	req := &Request{
+		Intent: Intent{ID: w.Intent.ID, Name: w.Intent.Name},
+		UserRequest: UserRequest{
+			Timezone: ur.Timezone, Params: ur.Params, Block: ur.Block, Utterance: ur.Utterance, Lang: ur.Lang,
+			User:        User{ID: ur.User.ID, Type: ur.User.Type},
+			CallbackURL: ur.CallbackURL,
+		},
+		Bot:      w.Bot,
+		Action:   Action{ID: w.Action.ID, Name: w.Action.Name, Params: w.Action.Params, ClientExtra: w.Action.ClientExtra},
+		Contexts: w.Contexts,
+		Flow:     w.Flow,
+	}
+	if !fastProperties(&req.UserRequest.User.Properties, ur.User.Properties) {
+		return nil, false
+	}
+	if x := w.Intent.Extra; x != nil {
+		e := &IntentExtra{Reason: x.Reason, Knowledge: x.Knowledge}
+		if e.Knowledge == nil {
+			e.Knowledge = x.Knowledges
+		}
+		if e.Knowledge == nil && x.Matched != nil {
+			e.Knowledge = &Knowledge{MatchedKnowledges: x.Matched}
+		}
+		req.Intent.Extra = e
+	}
+	if w.Action.DetailParams != nil {
+		req.Action.DetailParams = make(map[string]DetailParam, len(w.Action.DetailParams))
+		for k, v := range w.Action.DetailParams {
+			req.Action.DetailParams[k] = DetailParam(v)
+		}
+	}
+	return req, true
+}
+
+// fastProperties fills p from decoded properties, or reports false when a
+// known key has a type that needs UserProperties' lenient conversion.
+func fastProperties(p *UserProperties, m map[string]any) bool {
+	for k, v := range m {
+		var ok bool
+		switch k {
+		case "plusfriendUserKey":
+			p.PlusfriendUserKey, ok = plainString(v)
+		case "appUserId":
+			p.AppUserID, ok = plainString(v)
+		case "botUserKey":
+			p.BotUserKey, ok = plainString(v)
+		case "isFriend":
+			switch b := v.(type) {
+			case nil:
+				ok = true
+			case bool:
+				p.IsFriend, ok = b, true
+			}
+		default:
+			if p.Extra == nil {
+				p.Extra = make(map[string]any)
+			}
+			p.Extra[k], ok = v, true
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func plainString(v any) (string, bool) {
+	switch s := v.(type) {
+	case nil:
+		return "", true
+	case string:
+		return s, true
+	}
+	return "", false
 }
 
 // ParseRequest reads at most maxBytes of r's body (0 means 1 MiB) and

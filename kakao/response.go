@@ -35,8 +35,10 @@ type wireResponse struct {
 }
 
 // MarshalJSON writes the response with "version": "2.0".
-func (r Response) MarshalJSON() ([]byte, error) {
-	return json.Marshal(wireResponse{Version: Version, Template: r.Template, Context: r.Context, Data: r.Data, UseCallback: r.UseCallback})
+func (r Response) MarshalJSON() ([]byte, error) { return json.Marshal(r.wire()) }
+
+func (r *Response) wire() wireResponse {
+	return wireResponse{Version: Version, Template: r.Template, Context: r.Context, Data: r.Data, UseCallback: r.UseCallback}
 }
 
 // UnmarshalJSON decodes a response (as a callback endpoint or a test
@@ -136,9 +138,14 @@ func (o *Output) kinds() []OutputKind {
 
 type outputAlias Output
 
+func (o *Output) onlyRaw() bool {
+	return o.SimpleText == nil && o.SimpleImage == nil && o.TextCard == nil && o.BasicCard == nil &&
+		o.CommerceCard == nil && o.ListCard == nil && o.ItemCard == nil && o.Carousel == nil
+}
+
 // MarshalJSON writes the one set variant, or Raw.
 func (o Output) MarshalJSON() ([]byte, error) {
-	if o.Raw != nil && len(o.kinds()) == 1 {
+	if o.Raw != nil && o.onlyRaw() {
 		if !json.Valid(o.Raw) {
 			return nil, errors.New("kakao: Output.Raw is not valid JSON")
 		}
