@@ -89,7 +89,9 @@ func (v *validator) add(path, format string, args ...any) {
 	v.errs = append(v.errs, &ValidationError{Path: path, Reason: fmt.Sprintf(format, args...)})
 }
 
-// speech checks one outputSpeech at path.
+// speech checks one outputSpeech at path. Paths of children are built only
+// when there is something to report, so a valid response costs no
+// allocations here.
 func (v *validator) speech(path string, s *OutputSpeech) {
 	if s == nil || (s.Type == "" && len(s.Values) == 0 && s.Brief == nil && s.Verbose == nil) {
 		return // {} is allowed when only directives are sent
@@ -99,12 +101,12 @@ func (v *validator) speech(path string, s *OutputSpeech) {
 		if len(s.Values) != 1 {
 			v.add(path+".values", "SimpleSpeech needs exactly one value, has %d", len(s.Values))
 		}
-		v.values(path+".values", s.Values, false)
+		v.values(path, ".values", s.Values, false)
 	case SpeechListType:
 		if len(s.Values) == 0 {
 			v.add(path+".values", "SpeechList needs at least one value")
 		}
-		v.values(path+".values", s.Values, true)
+		v.values(path, ".values", s.Values, true)
 	case SpeechSetType:
 		if len(s.Values) != 0 {
 			v.add(path+".values", "SpeechSet has no values; use brief and verbose")
@@ -112,7 +114,7 @@ func (v *validator) speech(path string, s *OutputSpeech) {
 		if s.Brief == nil {
 			v.add(path+".brief", "is required for SpeechSet")
 		} else {
-			v.values(path+".brief", []SpeechInfo{*s.Brief}, false)
+			v.values(path, ".brief", []SpeechInfo{*s.Brief}, false)
 		}
 		switch {
 		case s.Verbose == nil:
@@ -127,61 +129,74 @@ func (v *validator) speech(path string, s *OutputSpeech) {
 	}
 }
 
-// values checks speech values and the total text length across them.
-func (v *validator) values(path string, vs []SpeechInfo, indexed bool) {
-	total := 0
-	for i, si := range vs {
-		p := path
+// values checks the speech values at base+field and the total text length
+// across them.
+func (v *validator) values(base, field string, vs []SpeechInfo, indexed bool) {
+	elem := func(i int, sub string) string {
 		if indexed {
-			p = fmt.Sprintf("%s[%d]", path, i)
+			return fmt.Sprintf("%s%s[%d]%s", base, field, i, sub)
 		}
+		return base + field + sub
+	}
+	total := 0
+	for i := range vs {
+		si := &vs[i]
 		switch si.Type {
 		case PlainTextType:
 			switch si.Lang {
 			case Korean, English, Japanese:
 			case NoLang:
-				v.add(p+".lang", "PlainText needs a language (ko, en or ja)")
+				v.add(elem(i, ".lang"), "PlainText needs a language (ko, en or ja)")
 			default:
-				v.add(p+".lang", "unsupported language %q (want ko, en or ja)", si.Lang)
+				v.add(elem(i, ".lang"), "unsupported language %q (want ko, en or ja)", si.Lang)
 			}
 			if strings.TrimSpace(si.Value) == "" {
-				v.add(p+".value", "is empty")
+				v.add(elem(i, ".value"), "is empty")
 			}
 			if n := longestSentence(si.Value); n > limits.SentenceRunes {
-				v.add(p+".value", "has a sentence of %d characters; the limit is %d", n, limits.SentenceRunes)
+				v.add(elem(i, ".value"), "has a sentence of %d characters; the limit is %d", n, limits.SentenceRunes)
 			}
 			total += utf8.RuneCountInString(si.Value)
 		case URLType:
 			if si.Lang != NoLang {
-				v.add(p+".lang", "must be empty for a URL value")
+				v.add(elem(i, ".lang"), "must be empty for a URL value")
 			}
-			v.url(p+".value", si.Value)
+			if reason := checkURL(si.Value); reason != "" {
+				v.add(elem(i, ".value"), "%s", reason)
+			}
 			if strings.HasSuffix(strings.ToLower(pathOf(si.Value)), ".m3u8") && si.ContentType == "" {
-				v.add(p+".contentType", "is required for an HLS (.m3u8) URL")
+				v.add(elem(i, ".contentType"), "is required for an HLS (.m3u8) URL")
 			}
 		default:
-			v.add(p+".type", "unknown speech value type %q (want PlainText or URL)", si.Type)
+			v.add(elem(i, ".type"), "unknown speech value type %q (want PlainText or URL)", si.Type)
 		}
 		if len(si.Token) > limits.TokenBytes {
-			v.add(p+".token", "is %d bytes; the limit is %d", len(si.Token), limits.TokenBytes)
+			v.add(elem(i, ".token"), "is %d bytes; the limit is %d", len(si.Token), limits.TokenBytes)
 		}
 	}
 	if total > limits.SpeechRunes {
-		v.add(path, "speaks %d characters; the limit is %d", total, limits.SpeechRunes)
+		v.add(base+field, "speaks %d characters; the limit is %d", total, limits.SpeechRunes)
 	}
 }
 
-func (v *validator) url(path, s string) {
+// checkURL returns why s is not an acceptable speech or stream URL, or "".
+func checkURL(s string) string {
 	if s == "" {
-		v.add(path, "is empty")
-		return
+		return "is empty"
 	}
 	if len(s) > limits.URLBytes {
-		v.add(path, "is %d bytes; the limit is %d", len(s), limits.URLBytes)
+		return fmt.Sprintf("is %d bytes; the limit is %d", len(s), limits.URLBytes)
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		v.add(path, "must be an absolute http(s) URL")
+		return "must be an absolute http(s) URL"
+	}
+	return ""
+}
+
+func (v *validator) url(path, s string) {
+	if reason := checkURL(s); reason != "" {
+		v.add(path, "%s", reason)
 	}
 }
 

@@ -578,7 +578,7 @@ func (r *Request) MarshalJSON() ([]byte, error) {
 func (r *Request) UnmarshalJSON(data []byte) error {
 	// Fast path: one pass for the four known request types.
 	var f requestFast
-	if err := json.Unmarshal(data, &f); err == nil && f.Request != nil {
+	if err := json.Unmarshal(data, &f); err == nil {
 		if body, ok := f.Request.body(); ok {
 			*r = Request{Version: f.Version, Session: f.Session, Context: f.Context, Request: body}
 			return nil
@@ -598,10 +598,10 @@ func (r *Request) UnmarshalJSON(data []byte) error {
 }
 
 type requestFast struct {
-	Version string    `json:"version"`
-	Session *Session  `json:"session"`
-	Context Context   `json:"context"`
-	Request *bodyFast `json:"request"`
+	Version string   `json:"version"`
+	Session *Session `json:"session"`
+	Context Context  `json:"context"`
+	Request bodyFast `json:"request"`
 }
 
 type bodyFast struct {

@@ -70,10 +70,16 @@ func (r *Response) SetSessionAttributes(v any) error {
 }
 
 // MarshalJSON writes the CEK wire form.
-func (r Response) MarshalJSON() ([]byte, error) {
+func (r Response) MarshalJSON() ([]byte, error) { return r.marshal("") }
+
+// marshal encodes r, with defaultVersion when r.Version is empty.
+func (r *Response) marshal(defaultVersion string) ([]byte, error) {
 	// One encoding pass over plain structs: nested MarshalJSON methods would
 	// each be re-validated by encoding/json.
 	out := responseOut{Version: r.Version, SessionAttributes: struct{}{}, Response: r.Response.out()}
+	if out.Version == "" {
+		out.Version = defaultVersion
+	}
 	if !wire.IsNull(r.SessionAttributes) {
 		out.SessionAttributes = r.SessionAttributes
 	}
@@ -87,7 +93,7 @@ type responseOut struct {
 }
 
 type responseBodyOut struct {
-	OutputSpeech     *speechOut   `json:"outputSpeech"`
+	OutputSpeech     speechOut    `json:"outputSpeech"`
 	Card             any          `json:"card"`
 	Directives       []Directive  `json:"directives"`
 	Reprompt         *repromptOut `json:"reprompt,omitempty"`
@@ -108,10 +114,8 @@ type speechOut struct {
 }
 
 func (b *ResponseBody) out() responseBodyOut {
-	o := responseBodyOut{OutputSpeech: b.OutputSpeech.out(), Card: struct{}{}, Directives: b.Directives, ShouldEndSession: b.ShouldEndSession}
-	if o.OutputSpeech == nil {
-		o.OutputSpeech = &speechOut{}
-	}
+	o := responseBodyOut{Card: struct{}{}, Directives: b.Directives, ShouldEndSession: b.ShouldEndSession}
+	b.OutputSpeech.fill(&o.OutputSpeech)
 	if !wire.IsNull(b.Card) {
 		o.Card = b.Card
 	}
@@ -128,7 +132,17 @@ func (s *OutputSpeech) out() *speechOut {
 	if s == nil {
 		return nil
 	}
-	o := &speechOut{Type: s.Type, Brief: s.Brief, Verbose: s.Verbose.out()}
+	o := new(speechOut)
+	s.fill(o)
+	return o
+}
+
+// fill writes s in wire shape into o; a nil s leaves o empty ({}).
+func (s *OutputSpeech) fill(o *speechOut) {
+	if s == nil {
+		return
+	}
+	*o = speechOut{Type: s.Type, Brief: s.Brief, Verbose: s.Verbose.out()}
 	switch {
 	case s.Type == SimpleSpeechType && len(s.Values) == 1:
 		o.Values = &s.Values[0]
@@ -141,7 +155,6 @@ func (s *OutputSpeech) out() *speechOut {
 		}
 		o.Values = vs
 	}
-	return o
 }
 
 // UnmarshalJSON reads the CEK wire form.

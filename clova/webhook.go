@@ -323,18 +323,13 @@ func (h *ExtensionHandler) serve(w http.ResponseWriter, r *http.Request) ([]byte
 	}
 	if resp == nil {
 		resp = &Response{Response: ResponseBody{ShouldEndSession: true}}
-	} else if resp.Version == "" {
-		// Copy rather than write into the caller's value.
-		cp := *resp
-		resp = &cp
-	}
-	if resp.Version == "" {
-		resp.Version = req.Version
 	}
 	if err := resp.Validate(); err != nil {
 		return nil, fmt.Errorf("clova: %w: invalid response: %w", webhookio.ErrCallback, err)
 	}
-	out, err := resp.MarshalJSON() // not json.Marshal: that would re-scan the output
+	// An empty version echoes the request's; the caller's value is not
+	// modified.
+	out, err := resp.marshal(req.Version)
 	if err != nil {
 		return nil, fmt.Errorf("clova: %w: encoding response: %w", webhookio.ErrCallback, err)
 	}
