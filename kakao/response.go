@@ -110,18 +110,22 @@ type Output struct {
 // several are (Validate rejects that); KindRaw for Raw alone; KindNone for
 // none.
 func (o *Output) Kind() OutputKind {
-	ks := o.kinds()
-	if len(ks) == 0 {
-		return KindNone
-	}
-	return ks[0]
+	k, _, _ := o.kindCount()
+	return k
 }
 
-func (o *Output) kinds() []OutputKind {
-	var ks []OutputKind
+// kindCount returns the first and second kinds set and how many are set,
+// without allocating.
+func (o *Output) kindCount() (first, second OutputKind, n int) {
 	add := func(set bool, k OutputKind) {
 		if set {
-			ks = append(ks, k)
+			switch n {
+			case 0:
+				first = k
+			case 1:
+				second = k
+			}
+			n++
 		}
 	}
 	add(o.SimpleText != nil, KindSimpleText)
@@ -133,7 +137,7 @@ func (o *Output) kinds() []OutputKind {
 	add(o.ItemCard != nil, KindItemCard)
 	add(o.Carousel != nil, KindCarousel)
 	add(o.Raw != nil, KindRaw)
-	return ks
+	return first, second, n
 }
 
 type outputAlias Output

@@ -119,18 +119,18 @@ func (v *validator) quickReply(path string, q *QuickReply) {
 }
 
 func (v *validator) output(path string, o *Output) {
-	ks := o.kinds()
-	switch len(ks) {
+	kind, second, n := o.kindCount()
+	switch n {
 	case 0:
 		v.add(path, "empty output: set exactly one kind")
 		return
 	case 1:
 	default:
-		v.add(path, "%d kinds set (%s and %s); set exactly one", len(ks), ks[0], ks[1])
+		v.add(path, "%d kinds set (%s and %s); set exactly one", n, kind, second)
 		return
 	}
-	p := join(path, string(ks[0]))
-	switch ks[0] {
+	p := join(path, string(kind))
+	switch kind {
 	case KindSimpleText:
 		if v.required(join(p, "text"), o.SimpleText.Text) {
 			v.maxLen(join(p, "text"), o.SimpleText.Text, MaxSimpleTextLen)
