@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
@@ -151,5 +152,73 @@ func BenchmarkHandler(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// interleaved runs a and b alternately in blocks of 64 calls and reports
+// a's time per op and the ratio of a's total time to b's. Alternating
+// cancels most of the drift a shared, busy machine adds between two
+// benchmarks run one after the other.
+func interleaved(b *testing.B, a, ref func()) {
+	b.Helper()
+	var ta, tr time.Duration
+	const block = 64
+	for i := 0; i < b.N; i += block {
+		t0 := time.Now()
+		for j := 0; j < block; j++ {
+			a()
+		}
+		t1 := time.Now()
+		for j := 0; j < block; j++ {
+			ref()
+		}
+		ta += t1.Sub(t0)
+		tr += time.Since(t1)
+	}
+	b.ReportMetric(float64(ta.Nanoseconds())/float64(b.N), "ns/op-ours")
+	b.ReportMetric(float64(tr.Nanoseconds())/float64(b.N), "ns/op-ref")
+	b.ReportMetric(float64(ta)/float64(tr), "x-ref")
+}
+
+// BenchmarkRatio reports channelkit's time as a multiple of the
+// reference's, measured interleaved: verify+parse against
+// line-bot-sdk-go's webhook.ParseRequest, and the handler against the
+// minimal stdlib handler.
+func BenchmarkRatio(b *testing.B) {
+	set := signature.MustSecretSet(secret)
+	ours, err := line.NewWebhookHandler(set, func(context.Context, *line.Callback) error { return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	ref := referenceHandler(secret)
+	for _, n := range []int{1, 10} {
+		body := benchBody(n)
+		b.Run(fmt.Sprintf("parse-vs-sdk/events=%d", n), func(b *testing.B) {
+			r1, reset1 := reusableRequest(body)
+			r2, reset2 := reusableRequest(body)
+			interleaved(b, func() {
+				reset1()
+				if _, err := line.ParseRequest(set, r1); err != nil {
+					b.Fatal(err)
+				}
+			}, func() {
+				reset2()
+				if _, err := webhook.ParseRequest(secret, r2); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("handler-vs-stdlib/events=%d", n), func(b *testing.B) {
+			r1, reset1 := reusableRequest(body)
+			r2, reset2 := reusableRequest(body)
+			w := &discardWriter{h: http.Header{}}
+			interleaved(b, func() {
+				reset1()
+				ours.ServeHTTP(w, r1)
+			}, func() {
+				reset2()
+				ref.ServeHTTP(w, r2)
+			})
+		})
 	}
 }
