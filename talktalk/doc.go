@@ -135,7 +135,9 @@
 //	var apiErr *talktalk.APIError
 //	if errors.As(err, &apiErr) { log.Print(apiErr.Code) }
 //
-// Errors never contain the authorization key, request or response bodies.
+// Error() shows the result code, the HTTP status and TalkTalk's short
+// resultMessage; it never contains the authorization key or a request or
+// response body (the raw response is in APIError.Body for those who ask).
 //
 // # Limits
 //

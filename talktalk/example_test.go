@@ -2,11 +2,13 @@ package talktalk_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 	"net/http/httptest"
 
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/talktalk"
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
@@ -74,4 +76,39 @@ func ExampleClient_Send() {
 	// Output:
 	// 00 1 주문하시겠어요?
 	// true true
+}
+
+// Rendering neutral content for TalkTalk, and what could not be shown.
+func ExampleRender() {
+	evs, rep, err := talktalk.Render(&message.Card{
+		Title: "주문",
+		Text:  "무엇을 할까요?",
+		Buttons: []message.Button{
+			{Label: "결제", Action: &message.Postback{Data: "pay=1"}},
+			{Label: "공유", Action: &message.ShareAction{}},
+		},
+	}, message.RenderOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ev := evs[0]
+	ev.User = "al-2eGuGr5WQOnco1_V-FQ" // Render leaves the user to the caller
+	b, _ := json.Marshal(ev)
+	fmt.Println(string(b))
+	fmt.Println(rep)
+	// Output:
+	// {"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","compositeContent":{"compositeList":[{"title":"주문","description":"무엇을 할까요?","buttonList":[{"type":"TEXT","data":{"title":"결제","code":"pay=1"}}]}]}}
+	// Buttons[1]: dropped (TalkTalk has no share button)
+}
+
+// Turning a webhook event into the neutral form.
+func ExampleToIncoming() {
+	ev, err := talktalk.Parse([]byte(`{"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","textContent":{"text":"결제","code":"pay=1","inputType":"button"}}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	in, answer := talktalk.ToIncoming(ev)
+	fmt.Println(in.Kind, in.Data, in.UserID, answer)
+	// Output:
+	// postback pay=1 al-2eGuGr5WQOnco1_V-FQ true
 }
