@@ -328,3 +328,41 @@ func TestChatbotBridgeRoundTrip(t *testing.T) {
 		t.Errorf("answer = %q", got)
 	}
 }
+
+func TestChatbotLogsNoSecrets(t *testing.T) {
+	t.Parallel()
+	srv := clovatest.NewChatbotServer(t, secretKey)
+	srv.Inject(clovatest.Fault{Status: 500, Body: `{"error":{"errorCode":"900","message":"down"}}`})
+	var logs strings.Builder
+	// A dial failure is retried even for a send (the request never left),
+	// which makes the client log.
+	dead, _ := clovatest.StartChatbotServer(secretKey)
+	deadURL := dead.InvokeURL
+	dead.Close()
+	for _, u := range []string{srv.InvokeURL, deadURL} {
+		cb, err := clova.NewChatbot(u, secretKey, clova.WithHTTPClient(srv.Client()), clova.WithChatbotLogger(slogTo(&logs)),
+			clova.WithRetry(2, time.Millisecond, time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cb.Send(context.Background(), "user-1", "private question")
+		if err == nil {
+			t.Fatal("send succeeded")
+		}
+		if s := err.Error(); strings.Contains(s, secretKey) || strings.Contains(s, "private question") {
+			t.Errorf("error leaks: %s", s)
+		}
+	}
+	if !strings.Contains(logs.String(), "retrying") {
+		t.Errorf("no retry was logged: %q", logs.String())
+	}
+	sent := srv.Calls()[0].Header.Get(clova.ChatbotSignatureHeader)
+	if sent == "" {
+		t.Fatal("no signature was sent")
+	}
+	for _, secret := range []string{secretKey, "private question", sent} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+}

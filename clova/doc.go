@@ -67,8 +67,14 @@
 //
 // # Sending
 //
-// [Chatbot.Send] asks a question, [Chatbot.Open] gets the welcome message,
-// [Chatbot.Do] sends a [ChatbotRequest] as is. Every body is encoded once,
+// [NewChatbot] takes the invoke URL and the domain's secret key, and the
+// options [WithHTTPClient], [WithRetry], [WithUserAgent],
+// [WithChatbotLogger] and [WithChatbotClock] (the handler's logger option is
+// [WithLogger]). [Chatbot.Send] asks a question, [Chatbot.Open] gets the
+// welcome message, [Chatbot.OpenWith] sends a welcome action's postback,
+// [Chatbot.Do] sends a [ChatbotRequest] as is. Results carry [Meta]. Send,
+// Open and OpenWith move the conversation on, so they are retried only
+// after failures that prove the request never left (dial errors). Every body is encoded once,
 // signed with X-NCP-CHATBOT_SIGNATURE (base64 HMAC-SHA256 keyed with the
 // domain's secret key) and sent byte for byte. The answer's [Bubbles] are
 // typed: [*TextBubble], [*ImageBubble], [*ButtonBubble], [*TemplateBubble],
@@ -93,12 +99,21 @@
 //
 // # Bridge
 //
-// [Capabilities] says CEK is speech only. [Render] speaks neutral content
-// and reports what could not be said; [ToIncoming] maps requests to
-// message.Incoming (intents become postbacks carrying the intent name).
+// [Capabilities] says CEK is speech only: text (at most 1,000 characters
+// per response) and audio URLs. [Render] (Korean) and [RenderLang] speak
+// neutral content and report what could not be said: card titles and text,
+// list items, button and quick-reply labels, a location's name and address
+// and an image's alt text are spoken; images and every action are reported
+// Dropped, the card or location form Downgraded; video, files, stickers and
+// foreign unknown content fail with errors.ErrUnsupported. [ToIncoming]
+// maps requests to message.Incoming (launch → follow, intents → postbacks
+// carrying the intent name, SkillEnabled/SkillDisabled → follow/unfollow).
+// [ToContent] maps CLOVA Chatbot bubbles to neutral content for the other
+// direction.
 //
 // # Testing
 //
 // Package clovatest generates a test key pair, builds and signs CEK
-// requests, and fakes the CLOVA Chatbot API.
+// requests (NewRequest in tests, NewSignedRequest in programs), and fakes
+// the CLOVA Chatbot API (NewChatbotServer, StartChatbotServer).
 package clova
