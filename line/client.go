@@ -348,8 +348,9 @@ func (c *Client) GetProfile(ctx context.Context, userID string) (*Profile, error
 	return p, nil
 }
 
-// Content is a downloaded message content. Close Body when done.
-type Content struct {
+// Download is the binary content of a message (image, video, audio or
+// file). Close Body when done.
+type Download struct {
 	// ContentType is the Content-Type header, e.g. "image/jpeg".
 	ContentType string
 	// Length is the Content-Length, or -1 when unknown.
@@ -362,7 +363,7 @@ type Content struct {
 // (messages whose contentProvider.type is "line"), from the data host.
 // Video and audio may need a moment of transcoding after the event; until
 // then LINE answers with an error.
-func (c *Client) GetContent(ctx context.Context, messageID string) (*Content, error) {
+func (c *Client) GetContent(ctx context.Context, messageID string) (*Download, error) {
 	if messageID == "" {
 		return nil, &ValidationError{Path: "messageId", Reason: "must not be empty"}
 	}
@@ -376,7 +377,7 @@ func (c *Client) GetContent(ctx context.Context, messageID string) (*Content, er
 			n = k
 		}
 	}
-	return &Content{
+	return &Download{
 		ContentType: s.Header.Get("Content-Type"),
 		Length:      n,
 		Body:        s.Body,

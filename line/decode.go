@@ -19,6 +19,9 @@ import (
 // [*InvalidEvent] and the rest of the batch decodes. Errors wrap
 // [ErrMalformed] and never contain the body.
 func Decode(body []byte) (*Callback, error) {
+	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
+		return nil, webhookio.Malformed("line", errors.New("body is not a JSON object"))
+	}
 	cb := new(Callback)
 	if err := cb.UnmarshalJSON(body); err != nil {
 		return nil, err
@@ -39,8 +42,12 @@ func (h *eventHolder) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON decodes a webhook body, as [Decode] does.
+// UnmarshalJSON decodes a webhook body, as [Decode] does (JSON null
+// leaves cb unchanged, as encoding/json expects).
 func (cb *Callback) UnmarshalJSON(body []byte) error {
+	if wire.IsNull(body) {
+		return nil
+	}
 	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
 		return webhookio.Malformed("line", errors.New("body is not a JSON object"))
 	}

@@ -18,7 +18,7 @@ import (
 const SignatureHeader = "X-Line-Signature"
 
 // DefaultMaxBodyBytes is the default limit on a webhook body (1 MiB).
-const DefaultMaxBodyBytes = webhookio.DefaultMaxBody
+const DefaultMaxBodyBytes = 1 << 20
 
 // VerifySignature checks that sig (the X-Line-Signature value) is the
 // base64 HMAC-SHA256 of body under the channel secret. It returns nil or an
