@@ -176,8 +176,8 @@ func result(resp *rest.Response, res *apiResult) *Result {
 
 // Post validates ev and sends it to the send API. It is the general form
 // of every call below; use it for events without a helper (product
-// messages, raw *UnknownEvent bodies). ev must name a user, except a
-// persistentMenu event.
+// messages, raw *UnknownEvent bodies, which go out byte for byte). ev must
+// name a user, except a persistentMenu event or a raw body.
 //
 // Post retries only failures that prove the request never reached the
 // server, unless ev is a typing action or a persistent menu, whose
@@ -188,8 +188,13 @@ func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
 	if err := Validate(ev); err != nil {
 		return nil, err
 	}
-	if _, menu := ev.(*PersistentMenuEvent); !menu && ev.UserID() == "" {
-		return nil, &ValidationError{Path: "user", Reason: "required"}
+	switch ev.(type) {
+	case *PersistentMenuEvent, *UnknownEvent:
+		// No user, or a raw body the caller owns.
+	default:
+		if ev.UserID() == "" {
+			return nil, &ValidationError{Path: "user", Reason: "required"}
+		}
 	}
 	body, err := encodeEvent(ev)
 	if err != nil {

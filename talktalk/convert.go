@@ -21,7 +21,9 @@ var ErrUnsupportedContent = fmt.Errorf("talktalk: content not supported: %w", er
 // user messages sent while a human agent holds the thread (Standby), and
 // outbound-only events. The Incoming is filled in either case.
 //
-// A text the user produced by pressing a button that carries a code (TEXT
+// Open and friend "on" are KindFollow; leave and friend "off" are
+// KindUnfollow; handover, profile and payment events are KindOther with the
+// typed event in Raw. A text the user produced by pressing a button that carries a code (TEXT
 // buttons, quick replies, persistent menu items) becomes KindPostback with
 // Data set to the code; time, calendar and time-interval picks stay
 // messages (the text is the value picked) with Data set to the code. The

@@ -2,13 +2,16 @@ package talktalk_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/channelkit/channelkit/talktalk"
+	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
 
 // FuzzParse: Parse never panics; what it accepts encodes, and
@@ -56,6 +59,42 @@ func FuzzParse(f *testing.F) {
 		}
 		if !bytes.Equal(out, out2) {
 			t.Fatalf("encoding not stable:\n%s\n%s", out, out2)
+		}
+	})
+}
+
+// FuzzWebhook: any body through the handler gets one of the fixed
+// statuses, never a panic, and the callback sees only parsed events.
+func FuzzWebhook(f *testing.F) {
+	files, _ := filepath.Glob("testdata/webhook/*.json")
+	for _, p := range files {
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	h, err := talktalk.NewWebhookHandler(func(_ context.Context, ev talktalk.Event) (talktalk.Event, error) {
+		if ev == nil {
+			return nil, errors.New("nil event")
+		}
+		if se, ok := ev.(*talktalk.SendEvent); ok && se.Text != nil {
+			return textReply(se.Text.Text), nil // may be invalid (empty): a 500, not a panic
+		}
+		return nil, nil
+	}, talktalk.WithMaxBodyBytes(4096))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, talktalktest.NewRequest(t, body))
+		switch rec.Code {
+		case 200, 400, 413, 500:
+		default:
+			t.Fatalf("status %d", rec.Code)
+		}
+		if rec.Code == 200 && rec.Body.Len() > 0 {
+			if _, err := talktalk.Parse(rec.Body.Bytes()); err != nil {
+				t.Fatalf("reply body does not parse: %v", err)
+			}
 		}
 	})
 }
