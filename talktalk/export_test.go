@@ -6,7 +6,7 @@ import "time"
 // sends on (or closes) ch.
 func WithTimer(ch <-chan time.Time) HandlerOption {
 	return func(c *handlerConfig) error {
-		c.after = func(time.Duration) (<-chan time.Time, func() bool) { return ch, func() bool { return true } }
+		c.after = func(time.Duration) <-chan time.Time { return ch }
 		return nil
 	}
 }

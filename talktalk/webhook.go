@@ -54,8 +54,8 @@ type handlerConfig struct {
 	background  time.Duration
 	late        *Client
 
-	// after starts the budget timer; tests replace it.
-	after func(time.Duration) (<-chan time.Time, func() bool)
+	// after, when set, replaces the budget timer (tests).
+	after func(time.Duration) <-chan time.Time
 }
 
 // WithAllowList replaces the default allow-list (the published TalkTalk
@@ -184,7 +184,7 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 	if fn == nil {
 		return nil, errors.New("talktalk: nil handler func")
 	}
-	cfg := handlerConfig{maxBody: webhookio.DefaultMaxBody, budget: DefaultBudget, background: DefaultBackgroundTimeout, after: startTimer}
+	cfg := handlerConfig{maxBody: webhookio.DefaultMaxBody, budget: DefaultBudget, background: DefaultBackgroundTimeout}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, fmt.Errorf("talktalk: %w", err)
@@ -201,11 +201,6 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 		return nil, errors.New("talktalk: background timeout shorter than the budget")
 	}
 	return &WebhookHandler{fn: fn, cfg: cfg}, nil
-}
-
-func startTimer(d time.Duration) (<-chan time.Time, func() bool) {
-	t := time.NewTimer(d)
-	return t.C, t.Stop
 }
 
 // ParseRequest reads r's body (at most 1 MiB) and decodes it with [Parse].
@@ -320,11 +315,17 @@ func (h *WebhookHandler) dispatch(w http.ResponseWriter, r *http.Request, ev Eve
 		h.late(ctx, r, ev, reply, err)
 	}()
 
-	timeout, stop := h.cfg.after(h.cfg.budget)
+	var timeout <-chan time.Time
+	if h.cfg.after != nil {
+		timeout = h.cfg.after(h.cfg.budget)
+	} else {
+		t := time.NewTimer(h.cfg.budget)
+		defer t.Stop()
+		timeout = t.C
+	}
 	var out outcome
 	select {
 	case out = <-c.done:
-		stop()
 	case <-timeout:
 		if c.state.CompareAndSwap(statePending, stateLate) {
 			if pay {
