@@ -2,14 +2,18 @@ package clova_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -119,6 +123,41 @@ func FuzzVerify(f *testing.F) {
 		}
 		if _, perr := clova.Parse(pub, b, s); perr == nil {
 			t.Fatal("Parse accepted what VerifySignature refused")
+		}
+	})
+}
+
+// FuzzHandler drives the whole ExtensionHandler with arbitrary bodies (with
+// verification off, so that the body reaches the decoder and the bridge):
+// it never panics, answers one of its fixed statuses, and a 200 always
+// carries a valid response.
+func FuzzHandler(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
+		in, _ := clova.ToIncoming(req)
+		resp, _, err := clova.Render(&message.Text{Text: "got " + string(in.Kind) + " " + in.Data}, message.RenderOptions{})
+		return resp, err
+	}, clova.InsecureSkipVerify())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+		switch rec.Code {
+		case 200:
+			var resp clova.Response
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("200 with an undecodable body: %v", err)
+			}
+			if err := resp.Validate(); err != nil {
+				t.Fatalf("200 with an invalid response: %v", err)
+			}
+		case 400, 403, 500:
+		default:
+			t.Fatalf("status %d", rec.Code)
 		}
 	})
 }
