@@ -65,6 +65,9 @@ func (cb *Callback) UnmarshalJSON(body []byte) error {
 
 // decodeSlow decodes event by event, isolating failures.
 func decodeSlow(body []byte) (*Callback, error) {
+	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
+		return nil, webhookio.Malformed("line", errors.New("body is not a JSON object"))
+	}
 	cb := new(Callback)
 	var w callbackWire
 	if err := json.Unmarshal(body, &w); err != nil {

@@ -75,6 +75,9 @@ type fastEvent struct {
 
 // decodeFast returns nil when the callback needs the per-event path.
 func decodeFast(body []byte) *Callback {
+	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
+		return nil
+	}
 	var w fastCallback
 	if json.Unmarshal(body, &w) != nil {
 		return nil

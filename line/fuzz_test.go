@@ -24,6 +24,8 @@ func seedWebhooks(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	f.Add([]byte(`null`))
+	f.Add([]byte(` [] `))
 	f.Add([]byte(`{"events":[1,null,{"type":"message","message":{"type":"text","text":1}}]}`))
 	f.Add([]byte(`{"events":[{"type":"x\u0041","source":{"type":"user","userId":"\ud83d\ude00"}}]}`))
 }
