@@ -102,8 +102,8 @@ func RenderLang(lang Lang, c message.Content, opts message.RenderOptions) (*Resp
 		}
 		s.say("Text", c.Text)
 	case *message.Audio:
-		if c.URL == "" {
-			return nil, rep, errors.New("clova: audio without URL")
+		if reason := checkURL(c.URL); reason != "" {
+			return nil, rep, fmt.Errorf("clova: audio URL %s", reason)
 		}
 		s.values = append(s.values, SpeechURL(c.URL))
 	case *message.Card:

@@ -29,6 +29,9 @@ func TestRenderConformance(t *testing.T) {
 	})
 }
 
+// errAny in a want field accepts any non-nil error.
+var errAny = errors.New("any error")
+
 func TestRender(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -49,6 +52,7 @@ func TestRender(t *testing.T) {
 			{Label: "네", Action: &message.MessageAction{Text: "yes"}}, {Label: "아니요", Action: &message.MessageAction{Text: "no"}}}},
 			[]string{"고르세요.네, 아니요"}, []string{"QuickReplies[0].Action dropped", "QuickReplies[1].Action dropped"}, nil},
 		{"over the total", &message.Text{Text: strings.Repeat("가나다라마. ", 200)}, nil, []string{"Text truncated"}, nil},
+		{"audio with a relative URL", &message.Audio{URL: "/a.mp3"}, nil, nil, errAny},
 		{"video", &message.Video{URL: "https://example.com/v.mp4"}, nil, nil, errors.ErrUnsupported},
 		{"image without alt", &message.Image{URL: "https://example.com/a.png"}, nil, nil, errors.ErrUnsupported},
 		{"own unknown speech", &message.Unknown{Platform: message.Clova, Raw: json.RawMessage(`{"type":"SimpleSpeech","values":{"type":"PlainText","lang":"ja","value":"はい"}}`)},
@@ -59,7 +63,7 @@ func TestRender(t *testing.T) {
 			t.Parallel()
 			resp, rep, err := clova.Render(tc.in, message.RenderOptions{})
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
+				if err == nil || tc.wantErr != errAny && !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
 				}
 				return
