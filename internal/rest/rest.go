@@ -193,7 +193,9 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, *Stream, erro
 			// give the caller its error now.
 			return resp, nil, err
 		}
-		log.DebugContext(ctx, "channelkit: retrying", "method", req.Method, "path", target.Path, "attempt", attempt, "wait", wait)
+		// Method and host only: some platforms put credentials in the path
+		// (Kakao callback URLs are themselves the credential).
+		log.DebugContext(ctx, "channelkit: retrying", "method", req.Method, "host", target.Host, "attempt", attempt, "wait", wait)
 		if serr := sleep(ctx, wait); serr != nil {
 			return resp, nil, err
 		}
@@ -203,7 +205,8 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, *Stream, erro
 func (c *Client) resolve(req *Request) (*url.URL, error) {
 	ref, err := url.Parse(req.Path)
 	if err != nil {
-		return nil, fmt.Errorf("bad request path: %w", err)
+		// url.Error's text holds the whole URL, which may be a credential.
+		return nil, errors.New("bad request path")
 	}
 	var u *url.URL
 	if ref.IsAbs() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -335,5 +336,29 @@ func TestEscapedPathSurvives(t *testing.T) {
 	}
 	if want := "/api/bots/1/attachments/kmlkq%2FL7%2FaMVti8%3D"; got != want {
 		t.Errorf("server saw path %q, want %q", got, want)
+	}
+}
+
+func TestNothingSecretInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
+	c, _ := newClient(t, h, Retry{MaxAttempts: 2, BaseDelay: time.Millisecond})
+	c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "callback/secret-callback-token", Idempotent: true})
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if !strings.Contains(logs.String(), "retrying") {
+		t.Fatalf("no retry logged: %q", logs.String())
+	}
+	for _, s := range []string{logs.String(), err.Error()} {
+		if strings.Contains(s, "secret-callback-token") {
+			t.Errorf("leaks the path: %q", s)
+		}
+	}
+	_, err = c.Do(context.Background(), &Request{Method: "GET", Path: "http://[::1%25en0/secret-path-token"})
+	if err == nil || strings.Contains(err.Error(), "secret-path-token") {
+		t.Errorf("unparsable path: err = %v", err)
 	}
 }
