@@ -33,6 +33,11 @@ func FuzzVerifyHMACSHA256(f *testing.F) {
 		if err := set.VerifyHMACSHA256(body, good); err != nil {
 			t.Fatalf("secret set rejected own signature: %v", err)
 		}
+		// A token verifies exactly when it equals one of the secrets.
+		tokErr := set.VerifyToken(sig)
+		if (tokErr == nil) != (sig == "other" || sig == string(secret)) {
+			t.Fatalf("VerifyToken(%q) = %v", sig, tokErr)
+		}
 		if len(body) > 0 {
 			flipped := append([]byte(nil), body...)
 			flipped[len(flipped)/2] ^= 1

@@ -211,3 +211,32 @@ func BenchmarkVerifyHMACSHA256(b *testing.B) {
 		})
 	}
 }
+
+func TestSecretSetVerifyToken(t *testing.T) {
+	t.Parallel()
+	set := signature.MustSecretSet("current-token", "previous-token")
+	tests := []struct {
+		token   string
+		wantErr error
+	}{
+		{"current-token", nil},
+		{"previous-token", nil},
+		{"", signature.ErrMissing},
+		{"current-token ", signature.ErrMismatch},
+		{"current", signature.ErrMismatch},
+		{"other", signature.ErrMismatch},
+	}
+	for _, tt := range tests {
+		err := set.VerifyToken(tt.token)
+		if tt.wantErr == nil && err != nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+			t.Errorf("VerifyToken(%q) = %v, want %v", tt.token, err, tt.wantErr)
+		}
+		if err != nil && strings.Contains(err.Error(), "token") && strings.Contains(err.Error(), tt.token) && tt.token != "" {
+			t.Errorf("error %q leaks the token", err)
+		}
+	}
+	var zero signature.SecretSet
+	if err := zero.VerifyToken("anything"); !errors.Is(err, signature.ErrMismatch) {
+		t.Errorf("zero set: %v", err)
+	}
+}

@@ -22,7 +22,8 @@ type SecretSet struct {
 }
 
 type pooledKey struct {
-	pool sync.Pool // of *keyedMAC
+	pool   sync.Pool         // of *keyedMAC
+	digest [sha256.Size]byte // SHA-256 of the secret, for VerifyToken
 }
 
 // keyedMAC is an HMAC state keyed with one secret, plus the buffer its sum
@@ -45,7 +46,7 @@ func NewSecretSet(secrets ...string) (SecretSet, error) {
 			return SecretSet{}, errEmptySecret(i)
 		}
 		secret := []byte(s)
-		k := &pooledKey{}
+		k := &pooledKey{digest: sha256.Sum256(secret)}
 		k.pool.New = func() any { return &keyedMAC{h: hmac.New(sha256.New, secret)} }
 		keys = append(keys, k)
 	}
@@ -90,4 +91,25 @@ func (s SecretSet) VerifyHMACSHA256(body []byte, sig string) error {
 		}
 	}
 	return ErrMismatch
+}
+
+// VerifyToken reports whether token is one of the secrets in the set, for
+// platforms that authenticate with a shared secret sent as is (a header or
+// a path segment) rather than a signature. It compares SHA-256 digests in
+// constant time, so neither the secrets' contents nor their lengths leak
+// through timing. Errors wrap [ErrMissing] (token is empty) or
+// [ErrMismatch].
+func (s SecretSet) VerifyToken(token string) error {
+	if token == "" {
+		return ErrMissing
+	}
+	got := sha256.Sum256([]byte(token))
+	match := 0
+	for _, k := range s.keys {
+		match |= subtle.ConstantTimeCompare(got[:], k.digest[:])
+	}
+	if match != 1 {
+		return ErrMismatch
+	}
+	return nil
 }
