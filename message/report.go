@@ -47,11 +47,17 @@ type Loss struct {
 	Detail string
 }
 
+// String formats the loss as "Path: reason (detail)"; a loss of the whole
+// content (empty Path) reads "content: reason (detail)".
 func (l Loss) String() string {
-	if l.Detail == "" {
-		return l.Path + ": " + l.Reason.String()
+	p := l.Path
+	if p == "" {
+		p = "content"
 	}
-	return l.Path + ": " + l.Reason.String() + " (" + l.Detail + ")"
+	if l.Detail == "" {
+		return p + ": " + l.Reason.String()
+	}
+	return p + ": " + l.Reason.String() + " (" + l.Detail + ")"
 }
 
 // Report lists what a render could not show. The zero value is an empty

@@ -132,3 +132,11 @@ func TestContentTypes(t *testing.T) {
 		t.Error("SupportsAction is wrong")
 	}
 }
+
+func TestLossStringWholeContent(t *testing.T) {
+	t.Parallel()
+	l := message.Loss{Reason: message.Downgraded, Detail: "card spoken as text"}
+	if got, want := l.String(), "content: downgraded (card spoken as text)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

@@ -11,8 +11,9 @@ import (
 // on every platform. It answers
 //
 //   - a greeting (follow, join, launch) with a welcome card;
-//   - "menu" with a carousel, "photo" with an image, "long" with a text
-//     longer than any platform allows (to show splitting and truncation);
+//   - "menu" with a carousel, "photo" with an image, "where" with a map
+//     location, "long" with a text longer than any platform allows (to show
+//     splitting and truncation), "start" with the welcome card;
 //   - any other text with an echo and quick replies;
 //   - a button press (postback) with what was chosen;
 //   - content it cannot read (a sticker, a location, ...) with a polite
@@ -34,6 +35,17 @@ func Bot(in message.Incoming) message.Content {
 		return &message.Text{Text: fmt.Sprintf("I can't read a %s yet. Try typing \"menu\".", in.Content.Type())}
 	}
 	switch strings.ToLower(strings.TrimSpace(t.Text)) {
+	case "start", "시작", "시작하기":
+		// Kakao and CLOVA have no follow event: the welcome block or the
+		// launch phrase says it.
+		return welcome()
+	case "where":
+		return &message.Location{
+			Title:     "channelkit 카페",
+			Address:   "경기도 성남시 분당구 정자일로 95",
+			Latitude:  37.3595704,
+			Longitude: 127.105399,
+		}
 	case "menu":
 		return menu()
 	case "photo":

@@ -26,7 +26,9 @@ type platformConfig struct {
 func platforms() []platformConfig {
 	return []platformConfig{
 		lineConfig(),
+		kakaoConfig(),
 		naverworksConfig(),
+		clovaConfig(),
 	}
 }
 

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/clova/clovatest"
+)
+
+func clovaRig(obs Observer) (*rig, error) {
+	// The fake CEK signs with clovatest's key pair instead of CLOVA's.
+	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, clovaFunc(obs), clova.WithPublicKey(clovatest.PublicKey()))
+	if err != nil {
+		return nil, err
+	}
+	send := func(req *clova.Request) func(string) (*http.Request, error) {
+		return func(url string) (*http.Request, error) {
+			return clovatest.NewSignedRequest(clovatest.Key(), url, req)
+		}
+	}
+	say := func(s string) func(string) (*http.Request, error) {
+		return send(clovatest.Intent(utteranceIntent, clovatest.WithSlot(utteranceSlot, s)))
+	}
+	return &rig{
+		name:    "CLOVA",
+		path:    "/clova",
+		handler: h,
+		steps: []step{
+			{"greeting", send(clovatest.Launch())},
+			{"text", say("hello")},
+			{"carousel", say("menu")},
+			{"button press", send(clovatest.Intent("OrderIntent", clovatest.WithSlot("drink", "latte")))},
+			{"image", say("photo")},
+			{"unsupported content", say("where")},
+			{"over-limit message", say("long")},
+		},
+		close: func() {},
+	}, nil
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"github.com/channelkit/channelkit/kakao"
+	"github.com/channelkit/channelkit/kakao/kakaotest"
+)
+
+const demoKakaoBot = "5f1a2b3c4d5e6f7a8b9c0d1e"
+
+func kakaoRig(obs Observer) (*rig, error) {
+	h, err := kakao.NewSkillHandler(kakaoFunc(obs), kakao.WithBotIDs(demoKakaoBot))
+	if err != nil {
+		return nil, err
+	}
+	say := func(opts ...kakaotest.RequestOption) func(string) (*http.Request, error) {
+		return func(url string) (*http.Request, error) {
+			body, err := json.Marshal(kakaotest.NewPayload(append(opts, kakaotest.WithBotID(demoKakaoBot))...))
+			if err != nil {
+				return nil, err
+			}
+			req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Content-Type", "application/json")
+			return req, nil
+		}
+	}
+	text := func(s string) func(string) (*http.Request, error) { return say(kakaotest.WithUtterance(s)) }
+	return &rig{
+		name:    "Kakao",
+		path:    "/kakao",
+		handler: h,
+		steps: []step{
+			{"greeting", text("시작하기")},
+			{"text", text("hello")},
+			{"carousel", text("menu")},
+			{"button press", say(kakaotest.WithUtterance("One 카페라떼, please"),
+				kakaotest.WithClientExtra(map[string]any{kakao.PostbackKey: "order=latte"}))},
+			{"image", text("photo")},
+			{"unsupported content", text("where")},
+			{"over-limit message", text("long")},
+		},
+		close: func() { h.Wait() },
+	}, nil
+}
