@@ -142,5 +142,5 @@ func ExampleRender() {
 	// Today's special | Pepperoni pizza. | Order
 	// Image: dropped (CEK responses are speech only)
 	// Buttons[0].Action: dropped (label spoken; the action is not available by voice)
-	// : downgraded (card spoken as text)
+	// content: downgraded (card spoken as text)
 }
