@@ -39,3 +39,5 @@ func (o logObserver) Observe(a Answer) {
 	}
 	o.log.Info("answered", attrs...)
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -32,7 +32,7 @@ func Bot(in message.Incoming) message.Content {
 	}
 	t, ok := in.Content.(*message.Text)
 	if !ok {
-		return &message.Text{Text: fmt.Sprintf("I can't read a %s yet. Try typing \"menu\".", in.Content.Type())}
+		return &message.Text{Text: fmt.Sprintf("I can't read that yet (%s). Try typing \"menu\".", in.Content.Type())}
 	}
 	switch strings.ToLower(strings.TrimSpace(t.Text)) {
 	case "start", "시작", "시작하기":

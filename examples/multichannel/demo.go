@@ -24,9 +24,8 @@ type rig struct {
 	path    string
 	handler http.Handler
 	steps   []step
-	// received returns every call the fake platform has received so far
-	// (push-style platforms); nil for platforms that answer in the webhook
-	// response.
+	// received returns every call the fake platform has received so far;
+	// nil for platforms that are only answered in the webhook response.
 	received func() []call
 	// wait blocks until background work started by the handler is done.
 	wait  func(context.Context) error
@@ -161,16 +160,19 @@ func runRig(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *col
 			answered = answered || (a.Out != nil && a.Err == nil)
 		}
 		delivered := false
-		if r.received == nil {
-			if len(bytes.TrimSpace(body)) > 0 {
-				fmt.Fprintf(w, "  %s answered in the webhook response:\n    %s\n", r.name, showJSON(body, opts))
-				delivered = true
-			}
-		} else {
+		if len(bytes.TrimSpace(body)) > 0 {
+			fmt.Fprintf(w, "  %s got the answer in the webhook response:\n    %s\n", r.name, showJSON(body, opts))
+			delivered = true
+		}
+		if r.received != nil {
 			for _, c := range r.received()[before:] {
 				fmt.Fprintf(w, "  %s received %s\n    %s\n", r.name, c.what, showJSON(c.body, opts))
 				delivered = true
 			}
+		}
+		if !answered {
+			fmt.Fprintf(w, "  FAILED: the bot did not answer\n")
+			ok = false
 		}
 		if answered && !delivered {
 			fmt.Fprintf(w, "  FAILED: the bot answered but %s received nothing\n", r.name)

@@ -54,5 +54,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 func demoRigs() []rigFunc {
-	return []rigFunc{lineRig, kakaoRig, naverworksRig, clovaRig}
+	return []rigFunc{lineRig, kakaoRig, talktalkRig, naverworksRig, clovaRig}
 }

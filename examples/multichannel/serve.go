@@ -27,6 +27,7 @@ func platforms() []platformConfig {
 	return []platformConfig{
 		lineConfig(),
 		kakaoConfig(),
+		talktalkConfig(),
 		naverworksConfig(),
 		clovaConfig(),
 	}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/channelkit/channelkit/message"
+)
+
+// The demo is the end-to-end test: every platform's real handler, driven
+// by signed requests, answered by the bot, delivered to the fake platform.
+func TestDemo(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"-demo"}, &out, &out, func(string) string { return "" }); code != 0 {
+		t.Fatalf("demo exited %d:\n%s", code, out.String())
+	}
+	transcript := out.String()
+	for _, want := range []string{
+		"━━ LINE", "━━ Kakao", "━━ TalkTalk", "━━ NAVER WORKS", "━━ CLOVA",
+		"LINE received POST /v2/bot/message/reply",
+		"Kakao got the answer in the webhook response",
+		"TalkTalk got the answer in the webhook response",
+		"NAVER WORKS received POST /bots/",
+		"CLOVA got the answer in the webhook response",
+		`"carousel"`,                // a carousel reached at least one platform as one
+		"loss: clova: Image: dropped", // speech-only platforms report what they drop
+		"loss: line: Text: split",
+		"every platform round trip worked",
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(transcript, "FAILED") {
+		t.Errorf("transcript reports a failure:\n%s", transcript)
+	}
+}
+
+// A bot that stops answering must fail the demo: it checks every step.
+func TestDemoFailsWhenTheBotIsSilent(t *testing.T) {
+	var out bytes.Buffer
+	silent := func(obs Observer) (*rig, error) {
+		r, err := lineRig(silentObserver{obs})
+		return r, err
+	}
+	if runDemo(context.Background(), &out, demoOptions{}, []rigFunc{silent}) {
+		t.Fatalf("demo succeeded although answers were never delivered:\n%s", out.String())
+	}
+}
+
+// silentObserver hides every answer, as if the bot had said nothing.
+type silentObserver struct{ Observer }
+
+func (silentObserver) Observe(Answer) {}
+
+func TestBot(t *testing.T) {
+	t.Parallel()
+	text := func(s string) message.Incoming {
+		return message.Incoming{Kind: message.KindMessage, Content: &message.Text{Text: s}}
+	}
+	tests := []struct {
+		name string
+		in   message.Incoming
+		want message.Type
+	}{
+		{"follow", message.Incoming{Kind: message.KindFollow}, message.TypeCard},
+		{"start", text("시작하기"), message.TypeCard},
+		{"menu", text(" Menu "), message.TypeCarousel},
+		{"photo", text("photo"), message.TypeImage},
+		{"where", text("where"), message.TypeLocation},
+		{"long", text("long"), message.TypeText},
+		{"echo", text("hello"), message.TypeText},
+		{"postback", message.Incoming{Kind: message.KindPostback, Data: "order=latte"}, message.TypeText},
+		{"sticker", message.Incoming{Kind: message.KindMessage, Content: &message.Sticker{}}, message.TypeText},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Bot(tt.in)
+			if got == nil || got.Type() != tt.want {
+				t.Fatalf("Bot = %v, want a %s", got, tt.want)
+			}
+		})
+	}
+	if Bot(message.Incoming{Kind: message.KindUnfollow}) != nil {
+		t.Error("Bot answered an unfollow")
+	}
+}
+
+func TestServeRefusesIncompleteConfiguration(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"nothing", nil, []string{"no platform configured", "LINE_CHANNEL_SECRET", "KAKAO_BOT_ID", "TALKTALK_AUTHORIZATION_KEY", "NAVERWORKS_BOT_ID", "CLOVA_EXTENSION_ID"}},
+		{"half_line", map[string]string{"LINE_CHANNEL_SECRET": "s"}, []string{"LINE: set LINE_CHANNEL_TOKEN"}},
+		{"half_works", map[string]string{"NAVERWORKS_BOT_ID": "1", "NAVERWORKS_BOT_SECRET": "s"}, []string{"NAVERWORKS_CLIENT_ID", "NAVERWORKS_PRIVATE_KEY"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stderr bytes.Buffer
+			code := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, &stderr, &stderr, func(k string) string { return tt.env[k] })
+			if code == 0 {
+				t.Fatal("server started with an incomplete configuration")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("message %q does not mention %q", stderr.String(), w)
+				}
+			}
+			if strings.Contains(stderr.String(), `"s"`) {
+				t.Errorf("message leaks a secret value: %q", stderr.String())
+			}
+		})
+	}
+}
+
+func TestServeMountsConfiguredPlatforms(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_TOKEN": "line-token",
+		"KAKAO_BOT_ID": "bot-1", "CLOVA_EXTENSION_ID": "com.example.ext",
+	}
+	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, logObserver{log: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range mounts {
+		names = append(names, m.name)
+	}
+	if got := strings.Join(names, ","); got != "LINE,Kakao,CLOVA" {
+		t.Errorf("mounted %s, want LINE,Kakao,CLOVA", got)
+	}
+	if mux == nil {
+		t.Fatal("nil mux")
+	}
+}
