@@ -24,7 +24,7 @@ func TestDemo(t *testing.T) {
 		"TalkTalk got the answer in the webhook response",
 		"NAVER WORKS received POST /bots/",
 		"CLOVA got the answer in the webhook response",
-		`"carousel"`,                // a carousel reached at least one platform as one
+		`"carousel"`,                  // a carousel reached at least one platform as one
 		"loss: clova: Image: dropped", // speech-only platforms report what they drop
 		"loss: line: Text: split",
 		"every platform round trip worked",
