@@ -1,6 +1,7 @@
 package line
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -18,14 +19,14 @@ type fastCallback struct {
 }
 
 type fastSource struct {
-	Type    string `json:"type"`
+	Type    token  `json:"type"`
 	UserID  string `json:"userId"`
 	GroupID string `json:"groupId"`
 	RoomID  string `json:"roomId"`
 }
 
 type fastMessage struct {
-	Type                string          `json:"type"`
+	Type                token           `json:"type"`
 	ID                  string          `json:"id"`
 	Text                string          `json:"text"`
 	Emojis              []Emoji         `json:"emojis"`
@@ -49,8 +50,8 @@ type fastMessage struct {
 }
 
 type fastEvent struct {
-	Type            string          `json:"type"`
-	Mode            Mode            `json:"mode"`
+	Type            token           `json:"type"`
+	Mode            token           `json:"mode"`
 	Timestamp       int64           `json:"timestamp"`
 	Source          *fastSource     `json:"source"`
 	WebhookEventID  string          `json:"webhookEventId"`
@@ -73,18 +74,56 @@ type fastEvent struct {
 	Delivery          *Delivery          `json:"delivery"`
 }
 
+// token is a string that the wire repeats in every event ("message",
+// "user", "active"…): known values decode to constants without
+// allocating; others decode as usual.
+type token string
+
+var tokens = map[string]token{}
+
+func init() {
+	for _, s := range []string{
+		EventMessage, EventPostback, EventFollow, EventUnfollow, EventJoin, EventLeave, EventMemberJoined,
+		EventMemberLeft, EventUnsend, EventVideoPlayComplete, EventBeacon, EventAccountLink, EventThings,
+		EventMembership, EventModule, EventActivated, EventDeactivated, EventBotSuspended, EventBotResumed,
+		EventDelivery, SourceUser, SourceGroup, SourceRoom, ContentText, ContentImage, ContentVideo,
+		ContentAudio, ContentFile, ContentLocation, ContentSticker, string(ModeActive), string(ModeStandby),
+	} {
+		tokens[s] = token(s)
+	}
+}
+
+func (t *token) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		if v, ok := tokens[string(b[1:len(b)-1])]; ok { // no allocation: map lookup by []byte
+			*t = v
+			return nil
+		}
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*t = token(s)
+	return nil
+}
+
 // decodeFast returns nil when the callback needs the per-event path.
 func decodeFast(body []byte) *Callback {
 	if i := skipSpace(body); i >= len(body) || body[i] != '{' {
 		return nil
 	}
 	var w fastCallback
+	// encoding/json decodes into the capacity it finds: a good guess at
+	// the event count saves growing (and copying) the slice.
+	w.Events = make([]fastEvent, 0, bytes.Count(body, []byte(`"timestamp"`)))
 	if json.Unmarshal(body, &w) != nil {
 		return nil
 	}
 	cb := &Callback{Destination: w.Destination, Events: make([]Event, len(w.Events))}
+	var s slabs
 	for i := range w.Events {
-		ev, ok := w.Events[i].build()
+		ev, ok := w.Events[i].build(&s, len(w.Events)-i)
 		if !ok {
 			return nil
 		}
@@ -93,14 +132,39 @@ func decodeFast(body []byte) *Callback {
 	return cb
 }
 
-func (f *fastEvent) base() (EventBase, bool) {
-	b := EventBase{Mode: f.Mode, Timestamp: f.Timestamp, WebhookEventID: f.WebhookEventID, DeliveryContext: f.DeliveryContext}
+// slab hands out values from one allocation sized for the rest of the
+// batch, so a callback of n text messages costs a few allocations rather
+// than 3n. The values stay alive as long as any of them is referenced.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) take(n int) *T {
+	if len(s.buf) == 0 {
+		s.buf = make([]T, n)
+	}
+	p := &s.buf[0]
+	s.buf = s.buf[1:]
+	return p
+}
+
+type slabs struct {
+	msgEvents slab[MessageEvent]
+	texts     slab[TextContent]
+	users     slab[UserSource]
+	groups    slab[GroupSource]
+}
+
+func (f *fastEvent) base(sl *slabs, rest int) (EventBase, bool) {
+	b := EventBase{Mode: Mode(f.Mode), Timestamp: f.Timestamp, WebhookEventID: f.WebhookEventID, DeliveryContext: f.DeliveryContext}
 	if s := f.Source; s != nil {
-		switch s.Type {
+		switch string(s.Type) {
 		case SourceUser:
-			b.Source = &UserSource{UserID: s.UserID}
+			u := sl.users.take(rest)
+			u.UserID = s.UserID
+			b.Source = u
 		case SourceGroup:
-			b.Source = &GroupSource{GroupID: s.GroupID, UserID: s.UserID}
+			g := sl.groups.take(rest)
+			g.GroupID, g.UserID = s.GroupID, s.UserID
+			b.Source = g
 		case SourceRoom:
 			b.Source = &RoomSource{RoomID: s.RoomID, UserID: s.UserID}
 		default:
@@ -110,18 +174,20 @@ func (f *fastEvent) base() (EventBase, bool) {
 	return b, true
 }
 
-func (f *fastEvent) build() (Event, bool) {
-	b, ok := f.base()
+func (f *fastEvent) build(sl *slabs, rest int) (Event, bool) {
+	b, ok := f.base(sl, rest)
 	if !ok {
 		return nil, false
 	}
-	switch f.Type {
+	switch string(f.Type) {
 	case EventMessage:
-		c, ok := f.Message.build()
+		c, ok := f.Message.build(sl, rest)
 		if !ok {
 			return nil, false
 		}
-		return &MessageEvent{EventBase: b, ReplyToken: f.ReplyToken, Message: c}, true
+		e := sl.msgEvents.take(rest)
+		*e = MessageEvent{EventBase: b, ReplyToken: f.ReplyToken, Message: c}
+		return e, true
 	case EventPostback:
 		e := &PostbackEvent{EventBase: b, ReplyToken: f.ReplyToken}
 		if f.Postback != nil {
@@ -209,13 +275,15 @@ func (f *fastEvent) build() (Event, bool) {
 	return nil, false
 }
 
-func (m *fastMessage) build() (MessageContent, bool) {
+func (m *fastMessage) build(sl *slabs, rest int) (MessageContent, bool) {
 	if m == nil {
 		return nil, false
 	}
-	switch m.Type {
+	switch string(m.Type) {
 	case ContentText:
-		return &TextContent{ID: m.ID, Text: m.Text, Emojis: m.Emojis, Mention: m.Mention, QuoteToken: m.QuoteToken, QuotedMessageID: m.QuotedMessageID, MarkAsReadToken: m.MarkAsReadToken}, true
+		t := sl.texts.take(rest)
+		*t = TextContent{ID: m.ID, Text: m.Text, Emojis: m.Emojis, Mention: m.Mention, QuoteToken: m.QuoteToken, QuotedMessageID: m.QuotedMessageID, MarkAsReadToken: m.MarkAsReadToken}
+		return t, true
 	case ContentImage:
 		return &ImageContent{ID: m.ID, ContentProvider: m.ContentProvider, ImageSet: m.ImageSet, QuoteToken: m.QuoteToken, MarkAsReadToken: m.MarkAsReadToken}, true
 	case ContentVideo:
