@@ -90,10 +90,12 @@
 //     in a header added by your own gateway ([WithHeaderToken]). Both are
 //     compared in constant time.
 //
-// What this does not protect against: anyone who can send from TalkTalk's
-// address ranges (other TalkTalk partners' traffic comes from the same
-// ranges, so an allow-list proves "from TalkTalk's infrastructure", not
-// "for this bot"); a leaked webhook URL with its path token (rotate it in
+// What this does not protect against: anyone who can make TalkTalk send
+// from its address ranges. An allow-list proves "from TalkTalk's
+// infrastructure", not "for this bot": any other partner can register your
+// URL as its own webhook, and TalkTalk will deliver that partner's events
+// to you from the very same addresses — a secret path token is the defence
+// as long as the URL stays secret. Nor does it cover a leaked webhook URL with its path token (rotate it in
 // Partner Center); an attacker on the path if TLS is not used — TalkTalk
 // requires HTTPS with a certificate from a CA it trusts (self-signed is
 // refused, and some CAs, ZeroSSL among them, have been reported as not
