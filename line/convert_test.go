@@ -17,7 +17,7 @@ import (
 
 func TestRenderConformance(t *testing.T) {
 	t.Parallel()
-	messagetest.TestRenderer(t, line.Capabilities(), func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+	messagetest.TestRenderer(t, line.Capabilities, func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 		msgs, rep, err := line.Render(c, o)
 		if err != nil {
 			return nil, rep, err

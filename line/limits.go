@@ -40,23 +40,21 @@ var limits = struct {
 // limits table the client validates against. Cards, carousels and lists
 // render as Flex messages, which have no button-count or card-text limit of
 // their own.
-func Capabilities() message.Capabilities {
-	return message.Capabilities{
-		Platform:              message.LINE,
-		TextUnit:              message.UTF16,
-		MaxTextLen:            limits.text,
-		MaxMessagesPerReply:   limits.messages,
-		MaxQuickReplies:       limits.quickReplies,
-		MaxQuickReplyLabelLen: limits.label,
-		MaxButtonLabelLen:     limits.label,
-		MaxCarouselCards:      limits.flexBubbles,
-		Types: []message.Type{
-			message.TypeText, message.TypeImage, message.TypeVideo, message.TypeAudio,
-			message.TypeSticker, message.TypeLocation, message.TypeCard, message.TypeCarousel, message.TypeList,
-		},
-		Actions:      []message.ActionType{message.ActionPostback, message.ActionMessage, message.ActionURL, message.ActionCall},
-		QuickReplies: true,
-	}
+var Capabilities = message.Capabilities{
+	Platform:              message.LINE,
+	TextUnit:              message.UTF16,
+	MaxTextLen:            limits.text,
+	MaxMessagesPerReply:   limits.messages,
+	MaxQuickReplies:       limits.quickReplies,
+	MaxQuickReplyLabelLen: limits.label,
+	MaxButtonLabelLen:     limits.label,
+	MaxCarouselCards:      limits.flexBubbles,
+	Types: []message.Type{
+		message.TypeText, message.TypeImage, message.TypeVideo, message.TypeAudio,
+		message.TypeSticker, message.TypeLocation, message.TypeCard, message.TypeCarousel, message.TypeList,
+	},
+	Actions:      []message.ActionType{message.ActionPostback, message.ActionMessage, message.ActionURL, message.ActionCall},
+	QuickReplies: true,
 }
 
 func utf16Len(s string) int { return message.UTF16.Len(s) }

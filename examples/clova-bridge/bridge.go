@@ -142,7 +142,7 @@ func (b *bridge) reply(ctx context.Context, token string, contents []message.Con
 		rep.Merge(path, r)
 		msgs = append(msgs, m...)
 	}
-	if max := line.Capabilities().MaxMessagesPerReply; len(msgs) > max {
+	if max := line.Capabilities.MaxMessagesPerReply; len(msgs) > max {
 		rep.Addf(fmt.Sprintf("messages[%d:]", max), message.Dropped, "LINE replies hold at most %d messages", max)
 		msgs = msgs[:max]
 	}
