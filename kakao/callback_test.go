@@ -64,7 +64,7 @@ func TestCallbackFnBeforeBudget(t *testing.T) {
 		return final("빠른 답"), nil
 	}, timer, &rec)
 	res := kakaotest.Post(t, h, kakaotest.WithCallbackURL(cb.NewCallbackURL()))
-	h.Wait()
+	h.Wait(context.Background())
 	if res.StatusCode != 200 || res.Response.UseCallback {
 		t.Fatalf("status %d, response %+v", res.StatusCode, res.Response)
 	}
@@ -105,7 +105,7 @@ func TestCallbackFnAfterBudget(t *testing.T) {
 	}
 	cancel() // the skill request ends; fn must keep running
 	close(release)
-	h.Wait()
+	h.Wait(context.Background())
 	if err := <-ctxErr; err != nil {
 		t.Errorf("fn's context ended with the request: %v", err)
 	}
@@ -152,7 +152,7 @@ func TestCallbackRace(t *testing.T) {
 		}, timer, &rec)
 		u := cb.NewCallbackURL()
 		res := kakaotest.Post(t, h, kakaotest.WithCallbackURL(u))
-		h.Wait()
+		h.Wait(context.Background())
 		var delivered int
 		for _, d := range cb.Deliveries() {
 			if d.Token == tokenOf(u) {
@@ -200,7 +200,7 @@ func TestCallbackFnFails(t *testing.T) {
 				return tt.response, tt.err
 			}, timer, &rec, tt.opts...)
 			res := kakaotest.Post(t, h, kakaotest.WithCallbackURL(cb.NewCallbackURL()))
-			h.Wait()
+			h.Wait(context.Background())
 			if res.StatusCode != 200 {
 				t.Fatalf("status %d", res.StatusCode)
 			}
@@ -265,7 +265,7 @@ func TestCallbackFailureReported(t *testing.T) {
 			kakaotest.Post(t, h, kakaotest.WithCallbackURL(u))
 			tt.prepare(cb)
 			close(release)
-			h.Wait()
+			h.Wait(context.Background())
 			errs := rec.all()
 			if len(errs) != 1 {
 				t.Fatalf("errors %v, want 1", errs)
@@ -304,7 +304,7 @@ func TestCallbackContextDeadline(t *testing.T) {
 	}, timer, &rec)
 	kakao.SetClock(h, func() time.Time { return t0 })
 	kakaotest.Post(t, h, kakaotest.WithCallbackURL(cb.NewCallbackURL()))
-	h.Wait()
+	h.Wait(context.Background())
 	if d := <-got; !d.Equal(t0.Add(kakao.CallbackValidity)) {
 		t.Errorf("fn deadline %v, want %v", d, t0.Add(kakao.CallbackValidity))
 	}
@@ -497,7 +497,7 @@ func TestCallbackRequestEndsBeforeBudget(t *testing.T) {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, kakaotest.NewRequest(t, kakaotest.WithCallbackURL(cb.NewCallbackURL())).WithContext(ctx))
 	close(release)
-	h.Wait()
+	h.Wait(context.Background())
 	if n := cb.Requests(); n != 0 {
 		t.Errorf("%d callback requests; nothing was promised, so nothing may be sent", n)
 	}

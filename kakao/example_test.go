@@ -72,7 +72,7 @@ func ExampleWithCallback() {
 	fmt.Println(string(waiting))
 
 	close(release)
-	h.Wait() // the final answer has been POSTed to the callback URL
+	h.Wait(context.Background()) // the final answer has been POSTed to the callback URL
 	for _, d := range cb.Deliveries() {
 		fmt.Println(d.Status, string(d.Body))
 	}

@@ -72,9 +72,10 @@ func NewSkillHandler(fn func(ctx context.Context, req *Request) (*Response, erro
 }
 
 // Wait blocks until every callback the handler has started has been
-// delivered or has failed. Call it after http.Server.Shutdown so that no
-// final response is lost; it returns at once when there are none.
-func (h *SkillHandler) Wait() { h.wg.Wait() }
+// delivered or has failed, or ctx is done. Call it after
+// http.Server.Shutdown so that no final response is lost; it returns at
+// once when there are none.
+func (h *SkillHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.wg) }
 
 // ServeHTTP implements http.Handler.
 func (h *SkillHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -247,8 +247,9 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Wait blocks until every function started by an async handler has
-// returned. Stop the HTTP server first so no new calls start.
-func (h *WebhookHandler) Wait() { h.wg.Wait() }
+// returned, or ctx is done. Stop the HTTP server first so no new calls
+// start.
+func (h *WebhookHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.wg) }
 
 func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, error) {
 	if err := webhookio.CheckMethod(r); err != nil {

@@ -404,7 +404,7 @@ func TestHandlerAsync(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("function context: %v", err)
 	}
-	h.Wait()
+	h.Wait(context.Background())
 	mu.Lock()
 	defer mu.Unlock()
 	if len(errs) != 2 || !strings.Contains(errs[1].Error(), "late failure") {
@@ -467,7 +467,7 @@ func TestHandlerAsyncRecoversPanics(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.Follow("U1")))
-	h.Wait()
+	h.Wait(context.Background())
 	if rec.Code != 200 {
 		t.Errorf("status %d", rec.Code)
 	}

@@ -272,16 +272,7 @@ func (h *WebhookHandler) call(ctx context.Context, ev Event) (err error) {
 
 // Wait blocks until every fn call started by the handler has returned, or
 // ctx is done. Call it after the HTTP server has stopped accepting requests.
-func (h *WebhookHandler) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { h.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (h *WebhookHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.wg) }
 
 func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, error) {
 	if err := webhookio.CheckMethod(r); err != nil {

@@ -213,21 +213,9 @@ func ParseRequest(r *http.Request) (Event, error) {
 	return Parse(body)
 }
 
-// Drain waits until every callback still running in the background has
+// Wait blocks until every callback still running in the background has
 // finished, or ctx is done. Call it after http.Server.Shutdown.
-func (h *WebhookHandler) Drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		h.inflight.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (h *WebhookHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.inflight) }
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -274,7 +274,7 @@ func TestWebhookBudgetLateReplyReported(t *testing.T) {
 		t.Error("callback ctx has no deadline: the background run is unbounded")
 	}
 	close(bot.release)
-	if err := h.Drain(context.Background()); err != nil {
+	if err := h.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := <-sink.ch
@@ -305,7 +305,7 @@ func TestWebhookBudgetLateReplySentByClient(t *testing.T) {
 		t.Fatalf("ack = %d %q", rec.Code, rec.Body)
 	}
 	close(bot.release)
-	if err := h.Drain(context.Background()); err != nil {
+	if err := h.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	sent := srv.Sent()
@@ -330,7 +330,7 @@ func TestWebhookBudgetLateSendFails(t *testing.T) {
 	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client(t)))
 	serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
 	close(bot.release)
-	_ = h.Drain(context.Background())
+	_ = h.Wait(context.Background())
 	got := <-sink.ch
 	if !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, talktalk.ErrCannotSend) {
 		t.Errorf("reported %v; want ErrLate and ErrCannotSend", got)
@@ -349,7 +349,7 @@ func TestWebhookBudgetLateError(t *testing.T) {
 		t.Errorf("status = %d", rec.Code)
 	}
 	close(bot.release)
-	_ = h.Drain(context.Background())
+	_ = h.Wait(context.Background())
 	if got := <-sink.ch; !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, cause) {
 		t.Errorf("reported %v", got)
 	}
@@ -370,7 +370,7 @@ func TestWebhookBudgetPaymentDeclined(t *testing.T) {
 		t.Errorf("pay_complete callback ctx deadline %v; want it to end with the budget", dl)
 	}
 	close(bot.release)
-	_ = h.Drain(context.Background())
+	_ = h.Wait(context.Background())
 	if errs := sink.all(); len(errs) != 0 {
 		t.Errorf("nil late result reported: %v", errs)
 	}

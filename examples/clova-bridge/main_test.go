@@ -52,7 +52,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(r.h.Wait)
+	t.Cleanup(func() { _ = r.h.Wait(context.Background()) })
 	return r
 }
 
@@ -83,7 +83,7 @@ func (r *rig) deliver(t *testing.T, ev line.Event) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("webhook status = %d, want 200", rec.Code)
 	}
-	r.h.Wait()
+	r.h.Wait(context.Background())
 }
 
 // sent is a LINE message in comparable form: its type and, for text, its

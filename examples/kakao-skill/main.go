@@ -115,7 +115,7 @@ func splitList(s string) []string {
 
 // serve runs h on ln until ctx is done, then shuts the server down
 // gracefully and calls drain to let background work finish.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, drain func()) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, drain func(context.Context) error) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -142,7 +142,9 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	}
 	// Answers promised through useCallback are still being worked on;
 	// each ends at the latest when its callback URL expires.
-	drain()
+	if derr := drain(shutdownCtx); derr != nil {
+		err = errors.Join(err, derr)
+	}
 	logger.Info("stopped")
 	return err
 }

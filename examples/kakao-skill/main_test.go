@@ -58,7 +58,7 @@ func newTestHandler(t *testing.T, cfg config) (*kakao.SkillHandler, *syncBuffer)
 	if err != nil {
 		t.Fatalf("newSkillHandler: %v", err)
 	}
-	t.Cleanup(h.Wait)
+	t.Cleanup(func() { _ = h.Wait(context.Background()) })
 	return h, logs
 }
 
@@ -253,7 +253,7 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 			}
 
 			close(release)
-			h.Wait()
+			h.Wait(context.Background())
 
 			ds := cb.Deliveries()
 			if len(ds) != 1 {
@@ -290,7 +290,7 @@ func TestQuickAnswerOnCallbackBlockIsSynchronous(t *testing.T) {
 	if diff := cmp.Diff([]string{"quick answer to: 1+1?"}, texts(t, res.Response)); diff != "" {
 		t.Errorf("answer (-want +got):\n%s", diff)
 	}
-	h.Wait()
+	h.Wait(context.Background())
 	if n := cb.Requests(); n != 0 {
 		t.Errorf("callback endpoint hit %d times for a synchronous answer", n)
 	}

@@ -99,7 +99,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // serve runs h on ln until ctx is done, then shuts the server down
 // gracefully and calls drain to let the replies in progress finish.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, drain func()) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, drain func(context.Context) error) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -124,7 +124,9 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(err, serveErr)
 	}
-	drain()
+	if derr := drain(shutdownCtx); derr != nil {
+		err = errors.Join(err, derr)
+	}
 	logger.Info("stopped")
 	return err
 }

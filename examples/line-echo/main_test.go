@@ -38,7 +38,7 @@ func newTestBot(t *testing.T) (*line.WebhookHandler, *linetest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(h.Wait)
+	t.Cleanup(func() { _ = h.Wait(context.Background()) })
 	return h, srv
 }
 
@@ -47,7 +47,7 @@ func post(t *testing.T, h *line.WebhookHandler, r *http.Request) int {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
-	h.Wait()
+	h.Wait(context.Background())
 	return rec.Code
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -45,6 +46,6 @@ func kakaoRig(obs Observer) (*rig, error) {
 			{"unsupported content", text("where")},
 			{"over-limit message", text("long")},
 		},
-		close: func() { h.Wait() },
+		close: func() { _ = h.Wait(context.Background()) },
 	}, nil
 }

@@ -52,7 +52,7 @@ func kakaoConfig() platformConfig {
 			if err != nil {
 				return nil, nil, err
 			}
-			return h, func(context.Context) error { h.Wait(); return nil }, nil
+			return h, h.Wait, nil
 		},
 	}
 }

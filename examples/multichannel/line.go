@@ -79,7 +79,7 @@ func lineConfig() platformConfig {
 			if err != nil {
 				return nil, nil, err
 			}
-			return h, func(context.Context) error { h.Wait(); return nil }, nil
+			return h, h.Wait, nil
 		},
 	}
 }

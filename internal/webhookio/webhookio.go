@@ -14,10 +14,12 @@
 package webhookio
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/channelkit/channelkit/signature"
 )
@@ -142,4 +144,20 @@ func WriteJSON(w http.ResponseWriter, body []byte) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// Wait blocks until wg is done or ctx is, for handlers that keep working
+// after they answer: their Wait(ctx) methods call it on shutdown.
+func Wait(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -2,11 +2,13 @@ package webhookio
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/channelkit/channelkit/signature"
@@ -123,5 +125,25 @@ func TestFailAndCheckMethod(t *testing.T) {
 	WriteJSON(w, []byte(`{"ok":true}`))
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json; charset=utf-8" || w.Body.String() != `{"ok":true}` {
 		t.Errorf("WriteJSON: %d %v %q", w.Code, w.Header(), w.Body)
+	}
+}
+
+func TestWait(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	if err := Wait(context.Background(), &wg); err != nil {
+		t.Fatalf("idle Wait = %v", err)
+	}
+	wg.Add(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Wait(ctx, &wg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait on a busy group with a done context = %v", err)
+	}
+	release := make(chan struct{})
+	go func() { <-release; wg.Done() }()
+	close(release)
+	if err := Wait(context.Background(), &wg); err != nil {
+		t.Fatalf("Wait = %v", err)
 	}
 }
