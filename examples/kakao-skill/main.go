@@ -36,6 +36,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -141,9 +142,13 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 		err = errors.Join(err, serveErr)
 	}
 	// Answers promised through useCallback are still being worked on;
-	// each ends at the latest when its callback URL expires.
-	if derr := drain(shutdownCtx); derr != nil {
-		err = errors.Join(err, derr)
+	// each ends at the latest when its callback URL expires, a minute
+	// after its request. Give them that long (and make sure your process
+	// manager's stop timeout does too).
+	drainCtx, cancelDrain := context.WithTimeout(context.Background(), kakao.CallbackValidity)
+	defer cancelDrain()
+	if derr := drain(drainCtx); derr != nil {
+		err = errors.Join(err, fmt.Errorf("pending callbacks: %w", derr))
 	}
 	logger.Info("stopped")
 	return err
