@@ -13,8 +13,8 @@
 // Configuration comes from the environment; the server refuses to start
 // and names every required variable that is missing:
 //
-//	LINE_CHANNEL_SECRET       required: the channel secret (Basic settings)
-//	LINE_CHANNEL_TOKEN        required: the channel access token (Messaging API tab)
+//	LINE_CHANNEL_SECRET       required: the channel secret shown in the console
+//	LINE_CHANNEL_TOKEN        required: a channel access token issued in the console
 //	CLOVA_CHATBOT_INVOKE_URL  required: the domain's API Gateway invoke URL (custom API)
 //	CLOVA_CHATBOT_SECRET_KEY  required: the domain's custom API secret key
 //	ADDR                      optional: listen address (default :8080)

@@ -10,8 +10,8 @@
 // Configuration comes from the environment; the server refuses to start
 // and names every required variable that is missing:
 //
-//	LINE_CHANNEL_SECRET           required: the channel secret (Basic settings)
-//	LINE_CHANNEL_TOKEN            required: the channel access token (Messaging API tab)
+//	LINE_CHANNEL_SECRET           required: the channel secret shown in the console
+//	LINE_CHANNEL_TOKEN            required: a channel access token issued in the console
 //	LINE_CHANNEL_SECRET_PREVIOUS  optional: the previous secret, still accepted while you rotate
 //	ADDR                          optional: listen address (default :8080)
 //
@@ -20,8 +20,8 @@
 //	LINE_CHANNEL_SECRET=… LINE_CHANNEL_TOKEN=… go run ./examples/line-echo
 //
 // and enter https://<your host>/line as the webhook URL in the LINE
-// Developers Console (turn "Use webhook" on; "Webhook redelivery" is safe
-// to turn on). LINE calls only HTTPS: put the server behind TLS.
+// Developers Console ("Webhook redelivery" is safe to turn on: duplicates
+// are dropped). LINE calls only HTTPS: put the server behind TLS.
 package main
 
 import (
