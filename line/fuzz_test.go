@@ -2,14 +2,21 @@ package line_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
+	"github.com/channelkit/channelkit/signature"
 )
 
 func seedWebhooks(f *testing.F) {
@@ -85,21 +92,42 @@ func FuzzVerifySignature(f *testing.F) {
 	f.Add("SECRET", []byte(`{}`), "596359635963")
 	f.Fuzz(func(t *testing.T, secret string, body []byte, sig string) {
 		err := line.VerifySignature(secret, body, sig)
+		if err != nil && !errors.Is(err, signature.ErrMissing) && !errors.Is(err, signature.ErrMismatch) {
+			t.Fatalf("error %v wraps neither ErrMissing nor ErrMismatch", err)
+		}
 		if secret == "" {
 			if err == nil {
 				t.Fatal("empty secret verified")
 			}
 			return
 		}
-		good := linetest.SignBody(secret, body)
-		if err == nil && sig != good {
-			// Unpadded and URL-safe forms of the same MAC are accepted.
-			if e2 := line.VerifySignature(secret, body, good); e2 != nil {
-				t.Fatalf("accepted %q but not the canonical signature", sig)
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write(body)
+		want := mac.Sum(nil)
+		if err == nil {
+			// Whatever form was accepted (padded or not, standard or
+			// URL-safe alphabet) must decode to exactly the MAC.
+			s := strings.TrimRight(sig, "=")
+			got, derr := base64.RawStdEncoding.DecodeString(s)
+			if derr != nil {
+				got, derr = base64.RawURLEncoding.DecodeString(s)
 			}
+			if derr != nil || !hmac.Equal(got, want) {
+				t.Fatalf("accepted %q, which is not the MAC of the body", sig)
+			}
+		}
+		good := linetest.SignBody(secret, body)
+		if good != base64.StdEncoding.EncodeToString(want) {
+			t.Fatalf("SignBody = %q, not the base64 HMAC-SHA256", good)
 		}
 		if err := line.VerifySignature(secret, body, good); err != nil {
 			t.Fatalf("canonical signature rejected: %v", err)
+		}
+		// One flipped bit of the MAC never verifies.
+		bad := slices.Clone(want)
+		bad[len(body)%len(bad)] ^= 1
+		if err := line.VerifySignature(secret, body, base64.StdEncoding.EncodeToString(bad)); !errors.Is(err, signature.ErrMismatch) {
+			t.Fatalf("a wrong MAC got %v; want ErrMismatch", err)
 		}
 	})
 }

@@ -14,11 +14,14 @@ import (
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
 
-// FuzzParse: Parse never panics; what it accepts encodes, and
-// decode → encode → decode → encode is stable; validation and the bridge
-// never panic on anything Parse returns.
-func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/webhook/*.json")
+// seedWebhooks adds every webhook fixture; a fuzz target without its seeds
+// fails rather than fuzzing from nothing.
+func seedWebhooks(f *testing.F) {
+	f.Helper()
+	files, err := filepath.Glob("testdata/webhook/*.json")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seeds in testdata/webhook: %v", err)
+	}
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -26,6 +29,13 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(b)
 	}
+}
+
+// FuzzParse: Parse never panics; what it accepts encodes, and
+// decode → encode → decode → encode is stable; validation and the bridge
+// never panic on anything Parse returns.
+func FuzzParse(f *testing.F) {
+	seedWebhooks(f)
 	f.Add([]byte(`{"event":"send","user":"u","textContent":{"text":"x","quickReply":{"buttonList":[null,1,{"type":"OPTION","data":{"buttonList":[{"type":"PAY"}]}}]}}}`))
 	f.Add([]byte(`{"event":"handover","options":{"control":"takeThread"}}`))
 	f.Add([]byte(`{"event":"pay_confirm","options":{"paymentConfirmResult":{"deatil":null,"detail":[]}}}`))
@@ -66,11 +76,7 @@ func FuzzParse(f *testing.F) {
 // FuzzWebhook: any body through the handler gets one of the fixed
 // statuses, never a panic, and the callback sees only parsed events.
 func FuzzWebhook(f *testing.F) {
-	files, _ := filepath.Glob("testdata/webhook/*.json")
-	for _, p := range files {
-		b, _ := os.ReadFile(p)
-		f.Add(b)
-	}
+	seedWebhooks(f)
 	h, err := talktalk.NewWebhookHandler(func(_ context.Context, ev talktalk.Event) (talktalk.Event, error) {
 		if ev == nil {
 			return nil, errors.New("nil event")
