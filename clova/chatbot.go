@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -296,7 +297,7 @@ func (c *Chatbot) Do(ctx context.Context, r *ChatbotRequest) (*ChatbotResponse, 
 	}
 	out := new(ChatbotResponse)
 	if err := json.Unmarshal(res.Body, out); err != nil {
-		return nil, &APIError{StatusCode: res.StatusCode, Message: "response does not decode: " + jsonErr(err).Error(), RequestID: requestID(res.Header), Body: rest.Truncate(res.Body, rest.MaxErrorBody)}
+		return nil, &APIError{StatusCode: res.StatusCode, Message: "response does not decode: " + wire.JSONError(err).Error(), RequestID: requestID(res.Header), Body: rest.Truncate(res.Body, rest.MaxErrorBody)}
 	}
 	out.Meta = Meta{StatusCode: res.StatusCode, RequestID: requestID(res.Header), Header: res.Header}
 	return out, nil

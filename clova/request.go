@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
@@ -307,7 +306,7 @@ func (e Event) DecodePayload(v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(e.Payload, v); err != nil {
-		return webhookio.Malformed("clova", fmt.Errorf("event payload: %w", jsonErr(err)))
+		return webhookio.Malformed("clova", fmt.Errorf("event payload: %w", wire.JSONError(err)))
 	}
 	return nil
 }
@@ -587,7 +586,7 @@ func (r *Request) UnmarshalJSON(data []byte) error {
 	// Slow path: unknown request types (kept raw), and precise errors.
 	var w requestWire
 	if err := json.Unmarshal(data, &w); err != nil {
-		return webhookio.Malformed("clova", jsonErr(err))
+		return webhookio.Malformed("clova", wire.JSONError(err))
 	}
 	body, err := decodeBody(w.Request)
 	if err != nil {
@@ -654,7 +653,7 @@ func decodeBody(raw json.RawMessage) (RequestBody, error) {
 	}
 	var w bodyWire
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, webhookio.Malformed("clova", jsonErr(err))
+		return nil, webhookio.Malformed("clova", wire.JSONError(err))
 	}
 	switch typ {
 	case TypeLaunch:
@@ -667,7 +666,7 @@ func decodeBody(raw json.RawMessage) (RequestBody, error) {
 			return nil, webhookio.Malformed("clova", errors.New("IntentRequest has no intent"))
 		}
 		if err := json.Unmarshal(w.Intent, &b.Intent); err != nil {
-			return nil, webhookio.Malformed("clova", fmt.Errorf("intent: %w", jsonErr(err)))
+			return nil, webhookio.Malformed("clova", fmt.Errorf("intent: %w", wire.JSONError(err)))
 		}
 		return b, nil
 	default: // TypeEvent
@@ -676,31 +675,8 @@ func decodeBody(raw json.RawMessage) (RequestBody, error) {
 			return nil, webhookio.Malformed("clova", errors.New("EventRequest has no event"))
 		}
 		if err := json.Unmarshal(w.Event, &b.Event); err != nil {
-			return nil, webhookio.Malformed("clova", fmt.Errorf("event: %w", jsonErr(err)))
+			return nil, webhookio.Malformed("clova", fmt.Errorf("event: %w", wire.JSONError(err)))
 		}
 		return b, nil
 	}
-}
-
-// jsonErr reduces an encoding/json error to text that names positions and
-// types but never body content.
-func jsonErr(err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "(top level)"
-		}
-		// Value may hold a number literal from the body ("number 3"): keep
-		// only the JSON kind.
-		kind, _, _ := strings.Cut(te.Value, " ")
-		return fmt.Errorf("field %s: cannot decode JSON %s into %s", field, kind, te.Type)
-	case errors.Is(err, wire.ErrNotObject):
-		return errors.New("not a JSON object")
-	}
-	return errors.New("invalid JSON")
 }

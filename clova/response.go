@@ -165,7 +165,7 @@ func (r *Response) UnmarshalJSON(data []byte) error {
 		Response          ResponseBody    `json:"response"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
-		return fmt.Errorf("clova: decoding response: %w", jsonErr(err))
+		return fmt.Errorf("clova: decoding response: %w", wire.JSONError(err))
 	}
 	*r = Response{Version: w.Version, SessionAttributes: w.SessionAttributes, Response: w.Response}
 	if wire.IsNull(r.SessionAttributes) {

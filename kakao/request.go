@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/internal/wire"
@@ -384,7 +382,7 @@ func parseLenient(body []byte) (*Request, error) {
 		Flow        *Flow            `json:"flow"`
 	}
 	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, webhookio.Malformed("kakao", sanitizeJSONError(err))
+		return nil, webhookio.Malformed("kakao", wire.JSONError(err))
 	}
 	if w.UserRequest == nil {
 		return nil, webhookio.Malformed("kakao", errNoUserRequest)
@@ -531,21 +529,4 @@ func ParseRequest(r *http.Request, maxBytes int64) (*Request, error) {
 		return nil, err
 	}
 	return Parse(body)
-}
-
-// sanitizeJSONError keeps the position and Go type of a JSON error but
-// drops anything that quotes the input.
-func sanitizeJSONError(err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return errors.New("invalid JSON at offset " + strconv.FormatInt(se.Offset, 10))
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return errors.New("field " + te.Field + ": JSON " + te.Value + " where " + te.Type.String() + " was expected")
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("unexpected end of JSON")
-	}
-	return errors.New("invalid JSON")
 }

@@ -13,9 +13,11 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/channelkit/channelkit/internal/rest"
-	"github.com/channelkit/channelkit/message"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/internal/wire"
+	"github.com/channelkit/channelkit/message"
 )
 
 // Client calls the LINE Messaging API. It is immutable after [New] and safe
@@ -292,7 +294,7 @@ func sentResult(resp *rest.Response, key string) (*SendResult, error) {
 			SentMessages []SentMessage `json:"sentMessages"`
 		}
 		if err := json.Unmarshal(resp.Body, &w); err != nil {
-			return nil, fmt.Errorf("line: decoding response: %w", jsonError(err))
+			return nil, fmt.Errorf("line: decoding response: %w", wire.JSONError(err))
 		}
 		res.SentMessages = w.SentMessages
 	}
@@ -342,7 +344,7 @@ func (c *Client) GetProfile(ctx context.Context, userID string) (*Profile, error
 	}
 	p := new(Profile)
 	if err := json.Unmarshal(resp.Body, p); err != nil {
-		return nil, fmt.Errorf("line: decoding profile: %w", jsonError(err))
+		return nil, fmt.Errorf("line: decoding profile: %w", wire.JSONError(err))
 	}
 	p.Meta = metaOf(resp)
 	return p, nil

@@ -71,7 +71,7 @@ func decodeSlow(body []byte) (*Callback, error) {
 	cb := new(Callback)
 	var w callbackWire
 	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, webhookio.Malformed("line", jsonError(err))
+		return nil, webhookio.Malformed("line", wire.JSONError(err))
 	}
 	cb.Destination = w.Destination
 	cb.Events = make([]Event, len(w.Events))
@@ -112,25 +112,6 @@ func skipSpace(b []byte) int {
 		i++
 	}
 	return i
-}
-
-// jsonError rewrites an encoding/json error so that it carries positions
-// and Go types, never payload text.
-func jsonError(err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
-	case errors.As(err, &te):
-		if te.Field != "" {
-			return fmt.Errorf("field %s: cannot decode a JSON %s into %s", te.Field, te.Value, te.Type)
-		}
-		return fmt.Errorf("cannot decode a JSON %s into %s", te.Value, te.Type)
-	case errors.Is(err, wire.ErrSyntax), errors.Is(err, wire.ErrNotObject):
-		return err
-	}
-	return errors.New("invalid JSON")
 }
 
 // decodeEvent decodes one event in a single pass: read "type", decode into
@@ -223,9 +204,9 @@ func decodeEvent(b []byte) Event {
 func invalid(b []byte, typ string, err error) *InvalidEvent {
 	e := &InvalidEvent{EventType: typ, Raw: wire.Clone(b)}
 	if typ == "" {
-		e.Err = webhookio.Malformed("line", fmt.Errorf("event: %w", jsonError(err)))
+		e.Err = webhookio.Malformed("line", fmt.Errorf("event: %w", wire.JSONError(err)))
 	} else {
-		e.Err = webhookio.Malformed("line", fmt.Errorf("%s event: %w", typ, jsonError(err)))
+		e.Err = webhookio.Malformed("line", fmt.Errorf("%s event: %w", typ, wire.JSONError(err)))
 	}
 	// Keep whatever common properties decode, for de-duplication.
 	var base EventBase

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/message"
 )
 
@@ -163,7 +164,7 @@ func ValidateMessages(msgs []json.RawMessage) error {
 func (v *validator) message(p string, raw json.RawMessage) {
 	var m wMsg
 	if err := json.Unmarshal(raw, &m); err != nil {
-		v.add(p, "not a message object (%v)", jsonError(err))
+		v.add(p, "not a message object (%v)", wire.JSONError(err))
 		return
 	}
 	str := func(s *string) string {

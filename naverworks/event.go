@@ -333,15 +333,7 @@ func ParseEvent(body []byte) (Event, error) {
 }
 
 func malformed(err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return webhookio.Malformed("naverworks", errors.New("invalid JSON at offset "+strconv.FormatInt(se.Offset, 10)))
-	case errors.As(err, &te):
-		return webhookio.Malformed("naverworks", errors.New("field "+te.Field+" has JSON type "+te.Value))
-	}
-	return webhookio.Malformed("naverworks", errors.New("not a JSON object"))
+	return webhookio.Malformed("naverworks", wire.JSONError(err))
 }
 
 func buildEvent(body []byte, w *wireEvent) Event {

@@ -261,7 +261,7 @@ func (l *ButtonList) UnmarshalJSON(b []byte) error {
 // a whole event unreadable.
 func decodeButton(raw []byte) (Button, error) {
 	if !json.Valid(raw) {
-		return nil, &metaErr{"button: invalid JSON"}
+		return nil, wire.Safe("button: invalid JSON")
 	}
 	unknown := func(typ string) (Button, error) {
 		return &UnknownButton{Type: ButtonType(typ), Raw: wire.Clone(raw)}, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/message"
 )
 
@@ -428,7 +429,7 @@ func renderUnknown(u *message.Unknown, rep *message.Report) (Content, error) {
 		return Content{}, fmt.Errorf("%w: raw %q content", ErrUnsupportedContent, u.Kind)
 	}
 	if err != nil {
-		return Content{}, fmt.Errorf("talktalk: raw %s: %w", u.Kind, sanitize(err))
+		return Content{}, fmt.Errorf("talktalk: raw %s: %w", u.Kind, wire.JSONError(err))
 	}
 	if len(u.QuickReplies) > 0 {
 		qr := quickReplies(u.QuickReplies, rep)

@@ -209,7 +209,7 @@ func (e *HandoverEvent) DecodeMetadata() (HandoverMetadata, error) {
 		return m, nil
 	}
 	if err := json.Unmarshal([]byte(e.Options.Metadata), &m); err != nil {
-		return HandoverMetadata{}, fmt.Errorf("%w: %w: %w", ErrMetadata, ErrMalformed, sanitize(err))
+		return HandoverMetadata{}, fmt.Errorf("%w: %w: %w", ErrMetadata, ErrMalformed, wire.JSONError(err))
 	}
 	return m, nil
 }
@@ -641,40 +641,12 @@ func Parse(body []byte) (Event, error) {
 		return u, nil
 	}
 	if err := json.Unmarshal(body, ev); err != nil {
-		return nil, malformed(sanitize(err))
+		return nil, malformed(wire.JSONError(err))
 	}
 	return ev, nil
 }
 
 func malformed(err error) error { return fmt.Errorf("talktalk: %w: %w", ErrMalformed, err) }
-
-// sanitize turns encoding/json errors into errors that quote nothing from
-// the input.
-func sanitize(err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
-	case errors.As(err, &te):
-		if te.Field != "" {
-			return fmt.Errorf("field %s: cannot decode a JSON %s into %s", te.Field, te.Value, te.Type)
-		}
-		return fmt.Errorf("cannot decode a JSON %s into %s", te.Value, te.Type)
-	case errors.Is(err, wire.ErrSyntax), errors.Is(err, wire.ErrNotObject):
-		return err
-	}
-	var me *metaErr
-	if errors.As(err, &me) {
-		return err
-	}
-	return errors.New("invalid JSON")
-}
-
-// metaErr marks an error of ours that is safe to pass through sanitize.
-type metaErr struct{ msg string }
-
-func (e *metaErr) Error() string { return e.msg }
 
 // FlexString is a string the platform sometimes sends as a JSON number
 // (image width and height, address coordinates). It decodes both and
@@ -685,7 +657,7 @@ type FlexString string
 func (f *FlexString) UnmarshalJSON(b []byte) error {
 	var w wire.FlexString
 	if err := w.UnmarshalJSON(b); err != nil {
-		return &metaErr{"want a string or a number"}
+		return wire.Safe("want a string or a number")
 	}
 	*f = FlexString(w)
 	return nil
