@@ -334,14 +334,22 @@ func (c *Client) Download(ctx context.Context, fileID string) (*Download, error)
 	if target.Scheme != "https" && target.Scheme != "http" {
 		return nil, errors.New("naverworks: download: redirect to a non-HTTP location")
 	}
-	var stream *rest.Stream
+	// DoStream streams only 2xx answers; a 3xx from the file location
+	// (check lets 3xx pass) comes back read, as a Response with no stream.
+	var (
+		stream *rest.Stream
+		status int
+	)
 	req2 := &rest.Request{Method: http.MethodGet, Path: target.String(), Idempotent: true}
 	send := func(r *rest.Request) (*rest.Response, error) {
 		s, err := c.api.DoStream(ctx, r)
 		if err != nil {
 			return nil, err
 		}
-		stream = s
+		if s == nil {
+			return &rest.Response{}, nil
+		}
+		stream, status = s, s.StatusCode
 		return &rest.Response{StatusCode: s.StatusCode, Header: s.Header}, nil
 	}
 	if c.trusted(target) {
@@ -352,11 +360,11 @@ func (c *Client) Download(ctx context.Context, fileID string) (*Download, error)
 	if err != nil {
 		return nil, err
 	}
-	if stream == nil || stream.StatusCode >= 300 {
+	if stream == nil || status >= 300 {
 		if stream != nil {
 			stream.Body.Close()
 		}
-		return nil, fmt.Errorf("naverworks: download: unexpected HTTP %d from the file location", stream.StatusCode)
+		return nil, errors.New("naverworks: download: the file location did not answer with the file")
 	}
 	return newDownload(stream), nil
 }

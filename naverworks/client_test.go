@@ -431,3 +431,41 @@ func keyBody(pem string) string {
 	lines := strings.Split(pem, "\n")
 	return lines[1]
 }
+
+// A file location that answers with another redirect, or an error, is an
+// error from Download, never a panic, and the bearer token does not leave
+// for an untrusted host.
+func TestDownloadBadFileLocation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int
+		loc    string
+	}{
+		{"second redirect", http.StatusFound, "https://cdn.example.com/f"},
+		{"not modified", http.StatusNotModified, ""},
+		{"not found", http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := naverworkstest.NewServer(t)
+			c := newClient(t, srv)
+			srv.AddFile("f1", "text/plain", []byte("data"))
+			srv.Handle("GET /files/{fileId}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.loc != "" {
+					w.Header().Set("Location", tt.loc)
+				}
+				w.WriteHeader(tt.status)
+			}))
+			d, err := c.Download(t.Context(), "f1")
+			if err == nil {
+				d.Body.Close()
+				t.Fatalf("Download succeeded with HTTP %d from the file location", tt.status)
+			}
+			if !strings.Contains(err.Error(), "naverworks:") {
+				t.Errorf("err = %v, want a naverworks error", err)
+			}
+		})
+	}
+}
