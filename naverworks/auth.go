@@ -372,18 +372,27 @@ func (f *tokenFetcher) check(r *rest.Response) error {
 	var body tokenErrorBody
 	if json.Unmarshal(r.Body, &body) == nil {
 		e.Code = clip(body.Error, 100)
-		e.Description = f.scrub(clip(body.Description, 300))
+		// Unclipped here: Token scrubs it of the assertion and the secret
+		// first, since a clipped echo would no longer match them.
+		e.Description = body.Description
 	}
 	return e
 }
 
-// scrub removes the client secret from text a server sent back, in case it
-// echoes request fields.
-func (f *tokenFetcher) scrub(s string) string {
-	if f.creds.ClientSecret != "" && strings.Contains(s, f.creds.ClientSecret) {
-		s = strings.ReplaceAll(s, f.creds.ClientSecret, redacted)
+// scrub removes the client secret and the assertion (whole, or its
+// signature alone) from text a server sent back, in case it echoes request
+// fields, then clips it.
+func (f *tokenFetcher) scrub(s, assertion string) string {
+	secrets := []string{f.creds.ClientSecret, url.QueryEscape(f.creds.ClientSecret), assertion}
+	if i := strings.LastIndexByte(assertion, '.'); i >= 0 {
+		secrets = append(secrets, assertion[i+1:])
 	}
-	return s
+	for _, v := range secrets {
+		if v != "" && strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, redacted)
+		}
+	}
+	return clip(s, 300)
 }
 
 // Token performs one exchange. Callers want [TokenCache.Token].
@@ -412,6 +421,7 @@ func (f *tokenFetcher) Token() (*oauth2.Token, error) {
 	if err != nil {
 		var te *TokenError
 		if errors.As(err, &te) {
+			te.Description = f.scrub(te.Description, assertion)
 			return nil, te
 		}
 		return nil, fmt.Errorf("naverworks: token request: %w", err)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -250,4 +251,45 @@ func TestSignAssertionDeterministic(t *testing.T) {
 	}
 	var _ *rsa.PrivateKey = naverworkstest.Key()
 	_ = json.Valid
+}
+
+// A token endpoint that echoes the request in its error description must
+// not carry the assertion or the client secret into the error.
+func TestTokenErrorScrubsEchoedCredentials(t *testing.T) {
+	t.Parallel()
+	srv := naverworkstest.NewServer(t)
+	srv.Handle("POST /oauth2/v2.0/token", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		desc := "bad request: assertion=" + r.PostForm.Get("assertion") + " secret=" + r.PostForm.Get("client_secret")
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": desc})
+	}))
+	ts, err := srv.TokenSource()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tokErr := ts.Token()
+	var te *naverworks.TokenError
+	if !errors.As(tokErr, &te) || te.Code != "invalid_grant" {
+		t.Fatalf("err = %v, want a *TokenError invalid_grant", tokErr)
+	}
+	calls := srv.Calls()
+	if len(calls) == 0 {
+		t.Fatal("no token call recorded")
+	}
+	form, err := url.ParseQuery(string(calls[0].Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertion := form.Get("assertion")
+	parts := strings.Split(assertion, ".")
+	if len(parts) != 3 {
+		t.Fatalf("recorded assertion %q is not a JWS", assertion)
+	}
+	for _, secret := range []string{parts[1], parts[2], naverworkstest.ClientSecret} {
+		if strings.Contains(tokErr.Error(), secret) || strings.Contains(te.Description, secret) {
+			t.Errorf("token error leaks %q: %v", secret, tokErr)
+		}
+	}
 }
