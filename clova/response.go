@@ -1,11 +1,11 @@
 package clova
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/channelkit/channelkit/internal/uuid"
 
 	"github.com/channelkit/channelkit/internal/wire"
 )
@@ -385,7 +385,7 @@ func NewDirective(namespace, name string, payload any) (Directive, error) {
 	if err != nil {
 		return Directive{}, fmt.Errorf("clova: encoding %s.%s payload: %w", namespace, name, err)
 	}
-	return Directive{Header: DirectiveHeader{MessageID: newUUID(), Namespace: namespace, Name: name}, Payload: b}, nil
+	return Directive{Header: DirectiveHeader{MessageID: uuid.New(), Namespace: namespace, Name: name}, Payload: b}, nil
 }
 
 func mustDirective(namespace, name string, payload any) Directive {
@@ -448,22 +448,3 @@ func PlaybackResume() Directive { return mustDirective(NamespacePlaybackControl,
 
 // PlaybackStop returns a PlaybackController.Stop directive.
 func PlaybackStop() Directive { return mustDirective(NamespacePlaybackControl, "Stop", struct{}{}) }
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
-}

@@ -2,8 +2,6 @@ package line
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/message"
 )
@@ -137,7 +136,7 @@ func NotificationDisabled() SendOption {
 // across process restarts. LINE remembers a key for 24 hours.
 func RetryKey(key string) SendOption {
 	return func(c *sendConfig) error {
-		if !isUUID(key) {
+		if !uuid.Valid(key) {
 			return &ValidationError{Path: "X-Line-Retry-Key", Reason: "must be a UUID"}
 		}
 		c.retryKey = key
@@ -253,9 +252,7 @@ func (c *Client) sendKeyed(ctx context.Context, path string, to any, msgs []mess
 	}
 	key := sc.retryKey
 	if key == "" {
-		if key, err = newUUID(); err != nil {
-			return nil, fmt.Errorf("line: generating retry key: %w", err)
-		}
+		key = uuid.New()
 	}
 	body := sendBody{To: to, Messages: enc, NotificationDisabled: sc.notificationDisabled, CustomAggregationUnits: sc.units}
 	resp, err := c.api.Do(ctx, &rest.Request{
@@ -385,45 +382,4 @@ func (c *Client) GetContent(ctx context.Context, messageID string) (*Download, e
 		Body:        s.Body,
 		Meta:        Meta{StatusCode: s.StatusCode, RequestID: s.Header.Get("X-Line-Request-Id"), Header: s.Header},
 	}, nil
-}
-
-// newUUID returns a random (version 4) UUID from crypto/rand.
-func newUUID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:]), nil
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/line"
 )
 
@@ -360,7 +361,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) keyed(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("X-Line-Retry-Key")
-	if _, present := r.Header["X-Line-Retry-Key"]; present && !isUUID(key) {
+	if _, present := r.Header["X-Line-Retry-Key"]; present && !uuid.Valid(key) {
 		s.fail(w, http.StatusBadRequest, "The value for the 'X-Line-Retry-Key' header is invalid")
 		return
 	}
@@ -456,24 +457,4 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.fail(w, http.StatusNotFound, "Not found")
 	}
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
