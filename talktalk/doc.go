@@ -56,7 +56,7 @@
 //     [WithLateReplyClient] client if one is configured (with the event's
 //     user filled in), and otherwise reported to [WithErrorHandler] as a
 //     [*LateError] wrapping [ErrLate]; late errors are reported the same
-//     way. [WebhookHandler.Drain] waits for background callbacks at
+//     way. [WebhookHandler.Wait] waits for background callbacks at
 //     shutdown.
 //   - pay_complete is special: the HTTP status is the payment decision.
 //     Return [ErrDecline] to decline (status 422, [StatusDeclined], with
