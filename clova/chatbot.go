@@ -123,6 +123,9 @@ func NewChatbot(invokeURL, secretKey string, opts ...Option) (*Chatbot, error) {
 	}
 	c := config{retry: rest.DefaultRetry, now: time.Now}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("clova: nil Option")
+		}
 		if err := o(&c); err != nil {
 			return nil, err
 		}
@@ -264,7 +267,9 @@ func (c *Chatbot) OpenWith(ctx context.Context, userID, postback string, opts ..
 func (c *Chatbot) newRequest(userID string, ev ChatbotEvent, opts []SendOption) *ChatbotRequest {
 	r := &ChatbotRequest{Version: "v2", UserID: userID, Timestamp: c.now().UnixMilli(), Bubbles: []TextBubble{}, Event: ev}
 	for _, o := range opts {
-		o(r)
+		if o != nil {
+			o(r)
+		}
 	}
 	return r
 }
@@ -272,6 +277,9 @@ func (c *Chatbot) newRequest(userID string, ev ChatbotEvent, opts []SendOption) 
 // Do validates and sends r as is: the body is encoded once, signed, and
 // those exact bytes are sent.
 func (c *Chatbot) Do(ctx context.Context, r *ChatbotRequest) (*ChatbotResponse, error) {
+	if r == nil {
+		return nil, errors.New("clova: nil chatbot request")
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}

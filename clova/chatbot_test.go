@@ -208,6 +208,7 @@ func TestNewChatbotOptions(t *testing.T) {
 		"empty user agent": {"https://x/c", "s", []clova.Option{clova.WithUserAgent("")}},
 		"nil logger":       {"https://x/c", "s", []clova.Option{clova.WithChatbotLogger(nil)}},
 		"nil clock":        {"https://x/c", "s", []clova.Option{clova.WithChatbotClock(nil)}},
+		"nil option":       {"https://x/c", "s", []clova.Option{nil}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := clova.NewChatbot(tc.url, tc.secret, tc.opts...); err == nil {
@@ -364,5 +365,22 @@ func TestChatbotLogsNoSecrets(t *testing.T) {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("logs contain %q", secret)
 		}
+	}
+}
+
+// A nil request is an error and a nil SendOption is ignored: neither
+// panics.
+func TestChatbotNilArguments(t *testing.T) {
+	t.Parallel()
+	srv := clovatest.NewChatbotServer(t, "secret")
+	cb, err := clova.NewChatbot(srv.InvokeURL, "secret", clova.WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cb.Do(t.Context(), nil); err == nil {
+		t.Error("Do(nil) succeeded")
+	}
+	if _, err := cb.Send(t.Context(), "u1", "hi", nil); err != nil {
+		t.Errorf("Send with a nil SendOption: %v", err)
 	}
 }

@@ -256,6 +256,9 @@ func NewExtensionHandler(extensionID string, fn HandlerFunc, opts ...HandlerOpti
 	}
 	c := handlerConfig{now: time.Now, maxBody: webhookio.DefaultMaxBody}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("clova: nil HandlerOption")
+		}
 		if err := o(&c); err != nil {
 			return nil, err
 		}

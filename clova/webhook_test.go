@@ -245,6 +245,7 @@ func TestNewExtensionHandlerOptions(t *testing.T) {
 		{"zero body limit", "x", echo, []clova.HandlerOption{clova.WithMaxBodyBytes(0)}},
 		{"nil logger", "x", echo, []clova.HandlerOption{clova.WithLogger(nil)}},
 		{"nil clock", "x", echo, []clova.HandlerOption{clova.WithClock(nil)}},
+		{"nil option", "x", echo, []clova.HandlerOption{nil}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
