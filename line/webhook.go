@@ -45,6 +45,9 @@ func Parse(secrets signature.SecretSet, body []byte, sig string) (*Callback, err
 // ParseRequest reads r's body (at most [DefaultMaxBodyBytes]; a longer body
 // is an *http.MaxBytesError) and parses it with [Parse].
 func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, error) {
+	if r == nil {
+		return nil, errors.New("line: nil request")
+	}
 	body, err := readBody(r, DefaultMaxBodyBytes)
 	if err != nil {
 		return nil, fmt.Errorf("line: reading body: %w", err)
@@ -55,6 +58,10 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, erro
 // readBody reads at most limit bytes, sizing the buffer from
 // Content-Length when it is known.
 func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil {
+		// A client-side request (http.NewRequest with a nil body) has none.
+		return nil, nil
+	}
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
@@ -135,10 +142,11 @@ func WithErrorHandler(fn func(*http.Request, error)) HandlerOption {
 // all. Events without an ID are always passed on, and so is an event whose
 // lookup fails (the error goes to the error handler).
 //
-// Events are recorded when they arrive. In the default synchronous mode, if
-// your function then fails, LINE's redelivery of the same events is
-// dropped as a duplicate: use WithDeduper together with [WithAsync], or
-// make your function succeed once it has taken the events over.
+// Events are recorded when they arrive. When the handler then answers 500
+// (your function failed in the default synchronous mode, or no async worker
+// became free), it takes the events back if d implements
+// [message.Forgetter] (the in-memory deduper does), so LINE's redelivery is
+// processed rather than dropped as a duplicate.
 func WithDeduper(d message.Deduper) HandlerOption {
 	return func(c *handlerConfig) error {
 		if d == nil {
@@ -215,6 +223,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.sem == nil {
 		if err := h.fn(r.Context(), cb); err != nil {
+			h.forget(r, cb)
 			h.fail(w, r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 			return
 		}
@@ -224,6 +233,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	select {
 	case h.sem <- struct{}{}:
 	case <-r.Context().Done():
+		h.forget(r, cb)
 		h.fail(w, r, fmt.Errorf("line: waiting for a free worker: %w", r.Context().Err()))
 		return
 	}
@@ -287,6 +297,25 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 		return nil, nil
 	}
 	return cb, nil
+}
+
+// forget takes back the events of cb that the deduper recorded, when the
+// handler is about to ask LINE to redeliver them (a 500): the redelivery
+// must be processed, not dropped as a duplicate. It needs a deduper that
+// implements message.Forgetter, as the in-memory one does.
+func (h *WebhookHandler) forget(r *http.Request, cb *Callback) {
+	f, ok := h.cfg.dedupe.(message.Forgetter)
+	if !ok {
+		return
+	}
+	ctx := context.WithoutCancel(r.Context())
+	for _, ev := range cb.Events {
+		if id := ev.Base().WebhookEventID; id != "" {
+			if err := f.Forget(ctx, id); err != nil {
+				h.report(r, fmt.Errorf("line: de-duplication: could not forget a failed event: %w", err))
+			}
+		}
+	}
 }
 
 func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {

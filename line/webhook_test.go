@@ -367,6 +367,44 @@ func TestHandlerDedupe(t *testing.T) {
 	}
 }
 
+// A callback that fails answers 500 so LINE redelivers; the deduper must
+// not then drop the redelivery as a duplicate.
+func TestHandlerDedupeForgetsFailedEvents(t *testing.T) {
+	t.Parallel()
+	d, err := message.NewMemoryDeduper(time.Hour, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+		calls++
+		if calls == 1 {
+			return errors.New("database down")
+		}
+		return nil
+	}, line.WithDeduper(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := linetest.TextMessage("U1", "order")
+	for i, want := range []int{500, 200, 200} {
+		e := line.Event(ev)
+		if i > 0 {
+			e = linetest.Redelivered(ev)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, linetest.NewRequest(t, secret, e))
+		if rec.Code != want {
+			t.Fatalf("delivery %d: status %d, want %d", i+1, rec.Code, want)
+		}
+	}
+	// First delivery failed, the redelivery was processed, the third was a
+	// true duplicate.
+	if calls != 2 {
+		t.Errorf("callback ran %d times, want 2", calls)
+	}
+}
+
 func TestHandlerAsync(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -473,5 +511,23 @@ func TestHandlerAsyncRecoversPanics(t *testing.T) {
 	}
 	if err := <-errc; !strings.Contains(err.Error(), "panic: bot bug") {
 		t.Errorf("reported %v", err)
+	}
+}
+
+// TestParseRequestWithoutBody: a request built with a nil body (as
+// http.NewRequest does) or no request at all is an error, never a panic.
+func TestParseRequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	secrets := signature.MustSecretSet(linetest.ChannelSecret)
+	r, err := http.NewRequest(http.MethodPost, "http://bot.example/callback", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set(line.SignatureHeader, linetest.SignBody(linetest.ChannelSecret, nil))
+	if _, err := line.ParseRequest(secrets, r); !errors.Is(err, line.ErrMalformed) {
+		t.Errorf("nil body: %v; want ErrMalformed", err)
+	}
+	if _, err := line.ParseRequest(secrets, nil); err == nil {
+		t.Error("nil request: no error")
 	}
 }

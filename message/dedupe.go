@@ -17,6 +17,14 @@ type Deduper interface {
 	Seen(ctx context.Context, key string) (bool, error)
 }
 
+// A Forgetter is a [Deduper] that can take a key back. A webhook handler
+// that recorded an event and then failed to process it (and so asked the
+// platform to redeliver) calls Forget, so that the redelivery is processed
+// instead of being dropped as a duplicate.
+type Forgetter interface {
+	Forget(ctx context.Context, key string) error
+}
+
 // MemoryDeduper is an in-process [Deduper] that forgets keys after a TTL and
 // never holds more than a fixed number of them: when full it forgets the
 // oldest first. It is safe for concurrent use; keys are spread over shards
@@ -30,16 +38,18 @@ type MemoryDeduper struct {
 
 type dedupeShard struct {
 	mu    sync.Mutex
-	seen  map[string]time.Time // key -> expiry
-	order []dedupeEntry        // ring buffer in insertion (= expiry) order
-	head  int                  // index of the oldest entry
-	n     int                  // live entries in order
-	_     [32]byte             // keep neighbouring shards off one cache line
+	seen  map[string]dedupeEntry // key -> its live entry
+	order []dedupeEntry          // ring buffer in insertion (= expiry) order
+	head  int                    // index of the oldest entry
+	n     int                    // live entries in order
+	seq   uint64                 // numbers entries, so a stale ring slot never evicts a newer recording
+	_     [32]byte               // keep neighbouring shards off one cache line
 }
 
 type dedupeEntry struct {
 	key    string
 	expiry time.Time
+	seq    uint64
 }
 
 // A DeduperOption configures a [MemoryDeduper].
@@ -66,7 +76,7 @@ func NewMemoryDeduper(ttl time.Duration, max int, opts ...DeduperOption) (*Memor
 	per := (max + dedupeShards - 1) / dedupeShards
 	d := &MemoryDeduper{ttl: ttl, now: time.Now, seed: maphash.MakeSeed(), shards: make([]dedupeShard, dedupeShards)}
 	for i := range d.shards {
-		d.shards[i].seen = make(map[string]time.Time)
+		d.shards[i].seen = make(map[string]dedupeEntry)
 		d.shards[i].order = make([]dedupeEntry, per)
 	}
 	for _, o := range opts {
@@ -82,17 +92,30 @@ func (d *MemoryDeduper) Seen(_ context.Context, key string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expire(now)
-	if exp, ok := s.seen[key]; ok && now.Before(exp) {
+	if e, ok := s.seen[key]; ok && now.Before(e.expiry) {
 		return true, nil
 	}
 	if s.n == len(s.order) {
 		s.evictOldest()
 	}
-	exp := now.Add(d.ttl)
-	s.seen[key] = exp
-	s.order[(s.head+s.n)%len(s.order)] = dedupeEntry{key: key, expiry: exp}
+	s.seq++
+	e := dedupeEntry{key: key, expiry: now.Add(d.ttl), seq: s.seq}
+	s.seen[key] = e
+	s.order[(s.head+s.n)%len(s.order)] = e
 	s.n++
 	return false, nil
+}
+
+// Forget implements [Forgetter]: key is no longer remembered. It never
+// returns an error.
+func (d *MemoryDeduper) Forget(_ context.Context, key string) error {
+	s := &d.shards[maphash.String(d.seed, key)%dedupeShards]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The ring keeps its entry; evicting it later finds no matching map
+	// entry and deletes nothing.
+	delete(s.seen, key)
+	return nil
 }
 
 // Len reports how many keys are remembered (including expired ones not yet
@@ -116,9 +139,9 @@ func (s *dedupeShard) expire(now time.Time) {
 
 func (s *dedupeShard) evictOldest() {
 	e := s.order[s.head]
-	// Only delete if the map still points at this entry; a key re-added after
-	// expiry has a newer entry later in the ring.
-	if exp, ok := s.seen[e.key]; ok && exp.Equal(e.expiry) {
+	// Only delete if the map still points at this entry: a key forgotten and
+	// recorded again has a newer entry later in the ring.
+	if live, ok := s.seen[e.key]; ok && live.seq == e.seq {
 		delete(s.seen, e.key)
 	}
 	s.order[s.head] = dedupeEntry{}

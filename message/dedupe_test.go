@@ -150,3 +150,26 @@ func BenchmarkMemoryDeduperSeen(b *testing.B) {
 		}
 	})
 }
+
+func TestMemoryDeduperForget(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	d, err := message.NewMemoryDeduper(time.Minute, 16, message.WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f message.Forgetter = d
+	seen(t, d, "evt-1")
+	if err := f.Forget(context.Background(), "evt-1"); err != nil {
+		t.Fatal(err)
+	}
+	if seen(t, d, "evt-1") {
+		t.Fatal("forgotten key still reported as seen")
+	}
+	if !seen(t, d, "evt-1") {
+		t.Fatal("key re-recorded after Forget is not remembered")
+	}
+	if err := f.Forget(context.Background(), "never-seen"); err != nil {
+		t.Fatal(err)
+	}
+}
