@@ -524,6 +524,13 @@ func plainString(v any) (string, bool) {
 // ParseRequest reads at most maxBytes of r's body (0 means 1 MiB) and
 // calls [Parse]. A longer body is an *http.MaxBytesError.
 func ParseRequest(r *http.Request, maxBytes int64) (*Request, error) {
+	if r == nil {
+		return nil, errors.New("kakao: nil request")
+	}
+	if r.Body == nil {
+		// A client-side request (http.NewRequest with a nil body) has none.
+		return Parse(nil)
+	}
 	body, err := webhookio.ReadAll(r.Body, maxBytes)
 	if err != nil {
 		return nil, err

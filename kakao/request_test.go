@@ -3,6 +3,7 @@ package kakao
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,5 +173,21 @@ func TestParseRejects(t *testing.T) {
 				t.Errorf("error %q lacks the package prefix", err)
 			}
 		})
+	}
+}
+
+// TestParseRequestWithoutBody: a request built with a nil body (as
+// http.NewRequest does) or no request at all is an error, never a panic.
+func TestParseRequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	r, err := http.NewRequest(http.MethodPost, "http://bot.example/skill", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseRequest(r, 0); !errors.Is(err, ErrMalformed) {
+		t.Errorf("nil body: %v; want ErrMalformed", err)
+	}
+	if _, err := ParseRequest(nil, 0); err == nil {
+		t.Error("nil request: no error")
 	}
 }

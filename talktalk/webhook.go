@@ -206,6 +206,13 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 // ParseRequest reads r's body (at most 1 MiB) and decodes it with [Parse].
 // It does not check where the request came from: [WebhookHandler] does.
 func ParseRequest(r *http.Request) (Event, error) {
+	if r == nil {
+		return nil, errors.New("talktalk: nil request")
+	}
+	if r.Body == nil {
+		// A client-side request (http.NewRequest with a nil body) has none.
+		return Parse(nil)
+	}
 	body, err := webhookio.ReadAll(r.Body, webhookio.DefaultMaxBody)
 	if err != nil {
 		return nil, fmt.Errorf("talktalk: reading body: %w", err)

@@ -404,3 +404,19 @@ func TestParseRequest(t *testing.T) {
 		t.Error("ParseRequest read an over-limit body")
 	}
 }
+
+// TestParseRequestWithoutBody: a request built with a nil body (as
+// http.NewRequest does) or no request at all is an error, never a panic.
+func TestParseRequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	r, err := http.NewRequest(http.MethodPost, "http://bot.example/talktalk", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := talktalk.ParseRequest(r); !errors.Is(err, talktalk.ErrMalformed) {
+		t.Errorf("nil body: %v; want ErrMalformed", err)
+	}
+	if _, err := talktalk.ParseRequest(nil); err == nil {
+		t.Error("nil request: no error")
+	}
+}
