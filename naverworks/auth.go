@@ -38,6 +38,10 @@ const MaxAssertionLifetime = 60 * time.Minute
 // expires_in: the shorter of the two lifetimes an app can choose.
 const defaultTokenLifetime = time.Hour
 
+// maxTokenLifetime caps expires_in: the longer of the two lifetimes an app
+// can choose.
+const maxTokenLifetime = 24 * time.Hour
+
 const jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 // Credentials are the Developer Console values of a NAVER WORKS app with a
@@ -441,7 +445,12 @@ func (f *tokenFetcher) Token() (*oauth2.Token, error) {
 		if err != nil || n <= 0 {
 			return nil, &TokenError{StatusCode: resp.StatusCode, Description: "expires_in is not a positive number"}
 		}
-		life = time.Duration(n * float64(time.Second))
+		// Cap before converting: a huge value would overflow Duration
+		// into an expiry in the past and a token request on every call.
+		life = maxTokenLifetime
+		if n < maxTokenLifetime.Seconds() {
+			life = time.Duration(n * float64(time.Second))
+		}
 	}
 	tokenType := tr.TokenType
 	if tokenType == "" {

@@ -170,6 +170,8 @@ func TestTokenResponses(t *testing.T) {
 		{"secret echoed", 401, `{"error":"invalid_client","error_description":"secret fake-client-secret is wrong"}`, time.Time{}, &naverworks.TokenError{StatusCode: 401, Code: "invalid_client", Description: "secret [REDACTED] is wrong"}},
 		{"HTML error", 502, `<html>bad gateway</html>`, time.Time{}, &naverworks.TokenError{StatusCode: 502}},
 		{"200 without token", 200, `{"error":"invalid_scope"}`, time.Time{}, &naverworks.TokenError{StatusCode: 200, Code: "invalid_scope", Description: "no access_token in the response"}},
+		{"huge expires_in capped at 24 hours", 200, `{"access_token":"a","expires_in":1e300}`, fixed.Add(24 * time.Hour), nil},
+		{"overlong expires_in capped at 24 hours", 200, `{"access_token":"a","expires_in":"9999999999999"}`, fixed.Add(24 * time.Hour), nil},
 		{"bad expires_in", 200, `{"access_token":"a","expires_in":"soon"}`, time.Time{}, &naverworks.TokenError{StatusCode: 200, Description: "expires_in is not a positive number"}},
 	}
 	for _, tt := range tests {
