@@ -30,7 +30,7 @@
 // with github.com/golang-jwt/jwt/v5 and exchanges it at the token endpoint
 // with the jwt-bearer grant (form fields assertion, grant_type, client_id,
 // client_secret, scope; scopes joined with a space, or
-// [WithScopeSeparator]). expires_in is read as a string or a number. A bad
+// [WithScopeSeparator]). expires_in is read as a string or a number (capped at 24 hours). A bad
 // key is an error from TokenSource itself; nothing is fetched until the
 // first call.
 //
