@@ -10,8 +10,26 @@
 //
 //	go run ./examples/multichannel -demo
 //
-// Without -demo it serves real webhooks on -addr, mounting each platform
-// whose credentials are in the environment (see README.md beside this file).
+// Without -demo it serves real webhooks on -addr (default :8080), at
+// /line, /kakao, /talktalk, /naverworks and /clova, mounting each platform
+// whose variables are set. A platform with only some of its variables set,
+// or no platform at all, stops the program with a message naming what is
+// missing.
+//
+//	LINE         LINE_CHANNEL_SECRET, LINE_CHANNEL_TOKEN
+//	             (optional LINE_CHANNEL_SECRET_PREVIOUS while rotating)
+//	Kakao        KAKAO_BOT_ID (requests from other bots get 403)
+//	             (optional KAKAO_SKILL_SECRET, required in the X-Skill-Secret header)
+//	TalkTalk     TALKTALK_AUTHORIZATION_KEY
+//	             (optional TALKTALK_TRUSTED_PROXIES, comma-separated, behind a proxy)
+//	NAVER WORKS  NAVERWORKS_BOT_ID, NAVERWORKS_BOT_SECRET, NAVERWORKS_CLIENT_ID,
+//	             NAVERWORKS_CLIENT_SECRET, NAVERWORKS_SERVICE_ACCOUNT,
+//	             NAVERWORKS_PRIVATE_KEY (PEM, or the path of a PEM file)
+//	             (optional NAVERWORKS_SCOPES, default "bot")
+//	CLOVA        CLOVA_EXTENSION_ID (requests are verified with CLOVA's key)
+//
+// Put the server behind TLS with a publicly trusted certificate: every
+// platform calls it over HTTPS.
 package main
 
 import (
