@@ -68,9 +68,16 @@ func Parse(pub *rsa.PublicKey, body []byte, sig string) (*Request, error) {
 // *http.MaxBytesError), verifies its SignatureCEK header with pub and
 // decodes it.
 func ParseRequest(pub *rsa.PublicKey, r *http.Request) (*Request, error) {
-	body, err := webhookio.ReadAll(r.Body, webhookio.DefaultMaxBody)
-	if err != nil {
-		return nil, fmt.Errorf("clova: reading body: %w", err)
+	if r == nil {
+		return nil, errors.New("clova: nil request")
+	}
+	var body []byte
+	if r.Body != nil { // a client-side request (http.NewRequest with nil) has none
+		var err error
+		body, err = webhookio.ReadAll(r.Body, webhookio.DefaultMaxBody)
+		if err != nil {
+			return nil, fmt.Errorf("clova: reading body: %w", err)
+		}
 	}
 	return Parse(pub, body, SignatureFrom(r.Header))
 }

@@ -523,3 +523,20 @@ func TestPublicKeyURLSurvivesCancelledCaller(t *testing.T) {
 		t.Errorf("after a cancelled first caller: status %d, %d fetches; want 200 and 1", rec.Code, ks.fetches.Load())
 	}
 }
+
+// TestParseRequestWithoutBody: a request built with a nil body (as
+// http.NewRequest does) or no request at all is an error, never a panic.
+func TestParseRequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	r, err := http.NewRequest(http.MethodPost, "http://ext.example/cek", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("SignatureCEK", clovatest.Sign(nil, []byte("{}")))
+	if _, err := clova.ParseRequest(clovatest.PublicKey(), r); !errors.Is(err, signature.ErrMismatch) {
+		t.Errorf("nil body: %v; want signature.ErrMismatch", err)
+	}
+	if _, err := clova.ParseRequest(clovatest.PublicKey(), nil); err == nil {
+		t.Error("nil request: no error")
+	}
+}

@@ -59,12 +59,19 @@ func Parse(botSecret string, body []byte, sig string) (Event, error) {
 // *http.MaxBytesError), verifies its X-WORKS-Signature and decodes it. It
 // does not check X-WORKS-BotId; [WebhookHandler] does with [WithBotID].
 func ParseRequest(botSecret string, r *http.Request) (Event, error) {
+	if r == nil {
+		return nil, errors.New("naverworks: nil request")
+	}
 	if err := webhookio.CheckMethod(r); err != nil {
 		return nil, fmt.Errorf("naverworks: %w", err)
 	}
-	body, err := webhookio.ReadAll(r.Body, DefaultMaxBodyBytes)
-	if err != nil {
-		return nil, fmt.Errorf("naverworks: reading body: %w", err)
+	var body []byte
+	if r.Body != nil { // a client-side request (http.NewRequest with nil) has none
+		var err error
+		body, err = webhookio.ReadAll(r.Body, DefaultMaxBodyBytes)
+		if err != nil {
+			return nil, fmt.Errorf("naverworks: reading body: %w", err)
+		}
 	}
 	return Parse(botSecret, body, r.Header.Get(SignatureHeader))
 }

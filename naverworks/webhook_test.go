@@ -370,3 +370,20 @@ func TestToIncoming(t *testing.T) {
 		t.Error("nil event converted")
 	}
 }
+
+// TestParseRequestWithoutBody: a request built with a nil body (as
+// http.NewRequest does) or no request at all is an error, never a panic.
+func TestParseRequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	r, err := http.NewRequest(http.MethodPost, "http://bot.example/callback", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set(naverworks.SignatureHeader, signature.SignHMACSHA256([]byte("s"), []byte("{}")))
+	if _, err := naverworks.ParseRequest("s", r); !errors.Is(err, signature.ErrMismatch) {
+		t.Errorf("nil body: %v; want signature.ErrMismatch", err)
+	}
+	if _, err := naverworks.ParseRequest("s", nil); err == nil {
+		t.Error("nil request: no error")
+	}
+}
