@@ -90,7 +90,8 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 //
 // Status codes: 405 for a method other than POST, 413 for a body over the
 // limit, 401 for a missing or wrong signature, 400 for a body that is not a
-// callback, 500 when your function returns an error, 200 otherwise. Details
+// callback, 500 when your function returns an error or panics, 200
+// otherwise. Details
 // go to the error handler, never into the response.
 //
 // LINE expects the answer within about 2 seconds and counts anything slower
@@ -222,7 +223,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.sem == nil {
-		if err := h.fn(r.Context(), cb); err != nil {
+		if err := h.call(r.Context(), cb); err != nil {
 			h.forget(r, cb)
 			h.fail(w, r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 			return
@@ -254,6 +255,19 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	w.WriteHeader(http.StatusOK)
+}
+
+// call runs fn synchronously, turning a panic into an error so that the
+// handler answers 500 and the deduper takes the events back (net/http's
+// own recovery would drop the connection and leave them recorded, so
+// LINE's redelivery would be discarded as a duplicate).
+func (h *WebhookHandler) call(ctx context.Context, cb *Callback) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return h.fn(ctx, cb)
 }
 
 // Wait blocks until every function started by an async handler has

@@ -405,6 +405,50 @@ func TestHandlerDedupeForgetsFailedEvents(t *testing.T) {
 	}
 }
 
+// A callback that panics in the default synchronous mode answers 500 like
+// one that fails (the panic goes to the error handler), and the deduper
+// takes the events back so LINE's redelivery is processed.
+func TestHandlerSyncPanic(t *testing.T) {
+	t.Parallel()
+	d, err := message.NewMemoryDeduper(time.Hour, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	var reported []error
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+		calls++
+		if calls == 1 {
+			panic("nil map")
+		}
+		return nil
+	}, line.WithDeduper(d), line.WithErrorHandler(func(_ *http.Request, err error) { reported = append(reported, err) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := linetest.TextMessage("U1", "order")
+	for i, want := range []int{500, 200} {
+		e := line.Event(ev)
+		if i > 0 {
+			e = linetest.Redelivered(ev)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, linetest.NewRequest(t, secret, e))
+		if rec.Code != want {
+			t.Fatalf("delivery %d: status %d, want %d", i+1, rec.Code, want)
+		}
+		if rec.Body.Len() != 0 {
+			t.Errorf("delivery %d: body %q; want none", i+1, rec.Body)
+		}
+	}
+	if calls != 2 {
+		t.Errorf("callback ran %d times, want 2", calls)
+	}
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "panic") {
+		t.Errorf("reported %v; want one callback panic", reported)
+	}
+}
+
 func TestHandlerAsync(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
