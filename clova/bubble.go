@@ -176,10 +176,19 @@ type UnknownBubble struct {
 	Raw  json.RawMessage
 }
 
-func (*TextBubble) BubbleType() string     { return BubbleText }
-func (*ImageBubble) BubbleType() string    { return BubbleImage }
-func (*ButtonBubble) BubbleType() string   { return BubbleButton }
+// BubbleType returns BubbleText.
+func (*TextBubble) BubbleType() string { return BubbleText }
+
+// BubbleType returns BubbleImage.
+func (*ImageBubble) BubbleType() string { return BubbleImage }
+
+// BubbleType returns BubbleButton.
+func (*ButtonBubble) BubbleType() string { return BubbleButton }
+
+// BubbleType returns BubbleTemplate.
 func (*TemplateBubble) BubbleType() string { return BubbleTemplate }
+
+// BubbleType returns BubbleCarousel.
 func (*CarouselBubble) BubbleType() string { return BubbleCarousel }
 func (b *UnknownBubble) BubbleType() string {
 	return b.Type

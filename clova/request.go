@@ -105,11 +105,20 @@ type UnknownRequest struct {
 	Raw  json.RawMessage
 }
 
-func (*LaunchRequest) RequestType() string       { return TypeLaunch }
-func (*IntentRequest) RequestType() string       { return TypeIntent }
+// RequestType returns TypeLaunch.
+func (*LaunchRequest) RequestType() string { return TypeLaunch }
+
+// RequestType returns TypeIntent.
+func (*IntentRequest) RequestType() string { return TypeIntent }
+
+// RequestType returns TypeSessionEnded.
 func (*SessionEndedRequest) RequestType() string { return TypeSessionEnded }
-func (*EventRequest) RequestType() string        { return TypeEvent }
-func (r *UnknownRequest) RequestType() string    { return r.Type }
+
+// RequestType returns TypeEvent.
+func (*EventRequest) RequestType() string { return TypeEvent }
+
+// RequestType returns the Type field.
+func (r *UnknownRequest) RequestType() string { return r.Type }
 
 func (*LaunchRequest) isRequestBody()       {}
 func (*IntentRequest) isRequestBody()       {}

@@ -388,11 +388,20 @@ type CarouselCard interface {
 	isCarouselCard()
 }
 
-func (*TextCard) CardKind() OutputKind     { return KindTextCard }
-func (*BasicCard) CardKind() OutputKind    { return KindBasicCard }
+// CardKind returns KindTextCard.
+func (*TextCard) CardKind() OutputKind { return KindTextCard }
+
+// CardKind returns KindBasicCard.
+func (*BasicCard) CardKind() OutputKind { return KindBasicCard }
+
+// CardKind returns KindCommerceCard.
 func (*CommerceCard) CardKind() OutputKind { return KindCommerceCard }
-func (*ListCard) CardKind() OutputKind     { return KindListCard }
-func (*ItemCard) CardKind() OutputKind     { return KindItemCard }
+
+// CardKind returns KindListCard.
+func (*ListCard) CardKind() OutputKind { return KindListCard }
+
+// CardKind returns KindItemCard.
+func (*ItemCard) CardKind() OutputKind { return KindItemCard }
 
 func (*TextCard) isCarouselCard()     {}
 func (*BasicCard) isCarouselCard()    {}

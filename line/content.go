@@ -152,30 +152,61 @@ type UnknownContent struct {
 	Raw         json.RawMessage
 }
 
-func (*TextContent) Type() string            { return ContentText }
-func (*ImageContent) Type() string           { return ContentImage }
-func (*VideoContent) Type() string           { return ContentVideo }
-func (*AudioContent) Type() string           { return ContentAudio }
-func (*FileContent) Type() string            { return ContentFile }
-func (*LocationContent) Type() string        { return ContentLocation }
-func (*StickerContent) Type() string         { return ContentSticker }
-func (c *UnknownContent) Type() string       { return c.ContentType }
-func (c *TextContent) MessageID() string     { return c.ID }
-func (c *ImageContent) MessageID() string    { return c.ID }
-func (c *VideoContent) MessageID() string    { return c.ID }
-func (c *AudioContent) MessageID() string    { return c.ID }
-func (c *FileContent) MessageID() string     { return c.ID }
+// Type returns ContentText.
+func (*TextContent) Type() string { return ContentText }
+
+// Type returns ContentImage.
+func (*ImageContent) Type() string { return ContentImage }
+
+// Type returns ContentVideo.
+func (*VideoContent) Type() string { return ContentVideo }
+
+// Type returns ContentAudio.
+func (*AudioContent) Type() string { return ContentAudio }
+
+// Type returns ContentFile.
+func (*FileContent) Type() string { return ContentFile }
+
+// Type returns ContentLocation.
+func (*LocationContent) Type() string { return ContentLocation }
+
+// Type returns ContentSticker.
+func (*StickerContent) Type() string { return ContentSticker }
+
+// Type returns the ContentType field.
+func (c *UnknownContent) Type() string { return c.ContentType }
+
+// MessageID returns the ID field.
+func (c *TextContent) MessageID() string { return c.ID }
+
+// MessageID returns the ID field.
+func (c *ImageContent) MessageID() string { return c.ID }
+
+// MessageID returns the ID field.
+func (c *VideoContent) MessageID() string { return c.ID }
+
+// MessageID returns the ID field.
+func (c *AudioContent) MessageID() string { return c.ID }
+
+// MessageID returns the ID field.
+func (c *FileContent) MessageID() string { return c.ID }
+
+// MessageID returns the ID field.
 func (c *LocationContent) MessageID() string { return c.ID }
-func (c *StickerContent) MessageID() string  { return c.ID }
-func (c *UnknownContent) MessageID() string  { return c.ID }
-func (*TextContent) isContent()              {}
-func (*ImageContent) isContent()             {}
-func (*VideoContent) isContent()             {}
-func (*AudioContent) isContent()             {}
-func (*FileContent) isContent()              {}
-func (*LocationContent) isContent()          {}
-func (*StickerContent) isContent()           {}
-func (*UnknownContent) isContent()           {}
+
+// MessageID returns the ID field.
+func (c *StickerContent) MessageID() string { return c.ID }
+
+// MessageID returns the ID field.
+func (c *UnknownContent) MessageID() string { return c.ID }
+func (*TextContent) isContent()             {}
+func (*ImageContent) isContent()            {}
+func (*VideoContent) isContent()            {}
+func (*AudioContent) isContent()            {}
+func (*FileContent) isContent()             {}
+func (*LocationContent) isContent()         {}
+func (*StickerContent) isContent()          {}
+func (*UnknownContent) isContent()          {}
 
 // MarshalJSON writes the message with its "type".
 func (c *TextContent) MarshalJSON() ([]byte, error) {

@@ -340,28 +340,71 @@ type InvalidEvent struct {
 	Err error
 }
 
-func (*MessageEvent) Type() string           { return EventMessage }
-func (*PostbackEvent) Type() string          { return EventPostback }
-func (*FollowEvent) Type() string            { return EventFollow }
-func (*UnfollowEvent) Type() string          { return EventUnfollow }
-func (*JoinEvent) Type() string              { return EventJoin }
-func (*LeaveEvent) Type() string             { return EventLeave }
-func (*MemberJoinedEvent) Type() string      { return EventMemberJoined }
-func (*MemberLeftEvent) Type() string        { return EventMemberLeft }
-func (*UnsendEvent) Type() string            { return EventUnsend }
+// Type returns EventMessage.
+func (*MessageEvent) Type() string { return EventMessage }
+
+// Type returns EventPostback.
+func (*PostbackEvent) Type() string { return EventPostback }
+
+// Type returns EventFollow.
+func (*FollowEvent) Type() string { return EventFollow }
+
+// Type returns EventUnfollow.
+func (*UnfollowEvent) Type() string { return EventUnfollow }
+
+// Type returns EventJoin.
+func (*JoinEvent) Type() string { return EventJoin }
+
+// Type returns EventLeave.
+func (*LeaveEvent) Type() string { return EventLeave }
+
+// Type returns EventMemberJoined.
+func (*MemberJoinedEvent) Type() string { return EventMemberJoined }
+
+// Type returns EventMemberLeft.
+func (*MemberLeftEvent) Type() string { return EventMemberLeft }
+
+// Type returns EventUnsend.
+func (*UnsendEvent) Type() string { return EventUnsend }
+
+// Type returns EventVideoPlayComplete.
 func (*VideoPlayCompleteEvent) Type() string { return EventVideoPlayComplete }
-func (*BeaconEvent) Type() string            { return EventBeacon }
-func (*AccountLinkEvent) Type() string       { return EventAccountLink }
-func (*ThingsEvent) Type() string            { return EventThings }
-func (*MembershipEvent) Type() string        { return EventMembership }
-func (*ModuleEvent) Type() string            { return EventModule }
-func (*ActivatedEvent) Type() string         { return EventActivated }
-func (*DeactivatedEvent) Type() string       { return EventDeactivated }
-func (*BotSuspendedEvent) Type() string      { return EventBotSuspended }
-func (*BotResumedEvent) Type() string        { return EventBotResumed }
-func (*DeliveryEvent) Type() string          { return EventDelivery }
-func (e *UnknownEvent) Type() string         { return e.EventType }
-func (e *InvalidEvent) Type() string         { return e.EventType }
+
+// Type returns EventBeacon.
+func (*BeaconEvent) Type() string { return EventBeacon }
+
+// Type returns EventAccountLink.
+func (*AccountLinkEvent) Type() string { return EventAccountLink }
+
+// Type returns EventThings.
+func (*ThingsEvent) Type() string { return EventThings }
+
+// Type returns EventMembership.
+func (*MembershipEvent) Type() string { return EventMembership }
+
+// Type returns EventModule.
+func (*ModuleEvent) Type() string { return EventModule }
+
+// Type returns EventActivated.
+func (*ActivatedEvent) Type() string { return EventActivated }
+
+// Type returns EventDeactivated.
+func (*DeactivatedEvent) Type() string { return EventDeactivated }
+
+// Type returns EventBotSuspended.
+func (*BotSuspendedEvent) Type() string { return EventBotSuspended }
+
+// Type returns EventBotResumed.
+func (*BotResumedEvent) Type() string { return EventBotResumed }
+
+// Type returns EventDelivery.
+func (*DeliveryEvent) Type() string { return EventDelivery }
+
+// Type returns the EventType field.
+func (e *UnknownEvent) Type() string { return e.EventType }
+
+// Type returns the EventType field.
+func (e *InvalidEvent) Type() string { return e.EventType }
 
 func (*MessageEvent) isEvent()           {}
 func (*PostbackEvent) isEvent()          {}

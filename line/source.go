@@ -50,21 +50,38 @@ type UnknownSource struct {
 	Raw        json.RawMessage
 }
 
-func (*UserSource) Type() string      { return SourceUser }
-func (*GroupSource) Type() string     { return SourceGroup }
-func (*RoomSource) Type() string      { return SourceRoom }
+// Type returns SourceUser.
+func (*UserSource) Type() string { return SourceUser }
+
+// Type returns SourceGroup.
+func (*GroupSource) Type() string { return SourceGroup }
+
+// Type returns SourceRoom.
+func (*RoomSource) Type() string { return SourceRoom }
+
+// Type returns the SourceType field.
 func (s *UnknownSource) Type() string { return s.SourceType }
 
-func (s *UserSource) ChatID() string  { return s.UserID }
+// ChatID returns the UserID field.
+func (s *UserSource) ChatID() string { return s.UserID }
+
+// ChatID returns the GroupID field.
 func (s *GroupSource) ChatID() string { return s.GroupID }
-func (s *RoomSource) ChatID() string  { return s.RoomID }
+
+// ChatID returns the RoomID field.
+func (s *RoomSource) ChatID() string { return s.RoomID }
 
 // ChatID returns "" for an unknown source.
 func (s *UnknownSource) ChatID() string { return "" }
 
-func (s *UserSource) Sender() string  { return s.UserID }
+// Sender returns the UserID field.
+func (s *UserSource) Sender() string { return s.UserID }
+
+// Sender returns the UserID field.
 func (s *GroupSource) Sender() string { return s.UserID }
-func (s *RoomSource) Sender() string  { return s.UserID }
+
+// Sender returns the UserID field.
+func (s *RoomSource) Sender() string { return s.UserID }
 
 // Sender returns "" for an unknown source.
 func (s *UnknownSource) Sender() string { return "" }

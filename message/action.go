@@ -61,11 +61,20 @@ type CallAction struct {
 // ShareAction lets the user share the message it belongs to.
 type ShareAction struct{}
 
-func (*Postback) ActionType() ActionType      { return ActionPostback }
+// ActionType returns ActionPostback.
+func (*Postback) ActionType() ActionType { return ActionPostback }
+
+// ActionType returns ActionMessage.
 func (*MessageAction) ActionType() ActionType { return ActionMessage }
-func (*URLAction) ActionType() ActionType     { return ActionURL }
-func (*CallAction) ActionType() ActionType    { return ActionCall }
-func (*ShareAction) ActionType() ActionType   { return ActionShare }
+
+// ActionType returns ActionURL.
+func (*URLAction) ActionType() ActionType { return ActionURL }
+
+// ActionType returns ActionCall.
+func (*CallAction) ActionType() ActionType { return ActionCall }
+
+// ActionType returns ActionShare.
+func (*ShareAction) ActionType() ActionType { return ActionShare }
 
 func (*Postback) isAction()      {}
 func (*MessageAction) isAction() {}

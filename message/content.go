@@ -133,29 +133,71 @@ type Unknown struct {
 	QuickReplies []QuickReply
 }
 
-func (*Text) Type() Type     { return TypeText }
-func (*Image) Type() Type    { return TypeImage }
-func (*Video) Type() Type    { return TypeVideo }
-func (*Audio) Type() Type    { return TypeAudio }
-func (*File) Type() Type     { return TypeFile }
-func (*Sticker) Type() Type  { return TypeSticker }
-func (*Location) Type() Type { return TypeLocation }
-func (*Card) Type() Type     { return TypeCard }
-func (*Carousel) Type() Type { return TypeCarousel }
-func (*List) Type() Type     { return TypeList }
-func (*Unknown) Type() Type  { return TypeUnknown }
+// Type returns TypeText.
+func (*Text) Type() Type { return TypeText }
 
-func (c *Text) Replies() []QuickReply     { return c.QuickReplies }
-func (c *Image) Replies() []QuickReply    { return c.QuickReplies }
-func (c *Video) Replies() []QuickReply    { return c.QuickReplies }
-func (c *Audio) Replies() []QuickReply    { return c.QuickReplies }
-func (c *File) Replies() []QuickReply     { return c.QuickReplies }
-func (c *Sticker) Replies() []QuickReply  { return c.QuickReplies }
+// Type returns TypeImage.
+func (*Image) Type() Type { return TypeImage }
+
+// Type returns TypeVideo.
+func (*Video) Type() Type { return TypeVideo }
+
+// Type returns TypeAudio.
+func (*Audio) Type() Type { return TypeAudio }
+
+// Type returns TypeFile.
+func (*File) Type() Type { return TypeFile }
+
+// Type returns TypeSticker.
+func (*Sticker) Type() Type { return TypeSticker }
+
+// Type returns TypeLocation.
+func (*Location) Type() Type { return TypeLocation }
+
+// Type returns TypeCard.
+func (*Card) Type() Type { return TypeCard }
+
+// Type returns TypeCarousel.
+func (*Carousel) Type() Type { return TypeCarousel }
+
+// Type returns TypeList.
+func (*List) Type() Type { return TypeList }
+
+// Type returns TypeUnknown.
+func (*Unknown) Type() Type { return TypeUnknown }
+
+// Replies returns the QuickReplies field.
+func (c *Text) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *Image) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *Video) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *Audio) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *File) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *Sticker) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
 func (c *Location) Replies() []QuickReply { return c.QuickReplies }
-func (c *Card) Replies() []QuickReply     { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *Card) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
 func (c *Carousel) Replies() []QuickReply { return c.QuickReplies }
-func (c *List) Replies() []QuickReply     { return c.QuickReplies }
-func (c *Unknown) Replies() []QuickReply  { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *List) Replies() []QuickReply { return c.QuickReplies }
+
+// Replies returns the QuickReplies field.
+func (c *Unknown) Replies() []QuickReply { return c.QuickReplies }
 
 func (*Text) isContent()     {}
 func (*Image) isContent()    {}

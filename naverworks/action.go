@@ -90,13 +90,26 @@ type RawAction struct {
 	JSON json.RawMessage
 }
 
-func (*PostbackAction) ActionType() string   { return "postback" }
-func (*MessageAction) ActionType() string    { return "message" }
-func (*URIAction) ActionType() string        { return "uri" }
-func (*CameraAction) ActionType() string     { return "camera" }
+// ActionType returns "postback".
+func (*PostbackAction) ActionType() string { return "postback" }
+
+// ActionType returns "message".
+func (*MessageAction) ActionType() string { return "message" }
+
+// ActionType returns "uri".
+func (*URIAction) ActionType() string { return "uri" }
+
+// ActionType returns "camera".
+func (*CameraAction) ActionType() string { return "camera" }
+
+// ActionType returns "cameraRoll".
 func (*CameraRollAction) ActionType() string { return "cameraRoll" }
-func (*LocationAction) ActionType() string   { return "location" }
-func (*CopyAction) ActionType() string       { return "copy" }
+
+// ActionType returns "location".
+func (*LocationAction) ActionType() string { return "location" }
+
+// ActionType returns "copy".
+func (*CopyAction) ActionType() string { return "copy" }
 
 // ActionType returns the "type" of the raw JSON, or "".
 func (a *RawAction) ActionType() string {

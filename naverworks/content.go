@@ -229,19 +229,44 @@ type RawContent struct {
 	JSON json.RawMessage
 }
 
-func (*Text) Type() string           { return "text" }
-func (*Image) Type() string          { return "image" }
-func (*File) Type() string           { return "file" }
-func (*Audio) Type() string          { return "audio" }
-func (*Video) Type() string          { return "video" }
-func (*Link) Type() string           { return "link" }
-func (*Sticker) Type() string        { return "sticker" }
-func (*Location) Type() string       { return "location" }
+// Type returns "text".
+func (*Text) Type() string { return "text" }
+
+// Type returns "image".
+func (*Image) Type() string { return "image" }
+
+// Type returns "file".
+func (*File) Type() string { return "file" }
+
+// Type returns "audio".
+func (*Audio) Type() string { return "audio" }
+
+// Type returns "video".
+func (*Video) Type() string { return "video" }
+
+// Type returns "link".
+func (*Link) Type() string { return "link" }
+
+// Type returns "sticker".
+func (*Sticker) Type() string { return "sticker" }
+
+// Type returns "location".
+func (*Location) Type() string { return "location" }
+
+// Type returns "button_template".
 func (*ButtonTemplate) Type() string { return "button_template" }
-func (*ListTemplate) Type() string   { return "list_template" }
-func (*Carousel) Type() string       { return "carousel" }
-func (*ImageCarousel) Type() string  { return "image_carousel" }
-func (*Flex) Type() string           { return "flex" }
+
+// Type returns "list_template".
+func (*ListTemplate) Type() string { return "list_template" }
+
+// Type returns "carousel".
+func (*Carousel) Type() string { return "carousel" }
+
+// Type returns "image_carousel".
+func (*ImageCarousel) Type() string { return "image_carousel" }
+
+// Type returns "flex".
+func (*Flex) Type() string { return "flex" }
 
 // Type returns the "type" of the raw JSON, or "" if it has none.
 func (c *RawContent) Type() string {

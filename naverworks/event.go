@@ -160,14 +160,29 @@ type UnknownEvent struct {
 	Type string
 }
 
-func (*MessageEvent) EventType() string  { return "message" }
+// EventType returns "message".
+func (*MessageEvent) EventType() string { return "message" }
+
+// EventType returns "postback".
 func (*PostbackEvent) EventType() string { return "postback" }
-func (*JoinEvent) EventType() string     { return "join" }
-func (*LeaveEvent) EventType() string    { return "leave" }
-func (*JoinedEvent) EventType() string   { return "joined" }
-func (*LeftEvent) EventType() string     { return "left" }
-func (*BeginEvent) EventType() string    { return "begin" }
-func (*EndEvent) EventType() string      { return "end" }
+
+// EventType returns "join".
+func (*JoinEvent) EventType() string { return "join" }
+
+// EventType returns "leave".
+func (*LeaveEvent) EventType() string { return "leave" }
+
+// EventType returns "joined".
+func (*JoinedEvent) EventType() string { return "joined" }
+
+// EventType returns "left".
+func (*LeftEvent) EventType() string { return "left" }
+
+// EventType returns "begin".
+func (*BeginEvent) EventType() string { return "begin" }
+
+// EventType returns "end".
+func (*EndEvent) EventType() string { return "end" }
 func (e *UnknownEvent) EventType() string {
 	return e.Type
 }
@@ -245,13 +260,26 @@ type UnknownContent struct {
 	Raw  json.RawMessage
 }
 
-func (*TextContent) ContentType() string     { return "text" }
+// ContentType returns "text".
+func (*TextContent) ContentType() string { return "text" }
+
+// ContentType returns "location".
 func (*LocationContent) ContentType() string { return "location" }
-func (*StickerContent) ContentType() string  { return "sticker" }
-func (*ImageContent) ContentType() string    { return "image" }
-func (*FileContent) ContentType() string     { return "file" }
-func (*AudioContent) ContentType() string    { return "audio" }
-func (*VideoContent) ContentType() string    { return "video" }
+
+// ContentType returns "sticker".
+func (*StickerContent) ContentType() string { return "sticker" }
+
+// ContentType returns "image".
+func (*ImageContent) ContentType() string { return "image" }
+
+// ContentType returns "file".
+func (*FileContent) ContentType() string { return "file" }
+
+// ContentType returns "audio".
+func (*AudioContent) ContentType() string { return "audio" }
+
+// ContentType returns "video".
+func (*VideoContent) ContentType() string { return "video" }
 func (c *UnknownContent) ContentType() string {
 	return c.Type
 }

@@ -154,14 +154,29 @@ type UnknownButton struct {
 	Raw  json.RawMessage
 }
 
-func (*TextButton) ButtonType() ButtonType         { return ButtonText }
-func (*LinkButton) ButtonType() ButtonType         { return ButtonLink }
-func (*OptionButton) ButtonType() ButtonType       { return ButtonOption }
-func (*PayButton) ButtonType() ButtonType          { return ButtonPay }
-func (*TimeButton) ButtonType() ButtonType         { return ButtonTime }
-func (*CalendarButton) ButtonType() ButtonType     { return ButtonCalendar }
+// ButtonType returns ButtonText.
+func (*TextButton) ButtonType() ButtonType { return ButtonText }
+
+// ButtonType returns ButtonLink.
+func (*LinkButton) ButtonType() ButtonType { return ButtonLink }
+
+// ButtonType returns ButtonOption.
+func (*OptionButton) ButtonType() ButtonType { return ButtonOption }
+
+// ButtonType returns ButtonPay.
+func (*PayButton) ButtonType() ButtonType { return ButtonPay }
+
+// ButtonType returns ButtonTime.
+func (*TimeButton) ButtonType() ButtonType { return ButtonTime }
+
+// ButtonType returns ButtonCalendar.
+func (*CalendarButton) ButtonType() ButtonType { return ButtonCalendar }
+
+// ButtonType returns ButtonTimeInterval.
 func (*TimeIntervalButton) ButtonType() ButtonType { return ButtonTimeInterval }
-func (b *UnknownButton) ButtonType() ButtonType    { return b.Type }
+
+// ButtonType returns the Type field.
+func (b *UnknownButton) ButtonType() ButtonType { return b.Type }
 
 func (*TextButton) isButton()         {}
 func (*LinkButton) isButton()         {}
@@ -345,9 +360,16 @@ type UnknownMenu struct {
 	Raw  json.RawMessage
 }
 
-func (*TextMenu) MenuType() MenuType      { return MenuText }
-func (*LinkMenu) MenuType() MenuType      { return MenuLink }
-func (*NestedMenu) MenuType() MenuType    { return MenuNested }
+// MenuType returns MenuText.
+func (*TextMenu) MenuType() MenuType { return MenuText }
+
+// MenuType returns MenuLink.
+func (*LinkMenu) MenuType() MenuType { return MenuLink }
+
+// MenuType returns MenuNested.
+func (*NestedMenu) MenuType() MenuType { return MenuNested }
+
+// MenuType returns the Type field.
 func (m *UnknownMenu) MenuType() MenuType { return m.Type }
 
 func (*TextMenu) isMenu()    {}

@@ -419,33 +419,83 @@ func (e *UnknownEvent) marshal() ([]byte, error) {
 	return e.Raw, nil
 }
 
-func (*OpenEvent) Type() EventType           { return EventOpen }
-func (*LeaveEvent) Type() EventType          { return EventLeave }
-func (*FriendEvent) Type() EventType         { return EventFriend }
-func (*SendEvent) Type() EventType           { return EventSend }
-func (*EchoEvent) Type() EventType           { return EventEcho }
-func (*HandoverEvent) Type() EventType       { return EventHandover }
-func (*ProfileEvent) Type() EventType        { return EventProfile }
-func (*PayCompleteEvent) Type() EventType    { return EventPayComplete }
-func (*PayConfirmEvent) Type() EventType     { return EventPayConfirm }
-func (*ActionEvent) Type() EventType         { return EventAction }
-func (*PersistentMenuEvent) Type() EventType { return EventPersistentMenu }
-func (*ProductEvent) Type() EventType        { return EventProduct }
-func (e *UnknownEvent) Type() EventType      { return EventType(e.Name) }
+// Type returns EventOpen.
+func (*OpenEvent) Type() EventType { return EventOpen }
 
-func (e *OpenEvent) UserID() string         { return e.User }
-func (e *LeaveEvent) UserID() string        { return e.User }
-func (e *FriendEvent) UserID() string       { return e.User }
-func (e *SendEvent) UserID() string         { return e.User }
-func (e *EchoEvent) UserID() string         { return e.User }
-func (e *HandoverEvent) UserID() string     { return e.User }
-func (e *ProfileEvent) UserID() string      { return e.User }
-func (e *PayCompleteEvent) UserID() string  { return e.User }
-func (e *PayConfirmEvent) UserID() string   { return e.User }
-func (e *ActionEvent) UserID() string       { return e.User }
+// Type returns EventLeave.
+func (*LeaveEvent) Type() EventType { return EventLeave }
+
+// Type returns EventFriend.
+func (*FriendEvent) Type() EventType { return EventFriend }
+
+// Type returns EventSend.
+func (*SendEvent) Type() EventType { return EventSend }
+
+// Type returns EventEcho.
+func (*EchoEvent) Type() EventType { return EventEcho }
+
+// Type returns EventHandover.
+func (*HandoverEvent) Type() EventType { return EventHandover }
+
+// Type returns EventProfile.
+func (*ProfileEvent) Type() EventType { return EventProfile }
+
+// Type returns EventPayComplete.
+func (*PayCompleteEvent) Type() EventType { return EventPayComplete }
+
+// Type returns EventPayConfirm.
+func (*PayConfirmEvent) Type() EventType { return EventPayConfirm }
+
+// Type returns EventAction.
+func (*ActionEvent) Type() EventType { return EventAction }
+
+// Type returns EventPersistentMenu.
+func (*PersistentMenuEvent) Type() EventType { return EventPersistentMenu }
+
+// Type returns EventProduct.
+func (*ProductEvent) Type() EventType { return EventProduct }
+
+// Type implements the interface UnknownEvent belongs to.
+func (e *UnknownEvent) Type() EventType { return EventType(e.Name) }
+
+// UserID returns the User field.
+func (e *OpenEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *LeaveEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *FriendEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *SendEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *EchoEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *HandoverEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *ProfileEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *PayCompleteEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *PayConfirmEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *ActionEvent) UserID() string { return e.User }
+
+// UserID returns "".
 func (*PersistentMenuEvent) UserID() string { return "" }
-func (e *ProductEvent) UserID() string      { return e.User }
-func (e *UnknownEvent) UserID() string      { return e.User }
+
+// UserID returns the User field.
+func (e *ProductEvent) UserID() string { return e.User }
+
+// UserID returns the User field.
+func (e *UnknownEvent) UserID() string { return e.User }
 
 func (*OpenEvent) isEvent()           {}
 func (*LeaveEvent) isEvent()          {}
