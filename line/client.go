@@ -281,6 +281,9 @@ func (c *Client) sendKeyed(ctx context.Context, path string, to any, msgs []mess
 
 // retryKeyed retries 429 and 5xx; 409 and other 4xx are final.
 func retryKeyed(r *rest.Response, _ error) bool {
+	if r == nil {
+		return true // a network error: the retry key makes a resend safe
+	}
 	return r.StatusCode == http.StatusTooManyRequests || r.StatusCode >= 500
 }
 

@@ -148,6 +148,9 @@ func unauthorized(err error) bool {
 // retrySend allows a retry of a send only when the server cannot have
 // accepted it.
 func retrySend(r *rest.Response, _ error) bool {
+	if r == nil {
+		return false // a network error after sending: the message may have been posted
+	}
 	return r.StatusCode == http.StatusTooManyRequests || r.StatusCode == http.StatusServiceUnavailable
 }
 
@@ -334,8 +337,8 @@ func (c *Client) Download(ctx context.Context, fileID string) (*Download, error)
 	if target.Scheme != "https" && target.Scheme != "http" {
 		return nil, errors.New("naverworks: download: redirect to a non-HTTP location")
 	}
-	// DoStream streams only 2xx answers; a 3xx from the file location
-	// (check lets 3xx pass) comes back read, as a Response with no stream.
+	// DoStream streams only 2xx answers; any other answer the check lets
+	// pass (a further redirect, 304) is a *rest.StatusError.
 	var (
 		stream *rest.Stream
 		status int
@@ -343,11 +346,12 @@ func (c *Client) Download(ctx context.Context, fileID string) (*Download, error)
 	req2 := &rest.Request{Method: http.MethodGet, Path: target.String(), Idempotent: true}
 	send := func(r *rest.Request) (*rest.Response, error) {
 		s, err := c.api.DoStream(ctx, r)
+		var se *rest.StatusError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("naverworks: download: unexpected HTTP %d from the file location", se.StatusCode)
+		}
 		if err != nil {
 			return nil, err
-		}
-		if s == nil {
-			return &rest.Response{}, nil
 		}
 		stream, status = s, s.StatusCode
 		return &rest.Response{StatusCode: s.StatusCode, Header: s.Header}, nil

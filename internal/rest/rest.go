@@ -112,8 +112,10 @@ type Request struct {
 	// (5xx, 429, connection reset). Without it only failures that prove the
 	// request never left (dial errors) are retried.
 	Idempotent bool
-	// RetryOn, when set, may allow a retry of a response Check rejected.
-	// It is consulted only for idempotent requests.
+	// RetryOn, when set, decides for an idempotent request whether a
+	// failure may be retried: a response Check rejected, or (with a nil
+	// *Response) a network error after the request may have reached the
+	// server. Failures that prove nothing was sent are retried regardless.
 	RetryOn func(*Response, error) bool
 	// Stream returns the response with its body unread (for downloads).
 	// Only successful responses are streamed; failures are read and checked.
@@ -138,7 +140,12 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 func (c *Client) DoStream(ctx context.Context, req *Request) (*Stream, error) {
 	r := *req
 	r.Stream = true
-	_, s, err := c.do(ctx, &r)
+	resp, s, err := c.do(ctx, &r)
+	if err == nil && s == nil {
+		// Check accepted a non-2xx answer (a redirect the HTTP client did
+		// not follow): there is no body to stream.
+		return nil, &StatusError{StatusCode: resp.StatusCode}
+	}
 	return s, err
 }
 
@@ -280,7 +287,8 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 		}
 		// Never return the *url.Error as is: its text holds the full URL,
 		// which for some platforms carries a credential (Kakao callback URLs).
-		return attemptResult{err: &NetworkError{Method: req.Method, Host: target.Host, Err: unwrapURLError(err)}, retryable: req.Idempotent || notSent(err)}
+		nerr := &NetworkError{Method: req.Method, Host: target.Host, Err: unwrapURLError(err)}
+		return attemptResult{err: nerr, retryable: notSent(err) || req.mayRetry(nil, nerr)}
 	}
 	ok := res.StatusCode >= 200 && res.StatusCode < 300
 	if req.Stream && ok {
@@ -295,7 +303,8 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 	res.Body.Close()
 	resp := &Response{StatusCode: res.StatusCode, Header: res.Header, Body: b, Attempts: attempt}
 	if rerr != nil {
-		return attemptResult{resp: resp, err: &NetworkError{Method: req.Method, Host: target.Host, Err: rerr}, retryable: req.Idempotent}
+		nerr := &NetworkError{Method: req.Method, Host: target.Host, Err: rerr}
+		return attemptResult{resp: resp, err: nerr, retryable: req.mayRetry(nil, nerr)}
 	}
 	check := c.Check
 	if check == nil {
@@ -323,6 +332,18 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 		}
 	}
 	return attemptResult{resp: resp, err: cerr, retryable: retryable, wait: wait}
+}
+
+// mayRetry reports whether a failure after the request may have reached
+// the server can be retried.
+func (req *Request) mayRetry(resp *Response, err error) bool {
+	if !req.Idempotent {
+		return false
+	}
+	if req.RetryOn == nil {
+		return true
+	}
+	return req.RetryOn(resp, err)
 }
 
 // DefaultCheck accepts 2xx and reports anything else as *StatusError.

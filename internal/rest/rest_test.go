@@ -362,3 +362,71 @@ func TestNothingSecretInErrorsOrLogs(t *testing.T) {
 		t.Errorf("unparsable path: err = %v", err)
 	}
 }
+
+func TestRetryOnSeesNetworkErrors(t *testing.T) {
+	t.Parallel()
+	// A server that hangs up after reading the request: the request may
+	// have been processed, so only a RetryOn that allows it retries.
+	var calls atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			t.Error("no hijacker")
+			return
+		}
+		conn, _, err := hj.Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	for _, tt := range []struct {
+		name      string
+		retryOn   func(*Response, error) bool
+		wantCalls int32
+	}{
+		{"unsafe_send", func(r *Response, _ error) bool { return r != nil && r.StatusCode == 429 }, 1},
+		{"keyed_send", func(r *Response, _ error) bool { return r == nil || r.StatusCode == 429 }, 3},
+	} {
+		calls.Store(0)
+		c, _ := newClient(t, h, Retry{MaxAttempts: 3, BaseDelay: time.Millisecond})
+		var seenNil bool
+		_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "x", Body: []byte("b"), Idempotent: true,
+			RetryOn: func(r *Response, err error) bool {
+				if r == nil {
+					seenNil = true
+				}
+				return tt.retryOn(r, err)
+			}})
+		var ne *NetworkError
+		if !errors.As(err, &ne) {
+			t.Fatalf("%s: err = %v, want a NetworkError", tt.name, err)
+		}
+		if !seenNil {
+			t.Errorf("%s: RetryOn was not asked about the network error", tt.name)
+		}
+		if got := calls.Load(); got != tt.wantCalls {
+			t.Errorf("%s: %d calls, want %d", tt.name, got, tt.wantCalls)
+		}
+	}
+}
+
+func TestStreamRejectsUnfollowedRedirect(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "https://storage.example/file")
+		w.WriteHeader(http.StatusFound)
+	})
+	c, _ := newClient(t, h, Retry{})
+	c.HTTP.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.Check = func(r *Response) error { // accepts the redirect, as a download's first step does
+		if r.StatusCode < 400 {
+			return nil
+		}
+		return &apiError{r.StatusCode}
+	}
+	s, err := c.DoStream(context.Background(), &Request{Method: "GET", Path: "file"})
+	if err == nil || s != nil {
+		t.Fatalf("DoStream on a 302 = %v, %v; want an error", s, err)
+	}
+}

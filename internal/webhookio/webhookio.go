@@ -57,6 +57,9 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
+	if r.Body == nil {
+		return nil, nil // a request built with http.NewRequest and no body
+	}
 	body := http.MaxBytesReader(w, r.Body, limit)
 	n := r.ContentLength
 	if n < 0 || n > limit {
@@ -83,6 +86,9 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 func ReadAll(rd io.Reader, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
+	}
+	if rd == nil {
+		return nil, nil // a client-built request without a body
 	}
 	b, err := io.ReadAll(io.LimitReader(rd, limit+1))
 	if err != nil {

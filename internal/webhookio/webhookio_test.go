@@ -147,3 +147,17 @@ func TestWait(t *testing.T) {
 		t.Fatalf("Wait = %v", err)
 	}
 }
+
+func TestReadNilBody(t *testing.T) {
+	t.Parallel()
+	r, err := http.NewRequest("POST", "http://example.com/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadBody(httptest.NewRecorder(), r, 10); err != nil || len(b) != 0 {
+		t.Errorf("ReadBody(nil body) = %q, %v", b, err)
+	}
+	if b, err := ReadAll(nil, 10); err != nil || len(b) != 0 {
+		t.Errorf("ReadAll(nil) = %q, %v", b, err)
+	}
+}
