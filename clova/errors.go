@@ -16,6 +16,12 @@ import (
 // every other channelkit package's ErrMalformed.
 var ErrMalformed = webhookio.ErrMalformed
 
+// ErrCallback is wrapped by the error a handler reports (to its error
+// handler and logger) when your function failed or panicked; the platform
+// was answered 500, or the failure came after the answer. It is the same
+// value in every channelkit platform package.
+var ErrCallback = webhookio.ErrCallback
+
 // ErrApplicationID reports a correctly signed CEK request addressed to
 // another extension: context.System.application.applicationId is missing or
 // differs from the extension ID the handler was built with. It wraps

@@ -14,6 +14,12 @@ import (
 // answers it with 400.
 var ErrMalformed = webhookio.ErrMalformed
 
+// ErrCallback is wrapped by the error a handler reports (to its error
+// handler and logger) when your function failed or panicked; the platform
+// was answered 500, or the failure came after the answer. It is the same
+// value in every channelkit platform package.
+var ErrCallback = webhookio.ErrCallback
+
 // ErrInvalidResponse is wrapped by the error [Response.Validate] returns: a
 // response that breaks a documented limit or misses a required field. Kakao
 // shows a broken bubble (or nothing) for such a response, so channelkit

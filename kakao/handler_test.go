@@ -208,3 +208,21 @@ func TestSkillHandlerThroughHTTP(t *testing.T) {
 		t.Fatalf("status %d, content type %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }
+
+func TestHandlerReportsErrCallback(t *testing.T) {
+	t.Parallel()
+	var reported error
+	h, err := kakao.NewSkillHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) {
+		return nil, errors.New("database down")
+	}, kakao.WithErrorHandler(func(_ *http.Request, err error) { reported = err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := kakaotest.Do(t, h, kakaotest.NewRequest(t, kakaotest.WithUtterance("hi")))
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", res.StatusCode)
+	}
+	if !errors.Is(reported, kakao.ErrCallback) {
+		t.Errorf("reported %v; want it to wrap kakao.ErrCallback", reported)
+	}
+}

@@ -16,6 +16,12 @@ import (
 // LINE callback. Handlers answer it with 400.
 var ErrMalformed = webhookio.ErrMalformed
 
+// ErrCallback is wrapped by the error a handler reports (to its error
+// handler and logger) when your function failed or panicked; the platform
+// was answered 500, or the failure came after the answer. It is the same
+// value in every channelkit platform package.
+var ErrCallback = webhookio.ErrCallback
+
 // ErrInvalid is wrapped by every [*ValidationError]: a request that breaks
 // LINE's limits and was not sent.
 var ErrInvalid = errors.New("line: invalid request")

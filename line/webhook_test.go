@@ -575,3 +575,22 @@ func TestParseRequestWithoutBody(t *testing.T) {
 		t.Error("nil request: no error")
 	}
 }
+
+func TestHandlerReportsErrCallback(t *testing.T) {
+	t.Parallel()
+	var reported error
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, *line.Callback) error {
+		return errors.New("database down")
+	}, line.WithErrorHandler(func(_ *http.Request, err error) { reported = err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.TextMessage("U1", "hi")))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", rec.Code)
+	}
+	if !errors.Is(reported, line.ErrCallback) {
+		t.Errorf("reported %v; want it to wrap line.ErrCallback", reported)
+	}
+}

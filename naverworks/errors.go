@@ -14,6 +14,12 @@ import (
 // the same value as the other channelkit packages' ErrMalformed.
 var ErrMalformed = webhookio.ErrMalformed
 
+// ErrCallback is wrapped by the error a handler reports (to its error
+// handler and logger) when your function failed or panicked; the platform
+// was answered 500, or the failure came after the answer. It is the same
+// value in every channelkit platform package.
+var ErrCallback = webhookio.ErrCallback
+
 // ErrBotID reports a callback whose X-WORKS-BotId header is missing or names
 // another bot than the one the handler serves. It wraps
 // [signature.ErrForbidden], so the handler answers 403.

@@ -15,6 +15,12 @@ import (
 // It is the same value in every channelkit platform package.
 var ErrMalformed = webhookio.ErrMalformed
 
+// ErrCallback is wrapped by the error a handler reports (to its error
+// handler and logger) when your function failed or panicked; the platform
+// was answered 500, or the failure came after the answer. It is the same
+// value in every channelkit platform package.
+var ErrCallback = webhookio.ErrCallback
+
 // Sentinels for the send API's result codes. An [*APIError] unwraps to the
 // one matching its Code (or, without a code, its HTTP status), so callers
 // branch with errors.Is:
