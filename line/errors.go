@@ -10,6 +10,7 @@ import (
 
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/message"
 )
 
 // ErrMalformed is wrapped by every error about a webhook body that is not a
@@ -67,19 +68,26 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "line: HTTP %d", e.StatusCode)
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(clipRunes(e.Message, 200))
 	}
+	// The server's texts are short, but a misbehaving proxy's need not be:
+	// keep the error line bounded (all details stay in e.Details).
+	const maxDetails = 5
 	for i, d := range e.Details {
+		if i == maxDetails {
+			fmt.Fprintf(&b, "; and %d more)", len(e.Details)-maxDetails)
+			break
+		}
 		if i == 0 {
 			b.WriteString(" (")
 		} else {
 			b.WriteString("; ")
 		}
 		if d.Property != "" {
-			b.WriteString(d.Property)
+			b.WriteString(clipRunes(d.Property, 100))
 			b.WriteString(": ")
 		}
-		b.WriteString(d.Message)
+		b.WriteString(clipRunes(d.Message, 200))
 		if i == len(e.Details)-1 {
 			b.WriteString(")")
 		}
@@ -141,4 +149,12 @@ func check(r *rest.Response) error {
 		e.RetryAfter = rest.ParseRetryAfter(r.Header, time.Now())
 	}
 	return e
+}
+
+// clipRunes cuts s to at most n runes, marking the cut.
+func clipRunes(s string, n int) string {
+	if out, cut := message.TruncateText(s, n, message.Runes); cut {
+		return out + "…"
+	}
+	return s
 }
