@@ -190,6 +190,8 @@ func (*TemplateBubble) BubbleType() string { return BubbleTemplate }
 
 // BubbleType returns BubbleCarousel.
 func (*CarouselBubble) BubbleType() string { return BubbleCarousel }
+
+// BubbleType returns the type the bubble arrived with.
 func (b *UnknownBubble) BubbleType() string {
 	return b.Type
 }

@@ -183,6 +183,8 @@ func (*BeginEvent) EventType() string { return "begin" }
 
 // EventType returns "end".
 func (*EndEvent) EventType() string { return "end" }
+
+// EventType returns the type the event arrived with.
 func (e *UnknownEvent) EventType() string {
 	return e.Type
 }
@@ -280,6 +282,9 @@ func (*AudioContent) ContentType() string { return "audio" }
 
 // ContentType returns "video".
 func (*VideoContent) ContentType() string { return "video" }
+
+// ContentType returns the type the content arrived with ("" when it had
+// none).
 func (c *UnknownContent) ContentType() string {
 	return c.Type
 }
