@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -160,5 +161,60 @@ func BenchmarkTimeNow(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		_ = time.Now()
+	}
+}
+
+// BenchmarkHandlerServer is the design budget's measurement: each handler
+// end to end through a real loopback server (httptest.Server, keep-alive
+// client), reference and naverworks interleaved in blocks so drift on a
+// busy machine hits both alike. It reports the ratio of the medians.
+func BenchmarkHandlerServer(b *testing.B) {
+	fn := func(context.Context, naverworks.Event) error { return nil }
+	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(secret), fn, naverworks.WithBotID(naverworkstest.BotID))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ref := httptest.NewServer(referenceHandler([]byte(secret)))
+	defer ref.Close()
+	nw := httptest.NewServer(h)
+	defer nw.Close()
+	sig := signature.SignHMACSHA256([]byte(secret), benchBody)
+	post := func(srv *httptest.Server) time.Duration {
+		start := time.Now()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/callback", bytes.NewReader(benchBody))
+		req.Header.Set("X-WORKS-Signature", sig)
+		req.Header.Set("X-WORKS-BotId", naverworkstest.BotID)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+		return time.Since(start)
+	}
+	var refT, nwT []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	const block = 32
+	for i := 0; i < b.N; i++ {
+		if (i/block)%2 == 0 {
+			refT = append(refT, post(ref))
+		} else {
+			nwT = append(nwT, post(nw))
+		}
+	}
+	b.StopTimer()
+	if len(refT) > 0 && len(nwT) > 0 {
+		median := func(d []time.Duration) float64 {
+			slices.Sort(d)
+			return float64(d[len(d)/2])
+		}
+		r, n := median(refT), median(nwT)
+		b.ReportMetric(r, "ref-p50-ns")
+		b.ReportMetric(n, "naverworks-p50-ns")
+		b.ReportMetric(n/r, "ratio")
 	}
 }
