@@ -89,9 +89,16 @@ func toContent(m MessageContent) message.Content {
 //     (at most 5 in all; the rest is truncated).
 //   - Cards, carousels (up to 12 cards) and lists become Flex messages;
 //     their alt text (shown in notifications) is derived from the content.
-//   - Buttons and quick replies: postback, message, URL; a call becomes a
-//     tel: link; share has no LINE equivalent and is dropped. A postback
-//     quick reply without display text shows its label (LINE requires one).
+//   - Buttons and quick replies: postback, message, URL (http or https
+//     only); a call becomes a tel: link; share has no LINE equivalent and
+//     is dropped. A postback quick reply without display text shows its
+//     label (LINE requires one). Quick replies on the cards of a carousel
+//     are dropped: LINE attaches them to a whole message.
+//   - Images, videos and audio need HTTPS URLs of at most 2,000
+//     characters: otherwise Render fails with an error wrapping
+//     errors.ErrUnsupported. A preview URL LINE would refuse is dropped
+//     (an image is then its own preview; a video is sent as a link), and
+//     so is a card or list image LINE would refuse.
 //   - Files cannot be sent by a bot: a file becomes a text with its name
 //     and link (downgraded). Image alt text has no place in an image
 //     message and is dropped.
@@ -153,30 +160,30 @@ func (r renderer) content(c message.Content) ([]messaging_api.MessageInterface, 
 	case *message.Text:
 		return r.text("Text", c.Text, limits.messages)
 	case *message.Image:
-		if c.URL == "" {
-			return nil, fmt.Errorf("line: image without URL: %w", errors.ErrUnsupported)
+		if !mediaURL(c.URL) {
+			return nil, fmt.Errorf("line: image needs an HTTPS URL of at most %d characters: %w", limits.mediaURL, errors.ErrUnsupported)
 		}
-		prev := c.PreviewURL
-		if prev == "" {
-			prev = c.URL
-		}
+		prev := r.preview(c.PreviewURL, c.URL)
 		if c.AltText != "" {
 			r.rep.Add("AltText", message.Dropped, "LINE image messages have no alt text")
 		}
 		return one(&messaging_api.ImageMessage{OriginalContentUrl: c.URL, PreviewImageUrl: prev}), nil
 	case *message.Video:
-		if c.URL == "" {
-			return nil, fmt.Errorf("line: video without URL: %w", errors.ErrUnsupported)
+		if !mediaURL(c.URL) {
+			return nil, fmt.Errorf("line: video needs an HTTPS URL of at most %d characters: %w", limits.mediaURL, errors.ErrUnsupported)
 		}
-		if c.PreviewURL == "" {
+		if c.PreviewURL != "" && !mediaURL(c.PreviewURL) {
+			r.rep.Addf("PreviewURL", message.Dropped, "LINE needs an HTTPS preview URL of at most %d characters", limits.mediaURL)
+		}
+		if !mediaURL(c.PreviewURL) {
 			// LINE requires a preview image: send a link instead.
 			r.rep.Add("", message.Downgraded, "LINE needs a preview image for a video; sent as a link")
 			return r.text("URL", c.URL, 1)
 		}
 		return one(&messaging_api.VideoMessage{OriginalContentUrl: c.URL, PreviewImageUrl: c.PreviewURL}), nil
 	case *message.Audio:
-		if c.URL == "" {
-			return nil, fmt.Errorf("line: audio without URL: %w", errors.ErrUnsupported)
+		if !mediaURL(c.URL) {
+			return nil, fmt.Errorf("line: audio needs an HTTPS URL of at most %d characters: %w", limits.mediaURL, errors.ErrUnsupported)
 		}
 		ms := c.Duration.Milliseconds()
 		if ms <= 0 {
@@ -229,7 +236,11 @@ func (r renderer) content(c message.Content) ([]messaging_api.MessageInterface, 
 		}
 		bubbles := make([]messaging_api.FlexBubble, len(cards))
 		for i := range cards {
-			bubbles[i] = *r.bubble(message.Index("Cards", i), &cards[i])
+			p := message.Index("Cards", i)
+			bubbles[i] = *r.bubble(p, &cards[i])
+			if len(cards[i].QuickReplies) > 0 {
+				r.rep.Add(message.JoinPath(p, "QuickReplies"), message.Dropped, "LINE attaches quick replies to a message, not to a carousel card")
+			}
 		}
 		alt := altText(cards[0].Title, cards[0].Text)
 		return one(&messaging_api.FlexMessage{AltText: alt, Contents: &messaging_api.FlexCarousel{Contents: bubbles}}), nil
@@ -245,6 +256,25 @@ func (r renderer) content(c message.Content) ([]messaging_api.MessageInterface, 
 		return one(RawMessage(c.Raw)), nil
 	}
 	return nil, fmt.Errorf("line: unsupported content %T: %w", c, errors.ErrUnsupported)
+}
+
+// mediaURL reports whether u is a URL LINE accepts for media and images:
+// HTTPS and at most 2,000 characters.
+func mediaURL(u string) bool {
+	return strings.HasPrefix(u, "https://") && len(u) > len("https://") && utf16Len(u) <= limits.mediaURL
+}
+
+// preview returns the preview image URL for an image at url: the given
+// one if LINE accepts it, else url itself (with a loss if one was given).
+func (r renderer) preview(preview, url string) string {
+	switch {
+	case preview == "":
+		return url
+	case !mediaURL(preview):
+		r.rep.Addf("PreviewURL", message.Dropped, "LINE needs an HTTPS preview URL of at most %d characters; the image is its own preview", limits.mediaURL)
+		return url
+	}
+	return preview
 }
 
 func one(m messaging_api.MessageInterface) []messaging_api.MessageInterface {
@@ -296,7 +326,7 @@ func flexText(s string, bold bool) *messaging_api.FlexText {
 
 func (r renderer) bubble(prefix string, c *message.Card) *messaging_api.FlexBubble {
 	b := &messaging_api.FlexBubble{}
-	if c.Image != nil && c.Image.URL != "" {
+	if c.Image != nil && mediaURL(c.Image.URL) {
 		b.Hero = &messaging_api.FlexImage{Url: c.Image.URL, Size: "full", AspectMode: messaging_api.FlexImageASPECT_MODE_COVER}
 		if c.Image.PreviewURL != "" {
 			r.rep.Add(message.JoinPath(prefix, "Image.PreviewURL"), message.Dropped, "Flex images have no preview")
@@ -305,7 +335,7 @@ func (r renderer) bubble(prefix string, c *message.Card) *messaging_api.FlexBubb
 			r.rep.Add(message.JoinPath(prefix, "Image.AltText"), message.Dropped, "Flex images have no alt text")
 		}
 	} else if c.Image != nil {
-		r.rep.Add(message.JoinPath(prefix, "Image"), message.Dropped, "image without URL")
+		r.rep.Addf(message.JoinPath(prefix, "Image"), message.Dropped, "LINE needs an HTTPS image URL of at most %d characters", limits.mediaURL)
 	}
 	var body []messaging_api.FlexComponentInterface
 	if c.Title != "" {
@@ -334,7 +364,7 @@ func (r renderer) buttons(path string, bs []message.Button) *messaging_api.FlexB
 			r.rep.Add(p, message.Dropped, "a LINE button needs a label")
 			continue
 		}
-		a := r.action(p, p+".Label", btn.Label, btn.Action, false)
+		a := r.action(p, p, p+".Label", btn.Label, btn.Action, false)
 		if a == nil {
 			continue
 		}
@@ -366,7 +396,9 @@ func (r renderer) list(c *message.List) *messaging_api.FlexMessage {
 		}
 		row := &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Contents: col, Flex: 1}
 		var line []messaging_api.FlexComponentInterface
-		if it.ImageURL != "" {
+		if it.ImageURL != "" && !mediaURL(it.ImageURL) {
+			r.rep.Addf(p+".ImageURL", message.Dropped, "LINE needs an HTTPS image URL of at most %d characters", limits.mediaURL)
+		} else if it.ImageURL != "" {
 			line = append(line, &messaging_api.FlexImage{Url: it.ImageURL, Size: "xs", AspectMode: messaging_api.FlexImageASPECT_MODE_COVER})
 		}
 		line = append(line, row)
@@ -377,7 +409,7 @@ func (r renderer) list(c *message.List) *messaging_api.FlexMessage {
 				label = it.Text
 			}
 			label, _ = message.TruncateText(label, limits.label, message.UTF16)
-			box.Action = r.action(p, "", label, it.Action, false)
+			box.Action = r.action(p, p+".Action", "", label, it.Action, false)
 		}
 		body = append(body, box)
 	}
@@ -397,10 +429,11 @@ func (r renderer) list(c *message.List) *messaging_api.FlexMessage {
 	return &messaging_api.FlexMessage{AltText: altText(c.Title, first), Contents: b}
 }
 
-// action converts a neutral action; nil (with a loss at path) when LINE
-// has no equivalent. A label of the user's (labelPath set) is truncated
-// with a loss there; quick-reply postbacks get a display text.
-func (r renderer) action(path, labelPath, label string, a message.Action, quickReply bool) messaging_api.ActionInterface {
+// action converts the action of the button, quick reply or list item at
+// path; nil (with a loss at drop) when LINE has no equivalent. A label of
+// the user's (labelPath set) is truncated with a loss there; quick-reply
+// postbacks get a display text.
+func (r renderer) action(path, drop, labelPath, label string, a message.Action, quickReply bool) messaging_api.ActionInterface {
 	lbl := label
 	if labelPath != "" {
 		lbl = r.rep.Truncate(labelPath, label, limits.label, message.UTF16)
@@ -413,36 +446,36 @@ func (r renderer) action(path, labelPath, label string, a message.Action, quickR
 			disp = lbl
 		}
 		if data == "" {
-			r.rep.Add(path, message.Dropped, "a LINE postback needs data")
+			r.rep.Add(drop, message.Dropped, "a LINE postback needs data")
 			return nil
 		}
 		return &messaging_api.PostbackAction{Label: lbl, Data: data, DisplayText: disp}
 	case *message.MessageAction:
 		if a.Text == "" {
-			r.rep.Add(path, message.Dropped, "a LINE message action needs text")
+			r.rep.Add(drop, message.Dropped, "a LINE message action needs text")
 			return nil
 		}
 		return &messaging_api.MessageAction{Label: lbl, Text: r.rep.Truncate(path+".Action.Text", a.Text, limits.actionText, message.UTF16)}
 	case *message.URLAction:
-		if a.URL == "" || utf16Len(a.URL) > limits.uri {
-			r.rep.Addf(path, message.Dropped, "a LINE URI must be 1 to %d characters", limits.uri)
+		if !hasScheme(a.URL, "http://", "https://") || utf16Len(a.URL) > limits.uri {
+			r.rep.Addf(drop, message.Dropped, "a LINE link must be an http or https URL of at most %d characters", limits.uri)
 			return nil
 		}
 		return &messaging_api.UriAction{Label: lbl, Uri: a.URL}
 	case *message.CallAction:
-		if a.Phone == "" {
-			r.rep.Add(path, message.Dropped, "no phone number")
+		if a.Phone == "" || utf16Len("tel:"+a.Phone) > limits.uri {
+			r.rep.Addf(drop, message.Dropped, "a LINE tel: link needs a phone number of at most %d characters", limits.uri-len("tel:"))
 			return nil
 		}
 		return &messaging_api.UriAction{Label: lbl, Uri: "tel:" + a.Phone}
 	case *message.ShareAction:
-		r.rep.Add(path, message.Dropped, "LINE has no share action")
+		r.rep.Add(drop, message.Dropped, "LINE has no share action")
 		return nil
 	case nil:
-		r.rep.Add(path, message.Dropped, "no action")
+		r.rep.Add(drop, message.Dropped, "no action")
 		return nil
 	}
-	r.rep.Add(path, message.Dropped, "unsupported action")
+	r.rep.Add(drop, message.Dropped, "unsupported action")
 	return nil
 }
 
@@ -461,7 +494,7 @@ func (r renderer) quickReplies(qs []message.QuickReply) *messaging_api.QuickRepl
 			r.rep.Add(p, message.Dropped, "a LINE quick reply needs a label")
 			continue
 		}
-		a := r.action(p, p+".Label", q.Label, q.Action, true)
+		a := r.action(p, p, p+".Label", q.Label, q.Action, true)
 		if a == nil {
 			continue
 		}

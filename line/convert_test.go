@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -122,6 +123,81 @@ func TestRenderGolden(t *testing.T) {
 				out.WriteByte('\n')
 			}
 			golden(t, filepath.Join("testdata", "golden", "render_"+tt.name+".json"), out.Bytes())
+		})
+	}
+}
+
+func TestRenderAdversarial(t *testing.T) {
+	t.Parallel()
+	qr := func(a message.Action) []message.QuickReply {
+		return []message.QuickReply{{Label: "q", Action: a}}
+	}
+	card := func(a message.Action) *message.Card {
+		return &message.Card{Title: "t", Buttons: []message.Button{{Label: "ok", Action: &message.MessageAction{Text: "ok"}}, {Label: "b", Action: a}}}
+	}
+	tests := []struct {
+		name    string
+		in      message.Content
+		want    []message.Loss
+		wantErr bool // an error wrapping errors.ErrUnsupported
+	}{
+		{"button link ftp", card(&message.URLAction{URL: "ftp://e.com/f"}),
+			[]message.Loss{{Path: "Buttons[1]", Reason: message.Dropped, Detail: "a LINE link must be an http or https URL of at most 1000 characters"}}, false},
+		{"button link javascript", card(&message.URLAction{URL: "javascript:alert(1)"}),
+			[]message.Loss{{Path: "Buttons[1]", Reason: message.Dropped, Detail: "a LINE link must be an http or https URL of at most 1000 characters"}}, false},
+		{"button link http", card(&message.URLAction{URL: "http://e.com/h"}), nil, false},
+		{"quick reply relative link", &message.Text{Text: "t", QuickReplies: qr(&message.URLAction{URL: "e.com/rel"})},
+			[]message.Loss{{Path: "QuickReplies[0]", Reason: message.Dropped, Detail: "a LINE link must be an http or https URL of at most 1000 characters"}}, false},
+		{"quick reply link at limit", &message.Text{Text: "t", QuickReplies: qr(&message.URLAction{URL: "https://e.com/" + strings.Repeat("a", 1000-14)})}, nil, false},
+		{"quick reply link over limit", &message.Text{Text: "t", QuickReplies: qr(&message.URLAction{URL: "https://e.com/" + strings.Repeat("a", 1000-13)})},
+			[]message.Loss{{Path: "QuickReplies[0]", Reason: message.Dropped, Detail: "a LINE link must be an http or https URL of at most 1000 characters"}}, false},
+		{"label at limit", card(&message.Postback{Data: "d", DisplayText: strings.Repeat("가", 20)}), nil, false},
+		{"emoji label over limit", &message.Text{Text: "t", QuickReplies: []message.QuickReply{{Label: strings.Repeat("a", 19) + "😀", Action: &message.MessageAction{Text: "m"}}}},
+			[]message.Loss{{Path: "QuickReplies[0].Label", Reason: message.Truncated, Detail: "limit is 20 UTF-16 code units"}}, false},
+		{"list item share", &message.List{Title: "L", Items: []message.ListItem{{Title: "a", Action: &message.ShareAction{}}}},
+			[]message.Loss{{Path: "Items[0].Action", Reason: message.Dropped, Detail: "LINE has no share action"}}, false},
+		{"list item http image", &message.List{Title: "L", Items: []message.ListItem{{Title: "a", ImageURL: "http://e.com/i.png"}}},
+			[]message.Loss{{Path: "Items[0].ImageURL", Reason: message.Dropped, Detail: "LINE needs an HTTPS image URL of at most 2000 characters"}}, false},
+		{"card http image", &message.Card{Title: "t", Image: &message.Image{URL: "http://e.com/i.png"}},
+			[]message.Loss{{Path: "Image", Reason: message.Dropped, Detail: "LINE needs an HTTPS image URL of at most 2000 characters"}}, false},
+		{"carousel card quick replies", &message.Carousel{Cards: []message.Card{
+			{Title: "a", QuickReplies: qr(&message.MessageAction{Text: "x"})}, {Title: "b"},
+		}}, []message.Loss{{Path: "Cards[0].QuickReplies", Reason: message.Dropped, Detail: "LINE attaches quick replies to a message, not to a carousel card"}}, false},
+		{"image http", &message.Image{URL: "http://e.com/i.png"}, nil, true},
+		{"image over 2000", &message.Image{URL: "https://e.com/" + strings.Repeat("a", 2000)}, nil, true},
+		{"image http preview", &message.Image{URL: "https://e.com/i.png", PreviewURL: "http://e.com/p.png"},
+			[]message.Loss{{Path: "PreviewURL", Reason: message.Dropped, Detail: "LINE needs an HTTPS preview URL of at most 2000 characters; the image is its own preview"}}, false},
+		{"video http preview", &message.Video{URL: "https://e.com/v.mp4", PreviewURL: "http://e.com/p.png"}, []message.Loss{
+			{Path: "PreviewURL", Reason: message.Dropped, Detail: "LINE needs an HTTPS preview URL of at most 2000 characters"},
+			{Path: "", Reason: message.Downgraded, Detail: "LINE needs a preview image for a video; sent as a link"},
+		}, false},
+		{"audio http", &message.Audio{URL: "http://e.com/a.m4a", Duration: time.Second}, nil, true},
+		{"call without number", card(&message.CallAction{}),
+			[]message.Loss{{Path: "Buttons[1]", Reason: message.Dropped, Detail: "a LINE tel: link needs a phone number of at most 996 characters"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			msgs, rep, err := line.Render(tt.in, message.RenderOptions{})
+			if tt.wantErr {
+				if !errors.Is(err, errors.ErrUnsupported) {
+					t.Fatalf("err = %v, want one wrapping errors.ErrUnsupported", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, rep.Losses); diff != "" {
+				t.Errorf("losses (-want +got):\n%s", diff)
+			}
+			if _, err := line.EncodeMessages(msgs); err != nil {
+				t.Errorf("rendered messages fail validation: %v", err)
+			}
+			_, _, serr := line.Render(tt.in, message.RenderOptions{Strict: true})
+			if lossy := len(tt.want) > 0; lossy != errors.Is(serr, message.ErrLossy) {
+				t.Errorf("strict err = %v; want lossy %v", serr, lossy)
+			}
 		})
 	}
 }
