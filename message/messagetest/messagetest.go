@@ -42,14 +42,16 @@ func Corpus(caps message.Capabilities) []Case {
 	qr := func(n int) []message.QuickReply {
 		out := make([]message.QuickReply, n)
 		for i := range out {
-			out[i] = message.QuickReply{Label: fmt.Sprintf("옵션 %d", i+1), Action: &message.MessageAction{Text: fmt.Sprintf("choice-%d", i+1)}}
+			// Not zero-padded: "옵션1번" is no longer than "옵션 1", so
+			// platforms that speak or join the labels see the same lengths.
+			out[i] = message.QuickReply{Label: fmt.Sprintf("옵션%d번", i+1), Action: &message.MessageAction{Text: fmt.Sprintf("choice-%d.", i+1)}}
 		}
 		return out
 	}
 	buttons := func(n int) []message.Button {
 		out := make([]message.Button, n)
 		for i := range out {
-			out[i] = message.Button{Label: fmt.Sprintf("버튼 %d", i+1), Action: &message.Postback{Data: fmt.Sprintf("btn=%d", i+1)}}
+			out[i] = message.Button{Label: fmt.Sprintf("버튼 %02d", i+1), Action: &message.Postback{Data: fmt.Sprintf("btn=%02d", i+1)}}
 		}
 		return out
 	}
@@ -57,15 +59,18 @@ func Corpus(caps message.Capabilities) []Case {
 		out := make([]message.Card, n)
 		for i := range out {
 			out[i] = message.Card{
-				Title:   fmt.Sprintf("카드 %d", i+1),
-				Text:    fmt.Sprintf("설명 %d", i+1),
-				Image:   &message.Image{URL: fmt.Sprintf("https://example.com/card-%d.png", i+1)},
-				Buttons: []message.Button{{Label: "열기", Action: &message.URLAction{URL: fmt.Sprintf("https://example.com/item/%d", i+1)}}},
+				Title:   fmt.Sprintf("카드 %02d", i+1),
+				Text:    fmt.Sprintf("설명 %02d", i+1),
+				Image:   &message.Image{URL: fmt.Sprintf("https://example.com/card-%02d.png", i+1)},
+				Buttons: []message.Button{{Label: "열기", Action: &message.URLAction{URL: fmt.Sprintf("https://example.com/item/%02d", i+1)}}},
 			}
 		}
 		return out
 	}
-	longText := strings.Repeat("가나다라마 hello 👋 ", textMax/15+20)
+	// No numbered value is a substring of another ("버튼 01" is not inside
+	// "버튼 10"): the silent-loss check looks for each input string inside
+	// the output strings, and must not find a dropped one inside another.
+	longText := overLong(textMax, caps.TextUnit)
 	return []Case{
 		{"text", func() message.Content { return &message.Text{Text: "hello, world"} }},
 		{"text_unicode", func() message.Content { return &message.Text{Text: "안녕하세요 👋🏽 emoji ✓ 日本語"} }},
@@ -91,7 +96,8 @@ func Corpus(caps message.Capabilities) []Case {
 			return &message.Audio{URL: "https://example.com/a.m4a", Duration: 3 * time.Second}
 		}},
 		{"file", func() message.Content {
-			return &message.File{URL: "https://example.com/report.pdf", Name: "report.pdf", Size: 1234}
+			// Name is not a substring of URL, so dropping it is noticed.
+			return &message.File{URL: "https://example.com/files/q3.pdf", Name: "3분기 보고서.pdf", Size: 1234}
 		}},
 		{"sticker_own", func() message.Content { return &message.Sticker{Platform: p, PackageID: "446", StickerID: "1988"} }},
 		{"sticker_foreign", func() message.Content {
@@ -140,6 +146,14 @@ func Corpus(caps message.Capabilities) []Case {
 		{"empty_card", func() message.Content { return &message.Card{} }},
 		{"empty_carousel", func() message.Content { return &message.Carousel{} }},
 	}
+}
+
+// overLong returns mixed Hangul, ASCII and emoji text that exceeds limit in
+// u by a few words, whatever the unit and however large the limit.
+func overLong(limit int, u message.Unit) string {
+	const word = "가나다라마 hello 👋 "
+	n := limit/u.Len(word) + 3
+	return strings.Repeat(word, n)
 }
 
 // emptyCases may fail with any error: they are not valid content anywhere.

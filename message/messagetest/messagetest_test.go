@@ -106,8 +106,14 @@ func TestReferenceRendererConforms(t *testing.T) {
 // below breaks one rule; Check must report at least one problem.
 func TestCheckCatchesBrokenRenderers(t *testing.T) {
 	t.Parallel()
-	broken := map[string]messagetest.RenderFunc{
-		"silently_drops_quick_replies": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+	// want is a piece of the problem the rule's own check reports, so that
+	// a renderer flagged only by some other check does not pass for the
+	// wrong reason.
+	broken := map[string]struct {
+		render messagetest.RenderFunc
+		want   string
+	}{
+		"silently_drops_quick_replies": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			out, rep, err := renderPlain(c, o)
 			var kept []message.Loss
 			for _, l := range rep.Losses {
@@ -117,42 +123,42 @@ func TestCheckCatchesBrokenRenderers(t *testing.T) {
 			}
 			rep.Losses = kept
 			return out, rep, err
-		},
-		"bad_loss_path": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		}, `QuickReplies[0].Label ("Yes") is missing from the output and no loss reports it`},
+		"bad_loss_path": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			out, rep, err := renderPlain(c, o)
 			if len(rep.Losses) > 0 {
 				rep.Losses[0].Path = "NoSuchField[7]"
 			}
 			return out, rep, err
-		},
-		"strict_ignores_losses": func(c message.Content, _ message.RenderOptions) ([]any, message.Report, error) {
+		}, `loss "NoSuchField[7]" names no field`},
+		"strict_ignores_losses": {func(c message.Content, _ message.RenderOptions) ([]any, message.Report, error) {
 			return renderPlain(c, message.RenderOptions{})
-		},
-		"panics": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		}, "strict render succeeded though best-effort reported"},
+		"panics": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			if _, ok := c.(*message.Location); ok {
 				panic("boom")
 			}
 			return renderPlain(c, o)
-		},
-		"exceeds_text_limit": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		}, "render panicked: boom"},
+		"exceeds_text_limit": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			if t, ok := c.(*message.Text); ok {
 				return []any{plainMessage{Text: t.Text}}, message.Report{}, nil
 			}
 			return renderPlain(c, o)
-		},
-		"mutates_input": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		}, "; MaxTextLen is 100"},
+		"mutates_input": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			if t, ok := c.(*message.Text); ok {
 				t.Text = strings.ToUpper(t.Text)
 			}
 			return renderPlain(c, o)
-		},
-		"accepts_nil": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		}, "render modified its input"},
+		"accepts_nil": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			if c == nil {
 				return nil, message.Report{}, nil
 			}
 			return renderPlain(c, o)
-		},
-		"downgrade_hides_drop": func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+		}, "rendering nil content succeeded"},
+		"downgrade_hides_drop": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
 			if card, ok := c.(*message.Card); ok && card.Image == nil && len(card.Buttons) > 0 {
 				// Claims only a downgrade, but omits the button labels.
 				var rep message.Report
@@ -163,19 +169,95 @@ func TestCheckCatchesBrokenRenderers(t *testing.T) {
 				return []any{plainMessage{Text: card.Title + "\n" + card.Text}}, rep, o.Check("plain", rep)
 			}
 			return renderPlain(c, o)
-		},
+		}, `Buttons[0].Label ("버튼 01") is missing`},
+		"file_link_without_name": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if f, ok := c.(*message.File); ok {
+				// Sends the link, reports the downgrade, forgets the name.
+				var rep message.Report
+				rep.Add("", message.Downgraded, "file sent as a link")
+				return []any{plainMessage{Text: f.URL}}, rep, o.Check("plain", rep)
+			}
+			return renderPlain(c, o)
+		}, `Name ("`},
+		"keeps_the_last_buttons": {func(c message.Content, o message.RenderOptions) ([]any, message.Report, error) {
+			if card, ok := c.(*message.Card); ok && len(card.Buttons) > 10 {
+				// Keeps the last buttons instead of the first, and blames
+				// the wrong ones.
+				var rep message.Report
+				rep.Add("", message.Downgraded, "card as text")
+				lines := []string{card.Title, card.Text}
+				for i, b := range card.Buttons {
+					if i < 2 {
+						rep.Add(message.Index("Buttons", len(card.Buttons)-1-i), message.Dropped, "too many")
+						continue
+					}
+					lines = append(lines, b.Label)
+					rep.Add(message.Index("Buttons", i)+".Action", message.Dropped, "no postbacks")
+				}
+				return []any{plainMessage{Text: strings.Join(lines, "\n")}}, rep, o.Check("plain", rep)
+			}
+			return renderPlain(c, o)
+		}, `Buttons[0].Label ("버튼 01") is missing`},
 	}
-	for name, render := range broken {
+	for name, b := range broken {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			n := 0
-			for _, r := range messagetest.Check(plainCaps, render) {
-				n += len(r.Problems)
+			var all []string
+			for _, r := range messagetest.Check(plainCaps, b.render) {
+				for _, p := range r.Problems {
+					all = append(all, r.Case+": "+p)
+				}
 			}
-			if n == 0 {
+			if len(all) == 0 {
 				t.Fatalf("Check found no problem with a broken renderer")
 			}
+			for _, p := range all {
+				if strings.Contains(p, b.want) {
+					return
+				}
+			}
+			t.Fatalf("Check did not report %q; it reported:\n%s", b.want, strings.Join(all, "\n"))
 		})
+	}
+}
+
+// The over-limit cases must really go over the limits, whatever the unit
+// and however large the limit; otherwise the suite silently tests nothing.
+func TestCorpusExceedsLimits(t *testing.T) {
+	t.Parallel()
+	for _, unit := range []message.Unit{message.Runes, message.UTF16, message.Bytes} {
+		for _, max := range []int{0, 1, 100, 1000, 2000, 5000, 10000, 100000} {
+			caps := message.Capabilities{Platform: "p", TextUnit: unit, MaxTextLen: max, MaxQuickReplies: 13, MaxButtons: 4, MaxButtonLabelLen: 20, MaxCarouselCards: 10}
+			limit := max
+			if limit == 0 {
+				limit = 2000 // the corpus' own default
+			}
+			for _, tc := range messagetest.Corpus(caps) {
+				c := tc.New()
+				switch tc.Name {
+				case "text_over_limit":
+					if n := unit.Len(c.(*message.Text).Text); n <= limit {
+						t.Errorf("%s, MaxTextLen %d: text_over_limit is %d long", unit, max, n)
+					}
+				case "text_too_many_quick_replies":
+					if n := len(c.Replies()); n <= caps.MaxQuickReplies {
+						t.Errorf("%d quick replies do not exceed %d", n, caps.MaxQuickReplies)
+					}
+				case "card_too_many_buttons":
+					if n := len(c.(*message.Card).Buttons); n <= caps.MaxButtons {
+						t.Errorf("%d buttons do not exceed %d", n, caps.MaxButtons)
+					}
+				case "card_long_label":
+					if n := unit.Len(c.(*message.Card).Buttons[0].Label); n <= caps.MaxButtonLabelLen {
+						t.Errorf("a %d-long label does not exceed %d", n, caps.MaxButtonLabelLen)
+					}
+				case "carousel_too_many_cards":
+					if n := len(c.(*message.Carousel).Cards); n <= caps.MaxCarouselCards {
+						t.Errorf("%d cards do not exceed %d", n, caps.MaxCarouselCards)
+					}
+				}
+			}
+		}
 	}
 }
 
