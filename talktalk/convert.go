@@ -91,7 +91,8 @@ func sendToIncoming(in *message.Incoming, c *Content) {
 // synchronous reply). Whatever TalkTalk cannot show is in the report, with
 // the path of the neutral field; with opts.Strict any loss is an error
 // wrapping [message.ErrLossy]. Content TalkTalk cannot show at all
-// (stickers, foreign raw content) is an error wrapping
+// (stickers, foreign raw content, or a result that fails [Validate], such
+// as an image at a URL that is not http or https) is an error wrapping
 // [ErrUnsupportedContent].
 //
 // Mapping: Text → textContent (cut at 10,000 characters); Image →
@@ -100,8 +101,11 @@ func sendToIncoming(in *message.Incoming, c *Content) {
 // composites; List → a composite with an element list of up to 3 rows;
 // Video, Audio, File and Location → text with a link or the address.
 // Postback → TEXT button with the data as code; MessageAction → TEXT button
-// (the text becomes the code when it differs from the label); URLAction →
-// LINK; CallAction → LINK to tel:; ShareAction is dropped.
+// (the text becomes the code when it differs from the title shown, which
+// is the label cut to the title limit); URLAction → LINK (http and https
+// only); CallAction → LINK to tel:; ShareAction is dropped. Quick replies
+// on the cards of a carousel are dropped: TalkTalk attaches them to a
+// whole message.
 func Render(c message.Content, opts message.RenderOptions) ([]*SendEvent, message.Report, error) {
 	var rep message.Report
 	content, err := render(c, &rep)
@@ -113,7 +117,7 @@ func Render(c message.Content, opts message.RenderOptions) ([]*SendEvent, messag
 	}
 	ev := &SendEvent{Content: content}
 	if err := Validate(ev); err != nil {
-		return nil, rep, err
+		return nil, rep, fmt.Errorf("%w: %w", ErrUnsupportedContent, err)
 	}
 	return []*SendEvent{ev}, rep, nil
 }
@@ -212,7 +216,7 @@ func quickReplies(qrs []message.QuickReply, rep *message.Report) *QuickReply {
 // button is reported, ap the path of the action, labelPath where a label
 // cut is reported ("" when the label is derived, not the user's).
 func button(path, ap, label, labelPath string, a message.Action, titleMax int, rep *message.Report) Button {
-	if label == "" {
+	if strings.TrimSpace(label) == "" {
 		rep.Add(path, message.Dropped, "TalkTalk buttons need a title")
 		return nil
 	}
@@ -224,12 +228,12 @@ func button(path, ap, label, labelPath string, a message.Action, titleMax int, r
 	}
 	switch a := a.(type) {
 	case *message.Postback:
-		if a.DisplayText != "" && a.DisplayText != label {
+		if a.DisplayText != "" && a.DisplayText != title {
 			rep.Add(message.JoinPath(ap, "DisplayText"), message.Dropped, "TalkTalk shows the button title as the user's message")
 		}
 		return &TextButton{Title: title, Code: rep.Truncate(message.JoinPath(ap, "Data"), a.Data, limits.Code, unit)}
 	case *message.MessageAction:
-		if a.Text == label {
+		if a.Text == title {
 			return &TextButton{Title: title}
 		}
 		rep.Add(ap, message.Downgraded, "TalkTalk sends the button title as the user's message; the text travels as its code")
@@ -241,6 +245,10 @@ func button(path, ap, label, labelPath string, a message.Action, titleMax int, r
 		}
 		return &LinkButton{Title: title, URL: a.URL, MobileURL: a.URL}
 	case *message.CallAction:
+		if strings.TrimSpace(a.Phone) == "" {
+			rep.Add(path, message.Dropped, "no phone number")
+			return nil
+		}
 		u := "tel:" + a.Phone
 		return &LinkButton{Title: title, URL: u, MobileURL: u}
 	case *message.ShareAction:
@@ -277,6 +285,11 @@ func composite(path string, c *message.Card, rep *message.Report) (Composite, bo
 	if c.Image != nil && c.Image.URL != "" {
 		out.Image = &Image{ImageURL: c.Image.URL}
 		dropImageExtras("Image", c.Image, &sub)
+	} else if c.Image != nil {
+		sub.Add("Image", message.Dropped, "image without URL")
+	}
+	if len(c.QuickReplies) > 0 && path != "" {
+		sub.Add("QuickReplies", message.Dropped, "TalkTalk attaches quick replies to a whole message, not to a carousel card")
 	}
 	out.ButtonList = buttons("Buttons", c.Buttons, &sub)
 	primary := btoi(out.Title != "") + btoi(out.Description != "")
@@ -305,6 +318,9 @@ func renderCard(c *message.Card, rep *message.Report) (Content, error) {
 	case c.Title != "" || c.Text != "":
 		if len(c.Buttons) > 0 {
 			rep.Add("Buttons", message.Dropped, "no button survived for a TalkTalk composite")
+		}
+		if c.Image != nil {
+			rep.Add("Image", message.Dropped, "image without URL")
 		}
 		return Content{Text: &TextContent{Text: rep.Truncate("", lines(c.Title, c.Text), limits.Text, unit), QuickReply: quickReplies(c.QuickReplies, rep)}}, nil
 	case c.Image != nil && c.Image.URL != "":

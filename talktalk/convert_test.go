@@ -2,6 +2,7 @@ package talktalk_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -121,6 +122,77 @@ func TestRenderReports(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, rep.Losses); diff != "" {
 				t.Errorf("losses (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRenderAdversarial(t *testing.T) {
+	t.Parallel()
+	card := func(b ...message.Button) *message.Card {
+		return &message.Card{Title: "t", Text: "x", Buttons: b}
+	}
+	tests := []struct {
+		name    string
+		in      message.Content
+		want    []message.Loss
+		wantErr bool // an error wrapping ErrUnsupportedContent
+	}{
+		{"message label at limit", card(message.Button{Label: strings.Repeat("가", 18), Action: &message.MessageAction{Text: strings.Repeat("가", 18)}}), nil, false},
+		{"message label over limit", card(message.Button{Label: strings.Repeat("가", 19), Action: &message.MessageAction{Text: strings.Repeat("가", 19)}}), []message.Loss{
+			{Path: "Buttons[0].Label", Reason: message.Truncated, Detail: "limit is 18 characters"},
+			{Path: "Buttons[0].Action", Reason: message.Downgraded, Detail: "TalkTalk sends the button title as the user's message; the text travels as its code"},
+		}, false},
+		{"postback display text equal to a cut label", card(message.Button{Label: strings.Repeat("가", 19), Action: &message.Postback{Data: "d", DisplayText: strings.Repeat("가", 19)}}), []message.Loss{
+			{Path: "Buttons[0].Label", Reason: message.Truncated, Detail: "limit is 18 characters"},
+			{Path: "Buttons[0].Action.DisplayText", Reason: message.Dropped, Detail: "TalkTalk shows the button title as the user's message"},
+		}, false},
+		{"quick reply label over limit", &message.Text{Text: "t", QuickReplies: []message.QuickReply{{Label: strings.Repeat("가", 11), Action: &message.MessageAction{Text: strings.Repeat("가", 11)}}}}, []message.Loss{
+			{Path: "QuickReplies[0].Label", Reason: message.Truncated, Detail: "limit is 10 characters"},
+			{Path: "QuickReplies[0].Action", Reason: message.Downgraded, Detail: "TalkTalk sends the button title as the user's message; the text travels as its code"},
+		}, false},
+		{"blank label", card(message.Button{Label: "  ", Action: &message.MessageAction{Text: "m"}}, message.Button{Label: "ok", Action: &message.MessageAction{Text: "ok"}}),
+			[]message.Loss{{Path: "Buttons[0]", Reason: message.Dropped, Detail: "TalkTalk buttons need a title"}}, false},
+		{"call without number", card(message.Button{Label: "call", Action: &message.CallAction{}}, message.Button{Label: "ok", Action: &message.MessageAction{Text: "ok"}}),
+			[]message.Loss{{Path: "Buttons[0]", Reason: message.Dropped, Detail: "no phone number"}}, false},
+		{"link ftp", card(message.Button{Label: "f", Action: &message.URLAction{URL: "ftp://e.com/f"}}, message.Button{Label: "ok", Action: &message.MessageAction{Text: "ok"}}),
+			[]message.Loss{{Path: "Buttons[0]", Reason: message.Dropped, Detail: "TalkTalk links must be http(s) URLs"}}, false},
+		{"card image without URL", &message.Card{Title: "t", Text: "x", Image: &message.Image{AltText: "alt"}},
+			[]message.Loss{{Path: "Image", Reason: message.Dropped, Detail: "image without URL"}}, false},
+		{"title-only card, image without URL", &message.Card{Title: "t", Image: &message.Image{PreviewURL: "https://e.com/p.png"}},
+			[]message.Loss{{Path: "Image", Reason: message.Dropped, Detail: "image without URL"}}, false},
+		{"carousel card quick replies", &message.Carousel{Cards: []message.Card{
+			{Title: "a", Text: "b", QuickReplies: []message.QuickReply{{Label: "x", Action: &message.MessageAction{Text: "x"}}}},
+			{Title: "c", Text: "d"},
+		}}, []message.Loss{{Path: "Cards[0].QuickReplies", Reason: message.Dropped, Detail: "TalkTalk attaches quick replies to a whole message, not to a carousel card"}}, false},
+		{"text at limit", &message.Text{Text: strings.Repeat("가", 10000)}, nil, false},
+		{"text over limit", &message.Text{Text: strings.Repeat("가", 10001)},
+			[]message.Loss{{Path: "Text", Reason: message.Truncated, Detail: "limit is 10000 characters"}}, false},
+		{"image ftp", &message.Image{URL: "ftp://e.com/i.png"}, nil, true},
+		{"card image ftp", &message.Card{Title: "t", Image: &message.Image{URL: "ftp://e.com/i.png"}}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			evs, rep, err := talktalk.Render(tt.in, message.RenderOptions{})
+			if tt.wantErr {
+				if !errors.Is(err, talktalk.ErrUnsupportedContent) || !errors.Is(err, errors.ErrUnsupported) {
+					t.Fatalf("err = %v, want one wrapping ErrUnsupportedContent", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, rep.Losses); diff != "" {
+				t.Errorf("losses (-want +got):\n%s", diff)
+			}
+			if err := talktalk.Validate(evs[0]); err != nil {
+				t.Errorf("rendered event fails validation: %v", err)
+			}
+			_, _, serr := talktalk.Render(tt.in, message.RenderOptions{Strict: true})
+			if lossy := len(tt.want) > 0; lossy != errors.Is(serr, message.ErrLossy) {
+				t.Errorf("strict err = %v; want lossy %v", serr, lossy)
 			}
 		})
 	}
