@@ -64,8 +64,11 @@ func toIncoming(req *Request, now time.Time) (message.Incoming, bool) {
 // and Location are downgraded to cards or text with a link. A Postback
 // becomes a message action whose extra carries the data under
 // [PostbackKey]; the user sees DisplayText (or the label) as their
-// utterance, as Kakao has no silent postback. A *message.Unknown whose
-// Platform is Kakao holds one output component and is sent as a raw output.
+// utterance, as Kakao has no silent postback. Links and card images must
+// be http or https URLs; others are dropped (with a loss). Quick replies
+// on the cards of a carousel are dropped: Kakao attaches them to the whole
+// response. A *message.Unknown whose Platform is Kakao holds one output
+// component and is sent as a raw output.
 func Render(c message.Content, opts message.RenderOptions) (*Response, message.Report, error) {
 	var rep message.Report
 	if c == nil || reflect.ValueOf(c).IsNil() {
@@ -115,6 +118,9 @@ func renderContent(c message.Content, rep *message.Report) ([]Output, error) {
 		}
 		return []Output{Image(c.URL, rep.Truncate("AltText", c.AltText, MaxAltTextLen, textUnit))}, nil
 	case *message.Video:
+		if c.URL == "" && c.PreviewURL != "" {
+			rep.Add("PreviewURL", message.Dropped, "a video without a URL is sent as text")
+		}
 		rep.Add("", message.Downgraded, "Kakao has no video output: sent as a card linking to the video")
 		return []Output{mediaCard(c.URL, c.PreviewURL, "동영상", "▶ 재생")}, nil
 	case *message.Audio:
@@ -143,7 +149,7 @@ func renderContent(c message.Content, rep *message.Report) ([]Output, error) {
 		}
 		return []Output{card.Output()}, nil
 	case *message.Card:
-		o, err := renderCard(c, "", false, c.Image != nil, rep)
+		o, err := renderCard(c, "", false, c.Image != nil && webURL(c.Image.URL), rep)
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +206,10 @@ func renderCard(c *message.Card, path string, inCarousel, asBasic bool, rep *mes
 		}
 		return card.Output(), nil
 	}
-	if c.Image != nil {
+	switch {
+	case c.Image != nil && !webURL(c.Image.URL):
+		rep.Add(p("Image"), message.Dropped, "card images need an http or https URL")
+	case c.Image != nil:
 		rep.Add(p("Image"), message.Dropped, "a carousel shows images on all cards or on none")
 	}
 	max := MaxTextCardDesc
@@ -228,13 +237,17 @@ func renderCarousel(c *message.Carousel, rep *message.Report) ([]Output, error) 
 	}
 	allImages := true
 	for i := range cards {
-		if cards[i].Image == nil {
+		if cards[i].Image == nil || !webURL(cards[i].Image.URL) {
 			allImages = false
 		}
 	}
 	car := Carousel{}
 	for i := range cards {
-		o, err := renderCard(&cards[i], message.Index("Cards", i), true, allImages, rep)
+		p := message.Index("Cards", i)
+		if len(cards[i].QuickReplies) > 0 {
+			rep.Add(message.JoinPath(p, "QuickReplies"), message.Dropped, "Kakao attaches quick replies to a whole response, not to a carousel card")
+		}
+		o, err := renderCard(&cards[i], p, true, allImages, rep)
 		if err != nil {
 			return nil, err
 		}
@@ -285,6 +298,10 @@ func renderList(c *message.List, rep *message.Report) ([]Output, error) {
 			li.Action = "message"
 			li.MessageText = a.Text
 		case *message.URLAction:
+			if !webURL(a.URL) {
+				rep.Add(message.JoinPath(path, "Action"), message.Dropped, "links must be http or https URLs")
+				break
+			}
 			li.Link = &Link{Web: a.URL}
 		case *message.CallAction, *message.ShareAction:
 			rep.Add(message.JoinPath(path, "Action"), message.Dropped, "list items cannot call or share")
@@ -324,6 +341,13 @@ func renderButtons(bs []message.Button, path string, rep *message.Report) ([]But
 	return out, ""
 }
 
+// webURL reports whether s is an absolute http or https URL, the only
+// links and images Kakao accepts.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 func renderAction(a message.Action, label string) (Button, bool) {
 	switch a := a.(type) {
 	case *message.Postback:
@@ -337,11 +361,7 @@ func renderAction(a message.Action, label string) (Button, bool) {
 	case *message.MessageAction:
 		return MessageButton(label, a.Text), a.Text != ""
 	case *message.URLAction:
-		u, err := url.Parse(a.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Button{}, false
-		}
-		return WebLinkButton(label, a.URL), true
+		return WebLinkButton(label, a.URL), webURL(a.URL)
 	case *message.CallAction:
 		return PhoneButton(label, a.Phone), a.Phone != ""
 	case *message.ShareAction:

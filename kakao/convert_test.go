@@ -167,3 +167,115 @@ func TestRenderTypedNil(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderAdversarial(t *testing.T) {
+	t.Parallel()
+	card := func(b ...message.Button) *message.Card {
+		return &message.Card{Title: "t", Text: "x", Buttons: b}
+	}
+	ok := message.Button{Label: "ok", Action: &message.MessageAction{Text: "ok"}}
+	tests := []struct {
+		name    string
+		in      message.Content
+		want    []message.Loss
+		wantErr bool // an error wrapping errors.ErrUnsupported
+	}{
+		{"label at limit", card(message.Button{Label: strings.Repeat("가", 14), Action: &message.MessageAction{Text: "m"}}), nil, false},
+		{"label over limit", card(message.Button{Label: strings.Repeat("가", 15), Action: &message.MessageAction{Text: "m"}}),
+			[]message.Loss{{Path: "Buttons[0].Label", Reason: message.Truncated, Detail: "limit is 14 characters"}}, false},
+		{"three buttons", card(ok, ok, ok), nil, false},
+		{"four buttons", card(ok, ok, ok, ok),
+			[]message.Loss{{Path: "Buttons[3]", Reason: message.Dropped, Detail: "a card holds at most 3 buttons"}}, false},
+		{"button link ftp", card(message.Button{Label: "f", Action: &message.URLAction{URL: "ftp://e.com/f"}}, ok),
+			[]message.Loss{{Path: "Buttons[0]", Reason: message.Dropped, Detail: "action Kakao buttons cannot perform"}}, false},
+		{"list item link javascript", &message.List{Title: "L", Items: []message.ListItem{{Title: "a", Action: &message.URLAction{URL: "javascript:alert(1)"}}}},
+			[]message.Loss{{Path: "Items[0].Action", Reason: message.Dropped, Detail: "links must be http or https URLs"}}, false},
+		{"card image ftp", &message.Card{Title: "t", Image: &message.Image{URL: "ftp://e.com/i.png"}},
+			[]message.Loss{{Path: "Image", Reason: message.Dropped, Detail: "card images need an http or https URL"}}, false},
+		{"carousel card image without URL", &message.Carousel{Cards: []message.Card{
+			{Title: "a", Image: &message.Image{AltText: "alt"}}, {Title: "b", Image: &message.Image{URL: "https://e.com/b.png"}},
+		}}, []message.Loss{
+			{Path: "Cards[0].Image", Reason: message.Dropped, Detail: "card images need an http or https URL"},
+			{Path: "Cards[1].Image", Reason: message.Dropped, Detail: "a carousel shows images on all cards or on none"},
+		}, false},
+		{"carousel card quick replies", &message.Carousel{Cards: []message.Card{
+			{Title: "a", Text: "b", QuickReplies: []message.QuickReply{{Label: "x", Action: &message.MessageAction{Text: "x"}}}},
+			{Title: "c", Text: "d"},
+		}}, []message.Loss{{Path: "Cards[0].QuickReplies", Reason: message.Dropped, Detail: "Kakao attaches quick replies to a whole response, not to a carousel card"}}, false},
+		{"video preview without URL", &message.Video{PreviewURL: "https://e.com/p.png"}, []message.Loss{
+			{Path: "PreviewURL", Reason: message.Dropped, Detail: "a video without a URL is sent as text"},
+			{Path: "", Reason: message.Downgraded, Detail: "Kakao has no video output: sent as a card linking to the video"},
+		}, false},
+		{"text at limit", &message.Text{Text: strings.Repeat("가", 1000)}, nil, false},
+		{"image ftp", &message.Image{URL: "ftp://e.com/i.png"}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp, rep, err := Render(tt.in, message.RenderOptions{})
+			if tt.wantErr {
+				if !errors.Is(err, errors.ErrUnsupported) {
+					t.Fatalf("err = %v, want one wrapping errors.ErrUnsupported", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, rep.Losses); diff != "" {
+				t.Errorf("losses (-want +got):\n%s", diff)
+			}
+			if err := resp.Validate(); err != nil {
+				t.Errorf("rendered response fails validation: %v", err)
+			}
+			_, _, serr := Render(tt.in, message.RenderOptions{Strict: true})
+			if lossy := len(tt.want) > 0; lossy != errors.Is(serr, message.ErrLossy) {
+				t.Errorf("strict err = %v; want lossy %v", serr, lossy)
+			}
+		})
+	}
+}
+
+// TestCapabilitiesMatchLimits ties Capabilities to the limits table (spec
+// kakao.md §4), so that one cannot change without the other.
+func TestCapabilitiesMatchLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		got, want int
+	}{
+		{"MaxTextLen", Capabilities.MaxTextLen, MaxSimpleTextLen},
+		{"MaxMessagesPerReply", Capabilities.MaxMessagesPerReply, MaxOutputs},
+		{"MaxQuickReplies", Capabilities.MaxQuickReplies, MaxQuickReplies},
+		{"MaxButtons", Capabilities.MaxButtons, MaxButtons},
+		{"MaxButtonLabelLen", Capabilities.MaxButtonLabelLen, MaxButtonLabel},
+		{"MaxCardTitleLen", Capabilities.MaxCardTitleLen, MaxTitleLen},
+		{"MaxCarouselCards", Capabilities.MaxCarouselCards, MaxCarouselCards},
+		{"MaxListItems", Capabilities.MaxListItems, MaxListItems},
+		// Spec values, so that a typo in the table fails too.
+		{"spec outputs", MaxOutputs, 3},
+		{"spec quick replies", MaxQuickReplies, 10},
+		{"spec simpleText", MaxSimpleTextLen, 1000},
+		{"spec altText", MaxAltTextLen, 50},
+		{"spec title", MaxTitleLen, 50},
+		{"spec textCard description", MaxTextCardDesc, 400},
+		{"spec carousel textCard description", MaxCarouselDesc, 128},
+		{"spec basicCard description", MaxBasicCardDesc, 230},
+		{"spec listCard items", MaxListItems, 5},
+		{"spec buttons", MaxButtons, 3},
+		{"spec horizontal buttons", MaxButtonsH, 2},
+		{"spec label", MaxButtonLabel, 14},
+		{"spec horizontal label", MaxButtonLabelH, 8},
+		{"spec carousel", MaxCarouselCards, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %d, want %d", tt.got, tt.want)
+			}
+		})
+	}
+	if Capabilities.TextUnit != message.Runes {
+		t.Errorf("TextUnit = %v, want characters", Capabilities.TextUnit)
+	}
+}
