@@ -135,8 +135,9 @@ func (a *AllowList) ClientAddr(r *http.Request) (netip.Addr, error) {
 			}
 			addr, err := netip.ParseAddr(h)
 			if err != nil {
-				// An unparsable hop cannot be trusted or believed: stop here
-				// and judge the last good address.
+				// An unparsable hop (garbage, or an address with a port)
+				// cannot be trusted or believed, and the client behind it
+				// is unknown: refuse rather than guess.
 				return netip.Addr{}, fmt.Errorf("%w: unparsable X-Forwarded-For entry", ErrForbidden)
 			}
 			addr = addr.Unmap()

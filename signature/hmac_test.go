@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -45,7 +46,9 @@ func TestVerifyHMACSHA256(t *testing.T) {
 		{name: "truncated", secret: secret, body: body, sig: good[:20], wantErr: signature.ErrMismatch},
 		{name: "too_long", secret: secret, body: body, sig: good + good, wantErr: signature.ErrMismatch},
 		{name: "huge", secret: secret, body: body, sig: strings.Repeat("A", 1<<20), wantErr: signature.ErrMismatch},
-		{name: "hex_instead_of_base64", secret: secret, body: body, sig: "3q8QXTAGaey18yL8FWTqdVlbMr6hcuNvM4tefa0o9nA", wantErr: signature.ErrMismatch},
+		{name: "hex_instead_of_base64", secret: secret, body: body, sig: hex.EncodeToString(raw), wantErr: signature.ErrMismatch},
+		{name: "hex_upper", secret: secret, body: body, sig: strings.ToUpper(hex.EncodeToString(raw)), wantErr: signature.ErrMismatch},
+		{name: "line_break_inside", secret: secret, body: body, sig: good[:20] + "\n" + good[20:], wantErr: signature.ErrMismatch},
 		{name: "empty_secret", secret: nil, body: body, sig: good, wantErr: signature.ErrMismatch},
 		{name: "padding_only", secret: secret, body: body, sig: "====", wantErr: signature.ErrMismatch},
 	}
@@ -231,8 +234,11 @@ func TestSecretSetVerifyToken(t *testing.T) {
 		if tt.wantErr == nil && err != nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
 			t.Errorf("VerifyToken(%q) = %v, want %v", tt.token, err, tt.wantErr)
 		}
-		if err != nil && strings.Contains(err.Error(), "token") && strings.Contains(err.Error(), tt.token) && tt.token != "" {
+		if err != nil && tt.token != "" && strings.Contains(err.Error(), tt.token) {
 			t.Errorf("error %q leaks the token", err)
+		}
+		if err != nil && (strings.Contains(err.Error(), "current-token") || strings.Contains(err.Error(), "previous-token")) {
+			t.Errorf("error %q leaks a secret", err)
 		}
 	}
 	var zero signature.SecretSet
