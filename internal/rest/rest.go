@@ -22,6 +22,9 @@ const MaxErrorBody = 64 << 10
 // MaxBody bounds how much of a successful JSON response is read.
 const MaxBody = 16 << 20
 
+// ErrBodyTooLarge reports a successful response whose body exceeds MaxBody.
+var ErrBodyTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxBody)
+
 // DefaultTimeout is the timeout of the *http.Client used when none is given.
 const DefaultTimeout = 30 * time.Second
 
@@ -299,12 +302,21 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 	if !ok {
 		limit = MaxErrorBody
 	}
-	b, rerr := io.ReadAll(io.LimitReader(res.Body, limit))
+	b, rerr := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	res.Body.Close()
+	over := int64(len(b)) > limit
+	if over {
+		b = b[:limit]
+	}
 	resp := &Response{StatusCode: res.StatusCode, Header: res.Header, Body: b, Attempts: attempt}
 	if rerr != nil {
 		nerr := &NetworkError{Method: req.Method, Host: target.Host, Err: rerr}
 		return attemptResult{resp: resp, err: nerr, retryable: req.mayRetry(nil, nerr)}
+	}
+	if over && ok {
+		// A cut success body would only fail later as malformed JSON; an
+		// error body is kept truncated on purpose.
+		return attemptResult{resp: resp, err: &NetworkError{Method: req.Method, Host: target.Host, Err: ErrBodyTooLarge}}
 	}
 	check := c.Check
 	if check == nil {

@@ -110,6 +110,12 @@ func TestRetryPolicy(t *testing.T) {
 		{name: "429_wait_too_long_returns_error", statuses: []int{429, 200}, header: http.Header{"Retry-After": {"3600"}}, idempotent: true, retry: Retry{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Second},
 			wantErr: true, wantCalls: 1},
 		{name: "4xx_never_retried", statuses: []int{400, 200}, idempotent: true, retry: Retry{MaxAttempts: 3, BaseDelay: time.Millisecond}, wantErr: true, wantCalls: 1},
+		{name: "backoff_uncapped_still_doubles", statuses: []int{500, 500, 500, 200}, idempotent: true, retry: Retry{MaxAttempts: 4, BaseDelay: time.Second},
+			wantCalls: 4, wantWaits: []time.Duration{time.Second - 1, 2*time.Second - 1, 4*time.Second - 1}},
+		{name: "429_huge_retry_after_no_cap", statuses: []int{429, 200}, header: http.Header{"Retry-After": {"99999999999999999"}}, idempotent: true, retry: Retry{MaxAttempts: 2, BaseDelay: time.Millisecond},
+			wantCalls: 2, wantWaits: []time.Duration{time.Duration(maxRetryAfterSeconds) * time.Second}},
+		{name: "429_huge_retry_after_capped", statuses: []int{429, 200}, header: http.Header{"Retry-After": {"99999999999999999"}}, idempotent: true, retry: Retry{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Minute},
+			wantErr: true, wantCalls: 1},
 		{name: "backoff_capped", statuses: []int{500, 500, 500, 500, 200}, idempotent: true, retry: Retry{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second},
 			wantCalls: 5, wantWaits: []time.Duration{time.Second - 1, 2*time.Second - 1, 3*time.Second - 1, 3*time.Second - 1}},
 	}
@@ -192,25 +198,62 @@ func TestDialErrorRetriedEvenIfNotIdempotent(t *testing.T) {
 
 func TestContextCancelStopsWaiting(t *testing.T) {
 	t.Parallel()
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
+	arrived := make(chan struct{}, 5)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		w.WriteHeader(503)
+	})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	base, _ := ParseBaseURL(srv.URL)
-	c := &Client{HTTP: srv.Client(), BaseURL: base, Retry: Retry{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour}, Check: check}
+	// The real Sleep, and a jitter that always waits the full hour.
+	c := &Client{HTTP: srv.Client(), BaseURL: base, Retry: Retry{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour}, Check: check,
+		Rand: func(n int64) int64 { return n - 1 }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Do(ctx, &Request{Method: "GET", Path: "x", Idempotent: true})
 		done <- err
 	}()
+	// Cancel only once the first attempt has been answered, so that Do is
+	// (about to be) waiting out the hour-long backoff.
+	<-arrived
+	select {
+	case err := <-done:
+		t.Fatalf("Do returned before cancel: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
 	cancel()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Fatal("want an error")
+		var ae *apiError
+		if !errors.As(err, &ae) || ae.status != 503 {
+			t.Fatalf("err = %v, want the last attempt's 503", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Do kept waiting after cancel")
+	}
+	if n := len(arrived); n != 0 {
+		t.Errorf("%d more attempts after the first; want none", n)
+	}
+}
+
+func TestSleep(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep on a cancelled context = %v", err)
+	}
+	if err := Sleep(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("Sleep = %v", err)
+	}
+	if err := Sleep(ctx, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep(0) on a cancelled context = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Sleep took %v", d)
 	}
 }
 
@@ -313,6 +356,7 @@ func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	tests := map[string]time.Duration{"": 0, "5": 5 * time.Second, "-1": 0, "soon": 0,
+		"9223372036854775807": time.Duration(maxRetryAfterSeconds) * time.Second,
 		now.Add(10 * time.Second).UTC().Format(http.TimeFormat):  10 * time.Second,
 		now.Add(-10 * time.Second).UTC().Format(http.TimeFormat): 0}
 	for v, want := range tests {
@@ -428,5 +472,26 @@ func TestStreamRejectsUnfollowedRedirect(t *testing.T) {
 	s, err := c.DoStream(context.Background(), &Request{Method: "GET", Path: "file"})
 	if err == nil || s != nil {
 		t.Fatalf("DoStream on a 302 = %v, %v; want an error", s, err)
+	}
+}
+
+func TestOversizedSuccessBodyIsAnError(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/big-error" {
+			w.WriteHeader(500)
+			w.Write(make([]byte, MaxErrorBody+10))
+			return
+		}
+		w.Write(make([]byte, MaxBody+1))
+	})
+	c, _ := newClient(t, h, Retry{})
+	if _, err := c.Do(context.Background(), &Request{Method: "GET", Path: "big"}); !errors.Is(err, ErrBodyTooLarge) {
+		t.Errorf("oversized success body: err = %v, want ErrBodyTooLarge", err)
+	}
+	resp, err := c.Do(context.Background(), &Request{Method: "GET", Path: "big-error"})
+	var ae *apiError
+	if !errors.As(err, &ae) || len(resp.Body) != MaxErrorBody {
+		t.Errorf("oversized error body: err = %v, kept %d bytes; want the Check error and %d bytes", err, len(resp.Body), MaxErrorBody)
 	}
 }

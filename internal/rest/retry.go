@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -50,7 +51,9 @@ func (r Retry) attempts() int {
 // first retry).
 func (r Retry) backoff(n int, rnd func(int64) int64) time.Duration {
 	d := r.BaseDelay
-	for i := 1; i < n && d < r.MaxDelay; i++ {
+	// Double once per earlier retry. A zero MaxDelay means no cap, so the
+	// loop stops before d could overflow instead of at MaxDelay.
+	for i := 1; i < n && d < math.MaxInt64/2 && (r.MaxDelay <= 0 || d < r.MaxDelay); i++ {
 		d *= 2
 	}
 	if r.MaxDelay > 0 && d > r.MaxDelay {
@@ -79,6 +82,10 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// maxRetryAfterSeconds is the largest Retry-After in seconds that a
+// time.Duration holds.
+const maxRetryAfterSeconds = math.MaxInt64 / int(time.Second)
+
 // ParseRetryAfter reads a Retry-After header: delay seconds or an HTTP date
 // relative to now. It returns 0 when the header is absent or unreadable.
 func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
@@ -89,6 +96,11 @@ func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
 	if s, err := strconv.Atoi(v); err == nil {
 		if s < 0 {
 			return 0
+		}
+		if s > maxRetryAfterSeconds {
+			// time.Duration(s)*time.Second would overflow, possibly into
+			// a short or negative wait: a huge answer means "a long time".
+			return time.Duration(maxRetryAfterSeconds) * time.Second
 		}
 		return time.Duration(s) * time.Second
 	}
