@@ -13,8 +13,9 @@ import (
 // encoding/json's texts can hold parts of the body ("number 3", a field's
 // literal), and a body must never reach an error string or a log.
 //
-// Errors made with [Safe], and this package's own sentinels, pass through
-// unchanged; anything else unknown becomes "invalid JSON".
+// Errors made with [Safe] pass through unchanged, and an error wrapping one
+// of this package's sentinels becomes that sentinel (the wrapping text is
+// not known to be safe); anything else unknown becomes "invalid JSON".
 func JSONError(err error) error {
 	if err == nil {
 		return nil
@@ -25,8 +26,11 @@ func JSONError(err error) error {
 	switch {
 	case errors.As(err, &safe):
 		return safe
-	case errors.Is(err, ErrSyntax), errors.Is(err, ErrNotObject):
-		return err
+	case errors.Is(err, ErrNotObject):
+		// The sentinel itself: whatever wrapped it may have quoted input.
+		return ErrNotObject
+	case errors.Is(err, ErrSyntax):
+		return ErrSyntax
 	case errors.As(err, &se):
 		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
 	case errors.As(err, &te):

@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -63,5 +64,12 @@ func TestJSONError(t *testing.T) {
 	}
 	if err := JSONError(ErrNotObject); !errors.Is(err, ErrNotObject) {
 		t.Errorf("sentinel lost: %v", err)
+	}
+	// A sentinel wrapped with input around it comes back bare.
+	for _, sentinel := range []error{ErrSyntax, ErrNotObject} {
+		err := JSONError(fmt.Errorf("near %q: %w", "SECRET-TOKEN", sentinel))
+		if !errors.Is(err, sentinel) || strings.Contains(err.Error(), "SECRET-TOKEN") {
+			t.Errorf("wrapped %v: JSONError = %q", sentinel, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -126,13 +127,41 @@ func FuzzPeek(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, found, err := Peek(data, "type")
-		_, _ = Keys(data)
-		_, _ = Field(data, "type")
+		keys, kerr := Keys(data)
+		field, ferr := Field(data, "type")
 		var ref map[string]json.RawMessage
 		if json.Unmarshal(data, &ref) != nil {
-			return // invalid JSON: Peek may say anything, as long as it does not panic
+			return // invalid JSON: the scanners may say anything, as long as they do not panic
+		}
+		// On a valid object the scanners never fail and see every key.
+		if kerr != nil || ferr != nil {
+			t.Fatalf("Keys/Field(%q) error %v / %v on valid JSON", data, kerr, ferr)
+		}
+		dups := 0
+		seen := map[string]bool{}
+		for _, k := range keys {
+			if k == "type" {
+				dups++
+			}
+			seen[k] = true
+		}
+		if len(seen) != len(ref) {
+			t.Fatalf("Keys(%q) = %q; encoding/json sees %d keys", data, keys, len(ref))
+		}
+		for k := range ref {
+			if !seen[k] {
+				t.Fatalf("Keys(%q) = %q misses %q", data, keys, k)
+			}
+		}
+		if dups > 1 {
+			// encoding/json keeps the last of duplicate keys; the scanners
+			// stop at the first. Platforms do not send duplicates.
+			return
 		}
 		raw, ok := ref["type"]
+		if ok != (field != nil) || (ok && !bytes.Equal(bytes.TrimSpace(field), bytes.TrimSpace(raw))) {
+			t.Fatalf("Field(%q) = %q; encoding/json says %q", data, field, raw)
+		}
 		var want string
 		wantFound := false
 		if ok && string(raw) != "null" {
@@ -145,24 +174,9 @@ func FuzzPeek(f *testing.F) {
 			wantFound = true
 		}
 		if err != nil {
-			// Duplicate keys: encoding/json keeps the last, Peek stops at the first.
-			if ok {
-				return
-			}
 			t.Fatalf("Peek(%q) error %v on valid JSON", data, err)
 		}
 		if found != wantFound || (found && got != want) {
-			// encoding/json keeps the last of duplicate keys.
-			keys, _ := Keys(data)
-			dups := 0
-			for _, k := range keys {
-				if k == "type" {
-					dups++
-				}
-			}
-			if dups > 1 {
-				return
-			}
 			t.Fatalf("Peek(%q) = %q,%v; encoding/json says %q,%v", data, got, found, want, wantFound)
 		}
 	})
