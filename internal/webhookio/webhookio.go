@@ -100,12 +100,18 @@ func ReadAll(rd io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// Status maps a handler failure to its HTTP status code.
+// Status maps a handler failure to its HTTP status code. An error wrapping
+// [ErrCallback] is 500 whatever else it wraps.
 func Status(err error) int {
 	var mbe *http.MaxBytesError
 	switch {
 	case err == nil:
 		return http.StatusOK
+	case errors.Is(err, ErrCallback):
+		// First: the callback's own error may wrap anything (a signature
+		// or size error from work it did), yet the request itself was fine
+		// and the platform should redeliver.
+		return http.StatusInternalServerError
 	case errors.Is(err, ErrMethod):
 		return http.StatusMethodNotAllowed
 	case errors.As(err, &mbe):

@@ -29,6 +29,11 @@ func TestStatus(t *testing.T) {
 		{fmt.Errorf("x: %w", signature.ErrForbidden), 403},
 		{Malformed("kakao", errors.New("unexpected end of JSON input")), 400},
 		{fmt.Errorf("%w: boom", ErrCallback), 500},
+		// What the callback's error wraps does not matter: the request was fine.
+		{fmt.Errorf("line: %w: %w", ErrCallback, signature.ErrMismatch), 500},
+		{fmt.Errorf("line: %w: %w", ErrCallback, &http.MaxBytesError{Limit: 1}), 500},
+		{fmt.Errorf("kakao: %w: %w", ErrCallback, Malformed("kakao", nil)), 500},
+		{fmt.Errorf("x: %w: %w", ErrCallback, ErrMethod), 500},
 		{errors.New("anything else"), 500},
 	}
 	for _, tt := range tests {
