@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -47,6 +49,43 @@ func TestDemoFailsWhenTheBotIsSilent(t *testing.T) {
 	}
 	if runDemo(context.Background(), &out, demoOptions{}, []rigFunc{silent}) {
 		t.Fatalf("demo succeeded although answers were never delivered:\n%s", out.String())
+	}
+}
+
+// A platform that never receives the bot's answer must fail the demo,
+// whether the answer goes through the platform's API (LINE) or back in the
+// webhook response (Kakao).
+func TestDemoFailsWhenAPlatformGetsNothing(t *testing.T) {
+	tests := map[string]rigFunc{
+		"api_call_lost": func(obs Observer) (*rig, error) {
+			r, err := lineRig(obs)
+			if err == nil {
+				r.received = func() []call { return nil }
+			}
+			return r, err
+		},
+		"webhook_response_lost": func(obs Observer) (*rig, error) {
+			r, err := kakaoRig(obs)
+			if err == nil {
+				inner := r.handler
+				r.handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+					inner.ServeHTTP(httptest.NewRecorder(), req) // the answer goes nowhere
+					w.WriteHeader(http.StatusOK)
+				})
+			}
+			return r, err
+		},
+	}
+	for name, rf := range tests {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			if runDemo(context.Background(), &out, demoOptions{}, []rigFunc{rf}) {
+				t.Fatalf("demo succeeded although the platform received nothing:\n%s", out.String())
+			}
+			if !strings.Contains(out.String(), "received nothing") {
+				t.Errorf("transcript does not say what failed:\n%s", out.String())
+			}
+		})
 	}
 }
 
