@@ -38,10 +38,9 @@ func cut(s string, max int, u Unit) int {
 				w = 1
 			}
 		case Bytes:
-			w = utf8.RuneLen(r)
-			if w < 0 {
-				w = 1 // invalid UTF-8 byte
-			}
+			// The bytes the rune takes in s, as Unit.Len counts them: an
+			// invalid byte decodes as U+FFFD (3 bytes) but takes 1.
+			_, w = utf8.DecodeRuneInString(s[i:])
 		default:
 			w = 1
 		}

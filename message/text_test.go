@@ -54,6 +54,8 @@ func TestTruncateText(t *testing.T) {
 		{name: "emoji_utf16_no_half_surrogate", s: "ab👋cd", max: 3, unit: message.UTF16, want: "ab", wantCut: true},
 		{name: "emoji_utf16_fits_pair", s: "ab👋cd", max: 4, unit: message.UTF16, want: "ab👋", wantCut: true},
 		{name: "emoji_runes", s: "👋👋👋", max: 2, unit: message.Runes, want: "👋👋", wantCut: true},
+		{name: "invalid_utf8_bytes", s: "\xff\xfe\xfd\xfc", max: 2, unit: message.Bytes, want: "\xff\xfe", wantCut: true},
+		{name: "invalid_utf8_utf16", s: "a\xffb\xfec", max: 3, unit: message.UTF16, want: "a\xffb", wantCut: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +64,7 @@ func TestTruncateText(t *testing.T) {
 			if got != tt.want || cut != tt.wantCut {
 				t.Errorf("TruncateText(%q, %d) = %q, %v; want %q, %v", tt.s, tt.max, got, cut, tt.want, tt.wantCut)
 			}
-			if !utf8.ValidString(got) {
+			if utf8.ValidString(tt.s) && !utf8.ValidString(got) {
 				t.Errorf("result %q is not valid UTF-8", got)
 			}
 		})
@@ -101,6 +103,7 @@ func TestSplitText(t *testing.T) {
 		{name: "hangul", s: "가나다 라마바 사아자", max: 4, unit: message.Runes, want: []string{"가나다 ", "라마바 ", "사아자"}},
 		{name: "utf16_emoji", s: "👋👋👋", max: 3, unit: message.UTF16, want: []string{"👋", "👋", "👋"}},
 		{name: "rune_wider_than_max", s: "👋a", max: 1, unit: message.UTF16, want: []string{"👋", "a"}},
+		{name: "invalid_utf8_bytes", s: "\xff\xfe\xfd\xfc", max: 2, unit: message.Bytes, want: []string{"\xff\xfe", "\xfd\xfc"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,9 +154,16 @@ func FuzzSplitText(f *testing.F) {
 				t.Fatalf("piece %q exceeds %d %s", p, max, u)
 			}
 		}
-		got, _ := message.TruncateText(s, max, u)
-		if !strings.HasPrefix(s, got) || (max > 0 && u.Len(got) > max) {
-			t.Fatalf("TruncateText(%q, %d) = %q", s, max, got)
+		got, cut := message.TruncateText(s, max, u)
+		if !strings.HasPrefix(s, got) || (max > 0 && u.Len(got) > max) || cut != (got != s) {
+			t.Fatalf("TruncateText(%q, %d) = %q, %v", s, max, got, cut)
+		}
+		if cut {
+			// It keeps as much as fits: one more rune would not.
+			_, w := utf8.DecodeRuneInString(s[len(got):])
+			if u.Len(s[:len(got)+w]) <= max {
+				t.Fatalf("TruncateText(%q, %d, %s) = %q cut more than needed", s, max, u, got)
+			}
 		}
 	})
 }
