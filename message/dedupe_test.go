@@ -83,11 +83,16 @@ func TestMemoryDeduperBounded(t *testing.T) {
 	if seen(t, d, "evt-0") {
 		t.Error("oldest key still remembered past the bound")
 	}
-	// Expiry empties it.
+	// Expiry forgets what the bound kept, and sweeping frees the memory.
 	clock.Advance(2 * time.Hour)
-	seen(t, d, "fresh")
-	for i := range 16 {
+	if seen(t, d, "evt-9998") {
+		t.Error("key remembered past its TTL")
+	}
+	for i := range 256 {
 		seen(t, d, fmt.Sprintf("sweep-%d", i))
+	}
+	if seen(t, d, "evt-9997") {
+		t.Error("key remembered past its TTL after a sweep")
 	}
 	if n := d.Len(); n > 64 {
 		t.Errorf("Len after expiry = %d", n)
