@@ -3,13 +3,15 @@ package kakao
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/message/messagetest"
-	"github.com/google/go-cmp/cmp"
 )
 
 // renderForSuite adapts Render for messagetest: each output is one element;
@@ -19,6 +21,10 @@ func renderForSuite(c message.Content, o message.RenderOptions) ([]any, message.
 	resp, rep, err := Render(c, o)
 	if err != nil {
 		return nil, rep, err
+	}
+	// Whatever Render returns must pass the pre-send validation.
+	if verr := resp.Validate(); verr != nil {
+		return nil, rep, fmt.Errorf("rendered response does not validate: %w", verr)
 	}
 	outs := resp.Template.Outputs
 	out := make([]any, len(outs))

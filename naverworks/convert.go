@@ -123,7 +123,9 @@ func Render(c message.Content, opts message.RenderOptions) ([]Content, message.R
 	}
 	for i, m := range out {
 		if err := Validate(m); err != nil {
-			return nil, rep, fmt.Errorf("naverworks: render: message %d: %w", i, err)
+			// Something NAVER WORKS would refuse (a plain-http image URL):
+			// the content cannot be shown here.
+			return nil, rep, fmt.Errorf("naverworks: render: message %d: %w: %w", i, errUnsupported, err)
 		}
 	}
 	return out, rep, nil
@@ -308,6 +310,11 @@ func (r *renderer) carousel(c *message.Carousel) ([]Content, error) {
 		return nil, errors.New("naverworks: render: empty carousel")
 	}
 	cards := c.Cards
+	for i, cd := range cards {
+		if len(cd.QuickReplies) > 0 && i < limits.carouselColumns {
+			r.rep.Add(message.JoinPath(message.Index("Cards", i), "QuickReplies"), message.Dropped, "quick replies belong to a message, not to a carousel column")
+		}
+	}
 	if len(cards) > limits.carouselColumns {
 		for i := limits.carouselColumns; i < len(cards); i++ {
 			r.rep.Addf(message.Index("Cards", i), message.Dropped, "NAVER WORKS carousels hold %d columns", limits.carouselColumns)

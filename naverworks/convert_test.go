@@ -19,7 +19,14 @@ func TestRenderConformance(t *testing.T) {
 			anys[i] = m
 		}
 		return anys, rep, err
-	})
+	}, messagetest.WithValidator(func(out []any) error {
+		for _, m := range out {
+			if err := naverworks.Validate(m.(naverworks.Content)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }
 
 func TestRenderMapping(t *testing.T) {

@@ -21,7 +21,14 @@ func TestRenderConformance(t *testing.T) {
 			out[i] = e
 		}
 		return out, rep, err
-	})
+	}, messagetest.WithValidator(func(out []any) error {
+		for _, e := range out {
+			if err := talktalk.Validate(e.(*talktalk.SendEvent)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }
 
 func TestToIncoming(t *testing.T) {

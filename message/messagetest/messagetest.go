@@ -125,10 +125,34 @@ func Corpus(caps message.Capabilities) []Case {
 			}}
 		}},
 		{"card_text_only", func() message.Content { return &message.Card{Text: "only text in a card"} }},
+		{"card_label_is_its_text", func() message.Content {
+			// A label over the limit that is also what the button says:
+			// cutting the label must not cut the text the user sends.
+			l := strings.Repeat("주문", over(caps.MaxButtonLabelLen, 40)/2+1)
+			return &message.Card{Title: "orders", Text: "label is the text", Buttons: []message.Button{
+				{Label: l, Action: &message.MessageAction{Text: l}},
+			}}
+		}},
+		{"card_odd_links", func() message.Content {
+			return &message.Card{Title: "links", Text: "some links no platform opens", Buttons: []message.Button{
+				{Label: "ftp", Action: &message.URLAction{URL: "ftp://example.com/pub/notes.txt"}},
+				{Label: "script", Action: &message.URLAction{URL: "javascript:alert(1)"}},
+				{Label: "relative", Action: &message.URLAction{URL: "/relative/path"}},
+				{Label: "web", Action: &message.URLAction{URL: "https://example.com/ok"}},
+			}}
+		}},
+		{"image_plain_http", func() message.Content {
+			return &message.Image{URL: "http://example.com/plain.png", AltText: "served without TLS"}
+		}},
 		{"card_quick_replies", func() message.Content {
 			return &message.Card{Title: "with chips", Text: "card text", Buttons: buttons(1), QuickReplies: qr(2)}
 		}},
 		{"carousel", func() message.Content { return &message.Carousel{Cards: cards(3)} }},
+		{"carousel_card_quick_replies", func() message.Content {
+			c := &message.Carousel{Cards: cards(2)}
+			c.Cards[1].QuickReplies = []message.QuickReply{{Label: "카드칩", Action: &message.MessageAction{Text: "card-chip"}}}
+			return c
+		}},
 		{"carousel_too_many_cards", func() message.Content {
 			return &message.Carousel{Cards: cards(over(caps.MaxCarouselCards, 12))}
 		}},
@@ -159,14 +183,29 @@ func overLong(limit int, u message.Unit) string {
 // emptyCases may fail with any error: they are not valid content anywhere.
 var emptyCases = map[string]bool{"empty_text": true, "empty_card": true, "empty_carousel": true}
 
+// An Option configures [TestRenderer] and [Check].
+type Option func(*options)
+
+type options struct {
+	validate func(out []any) error
+}
+
+// WithValidator makes the suite pass every successful best-effort output
+// to validate, the platform's own pre-send check: whatever Render produces
+// must be sendable. Without it, output is only checked against the
+// Capabilities.
+func WithValidator(validate func(out []any) error) Option {
+	return func(o *options) { o.validate = validate }
+}
+
 // TestRenderer runs the suite against render, one subtest per corpus case.
 // It reports every problem on t and continues through the whole corpus.
-func TestRenderer(t *testing.T, caps message.Capabilities, render RenderFunc) {
+func TestRenderer(t *testing.T, caps message.Capabilities, render RenderFunc, opts ...Option) {
 	t.Helper()
 	if caps.Platform == "" {
 		t.Fatal("messagetest: Capabilities.Platform is empty")
 	}
-	for _, r := range Check(caps, render) {
+	for _, r := range Check(caps, render, opts...) {
 		t.Run(r.Case, func(t *testing.T) {
 			for _, p := range r.Problems {
 				t.Error(p)
@@ -184,7 +223,11 @@ type Result struct {
 // Check runs the suite against render and returns one Result per case
 // (including "nil_content"), in corpus order. A renderer conforms when
 // every Result has no Problems.
-func Check(caps message.Capabilities, render RenderFunc) []Result {
+func Check(caps message.Capabilities, render RenderFunc, opts ...Option) []Result {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var out []Result
 	nilRes := Result{Case: "nil_content"}
 	if _, _, err := safeRender(render, nil, message.RenderOptions{}); err == nil {
@@ -194,7 +237,7 @@ func Check(caps message.Capabilities, render RenderFunc) []Result {
 	}
 	out = append(out, nilRes)
 	for _, tc := range Corpus(caps) {
-		c := &checker{}
+		c := &checker{validate: o.validate}
 		c.run(caps, render, tc)
 		out = append(out, Result{Case: tc.Name, Problems: c.problems})
 	}
@@ -214,7 +257,10 @@ type panicError struct{ v any }
 
 func (e *panicError) Error() string { return fmt.Sprintf("render panicked: %v", e.v) }
 
-type checker struct{ problems []string }
+type checker struct {
+	validate func([]any) error
+	problems []string
+}
 
 func (c *checker) errorf(format string, args ...any) {
 	c.problems = append(c.problems, fmt.Sprintf(format, args...))
@@ -250,6 +296,11 @@ func (c *checker) run(caps message.Capabilities, render RenderFunc, tc Case) {
 	if jerr != nil {
 		c.errorf("output does not encode to JSON: %v", jerr)
 		return
+	}
+	if c.validate != nil {
+		if verr := c.validate(out); verr != nil {
+			c.errorf("best-effort output fails the platform's own validation: %v", verr)
+		}
 	}
 
 	// Loss paths name real fields.

@@ -285,3 +285,34 @@ func TestCorpusCoversEveryType(t *testing.T) {
 		}
 	}
 }
+
+// WithValidator: a renderer that passes a link its platform would refuse
+// straight through is caught by the platform's own validator.
+func TestCheckRunsTheValidator(t *testing.T) {
+	t.Parallel()
+	httpsOnly := func(out []any) error {
+		for _, m := range out {
+			if pm, ok := m.(plainMessage); ok && strings.Contains(pm.Text, "ftp://") {
+				return errors.New("only https links")
+			}
+		}
+		return nil
+	}
+	var found bool
+	for _, r := range messagetest.Check(plainCaps, renderPlain, messagetest.WithValidator(httpsOnly)) {
+		for _, p := range r.Problems {
+			if r.Case == "card_odd_links" && strings.Contains(p, "fails the platform's own validation: only https links") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("the validator's verdict on card_odd_links was not reported")
+	}
+	// Without the validator the same renderer passes that case.
+	for _, r := range messagetest.Check(plainCaps, renderPlain) {
+		if r.Case == "card_odd_links" && len(r.Problems) > 0 {
+			t.Errorf("card_odd_links without a validator: %q", r.Problems)
+		}
+	}
+}
