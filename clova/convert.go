@@ -159,6 +159,7 @@ func RenderLang(lang Lang, c message.Content, opts message.RenderOptions) (*Resp
 	}
 	if qr := c.Replies(); len(qr) > 0 {
 		var labels []string
+		var paths []string
 		for i, q := range qr {
 			p := message.Index("QuickReplies", i)
 			if q.Label == "" {
@@ -166,13 +167,12 @@ func RenderLang(lang Lang, c message.Content, opts message.RenderOptions) (*Resp
 				continue
 			}
 			labels = append(labels, q.Label)
+			paths = append(paths, p)
 			if q.Action != nil {
 				s.rep.Add(message.JoinPath(p, "Action"), message.Dropped, "label spoken; the action is not available by voice")
 			}
 		}
-		if len(labels) > 0 {
-			s.sayAt(message.Index("QuickReplies", 0), strings.Join(labels, ", "), true)
-		}
+		s.sayLabels(paths, labels)
 	}
 	rep = s.rep
 	if err := opts.Check(message.Clova, rep); err != nil {
@@ -198,27 +198,20 @@ type speaker struct {
 	raw    *OutputSpeech
 }
 
-func (s *speaker) say(path, text string) { s.sayAt(path, text, false) }
-
-// sayAt speaks text, recorded against path; a cut is a Truncated loss at
-// path, or at coverPath's parent list when quick is set (the labels of all
-// quick replies are spoken as one).
-func (s *speaker) sayAt(path, text string, quick bool) {
+// say speaks text, recorded against path: a cut at the response's speech
+// budget is a Truncated loss at path, nothing left at all a Dropped one.
+func (s *speaker) say(path, text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
 	left := limits.SpeechRunes - s.used
 	if left <= 0 {
-		if !quick {
-			s.rep.Add(path, message.Dropped, "over CEK's 1,000-character speech limit")
-		}
+		s.rep.Add(path, message.Dropped, "over CEK's 1,000-character speech limit")
 		return
 	}
 	if n := utf8.RuneCountInString(text); n > left {
 		text, _ = message.TruncateText(text, left, message.Runes)
-		if !quick {
-			s.rep.Addf(path, message.Truncated, "CEK speaks at most %d characters per response", limits.SpeechRunes)
-		}
+		s.rep.Addf(path, message.Truncated, "CEK speaks at most %d characters per response", limits.SpeechRunes)
 	}
 	s.used += utf8.RuneCountInString(text)
 	for _, piece := range chunk(text, limits.SentenceRunes) {
@@ -226,6 +219,43 @@ func (s *speaker) sayAt(path, text string, quick bool) {
 			s.values = append(s.values, PlainText(s.lang, piece))
 		}
 	}
+}
+
+// sayLabels speaks quick-reply labels as a comma-separated list, never
+// splitting a label across speech values. A label that no longer fits the
+// response's speech budget is dropped, and reported at its own path.
+func (s *speaker) sayLabels(paths, labels []string) {
+	var piece strings.Builder
+	pieceLen := 0
+	flush := func() {
+		if piece.Len() > 0 {
+			s.values = append(s.values, PlainText(s.lang, piece.String()))
+			piece.Reset()
+			pieceLen = 0
+		}
+	}
+	for i, l := range labels {
+		n := utf8.RuneCountInString(l)
+		sep := 0
+		if pieceLen > 0 {
+			sep = 2 // ", "
+		}
+		if s.used+sep+n > limits.SpeechRunes || n > limits.SentenceRunes {
+			s.rep.Add(paths[i], message.Dropped, "over CEK's speech limit for one response")
+			continue
+		}
+		if pieceLen+sep+n > limits.SentenceRunes {
+			flush()
+			sep = 0
+		}
+		if sep > 0 {
+			piece.WriteString(", ")
+		}
+		piece.WriteString(l)
+		pieceLen += sep + n
+		s.used += sep + n
+	}
+	flush()
 }
 
 func (s *speaker) card(prefix string, c *message.Card) {

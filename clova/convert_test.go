@@ -3,9 +3,11 @@ package clova_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -151,5 +153,44 @@ func TestRenderLang(t *testing.T) {
 	_, _, err = clova.Render(&message.Card{Title: "x", Image: &message.Image{URL: "https://example.com/a.png"}}, message.RenderOptions{Strict: true})
 	if !errors.Is(err, message.ErrLossy) {
 		t.Errorf("strict card: %v", err)
+	}
+}
+
+// Quick-reply labels past the speech budget are dropped one by one and
+// reported; no label is split across speech values.
+func TestRenderQuickRepliesPastTheSpeechBudget(t *testing.T) {
+	t.Parallel()
+	var qr []message.QuickReply
+	for i := range 60 {
+		qr = append(qr, message.QuickReply{Label: fmt.Sprintf("선택지 번호 %02d번", i)})
+	}
+	text := strings.Repeat("가", 900)
+	resp, rep, err := clova.Render(&message.Text{Text: text, QuickReplies: qr}, message.RenderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoken := map[string]bool{}
+	total := 0
+	for _, v := range resp.Response.OutputSpeech.Values {
+		total += utf8.RuneCountInString(v.Value)
+		for _, l := range strings.Split(v.Value, ", ") {
+			spoken[l] = true
+		}
+	}
+	if total > 1000 {
+		t.Errorf("spoke %d characters, limit is 1000", total)
+	}
+	dropped := map[string]bool{}
+	for _, l := range rep.Losses {
+		dropped[l.Path] = l.Reason == message.Dropped
+	}
+	for i, q := range qr {
+		p := fmt.Sprintf("QuickReplies[%d]", i)
+		if spoken[q.Label] == dropped[p] {
+			t.Errorf("%s: spoken=%v dropped=%v; want exactly one", p, spoken[q.Label], dropped[p])
+		}
+	}
+	if len(dropped) == 0 || !spoken[qr[0].Label] {
+		t.Errorf("want the first labels spoken and the rest dropped; losses: %s", rep)
 	}
 }
