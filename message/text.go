@@ -54,7 +54,8 @@ func cut(s string, max int, u Unit) int {
 
 // SplitText breaks s into pieces of at most max units of u each, preferring to
 // break after a newline, then after white space, and cutting mid-word only
-// when a single word is longer than max. Concatenating the pieces gives back
+// when a single word is longer than max. A single rune wider than max (an
+// emoji with max 1 in UTF16) becomes a piece of its own, over the limit. Concatenating the pieces gives back
 // s exactly. A max of 0 or less, or an s that fits, returns []string{s}.
 func SplitText(s string, max int, u Unit) []string {
 	if max <= 0 || u.Len(s) <= max {
