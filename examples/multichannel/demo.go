@@ -107,77 +107,82 @@ func runRig(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *col
 	fmt.Fprintf(w, "\n━━ %s %s\n", r.name, strings.Repeat("━", 60-utf8.RuneCountInString(r.name)))
 	ok := true
 	for _, st := range r.steps {
-		before := 0
-		if r.received != nil {
-			before = len(r.received())
-		}
-		req, err := st.request(srv.URL + r.path)
-		if err != nil {
-			fmt.Fprintf(w, "» %s: building the request failed: %v\n", st.label, err)
+		if !runStep(ctx, w, opts, r, obs, srv, st) {
 			ok = false
-			continue
 		}
-		req = req.WithContext(ctx)
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			fmt.Fprintf(w, "» %s: webhook call failed: %v\n", st.label, err)
+	}
+	return ok
+}
+
+// runStep sends one signed webhook request, prints what happened, and
+// reports whether the bot answered and the platform got the answer.
+func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *collector, srv *httptest.Server, st step) bool {
+	before := 0
+	if r.received != nil {
+		before = len(r.received())
+	}
+	req, err := st.request(srv.URL + r.path)
+	if err != nil {
+		fmt.Fprintf(w, "» %s: building the request failed: %v\n", st.label, err)
+		return false
+	}
+	resp, err := srv.Client().Do(req.WithContext(ctx))
+	if err != nil {
+		fmt.Fprintf(w, "» %s: webhook call failed: %v\n", st.label, err)
+		return false
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if r.wait != nil {
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_ = r.wait(wctx)
+		cancel()
+	}
+
+	ok, answered := true, false
+	answers := obs.drain()
+	if len(answers) == 0 {
+		fmt.Fprintf(w, "» %s\n", st.label)
+	}
+	for _, a := range answers {
+		fmt.Fprintf(w, "» %s: %s\n", st.label, describeIncoming(a.In))
+		if a.Out == nil {
+			fmt.Fprintln(w, "  bot: (no answer)")
+		} else {
+			fmt.Fprintf(w, "  bot: %s\n", describe(a.Out))
+		}
+		for _, l := range a.Report.Losses {
+			fmt.Fprintf(w, "  loss: %s: %s\n", a.Platform, l)
+		}
+		if a.Err != nil {
+			fmt.Fprintf(w, "  FAILED: %v\n", a.Err)
 			ok = false
-			continue
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if r.wait != nil {
-			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			_ = r.wait(wctx)
-			cancel()
-		}
-		answers := obs.drain()
-		if len(answers) == 0 {
-			fmt.Fprintf(w, "» %s\n", st.label)
-		}
-		for _, a := range answers {
-			fmt.Fprintf(w, "» %s: %s\n", st.label, describeIncoming(a.In))
-			if a.Out == nil {
-				fmt.Fprintln(w, "  bot: (no answer)")
-			} else {
-				fmt.Fprintf(w, "  bot: %s\n", describe(a.Out))
-			}
-			for _, l := range a.Report.Losses {
-				fmt.Fprintf(w, "  loss: %s: %s\n", a.Platform, l)
-			}
-			if a.Err != nil {
-				fmt.Fprintf(w, "  FAILED: %v\n", a.Err)
-				ok = false
-			}
-		}
-		if resp.StatusCode != http.StatusOK {
-			fmt.Fprintf(w, "  FAILED: webhook answered HTTP %d\n", resp.StatusCode)
-			ok = false
-			continue
-		}
-		answered := false
-		for _, a := range answers {
-			answered = answered || (a.Out != nil && a.Err == nil)
-		}
-		delivered := false
-		if len(bytes.TrimSpace(body)) > 0 {
-			fmt.Fprintf(w, "  %s got the answer in the webhook response:\n    %s\n", r.name, showJSON(body, opts))
+		answered = answered || (a.Out != nil && a.Err == nil)
+	}
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(w, "  FAILED: webhook answered HTTP %d\n", resp.StatusCode)
+		return false
+	}
+
+	delivered := false
+	if len(bytes.TrimSpace(body)) > 0 {
+		fmt.Fprintf(w, "  %s got the answer in the webhook response:\n    %s\n", r.name, showJSON(body, opts))
+		delivered = true
+	}
+	if r.received != nil {
+		for _, c := range r.received()[before:] {
+			fmt.Fprintf(w, "  %s received %s\n    %s\n", r.name, c.what, showJSON(c.body, opts))
 			delivered = true
 		}
-		if r.received != nil {
-			for _, c := range r.received()[before:] {
-				fmt.Fprintf(w, "  %s received %s\n    %s\n", r.name, c.what, showJSON(c.body, opts))
-				delivered = true
-			}
-		}
-		if !answered {
-			fmt.Fprintf(w, "  FAILED: the bot did not answer\n")
-			ok = false
-		}
-		if answered && !delivered {
-			fmt.Fprintf(w, "  FAILED: the bot answered but %s received nothing\n", r.name)
-			ok = false
-		}
+	}
+	switch {
+	case !answered:
+		fmt.Fprintf(w, "  FAILED: the bot did not answer\n")
+		return false
+	case !delivered:
+		fmt.Fprintf(w, "  FAILED: the bot answered but %s received nothing\n", r.name)
+		return false
 	}
 	return ok
 }
