@@ -3,6 +3,7 @@ package naverworks
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -93,12 +94,23 @@ func toContent(c MessageContent) message.Content {
 //
 // Mapping: Text → text (split past 2,000 characters); Image, Video, Audio,
 // File → the same types by URL; Sticker → sticker; Location → location;
-// Card → a one-column carousel when it has an image, else a
-// button_template (a text-only card is a text); Carousel → carousel;
-// List → list_template. Postback buttons outside carousels become message
-// actions whose postback field carries Data (reported Downgraded), call
-// buttons become tel: links (Downgraded), share buttons are dropped.
+// Card → a one-column carousel when it has an image and a button, an image
+// then a text when it has an image and no button (Split), else a
+// button_template (a text-only card is a text); Carousel → carousel
+// (columns made uniform: the same number of actions, images and titles in
+// all or none, text cut to 4 lines, or 2 with an image or title; texts
+// when a card has no usable button); List → list_template. Postback
+// buttons outside carousels become message actions whose postback field
+// carries Data and whose text is the display text or else the whole label
+// (reported Downgraded), call buttons become tel: links (Downgraded),
+// share buttons, links that are not http(s) URLs of at most 1,000
+// characters and calls without a number are dropped with their button.
 // Quick replies go on the last message.
+//
+// Media URLs must be https and at most 1,000 characters: an Image, Video,
+// Audio or File whose URL is not fails with an error wrapping
+// errors.ErrUnsupported; a preview, card, list or quick-reply image that
+// is not is dropped (a reported loss).
 func Render(c message.Content, opts message.RenderOptions) ([]Content, message.Report, error) {
 	var rep message.Report
 	if c == nil {
@@ -156,6 +168,10 @@ func (r *renderer) render(c message.Content) ([]Content, error) {
 			return nil, errors.New("naverworks: render: image without URL")
 		}
 		preview := c.PreviewURL
+		if preview != "" && !mediaURL(preview) {
+			r.rep.Addf("PreviewURL", message.Dropped, "NAVER WORKS needs an https preview URL of at most %d characters; the image is its own preview", limits.url)
+			preview = ""
+		}
 		if preview == "" {
 			preview = c.URL
 		}
@@ -167,7 +183,10 @@ func (r *renderer) render(c message.Content) ([]Content, error) {
 		if c.URL == "" {
 			return nil, errors.New("naverworks: render: video without URL")
 		}
-		if c.PreviewURL == "" {
+		if c.PreviewURL != "" && !mediaURL(c.PreviewURL) {
+			r.rep.Addf("PreviewURL", message.Dropped, "NAVER WORKS needs an https preview URL of at most %d characters", limits.url)
+		}
+		if !mediaURL(c.PreviewURL) {
 			r.rep.Add("", message.Downgraded, "NAVER WORKS videos need a preview image; sent as a file")
 			return []Content{&File{OriginalContentURL: c.URL}}, nil
 		}
@@ -202,12 +221,19 @@ func (r *renderer) render(c message.Content) ([]Content, error) {
 		if title == "" {
 			return nil, errors.New("naverworks: render: location without title or address")
 		}
-		return []Content{&Location{
+		// A missing title or address repeats the other: report a cut once,
+		// at the field the words came from.
+		loc := &Location{
 			Title:     r.trunc(pick(c.Title != "", "Title", "Address"), title, limits.locationTitle),
-			Address:   r.trunc(pick(c.Address != "", "Address", "Title"), addr, limits.locationAddress),
 			Latitude:  c.Latitude,
 			Longitude: c.Longitude,
-		}}, nil
+		}
+		if c.Title != "" && c.Address != "" {
+			loc.Address = r.trunc("Address", addr, limits.locationAddress)
+		} else {
+			loc.Address, _ = message.TruncateText(addr, limits.locationAddress, limits.unit)
+		}
+		return []Content{loc}, nil
 	case *message.Card:
 		return r.card(c)
 	case *message.Carousel:
@@ -230,16 +256,64 @@ func pick(cond bool, a, b string) string {
 	return b
 }
 
+// mediaURL reports whether u is an image or media URL NAVER WORKS accepts:
+// https and at most 1,000 characters.
+func mediaURL(u string) bool {
+	return strings.HasPrefix(u, "https://") && len(u) > len("https://") && limits.unit.Len(u) <= limits.url
+}
+
+// linkURL reports whether u can be the uri of a uri action made from a
+// neutral URL button: an absolute http(s) URL of at most 1,000
+// characters. Other schemes (javascript:, data:, custom apps) are not
+// documented for NAVER WORKS and are never passed through.
+func linkURL(u string) bool {
+	if limits.unit.Len(u) > limits.url {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
+}
+
+// cardImage returns the URL of c's image if NAVER WORKS can show it, else
+// "" (reporting the image Dropped at prefix.Image when there was one).
+func (r *renderer) cardImage(prefix string, c *message.Card) string {
+	if c.Image == nil {
+		return ""
+	}
+	if !mediaURL(c.Image.URL) {
+		r.rep.Addf(message.JoinPath(prefix, "Image"), message.Dropped, "NAVER WORKS needs an https image URL of at most %d characters", limits.url)
+		return ""
+	}
+	return c.Image.URL
+}
+
 func (r *renderer) card(c *message.Card) ([]Content, error) {
 	if c.Title == "" && c.Text == "" && c.Image == nil && len(c.Buttons) == 0 {
 		return nil, errors.New("naverworks: render: empty card")
 	}
-	if c.Image != nil && c.Image.URL != "" {
-		col, _ := r.column("", c, limits.carouselActions)
+	image := r.cardImage("", c)
+	if image != "" && usableButtons(c.Buttons) > 0 {
+		col := r.column("", c, image, limits.carouselActions)
 		return []Content{&Carousel{Columns: []CarouselColumn{col}}}, nil
 	}
-	if c.Image != nil {
-		r.rep.Add("Image", message.Dropped, "image without URL")
+	var out []Content
+	if image != "" {
+		// A carousel column needs a button: send the image on its own,
+		// then the words.
+		if c.Image.AltText != "" {
+			r.rep.Add("Image.AltText", message.Dropped, "NAVER WORKS images have no alternative text")
+		}
+		preview := c.Image.PreviewURL
+		if !mediaURL(preview) {
+			if preview != "" {
+				r.rep.Addf("Image.PreviewURL", message.Dropped, "NAVER WORKS needs an https preview URL of at most %d characters", limits.url)
+			}
+			preview = image
+		}
+		out = append(out, &Image{OriginalContentURL: image, PreviewImageURL: preview})
+		if c.Title != "" || c.Text != "" || len(c.Buttons) > 0 {
+			r.rep.Add("", message.Split, "a card without buttons is sent as an image and a text")
+		}
 	}
 	text := c.Text
 	if c.Title != "" {
@@ -249,20 +323,32 @@ func (r *renderer) card(c *message.Card) ([]Content, error) {
 			text = c.Title
 		}
 	}
-	if len(c.Buttons) == 0 {
+	if len(c.Buttons) == 0 || text == "" {
+		if text == "" {
+			// No words for a button template's text: the buttons go.
+			r.buttons("Buttons", c.Buttons, 0, inButton)
+			if len(out) == 0 {
+				return nil, errors.New("naverworks: render: card with nothing NAVER WORKS can show")
+			}
+			return out, nil
+		}
 		if c.Title != "" && c.Text != "" {
 			r.rep.Add("Title", message.Downgraded, "sent as the first line of the text")
 		}
-		return []Content{&Text{Text: r.truncCardText(c, text, limits.text)}}, nil
+		r.buttons("Buttons", c.Buttons, 0, inButton)
+		return append(out, &Text{Text: r.truncCardText(c, text, limits.text)}), nil
+	}
+	acts := r.buttons("Buttons", c.Buttons, limits.buttonActions, inButton)
+	if len(acts) == 0 {
+		if c.Title != "" && c.Text != "" {
+			r.rep.Add("Title", message.Downgraded, "sent as the first line of the text")
+		}
+		return append(out, &Text{Text: r.truncCardText(c, text, limits.text)}), nil
 	}
 	if c.Title != "" && c.Text != "" {
 		r.rep.Add("Title", message.Downgraded, "a button template has no title; sent as the first line of the text")
 	}
-	acts := r.buttons("Buttons", c.Buttons, limits.buttonActions, inButton)
-	if len(acts) == 0 {
-		return []Content{&Text{Text: r.truncCardText(c, text, limits.text)}}, nil
-	}
-	return []Content{&ButtonTemplate{ContentText: r.truncCardText(c, text, limits.contentText), Actions: acts}}, nil
+	return append(out, &ButtonTemplate{ContentText: r.truncCardText(c, text, limits.contentText), Actions: acts}), nil
 }
 
 // truncCardText truncates the title+text of a card, reporting the loss on
@@ -275,34 +361,53 @@ func (r *renderer) truncCardText(c *message.Card, s string, max int) string {
 	return out
 }
 
-// column renders one card as a carousel column. prefix is the card's loss
-// path ("" for a lone card, "Cards[2]" in a carousel).
-func (r *renderer) column(prefix string, c *message.Card, maxActions int) (CarouselColumn, int) {
-	col := CarouselColumn{}
+// column renders one card as a carousel column with image (already
+// checked, "" for none). prefix is the card's loss path ("" for a lone
+// card, "Cards[2]" in a carousel).
+func (r *renderer) column(prefix string, c *message.Card, image string, maxActions int) CarouselColumn {
+	col := CarouselColumn{OriginalContentURL: image}
 	p := func(f string) string { return message.JoinPath(prefix, f) }
-	if c.Image != nil && c.Image.URL != "" {
-		col.OriginalContentURL = c.Image.URL
+	if image != "" {
 		if c.Image.AltText != "" {
 			r.rep.Add(p("Image.AltText"), message.Dropped, "carousel images have no alternative text")
 		}
-	} else if c.Image != nil {
-		r.rep.Add(p("Image"), message.Dropped, "image without URL")
+		if c.Image.PreviewURL != "" {
+			r.rep.Add(p("Image.PreviewURL"), message.Dropped, "carousel images have no preview")
+		}
 	}
 	col.Title = r.trunc(p("Title"), c.Title, limits.carouselTitle)
-	max := limits.carouselText
+	max, lines := limits.carouselText, limits.carouselLines
 	if col.Title != "" || col.OriginalContentURL != "" {
-		max = limits.carouselTextCompact
+		max, lines = limits.carouselTextCompact, limits.carouselLinesCompact
 	}
 	text := c.Text
+	textPath := p("Text")
 	if text == "" {
-		text = c.Title
+		text, textPath = c.Title, p("Title")
 		if text == "" {
 			text = " "
 		}
 	}
-	col.Text = r.trunc(p("Text"), text, max)
+	if cut, ok := cutLines(text, lines); ok {
+		r.rep.Addf(textPath, message.Truncated, "carousel text shows at most %d lines here", lines)
+		text = cut
+	}
+	col.Text = r.trunc(textPath, text, max)
 	col.Actions = r.buttons(p("Buttons"), c.Buttons, maxActions, inCarousel)
-	return col, len(col.Actions)
+	return col
+}
+
+// cutLines returns s cut to its first n lines, and whether it cut.
+func cutLines(s string, n int) (string, bool) {
+	i := 0
+	for k := 0; k < n; k++ {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			return s, false
+		}
+		i += j + 1
+	}
+	return strings.TrimRight(s[:i], "\n"), true
 }
 
 func (r *renderer) carousel(c *message.Carousel) ([]Content, error) {
@@ -329,19 +434,24 @@ func (r *renderer) carousel(c *message.Carousel) ([]Content, error) {
 		if n < nActions {
 			nActions = n
 		}
-		allImages = allImages && cd.Image != nil && cd.Image.URL != ""
+		allImages = allImages && cd.Image != nil && mediaURL(cd.Image.URL)
 		allTitles = allTitles && cd.Title != ""
 	}
 	if nActions == 0 {
 		// A carousel column needs an action: fall back to one text per card.
 		r.rep.Add("Cards", message.Downgraded, "carousel columns need at least one button each; sent as texts")
 		var out []Content
-		for _, cd := range cards {
+		for i, cd := range cards {
+			prefix := message.Index("Cards", i)
+			if cd.Image != nil {
+				r.rep.Add(prefix+".Image", message.Dropped, "a carousel sent as texts has no images")
+			}
+			r.buttons(prefix+".Buttons", cd.Buttons, 0, inButton)
 			t := strings.TrimSpace(cd.Title + "\n" + cd.Text)
 			if t == "" {
 				continue
 			}
-			out = append(out, &Text{Text: t})
+			out = append(out, &Text{Text: r.rep.Truncate(pick(cd.Text != "", prefix+".Text", prefix+".Title"), t, limits.text, limits.unit)})
 		}
 		if len(out) == 0 {
 			return nil, errors.New("naverworks: render: carousel without text")
@@ -352,27 +462,49 @@ func (r *renderer) carousel(c *message.Carousel) ([]Content, error) {
 	for i := range cards {
 		cd := cards[i]
 		prefix := message.Index("Cards", i)
-		if !allImages && cd.Image != nil {
-			r.rep.Add(prefix+".Image", message.Dropped, "carousel columns must all have an image or none")
-			cd.Image = nil
+		image := ""
+		if allImages {
+			image = cd.Image.URL
+		} else if cd.Image != nil {
+			if mediaURL(cd.Image.URL) {
+				r.rep.Add(prefix+".Image", message.Dropped, "carousel columns must all have an image or none")
+			} else {
+				r.rep.Addf(prefix+".Image", message.Dropped, "NAVER WORKS needs an https image URL of at most %d characters", limits.url)
+			}
 		}
 		if !allTitles && cd.Title != "" {
 			r.rep.Add(prefix+".Title", message.Dropped, "carousel columns must all have a title or none")
 			cd.Title = ""
 		}
-		cols[i], _ = r.column(prefix, &cd, nActions)
+		cols[i] = r.column(prefix, &cd, image, nActions)
 	}
 	return []Content{&Carousel{Columns: cols}}, nil
 }
 
+// usableButtons counts the buttons [renderer.action] renders rather than
+// drops.
 func usableButtons(bs []message.Button) int {
 	n := 0
 	for _, b := range bs {
-		if _, share := b.Action.(*message.ShareAction); !share && b.Action != nil {
+		if usableAction(b.Action) {
 			n++
 		}
 	}
 	return n
+}
+
+// usableAction reports whether a can be rendered as some NAVER WORKS
+// action; [renderer.action] drops exactly the others.
+func usableAction(a message.Action) bool {
+	switch a := a.(type) {
+	case *message.Postback, *message.MessageAction:
+		return true
+	case *message.URLAction:
+		return linkURL(a.URL)
+	case *message.CallAction:
+		return a.Phone != ""
+	}
+	return false
 }
 
 func (r *renderer) list(c *message.List) ([]Content, error) {
@@ -396,17 +528,33 @@ func (r *renderer) list(c *message.List) ([]Content, error) {
 		if title == "" {
 			title = it.Text
 		}
+		if title == "" {
+			if it.ImageURL != "" || it.Action != nil {
+				r.rep.Add(p, message.Dropped, "a list element needs a title")
+			}
+			continue
+		}
 		e := ListElement{Title: r.trunc(p+pick(it.Title != "", ".Title", ".Text"), title, limits.listTitle)}
 		if it.Title != "" {
 			e.Subtitle = r.trunc(p+".Text", it.Text, limits.listTitle)
 		}
 		if it.ImageURL != "" {
-			e.OriginalContentURL = it.ImageURL
+			if mediaURL(it.ImageURL) {
+				e.OriginalContentURL = it.ImageURL
+			} else {
+				r.rep.Addf(p+".ImageURL", message.Dropped, "NAVER WORKS needs an https image URL of at most %d characters", limits.url)
+			}
 		}
 		if it.Action != nil {
-			e.Action = r.action(p+".Action", it.Title, it.Action, inList)
+			// The element's title is the action's label, shown in full
+			// above: the label's cut is no loss.
+			label, _ := message.TruncateText(e.Title, limits.label, limits.unit)
+			e.Action = r.action(p+".Action", p+".Action", label, title, it.Action, inList)
 		}
 		lt.Elements = append(lt.Elements, e)
+	}
+	if len(lt.Elements) == 0 {
+		return nil, errors.New("naverworks: render: list without a titled item")
 	}
 	max := limits.listActionRows * limits.listActionCols
 	acts := r.buttons("Buttons", c.Buttons, max, inList)
@@ -417,31 +565,44 @@ func (r *renderer) list(c *message.List) ([]Content, error) {
 	return []Content{lt}, nil
 }
 
-// buttons renders up to max buttons as actions allowed in w.
+// buttons renders up to max buttons as actions allowed in w; max 0 drops
+// them all (each reported).
 func (r *renderer) buttons(p string, bs []message.Button, max int, w where) []Action {
 	var out []Action
 	for i, b := range bs {
 		bp := message.Index(p, i)
+		if !usableAction(b.Action) {
+			r.action(bp+".Action", bp, "", b.Label, b.Action, w) // reports the drop
+			continue
+		}
 		if len(out) == max {
-			r.rep.Addf(bp, message.Dropped, "at most %d buttons fit here", max)
+			if max == 0 {
+				r.rep.Add(bp, message.Dropped, "the card is sent as text, which has no buttons")
+			} else {
+				r.rep.Addf(bp, message.Dropped, "at most %d buttons fit here", max)
+			}
 			continue
 		}
 		label := r.trunc(bp+".Label", b.Label, limits.label)
 		if label == "" {
 			label = " "
 		}
-		a := r.action(bp+".Action", label, b.Action, w)
-		if a == nil {
-			continue
-		}
-		out = append(out, a)
+		out = append(out, r.action(bp+".Action", bp, label, b.Label, b.Action, w))
 	}
 	return out
 }
 
-// action renders one neutral action; nil when it was dropped (reported).
-func (r *renderer) action(p, label string, a message.Action, w where) Action {
+// action renders one neutral action at path p, labelled label (already
+// cut to the limit, the cut reported). full is the label as given: a
+// downgraded postback without display text sends it, not the cut label.
+// When the action cannot be rendered, the loss is reported Dropped at
+// dropPath (the button or quick reply, whose label goes with it) and
+// action returns nil.
+func (r *renderer) action(p, dropPath, label, full string, a message.Action, w where) Action {
 	label, _ = message.TruncateText(label, limits.label, limits.unit)
+	if full == "" {
+		full = label
+	}
 	switch a := a.(type) {
 	case *message.Postback:
 		if w.allows(&PostbackAction{}) {
@@ -452,30 +613,37 @@ func (r *renderer) action(p, label string, a message.Action, w where) Action {
 			}
 		}
 		r.rep.Addf(p, message.Downgraded, "a %s cannot hold postback actions; sent as a message action carrying the data", w)
-		text := a.DisplayText
+		text, textPath := a.DisplayText, p+".DisplayText"
 		if text == "" {
-			text = label
+			text, textPath = full, message.JoinPath(dropPath, "Label")
+			if dropPath == p {
+				textPath = p // a list element: its label is the title
+			}
 		}
-		return &MessageAction{Label: label, Text: r.trunc(p+".DisplayText", text, limits.messageText), Postback: r.trunc(p+".Data", a.Data, limits.messagePostback)}
+		return &MessageAction{Label: label, Text: r.trunc(textPath, text, limits.messageText), Postback: r.trunc(p+".Data", a.Data, limits.messagePostback)}
 	case *message.MessageAction:
 		return &MessageAction{Label: label, Text: r.trunc(p+".Text", a.Text, limits.messageText)}
 	case *message.URLAction:
-		if len(a.URL) > limits.url {
-			r.rep.Add(p+".URL", message.Dropped, "URL longer than 1000 characters")
+		if !linkURL(a.URL) {
+			r.rep.Addf(dropPath, message.Dropped, "NAVER WORKS links need an http(s) URL of at most %d characters", limits.url)
 			return nil
 		}
 		return &URIAction{Label: label, URI: a.URL}
 	case *message.CallAction:
+		if a.Phone == "" {
+			r.rep.Add(dropPath, message.Dropped, "a call without a phone number")
+			return nil
+		}
 		r.rep.Add(p, message.Downgraded, "NAVER WORKS has no call action; sent as a tel: link")
 		return &URIAction{Label: label, URI: "tel:" + a.Phone}
 	case *message.ShareAction:
-		r.rep.Add(p, message.Dropped, "NAVER WORKS has no share action")
+		r.rep.Add(dropPath, message.Dropped, "NAVER WORKS has no share action")
 		return nil
 	case nil:
-		r.rep.Add(p, message.Dropped, "no action")
+		r.rep.Add(dropPath, message.Dropped, "no action")
 		return nil
 	}
-	r.rep.Addf(p, message.Dropped, "unsupported action %T", a)
+	r.rep.Addf(dropPath, message.Dropped, "unsupported action %T", a)
 	return nil
 }
 
@@ -490,22 +658,27 @@ func (r *renderer) quickReplies(qs []message.QuickReply) *QuickReply {
 			r.rep.Addf(p, message.Dropped, "NAVER WORKS shows at most %d quick replies", limits.quickReplies)
 			continue
 		}
+		if !usableAction(q.Action) {
+			r.action(p+".Action", p, "", q.Label, q.Action, inQuickReply) // reports the drop
+			continue
+		}
 		label := r.trunc(p+".Label", q.Label, limits.label)
 		if label == "" {
 			label = " "
 		}
-		a := r.action(p+".Action", label, q.Action, inQuickReply)
-		if a == nil {
-			continue
-		}
+		a := r.action(p+".Action", p, label, q.Label, q.Action, inQuickReply)
 		if pb, ok := a.(*PostbackAction); ok && pb.DisplayText == "" {
 			// Required in quick replies: show the label, as tapping a chip
-			// shows it elsewhere.
-			pb.DisplayText = label
+			// shows it elsewhere (the whole label, not the cut one).
+			full := q.Label
+			if full == "" {
+				full = label
+			}
+			pb.DisplayText, _ = message.TruncateText(full, limits.displayText, limits.unit)
 		}
 		item := QuickReplyItem{Action: a}
 		if q.ImageURL != "" {
-			if strings.HasPrefix(q.ImageURL, "https://") && len(q.ImageURL) <= limits.url {
+			if mediaURL(q.ImageURL) {
 				item.ImageURL = q.ImageURL
 			} else {
 				r.rep.Add(p+".ImageURL", message.Dropped, "quick reply icons must be https URLs of at most 1000 characters")

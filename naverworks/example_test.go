@@ -75,5 +75,5 @@ func ExampleRender() {
 	// Output:
 	// button_template
 	// Buttons[0].Action downgraded
-	// Buttons[1].Action dropped
+	// Buttons[1] dropped
 }

@@ -29,6 +29,8 @@ var limits = struct {
 	carouselTitle        int
 	carouselText         int // without image or title
 	carouselTextCompact  int // with image or title
+	carouselLines        int // lines of column text without image or title
+	carouselLinesCompact int // with image or title
 	imageColumns         int
 	quickReplies         int
 	label                int
@@ -64,6 +66,8 @@ var limits = struct {
 	carouselTitle:        40,
 	carouselText:         120,
 	carouselTextCompact:  60,
+	carouselLines:        4,
+	carouselLinesCompact: 2,
 	imageColumns:         10,
 	quickReplies:         13,
 	label:                20,
@@ -419,11 +423,14 @@ func (v *validator) carousel(p string, c *Carousel) {
 		v.url(cp+".originalContentUrl", col.OriginalContentURL)
 		v.maxLen(cp+".title", col.Title, limits.carouselTitle)
 		v.required(cp+".text", col.Text)
-		max := limits.carouselText
+		max, lines := limits.carouselText, limits.carouselLines
 		if col.Title != "" || col.OriginalContentURL != "" || col.FileID != "" {
-			max = limits.carouselTextCompact
+			max, lines = limits.carouselTextCompact, limits.carouselLinesCompact
 		}
 		v.maxLen(cp+".text", col.Text, max)
+		if n := strings.Count(col.Text, "\n") + 1; n > lines {
+			v.add(cp+".text", "%d lines exceed the limit of %d", n, lines)
+		}
 		if col.DefaultAction != nil {
 			v.action(cp+".defaultAction", col.DefaultAction, inCarousel)
 		}
