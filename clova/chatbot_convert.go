@@ -20,9 +20,13 @@ import (
 // Unknown bubbles (Flex…) become *message.Unknown with Platform Clova and the
 // raw JSON, which other platforms report as lost when they render it.
 //
-// Actions: link → URLAction; postback → Postback{Data: postbackFull or
-// postback, DisplayText: postback}; utterance → Postback{Data: postback,
-// DisplayText: text}; phone → CallAction. A welcome or unknown action is
+// Quick buttons of a carousel's card become that card's QuickReplies, and
+// a template cover's join the template's.
+//
+// Actions: link → URLAction (a button without a title is labelled with the
+// URL); postback → Postback{Data: postbackFull or postback, DisplayText:
+// postback}; utterance → Postback{Data: postback, or text when there is no
+// postback, DisplayText: text}; phone → CallAction. A welcome or unknown action is
 // Dropped. When the user taps a Postback, Send its Data back with
 // [Chatbot.Send].
 func ToContent(bubbles []Bubble) ([]message.Content, message.Report) {
@@ -38,7 +42,7 @@ func ToContent(bubbles []Bubble) ([]message.Content, message.Report) {
 			continue
 		}
 		if qb := extras(b).QuickButtons; len(qb) > 0 {
-			setQuickReplies(c, quickReplies(qb, message.JoinPath(p, "QuickButtons"), &rep))
+			setQuickReplies(c, append(c.Replies(), quickReplies(qb, message.JoinPath(p, "QuickButtons"), &rep)...))
 		}
 		out = append(out, c)
 	}
@@ -114,6 +118,9 @@ func bubbleContent(b Bubble, p string, rep *message.Report) message.Content {
 				rep.Add(cp, message.Dropped, "not a card")
 				continue
 			}
+			if qb := extras(cb).QuickButtons; len(qb) > 0 {
+				card.QuickReplies = quickReplies(qb, message.JoinPath(cp, "QuickButtons"), rep)
+			}
 			car.Cards = append(car.Cards, *card)
 		}
 		if len(car.Cards) == 0 {
@@ -160,6 +167,9 @@ func templateCard(b *TemplateBubble, p string, rep *message.Report) message.Cont
 	switch cv := b.Data.Cover.(type) {
 	case nil:
 	case *TextBubble, *ImageBubble:
+		if qb := extras(cv).QuickButtons; len(qb) > 0 {
+			c.QuickReplies = quickReplies(qb, message.JoinPath(p, "Data.Cover.QuickButtons"), rep)
+		}
 		cc := bubbleContent(cv, message.JoinPath(p, "Data.Cover"), rep)
 		switch cc := cc.(type) {
 		case *message.Text:
@@ -224,6 +234,9 @@ func button(b *ButtonBubble, p string, rep *message.Report) (message.Button, boo
 	if label == "" {
 		label = b.Data.Action.DisplayText()
 	}
+	if u, ok := act.(*message.URLAction); ok && label == "" {
+		label = u.URL
+	}
 	return message.Button{Label: label, Action: act}, true
 }
 
@@ -251,7 +264,12 @@ func neutralAction(a *ChatbotAction, p string, rep *message.Report) message.Acti
 			return &message.URLAction{URL: u}
 		}
 	case ActionPostback, ActionUtterance:
-		if d := a.PostbackText(); d != "" {
+		d := a.PostbackText()
+		if d == "" && a.Type == ActionUtterance {
+			// An utterance with only its text: saying it is the answer.
+			d = a.DisplayText()
+		}
+		if d != "" {
 			disp := a.DisplayText()
 			if disp == d {
 				disp = ""

@@ -384,3 +384,68 @@ func TestChatbotNilArguments(t *testing.T) {
 		t.Errorf("Send with a nil SendOption: %v", err)
 	}
 }
+
+// TestToContentReviewCases covers bubbles whose parts were lost without a
+// report: nested quick buttons, text-only utterances, untitled links.
+func TestToContentReviewCases(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		json   string
+		want   []message.Content
+		losses []message.Loss
+	}{
+		{
+			name: "utterance with only text is a postback of that text",
+			json: `[{"type":"text","data":{"description":"d","action":{"type":"utterance","data":{"text":"hello"}}}}]`,
+			want: []message.Content{&message.Card{Text: "d", Buttons: []message.Button{{Label: "hello", Action: &message.Postback{Data: "hello"}}}}},
+			losses: []message.Loss{
+				{Path: "[0].Data.Action", Reason: message.Downgraded, Detail: "a tap on the whole bubble became a button"},
+			},
+		},
+		{
+			name: "quick buttons of a carousel card stay on the card",
+			json: `[{"type":"carousel","data":{"cards":[{"type":"template","title":"t","data":{"cover":{"type":"text","data":{"description":"c"}},"contentTable":[]},"quickButtons":[{"title":"q","data":{"action":{"type":"postback","data":{"postback":"p"}}}}]}]}}]`,
+			want: []message.Content{&message.Carousel{Cards: []message.Card{{Title: "t", Text: "c", QuickReplies: []message.QuickReply{
+				{Label: "q", Action: &message.Postback{Data: "p"}},
+			}}}}},
+		},
+		{
+			name: "quick buttons of a template cover join the template's",
+			json: `[{"type":"template","data":{"cover":{"type":"text","data":{"description":"c"},"quickButtons":[{"title":"q","data":{"action":{"type":"postback","data":{"postback":"p"}}}}]},"contentTable":[]},"quickButtons":[{"title":"r","data":{"action":{"type":"postback","data":{"postback":"s"}}}}]}]`,
+			want: []message.Content{&message.Card{Text: "c", QuickReplies: []message.QuickReply{
+				{Label: "q", Action: &message.Postback{Data: "p"}},
+				{Label: "r", Action: &message.Postback{Data: "s"}},
+			}}},
+		},
+		{
+			name: "untitled link button is labelled with its URL",
+			json: `[{"type":"button","data":{"action":{"type":"link","data":{"url":"https://example.com/x"}}}}]`,
+			want: []message.Content{&message.Card{Buttons: []message.Button{{Label: "https://example.com/x", Action: &message.URLAction{URL: "https://example.com/x"}}}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var bs clova.Bubbles
+			if err := json.Unmarshal([]byte(tt.json), &bs); err != nil {
+				t.Fatal(err)
+			}
+			got, rep := clova.ToContent(bs)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ToContent (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.losses, rep.Losses); diff != "" {
+				t.Errorf("losses (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRenderBadAudioURLIsUnsupported(t *testing.T) {
+	t.Parallel()
+	_, _, err := clova.Render(&message.Audio{URL: "ftp://example.com/a.mp3"}, message.RenderOptions{})
+	if !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("Render error = %v, want one wrapping errors.ErrUnsupported", err)
+	}
+}

@@ -103,7 +103,7 @@ func RenderLang(lang Lang, c message.Content, opts message.RenderOptions) (*Resp
 		s.say("Text", c.Text)
 	case *message.Audio:
 		if reason := checkURL(c.URL); reason != "" {
-			return nil, rep, fmt.Errorf("clova: audio URL %s", reason)
+			return nil, rep, fmt.Errorf("clova: audio URL %s: %w", reason, errors.ErrUnsupported)
 		}
 		s.values = append(s.values, SpeechURL(c.URL))
 	case *message.Card:
