@@ -11,13 +11,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/signature"
-	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
 
 // benchBody returns a realistic webhook body with n text message events
@@ -219,6 +221,64 @@ func BenchmarkRatio(b *testing.B) {
 				reset2()
 				ref.ServeHTTP(w, r2)
 			})
+		})
+	}
+}
+
+// BenchmarkHandlerServer is the design budget's measurement: the handler
+// end to end through a real loopback server (httptest.Server, keep-alive
+// client) against the minimal stdlib handler behind the same kind of
+// server, interleaved in blocks, reporting the ratio of the medians.
+// BenchmarkRatio's handler-vs-stdlib is the same comparison without the
+// network, which shows the handler's own cost.
+func BenchmarkHandlerServer(b *testing.B) {
+	ours, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, *line.Callback) error { return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 10} {
+		body := benchBody(n)
+		sig := linetest.SignBody(secret, body)
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			refSrv := httptest.NewServer(referenceHandler(secret))
+			defer refSrv.Close()
+			ourSrv := httptest.NewServer(ours)
+			defer ourSrv.Close()
+			post := func(srv *httptest.Server) time.Duration {
+				start := time.Now()
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/callback", bytes.NewReader(body))
+				req.Header.Set(line.SignatureHeader, sig)
+				resp, err := srv.Client().Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+				return time.Since(start)
+			}
+			var refT, ourT []time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			const block = 32
+			for i := 0; i < b.N; i++ {
+				if (i/block)%2 == 0 {
+					refT = append(refT, post(refSrv))
+				} else {
+					ourT = append(ourT, post(ourSrv))
+				}
+			}
+			b.StopTimer()
+			if len(refT) > 0 && len(ourT) > 0 {
+				slices.Sort(refT)
+				slices.Sort(ourT)
+				r, o := float64(refT[len(refT)/2]), float64(ourT[len(ourT)/2])
+				b.ReportMetric(r, "ref-p50-ns")
+				b.ReportMetric(o, "line-p50-ns")
+				b.ReportMetric(o/r, "ratio")
+			}
 		})
 	}
 }
