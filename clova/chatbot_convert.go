@@ -61,6 +61,8 @@ func extras(b Bubble) BubbleExtras {
 		return b.BubbleExtras
 	case *CarouselBubble:
 		return b.BubbleExtras
+	default:
+		// *UnknownBubble: its extras are not decoded
 	}
 	return BubbleExtras{}
 }
@@ -185,6 +187,8 @@ func templateCard(b *TemplateBubble, p string, rep *message.Report) message.Cont
 			c.Text = joinNonEmpty("\n", c.Text, cc.Text)
 			c.Image = cc.Image
 			c.Buttons = append(c.Buttons, cc.Buttons...)
+		default:
+			// bubbleContent gives a text or image cover only the types above
 		}
 	default:
 		rep.Add(message.JoinPath(p, "Data.Cover"), message.Dropped, "cover of type "+cv.BubbleType()+" is not supported")
@@ -297,6 +301,8 @@ func setQuickReplies(c message.Content, qr []message.QuickReply) {
 		c.QuickReplies = qr
 	case *message.Unknown:
 		c.QuickReplies = qr
+	default:
+		// ToContent attaches quick replies only to the types above
 	}
 }
 

@@ -57,6 +57,8 @@ func ToIncoming(req *Request) (message.Incoming, bool) {
 		default:
 			ok = false
 		}
+	default:
+		// session end and unknown requests stay KindOther
 	}
 	return in, ok
 }
@@ -153,6 +155,8 @@ func RenderLang(lang Lang, c message.Content, opts message.RenderOptions) (*Resp
 				s.raw = &os
 			}
 		}
+	default:
+		// video, file, sticker: nothing to say; refused below
 	}
 	if s.raw == nil && len(s.values) == 0 {
 		return nil, rep, fmt.Errorf("clova: %w: a %s has nothing CLOVA can say", errors.ErrUnsupported, c.Type())

@@ -560,6 +560,8 @@ func (r *Request) Info() RequestInfo {
 		return b.RequestInfo
 	case *EventRequest:
 		return b.RequestInfo
+	default:
+		// an unknown request's common fields are not decoded
 	}
 	return RequestInfo{}
 }

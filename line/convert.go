@@ -56,6 +56,8 @@ func ToIncoming(ev Event) (message.Incoming, bool) {
 		in.Kind = message.KindJoin
 	case *LeaveEvent:
 		in.Kind = message.KindLeave
+	default:
+		// every other event stays KindOther
 	}
 	return in, true
 }

@@ -453,6 +453,8 @@ func ReplyToken(ev Event) string {
 		return e.ReplyToken
 	case *MembershipEvent:
 		return e.ReplyToken
+	default:
+		// the event carries no reply token
 	}
 	return ""
 }

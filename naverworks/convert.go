@@ -60,6 +60,8 @@ func ToIncoming(ev Event) (message.Incoming, bool) {
 		in.Kind = message.KindFollow
 	case *EndEvent:
 		in.Kind = message.KindUnfollow
+	default:
+		// joined, left and unknown events stay KindOther
 	}
 	return in, true
 }
@@ -503,6 +505,8 @@ func usableAction(a message.Action) bool {
 		return linkURL(a.URL)
 	case *message.CallAction:
 		return a.Phone != ""
+	default:
+		// share: NAVER WORKS has no share action
 	}
 	return false
 }
@@ -720,5 +724,7 @@ func setQuickReply(c Content, qr *QuickReply) {
 		c.QuickReply = qr
 	case *Flex:
 		c.QuickReply = qr
+	default:
+		// raw content is sent exactly as given
 	}
 }

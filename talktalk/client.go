@@ -204,6 +204,8 @@ func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
 	switch ev.(type) {
 	case *ActionEvent, *PersistentMenuEvent:
 		idempotent = true
+	default:
+		// a send may already have been shown: retried only if it never left
 	}
 	c.log.DebugContext(ctx, "talktalk: posting event", "event", string(ev.Type()))
 	resp, res, err := c.post(ctx, c.eventURL, body, idempotent)

@@ -57,6 +57,8 @@ func ToIncoming(ev Event) (message.Incoming, bool) {
 		in.Kind = message.KindUnfollow
 	case *ActionEvent, *PersistentMenuEvent, *ProductEvent:
 		return in, false
+	default:
+		// the rest stay KindOther and are answered
 	}
 	return in, true
 }

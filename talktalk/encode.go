@@ -24,6 +24,8 @@ func appendFast(dst []byte, ev Event) ([]byte, bool) {
 		dst = append(dst, `,"options":{"action":`...)
 		dst = appendString(dst, e.Options.Action)
 		return append(dst, "}}"...), true
+	default:
+		// left to encoding/json
 	}
 	return dst, false
 }

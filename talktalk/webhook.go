@@ -439,6 +439,8 @@ func withUser(ev Event, user string) Event {
 			c.User = user
 			return &c
 		}
+	default:
+		// events without a user field are used as they are
 	}
 	return ev
 }

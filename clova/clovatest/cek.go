@@ -214,6 +214,8 @@ func info(r *clova.Request) *clova.RequestInfo {
 		return &b.RequestInfo
 	case *clova.EventRequest:
 		return &b.RequestInfo
+	default:
+		// an unknown request body
 	}
 	return new(clova.RequestInfo) // unknown body: the option has nowhere to go
 }

@@ -125,6 +125,8 @@ func Message(src line.Source, c line.MessageContent) *line.MessageEvent {
 		if m.ID == "" {
 			m.ID = messageID()
 		}
+	default:
+		// other contents are used as given
 	}
 	return &line.MessageEvent{EventBase: base(src), ReplyToken: replyToken(), Message: c}
 }

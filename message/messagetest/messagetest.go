@@ -414,6 +414,8 @@ func (c *checker) limitLosses(caps message.Capabilities, in message.Content, rep
 		if caps.MaxListItems > 0 && len(v.Items) > caps.MaxListItems {
 			need("Items", fmt.Sprintf("%d items exceed %d", len(v.Items), caps.MaxListItems))
 		}
+	default:
+		// no per-type limits to check
 	}
 }
 
