@@ -219,10 +219,8 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 			clk := &clock{now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 			cb := kakaotest.NewCallbackServer(t, kakaotest.WithClock(clk.Now))
 
-			started := make(chan struct{})
 			release := make(chan struct{})
 			cfg := testConfig(func(ctx context.Context, q string) (string, error) {
-				close(started)
 				select {
 				case <-release:
 				case <-ctx.Done():
@@ -239,7 +237,6 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 				kakaotest.WithUtterance("오늘 날씨 어때?"),
 				kakaotest.WithHeader(testHeader, testSecret),
 				kakaotest.WithCallbackURL(cb.NewCallbackURL()))
-			<-started
 
 			// Kakao is told to wait, with the waiting text in data.
 			if res.StatusCode != http.StatusOK || !res.Response.UseCallback {
@@ -253,7 +250,9 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 			}
 
 			close(release)
-			h.Wait(context.Background())
+			if err := h.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 
 			ds := cb.Deliveries()
 			if len(ds) != 1 {
@@ -290,7 +289,9 @@ func TestQuickAnswerOnCallbackBlockIsSynchronous(t *testing.T) {
 	if diff := cmp.Diff([]string{"quick answer to: 1+1?"}, texts(t, res.Response)); diff != "" {
 		t.Errorf("answer (-want +got):\n%s", diff)
 	}
-	h.Wait(context.Background())
+	if err := h.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if n := cb.Requests(); n != 0 {
 		t.Errorf("callback endpoint hit %d times for a synchronous answer", n)
 	}
