@@ -47,7 +47,9 @@ func post(t *testing.T, h *line.WebhookHandler, r *http.Request) int {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
-	h.Wait(context.Background())
+	if err := h.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return rec.Code
 }
 
