@@ -83,7 +83,9 @@ func (r *rig) deliver(t *testing.T, ev line.Event) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("webhook status = %d, want 200", rec.Code)
 	}
-	r.h.Wait(context.Background())
+	if err := r.h.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // sent is a LINE message in comparable form: its type and, for text, its
