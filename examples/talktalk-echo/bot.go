@@ -89,7 +89,7 @@ func (b *bot) answer(ctx context.Context, ev talktalk.Event) (talktalk.Event, er
 
 	case *talktalk.HandoverEvent:
 		// The agent finished and passed the thread back to the bot.
-		if ev.Options.Control == "passThread" {
+		if ev.Options.Control == talktalk.PassThread {
 			if _, err := b.send.SendText(ctx, ev.User, botIsBack); err != nil {
 				return nil, fmt.Errorf("greeting after hand-over: %w", err)
 			}
