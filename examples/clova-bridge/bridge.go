@@ -104,7 +104,7 @@ func (b *bridge) answer(ctx context.Context, ev line.Event) error {
 	case message.KindMessage:
 		text, ok := in.Content.(*message.Text)
 		if !ok {
-			return b.reply(ctx, token, []message.Content{&message.Text{Text: textOnly}})
+			return b.reply(ctx, token, in.ConversationID, []message.Content{&message.Text{Text: textOnly}})
 		}
 		resp, err = b.chatbot.Send(ctx, in.UserID, text.Text)
 	default:
@@ -114,19 +114,21 @@ func (b *bridge) answer(ctx context.Context, ev line.Event) error {
 		// Tell the user rather than leave them waiting; the reply token is
 		// still good.
 		return errors.Join(fmt.Errorf("asking the chatbot: %w", err),
-			b.reply(ctx, token, []message.Content{&message.Text{Text: sorryText}}))
+			b.reply(ctx, token, in.ConversationID, []message.Content{&message.Text{Text: sorryText}}))
 	}
 
 	contents, rep := clova.ToContent(resp.Bubbles)
 	if !rep.Lossless() {
 		b.log.InfoContext(ctx, "chatbot answer not fully representable", "losses", rep.String())
 	}
-	return b.reply(ctx, token, contents)
+	return b.reply(ctx, token, in.ConversationID, contents)
 }
 
-// reply renders contents for LINE and sends them with the reply token.
-// Everything LINE cannot show is logged.
-func (b *bridge) reply(ctx context.Context, token string, contents []message.Content) error {
+// reply renders contents for LINE and sends them with the reply token,
+// or pushes them to the conversation `to` when LINE refuses the token (the
+// chatbot was slow, or the event waited for a free worker, and the token
+// expired). Everything LINE cannot show is logged.
+func (b *bridge) reply(ctx context.Context, token, to string, contents []message.Content) error {
 	var (
 		msgs []messaging_api.MessageInterface
 		rep  message.Report
@@ -152,7 +154,15 @@ func (b *bridge) reply(ctx context.Context, token string, contents []message.Con
 	if len(msgs) == 0 {
 		msgs = []messaging_api.MessageInterface{messaging_api.TextMessage{Text: emptyAnswer}}
 	}
-	if _, err := b.line.Reply(ctx, token, msgs); err != nil {
+	_, err := b.line.Reply(ctx, token, msgs)
+	var apiErr *line.APIError
+	if errors.As(err, &apiErr) && apiErr.InvalidReplyToken() && to != "" {
+		if _, err = b.line.Push(ctx, to, msgs); err != nil {
+			return fmt.Errorf("pushing on LINE after the reply token was refused: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("replying on LINE: %w", err)
 	}
 	return nil

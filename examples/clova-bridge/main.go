@@ -3,7 +3,8 @@
 // (clova.NewChatbot), and the chatbot's answer — text, images, buttons,
 // templates, carousels, quick buttons — is turned into channelkit's neutral
 // message model (clova.ToContent) and rendered for LINE (line.Render) as
-// the reply. A postback button the chatbot sent comes back to it when
+// the reply (pushed instead if the reply token expired while the chatbot
+// was thinking). A postback button the chatbot sent comes back to it when
 // tapped, and a new friend gets the chatbot's welcome message. Whatever LINE
 // cannot show of an answer is logged from the message.Report, never lost
 // silently. This is the messenger linkage CLOVA Chatbot's guides describe,

@@ -261,6 +261,32 @@ func TestButtonsRoundTrip(t *testing.T) {
 	}
 }
 
+// TestExpiredReplyTokenFallsBackToPush: when LINE refuses the reply token
+// (the chatbot took too long), the answer is pushed to the user instead of
+// being lost.
+func TestExpiredReplyTokenFallsBackToPush(t *testing.T) {
+	r := newRig(t)
+	r.chatbot.ReplyText("영업시간", "매일 10시부터 22시까지 열어요.")
+	r.line.InvalidReplyToken(1)
+	r.deliver(t, linetest.TextMessage("U1", "영업시간"))
+
+	pushes := r.line.Pushes()
+	if len(pushes) != 1 {
+		t.Fatalf("got %d pushes, want 1", len(pushes))
+	}
+	if diff := cmp.Diff([]string{"U1"}, pushes[0].To); diff != "" {
+		t.Errorf("pushed to (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, m := range pushes[0].Messages {
+		text, _ := m["text"].(string)
+		got = append(got, text)
+	}
+	if diff := cmp.Diff([]string{"매일 10시부터 22시까지 열어요."}, got); diff != "" {
+		t.Errorf("pushed texts (-want +got):\n%s", diff)
+	}
+}
+
 // TestServe runs the server on a real socket: a signed webhook over HTTP
 // is answered, then the server shuts down when the context ends.
 func TestServe(t *testing.T) {
