@@ -60,6 +60,8 @@ func pizzaShop(logger *slog.Logger) clova.HandlerFunc {
 			// said any more; an empty answer ends the exchange.
 			logger.InfoContext(ctx, "session ended")
 			return nil, nil
+		default:
+			// events and unknown request types: answered below
 		}
 		// Events and request types this extension does not use.
 		return nil, nil

@@ -103,6 +103,8 @@ func echo(ev line.Event) []messaging_api.MessageInterface {
 		return text("Thanks for adding me! Send me a message and I will echo it.")
 	case *line.PostbackEvent:
 		return text("you chose: " + ev.Postback.Data)
+	default:
+		// other events need no answer
 	}
 	return nil
 }

@@ -70,6 +70,8 @@ func answer(ev naverworks.Event) naverworks.Content {
 		return &naverworks.Text{Text: "you chose: " + ev.Data}
 	case *naverworks.JoinEvent:
 		return &naverworks.Text{Text: "Hello, everyone! Say something and I will echo it."}
+	default:
+		// other events need no answer
 	}
 	return nil
 }

@@ -95,6 +95,8 @@ func (b *bot) answer(ctx context.Context, ev talktalk.Event) (talktalk.Event, er
 			}
 		}
 		return nil, nil
+	default:
+		// the rest need no answer: see below
 	}
 	// Echo events (copies of what the bot or an agent sent), friend,
 	// leave, profile and the rest need no answer. Never answer an echo:
