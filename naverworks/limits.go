@@ -3,6 +3,7 @@ package naverworks
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/channelkit/channelkit/message"
@@ -201,14 +202,14 @@ func Validate(c Content) error {
 }
 
 func (v *validator) content(p string, c Content) {
+	if c != nil && reflect.ValueOf(c).IsNil() {
+		v.add(p, "nil content") // a typed nil pointer, such as (*Text)(nil)
+		return
+	}
 	switch c := c.(type) {
 	case nil:
 		v.add(p, "no content")
 	case *Text:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.required(p+".text", c.Text)
 		v.maxLen(p+".text", c.Text, limits.text)
 		for i, t := range c.I18nTexts {
@@ -216,10 +217,6 @@ func (v *validator) content(p string, c Content) {
 		}
 		v.quickReply(p, c.QuickReply)
 	case *Image:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.oneOf(p, "originalContentUrl", c.OriginalContentURL, "fileId", c.FileID)
 		if c.OriginalContentURL != "" {
 			v.required(p+".previewImageUrl", c.PreviewImageURL)
@@ -227,24 +224,12 @@ func (v *validator) content(p string, c Content) {
 		v.url(p+".previewImageUrl", c.PreviewImageURL)
 		v.quickReply(p, c.QuickReply)
 	case *File:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.oneOf(p, "originalContentUrl", c.OriginalContentURL, "fileId", c.FileID)
 		v.quickReply(p, c.QuickReply)
 	case *Audio:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.oneOf(p, "originalContentUrl", c.OriginalContentURL, "fileId", c.FileID)
 		v.quickReply(p, c.QuickReply)
 	case *Video:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.oneOf(p, "originalContentUrl", c.OriginalContentURL, "fileId", c.FileID)
 		if c.OriginalContentURL != "" {
 			v.required(p+".previewImageUrl", c.PreviewImageURL)
@@ -252,10 +237,6 @@ func (v *validator) content(p string, c Content) {
 		v.url(p+".previewImageUrl", c.PreviewImageURL)
 		v.quickReply(p, c.QuickReply)
 	case *Link:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.required(p+".contentText", c.ContentText)
 		v.maxLen(p+".contentText", c.ContentText, limits.contentText)
 		v.required(p+".linkText", c.LinkText)
@@ -270,18 +251,10 @@ func (v *validator) content(p string, c Content) {
 		}
 		v.quickReply(p, c.QuickReply)
 	case *Sticker:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.required(p+".packageId", c.PackageID)
 		v.required(p+".stickerId", c.StickerID)
 		v.quickReply(p, c.QuickReply)
 	case *Location:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.required(p+".title", c.Title)
 		v.maxLen(p+".title", c.Title, limits.locationTitle)
 		v.required(p+".address", c.Address)
@@ -294,10 +267,6 @@ func (v *validator) content(p string, c Content) {
 		}
 		v.quickReply(p, c.QuickReply)
 	case *ButtonTemplate:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.required(p+".contentText", c.ContentText)
 		v.maxLen(p+".contentText", c.ContentText, limits.contentText)
 		for i, t := range c.I18nContentTexts {
@@ -306,24 +275,12 @@ func (v *validator) content(p string, c Content) {
 		v.actions(p+".actions", c.Actions, 1, limits.buttonActions, inButton)
 		v.quickReply(p, c.QuickReply)
 	case *ListTemplate:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.listTemplate(p, c)
 		v.quickReply(p, c.QuickReply)
 	case *Carousel:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.carousel(p, c)
 		v.quickReply(p, c.QuickReply)
 	case *ImageCarousel:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		if len(c.Columns) == 0 {
 			v.add(p+".columns", "at least one column is required")
 		}
@@ -339,10 +296,6 @@ func (v *validator) content(p string, c Content) {
 		}
 		v.quickReply(p, c.QuickReply)
 	case *Flex:
-		if c == nil {
-			v.add(p, "nil content")
-			return
-		}
 		v.required(p+".altText", c.AltText)
 		v.maxLen(p+".altText", c.AltText, limits.flexAltText)
 		for i, t := range c.I18nAltText {
