@@ -18,11 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
-	"github.com/google/go-cmp/cmp"
-	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -465,6 +466,13 @@ func TestShowLoadingProfileContentAndChatControl(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]any{"expired": true, "ttl": float64(3600)}, acq[1].JSON); diff != "" {
 		t.Errorf("acquire body (-want +got):\n%s", diff)
+	}
+	if _, err := c.ReleaseChatControl(ctx, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext("/v2/bot/chat/U2/control/release", http.StatusForbidden, 1)
+	if _, err := c.ReleaseChatControl(ctx, "U2"); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+		t.Errorf("release refused: err = %v", err)
 	}
 }
 

@@ -469,3 +469,41 @@ func TestDownloadBadFileLocation(t *testing.T) {
 		})
 	}
 }
+
+// The two steps of the upload flow, called one by one, with their error
+// paths (UploadFile, which chains them, is tested with the rich menus).
+func TestAttachmentSteps(t *testing.T) {
+	t.Parallel()
+	srv := naverworkstest.NewServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	if c.BotID() != naverworkstest.BotID {
+		t.Errorf("BotID() = %q", c.BotID())
+	}
+
+	a, err := c.CreateAttachment(ctx, "report.pdf", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.FileID == "" || a.UploadURL == "" || a.Meta.StatusCode/100 != 2 {
+		t.Fatalf("attachment = %+v", a)
+	}
+	if _, err := c.Upload(ctx, a.UploadURL, "report.pdf", "application/pdf", strings.NewReader("%PDF")); err != nil {
+		t.Fatal(err)
+	}
+	if data, _, ok := srv.File(a.FileID); !ok || string(data) != "%PDF" {
+		t.Errorf("fake holds %q (%v) for the uploaded file", data, ok)
+	}
+
+	if _, err := c.CreateAttachment(ctx, "", 1); err == nil {
+		t.Error("empty file name accepted")
+	}
+	if _, err := c.Upload(ctx, "not a url", "f", "text/plain", strings.NewReader("x")); err == nil {
+		t.Error("relative upload URL accepted")
+	}
+	srv.FailNext(1, http.StatusInternalServerError, "SERVER_ERROR")
+	var apiErr *naverworks.APIError
+	if _, err := c.CreateAttachment(ctx, "x.txt", 1); !errors.As(err, &apiErr) || apiErr.Code != "SERVER_ERROR" {
+		t.Errorf("failing create: err = %v", err)
+	}
+}
