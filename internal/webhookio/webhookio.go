@@ -7,6 +7,7 @@
 //	405 wrong method             413 body over the limit
 //	400 malformed body           401 missing or invalid signature
 //	403 caller not allowed       500 the user's callback failed
+//	503 no free slot under the in-flight cap before the request ended
 //	200 success
 //
 // Details of a failure never go into the response; handlers report them to
@@ -112,6 +113,8 @@ func Status(err error) int {
 		// or size error from work it did), yet the request itself was fine
 		// and the platform should redeliver.
 		return http.StatusInternalServerError
+	case errors.Is(err, ErrBusy):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrMethod):
 		return http.StatusMethodNotAllowed
 	case errors.As(err, &mbe):

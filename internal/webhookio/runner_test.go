@@ -1,0 +1,358 @@
+package webhookio
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// outcome records what a job's callbacks saw.
+type outcome struct {
+	mu       sync.Mutex
+	answered int
+	acked    int
+	late     int
+	lateErr  error
+	lateV    string
+	ansErr   error
+	lateDone chan struct{}
+}
+
+func newOutcome() *outcome { return &outcome{lateDone: make(chan struct{}, 16)} }
+
+func (o *outcome) job(run func(ctx context.Context) (string, error)) *Job[string] {
+	return &Job[string]{
+		Run: run,
+		Answer: func(w http.ResponseWriter, v string, err error) {
+			o.mu.Lock()
+			o.answered++
+			o.ansErr = err
+			o.mu.Unlock()
+			if err != nil {
+				w.WriteHeader(http.StatusInternalServerError)
+				return
+			}
+			WriteAck(w, http.StatusOK, "text/plain", []byte("answer:"+v))
+		},
+		Ack: func(w http.ResponseWriter) {
+			o.mu.Lock()
+			o.acked++
+			o.mu.Unlock()
+			WriteAck(w, http.StatusAccepted, "text/plain", []byte("ack"))
+		},
+		Late: func(ctx context.Context, v string, err error) {
+			o.mu.Lock()
+			o.late++
+			o.lateV, o.lateErr = v, err
+			o.mu.Unlock()
+			o.lateDone <- struct{}{}
+		},
+	}
+}
+
+func (o *outcome) counts() (answered, acked, late int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.answered, o.acked, o.late
+}
+
+// serve starts a loopback server that runs job for every request.
+func serve(t *testing.T, rn *Runner, job func() *Job[string]) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := Run(rn, w, r, job()); err != nil {
+			Fail(w, r, err, nil)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestRunSynchronous(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: NoBudget})
+	o := newOutcome()
+	srv := serve(t, rn, func() *Job[string] {
+		return o.job(func(ctx context.Context) (string, error) { return "ok", nil })
+	})
+	if code, body := get(t, srv.URL); code != 200 || body != "answer:ok" {
+		t.Fatalf("got %d %q, want 200 answer:ok", code, body)
+	}
+	if a, k, l := o.counts(); a != 1 || k != 0 || l != 0 {
+		t.Fatalf("answered/acked/late = %d/%d/%d, want 1/0/0", a, k, l)
+	}
+}
+
+func TestRunPanicBecomesError(t *testing.T) {
+	for _, budget := range []time.Duration{NoBudget, time.Hour} {
+		rn := NewRunner(RunnerConfig{Budget: budget})
+		o := newOutcome()
+		srv := serve(t, rn, func() *Job[string] {
+			return o.job(func(ctx context.Context) (string, error) { panic("boom") })
+		})
+		if code, body := get(t, srv.URL); code != 500 || body != "" {
+			t.Fatalf("budget %v: got %d %q, want 500 and no body", budget, code, body)
+		}
+		o.mu.Lock()
+		err := o.ansErr
+		o.mu.Unlock()
+		if !errors.Is(err, ErrPanic) {
+			t.Fatalf("budget %v: answer error %v, want one wrapping ErrPanic", budget, err)
+		}
+	}
+}
+
+func TestRunAnswersWithinBudget(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	rn := NewRunner(RunnerConfig{Budget: time.Second, Clock: clk})
+	o := newOutcome()
+	srv := serve(t, rn, func() *Job[string] {
+		return o.job(func(ctx context.Context) (string, error) {
+			if _, ok := ctx.Deadline(); ok {
+				t.Error("no work timeout was set, yet ctx has a deadline")
+			}
+			return "fast", nil
+		})
+	})
+	if code, body := get(t, srv.URL); code != 200 || body != "answer:fast" {
+		t.Fatalf("got %d %q, want 200 answer:fast", code, body)
+	}
+	if clk.Pending() != 0 {
+		t.Fatalf("%d budget timers still pending after the answer", clk.Pending())
+	}
+	if a, k, l := o.counts(); a != 1 || k != 0 || l != 0 {
+		t.Fatalf("answered/acked/late = %d/%d/%d, want 1/0/0", a, k, l)
+	}
+}
+
+// TestRunAcksAtBudget: the client gets the acknowledgement, whole, while
+// the function is still running; the result then goes to Late.
+func TestRunAcksAtBudget(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	rn := NewRunner(RunnerConfig{Budget: time.Second, WorkTimeout: time.Minute, Clock: clk})
+	o := newOutcome()
+	release := make(chan struct{})
+	var detached atomic.Bool
+	srv := serve(t, rn, func() *Job[string] {
+		return o.job(func(ctx context.Context) (string, error) {
+			<-release
+			_, hasDeadline := ctx.Deadline()
+			detached.Store(ctx.Err() == nil && hasDeadline)
+			return "slow", nil
+		})
+	})
+	type res struct {
+		code int
+		body string
+	}
+	got := make(chan res, 1)
+	go func() {
+		resp, err := http.Post(srv.URL, "text/plain", nil)
+		if err != nil {
+			got <- res{body: err.Error()}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		got <- res{resp.StatusCode, string(b)}
+	}()
+	clk.WaitForTimer(1)
+	clk.Advance(time.Second)
+	r := <-got // arrives although the function has not returned
+	if r.code != http.StatusAccepted || r.body != "ack" {
+		t.Fatalf("got %d %q, want 202 ack", r.code, r.body)
+	}
+	close(release)
+	<-o.lateDone
+	if a, k, l := o.counts(); a != 0 || k != 1 || l != 1 {
+		t.Fatalf("answered/acked/late = %d/%d/%d, want 0/1/1", a, k, l)
+	}
+	if o.lateV != "slow" || o.lateErr != nil {
+		t.Fatalf("late got (%q, %v), want (slow, nil)", o.lateV, o.lateErr)
+	}
+	if !detached.Load() {
+		t.Fatal("late function's context was cancelled with the request or had no work deadline")
+	}
+	if err := rn.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunZeroBudgetAcksFirst(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: 0})
+	o := newOutcome()
+	release := make(chan struct{})
+	srv := serve(t, rn, func() *Job[string] {
+		return o.job(func(ctx context.Context) (string, error) {
+			<-release
+			return "", errors.New("failed later")
+		})
+	})
+	if code, body := get(t, srv.URL); code != http.StatusAccepted || body != "ack" {
+		t.Fatalf("got %d %q, want 202 ack", code, body)
+	}
+	close(release)
+	<-o.lateDone
+	if o.lateErr == nil {
+		t.Fatal("the late error was lost")
+	}
+}
+
+// TestRunRaceOneOwner fires the budget as the function returns, many
+// times: exactly one of Answer and Ack writes, and Late runs exactly when
+// Ack did.
+func TestRunRaceOneOwner(t *testing.T) {
+	for i := range 200 {
+		clk := NewManualClock(time.Unix(0, 0))
+		rn := NewRunner(RunnerConfig{Budget: time.Second, Clock: clk})
+		o := newOutcome()
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/", nil)
+		start := make(chan struct{})
+		go func() {
+			clk.WaitForTimer(1)
+			close(start)
+			clk.Advance(time.Second)
+		}()
+		job := o.job(func(ctx context.Context) (string, error) {
+			<-start
+			return "v", nil
+		})
+		if err := Run(rn, rec, req, job); err != nil {
+			t.Fatal(err)
+		}
+		if err := rn.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		a, k, l := o.counts()
+		if a+k != 1 || l != k {
+			t.Fatalf("run %d: answered/acked/late = %d/%d/%d", i, a, k, l)
+		}
+	}
+}
+
+func TestRunCapWaitsThenBusy(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: NoBudget, MaxInFlight: 2})
+	release := make(chan struct{})
+	var running atomic.Int32
+	started := make(chan struct{}, 8)
+	var maxRunning atomic.Int32
+	job := func() *Job[string] {
+		return newOutcome().job(func(ctx context.Context) (string, error) {
+			n := running.Add(1)
+			for {
+				m := maxRunning.Load()
+				if n <= m || maxRunning.CompareAndSwap(m, n) {
+					break
+				}
+			}
+			started <- struct{}{}
+			<-release
+			running.Add(-1)
+			return "x", nil
+		})
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest(http.MethodPost, "/", nil)
+			if err := Run(rn, httptest.NewRecorder(), req, job()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	<-started
+	<-started
+	// A third request waits; its context ends: 503, and fn never ran.
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil)
+	errc := make(chan error, 1)
+	rec := httptest.NewRecorder()
+	go func() { errc <- Run(rn, rec, req, job()) }()
+	cancel()
+	err := <-errc
+	if !errors.Is(err, ErrBusy) || Status(err) != http.StatusServiceUnavailable {
+		t.Fatalf("got %v (status %d), want ErrBusy and 503", err, Status(err))
+	}
+	// A fourth waits and gets its turn once one finishes.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		req := httptest.NewRequest(http.MethodPost, "/", nil)
+		if err := Run(rn, httptest.NewRecorder(), req, job()); err != nil {
+			t.Error(err)
+		}
+	}()
+	close(release)
+	wg.Wait()
+	if m := maxRunning.Load(); m != 2 {
+		t.Fatalf("at most %d ran at once, want exactly the cap 2", m)
+	}
+}
+
+// noFlush is a ResponseWriter that cannot flush, as behind a buffering
+// middleware.
+type noFlush struct{ h http.Header }
+
+func (n *noFlush) Header() http.Header         { return n.h }
+func (n *noFlush) Write(b []byte) (int, error) { return len(b), nil }
+func (n *noFlush) WriteHeader(int)             {}
+
+func TestRunReportsUnflushableAck(t *testing.T) {
+	var got error
+	rn := NewRunner(RunnerConfig{Budget: 0, OnError: func(_ *http.Request, err error) { got = err }})
+	o := newOutcome()
+	req := httptest.NewRequest(http.MethodPost, "/", nil)
+	if err := Run(rn, &noFlush{h: http.Header{}}, req, o.job(func(context.Context) (string, error) { return "", nil })); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(got, http.ErrNotSupported) {
+		t.Fatalf("OnError got %v, want an error wrapping http.ErrNotSupported", got)
+	}
+}
+
+func TestManualClockOrder(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	var mu sync.Mutex
+	var fired []int
+	for i, d := range []time.Duration{3, 1, 2} {
+		clk.AfterFunc(d*time.Second, func() {
+			mu.Lock()
+			fired = append(fired, i)
+			mu.Unlock()
+		})
+	}
+	stopped := clk.AfterFunc(time.Second, func() { t.Error("a stopped timer fired") })
+	if !stopped.Stop() {
+		t.Fatal("Stop of a pending timer reported false")
+	}
+	clk.Advance(1500 * time.Millisecond)
+	if len(fired) != 1 || fired[0] != 1 {
+		t.Fatalf("after 1.5 s fired %v, want [1]", fired)
+	}
+	clk.Advance(10 * time.Second)
+	if len(fired) != 3 || clk.Pending() != 0 {
+		t.Fatalf("after 11.5 s fired %v with %d pending", fired, clk.Pending())
+	}
+}
