@@ -37,9 +37,9 @@
 // [ExtensionHandler] also reads the body bounded (1 MiB,
 // [WithMaxBodyBytes]), checks context.System.application.applicationId
 // against the extension ID, calls your [HandlerFunc], validates its
-// [Response] and writes it. An application ID mismatch is
-// [ErrApplicationID] and answers 403: the request is authentically from
-// CLOVA but meant for another extension.
+// [Response] and writes it (a failing or panicking function answers 500).
+// An application ID mismatch is [ErrApplicationID] and answers 403: the
+// request is authentically from CLOVA but meant for another extension.
 //
 // The key is CLOVA's published production key, embedded in the package
 // ([ProductionPublicKey]). [WithPublicKey] replaces it (CLOVA's development
@@ -83,8 +83,9 @@
 // # Errors
 //
 // CEK failures wrap signature.ErrMissing, signature.ErrMismatch,
-// [ErrApplicationID] (signature.ErrForbidden), [ErrMalformed] or
-// [ErrKeyUnavailable]. Chatbot HTTP failures are [*APIError]. Invalid
+// [ErrApplicationID] (signature.ErrForbidden), [ErrMalformed],
+// [ErrKeyUnavailable] or [ErrCallback] (your function failed, panicked or
+// returned an invalid response). Chatbot HTTP failures are [*APIError]. Invalid
 // responses and requests are [ValidationErrors] naming JSON paths
 // ("response.outputSpeech.values[0].lang"). No error or log line holds a
 // body, a signature, a secret key or an access token.

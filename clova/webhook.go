@@ -94,7 +94,8 @@ func (r *Request) CheckApplicationID(extensionID string) error {
 
 // HandlerFunc answers one verified CEK request. A nil response with a nil
 // error answers an empty response that ends the session. An error answers
-// 500 and is passed to the error handler.
+// 500 and is passed to the error handler; so does a panic, which the
+// handler recovers.
 type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
 
 // ExtensionHandler is an http.Handler that serves a CEK custom extension:
@@ -105,7 +106,7 @@ type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
 // limit, 401 for a missing or invalid signature, 403 for a request signed
 // by CLOVA but addressed to another extension (application ID mismatch),
 // 400 for a body that does not decode, 503 when the verification key cannot
-// be fetched, 500 when the HandlerFunc fails or returns an invalid
+// be fetched, 500 when the HandlerFunc fails, panics or returns an invalid
 // response, 200 otherwise. Response bodies of failures are empty; details
 // go to [WithErrorHandler] and the logger.
 //
@@ -327,7 +328,7 @@ func (h *ExtensionHandler) serve(w http.ResponseWriter, r *http.Request) ([]byte
 	if err := req.CheckApplicationID(h.extensionID); err != nil {
 		return nil, err
 	}
-	resp, err := h.fn(r.Context(), req)
+	resp, err := h.call(r.Context(), req)
 	if err != nil {
 		return nil, fmt.Errorf("clova: %w: %w", webhookio.ErrCallback, err)
 	}
@@ -344,6 +345,18 @@ func (h *ExtensionHandler) serve(w http.ResponseWriter, r *http.Request) ([]byte
 		return nil, fmt.Errorf("clova: %w: encoding response: %w", webhookio.ErrCallback, err)
 	}
 	return out, nil
+}
+
+// call runs fn, turning a panic into an error so that CLOVA is answered
+// 500 like for any other failure (net/http's own recovery would drop the
+// connection and log a stack trace).
+func (h *ExtensionHandler) call(ctx context.Context, req *Request) (resp *Response, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp, err = nil, fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return h.fn(ctx, req)
 }
 
 func (h *ExtensionHandler) verify(ctx context.Context, body []byte, sig string) error {

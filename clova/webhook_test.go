@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -538,5 +539,91 @@ func TestParseRequestWithoutBody(t *testing.T) {
 	}
 	if _, err := clova.ParseRequest(clovatest.PublicKey(), nil); err == nil {
 		t.Error("nil request: no error")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines to write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestExtensionHandlerRecoversPanic: a panicking HandlerFunc answers 500
+// with an empty body and reports an error wrapping ErrCallback, as the
+// other platforms' handlers do, instead of dropping the connection (the
+// client would see EOF and net/http would log a stack trace).
+func TestExtensionHandlerRecoversPanic(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		fn      clova.HandlerFunc
+		wantErr string
+	}{
+		{"string", func(context.Context, *clova.Request) (*clova.Response, error) { panic("boom") }, "panic: boom"},
+		{"error", func(context.Context, *clova.Request) (*clova.Response, error) { panic(errors.New("bad state")) }, "panic: bad state"},
+		{"runtime error", func(_ context.Context, req *clova.Request) (*clova.Response, error) {
+			var m map[string]int
+			m[req.Request.RequestType()]++
+			return nil, nil
+		}, "panic: assignment to entry in nil map"},
+		{"nil", func(context.Context, *clova.Request) (*clova.Response, error) { panic(nil) }, "panic called with nil argument"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			reported := make(chan error, 1)
+			h := newHandler(t, tc.fn, clova.WithErrorHandler(func(_ *http.Request, err error) { reported <- err }))
+			srv := httptest.NewUnstartedServer(h)
+			var serverLog syncBuffer
+			srv.Config.ErrorLog = log.New(&serverLog, "", 0)
+			srv.Start()
+			defer srv.Close()
+
+			const token = "tok-SECRET-panic"
+			req, err := clovatest.NewSignedRequest(nil, srv.URL, clovatest.Launch(clovatest.WithAccessToken(token)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatalf("POST: %v; want a 500 answer", err)
+			}
+			body, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != http.StatusInternalServerError || len(body) != 0 {
+				t.Errorf("answer = %d %q; want 500 with an empty body", res.StatusCode, body)
+			}
+			got := <-reported
+			if !errors.Is(got, clova.ErrCallback) {
+				t.Errorf("reported %v; want it to wrap ErrCallback", got)
+			}
+			if !strings.Contains(got.Error(), tc.wantErr) {
+				t.Errorf("reported %q; want it to contain %q", got, tc.wantErr)
+			}
+			for _, leak := range []string{token, "goroutine ", ".go:", req.Header.Get(clova.SignatureHeader)[:20]} {
+				if strings.Contains(got.Error(), leak) {
+					t.Errorf("reported error %q contains %q", got, leak)
+				}
+			}
+			srv.Close() // waits for the connection, so its log is complete
+			if s := serverLog.String(); s != "" {
+				t.Errorf("net/http logged %q; want nothing", s)
+			}
+		})
 	}
 }
