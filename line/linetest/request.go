@@ -82,17 +82,59 @@ var counter atomic.Uint64
 // time, a unique webhookEventId.
 func base(src line.Source) line.EventBase {
 	n := counter.Add(1)
+	now := time.Now().UnixMilli()
 	return line.EventBase{
 		Mode:           line.ModeActive,
-		Timestamp:      time.Now().UnixMilli(),
+		Timestamp:      now,
 		Source:         src,
-		WebhookEventID: fmt.Sprintf("01LINETEST%016d", n),
+		WebhookEventID: ulid(now, n),
 	}
+}
+
+// crockford is the base32 alphabet of ULIDs.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// ulid returns a ULID, as LINE's webhookEventId is: 10 characters of
+// millisecond time, then 16 characters that here hold the counter n
+// instead of randomness, so IDs are unique within a process.
+func ulid(ms int64, n uint64) string {
+	var b [26]byte
+	for i := 9; i >= 0; i-- {
+		b[i] = crockford[ms&31]
+		ms >>= 5
+	}
+	for i := 25; i >= 10; i-- {
+		b[i] = crockford[n&31]
+		n >>= 5
+	}
+	return string(b[:])
 }
 
 func replyToken() string { return fmt.Sprintf("linetest-reply-token-%d", counter.Add(1)) }
 
 func messageID() string { return fmt.Sprintf("%018d", 468789577898262530+counter.Add(1)) }
+
+// fillID sets an empty message ID.
+func fillID(id *string) {
+	if *id == "" {
+		*id = messageID()
+	}
+}
+
+// fillQuoteToken sets an empty quote token from the message ID.
+func fillQuoteToken(token *string, id string) {
+	if *token == "" {
+		*token = "quote-" + id
+	}
+}
+
+// fillProvider makes a media message held by LINE unless it says
+// otherwise.
+func fillProvider(p *line.ContentProvider) {
+	if p.Type == "" {
+		p.Type = "line"
+	}
+}
 
 // User returns a one-to-one chat source.
 func User(userID string) *line.UserSource { return &line.UserSource{UserID: userID} }
@@ -102,31 +144,39 @@ func Group(groupID, userID string) *line.GroupSource {
 	return &line.GroupSource{GroupID: groupID, UserID: userID}
 }
 
-// Message returns a message event from src with content c; the content's
-// ID is filled in if empty.
+// Message returns a message event from src with content c. What LINE
+// always sends and c leaves empty is filled in, in c: the message ID; the
+// quoteToken of a text, image, video or sticker; "line" as the content
+// provider of an image, video or audio; "STATIC" as a sticker's resource
+// type.
 func Message(src line.Source, c line.MessageContent) *line.MessageEvent {
 	switch m := c.(type) {
 	case *line.TextContent:
-		if m.ID == "" {
-			m.ID = messageID()
-		}
-		if m.QuoteToken == "" {
-			m.QuoteToken = "quote-" + m.ID
-		}
+		fillID(&m.ID)
+		fillQuoteToken(&m.QuoteToken, m.ID)
 	case *line.ImageContent:
-		if m.ID == "" {
-			m.ID = messageID()
-		}
-	case *line.StickerContent:
-		if m.ID == "" {
-			m.ID = messageID()
-		}
+		fillID(&m.ID)
+		fillQuoteToken(&m.QuoteToken, m.ID)
+		fillProvider(&m.ContentProvider)
+	case *line.VideoContent:
+		fillID(&m.ID)
+		fillQuoteToken(&m.QuoteToken, m.ID)
+		fillProvider(&m.ContentProvider)
+	case *line.AudioContent:
+		fillID(&m.ID)
+		fillProvider(&m.ContentProvider)
+	case *line.FileContent:
+		fillID(&m.ID)
 	case *line.LocationContent:
-		if m.ID == "" {
-			m.ID = messageID()
+		fillID(&m.ID)
+	case *line.StickerContent:
+		fillID(&m.ID)
+		fillQuoteToken(&m.QuoteToken, m.ID)
+		if m.StickerResourceType == "" {
+			m.StickerResourceType = "STATIC"
 		}
 	default:
-		// other contents are used as given
+		// an UnknownContent is sent as given
 	}
 	return &line.MessageEvent{EventBase: base(src), ReplyToken: replyToken(), Message: c}
 }
