@@ -44,8 +44,9 @@
 // The key is CLOVA's published production key, embedded in the package
 // ([ProductionPublicKey]). [WithPublicKey] replaces it (CLOVA's development
 // key, or a test key); [WithPublicKeyURL] fetches a PEM key from a URL
-// lazily, caches and refreshes it, and fails closed ([ErrKeyUnavailable],
-// 503) when no key could ever be fetched. [InsecureSkipVerify] turns
+// lazily, caches and refreshes it, retries a failed fetch after a short
+// backoff (1 s, doubling up to 10 s), and fails closed ([ErrKeyUnavailable],
+// 503) while no key could be fetched yet. [InsecureSkipVerify] turns
 // verification off for local experiments only.
 //
 // Requests decode into [Request]: Session (nil for "session": null),

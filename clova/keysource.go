@@ -26,11 +26,15 @@ type staticKey struct{ pub *rsa.PublicKey }
 func (s staticKey) key(context.Context, bool) (*rsa.PublicKey, error) { return s.pub, nil }
 
 const (
-	// keyRetryWait spaces fetch attempts once a key is cached (failed
-	// refreshes, mismatch-triggered re-fetches).
+	// keyRetryWait spaces the early re-fetches a signature mismatch triggers
+	// while a key is cached.
 	keyRetryWait = time.Minute
-	// keyColdRetryWait spaces attempts while no key was ever fetched.
-	keyColdRetryWait = 10 * time.Second
+	// keyBackoffMin is the wait after a failed fetch; it doubles with each
+	// consecutive failure up to keyBackoffMax (and never exceeds the refresh
+	// interval), so that a key server that comes back is used within
+	// seconds while one that stays down is asked at a bounded rate.
+	keyBackoffMin = time.Second
+	keyBackoffMax = 10 * time.Second
 	// keyFetchTimeout bounds one key fetch.
 	keyFetchTimeout = 10 * time.Second
 	// maxKeyBody bounds a fetched PEM file.
@@ -38,7 +42,7 @@ const (
 )
 
 // remoteKey fetches a PEM key from a URL lazily, caches it and refreshes it.
-// Reads of a fresh key take no lock.
+// Reads of a fresh key take no lock, and at most one fetch is in flight.
 type remoteKey struct {
 	url     string
 	refresh time.Duration
@@ -49,10 +53,13 @@ type remoteKey struct {
 	mu    sync.Mutex // held while fetching
 }
 
+// keyState is the outcome of the latest fetch. It is replaced, never
+// modified.
 type keyState struct {
 	pub         *rsa.PublicKey // nil until a fetch succeeds
 	fetched     time.Time      // when pub was fetched
-	lastAttempt time.Time
+	lastAttempt time.Time      // when the latest fetch ended
+	failures    int            // consecutive failed fetches since the last success
 	lastErr     error
 }
 
@@ -74,33 +81,45 @@ func (k *remoteKey) key(ctx context.Context, force bool) (*rsa.PublicKey, error)
 		k.mu.Lock()
 	}
 	defer k.mu.Unlock()
-	st = k.state.Load() // another goroutine may have fetched while we waited
-	if pub, ok := k.usable(st, force); ok {
-		return pub, nil
+	if cur := k.state.Load(); cur != st {
+		// A fetch ended while we waited: its outcome is as fresh as ours
+		// would be, and fetching again would hammer a failing server.
+		return k.fallback(cur)
 	}
-	now := k.now()
-	if st != nil && !st.lastAttempt.IsZero() {
-		wait := min(keyRetryWait, k.refresh)
-		if st.pub == nil {
-			wait = min(keyColdRetryWait, k.refresh)
-		}
-		if now.Sub(st.lastAttempt) < wait {
-			return k.fallback(st)
-		}
+	if st != nil && k.now().Sub(st.lastAttempt) < k.backoff(st.failures) {
+		return k.fallback(st)
 	}
 	// The fetch outlives the request that triggered it: a caller hanging up
 	// must not leave every other request without a key.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), keyFetchTimeout)
 	pub, err := k.fetch(fctx)
 	cancel()
-	next := &keyState{lastAttempt: now, lastErr: err}
-	if err == nil {
+	now := k.now()
+	next := &keyState{lastAttempt: now}
+	switch {
+	case err == nil:
 		next.pub, next.fetched = pub, now
-	} else if st != nil {
-		next.pub, next.fetched = st.pub, st.fetched
+	case st != nil: // keep the cached key, if any
+		next.pub, next.fetched, next.failures, next.lastErr = st.pub, st.fetched, st.failures+1, err
+	default:
+		next.failures, next.lastErr = 1, err
 	}
 	k.state.Store(next)
 	return k.fallback(next)
+}
+
+// backoff is the wait before the next fetch after the given number of
+// consecutive failures: none after a success, then 1 s, 2 s, 4 s, 8 s and
+// 10 s from then on, and never longer than the refresh interval.
+func (k *remoteKey) backoff(failures int) time.Duration {
+	if failures == 0 {
+		return 0
+	}
+	d := keyBackoffMin
+	for i := 1; i < failures && d < keyBackoffMax; i++ {
+		d *= 2
+	}
+	return min(d, keyBackoffMax, k.refresh)
 }
 
 // usable returns the cached key when no fetch is due.

@@ -158,12 +158,17 @@ func WithPublicKey(pub *rsa.PublicKey) HandlerOption {
 // WithPublicKeyURL verifies with the PEM key served at keyURL (for example
 // https://clova-cek-requests.line.me/.well-known/signature-public-key.pem).
 // The key is fetched on the first request, not by the constructor, cached,
-// and fetched again once it is older than refresh (0 means 24 hours). If a
-// refresh fails, the cached key stays in use and the fetch is retried after
-// a minute; if no key was ever fetched, requests fail closed with
-// [ErrKeyUnavailable] (503). A signature that does not verify with the
-// cached key triggers at most one early re-fetch per minute, to follow a key
-// rotation.
+// and fetched again once it is older than refresh (0 means 24 hours). At
+// most one fetch is in flight: requests that arrive meanwhile wait for it,
+// or keep using the cached key.
+//
+// A failed fetch is retried by the first request after a backoff that
+// starts at 1 s and doubles with each consecutive failure up to 10 s (1, 2,
+// 4, 8, 10, 10, … s; never longer than refresh), so a key server that comes
+// back is used within seconds. Until then a cached key stays in use; if no
+// key was ever fetched, requests fail closed with [ErrKeyUnavailable] (503).
+// A signature that does not verify with the cached key triggers at most one
+// early re-fetch per minute, to follow a key rotation.
 func WithPublicKeyURL(keyURL string, refresh time.Duration) HandlerOption {
 	return func(c *handlerConfig) error {
 		if _, err := rest.ParseBaseURL(keyURL); err != nil {
@@ -196,8 +201,8 @@ func WithKeyHTTPClient(hc *http.Client) HandlerOption {
 	}
 }
 
-// WithClock makes the handler read time from now (key cache ages), for
-// tests.
+// WithClock makes the handler read time from now (key cache ages and the
+// [WithPublicKeyURL] retry backoff), for tests.
 func WithClock(now func() time.Time) HandlerOption {
 	return func(c *handlerConfig) error {
 		if now == nil {
