@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/channelkit/channelkit/message"
 )
@@ -16,10 +17,15 @@ type Answer struct {
 	Err      error // rendering or sending failed
 }
 
-// Observer is told about every turn. The server logs them; the demo prints
-// them in its transcript.
+// Observer is told about every turn, and about every request a handler
+// refused or could not answer. The server logs them; the demo prints them
+// in its transcript.
 type Observer interface {
 	Observe(Answer)
+	// Failed reports a request a platform's handler refused (a missing or
+	// wrong credential: a secret, a signature, a path token) or could not
+	// answer. err never holds a secret or the request body.
+	Failed(platform message.Platform, r *http.Request, err error)
 }
 
 // logObserver logs each turn with slog.
@@ -38,6 +44,10 @@ func (o logObserver) Observe(a Answer) {
 		return
 	}
 	o.log.Info("answered", attrs...)
+}
+
+func (o logObserver) Failed(platform message.Platform, r *http.Request, err error) {
+	o.log.ErrorContext(r.Context(), "webhook failed", "platform", platform, "err", err)
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -46,12 +46,20 @@ func clovaFunc(obs Observer) clova.HandlerFunc {
 func clovaConfig() platformConfig {
 	return platformConfig{
 		name:     "CLOVA",
-		path:     "/clova",
-		required: []string{"CLOVA_EXTENSION_ID"},
-		mount: func(ctx context.Context, env func(string) string, obs Observer) (http.Handler, func(context.Context) error, error) {
-			// Requests are verified with CLOVA's production key, embedded in
-			// the clova package.
-			h, err := clova.NewExtensionHandler(env("CLOVA_EXTENSION_ID"), clovaFunc(obs))
+		pattern:  "/clova",
+		required: [][]string{{"CLOVA_EXTENSION_ID"}},
+		optional: []string{"CLOVA_PUBLIC_KEY_URL"},
+		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
+			// Every request's SignatureCEK is verified with CLOVA's key
+			// (embedded in the clova package, or fetched from
+			// CLOVA_PUBLIC_KEY_URL), and its application ID checked.
+			opts := []clova.HandlerOption{
+				clova.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.Clova, r, err) }),
+			}
+			if u := s.env("CLOVA_PUBLIC_KEY_URL"); u != "" {
+				opts = append(opts, clova.WithPublicKeyURL(u, 0))
+			}
+			h, err := clova.NewExtensionHandler(s.env("CLOVA_EXTENSION_ID"), clovaFunc(s.obs), append(opts, s.clova...)...)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,8 +22,12 @@ import (
 // in-process, the real webhook handler under test, and the conversation to
 // send it.
 type rig struct {
-	name    string
-	path    string
+	name string
+	// pattern is where the handler is served (after "POST "), target the
+	// path the platform's requests go to: they differ for TalkTalk, whose
+	// path ends in the secret token.
+	pattern string
+	target  string
 	handler http.Handler
 	steps   []step
 	// received returns every call the fake platform has received so far;
@@ -45,10 +51,12 @@ type call struct {
 	body []byte
 }
 
-// collector is the demo's Observer: it keeps the turns of the current step.
+// collector is the demo's Observer: it keeps the turns and the handler
+// failures of the current step.
 type collector struct {
-	mu      sync.Mutex
-	answers []Answer
+	mu       sync.Mutex
+	answers  []Answer
+	failures []error
 }
 
 func (c *collector) Observe(a Answer) {
@@ -57,12 +65,33 @@ func (c *collector) Observe(a Answer) {
 	c.answers = append(c.answers, a)
 }
 
-func (c *collector) drain() []Answer {
+func (c *collector) Failed(_ message.Platform, _ *http.Request, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := c.answers
-	c.answers = nil
-	return out
+	c.failures = append(c.failures, err)
+}
+
+func (c *collector) drain() ([]Answer, []error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	answers, failures := c.answers, c.failures
+	c.answers, c.failures = nil, nil
+	return answers, failures
+}
+
+// demoSecret returns a fresh random secret: the demo configures every
+// platform's defence as the server does, with values of its own.
+func demoSecret() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// envOf reads variables from m, as the server reads the environment.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
 }
 
 // demoOptions controls the transcript.
@@ -100,7 +129,7 @@ func runDemo(ctx context.Context, w io.Writer, opts demoOptions, rigs []rigFunc)
 
 func runRig(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *collector) bool {
 	mux := http.NewServeMux()
-	mux.Handle("POST "+r.path, r.handler)
+	mux.Handle("POST "+r.pattern, r.handler)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -121,7 +150,7 @@ func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *co
 	if r.received != nil {
 		before = len(r.received())
 	}
-	req, err := st.request(srv.URL + r.path)
+	req, err := st.request(srv.URL + r.target)
 	if err != nil {
 		fmt.Fprintf(w, "» %s: building the request failed: %v\n", st.label, err)
 		return false
@@ -133,14 +162,18 @@ func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *co
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	var waitErr error
 	if r.wait != nil {
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_ = r.wait(wctx)
+		waitErr = r.wait(wctx)
 		cancel()
 	}
 
 	ok, answered := true, false
-	answers := obs.drain()
+	answers, failures := obs.drain()
+	if waitErr != nil {
+		failures = append(failures, fmt.Errorf("waiting for its background work: %w", waitErr))
+	}
 	if len(answers) == 0 {
 		fmt.Fprintf(w, "» %s\n", st.label)
 	}
@@ -159,6 +192,10 @@ func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *co
 			ok = false
 		}
 		answered = answered || (a.Out != nil && a.Err == nil)
+	}
+	for _, err := range failures {
+		fmt.Fprintf(w, "  FAILED: the %s handler: %v\n", r.name, err)
+		ok = false
 	}
 	if resp.StatusCode != http.StatusOK {
 		fmt.Fprintf(w, "  FAILED: webhook answered HTTP %d\n", resp.StatusCode)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/channelkit/channelkit/clova"
@@ -8,8 +9,14 @@ import (
 )
 
 func clovaRig(obs Observer) (*rig, error) {
-	// The fake CEK signs with clovatest's key pair instead of CLOVA's.
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, clovaFunc(obs), clova.WithPublicKey(clovatest.PublicKey()))
+	// The handler is configured as the server configures it, except that
+	// the fake CEK signs with clovatest's key pair instead of CLOVA's.
+	p := clovaConfig()
+	h, _, err := p.build(context.Background(), setup{
+		env:   envOf(map[string]string{"CLOVA_EXTENSION_ID": clovatest.ApplicationID}),
+		obs:   obs,
+		clova: []clova.HandlerOption{clova.WithPublicKey(clovatest.PublicKey())},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +30,8 @@ func clovaRig(obs Observer) (*rig, error) {
 	}
 	return &rig{
 		name:    "CLOVA",
-		path:    "/clova",
+		pattern: p.pattern,
+		target:  p.pattern,
 		handler: h,
 		steps: []step{
 			{"greeting", send(clovatest.Launch())},

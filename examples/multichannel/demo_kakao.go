@@ -13,7 +13,18 @@ import (
 const demoKakaoBot = "5f1a2b3c4d5e6f7a8b9c0d1e"
 
 func kakaoRig(obs Observer) (*rig, error) {
-	h, err := kakao.NewSkillHandler(kakaoFunc(obs), kakao.WithBotIDs(demoKakaoBot))
+	// The skill is configured as the server configures it, with a
+	// shared secret of the demo's own; Kakao sends it in the header
+	// registered in the skill's settings.
+	secret, err := demoSecret()
+	if err != nil {
+		return nil, err
+	}
+	p := kakaoConfig()
+	h, wait, err := p.build(context.Background(), setup{
+		env: envOf(map[string]string{"KAKAO_SKILL_SECRET": secret, "KAKAO_BOT_IDS": demoKakaoBot}),
+		obs: obs,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -28,13 +39,15 @@ func kakaoRig(obs Observer) (*rig, error) {
 				return nil, err
 			}
 			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(kakaoHeader, secret)
 			return req, nil
 		}
 	}
 	text := func(s string) func(string) (*http.Request, error) { return say(kakaotest.WithUtterance(s)) }
 	return &rig{
 		name:    "Kakao",
-		path:    "/kakao",
+		pattern: p.pattern,
+		target:  p.pattern,
 		handler: h,
 		steps: []step{
 			{"greeting", text("시작하기")},
@@ -46,6 +59,7 @@ func kakaoRig(obs Observer) (*rig, error) {
 			{"unsupported content", text("where")},
 			{"over-limit message", text("long")},
 		},
-		close: func() { _ = h.Wait(context.Background()) },
+		wait:  wait,
+		close: func() { _ = wait(context.Background()) },
 	}, nil
 }

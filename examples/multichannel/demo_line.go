@@ -1,12 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
-	"github.com/channelkit/channelkit/signature"
 )
 
 const demoLineUser = "U4af4980629a1b2c3d4e5f60718293a4b"
@@ -16,25 +16,32 @@ func lineRig(obs Observer) (*rig, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := fake.NewClient()
+	// The handler is configured as the server configures it, with a
+	// channel secret of the demo's own that signs every webhook.
+	secret, err := demoSecret()
 	if err != nil {
 		fake.Close()
 		return nil, err
 	}
-	secrets := signature.MustSecretSet(linetest.ChannelSecret)
-	h, err := lineHandler(secrets, client, obs)
+	p := lineConfig()
+	h, wait, err := p.build(context.Background(), setup{
+		env:  envOf(map[string]string{"LINE_CHANNEL_SECRET": secret, "LINE_CHANNEL_TOKEN": linetest.ChannelToken}),
+		obs:  obs,
+		line: []line.Option{line.WithBaseURL(fake.URL), line.WithHTTPClient(fake.HTTPClient())},
+	})
 	if err != nil {
 		fake.Close()
 		return nil, err
 	}
 	send := func(events ...line.Event) func(string) (*http.Request, error) {
 		return func(url string) (*http.Request, error) {
-			return linetest.NewHTTPRequest(url, linetest.ChannelSecret, events...)
+			return linetest.NewHTTPRequest(url, secret, events...)
 		}
 	}
 	return &rig{
 		name:    "LINE",
-		path:    "/line",
+		pattern: p.pattern,
+		target:  p.pattern,
 		handler: h,
 		steps: []step{
 			{"greeting", send(linetest.Follow(demoLineUser))},
@@ -52,6 +59,10 @@ func lineRig(obs Observer) (*rig, error) {
 			}
 			return out
 		},
-		close: fake.Close,
+		wait: wait,
+		close: func() {
+			_ = wait(context.Background())
+			fake.Close()
+		},
 	}, nil
 }

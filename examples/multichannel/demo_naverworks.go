@@ -9,7 +9,6 @@ import (
 
 	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/naverworks/naverworkstest"
-	"github.com/channelkit/channelkit/signature"
 )
 
 const demoWorksUser = "a1b2c3d4-5e6f-7081-92a3-b4c5d6e7f809"
@@ -19,18 +18,29 @@ func naverworksRig(obs Observer) (*rig, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts, err := fake.TokenSource()
+	// The handler is configured as the server configures it: the fake's
+	// Service Account, and a Bot Secret of the demo's own that signs
+	// every callback.
+	secret, err := demoSecret()
 	if err != nil {
 		fake.Close()
 		return nil, err
 	}
-	client, err := naverworks.New(naverworkstest.BotID, ts, naverworks.WithBaseURL(fake.BaseURL), naverworks.WithHTTPClient(fake.HTTPClient()))
-	if err != nil {
-		fake.Close()
-		return nil, err
-	}
-	secrets := signature.MustSecretSet(naverworkstest.BotSecret)
-	h, err := naverworksHandler(secrets, client, obs, naverworks.WithBotID(naverworkstest.BotID))
+	creds := fake.Credentials()
+	p := naverworksConfig()
+	h, wait, err := p.build(context.Background(), setup{
+		env: envOf(map[string]string{
+			"NAVERWORKS_CLIENT_ID":       creds.ClientID,
+			"NAVERWORKS_CLIENT_SECRET":   creds.ClientSecret,
+			"NAVERWORKS_SERVICE_ACCOUNT": creds.ServiceAccount,
+			"NAVERWORKS_PRIVATE_KEY":     creds.PrivateKey,
+			"NAVERWORKS_BOT_ID":          naverworkstest.BotID,
+			"NAVERWORKS_BOT_SECRET":      secret,
+		}),
+		obs:             obs,
+		naverworksToken: []naverworks.TokenOption{naverworks.WithTokenURL(fake.TokenURL), naverworks.WithTokenHTTPClient(fake.HTTPClient())},
+		naverworks:      []naverworks.Option{naverworks.WithBaseURL(fake.BaseURL), naverworks.WithHTTPClient(fake.HTTPClient())},
+	})
 	if err != nil {
 		fake.Close()
 		return nil, err
@@ -43,7 +53,7 @@ func naverworksRig(obs Observer) (*rig, error) {
 			if err != nil {
 				return nil, err
 			}
-			return naverworkstest.NewCallbackRequest(url, naverworkstest.BotSecret, naverworkstest.BotID, body)
+			return naverworkstest.NewCallbackRequest(url, secret, naverworkstest.BotID, body)
 		}
 	}
 	text := func(s string) naverworks.Event {
@@ -51,7 +61,8 @@ func naverworksRig(obs Observer) (*rig, error) {
 	}
 	return &rig{
 		name:    "NAVER WORKS",
-		path:    "/naverworks",
+		pattern: p.pattern,
+		target:  p.pattern,
 		handler: h,
 		steps: []step{
 			{"greeting", send(&naverworks.BeginEvent{Envelope: env})},
@@ -69,7 +80,10 @@ func naverworksRig(obs Observer) (*rig, error) {
 			}
 			return out
 		},
-		wait:  func(ctx context.Context) error { return h.Wait(ctx) },
-		close: fake.Close,
+		wait: wait,
+		close: func() {
+			_ = wait(context.Background())
+			fake.Close()
+		},
 	}, nil
 }

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"net/http"
 
-	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
@@ -15,20 +15,25 @@ func talktalkRig(obs Observer) (*rig, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := fake.NewClient()
+	// The handler is configured as the server configures it, with a path
+	// token of the demo's own. The demo's requests reach it from loopback,
+	// as they would through a reverse proxy on the same host: trust it,
+	// and let X-Forwarded-For carry TalkTalk's address.
+	token, err := demoSecret()
 	if err != nil {
 		fake.Close()
 		return nil, err
 	}
-	// The demo's requests reach the handler from loopback, as they would
-	// through a reverse proxy on the same host: trust it, and let
-	// X-Forwarded-For carry TalkTalk's address.
-	allow, err := signature.NewTalkTalkAllowList(signature.WithTrustedProxies("127.0.0.1", "::1"))
-	if err != nil {
-		fake.Close()
-		return nil, err
-	}
-	h, err := talktalk.NewWebhookHandler(talktalkFunc(client, obs), talktalk.WithAllowList(allow), talktalk.WithLateReplyClient(client))
+	p := talktalkConfig()
+	h, wait, err := p.build(context.Background(), setup{
+		env: envOf(map[string]string{
+			"TALKTALK_AUTHORIZATION_KEY": fake.AuthorizationKey(),
+			"TALKTALK_PATH_TOKEN":        token,
+			"TALKTALK_TRUSTED_PROXIES":   "127.0.0.1, ::1",
+		}),
+		obs:      obs,
+		talktalk: []talktalk.Option{talktalk.WithBaseURL(fake.BaseURL()), talktalk.WithHTTPClient(fake.HTTPClient())},
+	})
 	if err != nil {
 		fake.Close()
 		return nil, err
@@ -46,7 +51,8 @@ func talktalkRig(obs Observer) (*rig, error) {
 	text := func(s string) func(string) (*http.Request, error) { return send(talktalktest.Text(demoTalkUser, s)) }
 	return &rig{
 		name:    "TalkTalk",
-		path:    "/talktalk",
+		pattern: p.pattern,
+		target:  p.pattern + token,
 		handler: h,
 		steps: []step{
 			{"greeting", send(talktalktest.Open(demoTalkUser))},
@@ -66,6 +72,10 @@ func talktalkRig(obs Observer) (*rig, error) {
 			}
 			return out
 		},
-		close: fake.Close,
+		wait: wait,
+		close: func() {
+			_ = wait(context.Background())
+			fake.Close()
+		},
 	}, nil
 }

@@ -31,24 +31,36 @@ func kakaoFunc(obs Observer) func(context.Context, *kakao.Request) (*kakao.Respo
 	}
 }
 
+// kakaoHeader is the default name of the shared-secret header: register it,
+// with the value of KAKAO_SKILL_SECRET, under "헤더값 입력" in the skill's
+// settings in Kakao i Open Builder.
+const kakaoHeader = "X-Skill-Token"
+
 func kakaoConfig() platformConfig {
 	return platformConfig{
 		name:     "Kakao",
-		path:     "/kakao",
-		required: []string{"KAKAO_BOT_ID"},
-		optional: []string{"KAKAO_SKILL_SECRET"},
-		mount: func(ctx context.Context, env func(string) string, obs Observer) (http.Handler, func(context.Context) error, error) {
-			opts := []kakao.Option{kakao.WithBotIDs(env("KAKAO_BOT_ID"))}
-			if s := env("KAKAO_SKILL_SECRET"); s != "" {
-				set, err := signature.NewSecretSet(s)
-				if err != nil {
-					return nil, nil, err
-				}
-				// Register the same header and value in the skill's settings
-				// in Kakao i Open Builder.
-				opts = append(opts, kakao.WithHeaderSecret("X-Skill-Secret", set))
+		pattern:  "/kakao/skill",
+		required: [][]string{{"KAKAO_SKILL_SECRET"}},
+		optional: []string{"KAKAO_SKILL_HEADER", "KAKAO_BOT_IDS"},
+		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
+			// Kakao signs nothing: the header secret is what keeps
+			// strangers out.
+			secrets, err := signature.NewSecretSet(s.env("KAKAO_SKILL_SECRET"))
+			if err != nil {
+				return nil, nil, fmt.Errorf("KAKAO_SKILL_SECRET: %w", err)
 			}
-			h, err := kakao.NewSkillHandler(kakaoFunc(obs), opts...)
+			header := s.env("KAKAO_SKILL_HEADER")
+			if header == "" {
+				header = kakaoHeader
+			}
+			opts := []kakao.Option{
+				kakao.WithHeaderSecret(header, secrets),
+				kakao.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.Kakao, r, err) }),
+			}
+			if ids := splitList(s.env("KAKAO_BOT_IDS")); len(ids) > 0 {
+				opts = append(opts, kakao.WithBotIDs(ids...))
+			}
+			h, err := kakao.NewSkillHandler(kakaoFunc(s.obs), opts...)
 			if err != nil {
 				return nil, nil, err
 			}

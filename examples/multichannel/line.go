@@ -10,13 +10,9 @@ import (
 	"github.com/channelkit/channelkit/signature"
 )
 
-// lineHandler answers LINE webhooks: each event goes through Bot, the
-// answer is rendered for LINE and sent with the event's reply token (or
-// pushed, for events that carry none).
-func lineHandler(secrets signature.SecretSet, client *line.Client, obs Observer, opts ...line.HandlerOption) (*line.WebhookHandler, error) {
-	return line.NewWebhookHandler(secrets, lineFunc(client, obs), opts...)
-}
-
+// lineFunc answers LINE webhooks: each event goes through Bot, the answer
+// is rendered for LINE and sent with the event's reply token (or pushed,
+// for events that carry none).
 func lineFunc(client *line.Client, obs Observer) func(context.Context, *line.Callback) error {
 	return func(ctx context.Context, cb *line.Callback) error {
 		for _, ev := range cb.Events {
@@ -57,25 +53,30 @@ func lineSend(ctx context.Context, client *line.Client, ev line.Event, in messag
 func lineConfig() platformConfig {
 	return platformConfig{
 		name:     "LINE",
-		path:     "/line",
-		required: []string{"LINE_CHANNEL_SECRET", "LINE_CHANNEL_TOKEN"},
+		pattern:  "/line",
+		required: [][]string{{"LINE_CHANNEL_SECRET"}, {"LINE_CHANNEL_TOKEN"}},
 		optional: []string{"LINE_CHANNEL_SECRET_PREVIOUS"},
-		mount: func(ctx context.Context, env func(string) string, obs Observer) (http.Handler, func(context.Context) error, error) {
-			secrets := []string{env("LINE_CHANNEL_SECRET")}
-			if prev := env("LINE_CHANNEL_SECRET_PREVIOUS"); prev != "" {
+		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
+			// Every webhook's X-Line-Signature is checked with the channel
+			// secret (or, while rotating, the previous one).
+			secrets := []string{s.env("LINE_CHANNEL_SECRET")}
+			if prev := s.env("LINE_CHANNEL_SECRET_PREVIOUS"); prev != "" {
 				secrets = append(secrets, prev)
 			}
 			set, err := signature.NewSecretSet(secrets...)
 			if err != nil {
 				return nil, nil, err
 			}
-			client, err := line.New(env("LINE_CHANNEL_TOKEN"))
+			client, err := line.New(s.env("LINE_CHANNEL_TOKEN"), s.line...)
 			if err != nil {
 				return nil, nil, err
 			}
 			// Answer LINE at once and reply in the background: LINE wants
 			// its webhook acknowledged within a couple of seconds.
-			h, err := line.NewWebhookHandler(set, lineFunc(client, obs), line.WithAsync(64))
+			h, err := line.NewWebhookHandler(set, lineFunc(client, s.obs),
+				line.WithAsync(64),
+				line.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.LINE, r, err) }),
+			)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -10,23 +10,53 @@
 //
 //	go run ./examples/multichannel -demo
 //
-// Without -demo it serves real webhooks on -addr (default :8080), at
-// /line, /kakao, /talktalk, /naverworks and /clova, mounting each platform
-// whose variables are set. A platform with only some of its variables set,
-// or no platform at all, stops the program with a message naming what is
-// missing.
+// The demo configures every platform's defence itself, with values of its
+// own (a Kakao header secret, a TalkTalk path token, LINE and NAVER WORKS
+// signing secrets), through the same code that reads the environment
+// below.
 //
-//	LINE         LINE_CHANNEL_SECRET, LINE_CHANNEL_TOKEN
-//	             (optional LINE_CHANNEL_SECRET_PREVIOUS while rotating)
-//	Kakao        KAKAO_BOT_ID (requests from other bots get 403)
-//	             (optional KAKAO_SKILL_SECRET, required in the X-Skill-Secret header)
-//	TalkTalk     TALKTALK_AUTHORIZATION_KEY
-//	             (optional TALKTALK_TRUSTED_PROXIES, comma-separated, behind a proxy)
-//	NAVER WORKS  NAVERWORKS_BOT_ID, NAVERWORKS_BOT_SECRET, NAVERWORKS_CLIENT_ID,
-//	             NAVERWORKS_CLIENT_SECRET, NAVERWORKS_SERVICE_ACCOUNT,
-//	             NAVERWORKS_PRIVATE_KEY (PEM, or the path of a PEM file)
-//	             (optional NAVERWORKS_SCOPES, default "bot")
-//	CLOVA        CLOVA_EXTENSION_ID (requests are verified with CLOVA's key)
+// Without -demo it serves real webhooks on ADDR (default :8080), mounting
+// each platform whose variables are set, at the paths the single-platform
+// examples use:
+//
+//	/line                    LINE (as line-echo)
+//	/kakao/skill             Kakao (as kakao-skill)
+//	/talktalk/<path token>   TalkTalk (as talktalk-echo)
+//	/naverworks/callback     NAVER WORKS (as naverworks-echo)
+//	/clova                   CLOVA (as clova-extension)
+//
+// A platform is never served without its defence. A platform with only
+// some of its required variables set, or no platform at all, stops the
+// program with a message naming what is missing (never a value). The
+// variables are those of the single-platform examples, with the same
+// names and meaning (examples/README.md has them all in one table):
+//
+//	LINE_CHANNEL_SECRET           required for LINE: verifies X-Line-Signature
+//	LINE_CHANNEL_TOKEN            required for LINE: a channel access token
+//	LINE_CHANNEL_SECRET_PREVIOUS  optional: the previous secret, still accepted while you rotate
+//	KAKAO_SKILL_SECRET            required for Kakao: the value of the header set under "헤더값 입력"
+//	KAKAO_SKILL_HEADER            optional: that header's name (default X-Skill-Token)
+//	KAKAO_BOT_IDS                 optional: comma-separated bot IDs allowed to call the skill
+//	TALKTALK_AUTHORIZATION_KEY    required for TalkTalk: the send API key
+//	TALKTALK_PATH_TOKEN           required for TalkTalk: a random secret; the webhook URL ends in it
+//	TALKTALK_TRUSTED_PROXIES      optional: comma-separated CIDRs of your proxy, whose
+//	                              X-Forwarded-For is then believed
+//	NAVERWORKS_CLIENT_ID          required for NAVER WORKS: the app's Client ID
+//	NAVERWORKS_CLIENT_SECRET      required for NAVER WORKS: the app's Client Secret
+//	NAVERWORKS_SERVICE_ACCOUNT    required for NAVER WORKS: the Service Account ID
+//	NAVERWORKS_PRIVATE_KEY        the Service Account's private key (PEM), or
+//	NAVERWORKS_PRIVATE_KEY_FILE   a path to it; exactly one is required for NAVER WORKS
+//	NAVERWORKS_BOT_ID             required for NAVER WORKS: the bot's ID, checked on every callback
+//	NAVERWORKS_BOT_SECRET         required for NAVER WORKS: verifies X-WORKS-Signature
+//	NAVERWORKS_SCOPES             optional: space- or comma-separated scopes (default "bot")
+//	CLOVA_EXTENSION_ID            required for CLOVA: the extension ID, checked on every request
+//	CLOVA_PUBLIC_KEY_URL          optional: verify with the PEM key served here instead of the embedded one
+//	ADDR                          optional: listen address (default :8080)
+//
+// TalkTalk admits only its published address ranges; CLOVA requests are
+// verified with CLOVA's key. Every handler reads at most 1 MiB of body,
+// the server has read, write and idle timeouts, and SIGINT/SIGTERM shut it
+// down gracefully, waiting for replies still being sent.
 //
 // Put the server behind TLS with a publicly trusted certificate: every
 // platform calls it over HTTPS.
@@ -37,6 +67,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -54,7 +85,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.SetOutput(stderr)
 	demo := fs.Bool("demo", false, "run every platform against its in-process fake and print a transcript")
 	full := fs.Bool("full", false, "with -demo: print platform JSON exactly, however long")
-	addr := fs.String("addr", ":8080", "listen address when serving real webhooks")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -64,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 0
 	}
-	if err := serve(ctx, *addr, stderr, getenv); err != nil {
+	if err := serveEnv(ctx, getenv, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
 		fmt.Fprintln(stderr, "multichannel:", err)
 		return 1
 	}

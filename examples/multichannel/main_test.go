@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/channelkit/channelkit/kakao/kakaotest"
 	"github.com/channelkit/channelkit/message"
 )
 
@@ -135,15 +138,31 @@ func TestServeRefusesIncompleteConfiguration(t *testing.T) {
 		env  map[string]string
 		want []string
 	}{
-		{"nothing", nil, []string{"no platform configured", "LINE_CHANNEL_SECRET", "KAKAO_BOT_ID", "TALKTALK_AUTHORIZATION_KEY", "NAVERWORKS_BOT_ID", "CLOVA_EXTENSION_ID"}},
+		{"nothing", nil, []string{"no platform configured", "LINE_CHANNEL_SECRET", "KAKAO_SKILL_SECRET", "TALKTALK_AUTHORIZATION_KEY", "TALKTALK_PATH_TOKEN", "NAVERWORKS_BOT_ID", "CLOVA_EXTENSION_ID"}},
 		{"half_line", map[string]string{"LINE_CHANNEL_SECRET": "s"}, []string{"LINE: set LINE_CHANNEL_TOKEN"}},
-		{"half_works", map[string]string{"NAVERWORKS_BOT_ID": "1", "NAVERWORKS_BOT_SECRET": "s"}, []string{"NAVERWORKS_CLIENT_ID", "NAVERWORKS_PRIVATE_KEY"}},
+		{"half_works", map[string]string{"NAVERWORKS_BOT_ID": "1", "NAVERWORKS_BOT_SECRET": "s"}, []string{"NAVERWORKS_CLIENT_ID", "NAVERWORKS_PRIVATE_KEY or NAVERWORKS_PRIVATE_KEY_FILE"}},
+		{"kakao_options_only", map[string]string{"KAKAO_BOT_IDS": "s"}, []string{"Kakao: set KAKAO_SKILL_SECRET"}},
+		{"both_works_keys", map[string]string{
+			"NAVERWORKS_CLIENT_ID": "s", "NAVERWORKS_CLIENT_SECRET": "s", "NAVERWORKS_SERVICE_ACCOUNT": "s",
+			"NAVERWORKS_PRIVATE_KEY": "s", "NAVERWORKS_PRIVATE_KEY_FILE": "s", "NAVERWORKS_BOT_ID": "s", "NAVERWORKS_BOT_SECRET": "s",
+		}, []string{"set only one of NAVERWORKS_PRIVATE_KEY and NAVERWORKS_PRIVATE_KEY_FILE"}},
+		{"path_token_with_a_slash", map[string]string{"TALKTALK_AUTHORIZATION_KEY": "s", "TALKTALK_PATH_TOKEN": "s/s"}, []string{"TALKTALK_PATH_TOKEN"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var stderr bytes.Buffer
-			code := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, &stderr, &stderr, func(k string) string { return tt.env[k] })
+			// A cancelled context: a server that starts anyway stops at
+			// once, and exits 0.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			env := func(k string) string {
+				if k == "ADDR" {
+					return "127.0.0.1:0"
+				}
+				return tt.env[k]
+			}
+			code := run(ctx, nil, &stderr, &stderr, env)
 			if code == 0 {
 				t.Fatal("server started with an incomplete configuration")
 			}
@@ -152,7 +171,7 @@ func TestServeRefusesIncompleteConfiguration(t *testing.T) {
 					t.Errorf("message %q does not mention %q", stderr.String(), w)
 				}
 			}
-			if strings.Contains(stderr.String(), `"s"`) {
+			if strings.Contains(stderr.String(), `"s"`) || strings.Contains(stderr.String(), "s/s") {
 				t.Errorf("message leaks a secret value: %q", stderr.String())
 			}
 		})
@@ -163,7 +182,7 @@ func TestServeMountsConfiguredPlatforms(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
 		"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_TOKEN": "line-token",
-		"KAKAO_BOT_ID": "bot-1", "CLOVA_EXTENSION_ID": "com.example.ext",
+		"KAKAO_SKILL_SECRET": "kakao-secret", "CLOVA_EXTENSION_ID": "com.example.ext",
 	}
 	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, logObserver{log: discardLogger()})
 	if err != nil {
@@ -178,5 +197,48 @@ func TestServeMountsConfiguredPlatforms(t *testing.T) {
 	}
 	if mux == nil {
 		t.Fatal("nil mux")
+	}
+}
+
+// TestServe runs the server on a real socket: a Kakao skill request with
+// the header secret is answered over HTTP, then the server shuts down when
+// the context ends.
+func TestServe(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"KAKAO_SKILL_SECRET": testKakaoSecret, "CLOVA_EXTENSION_ID": "com.example.ext"}
+	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, logObserver{log: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, mux, discardLogger(), mounts) }()
+
+	body := kakaotest.NewBody(t, kakaotest.WithUtterance("over the wire"))
+	req, err := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/kakao/skill", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Skill-Token", testKakaoSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("answer = %d %s (%v)", resp.StatusCode, got, err)
+	}
+	if !strings.Contains(string(got), "You said: over the wire") {
+		t.Errorf("answer %s does not echo the text", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve after shutdown: %v", err)
 	}
 }

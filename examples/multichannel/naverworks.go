@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/channelkit/channelkit/message"
@@ -11,10 +13,10 @@ import (
 	"github.com/channelkit/channelkit/signature"
 )
 
-// naverworksHandler answers NAVER WORKS callbacks. WORKS has no reply
-// token: every answer is a send to the user or channel the event came from.
-func naverworksHandler(secrets signature.SecretSet, client *naverworks.Client, obs Observer, opts ...naverworks.HandlerOption) (*naverworks.WebhookHandler, error) {
-	return naverworks.NewWebhookHandler(secrets, func(ctx context.Context, ev naverworks.Event) error {
+// naverworksFunc answers NAVER WORKS callbacks. WORKS has no reply token:
+// every answer is a send to the user or channel the event came from.
+func naverworksFunc(client *naverworks.Client, obs Observer) func(context.Context, naverworks.Event) error {
+	return func(ctx context.Context, ev naverworks.Event) error {
 		in, ok := naverworks.ToIncoming(ev)
 		if !ok {
 			return nil
@@ -25,7 +27,7 @@ func naverworksHandler(secrets signature.SecretSet, client *naverworks.Client, o
 		}
 		obs.Observe(a)
 		return a.Err
-	}, opts...)
+	}
 }
 
 func naverworksSend(ctx context.Context, client *naverworks.Client, ev naverworks.Event, out message.Content, rep *message.Report) error {
@@ -44,44 +46,67 @@ func naverworksSend(ctx context.Context, client *naverworks.Client, ev naverwork
 
 func naverworksConfig() platformConfig {
 	return platformConfig{
-		name: "NAVER WORKS",
-		path: "/naverworks",
-		required: []string{"NAVERWORKS_BOT_ID", "NAVERWORKS_BOT_SECRET", "NAVERWORKS_CLIENT_ID", "NAVERWORKS_CLIENT_SECRET",
-			"NAVERWORKS_SERVICE_ACCOUNT", "NAVERWORKS_PRIVATE_KEY"},
+		name:    "NAVER WORKS",
+		pattern: "/naverworks/callback",
+		required: [][]string{{"NAVERWORKS_CLIENT_ID"}, {"NAVERWORKS_CLIENT_SECRET"}, {"NAVERWORKS_SERVICE_ACCOUNT"},
+			{"NAVERWORKS_PRIVATE_KEY", "NAVERWORKS_PRIVATE_KEY_FILE"}, {"NAVERWORKS_BOT_ID"}, {"NAVERWORKS_BOT_SECRET"}},
 		optional: []string{"NAVERWORKS_SCOPES"},
-		mount: func(ctx context.Context, env func(string) string, obs Observer) (http.Handler, func(context.Context) error, error) {
-			key, err := readKey(env("NAVERWORKS_PRIVATE_KEY"))
+		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
+			key, err := privateKey(s.env)
 			if err != nil {
 				return nil, nil, err
 			}
-			scopes := strings.Fields(strings.ReplaceAll(env("NAVERWORKS_SCOPES"), ",", " "))
+			scopes := strings.Fields(strings.ReplaceAll(s.env("NAVERWORKS_SCOPES"), ",", " "))
 			if len(scopes) == 0 {
 				scopes = []string{"bot"}
 			}
 			ts, err := naverworks.TokenSource(ctx, naverworks.Credentials{
-				ClientID:       env("NAVERWORKS_CLIENT_ID"),
-				ClientSecret:   env("NAVERWORKS_CLIENT_SECRET"),
-				ServiceAccount: env("NAVERWORKS_SERVICE_ACCOUNT"),
+				ClientID:       s.env("NAVERWORKS_CLIENT_ID"),
+				ClientSecret:   s.env("NAVERWORKS_CLIENT_SECRET"),
+				ServiceAccount: s.env("NAVERWORKS_SERVICE_ACCOUNT"),
 				PrivateKey:     key,
 				Scopes:         scopes,
-			})
+			}, s.naverworksToken...)
 			if err != nil {
 				return nil, nil, err
 			}
-			botID := env("NAVERWORKS_BOT_ID")
-			client, err := naverworks.New(botID, ts)
+			botID := s.env("NAVERWORKS_BOT_ID")
+			client, err := naverworks.New(botID, ts, s.naverworks...)
 			if err != nil {
 				return nil, nil, err
 			}
-			set, err := signature.NewSecretSet(env("NAVERWORKS_BOT_SECRET"))
+			// Every callback's X-WORKS-Signature is checked with the Bot
+			// Secret, and its X-WORKS-BotId with the bot's ID.
+			secrets, err := signature.NewSecretSet(s.env("NAVERWORKS_BOT_SECRET"))
 			if err != nil {
 				return nil, nil, err
 			}
-			h, err := naverworksHandler(set, client, obs, naverworks.WithBotID(botID))
+			h, err := naverworks.NewWebhookHandler(secrets, naverworksFunc(client, s.obs),
+				naverworks.WithBotID(botID),
+				naverworks.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.NaverWorks, r, err) }),
+			)
 			if err != nil {
 				return nil, nil, err
 			}
 			return h, h.Wait, nil
 		},
 	}
+}
+
+// privateKey returns the Service Account's key: NAVERWORKS_PRIVATE_KEY
+// (the PEM itself) or the contents of the file NAVERWORKS_PRIVATE_KEY_FILE
+// names.
+func privateKey(env func(string) string) (string, error) {
+	key, file := env("NAVERWORKS_PRIVATE_KEY"), env("NAVERWORKS_PRIVATE_KEY_FILE")
+	switch {
+	case key != "" && file != "":
+		return "", errors.New("set only one of NAVERWORKS_PRIVATE_KEY and NAVERWORKS_PRIVATE_KEY_FILE")
+	case key != "":
+		return key, nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("NAVERWORKS_PRIVATE_KEY_FILE: %w", err)
+	}
+	return string(pem), nil
 }

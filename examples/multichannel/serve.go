@@ -4,22 +4,45 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
+
+	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/talktalk"
 )
 
-// A platformConfig says which environment variables mount a platform and
-// how to build its handler from them.
+// A platformConfig says which environment variables configure a platform
+// and how to build its handler from them.
 type platformConfig struct {
-	name     string
-	path     string
-	required []string // all must be set to mount the platform
+	name string
+	// pattern is where the platform is served (after "POST ").
+	pattern string
+	// required lists what must be set to serve the platform: for each
+	// entry, one of its variables. The platform's defence (a secret, a
+	// path token, a signing key) is among them: a platform is never served
+	// without it.
+	required [][]string
 	optional []string
-	mount    func(ctx context.Context, env func(string) string, obs Observer) (http.Handler, func(context.Context) error, error)
+	mount    func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error)
+}
+
+// setup is what a platform's handler is built from.
+type setup struct {
+	env func(string) string
+	obs Observer
+
+	// The demo points the clients, and CLOVA's verification key, at its
+	// in-process fakes; the server leaves these empty.
+	line            []line.Option
+	talktalk        []talktalk.Option
+	naverworksToken []naverworks.TokenOption
+	naverworks      []naverworks.Option
+	clova           []clova.HandlerOption
 }
 
 // platforms lists every platform the server can mount, in order.
@@ -33,11 +56,54 @@ func platforms() []platformConfig {
 	}
 }
 
+// errNotConfigured says the environment sets none of a platform's
+// variables.
+var errNotConfigured = errors.New("not configured")
+
+// build checks p's variables in s.env and builds its handler. It returns
+// errNotConfigured when none of them is set, and an error naming the
+// missing ones (never showing a value) when only some are.
+func (p platformConfig) build(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
+	var set, missing []string
+	for _, alternatives := range p.required {
+		found := false
+		for _, v := range alternatives {
+			if s.env(v) != "" {
+				set, found = append(set, v), true
+			}
+		}
+		if !found {
+			missing = append(missing, strings.Join(alternatives, " or "))
+		}
+	}
+	for _, v := range p.optional {
+		if s.env(v) != "" {
+			set = append(set, v)
+		}
+	}
+	if len(set) == 0 {
+		return nil, nil, errNotConfigured
+	}
+	if len(missing) > 0 {
+		return nil, nil, fmt.Errorf("set %s (found %s)", strings.Join(missing, ", "), strings.Join(set, ", "))
+	}
+	return p.mount(ctx, s)
+}
+
+// requiredNames lists p's required variables for a message.
+func (p platformConfig) requiredNames() string {
+	var names []string
+	for _, alternatives := range p.required {
+		names = append(names, strings.Join(alternatives, " or "))
+	}
+	return strings.Join(names, ", ")
+}
+
 // mounted is a platform the server serves.
 type mounted struct {
-	name string
-	path string
-	wait func(context.Context) error
+	name    string
+	pattern string
+	wait    func(context.Context) error
 }
 
 // buildMux mounts every platform whose variables are set. A platform with
@@ -48,28 +114,16 @@ func buildMux(ctx context.Context, env func(string) string, obs Observer) (*http
 	var out []mounted
 	var problems []string
 	for _, p := range platforms() {
-		var set, missing []string
-		for _, v := range p.required {
-			if env(v) == "" {
-				missing = append(missing, v)
-			} else {
-				set = append(set, v)
-			}
-		}
-		if len(set) == 0 {
-			continue // not configured: not mounted
-		}
-		if len(missing) > 0 {
-			problems = append(problems, fmt.Sprintf("%s: set %s (found %s)", p.name, strings.Join(missing, ", "), strings.Join(set, ", ")))
+		h, wait, err := p.build(ctx, setup{env: env, obs: obs})
+		if errors.Is(err, errNotConfigured) {
 			continue
 		}
-		h, wait, err := p.mount(ctx, env, obs)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", p.name, err))
 			continue
 		}
-		mux.Handle("POST "+p.path, h)
-		out = append(out, mounted{name: p.name, path: p.path, wait: wait})
+		mux.Handle("POST "+p.pattern, h)
+		out = append(out, mounted{name: p.name, pattern: p.pattern, wait: wait})
 	}
 	if len(problems) > 0 {
 		return nil, nil, errors.New("incomplete configuration:\n  " + strings.Join(problems, "\n  "))
@@ -77,64 +131,83 @@ func buildMux(ctx context.Context, env func(string) string, obs Observer) (*http
 	if len(out) == 0 {
 		var all []string
 		for _, p := range platforms() {
-			all = append(all, p.name+": "+strings.Join(p.required, ", "))
+			all = append(all, p.name+": "+p.requiredNames())
 		}
 		return nil, nil, errors.New("no platform configured; set the variables of at least one:\n  " + strings.Join(all, "\n  "))
 	}
 	return mux, out, nil
 }
 
-// serve runs the real server until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, addr string, stderr io.Writer, env func(string) string) error {
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	mux, mounts, err := buildMux(ctx, env, logObserver{log: log})
+// serveEnv builds the server from env and serves it on ADDR (default
+// :8080) until ctx is done.
+func serveEnv(ctx context.Context, env func(string) string, logger *slog.Logger) error {
+	mux, mounts, err := buildMux(ctx, env, logObserver{log: logger})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
+	addr := env("ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
 	}
 	for _, m := range mounts {
-		log.Info("mounted", "platform", m.name, "path", m.path)
+		logger.Info("mounted", "platform", m.name, "path", m.pattern)
+	}
+	return serve(ctx, ln, mux, logger, mounts)
+}
+
+// serve runs h on ln until ctx is done, then shuts the server down
+// gracefully and waits for the platforms' background work.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, mounts []mounted) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", addr)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving", "addr", ln.Addr().String())
+
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	logger.Info("shutting down")
+	// Background work (TalkTalk's late replies, NAVER WORKS callbacks)
+	// ends within the handlers' 30-second timeouts; wait a little longer
+	// than that.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 35*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+	err := srv.Shutdown(shutdownCtx)
+	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
+		err = errors.Join(err, serveErr)
 	}
 	for _, m := range mounts {
-		if m.wait != nil {
-			if err := m.wait(shutdown); err != nil {
-				log.Warn("background work did not finish", "platform", m.name, "err", err)
-			}
+		if m.wait == nil {
+			continue
+		}
+		if werr := m.wait(shutdownCtx); werr != nil {
+			err = errors.Join(err, fmt.Errorf("%s: background work: %w", m.name, werr))
 		}
 	}
-	log.Info("stopped")
-	return nil
+	logger.Info("stopped")
+	return err
 }
 
-// readKey returns a PEM key given inline or, when it names a readable file,
-// that file's contents.
-func readKey(v string) (string, error) {
-	if strings.Contains(v, "-----BEGIN") {
-		return v, nil
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
 	}
-	b, err := os.ReadFile(v)
-	if err != nil {
-		return "", fmt.Errorf("private key: not PEM and not a readable file")
-	}
-	return string(b), nil
+	return out
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -50,31 +51,42 @@ func talktalkFunc(client *talktalk.Client, obs Observer) talktalk.HandlerFunc {
 
 func talktalkConfig() platformConfig {
 	return platformConfig{
-		name:     "TalkTalk",
-		path:     "/talktalk",
-		required: []string{"TALKTALK_AUTHORIZATION_KEY"},
+		name: "TalkTalk",
+		// The webhook URL registered in Partner Center ends in the path
+		// token: https://<host>/talktalk/<TALKTALK_PATH_TOKEN>.
+		pattern:  "/talktalk/",
+		required: [][]string{{"TALKTALK_AUTHORIZATION_KEY"}, {"TALKTALK_PATH_TOKEN"}},
 		optional: []string{"TALKTALK_TRUSTED_PROXIES"},
-		mount: func(ctx context.Context, env func(string) string, obs Observer) (http.Handler, func(context.Context) error, error) {
-			client, err := talktalk.New(env("TALKTALK_AUTHORIZATION_KEY"))
+		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
+			pathToken := s.env("TALKTALK_PATH_TOKEN")
+			if strings.Contains(pathToken, "/") {
+				return nil, nil, errors.New("TALKTALK_PATH_TOKEN: must be one path segment, without a slash")
+			}
+			client, err := talktalk.New(s.env("TALKTALK_AUTHORIZATION_KEY"), s.talktalk...)
 			if err != nil {
 				return nil, nil, err
 			}
 			// TalkTalk signs nothing: only its published addresses are let
-			// in. Behind a reverse proxy, list the proxy's addresses so that
-			// its X-Forwarded-For is believed.
+			// in, and only at the secret path. Behind a reverse proxy, list
+			// the proxy's addresses so that its X-Forwarded-For is believed.
 			var allowOpts []signature.AllowOption
-			if p := env("TALKTALK_TRUSTED_PROXIES"); p != "" {
-				allowOpts = append(allowOpts, signature.WithTrustedProxies(strings.Split(p, ",")...))
+			if proxies := splitList(s.env("TALKTALK_TRUSTED_PROXIES")); len(proxies) > 0 {
+				allowOpts = append(allowOpts, signature.WithTrustedProxies(proxies...))
 			}
 			allow, err := signature.NewTalkTalkAllowList(allowOpts...)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, fmt.Errorf("TALKTALK_TRUSTED_PROXIES: %w", err)
 			}
-			h, err := talktalk.NewWebhookHandler(talktalkFunc(client, obs), talktalk.WithAllowList(allow), talktalk.WithLateReplyClient(client))
+			h, err := talktalk.NewWebhookHandler(talktalkFunc(client, s.obs),
+				talktalk.WithAllowList(allow),
+				talktalk.WithPathToken(pathToken),
+				talktalk.WithLateReplyClient(client),
+				talktalk.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.TalkTalk, r, err) }),
+			)
 			if err != nil {
 				return nil, nil, err
 			}
-			return h, nil, nil
+			return h, h.Wait, nil
 		},
 	}
 }
