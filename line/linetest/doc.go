@@ -23,7 +23,12 @@
 // line package uses, and answers like LINE: 400 with "details" naming the
 // property, "Invalid reply token" for a reply token used twice, 400 for a
 // retry key on a reply, 409 with x-line-accepted-request-id for a retry key
-// seen before, and an x-line-request-id on every answer. Every call is
+// seen before, and an x-line-request-id on every answer. Error bodies have
+// LINE's shape, so line-bot-sdk-go's users decode them into
+// messaging_api.ErrorResponse as they would LINE's: the fake serves the
+// official SDK's clients (messaging_api.NewMessagingApiAPI and
+// NewMessagingApiBlobAPI, module.NewLineModuleAPI) given its URL with their
+// WithEndpoint options and [Server.HTTPClient]. Every call is
 // recorded with its decoded body. Faults can be injected: 429 with
 // Retry-After ([Server.RateLimit]), 5xx ([Server.FailNext]), a 5xx after
 // the request was accepted ([Server.FailAfterAccept], to exercise retry
@@ -44,4 +49,15 @@
 //   - No rate limits, quotas, plans or channel types: chat control always
 //     succeeds (LINE allows it only for module channels).
 //   - Retry keys are remembered for the life of the server, not 24 hours.
+//   - An empty X-Line-Retry-Key counts as none: line-bot-sdk-go sends the
+//     header empty on every push, multicast and broadcast called without a
+//     key (as its README does). LINE does not document how it treats one.
+//
+// # Webhooks
+//
+// [NewRequest] signs events built with [TextMessage], [Message],
+// [Postback], [Follow] and the others; the bodies carry what LINE always
+// sends (a ULID webhookEventId, mode, timestamp, deliveryContext, a
+// quoteToken on text, image, video and sticker messages), so they decode
+// with line-bot-sdk-go's webhook.ParseRequest as well as with line.Parse.
 package linetest

@@ -360,8 +360,10 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) keyed(w http.ResponseWriter, r *http.Request) {
+	// An empty key is no key: line-bot-sdk-go sends the header, empty, on
+	// every push, multicast and broadcast called without one.
 	key := r.Header.Get("X-Line-Retry-Key")
-	if _, present := r.Header["X-Line-Retry-Key"]; present && !uuid.Valid(key) {
+	if key != "" && !uuid.Valid(key) {
 		s.fail(w, http.StatusBadRequest, "The value for the 'X-Line-Retry-Key' header is invalid")
 		return
 	}

@@ -64,6 +64,7 @@ func TestServerBehavesLikeLINE(t *testing.T) {
 		{"push", "/v2/bot/message/push", tok, key, `{"to":"U1",` + text[1:] + `}`, 200, ""},
 		{"push same key", "/v2/bot/message/push", tok, key, `{"to":"U1",` + text[1:] + `}`, 409, "The retry key is already accepted"},
 		{"bad key", "/v2/bot/message/push", tok, http.Header{"X-Line-Retry-Key": {"x"}}, `{"to":"U1",` + text[1:] + `}`, 400, "The value for the 'X-Line-Retry-Key' header is invalid"},
+		{"empty key is no key", "/v2/bot/message/push", tok, http.Header{"X-Line-Retry-Key": {""}}, `{"to":"U1",` + text[1:] + `}`, 200, ""},
 		{"empty type", "/v2/bot/message/push", tok, nil, `{"to":"U1","messages":[{"type":"","text":"hi"}]}`, 400, "The request body has 1 error(s)"},
 		{"six messages", "/v2/bot/message/broadcast", tok, nil, `{"messages":[` + strings.Repeat(`{"type":"text","text":"x"},`, 5) + `{"type":"text","text":"x"}]}`, 400, "The request body has 1 error(s)"},
 		{"no recipient", "/v2/bot/message/push", tok, nil, text + `}`, 400, "The request body has 1 error(s)"},
