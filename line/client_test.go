@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
+	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
@@ -219,6 +220,37 @@ func TestPushConflictIsAcceptedDuplicate(t *testing.T) {
 	}
 }
 
+// TestKeyedSendsCarryARetryKey checks that push, multicast and broadcast
+// always send one X-Line-Retry-Key holding a UUID: linetest, like
+// line-bot-sdk-go's users, takes an empty key for none, so an empty key
+// would pass the fake while leaving the send without idempotency.
+func TestKeyedSendsCarryARetryKey(t *testing.T) {
+	t.Parallel()
+	srv := linetest.NewServer(t)
+	c, _ := newClient(t, srv)
+	tests := []struct {
+		name string
+		send func() (*line.SendResult, error)
+	}{
+		{"push", func() (*line.SendResult, error) { return c.Push(t.Context(), "U1", text("x")) }},
+		{"multicast", func() (*line.SendResult, error) { return c.Multicast(t.Context(), []string{"U1"}, text("x")) }},
+		{"broadcast", func() (*line.SendResult, error) { return c.Broadcast(t.Context(), text("x")) }},
+	}
+	for _, tt := range tests { // in turn: each reads the last call
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tt.send()
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := srv.Calls()
+			keys := calls[len(calls)-1].Header["X-Line-Retry-Key"]
+			if len(keys) != 1 || !uuid.Valid(keys[0]) || keys[0] != res.RetryKey {
+				t.Errorf("sent X-Line-Retry-Key %q and reported %q; want one UUID, the same", keys, res.RetryKey)
+			}
+		})
+	}
+}
+
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
 	t.Run("retry after the server's wait", func(t *testing.T) {
@@ -302,6 +334,7 @@ func TestSendValidation(t *testing.T) {
 			return err
 		}, "to"},
 		{"bad retry key", func() error { _, err := c.Push(t.Context(), "U1", text("x"), line.RetryKey("nope")); return err }, "X-Line-Retry-Key"},
+		{"empty retry key", func() error { _, err := c.Push(t.Context(), "U1", text("x"), line.RetryKey("")); return err }, "X-Line-Retry-Key"},
 		{"empty reply token", func() error { _, err := c.Reply(t.Context(), "", text("x")); return err }, "replyToken"},
 		{"loading seconds", func() error { _, err := c.ShowLoading(t.Context(), "U1", 7); return err }, "loadingSeconds"},
 	}
