@@ -3,7 +3,6 @@ package naverworks
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/channelkit/channelkit/internal/wire"
 )
@@ -197,12 +196,42 @@ func (a *RawAction) MarshalJSON() ([]byte, error) {
 	return a.JSON, nil
 }
 
-// ParseAction decodes one action object. Unknown types become a
-// [*RawAction] holding the bytes.
+// UnmarshalJSON keeps a copy of the bytes exactly as they are.
+func (a *RawAction) UnmarshalJSON(b []byte) error {
+	a.JSON = wire.Clone(b)
+	return nil
+}
+
+// ParseAction decodes one action object, as an action's MarshalJSON
+// writes it. Unknown types, and objects without a "type", become a
+// [*RawAction] holding the exact bytes. Input that is not a JSON object
+// with a string "type", or a known action with a field of the wrong JSON
+// type, is an error wrapping [ErrMalformed]; the error never quotes the
+// input.
 func ParseAction(data []byte) (Action, error) {
+	if err := checkJSON(data); err != nil {
+		return nil, decodeError("action", err)
+	}
+	a, err := decodeAction(data)
+	if err == nil && a == nil {
+		err = errNoType
+	}
+	if err != nil {
+		return nil, decodeError("action", err)
+	}
+	return a, nil
+}
+
+// decodeAction decodes one action from valid JSON; null is a nil Action.
+// Its errors come from encoding/json or are [wire.Safe], for the caller to
+// pass through [wire.JSONError].
+func decodeAction(data []byte) (Action, error) {
+	if wire.IsNull(data) {
+		return nil, nil
+	}
 	typ, _, err := wire.Peek(data, "type")
 	if err != nil {
-		return nil, fmt.Errorf("naverworks: action: %w", err)
+		return nil, errNoType
 	}
 	var a Action
 	switch typ {
@@ -224,19 +253,20 @@ func ParseAction(data []byte) (Action, error) {
 		return &RawAction{JSON: wire.Clone(data)}, nil
 	}
 	if err := json.Unmarshal(data, a); err != nil {
-		return nil, fmt.Errorf("naverworks: action %q: %w", typ, err)
+		return nil, err
 	}
 	return a, nil
 }
 
-// actionList decodes a JSON array of actions.
+// actionList decodes a JSON array of actions: nil stays nil, a null
+// element is a nil Action.
 func actionList(raw []json.RawMessage) ([]Action, error) {
 	if raw == nil {
 		return nil, nil
 	}
 	out := make([]Action, len(raw))
 	for i, r := range raw {
-		a, err := ParseAction(r)
+		a, err := decodeAction(r)
 		if err != nil {
 			return nil, err
 		}

@@ -88,7 +88,11 @@
 // [*Sticker], [*Location], [*ButtonTemplate], [*ListTemplate],
 // [*Carousel], [*ImageCarousel], [*Flex] (contents as raw JSON) or
 // [*RawContent], any of them with a [*QuickReply]. Each MarshalJSON writes
-// "type". Rooms: [Client.CreateChannel], [Client.ChannelMembers],
+// "type". [ParseContent] and [ParseAction] decode that JSON back (a logged
+// request, a recorded one), to the value that was encoded; every struct
+// holding an [Action], [PersistentMenu] and [RichMenu] decode with
+// json.Unmarshal as well. Unknown content and action types become
+// [*RawContent] and [*RawAction] holding the exact bytes. Rooms: [Client.CreateChannel], [Client.ChannelMembers],
 // [Client.LeaveChannel]. Menus: [Client.SetPersistentMenu],
 // [Client.CreateRichMenu], [Client.SetRichMenuImage],
 // [Client.SetUserRichMenu]. Files: [Client.UploadFile] (or

@@ -10,8 +10,9 @@ import (
 )
 
 // ErrMalformed is wrapped by every error about a callback body that is not
-// what NAVER WORKS sends (broken JSON, a missing or non-string type). It is
-// the same value as the other channelkit packages' ErrMalformed.
+// what NAVER WORKS sends (broken JSON, a missing or non-string type), and
+// by [ParseContent] and [ParseAction] errors. It is the same value as the
+// other channelkit packages' ErrMalformed.
 var ErrMalformed = webhookio.ErrMalformed
 
 // ErrCallback is wrapped by the error a handler reports (to its error

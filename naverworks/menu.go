@@ -13,7 +13,8 @@ import (
 func queryEscape(s string) string { return url.QueryEscape(s) }
 
 // PersistentMenu is the bot's fixed menu: up to 4 message, uri or copy
-// actions.
+// actions. Its JSON is the API's {"content": {"actions": […]}}; Meta is
+// not part of it.
 type PersistentMenu struct {
 	Actions []Action
 	Meta    Meta
@@ -23,6 +24,32 @@ type wirePersistentMenu struct {
 	Content struct {
 		Actions []json.RawMessage `json:"actions"`
 	} `json:"content"`
+}
+
+// MarshalJSON writes {"content": {"actions": […]}}, as the API takes it.
+func (m PersistentMenu) MarshalJSON() ([]byte, error) {
+	var w struct {
+		Content struct {
+			Actions []Action `json:"actions"`
+		} `json:"content"`
+	}
+	w.Content.Actions = m.Actions
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON decodes {"content": {"actions": […]}}, as the API returns
+// it, with the action union. Meta is left zero.
+func (m *PersistentMenu) UnmarshalJSON(b []byte) error {
+	var w wirePersistentMenu
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	acts, err := actionList(w.Content.Actions)
+	if err != nil {
+		return err
+	}
+	*m = PersistentMenu{Actions: acts}
+	return nil
 }
 
 func validatePersistentMenu(actions []Action) error {
@@ -42,22 +69,18 @@ func (c *Client) SetPersistentMenu(ctx context.Context, actions ...Action) (Meta
 	if err := validatePersistentMenu(actions); err != nil {
 		return Meta{}, err
 	}
-	in := map[string]any{"content": map[string]any{"actions": actions}}
-	return c.call(ctx, http.MethodPost, c.botPath("persistentmenu"), in, nil, true)
+	return c.call(ctx, http.MethodPost, c.botPath("persistentmenu"), PersistentMenu{Actions: actions}, nil, true)
 }
 
 // PersistentMenu returns the registered persistent menu.
 func (c *Client) PersistentMenu(ctx context.Context) (*PersistentMenu, error) {
-	var w wirePersistentMenu
-	meta, err := c.call(ctx, http.MethodGet, c.botPath("persistentmenu"), nil, &w, true)
+	var m PersistentMenu
+	meta, err := c.call(ctx, http.MethodGet, c.botPath("persistentmenu"), nil, &m, true)
 	if err != nil {
 		return nil, err
 	}
-	acts, err := actionList(w.Content.Actions)
-	if err != nil {
-		return nil, err
-	}
-	return &PersistentMenu{Actions: acts, Meta: meta}, nil
+	m.Meta = meta
+	return &m, nil
 }
 
 // DeletePersistentMenu removes the persistent menu.
@@ -101,15 +124,11 @@ func (a *RichMenuArea) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	a.Bounds = w.Bounds
-	a.Action = nil
-	if len(w.Action) > 0 && string(w.Action) != "null" {
-		act, err := ParseAction(w.Action)
-		if err != nil {
-			return err
-		}
-		a.Action = act
+	act, err := decodeAction(w.Action)
+	if err != nil {
+		return err
 	}
+	a.Bounds, a.Action = w.Bounds, act
 	return nil
 }
 
