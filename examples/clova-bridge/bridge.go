@@ -18,10 +18,11 @@ import (
 
 // config is what the bridge needs; main fills it from the environment.
 type config struct {
-	lineSecret string
-	lineToken  string
-	invokeURL  string
-	chatbotKey string
+	// lineSecrets are the LINE channel secrets to accept, current first.
+	lineSecrets []string
+	lineToken   string
+	invokeURL   string
+	chatbotKey  string
 }
 
 // Canned replies for when the chatbot cannot be asked.
@@ -45,7 +46,7 @@ type bridge struct {
 // newBridge returns the LINE webhook handler. lineOpts and chatbotOpts are
 // added to the clients' options (tests point them at fakes).
 func newBridge(cfg config, logger *slog.Logger, lineOpts []line.Option, chatbotOpts []clova.Option) (*line.WebhookHandler, error) {
-	secrets, err := signature.NewSecretSet(cfg.lineSecret)
+	secrets, err := signature.NewSecretSet(cfg.lineSecrets...)
 	if err != nil {
 		return nil, err
 	}

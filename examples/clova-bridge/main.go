@@ -14,11 +14,16 @@
 // Configuration comes from the environment; the server refuses to start
 // and names every required variable that is missing:
 //
-//	LINE_CHANNEL_SECRET       required: the channel secret shown in the console
-//	LINE_CHANNEL_TOKEN        required: a channel access token issued in the console
-//	CLOVA_CHATBOT_INVOKE_URL  required: the domain's API Gateway invoke URL (custom API)
-//	CLOVA_CHATBOT_SECRET_KEY  required: the domain's custom API secret key
-//	ADDR                      optional: listen address (default :8080)
+//	LINE_CHANNEL_SECRET           required: the channel secret shown in the console
+//	LINE_CHANNEL_TOKEN            required: a channel access token issued in the console
+//	LINE_CHANNEL_SECRET_PREVIOUS  optional: the previous secret, still accepted while you rotate
+//	CLOVA_CHATBOT_INVOKE_URL      required: the domain's API Gateway invoke URL (custom API)
+//	CLOVA_CHATBOT_SECRET_KEY      required: the domain's custom API secret key
+//	ADDR                          optional: listen address (default :8080)
+//
+// Every webhook's X-Line-Signature is checked with the channel secret; a
+// webhook without a valid one is refused with 401 and never reaches the
+// chatbot.
 //
 // Run it locally:
 //
@@ -90,13 +95,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return v
 	}
 	cfg := config{
-		lineSecret: need("LINE_CHANNEL_SECRET"),
-		lineToken:  need("LINE_CHANNEL_TOKEN"),
-		invokeURL:  need("CLOVA_CHATBOT_INVOKE_URL"),
-		chatbotKey: need("CLOVA_CHATBOT_SECRET_KEY"),
+		lineSecrets: []string{need("LINE_CHANNEL_SECRET")},
+		lineToken:   need("LINE_CHANNEL_TOKEN"),
+		invokeURL:   need("CLOVA_CHATBOT_INVOKE_URL"),
+		chatbotKey:  need("CLOVA_CHATBOT_SECRET_KEY"),
 	}
 	if len(missing) > 0 {
 		return config{}, fmt.Errorf("missing environment variables: %s", strings.Join(missing, ", "))
+	}
+	if prev := getenv("LINE_CHANNEL_SECRET_PREVIOUS"); prev != "" {
+		cfg.lineSecrets = append(cfg.lineSecrets, prev)
 	}
 	return cfg, nil
 }

@@ -21,8 +21,9 @@ import (
 )
 
 const (
-	chatbotKey = "test-chatbot-secret-key"
-	lineSecret = "test-line-channel-secret"
+	chatbotKey    = "test-chatbot-secret-key"
+	lineSecret    = "test-line-channel-secret"
+	oldLineSecret = "test-line-channel-secret-before-rotation"
 )
 
 // rig is the bridge between a fake LINE and a fake CLOVA Chatbot domain.
@@ -37,10 +38,11 @@ func newRig(t *testing.T) *rig {
 	t.Helper()
 	r := &rig{logs: new(syncBuffer), line: linetest.NewServer(t), chatbot: clovatest.NewChatbotServer(t, chatbotKey)}
 	env := map[string]string{
-		"LINE_CHANNEL_SECRET":      lineSecret,
-		"LINE_CHANNEL_TOKEN":       linetest.ChannelToken,
-		"CLOVA_CHATBOT_INVOKE_URL": r.chatbot.InvokeURL,
-		"CLOVA_CHATBOT_SECRET_KEY": chatbotKey,
+		"LINE_CHANNEL_SECRET":          lineSecret,
+		"LINE_CHANNEL_SECRET_PREVIOUS": oldLineSecret,
+		"LINE_CHANNEL_TOKEN":           linetest.ChannelToken,
+		"CLOVA_CHATBOT_INVOKE_URL":     r.chatbot.InvokeURL,
+		"CLOVA_CHATBOT_SECRET_KEY":     chatbotKey,
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -223,6 +225,47 @@ func TestBridge(t *testing.T) {
 			}
 			if tt.wantLog != "" && !strings.Contains(r.logs.String(), tt.wantLog) {
 				t.Errorf("logs do not say %q:\n%s", tt.wantLog, r.logs)
+			}
+		})
+	}
+}
+
+// TestForgedWebhookIsRefused: a webhook without a valid X-Line-Signature
+// is refused and never reaches the chatbot; one signed with the previous
+// secret, while it is being rotated, is answered.
+func TestForgedWebhookIsRefused(t *testing.T) {
+	tests := []struct {
+		name       string
+		req        func(t *testing.T) *http.Request
+		wantStatus int
+		wantAsked  []asked
+	}{
+		{"unsigned", func(t *testing.T) *http.Request {
+			r := linetest.NewRequest(t, lineSecret, linetest.TextMessage("U1", "영업시간"))
+			r.Header.Del("X-Line-Signature")
+			return r
+		}, http.StatusUnauthorized, nil},
+		{"signed with another secret", func(t *testing.T) *http.Request {
+			return linetest.NewRequest(t, "not-the-secret", linetest.TextMessage("U1", "영업시간"))
+		}, http.StatusUnauthorized, nil},
+		{"signed with the previous secret", func(t *testing.T) *http.Request {
+			return linetest.NewRequest(t, oldLineSecret, linetest.TextMessage("U1", "영업시간"))
+		}, http.StatusOK, []asked{{"send", "U1", "영업시간"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t)
+			r.chatbot.ReplyText("영업시간", "매일 10시부터 22시까지 열어요.")
+			rec := httptest.NewRecorder()
+			r.h.ServeHTTP(rec, tt.req(t))
+			if err := r.h.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status = %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if diff := cmp.Diff(tt.wantAsked, questions(t, r.chatbot)); diff != "" {
+				t.Errorf("chatbot was asked (-want +got):\n%s", diff)
 			}
 		})
 	}
