@@ -96,6 +96,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if len(missing) > 0 {
 		return config{}, fmt.Errorf("missing environment variables: %s", strings.Join(missing, ", "))
 	}
+	if strings.Contains(cfg.pathToken, "/") {
+		return config{}, errors.New("TALKTALK_PATH_TOKEN: must be one path segment, without a slash")
+	}
 	for _, p := range strings.Split(getenv("TALKTALK_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.trustedProxies = append(cfg.trustedProxies, p)

@@ -107,9 +107,17 @@ func TestLoadConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("loadConfig error = %v, want %q", err, want)
 	}
-	err = run(context.Background(), func(k string) string { return map[string]string{"TALKTALK_AUTHORIZATION_KEY": "k"}[k] }, slog.New(slog.DiscardHandler))
-	if err == nil || !strings.Contains(err.Error(), "TALKTALK_PATH_TOKEN") {
-		t.Fatalf("run error = %v, want one naming TALKTALK_PATH_TOKEN", err)
+	for _, env := range []map[string]string{
+		{"TALKTALK_AUTHORIZATION_KEY": "k"},
+		{"TALKTALK_AUTHORIZATION_KEY": "k", "TALKTALK_PATH_TOKEN": "not/one-segment"},
+	} {
+		err = run(context.Background(), func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+		if err == nil || !strings.Contains(err.Error(), "TALKTALK_PATH_TOKEN") {
+			t.Fatalf("run error = %v, want one naming TALKTALK_PATH_TOKEN", err)
+		}
+		if strings.Contains(err.Error(), "not/one-segment") {
+			t.Errorf("run error %q shows the path token", err)
+		}
 	}
 }
 
