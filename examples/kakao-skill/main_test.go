@@ -125,9 +125,48 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestRunRefusesToStartWithoutSecret(t *testing.T) {
-	err := run(context.Background(), func(string) string { return "" }, slog.New(slog.DiscardHandler))
-	if err == nil || !strings.Contains(err.Error(), "KAKAO_SKILL_SECRET") {
-		t.Fatalf("run error = %v, want one naming KAKAO_SKILL_SECRET", err)
+	tests := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"nothing set", nil},
+		{"only the optional settings", map[string]string{"KAKAO_SKILL_HEADER": "X-Skill-Token", "KAKAO_BOT_IDS": "bot-ok", "KAKAO_CALLBACK_HOSTS": "callback.example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), func(k string) string { return tt.env[k] }, slog.New(slog.DiscardHandler))
+			if err == nil || !strings.Contains(err.Error(), "KAKAO_SKILL_SECRET") {
+				t.Fatalf("run error = %v, want one naming KAKAO_SKILL_SECRET", err)
+			}
+		})
+	}
+}
+
+// TestSkillFromEnvRefusesRequestsWithoutSecret builds the skill as main
+// does, from the environment: the secret is expected in X-Skill-Token, and
+// a request without it is refused.
+func TestSkillFromEnvRefusesRequestsWithoutSecret(t *testing.T) {
+	cfg, err := loadConfig(func(k string) string { return map[string]string{"KAKAO_SKILL_SECRET": testSecret}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newTestHandler(t, cfg)
+	tests := []struct {
+		name       string
+		opts       []kakaotest.RequestOption
+		wantStatus int
+	}{
+		{"secret in X-Skill-Token", []kakaotest.RequestOption{kakaotest.WithHeader("X-Skill-Token", testSecret)}, http.StatusOK},
+		{"no secret", nil, http.StatusForbidden},
+		{"wrong secret", []kakaotest.RequestOption{kakaotest.WithHeader("X-Skill-Token", "guess")}, http.StatusForbidden},
+		{"secret under another header", []kakaotest.RequestOption{kakaotest.WithHeader("X-Skill-Secret", testSecret)}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if res := kakaotest.Post(t, h, tt.opts...); res.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d, want %d", res.StatusCode, tt.wantStatus)
+			}
+		})
 	}
 }
 

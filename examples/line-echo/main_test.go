@@ -155,12 +155,29 @@ func TestExpiredReplyTokenFallsBackToPush(t *testing.T) {
 }
 
 func TestForgedWebhookIsRefused(t *testing.T) {
-	h, srv := newTestBot(t)
-	if code := post(t, h, linetest.NewRequest(t, "not-the-secret", linetest.TextMessage(testUserID, "hi"))); code != http.StatusUnauthorized {
-		t.Errorf("status = %d, want 401", code)
+	tests := []struct {
+		name string
+		req  func(t *testing.T) *http.Request
+	}{
+		{"unsigned", func(t *testing.T) *http.Request {
+			r := linetest.NewRequest(t, secret, linetest.TextMessage(testUserID, "hi"))
+			r.Header.Del("X-Line-Signature")
+			return r
+		}},
+		{"signed with another secret", func(t *testing.T) *http.Request {
+			return linetest.NewRequest(t, "not-the-secret", linetest.TextMessage(testUserID, "hi"))
+		}},
 	}
-	if cs := srv.Calls(); len(cs) != 0 {
-		t.Errorf("bot answered a forged webhook: %+v", calls(cs))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, srv := newTestBot(t)
+			if code := post(t, h, tt.req(t)); code != http.StatusUnauthorized {
+				t.Errorf("status = %d, want 401", code)
+			}
+			if cs := srv.Calls(); len(cs) != 0 {
+				t.Errorf("bot answered a forged webhook: %+v", calls(cs))
+			}
+		})
 	}
 }
 

@@ -200,6 +200,11 @@ func TestRefusesForgedCallbacks(t *testing.T) {
 		req    *http.Request
 		status int
 	}{
+		{"unsigned", func() *http.Request {
+			r := naverworkstest.NewCallback(t, naverworkstest.BotSecret, ev)
+			r.Header.Del(naverworks.SignatureHeader)
+			return r
+		}(), http.StatusUnauthorized},
 		{"wrong bot secret", naverworkstest.NewCallback(t, "not-the-secret", ev), http.StatusUnauthorized},
 		{"another bot", func() *http.Request {
 			r := naverworkstest.NewCallback(t, naverworkstest.BotSecret, ev)
