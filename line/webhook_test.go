@@ -367,6 +367,53 @@ func TestHandlerDedupe(t *testing.T) {
 	}
 }
 
+// A deduper sized n drops the redelivery of every one of n distinct
+// events: the function runs once per event, never twice.
+func TestHandlerDedupeRemembersMaxEvents(t *testing.T) {
+	t.Parallel()
+	const n = 1000
+	d, err := message.NewMemoryDeduper(time.Hour, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := make(map[string]int, n)
+	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+		for _, e := range cb.Events {
+			runs[e.Base().WebhookEventID]++
+		}
+		return nil
+	}, line.WithDeduper(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make([]*line.MessageEvent, n)
+	for i := range events {
+		events[i] = linetest.TextMessage("U1", fmt.Sprint("message ", i))
+	}
+	for _, redelivery := range []bool{false, true} {
+		for _, ev := range events {
+			if redelivery {
+				ev = linetest.Redelivered(ev)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, linetest.NewRequest(t, secret, ev))
+			if rec.Code != 200 {
+				t.Fatalf("status %d", rec.Code)
+			}
+		}
+	}
+	total, twice := 0, 0
+	for _, c := range runs {
+		total += c
+		if c > 1 {
+			twice++
+		}
+	}
+	if total != n || len(runs) != n || twice != 0 {
+		t.Errorf("function ran %d times for %d distinct events (%d of them twice), want %d runs, each once", total, len(runs), twice, n)
+	}
+}
+
 // A callback that fails answers 500 so LINE redelivers; the deduper must
 // not then drop the redelivery as a duplicate.
 func TestHandlerDedupeForgetsFailedEvents(t *testing.T) {
