@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -190,4 +192,35 @@ func median(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// BenchmarkParse decodes a realistic payload as Kakao sends it, and the
+// same payload with "isFriend":"true" (a string, as some payloads carry
+// it), which must not cost more.
+func BenchmarkParse(b *testing.B) {
+	normal, err := os.ReadFile(filepath.Join("testdata", "webhook", "text_input.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	stringy := bytes.Replace(normal, []byte(`"isFriend": true`), []byte(`"isFriend": "true"`), 1)
+	if bytes.Equal(stringy, normal) {
+		b.Fatal(`text_input.json has no "isFriend": true`)
+	}
+	for _, bc := range []struct {
+		name string
+		body []byte
+	}{
+		{"payload=normal", normal},
+		{"payload=isFriendString", stringy},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := kakao.Parse(bc.body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/internal/wire"
@@ -399,8 +400,11 @@ type fastDetail struct {
 // fastRequest mirrors the payload with plain types only (no
 // UnmarshalJSON methods), so that encoding/json decodes it in one pass.
 // Every key the lenient types read is here, so a payload this decodes
-// gives the same Request as parseLenient (FuzzParse checks it); a payload
-// with a value of an unexpected type fails here and goes the lenient way.
+// gives the same Request as parseLenient (FuzzParse checks it). User
+// properties are kept raw and converted as UserProperties converts them,
+// so every form of them ("isFriend":"true", a number for a key, an object)
+// decodes here; a parameter or detailParams value that is not a string
+// (Kakao sends only strings) fails here and goes the lenient way.
 type fastRequest struct {
 	Intent struct {
 		ID    string `json:"id"`
@@ -422,8 +426,10 @@ type fastRequest struct {
 			ID   string `json:"id"`
 			Type string `json:"type"`
 			// A map, not a struct: property keys are matched
-			// case-sensitively, as UserProperties does.
-			Properties map[string]any `json:"properties"`
+			// case-sensitively, as UserProperties does. Raw values, so
+			// that every type UserProperties accepts converts the same
+			// way here (a number's text survives).
+			Properties map[string]json.RawMessage `json:"properties"`
 		} `json:"user"`
 		CallbackURL string `json:"callbackUrl"`
 	} `json:"userRequest"`
@@ -479,46 +485,85 @@ func parseFast(body []byte) (*Request, bool) {
 	return req, true
 }
 
-// fastProperties fills p from decoded properties, or reports false when a
-// known key has a type that needs UserProperties' lenient conversion.
-func fastProperties(p *UserProperties, m map[string]any) bool {
+// fastProperties fills p from raw property values with the conversions
+// UserProperties.UnmarshalJSON makes, done without a decoder where the
+// value allows. It reports false only for a value encoding/json rejects.
+func fastProperties(p *UserProperties, m map[string]json.RawMessage) bool {
 	for k, v := range m {
 		var ok bool
 		switch k {
 		case "plusfriendUserKey":
-			p.PlusfriendUserKey, ok = plainString(v)
+			p.PlusfriendUserKey, ok = rawFlexString(v)
 		case "appUserId":
-			p.AppUserID, ok = plainString(v)
+			p.AppUserID, ok = rawFlexString(v)
 		case "botUserKey":
-			p.BotUserKey, ok = plainString(v)
+			p.BotUserKey, ok = rawFlexString(v)
 		case "isFriend":
-			switch b := v.(type) {
-			case nil:
-				ok = true
-			case bool:
-				p.IsFriend, ok = b, true
-			}
-		default:
-			if p.Extra == nil {
-				p.Extra = make(map[string]any)
-			}
-			p.Extra[k], ok = v, true
+			p.IsFriend, ok = flexBool(v)
 		}
-		if !ok {
+		if ok {
+			continue
+		}
+		x, err := rawValue(v)
+		if err != nil {
 			return false
 		}
+		if p.Extra == nil {
+			p.Extra = make(map[string]any)
+		}
+		p.Extra[k] = x
 	}
 	return true
 }
 
-func plainString(v any) (string, bool) {
-	switch s := v.(type) {
-	case nil:
+// rawFlexString is flexString for a value encoding/json has already
+// validated: a string, null (""), or a number (its text, as json.Number
+// keeps it); anything else reports false.
+func rawFlexString(v json.RawMessage) (string, bool) {
+	if len(v) == 0 {
+		return "", false
+	}
+	switch c := v[0]; {
+	case c == '"':
+		s, err := rawStringValue(v)
+		return s, err == nil
+	case c == 'n':
 		return "", true
-	case string:
-		return s, true
+	case c == '-' || '0' <= c && c <= '9':
+		return string(v), true
 	}
 	return "", false
+}
+
+// rawValue decodes a validated JSON value as json.Unmarshal into an any
+// would, decoding strings and literals directly.
+func rawValue(v json.RawMessage) (any, error) {
+	switch string(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "null":
+		return nil, nil
+	}
+	if len(v) > 0 && v[0] == '"' {
+		return rawStringValue(v)
+	}
+	var x any
+	err := json.Unmarshal(v, &x)
+	return x, err
+}
+
+// rawStringValue unquotes a validated JSON string: without escapes and in
+// valid UTF-8 it is its inner bytes, else encoding/json decodes it (and
+// replaces invalid UTF-8 as it always does).
+func rawStringValue(v json.RawMessage) (string, error) {
+	if inner := v[1 : len(v)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
 }
 
 // ParseRequest reads at most maxBytes of r's body (0 means 1 MiB) and

@@ -1,6 +1,7 @@
 package kakao
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -140,6 +141,104 @@ func TestParseLenient(t *testing.T) {
 			}
 			tt.check(t, r)
 		})
+	}
+}
+
+// TestParseFastPath: every form of a flexible field that the lenient
+// decoder accepts gives the same Request from the one-pass decoder, and
+// the one-pass decoder takes it (a fallback re-decodes the whole payload
+// at about three times the cost). Only non-string parameter values, which
+// Kakao does not send, still take the lenient path.
+func TestParseFastPath(t *testing.T) {
+	t.Parallel()
+	props := func(p string) string {
+		return `{"userRequest":{"utterance":"hi","user":{"id":"u1","properties":` + p + `}},"bot":{"id":"b1"}}`
+	}
+	tests := []struct {
+		name string
+		body string
+		fast bool
+	}{
+		{"is_friend_true", props(`{"isFriend":true}`), true},
+		{"is_friend_false", props(`{"isFriend":false}`), true},
+		{"is_friend_null", props(`{"isFriend":null}`), true},
+		{"is_friend_string_true", props(`{"isFriend":"true"}`), true},
+		{"is_friend_string_false", props(`{"isFriend":"false"}`), true},
+		{"is_friend_string_other", props(`{"isFriend":"TRUE"}`), true},
+		{"is_friend_string_escaped", props(`{"isFriend":"\u0074rue"}`), true},
+		{"is_friend_number", props(`{"isFriend":1}`), true},
+		{"is_friend_object", props(`{"isFriend":{"v":true}}`), true},
+		{"keys_strings", props(`{"plusfriendUserKey":"pk","appUserId":"42","botUserKey":"bk"}`), true},
+		{"keys_null", props(`{"plusfriendUserKey":null,"appUserId":null,"botUserKey":null}`), true},
+		{"keys_numbers", props(`{"plusfriendUserKey":123,"appUserId":1234567890123456789012,"botUserKey":-1.50e+3}`), true},
+		{"keys_bool", props(`{"appUserId":true,"botUserKey":false}`), true},
+		{"keys_object_array", props(`{"plusfriendUserKey":{"x":1},"botUserKey":["a"]}`), true},
+		{"keys_escaped", props(`{"botUserKey":"a\"b\u00e9\n","plusfriendUserKey":"한글"}`), true},
+		{"keys_invalid_utf8", props("{\"botUserKey\":\"a\xffb\",\"x\":\"\xfe\"}"), true},
+		{"extra_keys", props(`{"bot_user_key":"bk","appUserStatus":"REGISTERED","n":1.5,"o":{},"a":[1,"x"],"z":null,"t":true}`), true},
+		{"properties_null", props(`null`), true},
+		{"properties_empty", props(`{}`), true},
+		{"all_odd_at_once", props(`{"isFriend":"true","plusfriendUserKey":123,"appUserStatus":"REGISTERED","botUserKey":{"x":1}}`), true},
+		{"client_extra_null", `{"userRequest":{},"action":{"clientExtra":null}}`, true},
+		{"client_extra_empty", `{"userRequest":{},"action":{"clientExtra":{}}}`, true},
+		{"client_extra_object", `{"userRequest":{},"action":{"clientExtra":{"a":1,"b":"x","c":[true]}}}`, true},
+		{"lang_null", `{"userRequest":{"lang":null}}`, true},
+		{"params_null_value", `{"userRequest":{"params":{"a":null}},"action":{"params":{"b":null}}}`, true},
+		{"detail_params_null", `{"userRequest":{},"action":{"detailParams":{"a":null,"b":{"value":null}}}}`, true},
+		{"knowledges_spelling", `{"userRequest":{},"intent":{"extra":{"knowledges":{"matchedKnowledges":[{"answer":"a"}]}}}}`, true},
+		{"matched_knowledges", `{"userRequest":{},"intent":{"extra":{"matched_knowledges":[{"answer":"a"}]}}}`, true},
+		// Not sent by Kakao: the lenient path keeps the JSON text.
+		{"params_number", `{"userRequest":{"params":{"n":1}}}`, false},
+		{"params_bool", `{"userRequest":{},"action":{"params":{"b":true}}}`, false},
+		{"params_object", `{"userRequest":{},"action":{"params":{"o":{"a": 1}}}}`, false},
+		{"detail_param_number", `{"userRequest":{},"action":{"detailParams":{"n":{"origin":"3","value":3}}}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := []byte(tt.body)
+			want, err := parseLenient(body)
+			if err != nil {
+				t.Fatalf("lenient decoder: %v", err)
+			}
+			fast, ok := parseFast(body)
+			if ok != tt.fast {
+				t.Fatalf("one-pass decoder took it: %v, want %v", ok, tt.fast)
+			}
+			if ok {
+				if diff := cmp.Diff(want, fast); diff != "" {
+					t.Errorf("one-pass decoder (-lenient +one-pass):\n%s", diff)
+				}
+			}
+			got, err := Parse(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Parse (-lenient +Parse):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestParseStringIsFriendAllocs: Parse decodes "isFriend":"true" with the
+// allocations of "isFriend":true; falling back to the lenient decoder
+// would more than double them.
+func TestParseStringIsFriendAllocs(t *testing.T) {
+	normal := readWebhook(t, "text_input.json")
+	stringy := bytes.Replace(normal, []byte(`"isFriend": true`), []byte(`"isFriend": "true"`), 1)
+	if bytes.Equal(normal, stringy) {
+		t.Fatal(`text_input.json has no "isFriend": true`)
+	}
+	allocs := func(body []byte) float64 {
+		return testing.AllocsPerRun(50, func() {
+			if _, err := Parse(body); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := allocs(normal), allocs(stringy); b > a {
+		t.Errorf(`Parse allocates %.0f times for "isFriend":"true", %.0f for true`, b, a)
 	}
 }
 
