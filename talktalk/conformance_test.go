@@ -115,6 +115,10 @@ func TestConformance(t *testing.T) {
 				if diff := cmp.Diff(normalize(t, c.Body), normalize(t, out)); diff != "" {
 					t.Errorf("round trip (-corpus +ours):\n%s", diff)
 				}
+				// Exactly the same JSON, empty strings and nulls included.
+				if diff := cmp.Diff(jsonValue(t, c.Body), jsonValue(t, out)); diff != "" {
+					t.Errorf("re-encoded JSON differs (-corpus +ours):\n%s", diff)
+				}
 			}
 			in, _ := talktalk.ToIncoming(ev)
 			messagetest.CheckIncoming(t, in)

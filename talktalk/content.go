@@ -76,7 +76,10 @@ const (
 
 // TextContent is a text message.
 type TextContent struct {
-	Text string `json:"text"`
+	// Text is required outbound ([Validate] rejects an empty one). An
+	// empty Text is left out of the JSON, as TalkTalk leaves it out: the
+	// echo of a file an agent sent carries "textContent":{}.
+	Text string `json:"text,omitempty"`
 	// Code is the code of the TEXT button the user pressed (inbound); it is
 	// not shown in the chat.
 	Code string `json:"code,omitempty"`

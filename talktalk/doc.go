@@ -27,7 +27,10 @@
 // [*ActionEvent], [*PersistentMenuEvent] and [*ProductEvent], and
 // [*UnknownEvent] for anything else (its exact bytes are kept and written
 // back unchanged). Unknown fields are ignored; a button or menu item this
-// package cannot read is kept raw rather than failing the event. The
+// package cannot read is kept raw rather than failing the event. Send and
+// echo events keep the fields TalkTalk is known to send, undocumented ones
+// included (messageId, options.noReflectBot, the empty "textContent":{}
+// beside an echoed file), so they re-encode to the JSON they came from. The
 // handover metadata, a JSON document inside a string, is decoded on demand
 // by [HandoverEvent.DecodeMetadata]; the specification's own sample is
 // single-quoted pseudo-JSON, which fails there with [ErrMetadata] while the

@@ -48,17 +48,10 @@ func appendSend(dst []byte, e *SendEvent) ([]byte, bool) {
 	}
 	var ok bool
 	if t := e.Text; t != nil {
-		dst = append(dst, `,"textContent":{"text":`...)
-		dst = appendString(dst, t.Text)
-		if t.Code != "" {
-			dst = appendKey(dst, "code")
-			dst = appendString(dst, t.Code)
-		}
-		if t.InputType != "" {
-			dst = appendKey(dst, "inputType")
-			dst = appendString(dst, t.InputType)
-		}
-		if dst, ok = appendQuickReply(dst, t.QuickReply); !ok {
+		dst = append(dst, `,"textContent":{`...)
+		n := len(dst)
+		dst = appendFields(dst, n, "text", t.Text, "code", t.Code, "inputType", t.InputType)
+		if dst, ok = appendQuickReply(dst, t.QuickReply, len(dst) > n); !ok {
 			return dst, false
 		}
 		dst = append(dst, '}')
@@ -66,21 +59,9 @@ func appendSend(dst []byte, e *SendEvent) ([]byte, bool) {
 	if im := e.Image; im != nil {
 		dst = append(dst, `,"imageContent":{`...)
 		n := len(dst)
-		for _, f := range [...]struct{ k, v string }{{"imageUrl", im.ImageURL}, {"imageId", im.ImageID}, {"width", string(im.Width)}, {"height", string(im.Height)}} {
-			if f.v != "" {
-				if len(dst) > n {
-					dst = append(dst, ',')
-				}
-				dst = append(dst, '"')
-				dst = append(dst, f.k...)
-				dst = append(dst, `":`...)
-				dst = appendString(dst, f.v)
-			}
-		}
-		if im.QuickReply != nil && len(dst) == n {
-			return dst, false // a leading comma would be needed; rare, leave it to encoding/json
-		}
-		if dst, ok = appendQuickReply(dst, im.QuickReply); !ok {
+		dst = appendFields(dst, n, "imageUrl", im.ImageURL, "imageId", im.ImageID)
+		dst = appendFields(dst, n, "width", string(im.Width), "height", string(im.Height))
+		if dst, ok = appendQuickReply(dst, im.QuickReply, len(dst) > n); !ok {
 			return dst, false
 		}
 		dst = append(dst, '}')
@@ -118,14 +99,37 @@ func boolPtr(b bool) *bool {
 	return nil
 }
 
-func appendQuickReply(dst []byte, q *QuickReply) ([]byte, bool) {
+// appendFields writes the non-empty string fields among the key, value
+// pairs of an object opened at dst[n], as omitempty does.
+func appendFields(dst []byte, n int, kv ...string) []byte {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		if len(dst) > n {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '"')
+		dst = append(dst, kv[i]...)
+		dst = append(dst, `":`...)
+		dst = appendString(dst, kv[i+1])
+	}
+	return dst
+}
+
+// appendQuickReply writes ,"quickReply":{…} (without the comma when the
+// object has no field before it).
+func appendQuickReply(dst []byte, q *QuickReply, comma bool) ([]byte, bool) {
 	if q == nil {
 		return dst, true
 	}
 	if q.ButtonList == nil {
 		return dst, false // encoding/json writes null
 	}
-	dst = append(dst, `,"quickReply":{"buttonList":[`...)
+	if comma {
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"quickReply":{"buttonList":[`...)
 	for i, b := range q.ButtonList {
 		if i > 0 {
 			dst = append(dst, ',')

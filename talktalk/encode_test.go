@@ -16,6 +16,10 @@ func fastCases(s string) []Event {
 		&SendEvent{Content: Content{Image: &ImageContent{ImageURL: s, ImageID: s, Width: FlexString(s), Height: "1", QuickReply: &QuickReply{ButtonList: ButtonList{}}}}},
 		&SendEvent{Content: Content{Image: &ImageContent{ImageID: "x"}}, Options: SendOptions{Mobile: &yes}},
 		&SendEvent{Content: Content{Text: &TextContent{Text: s}, Image: &ImageContent{}}},
+		&SendEvent{Content: Content{Text: &TextContent{}}},
+		&SendEvent{Content: Content{Text: &TextContent{InputType: s, QuickReply: &QuickReply{ButtonList: ButtonList{&TextButton{Title: s}}}}}},
+		&SendEvent{Content: Content{Text: &TextContent{QuickReply: &QuickReply{ButtonList: ButtonList{&LinkButton{Title: s, URL: s}}}}}},
+		&SendEvent{Content: Content{Image: &ImageContent{QuickReply: &QuickReply{ButtonList: ButtonList{}}}}},
 		&SendEvent{},
 		&ActionEvent{User: s, Options: ActionOptions{Action: s}},
 		&ActionEvent{},
@@ -49,7 +53,6 @@ func TestFastEncoding(t *testing.T) {
 		&SendEvent{MessageID: "1", Content: Content{Text: &TextContent{Text: "x"}}},
 		&SendEvent{Content: Content{Text: &TextContent{Text: "x", QuickReply: &QuickReply{ButtonList: ButtonList{&PayButton{PayKey: "k"}}}}}},
 		&SendEvent{Content: Content{Text: &TextContent{Text: "x", QuickReply: &QuickReply{}}}},
-		&SendEvent{Content: Content{Image: &ImageContent{QuickReply: &QuickReply{ButtonList: ButtonList{}}}}},
 		&HandoverEvent{},
 	} {
 		if _, ok := appendFast(nil, ev); ok {
@@ -67,4 +70,25 @@ func FuzzFastEncoding(f *testing.F) {
 	f.Add("hello")
 	f.Add("<&>\u2028\xff")
 	f.Fuzz(func(t *testing.T, s string) { checkFast(t, s) })
+}
+
+// BenchmarkEncodeEvent measures the hand-written encoder on the events a
+// bot sends most.
+func BenchmarkEncodeEvent(b *testing.B) {
+	events := map[string]Event{
+		"text_quick_reply": &SendEvent{User: "al-2eGuGr5WQOnco1_V-FQ", Content: Content{Text: &TextContent{Text: "무엇을 도와드릴까요? 아래에서 골라 주세요.", QuickReply: &QuickReply{ButtonList: ButtonList{
+			&TextButton{Title: "주문", Code: "order"}, &TextButton{Title: "배송 조회", Code: "track"}, &LinkButton{Title: "홈페이지", URL: "https://example.com", MobileURL: "https://m.example.com"},
+		}}}}},
+		"image_id": &SendEvent{User: "al-2eGuGr5WQOnco1_V-FQ", Content: Content{Image: &ImageContent{ImageID: "i6pNFk6q9uXyhYKOe2nLAg"}}, Options: SendOptions{Notification: true}},
+	}
+	for name, ev := range events {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := encodeEvent(ev); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

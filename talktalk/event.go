@@ -132,6 +132,9 @@ type EchoEvent struct {
 	User        string `json:"user"`
 	Partner     string `json:"partner,omitempty"`
 	EchoedEvent string `json:"echoedEvent,omitempty"`
+	// MessageID is observed on echoes (navertalk/chatbot-api issue #222);
+	// it is undocumented.
+	MessageID json.Number `json:"messageId,omitempty"`
 	Content
 	Options EchoOptions `json:"options,omitzero"`
 }
@@ -139,6 +142,8 @@ type EchoEvent struct {
 // EchoOptions are the options of an [EchoEvent].
 type EchoOptions struct {
 	Mobile *bool `json:"mobile,omitempty"`
+	// NoReflectBot is observed on echoes and undocumented.
+	NoReflectBot *bool `json:"noReflectBot,omitempty"`
 	// SourceID is 1 when a human agent sent the message.
 	SourceID int64 `json:"sourceId,omitempty"`
 	// ThreadOwnerID is 1 for the partner (agent), else the bot's number.

@@ -81,6 +81,7 @@ func TestFixturesRoundTrip(t *testing.T) {
 		"send_composite":         &talktalk.SendEvent{},
 		"echo_text":              &talktalk.EchoEvent{},
 		"echo_file":              &talktalk.EchoEvent{},
+		"echo_file_mobile":       &talktalk.EchoEvent{},
 		"handover_pass_thread":   &talktalk.HandoverEvent{},
 		"handover_single_quotes": &talktalk.HandoverEvent{},
 		"profile_success":        &talktalk.ProfileEvent{},
