@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"unicode/utf8"
 
@@ -41,23 +42,37 @@ type IntentExtra struct {
 // spelling of the doc's table header, and a bare snake_case
 // "matched_knowledges" array seen in third-party payloads.
 func (e *IntentExtra) UnmarshalJSON(b []byte) error {
-	var aux struct {
-		Reason     *Reason          `json:"reason"`
-		Knowledge  *Knowledge       `json:"knowledge"`
-		Knowledges *Knowledge       `json:"knowledges"`
-		Matched    []KnowledgeEntry `json:"matched_knowledges"`
-	}
+	var aux intentExtraWire
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	*e = IntentExtra{Reason: aux.Reason, Knowledge: aux.Knowledge}
-	if e.Knowledge == nil {
-		e.Knowledge = aux.Knowledges
-	}
-	if e.Knowledge == nil && aux.Matched != nil {
-		e.Knowledge = &Knowledge{MatchedKnowledges: aux.Matched}
-	}
+	*e = *aux.extra()
 	return nil
+}
+
+// intentExtraWire is intent.extra with every spelling apart. Both of
+// Parse's decoders read it as a plain struct, so that an "extra" repeated
+// in a payload merges into the earlier one the same way on both.
+type intentExtraWire struct {
+	Reason     *Reason          `json:"reason"`
+	Knowledge  *Knowledge       `json:"knowledge"`
+	Knowledges *Knowledge       `json:"knowledges"`
+	Matched    []KnowledgeEntry `json:"matched_knowledges"`
+}
+
+// extra resolves the spellings (the documented one first); nil stays nil.
+func (x *intentExtraWire) extra() *IntentExtra {
+	if x == nil {
+		return nil
+	}
+	e := &IntentExtra{Reason: x.Reason, Knowledge: x.Knowledge}
+	if e.Knowledge == nil {
+		e.Knowledge = x.Knowledges
+	}
+	if e.Knowledge == nil && x.Matched != nil {
+		e.Knowledge = &Knowledge{MatchedKnowledges: x.Matched}
+	}
+	return e
 }
 
 // Reason is intent.extra.reason, {code, message} (1, "OK" in the docs).
@@ -135,29 +150,19 @@ type UserProperties struct {
 
 // UnmarshalJSON decodes leniently: a known key with an unexpected type (a
 // number for a key, "true" for isFriend) is converted or kept in Extra, never
-// a reason to reject the request.
+// a reason to reject the request. Like encoding/json with a struct, it
+// decodes into what p already holds: a key sets its field or its Extra
+// entry and clears the other, keys absent from b are left alone, and null
+// clears everything.
 func (p *UserProperties) UnmarshalJSON(b []byte) error {
 	if wire.IsNull(b) {
 		*p = UserProperties{}
 		return nil
 	}
-	if keys, err := wire.Keys(b); err == nil && allKnownProperties(keys) {
-		var fast struct {
-			PlusfriendUserKey string `json:"plusfriendUserKey"`
-			AppUserID         string `json:"appUserId"`
-			IsFriend          bool   `json:"isFriend"`
-			BotUserKey        string `json:"botUserKey"`
-		}
-		if json.Unmarshal(b, &fast) == nil {
-			*p = UserProperties{PlusfriendUserKey: fast.PlusfriendUserKey, AppUserID: fast.AppUserID, IsFriend: fast.IsFriend, BotUserKey: fast.BotUserKey}
-			return nil
-		}
-	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	*p = UserProperties{}
 	for k, v := range m {
 		var ok bool
 		switch k {
@@ -171,6 +176,10 @@ func (p *UserProperties) UnmarshalJSON(b []byte) error {
 			p.IsFriend, ok = flexBool(v)
 		}
 		if ok {
+			delete(p.Extra, k)
+			if len(p.Extra) == 0 {
+				p.Extra = nil
+			}
 			continue
 		}
 		var x any
@@ -183,17 +192,6 @@ func (p *UserProperties) UnmarshalJSON(b []byte) error {
 		p.Extra[k] = x
 	}
 	return nil
-}
-
-func allKnownProperties(keys []string) bool {
-	for _, k := range keys {
-		switch k {
-		case "plusfriendUserKey", "appUserId", "isFriend", "botUserKey":
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // MarshalJSON writes the typed keys and Extra in one object.
@@ -288,6 +286,8 @@ func (d *DetailParam) UnmarshalJSON(b []byte) error {
 type Params map[string]string
 
 // UnmarshalJSON implements the lenient decoding described on [Params].
+// Like encoding/json with a map, it adds to the entries p already holds;
+// null makes p nil.
 func (p *Params) UnmarshalJSON(b []byte) error {
 	if wire.IsNull(b) {
 		*p = nil
@@ -296,19 +296,27 @@ func (p *Params) UnmarshalJSON(b []byte) error {
 	// Fast path: every value is a string, as Kakao sends them.
 	var fast map[string]string
 	if json.Unmarshal(b, &fast) == nil {
-		*p = fast
+		p.merge(fast)
 		return nil
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	out := make(Params, len(m))
+	out := make(map[string]string, len(m))
 	for k, v := range m {
 		out[k] = looseString(v)
 	}
-	*p = out
+	p.merge(out)
 	return nil
+}
+
+func (p *Params) merge(m map[string]string) {
+	if *p == nil {
+		*p = m
+		return
+	}
+	maps.Copy(*p, m)
 }
 
 // looseString returns a JSON string's value, "" for null or absent, and
@@ -375,7 +383,7 @@ func Parse(body []byte) (*Request, error) {
 // parseLenient decodes with every tolerance described on the types.
 func parseLenient(body []byte) (*Request, error) {
 	var w struct {
-		Intent      Intent           `json:"intent"`
+		Intent      fastIntent       `json:"intent"`
 		UserRequest *UserRequest     `json:"userRequest"`
 		Bot         Bot              `json:"bot"`
 		Action      Action           `json:"action"`
@@ -388,7 +396,15 @@ func parseLenient(body []byte) (*Request, error) {
 	if w.UserRequest == nil {
 		return nil, webhookio.Malformed("kakao", errNoUserRequest)
 	}
-	return &Request{Intent: w.Intent, UserRequest: *w.UserRequest, Bot: w.Bot, Action: w.Action, Contexts: w.Contexts, Flow: w.Flow}, nil
+	intent := Intent{ID: w.Intent.ID, Name: w.Intent.Name, Extra: w.Intent.Extra.extra()}
+	return &Request{Intent: intent, UserRequest: *w.UserRequest, Bot: w.Bot, Action: w.Action, Contexts: w.Contexts, Flow: w.Flow}, nil
+}
+
+// fastIntent is intent, for both of Parse's decoders.
+type fastIntent struct {
+	ID    string           `json:"id"`
+	Name  string           `json:"name"`
+	Extra *intentExtraWire `json:"extra"`
 }
 
 type fastDetail struct {
@@ -406,16 +422,7 @@ type fastDetail struct {
 // decodes here; a parameter or detailParams value that is not a string
 // (Kakao sends only strings) fails here and goes the lenient way.
 type fastRequest struct {
-	Intent struct {
-		ID    string `json:"id"`
-		Name  string `json:"name"`
-		Extra *struct {
-			Reason     *Reason          `json:"reason"`
-			Knowledge  *Knowledge       `json:"knowledge"`
-			Knowledges *Knowledge       `json:"knowledges"`
-			Matched    []KnowledgeEntry `json:"matched_knowledges"`
-		} `json:"extra"`
-	} `json:"intent"`
+	Intent      fastIntent `json:"intent"`
 	UserRequest *struct {
 		Timezone  string            `json:"timezone"`
 		Params    map[string]string `json:"params"`
@@ -452,7 +459,7 @@ func parseFast(body []byte) (*Request, bool) {
 	}
 	ur := w.UserRequest
 	req := &Request{
-		Intent: Intent{ID: w.Intent.ID, Name: w.Intent.Name},
+		Intent: Intent{ID: w.Intent.ID, Name: w.Intent.Name, Extra: w.Intent.Extra.extra()},
 		UserRequest: UserRequest{
 			Timezone: ur.Timezone, Params: ur.Params, Block: ur.Block, Utterance: ur.Utterance, Lang: ur.Lang,
 			User:        User{ID: ur.User.ID, Type: ur.User.Type},
@@ -465,16 +472,6 @@ func parseFast(body []byte) (*Request, bool) {
 	}
 	if !fastProperties(&req.UserRequest.User.Properties, ur.User.Properties) {
 		return nil, false
-	}
-	if x := w.Intent.Extra; x != nil {
-		e := &IntentExtra{Reason: x.Reason, Knowledge: x.Knowledge}
-		if e.Knowledge == nil {
-			e.Knowledge = x.Knowledges
-		}
-		if e.Knowledge == nil && x.Matched != nil {
-			e.Knowledge = &Knowledge{MatchedKnowledges: x.Matched}
-		}
-		req.Intent.Extra = e
 	}
 	if w.Action.DetailParams != nil {
 		req.Action.DetailParams = make(map[string]DetailParam, len(w.Action.DetailParams))

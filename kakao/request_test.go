@@ -221,6 +221,54 @@ func TestParseFastPath(t *testing.T) {
 	}
 }
 
+// TestParseRepeatedKeys: a key repeated in an object (JSON leaves its
+// meaning open) decodes the same on both paths, as encoding/json decodes
+// plain types: a repeated object merges into the earlier one, key by key.
+func TestParseRepeatedKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+		fast bool
+	}{
+		{"params", `{"userRequest":{"params":{"a":"1","b":"2"},"params":{"b":"3"}}}`, true},
+		{"params_other_case", `{"userRequest":{"params":{"a":"1"},"PArAms":{}}}`, true},
+		{"params_then_null", `{"userRequest":{"params":{"a":"1"},"params":null,"params":{"b":"2"}}}`, true},
+		{"action_params", `{"userRequest":{},"action":{"params":{"a":"1"},"params":{"b":"2"}}}`, true},
+		{"action_params_odd", `{"userRequest":{},"action":{"params":{"a":"1"},"params":{"b":2}}}`, false},
+		{"properties", `{"userRequest":{"user":{"properties":{"a":1,"isFriend":true},"properties":{"b":2}}}}`, true},
+		{"properties_key_changes_type", `{"userRequest":{"user":{"properties":{"isFriend":true,"botUserKey":"k"},"properties":{"isFriend":"x","botUserKey":[1]}}}}`, true},
+		{"properties_key_back_to_type", `{"userRequest":{"user":{"properties":{"isFriend":1,"botUserKey":{}},"properties":{"isFriend":"true","botUserKey":7}}}}`, true},
+		{"properties_then_null", `{"userRequest":{"user":{"properties":{"a":1},"properties":null,"properties":{"b":2}}}}`, true},
+		{"properties_odd_params", `{"userRequest":{"params":{"n":1},"user":{"properties":{"a":1,"isFriend":true},"properties":{"isFriend":"x"}}}}`, false},
+		{"user_repeated", `{"userRequest":{"user":{"properties":{"a":1}},"user":{"id":"u","properties":{"b":2}}}}`, true},
+		{"intent_extra", `{"userRequest":{},"intent":{"extra":{"reason":{"code":1}},"extra":{}}}`, true},
+		{"intent_extra_spellings", `{"userRequest":{},"intent":{"extra":{"knowledges":{"matchedKnowledges":[{"answer":"a"}]}},"extra":{"matched_knowledges":[{"answer":"b"}]}}}`, true},
+		{"intent_extra_knowledge_merges", `{"userRequest":{},"intent":{"extra":{"knowledge":{"responseType":"r","matchedKnowledges":[]}},"extra":{"knowledge":{"matchedKnowledges":[{"answer":"b"}]}}}}`, true},
+		{"intent_extra_odd_params", `{"userRequest":{"params":{"n":1}},"intent":{"extra":{"reason":{"code":1}},"extra":{"knowledge":null}}}`, false},
+		{"intent_repeated", `{"userRequest":{},"intent":{"id":"i","extra":{"reason":{"code":1}}},"intent":{"extra":{"reason":{"message":"OK"}}}}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := []byte(tt.body)
+			want, err := parseLenient(body)
+			if err != nil {
+				t.Fatalf("lenient decoder: %v", err)
+			}
+			fast, ok := parseFast(body)
+			if ok != tt.fast {
+				t.Fatalf("one-pass decoder took it: %v, want %v", ok, tt.fast)
+			}
+			if ok {
+				if diff := cmp.Diff(want, fast); diff != "" {
+					t.Errorf("one-pass decoder (-lenient +one-pass):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
 // TestParseStringIsFriendAllocs: Parse decodes "isFriend":"true" with the
 // allocations of "isFriend":true; falling back to the lenient decoder
 // would more than double them.
