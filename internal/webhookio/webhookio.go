@@ -2,6 +2,10 @@
 // handler shares: bounded body reads, the fixed mapping from failures to
 // HTTP status codes, and response writing.
 //
+// A body read holds memory in proportion to the bytes that have arrived,
+// never to the Content-Length a client declares: what an unverified
+// request can make the server hold is what it actually sends.
+//
 // Status codes (channelkit's house rule):
 //
 //	405 wrong method             413 body over the limit
@@ -18,7 +22,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 
@@ -46,59 +49,6 @@ func Malformed(pkg string, err error) error {
 		return fmt.Errorf("%s: %w", pkg, ErrMalformed)
 	}
 	return fmt.Errorf("%s: %w: %w", pkg, ErrMalformed, err)
-}
-
-// ReadBody reads r's body in a handler, at most limit bytes. Past the limit
-// it returns an *http.MaxBytesError and the server closes the connection
-// after the response, as http.MaxBytesReader does.
-func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if limit <= 0 {
-		limit = DefaultMaxBody
-	}
-	if r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
-	}
-	if r.Body == nil {
-		return nil, nil // a request built with http.NewRequest and no body
-	}
-	body := http.MaxBytesReader(w, r.Body, limit)
-	n := r.ContentLength
-	if n < 0 || n > limit {
-		n = 512
-	}
-	buf := make([]byte, 0, n+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		k, err := body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+k]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// ReadAll reads at most limit bytes from rd, for code that has no
-// ResponseWriter (ParseRequest). A longer body is an *http.MaxBytesError.
-func ReadAll(rd io.Reader, limit int64) ([]byte, error) {
-	if limit <= 0 {
-		limit = DefaultMaxBody
-	}
-	if rd == nil {
-		return nil, nil // a client-built request without a body
-	}
-	b, err := io.ReadAll(io.LimitReader(rd, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
-	}
-	return b, nil
 }
 
 // Status maps a handler failure to its HTTP status code. An error wrapping
