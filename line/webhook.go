@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -48,40 +47,11 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, erro
 	if r == nil {
 		return nil, errors.New("line: nil request")
 	}
-	body, err := readBody(r, DefaultMaxBodyBytes)
+	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
 	if err != nil {
 		return nil, fmt.Errorf("line: reading body: %w", err)
 	}
 	return Parse(secrets, body, r.Header.Get(SignatureHeader))
-}
-
-// readBody reads at most limit bytes, sizing the buffer from
-// Content-Length when it is known.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
-	if r.Body == nil {
-		// A client-side request (http.NewRequest with a nil body) has none.
-		return nil, nil
-	}
-	if r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
-	}
-	if r.ContentLength < 0 {
-		return webhookio.ReadAll(r.Body, limit)
-	}
-	buf := make([]byte, r.ContentLength+1)
-	n, err := io.ReadFull(r.Body, buf)
-	switch {
-	case err == io.ErrUnexpectedEOF || err == io.EOF:
-		return buf[:n], nil
-	case err != nil:
-		return nil, err
-	}
-	// More bytes than Content-Length announced: read the rest, bounded.
-	rest, err := webhookio.ReadAll(r.Body, limit-int64(n))
-	if err != nil {
-		return nil, err
-	}
-	return append(buf, rest...), nil
 }
 
 // WebhookHandler is an http.Handler for LINE webhooks: it reads the body
