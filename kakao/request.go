@@ -414,7 +414,8 @@ type fastDetail struct {
 }
 
 // fastRequest mirrors the payload with plain types only (no
-// UnmarshalJSON methods), so that encoding/json decodes it in one pass.
+// UnmarshalJSON methods but json.RawMessage's copy), so that encoding/json
+// decodes it in one pass.
 // Every key the lenient types read is here, so a payload this decodes
 // gives the same Request as parseLenient (FuzzParse checks it). User
 // properties are kept raw and converted as UserProperties converts them,
