@@ -5,9 +5,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"hash"
+	"log/slog"
 	"strconv"
 	"sync"
+
+	"github.com/channelkit/channelkit/internal/redact"
 )
 
 // A SecretSet holds one or more HMAC secrets and accepts a signature made
@@ -17,8 +21,14 @@ import (
 // A SecretSet is immutable and safe for concurrent use. Its zero value holds
 // no secret and verifies nothing. Keyed HMAC states are pooled, so a
 // verification does not allocate.
+//
+// A SecretSet never prints its secrets, nor anything derived from them:
+// every fmt verb and slog show only how many it holds
+// (signature.SecretSet{Len:2}), and encoding/json writes {}.
 type SecretSet struct {
-	keys []*pooledKey
+	// Hidden: a pooled key holds the secret's SHA-256 digest, which fmt
+	// would print through the pointer for a verb like %s.
+	keys redact.Hidden[[]*pooledKey]
 }
 
 type pooledKey struct {
@@ -50,7 +60,7 @@ func NewSecretSet(secrets ...string) (SecretSet, error) {
 		k.pool.New = func() any { return &keyedMAC{h: hmac.New(sha256.New, secret)} }
 		keys = append(keys, k)
 	}
-	return SecretSet{keys: keys}, nil
+	return SecretSet{keys: redact.Hide(keys)}, nil
 }
 
 // MustSecretSet is like [NewSecretSet] but panics on error. It is meant for
@@ -70,7 +80,17 @@ func (e errEmptySecret) Error() string {
 }
 
 // Len reports how many secrets the set holds.
-func (s SecretSet) Len() int { return len(s.keys) }
+func (s SecretSet) Len() int { return len(s.keys.Reveal()) }
+
+func (s SecretSet) form() redact.Form {
+	return redact.Form{Type: "signature.SecretSet", Fields: []redact.Field{{Name: "Len", Value: s.Len()}}}
+}
+
+// Format writes signature.SecretSet{Len:n} for every verb.
+func (s SecretSet) Format(f fmt.State, verb rune) { s.form().Format(f, verb) }
+
+// LogValue logs how many secrets the set holds.
+func (s SecretSet) LogValue() slog.Value { return s.form().LogValue() }
 
 // VerifyHMACSHA256 reports whether sig is the base64 HMAC-SHA256 of body
 // under any secret in the set. Errors wrap [ErrMissing] or [ErrMismatch]; an
@@ -80,7 +100,7 @@ func (s SecretSet) VerifyHMACSHA256(body []byte, sig string) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range s.keys {
+	for _, k := range s.keys.Reveal() {
 		m := k.pool.Get().(*keyedMAC)
 		m.h.Reset()
 		m.h.Write(body)
@@ -105,7 +125,7 @@ func (s SecretSet) VerifyToken(token string) error {
 	}
 	got := sha256.Sum256([]byte(token))
 	match := 0
-	for _, k := range s.keys {
+	for _, k := range s.keys.Reveal() {
 		match |= subtle.ConstantTimeCompare(got[:], k.digest[:])
 	}
 	if match != 1 {
