@@ -50,6 +50,22 @@ func SignatureFrom(h http.Header) string {
 	return ""
 }
 
+// signatureOf returns the SignatureCEK header of h as [SignatureFrom]
+// does, but refuses a request that carries it more than once (under any
+// spelling of the name): see webhookio.Credential.
+func signatureOf(h http.Header) (string, error) {
+	n := len(h[canonicalSignatureHeader])
+	for k, vs := range h {
+		if k != canonicalSignatureHeader && strings.EqualFold(k, SignatureHeader) {
+			n += len(vs)
+		}
+	}
+	if n > 1 {
+		return "", fmt.Errorf("clova: %w: %s %w", signature.ErrMismatch, SignatureHeader, webhookio.ErrRepeatedHeader)
+	}
+	return SignatureFrom(h), nil
+}
+
 // Parse verifies body against sig with pub and decodes it. Errors wrap
 // [signature.ErrMissing], [signature.ErrMismatch] or [ErrMalformed]. Parse
 // does not check the application ID: see [Request.CheckApplicationID].
@@ -79,7 +95,11 @@ func ParseRequest(pub *rsa.PublicKey, r *http.Request) (*Request, error) {
 			return nil, fmt.Errorf("clova: reading body: %w", err)
 		}
 	}
-	return Parse(pub, body, SignatureFrom(r.Header))
+	sig, err := signatureOf(r.Header)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(pub, body, sig)
 }
 
 // CheckApplicationID returns nil if the request is addressed to the
@@ -103,7 +123,7 @@ type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
 // HandlerFunc, validates its response and writes it.
 //
 // Status codes: 405 for a method other than POST, 413 for a body over the
-// limit, 401 for a missing or invalid signature, 403 for a request signed
+// limit, 401 for a missing, invalid or repeated signature, 403 for a request signed
 // by CLOVA but addressed to another extension (application ID mismatch),
 // 400 for a body that does not decode, 503 when the verification key cannot
 // be fetched, 500 when the HandlerFunc fails, panics or returns an invalid
@@ -322,7 +342,11 @@ func (h *ExtensionHandler) serve(w http.ResponseWriter, r *http.Request) ([]byte
 		return nil, fmt.Errorf("clova: reading body: %w", err)
 	}
 	if !h.insecure {
-		if err := h.verify(r.Context(), body, SignatureFrom(r.Header)); err != nil {
+		sig, err := signatureOf(r.Header)
+		if err != nil {
+			return nil, err
+		}
+		if err := h.verify(r.Context(), body, sig); err != nil {
 			return nil, err
 		}
 	}

@@ -125,7 +125,10 @@ var (
 )
 
 func (h *SkillHandler) checkSecret(r *http.Request) error {
-	v := r.Header.Get(h.cfg.headerName)
+	v, err := webhookio.Credential(r.Header, h.cfg.headerName)
+	if err != nil {
+		return fmt.Errorf("kakao: shared-secret %w: %w", err, signature.ErrForbidden)
+	}
 	if v == "" {
 		return errSecretMissing
 	}

@@ -59,8 +59,8 @@ func WithErrorHandler(fn func(*http.Request, error)) Option {
 // WithHeaderSecret requires every request to carry header name with a value
 // equal to one of secrets (the "헤더값 입력" of the skill settings; list
 // the old and the new value while rotating). The comparison is
-// constant-time. A missing or wrong header is answered 403 (see the package
-// doc, Authentication).
+// constant-time. A missing or wrong header, or one sent more than once, is
+// answered 403 (see the package doc, Authentication).
 func WithHeaderSecret(name string, secrets signature.SecretSet) Option {
 	return func(c *handlerConfig) error {
 		if name == "" {

@@ -51,7 +51,21 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, erro
 	if err != nil {
 		return nil, fmt.Errorf("line: reading body: %w", err)
 	}
-	return Parse(secrets, body, r.Header.Get(SignatureHeader))
+	sig, err := signatureOf(r)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(secrets, body, sig)
+}
+
+// signatureOf returns r's X-Line-Signature. A request that carries it more
+// than once is refused (webhookio.Credential says why).
+func signatureOf(r *http.Request) (string, error) {
+	sig, err := webhookio.Credential(r.Header, SignatureHeader)
+	if err != nil {
+		return "", fmt.Errorf("line: %w: %w", signature.ErrMismatch, err)
+	}
+	return sig, nil
 }
 
 // WebhookHandler is an http.Handler for LINE webhooks: it reads the body
@@ -59,7 +73,7 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, erro
 // duplicates if a [message.Deduper] is set, and calls your function.
 //
 // Status codes: 405 for a method other than POST, 413 for a body over the
-// limit, 401 for a missing or wrong signature, 400 for a body that is not a
+// limit, 401 for a missing, wrong or repeated signature, 400 for a body that is not a
 // callback, 500 when your function returns an error or panics, 200
 // otherwise. Details
 // go to the error handler, never into the response.
@@ -253,7 +267,11 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 	if err != nil {
 		return nil, fmt.Errorf("line: reading body: %w", err)
 	}
-	cb, err := Parse(h.secrets, body, r.Header.Get(SignatureHeader))
+	sig, err := signatureOf(r)
+	if err != nil {
+		return nil, err
+	}
+	cb, err := Parse(h.secrets, body, sig)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,21 @@ func ParseRequest(botSecret string, r *http.Request) (Event, error) {
 			return nil, fmt.Errorf("naverworks: reading body: %w", err)
 		}
 	}
-	return Parse(botSecret, body, r.Header.Get(SignatureHeader))
+	sig, err := signatureOf(r)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(botSecret, body, sig)
+}
+
+// signatureOf returns r's X-WORKS-Signature. A request that carries it more
+// than once is refused (webhookio.Credential says why).
+func signatureOf(r *http.Request) (string, error) {
+	sig, err := webhookio.Credential(r.Header, SignatureHeader)
+	if err != nil {
+		return "", fmt.Errorf("naverworks: %w: %w", signature.ErrMismatch, err)
+	}
+	return sig, nil
 }
 
 // A HandlerOption configures [NewWebhookHandler].
@@ -114,7 +128,7 @@ func WithErrorHandler(fn func(*http.Request, error)) HandlerOption {
 }
 
 // WithBotID makes the handler refuse (403, [ErrBotID]) callbacks whose
-// X-WORKS-BotId header is not id.
+// X-WORKS-BotId header is not id, or is sent more than once.
 func WithBotID(id string) HandlerOption {
 	return func(c *handlerConfig) error {
 		if id == "" {
@@ -285,14 +299,21 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, e
 	if err := webhookio.CheckMethod(r); err != nil {
 		return nil, fmt.Errorf("naverworks: %w", err)
 	}
-	if h.cfg.botID != "" && r.Header.Get(BotIDHeader) != h.cfg.botID {
-		return nil, ErrBotID
+	if h.cfg.botID != "" {
+		// A bot ID sent twice is refused like a wrong one.
+		if id, err := webhookio.Credential(r.Header, BotIDHeader); err != nil || id != h.cfg.botID {
+			return nil, ErrBotID
+		}
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("naverworks: reading body: %w", err)
 	}
-	if err := h.secrets.VerifyHMACSHA256(body, r.Header.Get(SignatureHeader)); err != nil {
+	sig, err := signatureOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.secrets.VerifyHMACSHA256(body, sig); err != nil {
 		return nil, fmt.Errorf("naverworks: %w", err)
 	}
 	return ParseEvent(body)

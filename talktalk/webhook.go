@@ -88,7 +88,7 @@ func WithPathToken(token string) HandlerOption {
 }
 
 // WithHeaderToken requires header name to equal token, compared in
-// constant time. TalkTalk itself cannot send custom headers: this is for a
+// constant time, and to be sent once. TalkTalk itself cannot send custom headers: this is for a
 // relay or gateway in front of the handler that adds one.
 func WithHeaderToken(name, token string) HandlerOption {
 	return func(c *handlerConfig) error {
@@ -257,7 +257,11 @@ func (h *WebhookHandler) admit(r *http.Request) error {
 		}
 	}
 	if h.cfg.headerToken != nil {
-		if !tokenEqual(h.cfg.headerToken, r.Header.Get(h.cfg.headerName)) {
+		v, err := webhookio.Credential(r.Header, h.cfg.headerName)
+		if err != nil {
+			return fmt.Errorf("talktalk: %w: header token: %w", signature.ErrForbidden, err)
+		}
+		if !tokenEqual(h.cfg.headerToken, v) {
 			return fmt.Errorf("talktalk: %w: header token missing or wrong", signature.ErrForbidden)
 		}
 	}

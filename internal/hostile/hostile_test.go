@@ -177,6 +177,10 @@ type platform struct {
 	// forbid returns a request with a valid credential that the handler
 	// must refuse with 403, or is nil where the platform has no such check.
 	forbid func(t *testing.T) *http.Request
+	// forbidTwice, where the platform names the caller in a header,
+	// returns a request that carries that header twice, the right value
+	// first.
+	forbidTwice func(t *testing.T) *http.Request
 	// secrets must never reach a log or an error.
 	secrets []string
 }
@@ -361,6 +365,11 @@ func platforms(t *testing.T) []*platform {
 			r.Header.Set(naverworks.BotIDHeader, "9999999")
 			return r
 		},
+		forbidTwice: func(t *testing.T) *http.Request {
+			r := naverworkstest.NewCallback(t, worksSecret, worksEvent)
+			r.Header.Add(naverworks.BotIDHeader, "9999999")
+			return r
+		},
 		secrets: []string{worksSecret, worksPrevious, worksRetired},
 	}, {
 		name:      "clova",
@@ -430,17 +439,18 @@ func withNumber(p *platform, raw string) []byte {
 // hostileCase is one bad (or odd, or good) request, run against every
 // platform.
 type hostileCase struct {
-	name    string
-	method  string                   // default POST
-	body    func(p *platform) []byte // default the platform's body
-	auth    auth                     // default valid
-	chunked bool                     // no Content-Length
-	forbid  bool                     // the platform's forbidden request
-	do      behaviour                // what the user's function does
-	want    int                      // status; 0 means authFails
-	wantBy  map[string]int           // per-platform status, where it differs
-	text    string                   // the text the function must see, if it runs
-	skip    func(p *platform) string // a reason to skip a platform
+	name        string
+	method      string                   // default POST
+	body        func(p *platform) []byte // default the platform's body
+	auth        auth                     // default valid
+	chunked     bool                     // no Content-Length
+	forbid      bool                     // the platform's forbidden request
+	forbidTwice bool                     // the platform's request with its caller header twice
+	do          behaviour                // what the user's function does
+	want        int                      // status; 0 means authFails
+	wantBy      map[string]int           // per-platform status, where it differs
+	text        string                   // the text the function must see, if it runs
+	skip        func(p *platform) string // a reason to skip a platform
 }
 
 const depth = 100_000
@@ -518,9 +528,20 @@ func hostileCases() []hostileCase {
 		{name: "auth_wrong", auth: authWrong},
 		{name: "auth_rotated_out", auth: authRetired},
 		{name: "auth_previous", auth: authPrevious, want: 200, text: marker, skip: noRotation},
+		// A credential header sent twice is refused whichever copy is the
+		// genuine one: the platforms send it once, and which copy counts is
+		// where a proxy in front and the handler could disagree.
+		{name: "auth_duplicated_valid_first", auth: authDupValidFirst},
+		{name: "auth_duplicated_valid_last", auth: authDupValidLast},
 		{name: "forbidden", forbid: true, want: 403, skip: func(p *platform) string {
 			if p.forbid == nil {
 				return "no such check"
+			}
+			return ""
+		}},
+		{name: "forbidden_header_twice", forbidTwice: true, want: 403, skip: func(p *platform) string {
+			if p.forbidTwice == nil {
+				return "no caller header"
 			}
 			return ""
 		}},
@@ -531,6 +552,9 @@ func hostileCases() []hostileCase {
 func (c *hostileCase) request(t *testing.T, p *platform) *http.Request {
 	if c.forbid {
 		return p.forbid(t)
+	}
+	if c.forbidTwice {
+		return p.forbidTwice(t)
 	}
 	body := p.body
 	if c.body != nil {
@@ -654,6 +678,48 @@ func check(t *testing.T, p *platform, c *hostileCase) {
 			if strings.Contains(o, s) {
 				t.Errorf("%.40q leaked into %.300s", s, o)
 			}
+		}
+	}
+}
+
+// TestParseRequestRepeatedSignature: ParseRequest refuses a signature
+// header sent twice, as the handlers do, even when both copies are valid.
+func TestParseRequestRepeatedSignature(t *testing.T) {
+	t.Parallel()
+	for _, p := range platforms(t) {
+		var parse func(*http.Request) error
+		switch p.name {
+		case "line":
+			parse = func(r *http.Request) error {
+				_, err := line.ParseRequest(signature.MustSecretSet(lineSecret), r)
+				return err
+			}
+		case "naverworks":
+			parse = func(r *http.Request) error { _, err := naverworks.ParseRequest(worksSecret, r); return err }
+		case "clova":
+			parse = func(r *http.Request) error { _, err := clova.ParseRequest(clovatest.PublicKey(), r); return err }
+		default:
+			continue // Kakao and TalkTalk sign nothing
+		}
+		for _, tt := range []struct {
+			name   string
+			values func(body []byte) []string
+		}{
+			{"valid_twice", func(b []byte) []string { return []string{p.cred.valid(b), p.cred.valid(b)} }},
+			{"valid_first", func(b []byte) []string { return p.cred.values(authDupValidFirst, b) }},
+			{"valid_last", func(b []byte) []string { return p.cred.values(authDupValidLast, b) }},
+		} {
+			t.Run(p.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				r := p.post(t, p.body)
+				r.Header.Del(p.cred.header)
+				for _, v := range tt.values(p.body) {
+					r.Header.Add(p.cred.header, v)
+				}
+				if err := parse(r); !errors.Is(err, signature.ErrMismatch) {
+					t.Errorf("ParseRequest = %v, want an error wrapping signature.ErrMismatch", err)
+				}
+			})
 		}
 	}
 }
