@@ -19,6 +19,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/oauth2"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/wire"
 )
@@ -45,8 +46,19 @@ const maxTokenLifetime = 24 * time.Hour
 const jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 // Credentials are the Developer Console values of a NAVER WORKS app with a
-// Service Account. They are never printed: String, GoString and LogValue
-// redact ClientSecret and PrivateKey.
+// Service Account.
+//
+// They never print their secrets: every fmt verb, slog and encoding/json
+// show ClientSecret and PrivateKey as "[REDACTED]" (or "" when unset):
+//
+//	naverworks.Credentials{ClientID:"abc", ClientSecret:"[REDACTED]", ServiceAccount:"…", PrivateKey:"[REDACTED]", Scopes:[]string{"bot"}}
+//
+// JSON encoding is therefore for display only: it cannot be decoded back
+// into working credentials (decoding JSON that holds the real values works
+// as usual). The fields are exported, so fmt shows them where it calls no
+// method at all: the %p of a Credentials value, its %w (go vet flags both),
+// and a Credentials held in an unexported field of a struct being printed.
+// Hand Credentials to [TokenSource] and keep the token source instead.
 type Credentials struct {
 	ClientID     string
 	ClientSecret string
@@ -62,33 +74,34 @@ type Credentials struct {
 	Scopes []string
 }
 
-const redacted = "[REDACTED]"
-
-func redact(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return redacted
+func (c Credentials) form() redact.Form {
+	return redact.Form{Type: "naverworks.Credentials", Fields: []redact.Field{
+		{Name: "ClientID", Value: c.ClientID},
+		{Name: "ClientSecret", Value: redact.Secret(c.ClientSecret)},
+		{Name: "ServiceAccount", Value: c.ServiceAccount},
+		{Name: "PrivateKey", Value: redact.Secret(c.PrivateKey)},
+		{Name: "Scopes", Value: c.Scopes},
+	}}
 }
 
 // String describes c without its secrets.
-func (c Credentials) String() string {
-	return fmt.Sprintf("naverworks.Credentials{ClientID:%q ServiceAccount:%q ClientSecret:%s PrivateKey:%s Scopes:%q}",
-		c.ClientID, c.ServiceAccount, redact(c.ClientSecret), redact(c.PrivateKey), c.Scopes)
-}
+func (c Credentials) String() string { return c.form().String() }
 
-// GoString is String, so that %#v redacts too.
+// GoString is String.
 func (c Credentials) GoString() string { return c.String() }
 
+// Format writes String for every verb.
+func (c Credentials) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
+
 // LogValue makes slog print c without its secrets.
-func (c Credentials) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("client_id", c.ClientID),
-		slog.String("service_account", c.ServiceAccount),
-		slog.String("client_secret", redact(c.ClientSecret)),
-		slog.String("private_key", redact(c.PrivateKey)),
-		slog.Any("scopes", c.Scopes),
-	)
+func (c Credentials) LogValue() slog.Value { return c.form().LogValue() }
+
+// MarshalJSON encodes c with ClientSecret and PrivateKey redacted.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	type plain Credentials // without this method
+	p := plain(c)
+	p.ClientSecret, p.PrivateKey = redact.Secret(c.ClientSecret), redact.Secret(c.PrivateKey)
+	return json.Marshal(p)
 }
 
 // ParsePrivateKey decodes a PEM RSA private key, PKCS#8 or PKCS#1. Errors
@@ -313,7 +326,7 @@ func NewTokenCache(ctx context.Context, creds Credentials, opts ...TokenOption) 
 		logger: log,
 	}
 	f.rest = &rest.Client{HTTP: cfg.http, Logger: log, Retry: cfg.retry, Check: f.check}
-	tc := &TokenCache{fetch: f, margin: cfg.margin}
+	tc := &TokenCache{fetch: redact.Hide[oauth2.TokenSource](f), margin: cfg.margin}
 	if cfg.customClock {
 		tc.now = cfg.now
 	}
@@ -393,7 +406,7 @@ func (f *tokenFetcher) scrub(s, assertion string) string {
 	}
 	for _, v := range secrets {
 		if v != "" && strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, redacted)
+			s = strings.ReplaceAll(s, v, redact.Placeholder)
 		}
 	}
 	return clip(s, 300)
@@ -491,8 +504,13 @@ type Invalidator interface {
 // is the one the current generation issued), which forces the next Token
 // call to exchange again. With [WithTokenClock] the cache also checks expiry
 // against that clock.
+//
+// A TokenCache prints as naverworks.TokenCache{} with every fmt verb and in
+// slog: neither its tokens nor the credentials behind them.
 type TokenCache struct {
-	fetch  oauth2.TokenSource
+	// Hidden: the fetcher holds the Credentials and the key, which fmt
+	// would print through the pointer for a verb like %s.
+	fetch  redact.Hidden[oauth2.TokenSource]
 	margin time.Duration
 	now    func() time.Time // nil: the reuse source's own check only
 	cur    atomic.Pointer[tokenGen]
@@ -519,7 +537,7 @@ func (s genSource) Token() (*oauth2.Token, error) {
 
 func (c *TokenCache) newGen() *tokenGen {
 	g := &tokenGen{}
-	g.src = oauth2.ReuseTokenSourceWithExpiry(nil, genSource{fetch: c.fetch, g: g}, c.margin)
+	g.src = oauth2.ReuseTokenSourceWithExpiry(nil, genSource{fetch: c.fetch.Reveal(), g: g}, c.margin)
 	return g
 }
 
@@ -554,8 +572,16 @@ func (c *TokenCache) Invalidate(stale *oauth2.Token) bool {
 	return c.cur.CompareAndSwap(g, c.newGen())
 }
 
+var tokenCacheForm = redact.Form{Type: "naverworks.TokenCache"}
+
 // String never shows a token.
-func (c *TokenCache) String() string { return "naverworks.TokenCache" }
+func (c *TokenCache) String() string { return tokenCacheForm.String() }
 
 // GoString is String.
 func (c *TokenCache) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c *TokenCache) Format(f fmt.State, verb rune) { tokenCacheForm.Format(f, verb) }
+
+// LogValue logs String.
+func (c *TokenCache) LogValue() slog.Value { return tokenCacheForm.LogValue() }

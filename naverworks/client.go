@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 )
 
@@ -45,12 +46,16 @@ func requestID(h http.Header) string {
 
 // Client calls the NAVER WORKS Bot API as one bot. It is immutable and safe
 // for concurrent use.
+//
+// A Client prints as naverworks.Client{BotID:"…", BaseURL:"…"} with every
+// fmt verb and in slog, never a token.
 type Client struct {
 	botID string
-	ts    oauth2.TokenSource
-	api   *rest.Client // no redirects followed
-	base  *url.URL
-	log   *slog.Logger
+	// Hidden: a caller's token source may hold its token in a field.
+	ts   redact.Hidden[oauth2.TokenSource]
+	api  *rest.Client // no redirects followed
+	base *url.URL
+	log  *slog.Logger
 }
 
 // New returns a client for the bot botID that authenticates with ts,
@@ -91,7 +96,7 @@ func New(botID string, ts oauth2.TokenSource, opts ...Option) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c := &Client{
 		botID: botID,
-		ts:    ts,
+		ts:    redact.Hide(ts),
 		base:  cfg.baseURL,
 		log:   cfg.logger,
 		api: &rest.Client{
@@ -107,6 +112,19 @@ func New(botID string, ts oauth2.TokenSource, opts ...Option) (*Client, error) {
 	}
 	return c, nil
 }
+
+func (c Client) form() redact.Form {
+	return redact.Form{Type: "naverworks.Client", Fields: []redact.Field{
+		{Name: "BotID", Value: c.botID},
+		{Name: "BaseURL", Value: c.base.Redacted()},
+	}}
+}
+
+// Format writes the client's bot ID and base URL, for every verb.
+func (c Client) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
+
+// LogValue logs the client's bot ID and base URL.
+func (c Client) LogValue() slog.Value { return c.form().LogValue() }
 
 // BotID returns the bot the client acts as.
 func (c *Client) BotID() string { return c.botID }
@@ -187,7 +205,7 @@ func (c *Client) doWith(ctx context.Context, req *rest.Request, send func(*rest.
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		tok, err := c.ts.Token()
+		tok, err := c.ts.Reveal().Token()
 		if err != nil {
 			return nil, fmt.Errorf("naverworks: access token: %w", err)
 		}
@@ -201,7 +219,7 @@ func (c *Client) doWith(ctx context.Context, req *rest.Request, send func(*rest.
 		if err == nil || attempt > 0 || !unauthorized(err) {
 			return resp, err
 		}
-		inv, ok := c.ts.(Invalidator)
+		inv, ok := c.ts.Reveal().(Invalidator)
 		if !ok {
 			return resp, err
 		}

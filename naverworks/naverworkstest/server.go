@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,6 +22,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/naverworks"
 )
 
@@ -87,7 +89,8 @@ func WithTokenLifetime(d time.Duration) ServerOption {
 // documented string.
 func WithNumericExpiresIn() ServerOption { return func(s *Server) { s.numericExpiry = true } }
 
-// Server is the fake. Its methods are safe for concurrent use.
+// Server is the fake. Its methods are safe for concurrent use. It prints as
+// naverworkstest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
 	// URL is the root of the fake ("http://127.0.0.1:port").
 	URL string
@@ -104,7 +107,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	seq        int
-	tokens     map[string]time.Time // access token → expiry
+	tokens     redact.Hidden[map[string]time.Time] // access token → expiry
 	messages   []Message
 	channels   map[string][]string
 	persistent json.RawMessage
@@ -112,6 +115,16 @@ type Server struct {
 	richOrder  []string
 	files      map[string]storedFile
 }
+
+func (s *Server) form() redact.Form {
+	return redact.Form{Type: "naverworkstest.Server", Fields: []redact.Field{{Name: "URL", Value: s.URL}}}
+}
+
+// Format writes the fake's URL, for every verb.
+func (s *Server) Format(f fmt.State, verb rune) { s.form().Format(f, verb) }
+
+// LogValue logs the fake's URL.
+func (s *Server) LogValue() slog.Value { return s.form().LogValue() }
 
 type storedFile struct {
 	contentType string
@@ -135,7 +148,7 @@ func Start(opts ...ServerOption) (*Server, error) {
 	s := &Server{
 		now:       time.Now,
 		lifetime:  DefaultTokenLifetime,
-		tokens:    map[string]time.Time{},
+		tokens:    redact.Hide(map[string]time.Time{}),
 		channels:  map[string][]string{},
 		richmenus: map[string]json.RawMessage{},
 		files:     map[string]storedFile{},
@@ -221,8 +234,9 @@ func (s *Server) TokenRequests() int { return int(s.tokenReqs.Load()) }
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k := range s.tokens {
-		s.tokens[k] = time.Time{}
+	tokens := s.tokens.Reveal()
+	for k := range tokens {
+		tokens[k] = time.Time{}
 	}
 }
 
@@ -230,8 +244,9 @@ func (s *Server) ExpireTokens() {
 func (s *Server) RevokeToken(accessToken string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.tokens[accessToken]; ok {
-		s.tokens[accessToken] = time.Time{}
+	tokens := s.tokens.Reveal()
+	if _, ok := tokens[accessToken]; ok {
+		tokens[accessToken] = time.Time{}
 	}
 }
 
@@ -349,7 +364,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := s.nextID("fake-access-token-")
 	s.mu.Lock()
-	s.tokens[tok] = s.now().Add(s.lifetime)
+	s.tokens.Reveal()[tok] = s.now().Add(s.lifetime)
 	s.mu.Unlock()
 	secs := int(s.lifetime / time.Second)
 	var expires any = strconv.Itoa(secs)
@@ -434,7 +449,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
-		exp, known := s.tokens[tok]
+		exp, known := s.tokens.Reveal()[tok]
 		valid := ok && known && s.now().Before(exp)
 		s.mu.Unlock()
 		if !valid {
