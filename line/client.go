@@ -13,6 +13,7 @@ import (
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/internal/wire"
@@ -21,10 +22,26 @@ import (
 
 // Client calls the LINE Messaging API. It is immutable after [New] and safe
 // for concurrent use; every call takes its own context.
+//
+// A Client prints as line.Client{BaseURL:"…", DataBaseURL:"…"} with every
+// fmt verb and in slog, never the channel access token.
 type Client struct {
 	api  rest.Client
 	data rest.Client
 }
+
+func (c Client) form() redact.Form {
+	return redact.Form{Type: "line.Client", Fields: []redact.Field{
+		{Name: "BaseURL", Value: c.api.BaseURL.Redacted()},
+		{Name: "DataBaseURL", Value: c.data.BaseURL.Redacted()},
+	}}
+}
+
+// Format writes the client's base URLs, for every verb.
+func (c Client) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
+
+// LogValue logs the client's base URLs.
+func (c Client) LogValue() slog.Value { return c.form().LogValue() }
 
 var _ message.Handover = (*Client)(nil)
 

@@ -3,6 +3,7 @@ package linetest
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/line"
 )
@@ -31,16 +33,17 @@ type Option func(*Server)
 // WithChannelToken makes the server accept token instead of
 // [ChannelToken].
 func WithChannelToken(token string) Option {
-	return func(s *Server) { s.token = token }
+	return func(s *Server) { s.token = redact.Hide(token) }
 }
 
-// Server is a fake LINE Messaging API. It is safe for concurrent use.
+// Server is a fake LINE Messaging API. It is safe for concurrent use. It
+// prints as linetest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
 	// URL is the base URL of the fake, for line.WithBaseURL.
 	URL string
 
 	fs    *fakeserver.Server
-	token string
+	token redact.Hidden[string]
 
 	mu         sync.Mutex
 	seq        int
@@ -51,6 +54,16 @@ type Server struct {
 	profiles   map[string]line.Profile
 	contents   map[string]content
 }
+
+func (s *Server) form() redact.Form {
+	return redact.Form{Type: "linetest.Server", Fields: []redact.Field{{Name: "URL", Value: s.URL}}}
+}
+
+// Format writes the fake's URL, for every verb.
+func (s *Server) Format(f fmt.State, verb rune) { s.form().Format(f, verb) }
+
+// LogValue logs the fake's URL.
+func (s *Server) LogValue() slog.Value { return s.form().LogValue() }
 
 type content struct {
 	contentType string
@@ -71,7 +84,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start starts a fake; call [Server.Close] when done.
 func Start(opts ...Option) (*Server, error) {
 	s := &Server{
-		token:      ChannelToken,
+		token:      redact.Hide(ChannelToken),
 		usedTokens: map[string]bool{},
 		retryKeys:  map[string]string{},
 		failAccept: map[string]int{},
@@ -112,7 +125,7 @@ func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
 // token; opts come after the server's own and can override them.
 func (s *Server) NewClient(opts ...line.Option) (*line.Client, error) {
 	all := append([]line.Option{line.WithBaseURL(s.URL), line.WithHTTPClient(s.HTTPClient())}, opts...)
-	return line.New(s.token, all...)
+	return line.New(s.token.Reveal(), all...)
 }
 
 // Handle overrides the endpoint matching pattern (http.ServeMux syntax,
@@ -262,7 +275,7 @@ func (s *Server) nextID() string {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Line-Request-Id", s.nextID())
-		if r.Header.Get("Authorization") != "Bearer "+s.token {
+		if r.Header.Get("Authorization") != "Bearer "+s.token.Reveal() {
 			s.fail(w, http.StatusUnauthorized, "Authentication failed. Confirm that the access token in the authorization header is valid.")
 			return
 		}
