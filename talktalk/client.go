@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/message"
 )
@@ -17,12 +18,29 @@ import (
 // Client calls the TalkTalk send API and its extensions (image upload,
 // persistent menu, hand-over, profile, product messages). It is immutable
 // and safe for concurrent use.
+//
+// A Client prints as talktalk.Client{BaseURL:"…"} with every fmt verb and
+// in slog, never the authorization key.
 type Client struct {
 	rest *rest.Client
 	log  *slog.Logger
 	// Absolute endpoint URLs, resolved once.
 	eventURL, uploadURL string
 }
+
+func (c Client) form() redact.Form {
+	var base string
+	if c.rest != nil {
+		base = c.rest.BaseURL.Redacted()
+	}
+	return redact.Form{Type: "talktalk.Client", Fields: []redact.Field{{Name: "BaseURL", Value: base}}}
+}
+
+// Format writes the client's base URL, for every verb.
+func (c Client) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
+
+// LogValue logs the client's base URL.
+func (c Client) LogValue() slog.Value { return c.form().LogValue() }
 
 var _ message.Handover = (*Client)(nil)
 

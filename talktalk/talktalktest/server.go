@@ -34,6 +34,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -41,6 +42,7 @@ import (
 	"testing"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/talktalk"
 )
 
@@ -59,12 +61,13 @@ type Option func(*Server)
 
 // WithAuthorizationKey makes the fake accept key instead of
 // [AuthorizationKey].
-func WithAuthorizationKey(key string) Option { return func(s *Server) { s.key = key } }
+func WithAuthorizationKey(key string) Option { return func(s *Server) { s.key = redact.Hide(key) } }
 
-// Server is the fake send API. It is safe for concurrent use.
+// Server is the fake send API. It is safe for concurrent use. It prints as
+// talktalktest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
 	fs  *fakeserver.Server
-	key string
+	key redact.Hidden[string]
 
 	mu     sync.Mutex
 	events []talktalk.Event
@@ -72,6 +75,20 @@ type Server struct {
 	next   []result          // queued FailNext answers
 	nimg   int
 }
+
+func (s *Server) form() redact.Form {
+	var addr string
+	if s.fs != nil {
+		addr = s.fs.URL
+	}
+	return redact.Form{Type: "talktalktest.Server", Fields: []redact.Field{{Name: "URL", Value: addr}}}
+}
+
+// Format writes the fake's URL, for every verb.
+func (s *Server) Format(f fmt.State, verb rune) { s.form().Format(f, verb) }
+
+// LogValue logs the fake's URL.
+func (s *Server) LogValue() slog.Value { return s.form().LogValue() }
 
 type result struct {
 	Success       bool   `json:"success"`
@@ -95,7 +112,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start starts a fake outside tests (a demo, a local run). Call Close when
 // done.
 func Start(opts ...Option) (*Server, error) {
-	s := &Server{key: AuthorizationKey, images: map[string]string{}}
+	s := &Server{key: redact.Hide(AuthorizationKey), images: map[string]string{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -120,7 +137,7 @@ func (s *Server) URL() string { return s.fs.URL }
 func (s *Server) BaseURL() string { return s.fs.URL + "/chatbot/v1/" }
 
 // AuthorizationKey returns the key the fake accepts.
-func (s *Server) AuthorizationKey() string { return s.key }
+func (s *Server) AuthorizationKey() string { return s.key.Reveal() }
 
 // HTTPClient returns an *http.Client for the server.
 func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
@@ -129,7 +146,7 @@ func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
 // opts are applied after the fake's own.
 func (s *Server) NewClient(opts ...talktalk.Option) (*talktalk.Client, error) {
 	all := append([]talktalk.Option{talktalk.WithBaseURL(s.BaseURL()), talktalk.WithHTTPClient(s.fs.Client())}, opts...)
-	return talktalk.New(s.key, all...)
+	return talktalk.New(s.key.Reveal(), all...)
 }
 
 // Client is NewClient that fails t on error.
@@ -226,7 +243,7 @@ func fail(code, msg string) result { return result{ResultCode: code, ResultMessa
 
 // admit checks the key and pops a queued failure.
 func (s *Server) admit(r *http.Request) (result, bool) {
-	if r.Header.Get("Authorization") != s.key {
+	if r.Header.Get("Authorization") != s.key.Reveal() {
 		return fail(talktalk.CodeUnauthorized, "Authorization 값이 유효하지 않습니다."), false
 	}
 	s.mu.Lock()
