@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/wire"
 )
@@ -102,12 +103,22 @@ func WithAllowedHosts(hosts ...string) ClientOption {
 }
 
 // CallbackClient POSTs final responses to callback URLs. It is immutable
-// and safe for concurrent use.
+// and safe for concurrent use. It prints as kakao.CallbackClient{} with
+// every fmt verb and in slog: it holds no secret, and a callback URL,
+// which is one, is only ever an argument.
 type CallbackClient struct {
 	rc    rest.Client
 	log   *slog.Logger
 	hosts map[string]bool
 }
+
+var callbackClientForm = redact.Form{Type: "kakao.CallbackClient"}
+
+// Format writes kakao.CallbackClient{} for every verb.
+func (c CallbackClient) Format(f fmt.State, verb rune) { callbackClientForm.Format(f, verb) }
+
+// LogValue logs kakao.CallbackClient{}.
+func (c CallbackClient) LogValue() slog.Value { return callbackClientForm.LogValue() }
 
 // NewCallbackClient returns a client; it performs no I/O.
 func NewCallbackClient(opts ...ClientOption) (*CallbackClient, error) {

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/kakao"
 )
 
@@ -58,17 +61,32 @@ type queued struct {
 }
 
 // CallbackServer is a fake Kakao callback endpoint. It is safe for
-// concurrent use.
+// concurrent use. It prints as kakaotest.CallbackServer{URL:"…"} with every
+// fmt verb and in slog: never the tokens of the callback URLs it issued.
 type CallbackServer struct {
 	fs  *fakeserver.Server
 	now func() time.Time
 
 	mu         sync.Mutex
-	tokens     map[string]*token
+	tokens     redact.Hidden[map[string]*token]
 	deliveries []Delivery
 	queue      []queued
 	notify     chan struct{}
 }
+
+func (s *CallbackServer) form() redact.Form {
+	var addr string
+	if s.fs != nil {
+		addr = s.fs.URL
+	}
+	return redact.Form{Type: "kakaotest.CallbackServer", Fields: []redact.Field{{Name: "URL", Value: addr}}}
+}
+
+// Format writes the fake's URL, for every verb.
+func (s *CallbackServer) Format(f fmt.State, verb rune) { s.form().Format(f, verb) }
+
+// LogValue logs the fake's URL.
+func (s *CallbackServer) LogValue() slog.Value { return s.form().LogValue() }
 
 // NewCallbackServer starts a fake callback endpoint and closes it when the
 // test ends.
@@ -85,7 +103,7 @@ func NewCallbackServer(t testing.TB, opts ...CallbackOption) *CallbackServer {
 // StartCallbackServer starts a fake callback endpoint for programs (demos,
 // examples); call Close when done.
 func StartCallbackServer(opts ...CallbackOption) (*CallbackServer, error) {
-	s := &CallbackServer{now: time.Now, tokens: map[string]*token{}, notify: make(chan struct{})}
+	s := &CallbackServer{now: time.Now, tokens: redact.Hide(map[string]*token{}), notify: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -115,7 +133,7 @@ func (s *CallbackServer) NewCallbackURL() string {
 	_, _ = rand.Read(b[:])
 	tok := hex.EncodeToString(b[:])
 	s.mu.Lock()
-	s.tokens[tok] = &token{expires: s.now().Add(kakao.CallbackValidity)}
+	s.tokens.Reveal()[tok] = &token{expires: s.now().Add(kakao.CallbackValidity)}
 	s.mu.Unlock()
 	return s.fs.URL + CallbackPath + tok
 }
@@ -191,7 +209,7 @@ func (s *CallbackServer) serve(w http.ResponseWriter, r *http.Request) {
 	d.TaskID = hex.EncodeToString(b[:4]) + "-" + hex.EncodeToString(b[4:6]) + "-" + hex.EncodeToString(b[6:8]) + "-" + hex.EncodeToString(b[8:10]) + "-" + hex.EncodeToString(b[10:])
 
 	s.mu.Lock()
-	t := s.tokens[tok]
+	t := s.tokens.Reveal()[tok]
 	switch {
 	case t == nil || t.used || !now.Before(t.expires):
 		d.Status, d.Message = kakao.CallbackFail, MsgInvalidToken
