@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/signature"
@@ -23,11 +24,24 @@ const ChatbotSignatureHeader = "X-NCP-CHATBOT_SIGNATURE"
 // Chatbot is a client of one CLOVA Chatbot domain's custom API, reached
 // through its API Gateway invoke URL. It is immutable and safe for
 // concurrent use.
+//
+// A Chatbot prints as clova.Chatbot{InvokeURL:"…"} with every fmt verb and
+// in slog, never the secret key.
 type Chatbot struct {
 	rc     rest.Client
-	secret []byte
+	secret redact.Hidden[[]byte]
 	now    func() time.Time
 }
+
+func (c Chatbot) form() redact.Form {
+	return redact.Form{Type: "clova.Chatbot", Fields: []redact.Field{{Name: "InvokeURL", Value: c.rc.BaseURL.Redacted()}}}
+}
+
+// Format writes the chatbot's invoke URL, for every verb.
+func (c Chatbot) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
+
+// LogValue logs the chatbot's invoke URL.
+func (c Chatbot) LogValue() slog.Value { return c.form().LogValue() }
 
 type config struct {
 	http    *http.Client
@@ -136,7 +150,7 @@ func NewChatbot(invokeURL, secretKey string, opts ...Option) (*Chatbot, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	cb := &Chatbot{secret: []byte(secretKey), now: c.now}
+	cb := &Chatbot{secret: redact.Hide([]byte(secretKey)), now: c.now}
 	cb.rc = rest.Client{HTTP: c.http, BaseURL: u, UserAgent: c.ua, Logger: c.log, Retry: c.retry, Check: checkChatbot, Now: c.now}
 	return cb, nil
 }
@@ -288,7 +302,7 @@ func (c *Chatbot) Do(ctx context.Context, r *ChatbotRequest) (*ChatbotResponse, 
 		return nil, fmt.Errorf("clova: encoding chatbot request: %w", err)
 	}
 	h := http.Header{}
-	h.Set(ChatbotSignatureHeader, signature.SignHMACSHA256(c.secret, body))
+	h.Set(ChatbotSignatureHeader, signature.SignHMACSHA256(c.secret.Reveal(), body))
 	res, err := c.rc.Do(ctx, &rest.Request{
 		Method:      http.MethodPost,
 		Path:        c.rc.BaseURL.String(),

@@ -54,8 +54,8 @@
 // [*LaunchRequest], [*IntentRequest] (slots whose [SlotValue] may be a
 // string, a number or null), [*SessionEndedRequest], [*EventRequest] (raw
 // payload, [Event.DecodePayload]) or [*UnknownRequest], which keeps the exact
-// bytes. Access tokens are an [AccessToken], which prints as "[redacted]"
-// everywhere; string(token) reads it.
+// bytes. Access tokens are an [AccessToken], which prints as "[REDACTED]"
+// with every fmt verb and in slog; string(token) reads it.
 //
 // # Responses
 //

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/internal/wire"
 )
@@ -391,7 +392,10 @@ func (s *Session) Attribute(key string, v any) (bool, error) {
 	return true, nil
 }
 
-// User is a CLOVA user.
+// User is a CLOVA user. It prints as
+// clova.User{UserID:"…", AccessToken:"[REDACTED]"} with every fmt verb and
+// in slog, also inside a [Request] printed with a verb such as %s, which
+// makes fmt print what a pointer points to without its methods.
 type User struct {
 	UserID string `json:"userId"`
 	// AccessToken is the token of the account linked to this user, present
@@ -399,32 +403,40 @@ type User struct {
 	AccessToken AccessToken `json:"accessToken,omitempty"`
 }
 
+func (u User) form() redact.Form {
+	return redact.Form{Type: "clova.User", Fields: []redact.Field{
+		{Name: "UserID", Value: u.UserID},
+		{Name: "AccessToken", Value: u.AccessToken.String()},
+	}}
+}
+
+// Format writes the user with its access token redacted, for every verb.
+func (u User) Format(f fmt.State, verb rune) { u.form().Format(f, verb) }
+
+// LogValue logs the user with its access token redacted.
+func (u User) LogValue() slog.Value { return u.form().LogValue() }
+
 // AccessToken is an account-linking access token. It is a credential: it
-// prints as "[redacted]" with every fmt verb and in slog, so that logging a
+// prints as "[REDACTED]" with every fmt verb and in slog, so that logging a
 // request never leaks it. Use string(token) to read it.
+//
+// encoding/json writes it verbatim: it is a field of the CEK wire format,
+// and encoding a [Request] must reproduce what CLOVA sent (a relay, a
+// test request). So do not log a Request or a [User] through a JSON
+// encoder (slog's JSONHandler encodes a struct with encoding/json). fmt
+// shows it where it calls no method at all: the %p of an AccessToken, its
+// %w (go vet flags both), and one held in an unexported field of a struct
+// being printed.
 type AccessToken string
 
-const redacted = "[redacted]"
-
-// String returns "[redacted]", or "" for an empty token.
-func (t AccessToken) String() string {
-	if t == "" {
-		return ""
-	}
-	return redacted
-}
+// String returns "[REDACTED]", or "" for an empty token.
+func (t AccessToken) String() string { return redact.Secret(string(t)) }
 
 // GoString returns a redacted Go-syntax form.
 func (t AccessToken) GoString() string { return strconv.Quote(t.String()) }
 
 // Format writes the redacted form for every verb.
-func (t AccessToken) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		_, _ = f.Write([]byte(strconv.Quote(t.String())))
-		return
-	}
-	_, _ = f.Write([]byte(t.String()))
-}
+func (t AccessToken) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
 
 // LogValue redacts the token in slog output.
 func (t AccessToken) LogValue() slog.Value { return slog.StringValue(t.String()) }

@@ -2,6 +2,8 @@ package clovatest
 
 import (
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
@@ -9,19 +11,21 @@ import (
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/internal/fakeserver"
+	"github.com/channelkit/channelkit/internal/redact"
 )
 
 // InvokePath is the path of the fake's invoke URL.
 const InvokePath = "/custom/v1/clovatest/invoke"
 
 // ChatbotServer is a fake CLOVA Chatbot custom API. It is safe for
-// concurrent use.
+// concurrent use. It prints as clovatest.ChatbotServer{InvokeURL:"…"} with
+// every fmt verb and in slog.
 type ChatbotServer struct {
 	// InvokeURL is the URL to pass to clova.NewChatbot.
 	InvokeURL string
 
 	fs     *fakeserver.Server
-	secret string
+	secret redact.Hidden[string]
 
 	mu       sync.Mutex
 	replies  map[string][]clova.Bubble
@@ -29,6 +33,16 @@ type ChatbotServer struct {
 	fallback []clova.Bubble
 	now      func() time.Time
 }
+
+func (s *ChatbotServer) form() redact.Form {
+	return redact.Form{Type: "clovatest.ChatbotServer", Fields: []redact.Field{{Name: "InvokeURL", Value: s.InvokeURL}}}
+}
+
+// Format writes the fake's URL, for every verb.
+func (s *ChatbotServer) Format(f fmt.State, verb rune) { s.form().Format(f, verb) }
+
+// LogValue logs the fake's URL.
+func (s *ChatbotServer) LogValue() slog.Value { return s.form().LogValue() }
 
 // ChatbotCall is one request the fake received.
 type ChatbotCall struct {
@@ -55,7 +69,7 @@ type Fault struct {
 // secretKey. Call Close when done.
 func StartChatbotServer(secretKey string) (*ChatbotServer, error) {
 	s := &ChatbotServer{
-		secret:   secretKey,
+		secret:   redact.Hide(secretKey),
 		replies:  map[string][]clova.Bubble{},
 		welcome:  []clova.Bubble{textBubble("Welcome!")},
 		fallback: []clova.Bubble{textBubble("Sorry, I did not understand.")},
@@ -138,7 +152,7 @@ func (s *ChatbotServer) Calls() []ChatbotCall {
 	out := make([]ChatbotCall, len(raw))
 	for i, c := range raw {
 		out[i] = ChatbotCall{Header: c.Header, Body: c.Body, Time: c.Time,
-			SignatureValid: clova.VerifyChatbotSignature(s.secret, c.Body, c.Header.Get(clova.ChatbotSignatureHeader)) == nil}
+			SignatureValid: clova.VerifyChatbotSignature(s.secret.Reveal(), c.Body, c.Header.Get(clova.ChatbotSignatureHeader)) == nil}
 		_ = json.Unmarshal(c.Body, &out[i].Request)
 	}
 	return out
@@ -157,7 +171,7 @@ func (s *ChatbotServer) serve(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	if clova.VerifyChatbotSignature(s.secret, body, r.Header.Get(clova.ChatbotSignatureHeader)) != nil {
+	if clova.VerifyChatbotSignature(s.secret.Reveal(), body, r.Header.Get(clova.ChatbotSignatureHeader)) != nil {
 		writeJSON(w, http.StatusUnauthorized, gatewayError{Error: gatewayErrorBody{ErrorCode: "200", Message: "Authentication Failed"}})
 		return
 	}
