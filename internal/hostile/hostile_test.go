@@ -167,7 +167,10 @@ type platform struct {
 	// textKey is the JSON key of that text; numKey, if set, a key whose
 	// value is a number the platform decodes.
 	textKey, numKey string
-	cred            credentials
+	// kind is the discriminator of the body as it appears in it ("" where
+	// the platform has none).
+	kind string
+	cred credentials
 	// handler builds the handler under test, reporting to p; wait is its
 	// Wait method, or nil.
 	handler func(t *testing.T, p *probe) (h http.Handler, wait func(context.Context) error)
@@ -249,6 +252,7 @@ func platforms(t *testing.T) []*platform {
 		body:      linetest.CallbackBody(t, linetest.TextMessage("U0123456789abcdef0123456789abcdef", marker)),
 		textKey:   "text",
 		numKey:    "timestamp",
+		kind:      `"type":"message"`,
 		cred:      lineCred,
 		handler: func(t *testing.T, p *probe) (http.Handler, func(context.Context) error) {
 			h, err := line.NewWebhookHandler(signature.MustSecretSet(lineSecret, linePrevious),
@@ -312,6 +316,7 @@ func platforms(t *testing.T) []*platform {
 		authFails: http.StatusForbidden,
 		body:      mustJSON(talktalktest.Text("hostile-user", marker)),
 		textKey:   "text",
+		kind:      `"event":"send"`,
 		cred:      talkCred,
 		handler: func(t *testing.T, p *probe) (http.Handler, func(context.Context) error) {
 			h, err := talktalk.NewWebhookHandler(func(_ context.Context, ev talktalk.Event) (talktalk.Event, error) {
@@ -340,6 +345,7 @@ func platforms(t *testing.T) []*platform {
 		authFails: http.StatusUnauthorized,
 		body:      mustJSON(worksEvent),
 		textKey:   "text",
+		kind:      `"type":"message"`,
 		cred:      worksCred,
 		handler: func(t *testing.T, p *probe) (http.Handler, func(context.Context) error) {
 			h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(worksSecret, worksPrevious),
@@ -378,6 +384,7 @@ func platforms(t *testing.T) []*platform {
 		body:      mustJSON(clovaIntent()),
 		textKey:   "value",
 		numKey:    "width",
+		kind:      `"type":"IntentRequest"`,
 		cred:      clovaCred,
 		handler: func(t *testing.T, p *probe) (http.Handler, func(context.Context) error) {
 			h, err := clova.NewExtensionHandler(clovaApp, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
@@ -478,6 +485,10 @@ func hostileCases() []hostileCase {
 		{name: "body_empty", body: raw(""), want: 400},
 		{name: "body_null", body: raw("null"), want: 400},
 		{name: "body_array", body: raw("[]"), want: 400},
+		// A signed {} is an empty batch to LINE, like the request that
+		// checks a webhook URL (line.Decode fails only when "events" is not
+		// an array); the others need their request object.
+		{name: "body_empty_object", body: raw("{}"), want: 400, wantBy: map[string]int{"line": 200}},
 		{name: "body_string", body: raw(`"` + marker + `"`), want: 400},
 		{name: "body_number", body: raw("1e400"), want: 400},
 		{name: "body_truncated", body: func(p *platform) []byte { return p.body[:len(p.body)/2] }, want: 400},
@@ -511,6 +522,21 @@ func hostileCases() []hostileCase {
 		// Of duplicate keys the last wins, as in encoding/json.
 		{name: "duplicate_key", body: func(p *platform) []byte { return replaceText(p, `"first","`+p.textKey+`":"`+marker+`"`) },
 			want: 200, text: marker},
+		// A message text that is a number: LINE isolates the event as a
+		// *line.InvalidEvent and NAVER WORKS keeps the content as an
+		// *UnknownContent, each passing the rest on; a CLOVA slot value may
+		// be a number; Kakao and TalkTalk cannot decode their one request.
+		{name: "text_wrong_type", body: func(p *platform) []byte { return replaceText(p, "12345") }, want: 400,
+			wantBy: map[string]int{"line": 200, "naverworks": 200, "clova": 200}},
+		// An unknown event (or request) type is kept raw, never refused.
+		{name: "unknown_kind", body: func(p *platform) []byte {
+			return bytes.Replace(p.body, []byte(p.kind), []byte(p.kind[:bytes.IndexByte([]byte(p.kind), ':')+1]+`"hostile-kind"`), 1)
+		}, want: 200, skip: func(p *platform) string {
+			if p.kind == "" {
+				return "no discriminator"
+			}
+			return ""
+		}},
 		{name: "trailing_value", body: func(p *platform) []byte { return append(bytes.Clone(p.body), " {}"...) }, want: 400},
 		{name: "trailing_garbage", body: func(p *platform) []byte { return append(bytes.Clone(p.body), "x"...) }, want: 400},
 		{name: "trailing_whitespace", body: func(p *platform) []byte { return append(bytes.Clone(p.body), " \r\n\t"...) }, want: 200, text: marker},
