@@ -87,13 +87,9 @@ func ParseRequest(pub *rsa.PublicKey, r *http.Request) (*Request, error) {
 	if r == nil {
 		return nil, errors.New("clova: nil request")
 	}
-	var body []byte
-	if r.Body != nil { // a client-side request (http.NewRequest with nil) has none
-		var err error
-		body, err = webhookio.ReadAll(r.Body, webhookio.DefaultMaxBody)
-		if err != nil {
-			return nil, fmt.Errorf("clova: reading body: %w", err)
-		}
+	body, err := webhookio.ReadRequest(r, webhookio.DefaultMaxBody)
+	if err != nil {
+		return nil, fmt.Errorf("clova: reading body: %w", err)
 	}
 	sig, err := signatureOf(r.Header)
 	if err != nil {

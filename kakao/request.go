@@ -570,11 +570,7 @@ func ParseRequest(r *http.Request, maxBytes int64) (*Request, error) {
 	if r == nil {
 		return nil, errors.New("kakao: nil request")
 	}
-	if r.Body == nil {
-		// A client-side request (http.NewRequest with a nil body) has none.
-		return Parse(nil)
-	}
-	body, err := webhookio.ReadAll(r.Body, maxBytes)
+	body, err := webhookio.ReadRequest(r, maxBytes)
 	if err != nil {
 		return nil, err
 	}

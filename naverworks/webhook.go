@@ -65,13 +65,9 @@ func ParseRequest(botSecret string, r *http.Request) (Event, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
 		return nil, fmt.Errorf("naverworks: %w", err)
 	}
-	var body []byte
-	if r.Body != nil { // a client-side request (http.NewRequest with nil) has none
-		var err error
-		body, err = webhookio.ReadAll(r.Body, DefaultMaxBodyBytes)
-		if err != nil {
-			return nil, fmt.Errorf("naverworks: reading body: %w", err)
-		}
+	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("naverworks: reading body: %w", err)
 	}
 	sig, err := signatureOf(r)
 	if err != nil {

@@ -209,11 +209,7 @@ func ParseRequest(r *http.Request) (Event, error) {
 	if r == nil {
 		return nil, errors.New("talktalk: nil request")
 	}
-	if r.Body == nil {
-		// A client-side request (http.NewRequest with a nil body) has none.
-		return Parse(nil)
-	}
-	body, err := webhookio.ReadAll(r.Body, webhookio.DefaultMaxBody)
+	body, err := webhookio.ReadRequest(r, webhookio.DefaultMaxBody)
 	if err != nil {
 		return nil, fmt.Errorf("talktalk: reading body: %w", err)
 	}

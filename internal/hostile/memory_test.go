@@ -251,3 +251,49 @@ func TestParseRequestHoldsWhatArrived(t *testing.T) {
 		})
 	}
 }
+
+// countingBody counts the bytes read from it.
+type countingBody struct {
+	io.Reader
+	n int
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.Reader.Read(p)
+	c.n += n
+	return n, err
+}
+
+func (*countingBody) Close() error { return nil }
+
+// TestParseRequestRefusesDeclaredOversize: a body that declares more than
+// the limit is refused before a byte of it is read, as the handlers do.
+func TestParseRequestRefusesDeclaredOversize(t *testing.T) {
+	t.Parallel()
+	pub, set := clovatest.PublicKey(), signature.MustSecretSet(memorySecret)
+	tests := []struct {
+		name  string
+		parse func(*http.Request) error
+	}{
+		{"line", func(r *http.Request) error { _, err := line.ParseRequest(set, r); return err }},
+		{"kakao", func(r *http.Request) error { _, err := kakao.ParseRequest(r, 0); return err }},
+		{"talktalk", func(r *http.Request) error { _, err := talktalk.ParseRequest(r); return err }},
+		{"naverworks", func(r *http.Request) error { _, err := naverworks.ParseRequest(memorySecret, r); return err }},
+		{"clova", func(r *http.Request) error { _, err := clova.ParseRequest(pub, r); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := &countingBody{Reader: strings.NewReader(strings.Repeat(" ", declared+1))}
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.Body, r.ContentLength = body, declared+1
+			var mbe *http.MaxBytesError
+			if err := tt.parse(r); !errors.As(err, &mbe) {
+				t.Errorf("ParseRequest = %v, want an *http.MaxBytesError", err)
+			}
+			if body.n != 0 {
+				t.Errorf("ParseRequest read %d bytes of a body declared over the limit, want 0", body.n)
+			}
+		})
+	}
+}
