@@ -119,8 +119,9 @@ type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
 // HandlerFunc, validates its response and writes it.
 //
 // Status codes: 405 for a method other than POST, 413 for a body over the
-// limit, 401 for a missing, invalid or repeated signature, 403 for a request signed
-// by CLOVA but addressed to another extension (application ID mismatch),
+// limit, 401 for a missing, invalid or repeated signature, 403 for a
+// request signed by CLOVA but addressed to another extension (application
+// ID mismatch),
 // 400 for a body that does not decode, 503 when the verification key cannot
 // be fetched, 500 when the HandlerFunc fails, panics or returns an invalid
 // response, 200 otherwise. Response bodies of failures are empty; details

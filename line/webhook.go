@@ -73,10 +73,10 @@ func signatureOf(r *http.Request) (string, error) {
 // duplicates if a [message.Deduper] is set, and calls your function.
 //
 // Status codes: 405 for a method other than POST, 413 for a body over the
-// limit, 401 for a missing, wrong or repeated signature, 400 for a body that is not a
-// callback, 500 when your function returns an error or panics, 200
-// otherwise. Details
-// go to the error handler, never into the response.
+// limit, 401 for a missing, wrong or repeated signature, 400 for a body
+// that is not a callback, 500 when your function returns an error or
+// panics, 200 otherwise. Details go to the error handler, never into the
+// response.
 //
 // LINE expects the answer within about 2 seconds and counts anything slower
 // as a failed delivery. By default your function runs before the answer,
