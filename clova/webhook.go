@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
@@ -127,7 +128,8 @@ type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
 // response, 200 otherwise. Response bodies of failures are empty; details
 // go to [WithErrorHandler] and the logger.
 //
-// An ExtensionHandler is safe for concurrent use.
+// An ExtensionHandler is safe for concurrent use. It prints (every fmt
+// verb, slog) as clova.ExtensionHandler{ExtensionID:"…"}.
 type ExtensionHandler struct {
 	extensionID string
 	fn          HandlerFunc
@@ -137,6 +139,16 @@ type ExtensionHandler struct {
 	onErr       webhookio.ErrorFunc
 	log         *slog.Logger
 }
+
+func (h *ExtensionHandler) form() redact.Form {
+	return redact.Form{Type: "clova.ExtensionHandler", Fields: []redact.Field{{Name: "ExtensionID", Value: h.extensionID}}}
+}
+
+// Format writes the handler's extension ID, for every verb.
+func (h *ExtensionHandler) Format(f fmt.State, verb rune) { h.form().Format(f, verb) }
+
+// LogValue logs the handler's extension ID.
+func (h *ExtensionHandler) LogValue() slog.Value { return h.form().LogValue() }
 
 type handlerConfig struct {
 	key      *rsa.PublicKey

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 )
@@ -23,6 +25,10 @@ type SkillFunc func(ctx context.Context, req *Request) (*Response, error)
 // calls the skill function and writes its response, or, with
 // [WithCallback], runs the AI-chatbot callback flow. It is safe for
 // concurrent use.
+//
+// A SkillHandler prints (every fmt verb, slog) as
+// kakao.SkillHandler{HeaderName:"…", Secrets:signature.SecretSet{Len:1}},
+// never a secret.
 type SkillHandler struct {
 	fn           SkillFunc
 	cfg          handlerConfig
@@ -30,6 +36,21 @@ type SkillHandler struct {
 	fallbackBody []byte
 	wg           sync.WaitGroup
 }
+
+func (h *SkillHandler) form() redact.Form {
+	return redact.Form{Type: "kakao.SkillHandler", Fields: []redact.Field{
+		{Name: "HeaderName", Value: h.cfg.headerName},
+		{Name: "Secrets", Value: h.cfg.secrets},
+	}}
+}
+
+// Format writes the secret header's name and how many secrets the handler
+// holds, for every verb.
+func (h *SkillHandler) Format(f fmt.State, verb rune) { h.form().Format(f, verb) }
+
+// LogValue logs the secret header's name and how many secrets the handler
+// holds.
+func (h *SkillHandler) LogValue() slog.Value { return h.form().LogValue() }
 
 // NewSkillHandler returns a handler that answers with fn. It performs no
 // I/O.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
@@ -83,6 +84,9 @@ func signatureOf(r *http.Request) (string, error) {
 // with the request's context; keep it short, or use [WithAsync] so the
 // handler answers 200 as soon as the events are verified and decoded and
 // runs your function afterwards (what LINE recommends).
+//
+// A WebhookHandler prints (every fmt verb, slog) as
+// line.WebhookHandler{Secrets:signature.SecretSet{Len:1}}, never a secret.
 type WebhookHandler struct {
 	secrets signature.SecretSet
 	fn      func(context.Context, *Callback) error
@@ -90,6 +94,16 @@ type WebhookHandler struct {
 	sem     chan struct{}
 	wg      sync.WaitGroup
 }
+
+func (h *WebhookHandler) form() redact.Form {
+	return redact.Form{Type: "line.WebhookHandler", Fields: []redact.Field{{Name: "Secrets", Value: h.secrets}}}
+}
+
+// Format writes how many secrets the handler holds, for every verb.
+func (h *WebhookHandler) Format(f fmt.State, verb rune) { h.form().Format(f, verb) }
+
+// LogValue logs how many secrets the handler holds.
+func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 
 type handlerConfig struct {
 	maxBody int64

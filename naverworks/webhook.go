@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 )
@@ -174,13 +175,29 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 }
 
 // WebhookHandler is the http.Handler of a bot's Callback URL. Create it with
-// [NewWebhookHandler].
+// [NewWebhookHandler]. It prints (every fmt verb, slog) as
+// naverworks.WebhookHandler{Secrets:signature.SecretSet{Len:1}, BotID:"…"},
+// never a secret.
 type WebhookHandler struct {
 	secrets signature.SecretSet
 	fn      func(context.Context, Event) error
 	cfg     handlerConfig
 	wg      sync.WaitGroup
 }
+
+func (h *WebhookHandler) form() redact.Form {
+	return redact.Form{Type: "naverworks.WebhookHandler", Fields: []redact.Field{
+		{Name: "Secrets", Value: h.secrets},
+		{Name: "BotID", Value: h.cfg.botID},
+	}}
+}
+
+// Format writes how many secrets the handler holds and its bot ID, for
+// every verb.
+func (h *WebhookHandler) Format(f fmt.State, verb rune) { h.form().Format(f, verb) }
+
+// LogValue logs how many secrets the handler holds and its bot ID.
+func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 
 // NewWebhookHandler returns a handler that verifies each callback with
 // secrets (the Bot Secret, plus the previous one while rotating), decodes

@@ -6,12 +6,14 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 )
@@ -45,9 +47,9 @@ type HandlerOption func(*handlerConfig) error
 
 type handlerConfig struct {
 	allow       *signature.AllowList
-	pathToken   *[sha256.Size]byte
+	pathToken   redact.Hidden[*[sha256.Size]byte] // SHA-256 of the token, hidden from fmt
 	headerName  string
-	headerToken *[sha256.Size]byte
+	headerToken redact.Hidden[*[sha256.Size]byte] // SHA-256 of the token, hidden from fmt
 	maxBody     int64
 	onErr       webhookio.ErrorFunc
 	budget      time.Duration
@@ -82,7 +84,7 @@ func WithPathToken(token string) HandlerOption {
 			return errors.New("path token must be non-empty and contain no slash")
 		}
 		sum := sha256.Sum256([]byte(token))
-		c.pathToken = &sum
+		c.pathToken = redact.Hide(&sum)
 		return nil
 	}
 }
@@ -96,7 +98,7 @@ func WithHeaderToken(name, token string) HandlerOption {
 			return errors.New("header token needs a header name and a token")
 		}
 		sum := sha256.Sum256([]byte(token))
-		c.headerName, c.headerToken = http.CanonicalHeaderKey(name), &sum
+		c.headerName, c.headerToken = http.CanonicalHeaderKey(name), redact.Hide(&sum)
 		return nil
 	}
 }
@@ -168,11 +170,35 @@ func WithLateReplyClient(c *Client) HandlerOption {
 
 // WebhookHandler is the http.Handler for TalkTalk's webhook. Mount it on
 // the URL registered in Partner Center.
+//
+// A WebhookHandler prints (every fmt verb, slog) as
+// talktalk.WebhookHandler{PathToken:"[REDACTED]", HeaderName:"…", HeaderToken:""}:
+// whether each token is set, never the token.
 type WebhookHandler struct {
 	fn       HandlerFunc
 	cfg      handlerConfig
 	inflight sync.WaitGroup
 }
+
+func (h *WebhookHandler) form() redact.Form {
+	set := func(d redact.Hidden[*[sha256.Size]byte]) string {
+		if d.Reveal() == nil {
+			return ""
+		}
+		return redact.Placeholder
+	}
+	return redact.Form{Type: "talktalk.WebhookHandler", Fields: []redact.Field{
+		{Name: "PathToken", Value: set(h.cfg.pathToken)},
+		{Name: "HeaderName", Value: h.cfg.headerName},
+		{Name: "HeaderToken", Value: set(h.cfg.headerToken)},
+	}}
+}
+
+// Format writes which tokens the handler checks, for every verb.
+func (h *WebhookHandler) Format(f fmt.State, verb rune) { h.form().Format(f, verb) }
+
+// LogValue logs which tokens the handler checks.
+func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 
 // NewWebhookHandler returns a handler that checks where each request comes
 // from, decodes the event and calls fn within the budget. Status codes:
@@ -246,18 +272,18 @@ func (h *WebhookHandler) admit(r *http.Request) error {
 	if err := h.cfg.allow.Check(r); err != nil {
 		return fmt.Errorf("talktalk: %w", err)
 	}
-	if h.cfg.pathToken != nil {
+	if want := h.cfg.pathToken.Reveal(); want != nil {
 		p := strings.TrimSuffix(r.URL.Path, "/")
-		if !tokenEqual(h.cfg.pathToken, p[strings.LastIndexByte(p, '/')+1:]) {
+		if !tokenEqual(want, p[strings.LastIndexByte(p, '/')+1:]) {
 			return fmt.Errorf("talktalk: %w: path token missing or wrong", signature.ErrForbidden)
 		}
 	}
-	if h.cfg.headerToken != nil {
+	if want := h.cfg.headerToken.Reveal(); want != nil {
 		v, err := webhookio.Credential(r.Header, h.cfg.headerName)
 		if err != nil {
 			return fmt.Errorf("talktalk: %w: header token: %w", signature.ErrForbidden, err)
 		}
-		if !tokenEqual(h.cfg.headerToken, v) {
+		if !tokenEqual(want, v) {
 			return fmt.Errorf("talktalk: %w: header token missing or wrong", signature.ErrForbidden)
 		}
 	}
