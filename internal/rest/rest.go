@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/version"
+	"github.com/channelkit/channelkit/internal/wire"
 )
 
 // MaxErrorBody bounds how much of an error response is read and kept.
@@ -91,6 +92,22 @@ type Client struct {
 	// Auth sets credentials on each attempt (for example a bearer token
 	// fetched from a token source); nil sets none.
 	Auth func(ctx context.Context, h http.Header) error
+	// Refresh, with Auth, is called when the server refuses the
+	// credentials an attempt carried (see Unauthorized). It receives that
+	// attempt's header, drops the credentials in it and reports whether
+	// fresh ones can be had; if so the request is sent once more at once,
+	// with Auth called anew. It is called at most once per call: a second
+	// refusal is returned. The extra send counts against no retry policy,
+	// since a refused request was not acted on. nil never refreshes.
+	Refresh func(ctx context.Context, refused http.Header) bool
+	// Unauthorized reports whether a failed attempt means that its
+	// credentials were refused: it sees the response and the error Check
+	// made of it. nil means HTTP 401.
+	Unauthorized func(*Response, error) bool
+	// OnError receives the failures a caller never sees: each failed
+	// attempt that is then retried or refreshed. nil drops them. It must
+	// not block.
+	OnError func(ctx context.Context, err error)
 
 	// For tests: time and randomness.
 	Now   func() time.Time
@@ -138,6 +155,37 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	resp, _, err := c.do(ctx, req)
 	return resp, err
 }
+
+// DoJSON is Do for a JSON answer: it decodes the body of a successful
+// response (at most MaxBody bytes, as Do reads) into out. An empty body, or
+// a nil out, decodes nothing. A body that does not decode into out is a
+// *DecodeError, which quotes nothing from the body; the response is
+// returned with it.
+func (c *Client) DoJSON(ctx context.Context, req *Request, out any) (*Response, error) {
+	resp, err := c.Do(ctx, req)
+	if err != nil || out == nil || len(resp.Body) == 0 {
+		return resp, err
+	}
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return resp, &DecodeError{StatusCode: resp.StatusCode, Err: wire.JSONError(err)}
+	}
+	return resp, nil
+}
+
+// DecodeError is a successful response whose body is not the JSON the
+// caller expected. Its text names the status and where decoding failed,
+// never the body's content (encoding/json's own texts can quote it).
+type DecodeError struct {
+	StatusCode int
+	Err        error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("decoding the HTTP %d response: %v", e.StatusCode, e.Err)
+}
+
+// Unwrap returns the decoding error, already free of body content.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // DoStream is Do for downloads: on success the caller must close the body.
 func (c *Client) DoStream(ctx context.Context, req *Request) (*Stream, error) {
@@ -187,11 +235,23 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, *Stream, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	max := c.Retry.attempts()
+	refreshed := false
+	sends := 0
 	for attempt := 1; ; attempt++ {
-		a := c.once(ctx, req, target, body, ctype, attempt, now)
+		sends++
+		a := c.once(ctx, req, target, body, ctype, sends, now)
 		resp, err, wait := a.resp, a.err, a.wait
 		if err == nil {
 			return resp, a.stream, nil
+		}
+		if !refreshed && ctx.Err() == nil && c.refused(a) {
+			refreshed = true
+			if c.Refresh(ctx, a.header) {
+				c.report(ctx, err)
+				log.DebugContext(ctx, "channelkit: credentials refused, refreshing once", "method", req.Method, "host", target.Host)
+				attempt-- // the extra send is no retry
+				continue
+			}
 		}
 		if !a.retryable || attempt >= max || ctx.Err() != nil {
 			return resp, nil, err
@@ -203,12 +263,32 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, *Stream, erro
 			// give the caller its error now.
 			return resp, nil, err
 		}
+		c.report(ctx, err)
 		// Method and host only: some platforms put credentials in the path
 		// (Kakao callback URLs are themselves the credential).
 		log.DebugContext(ctx, "channelkit: retrying", "method", req.Method, "host", target.Host, "attempt", attempt, "wait", wait)
 		if serr := sleep(ctx, wait); serr != nil {
 			return resp, nil, err
 		}
+	}
+}
+
+// refused reports whether a's failure is the server refusing credentials
+// that Refresh may renew.
+func (c *Client) refused(a attemptResult) bool {
+	if c.Auth == nil || c.Refresh == nil || a.resp == nil || a.header == nil {
+		return false
+	}
+	if c.Unauthorized != nil {
+		return c.Unauthorized(a.resp, a.err)
+	}
+	return a.resp.StatusCode == http.StatusUnauthorized
+}
+
+// report hands a failure the caller will not see to OnError.
+func (c *Client) report(ctx context.Context, err error) {
+	if c.OnError != nil {
+		c.OnError(ctx, err)
 	}
 }
 
@@ -246,6 +326,9 @@ func (c *Client) resolve(req *Request) (*url.URL, error) {
 // error, whether a failure may be retried, and how long the server asked us
 // to wait before retrying.
 type attemptResult struct {
+	// header is what the request carried, credentials included, when it
+	// was sent.
+	header    http.Header
 	resp      *Response
 	stream    *Stream
 	err       error
@@ -343,7 +426,7 @@ func (c *Client) once(ctx context.Context, req *Request, target *url.URL, body [
 			}
 		}
 	}
-	return attemptResult{resp: resp, err: cerr, retryable: retryable, wait: wait}
+	return attemptResult{header: hr.Header, resp: resp, err: cerr, retryable: retryable, wait: wait}
 }
 
 // mayRetry reports whether a failure after the request may have reached
