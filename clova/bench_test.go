@@ -126,7 +126,7 @@ func runHandler(b *testing.B, h http.Handler, body []byte, sig string) {
 	}
 }
 
-// BenchmarkCEKHandler compares ExtensionHandler end to end with the
+// BenchmarkCEKHandler compares WebhookHandler end to end with the
 // stdlib reference on the same signed body.
 func BenchmarkCEKHandler(b *testing.B) {
 	body, sig := benchBody(b)
@@ -134,14 +134,7 @@ func BenchmarkCEKHandler(b *testing.B) {
 		runHandler(b, referenceHandler(clovatest.PublicKey(), clovatest.ApplicationID), body, sig)
 	})
 	b.Run("clova", func(b *testing.B) {
-		h, err := clova.NewExtensionHandler(clovatest.ApplicationID, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
-			ir := req.Request.(*clova.IntentRequest)
-			return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.English, ir.Intent.Name))), nil
-		}, clova.WithPublicKey(clovatest.PublicKey()))
-		if err != nil {
-			b.Fatal(err)
-		}
-		runHandler(b, h, body, sig)
+		runHandler(b, benchHandler(b), body, sig)
 	})
 }
 
@@ -167,20 +160,14 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
-// BenchmarkCEKHandlerRatio runs the reference and ExtensionHandler
+// BenchmarkCEKHandlerRatio runs the reference and WebhookHandler
 // alternately on the same request, so that load from other processes hits
 // both alike, and reports each one's mean time and their ratio
 // (clova/reference).
 func BenchmarkCEKHandlerRatio(b *testing.B) {
 	body, sig := benchBody(b)
 	ref := referenceHandler(clovatest.PublicKey(), clovatest.ApplicationID)
-	ck, err := clova.NewExtensionHandler(clovatest.ApplicationID, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
-		ir := req.Request.(*clova.IntentRequest)
-		return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.English, ir.Intent.Name))), nil
-	}, clova.WithPublicKey(clovatest.PublicKey()))
-	if err != nil {
-		b.Fatal(err)
-	}
+	ck := benchHandler(b)
 	rd := bytes.NewReader(body)
 	r := httptest.NewRequest(http.MethodPost, "/", rd)
 	r.Header.Set("SignatureCEK", sig)
@@ -212,6 +199,164 @@ func BenchmarkCEKHandlerRatio(b *testing.B) {
 	}
 	mr, mc := med(refT), med(ckT)
 	b.ReportMetric(mr, "ref-ns/op")
+	b.ReportMetric(mc, "clova-ns/op")
+	b.ReportMetric(mc/mr, "ratio")
+}
+
+// benchHandler is the clova handler the benchmarks measure: it answers the
+// intent's name, as the reference does.
+func benchHandler(b *testing.B) http.Handler {
+	b.Helper()
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
+		ir := req.Request.(*clova.IntentRequest)
+		return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.English, ir.Intent.Name))), nil
+	}, clova.WithPublicKey(clovatest.PublicKey()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// BenchmarkCEKHandlerServerRatio is the design budget's measurement: the
+// handler end to end through a real loopback server (httptest.Server,
+// keep-alive client) against the stdlib reference behind the same kind of
+// server, alternating in blocks of 32 requests, reporting each one's
+// median and their ratio (clova/reference).
+func BenchmarkCEKHandlerServerRatio(b *testing.B) {
+	body, sig := benchBody(b)
+	refSrv := httptest.NewServer(referenceHandler(clovatest.PublicKey(), clovatest.ApplicationID))
+	defer refSrv.Close()
+	ckSrv := httptest.NewServer(benchHandler(b))
+	defer ckSrv.Close()
+	post := func(srv *httptest.Server) time.Duration {
+		start := time.Now()
+		req, err := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("SignatureCEK", sig)
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+		return time.Since(start)
+	}
+	var refT, ckT []time.Duration
+	const block = 32
+	for i := 0; b.Loop(); i++ {
+		if (i/block)%2 == 0 {
+			refT = append(refT, post(refSrv))
+		} else {
+			ckT = append(ckT, post(ckSrv))
+		}
+	}
+	if len(refT) == 0 || len(ckT) == 0 {
+		return
+	}
+	med := func(ds []time.Duration) float64 {
+		slices.Sort(ds)
+		return float64(ds[len(ds)/2])
+	}
+	mr, mc := med(refT), med(ckT)
+	b.ReportMetric(mr, "ref-ns/op")
+	b.ReportMetric(mc, "clova-ns/op")
+	b.ReportMetric(mc/mr, "ratio")
+}
+
+// chatbotAnswer is what the client benchmarks' server answers.
+const chatbotAnswer = `{"version":"v2","userId":"user-1","timestamp":1700000000000,"bubbles":[{"type":"text","data":{"description":"9시부터 6시까지예요."}}],"event":"send"}`
+
+func chatbotBenchServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		_, _ = io.WriteString(w, chatbotAnswer)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkClientSend measures Client.Send on loopback: encode, sign,
+// send, decode the answer.
+func BenchmarkClientSend(b *testing.B) {
+	srv := chatbotBenchServer(b)
+	cb, err := clova.New(srv.URL, "bench-secret", clova.WithHTTPClient(srv.Client()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cb.Send(ctx, "user-1", "영업시간?"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClientSendRatio runs Client.Send and a raw net/http POST of an
+// equivalent signed body to the same loopback server alternately, and
+// reports each one's median and their ratio (clova/raw).
+func BenchmarkClientSendRatio(b *testing.B) {
+	srv := chatbotBenchServer(b)
+	hc := srv.Client()
+	cb, err := clova.New(srv.URL, "bench-secret", clova.WithHTTPClient(hc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	body := []byte(`{"version":"v2","userId":"user-1","timestamp":1700000000000,"bubbles":[{"type":"text","data":{"description":"영업시간?"}}],"event":"send"}`)
+	raw := func() {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+		req.Header.Set(clova.ChatbotSignatureHeader, clova.SignChatbotBody("bench-secret", body))
+		res, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		var v struct {
+			Bubbles []json.RawMessage `json:"bubbles"`
+		}
+		if err != nil || json.Unmarshal(out, &v) != nil {
+			b.Fatal("raw POST failed")
+		}
+	}
+	ours := func() {
+		if _, err := cb.Send(ctx, "user-1", "영업시간?"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		f()
+		return time.Since(start)
+	}
+	var rawT, ckT []time.Duration
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			rawT = append(rawT, timed(raw))
+			ckT = append(ckT, timed(ours))
+		} else {
+			ckT = append(ckT, timed(ours))
+			rawT = append(rawT, timed(raw))
+		}
+	}
+	med := func(ds []time.Duration) float64 {
+		slices.Sort(ds)
+		return float64(ds[len(ds)/2])
+	}
+	mr, mc := med(rawT), med(ckT)
+	b.ReportMetric(mr, "raw-ns/op")
 	b.ReportMetric(mc, "clova-ns/op")
 	b.ReportMetric(mc/mr, "ratio")
 }

@@ -28,7 +28,7 @@ import (
 // postback}; utterance → Postback{Data: postback, or text when there is no
 // postback, DisplayText: text}; phone → CallAction. A welcome or unknown action is
 // Dropped. When the user taps a Postback, Send its Data back with
-// [Chatbot.Send].
+// [Client.Send].
 func ToContent(bubbles []Bubble) ([]message.Content, message.Report) {
 	var rep message.Report
 	var out []message.Content

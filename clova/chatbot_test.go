@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,11 +22,11 @@ import (
 
 const secretKey = "chatbot-SECRET-key-0001"
 
-func newChatbot(t *testing.T, srv *clovatest.ChatbotServer, opts ...clova.Option) *clova.Chatbot {
+func newChatbot(t *testing.T, srv *clovatest.Server, opts ...clova.Option) *clova.Client {
 	t.Helper()
 	clock := func() time.Time { return time.UnixMilli(1700000000000) }
-	opts = append([]clova.Option{clova.WithHTTPClient(srv.Client()), clova.WithChatbotClock(clock), clova.WithRetry(2, time.Millisecond, time.Millisecond)}, opts...)
-	cb, err := clova.NewChatbot(srv.InvokeURL, secretKey, opts...)
+	opts = append([]clova.Option{clova.WithHTTPClient(srv.HTTPClient()), clova.WithClock(clock), clova.WithRetry(2, time.Millisecond, time.Millisecond)}, opts...)
+	cb, err := clova.New(srv.URL(), secretKey, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func newChatbot(t *testing.T, srv *clovatest.ChatbotServer, opts ...clova.Option
 
 func TestChatbotSendAndOpen(t *testing.T) {
 	t.Parallel()
-	srv := clovatest.NewChatbotServer(t, secretKey)
+	srv := clovatest.NewServer(t, clovatest.WithSecretKey(secretKey))
 	srv.ReplyText("영업시간?", "9시부터 6시까지예요.")
 	cb := newChatbot(t, srv)
 	ctx := context.Background()
@@ -122,11 +123,11 @@ func TestVerifyChatbotSignature(t *testing.T) {
 
 func TestChatbotErrors(t *testing.T) {
 	t.Parallel()
-	srv := clovatest.NewChatbotServer(t, secretKey)
+	srv := clovatest.NewServer(t, clovatest.WithSecretKey(secretKey))
 	ctx := context.Background()
 
 	// Wrong secret: the fake answers 401 as API Gateway does.
-	wrong, err := clova.NewChatbot(srv.InvokeURL, "not-the-secret", clova.WithHTTPClient(srv.Client()))
+	wrong, err := clova.New(srv.URL(), "not-the-secret", clova.WithHTTPClient(srv.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestChatbotErrors(t *testing.T) {
 	// A 5xx is not retried: Send is not idempotent.
 	cb := newChatbot(t, srv)
 	srv.Reset()
-	srv.Inject(clovatest.Fault{Status: 503, Body: `{"error":{"errorCode":"300","message":"Service Unavailable"}}`, Times: 2})
+	srv.FailNext(clovatest.Fault{Status: 503, Body: []byte(`{"error":{"errorCode":"300","message":"Service Unavailable"}}`), Times: 2})
 	_, err = cb.Send(ctx, "u", "hi")
 	if !errors.As(err, &ae) || ae.StatusCode != 503 || ae.Code != "300" {
 		t.Fatalf("503: %v", err)
@@ -156,7 +157,7 @@ func TestChatbotErrors(t *testing.T) {
 
 	// 429 carries Retry-After.
 	srv.Reset()
-	srv.Inject(clovatest.Fault{Status: 429, Header: http.Header{"Retry-After": {"7"}}, Body: `{"code":429,"message":"slow down"}`})
+	srv.FailNext(clovatest.Fault{Status: 429, Header: http.Header{"Retry-After": {"7"}}, Body: []byte(`{"code":429,"message":"slow down"}`)})
 	_, err = cb.Send(ctx, "u", "hi")
 	if !errors.As(err, &ae) || ae.RetryAfter != 7*time.Second || ae.Code != "429" {
 		t.Fatalf("429: %#v", err)
@@ -164,55 +165,65 @@ func TestChatbotErrors(t *testing.T) {
 
 	// A 200 that is not JSON is an APIError too.
 	srv.Reset()
-	srv.Inject(clovatest.Fault{Status: 200, Body: `<html>`})
+	srv.FailNext(clovatest.Fault{Status: 200, Body: []byte(`<html>`)})
 	if _, err = cb.Send(ctx, "u", "hi"); !errors.As(err, &ae) || ae.StatusCode != 200 {
 		t.Fatalf("bad 200: %v", err)
 	}
 
 	// Invalid requests never leave the process.
 	srv.Reset()
-	var ves clova.ValidationErrors
-	if _, err := cb.Send(ctx, "", "hi"); !errors.As(err, &ves) || ves[0].Path != "userId" {
+	var ve *clova.ValidationError
+	if _, err := cb.Send(ctx, "", "hi"); !errors.As(err, &ve) || ve.Path != "userId" || !errors.Is(err, clova.ErrInvalid) {
 		t.Errorf("empty user: %v", err)
 	}
-	if _, err := cb.Send(ctx, strings.Repeat("u", 257), "hi"); !errors.As(err, &ves) {
+	if _, err := cb.Send(ctx, strings.Repeat("u", 257), "hi"); !errors.As(err, &ve) || !errors.Is(err, clova.ErrInvalid) {
 		t.Errorf("long user: %v", err)
 	}
-	if _, err := cb.Send(ctx, "u", ""); !errors.As(err, &ves) || ves[0].Path != "bubbles[0].data.description" {
+	if _, err := cb.Send(ctx, "u", ""); !errors.As(err, &ve) || ve.Path != "bubbles[0].data.description" {
 		t.Errorf("empty text: %v", err)
+	}
+	var ves clova.ValidationErrors
+	if err := (&clova.ChatbotRequest{}).Validate(); !errors.As(err, &ves) || len(ves) != 2 || ves[0].Path != "userId" || ves[1].Path != "event" {
+		t.Errorf("two problems: %v", err)
 	}
 	if n := len(srv.Calls()); n != 0 {
 		t.Errorf("%d calls for invalid requests", n)
 	}
 
 	// Network failures name no URL.
-	srv2, _ := clovatest.StartChatbotServer(secretKey)
-	dead, _ := clova.NewChatbot(srv2.InvokeURL+"?code=SECRET", secretKey, clova.WithRetry(1, 0, 0))
+	srv2, _ := clovatest.Start(clovatest.WithSecretKey(secretKey))
+	dead, _ := clova.New(srv2.URL()+"?code=SECRET", secretKey, clova.WithRetry(1, 0, 0))
 	srv2.Close()
 	if _, err := dead.Send(ctx, "u", "hi"); err == nil || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), clovatest.InvokePath) {
 		t.Errorf("network error: %v", err)
 	}
 }
 
-func TestNewChatbotOptions(t *testing.T) {
+func TestNewOptions(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {
 		url, secret string
 		opts        []clova.Option
 	}{
-		"empty secret":     {"https://x.apigw.ntruss.com/custom", "", nil},
-		"relative URL":     {"/custom", "s", nil},
-		"bad scheme":       {"ftp://x/custom", "s", nil},
-		"nil HTTP client":  {"https://x/c", "s", []clova.Option{clova.WithHTTPClient(nil)}},
-		"bad retry":        {"https://x/c", "s", []clova.Option{clova.WithRetry(3, 0, 0)}},
-		"empty user agent": {"https://x/c", "s", []clova.Option{clova.WithUserAgent("")}},
-		"nil logger":       {"https://x/c", "s", []clova.Option{clova.WithChatbotLogger(nil)}},
-		"nil clock":        {"https://x/c", "s", []clova.Option{clova.WithChatbotClock(nil)}},
-		"nil option":       {"https://x/c", "s", []clova.Option{nil}},
+		"empty secret":      {"https://x.apigw.ntruss.com/custom", "", nil},
+		"relative URL":      {"/custom", "s", nil},
+		"bad scheme":        {"ftp://x/custom", "s", nil},
+		"nil HTTP client":   {"https://x/c", "s", []clova.Option{clova.WithHTTPClient(nil)}},
+		"bad retry":         {"https://x/c", "s", []clova.Option{clova.WithRetry(3, 0, 0)}},
+		"empty user agent":  {"https://x/c", "s", []clova.Option{clova.WithUserAgent("")}},
+		"nil logger":        {"https://x/c", "s", []clova.Option{clova.WithLogger(nil)}},
+		"nil clock":         {"https://x/c", "s", []clova.Option{clova.WithClock(nil)}},
+		"nil error handler": {"https://x/c", "s", []clova.Option{clova.WithErrorHandler(nil)}},
+		"nil option":        {"https://x/c", "s", []clova.Option{nil}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := clova.NewChatbot(tc.url, tc.secret, tc.opts...); err == nil {
-				t.Error("NewChatbot succeeded")
+			_, err := clova.New(tc.url, tc.secret, tc.opts...)
+			if err == nil {
+				t.Fatal("New succeeded")
+			}
+			var ae *clova.ArgumentError
+			if !errors.As(err, &ae) || !errors.Is(err, clova.ErrInvalid) || !strings.HasPrefix(err.Error(), "clova: ") {
+				t.Errorf("error %q is not a clova *ArgumentError", err)
 			}
 		})
 	}
@@ -303,7 +314,7 @@ func TestToContent(t *testing.T) {
 // a tapped postback goes back as text.
 func TestChatbotBridgeRoundTrip(t *testing.T) {
 	t.Parallel()
-	srv := clovatest.NewChatbotServer(t, secretKey)
+	srv := clovatest.NewServer(t, clovatest.WithSecretKey(secretKey))
 	srv.Reply("메뉴", &clova.TemplateBubble{Data: clova.TemplateData{
 		Cover: &clova.TextBubble{Data: clova.TextData{Description: "무엇을 드릴까요?"}},
 		ContentTable: [][]clova.TableCell{{{ColSpan: 1, RowSpan: 1, Data: &clova.ButtonBubble{Title: "피자",
@@ -332,16 +343,16 @@ func TestChatbotBridgeRoundTrip(t *testing.T) {
 
 func TestChatbotLogsNoSecrets(t *testing.T) {
 	t.Parallel()
-	srv := clovatest.NewChatbotServer(t, secretKey)
-	srv.Inject(clovatest.Fault{Status: 500, Body: `{"error":{"errorCode":"900","message":"down"}}`})
+	srv := clovatest.NewServer(t, clovatest.WithSecretKey(secretKey))
+	srv.FailNext(clovatest.Fault{Status: 500, Body: []byte(`{"error":{"errorCode":"900","message":"down"}}`)})
 	var logs strings.Builder
 	// A dial failure is retried even for a send (the request never left),
 	// which makes the client log.
-	dead, _ := clovatest.StartChatbotServer(secretKey)
-	deadURL := dead.InvokeURL
+	dead, _ := clovatest.Start(clovatest.WithSecretKey(secretKey))
+	deadURL := dead.URL()
 	dead.Close()
-	for _, u := range []string{srv.InvokeURL, deadURL} {
-		cb, err := clova.NewChatbot(u, secretKey, clova.WithHTTPClient(srv.Client()), clova.WithChatbotLogger(slogTo(&logs)),
+	for _, u := range []string{srv.URL(), deadURL} {
+		cb, err := clova.New(u, secretKey, clova.WithHTTPClient(srv.HTTPClient()), clova.WithLogger(slogTo(&logs)),
 			clova.WithRetry(2, time.Millisecond, time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
@@ -372,13 +383,11 @@ func TestChatbotLogsNoSecrets(t *testing.T) {
 // panics.
 func TestChatbotNilArguments(t *testing.T) {
 	t.Parallel()
-	srv := clovatest.NewChatbotServer(t, "secret")
-	cb, err := clova.NewChatbot(srv.InvokeURL, "secret", clova.WithHTTPClient(srv.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cb.Do(t.Context(), nil); err == nil {
-		t.Error("Do(nil) succeeded")
+	srv := clovatest.NewServer(t)
+	cb := srv.Client()
+	var ae *clova.ArgumentError
+	if _, err := cb.Do(t.Context(), nil); !errors.As(err, &ae) || ae.Arg != "r" {
+		t.Errorf("Do(nil) = %v, want an *ArgumentError", err)
 	}
 	if _, err := cb.Send(t.Context(), "u1", "hi", nil); err != nil {
 		t.Errorf("Send with a nil SendOption: %v", err)
@@ -447,5 +456,64 @@ func TestRenderBadAudioURLIsUnsupported(t *testing.T) {
 	_, _, err := clova.Render(&message.Audio{URL: "ftp://example.com/a.mp3"}, message.RenderOptions{})
 	if !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("Render error = %v, want one wrapping errors.ErrUnsupported", err)
+	}
+}
+
+// TestClientErrorHandler: the error handler sees each failed attempt that
+// is retried, with a nil request; the last failure goes to the caller
+// only, and a failure that is not retried never reaches the handler.
+func TestClientErrorHandler(t *testing.T) {
+	t.Parallel()
+	dead, err := clovatest.Start(clovatest.WithSecretKey(secretKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadURL := dead.URL() + "?code=SECRET"
+	dead.Close()
+	live := clovatest.NewServer(t, clovatest.WithSecretKey(secretKey))
+	live.FailNext(clovatest.Fault{Status: 503})
+	tests := []struct {
+		name     string
+		url      string
+		attempts int
+		want     int // errors handed to the error handler
+	}{
+		{"dial errors retried", deadURL, 3, 2},
+		{"single attempt", deadURL, 1, 0},
+		{"503 not retried", live.URL(), 3, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var got []error
+			cb, err := clova.New(tc.url, secretKey, clova.WithHTTPClient(live.HTTPClient()),
+				clova.WithRetry(tc.attempts, time.Microsecond, time.Microsecond),
+				clova.WithErrorHandler(func(r *http.Request, err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					if r != nil {
+						t.Errorf("error handler got a request: %v", r.URL)
+					}
+					got = append(got, err)
+				}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, sendErr := cb.Send(t.Context(), "u", "private question")
+			if sendErr == nil {
+				t.Fatal("Send succeeded")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(got) != tc.want {
+				t.Fatalf("error handler got %d errors, want %d: %v", len(got), tc.want, got)
+			}
+			for _, e := range got {
+				s := e.Error()
+				if !strings.HasPrefix(s, "clova: ") || strings.Contains(s, "SECRET") || strings.Contains(s, secretKey) || strings.Contains(s, "private question") {
+					t.Errorf("reported error %q: want the package prefix and no secret", s)
+				}
+			}
+		})
 	}
 }

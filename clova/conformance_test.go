@@ -23,7 +23,7 @@ type corpusExpect struct {
 	response bool
 	typ      string
 	check    func(t *testing.T, r *clova.Request)
-	// handler is the status an ExtensionHandler answers for the file's
+	// handler is the status an WebhookHandler answers for the file's
 	// signed body when the file has a vector: built with the vector's key
 	// (the production key when the vector says so) and the vector's
 	// application ID, or "com.example.extension" when it names none.
@@ -195,8 +195,8 @@ func TestConformance(t *testing.T) {
 			if err := r.UnmarshalJSON(c.Body); err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if exp.typ != "" && r.Request.RequestType() != exp.typ {
-				t.Errorf("type = %s, want %s", r.Request.RequestType(), exp.typ)
+			if exp.typ != "" && r.Request.Type() != exp.typ {
+				t.Errorf("type = %s, want %s", r.Request.Type(), exp.typ)
 			}
 			if exp.check != nil {
 				exp.check(t, r)
@@ -301,7 +301,7 @@ func checkVector(t *testing.T, c conformance.Case, exp corpusExpect) {
 	if !isProd {
 		opts = append(opts, clova.WithPublicKey(pub))
 	}
-	h, err := clova.NewExtensionHandler(appID, func(context.Context, *clova.Request) (*clova.Response, error) {
+	h, err := clova.NewWebhookHandler(appID, func(context.Context, *clova.Request) (*clova.Response, error) {
 		return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.Japanese, "はい"))), nil
 	}, opts...)
 	if err != nil {

@@ -65,7 +65,7 @@ func ToIncoming(req *Request) (message.Incoming, bool) {
 
 // Render turns neutral content into a CEK response that says it, in
 // Korean; [RenderLang] speaks another language. Set the returned response's Response.ShouldEndSession, or replace
-// the language in its values, as the dialog needs; [ExtensionHandler] fills
+// the language in its values, as the dialog needs; [WebhookHandler] fills
 // in Version.
 //
 // CEK is speech-only. Text is spoken, cut to 1,000 characters (Truncated)

@@ -117,7 +117,7 @@ func TestToIncoming(t *testing.T) {
 		{"skill enabled", clovatest.Event("ClovaSkill", "SkillEnabled", nil, clovatest.WithoutSession(), clovatest.WithTimestamp(at)), message.KindFollow, "", true},
 		{"skill disabled", clovatest.Event("ClovaSkill", "SkillDisabled", nil), message.KindUnfollow, "", true},
 		{"audio telemetry", clovatest.Event("AudioPlayer", "PlayStarted", map[string]any{"token": "t"}), message.KindOther, "", false},
-		{"unknown", &clova.Request{Request: &clova.UnknownRequest{Type: "X", Raw: json.RawMessage(`{"type":"X"}`)}}, message.KindOther, "", true},
+		{"unknown", &clova.Request{Request: &clova.UnknownRequest{RequestType: "X", Raw: json.RawMessage(`{"type":"X"}`)}}, message.KindOther, "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

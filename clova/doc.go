@@ -5,15 +5,15 @@
 //
 //   - CEK: CLOVA POSTs analysed utterances (intents and slots) to your
 //     extension server and you answer synchronously with speech and
-//     directives. [NewExtensionHandler] is the server.
+//     directives. [NewWebhookHandler] is the server.
 //   - CLOVA Chatbot custom API: you POST a user's text to a chatbot built in
 //     CLOVA Chatbot Builder (through its API Gateway invoke URL) and render
-//     the answer's bubbles. [NewChatbot] is the client; [ToContent] turns the
+//     the answer's bubbles. [New] is the client; [ToContent] turns the
 //     bubbles into neutral content any messenger package can render.
 //
 // Quick start (CEK):
 //
-//	h, err := clova.NewExtensionHandler("com.example.extension.pizzabot",
+//	h, err := clova.NewWebhookHandler("com.example.extension.pizzabot",
 //		func(ctx context.Context, req *clova.Request) (*clova.Response, error) {
 //			switch r := req.Request.(type) {
 //			case *clova.LaunchRequest:
@@ -31,15 +31,24 @@
 //
 // # Webhooks
 //
-// Verification works in three layers: [VerifySignature] checks the
-// SignatureCEK header (RSASSA-PKCS1-v1_5 with SHA-256 over the raw body,
-// base64) against a key; [Parse] and [ParseRequest] verify and decode;
-// [ExtensionHandler] also reads the body bounded (1 MiB,
-// [WithMaxBodyBytes]), checks context.System.application.applicationId
-// against the extension ID, calls your [HandlerFunc], validates its
-// [Response] and writes it (a failing or panicking function answers 500).
-// An application ID mismatch is [ErrApplicationID] and answers 403: the
-// request is authentically from CLOVA but meant for another extension.
+// Verification works in layers: [VerifySignature] checks the SignatureCEK
+// header (RSASSA-PKCS1-v1_5 with SHA-256 over the raw body, base64)
+// against a key; [Decode] decodes bytes already trusted; [Parse] verifies
+// and decodes; [ParseRequest] reads a request's body bounded
+// ([DefaultMaxBodyBytes]) and parses it. [WebhookHandler] also reads the
+// body bounded ([WithMaxBodyBytes]), checks
+// context.System.application.applicationId against the extension ID, calls
+// your [HandlerFunc], validates its [Response] and writes it (a failing or
+// panicking function answers 500). An application ID mismatch is
+// [ErrApplicationID] and answers 403: the request is authentically from
+// CLOVA but meant for another extension.
+//
+// CEK waits for the answer, so the function runs on the request's own
+// goroutine for as long as it takes, through the runner every channelkit
+// handler shares: at most [WithMaxInFlight] calls run at once (a request
+// that finds no free slot before it ends is answered 503, [ErrBusy]), and
+// a panic is recovered and answered 500. [WebhookHandler.Wait] waits for
+// calls in progress at shutdown.
 //
 // The key is CLOVA's published production key, embedded in the package
 // ([ProductionPublicKey]). [WithPublicKey] replaces it (CLOVA's development
@@ -66,16 +75,27 @@
 // [StreamDeliver], [PlaybackPause], [PlaybackResume], [PlaybackStop], and
 // [NewDirective] or a [Directive] literal for anything else.
 //
+// # Options
+//
+// [Option] configures a [Client] ([New]), [HandlerOption] a
+// [WebhookHandler] ([NewWebhookHandler]), and a [SharedOption] either:
+// [WithLogger], [WithErrorHandler] and [WithClock]. Client options:
+// [WithHTTPClient], [WithRetry], [WithUserAgent] (the invoke URL is New's
+// argument, so there is no WithBaseURL). Handler options: [WithPublicKey],
+// [WithPublicKeyURL], [WithKeyHTTPClient], [WithMaxBodyBytes],
+// [WithMaxInFlight], [InsecureSkipVerify]. A nil value passed to any of
+// them, or a nil option, is an error of the constructor.
+//
 // # Sending
 //
-// [NewChatbot] takes the invoke URL and the domain's secret key, and the
-// options [WithHTTPClient], [WithRetry], [WithUserAgent],
-// [WithChatbotLogger] and [WithChatbotClock] (the handler's logger option is
-// [WithLogger]). [Chatbot.Send] asks a question, [Chatbot.Open] gets the
-// welcome message, [Chatbot.OpenWith] sends a welcome action's postback,
-// [Chatbot.Do] sends a [ChatbotRequest] as is. Results carry [Meta]. Send,
-// Open and OpenWith move the conversation on, so they are retried only
-// after failures that prove the request never left (dial errors). Every body is encoded once,
+// [New] takes the invoke URL and the domain's secret key. [Client.Send]
+// asks a question, [Client.Open] gets the welcome message,
+// [Client.OpenWith] sends a welcome action's postback, [Client.Do] sends a
+// [ChatbotRequest] as is. Each returns a [ChatbotResponse], whose Meta
+// field holds the exchange's [Meta]. Send, Open and OpenWith move the
+// conversation on, so they are retried only after failures that prove the
+// request never left (dial errors); each failed attempt that is retried
+// goes to [WithErrorHandler]. Every body is encoded once,
 // signed with X-NCP-CHATBOT_SIGNATURE (base64 HMAC-SHA256 keyed with the
 // domain's secret key) and sent byte for byte. The answer's [Bubbles] are
 // typed: [*TextBubble], [*ImageBubble], [*ButtonBubble], [*TemplateBubble],
@@ -85,11 +105,15 @@
 //
 // CEK failures wrap signature.ErrMissing, signature.ErrMismatch,
 // [ErrApplicationID] (signature.ErrForbidden), [ErrMalformed],
-// [ErrKeyUnavailable] or [ErrCallback] (your function failed, panicked or
-// returned an invalid response). Chatbot HTTP failures are [*APIError]. Invalid
-// responses and requests are [ValidationErrors] naming JSON paths
-// ("response.outputSpeech.values[0].lang"). No error or log line holds a
-// body, a signature, a secret key or an access token.
+// [ErrKeyUnavailable], [ErrBusy] or [ErrCallback] (your function failed,
+// panicked or returned an invalid response). Chatbot HTTP failures are
+// [*APIError]. An invalid response or request is a [*ValidationError], or
+// [ValidationErrors] when there are several, naming JSON paths
+// ("response.outputSpeech.values[0].lang"); a bad argument is an
+// [*ArgumentError]; both wrap [ErrInvalid]. ErrMalformed, ErrCallback,
+// ErrInvalid, ErrBusy and the three error types are the same in every
+// channelkit platform package. No error or log line holds a body, a
+// signature, a secret key or an access token.
 //
 // # Limits
 //
@@ -117,5 +141,6 @@
 //
 // Package clovatest generates a test key pair, builds and signs CEK
 // requests (NewRequest in tests, NewSignedRequest in programs), and fakes
-// the CLOVA Chatbot API (NewChatbotServer, StartChatbotServer).
+// the CLOVA Chatbot API (NewServer in tests, Start in programs; its
+// Client method returns a [Client] wired to it).
 package clova

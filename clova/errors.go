@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 )
@@ -25,7 +26,7 @@ var ErrCallback = webhookio.ErrCallback
 // ErrApplicationID reports a correctly signed CEK request addressed to
 // another extension: context.System.application.applicationId is missing or
 // differs from the extension ID the handler was built with. It wraps
-// [signature.ErrForbidden], so an [ExtensionHandler] answers 403 Forbidden.
+// [signature.ErrForbidden], so a [WebhookHandler] answers 403 Forbidden.
 //
 // 403 rather than 401: the signature proved the request came from CLOVA, so
 // the caller is authenticated; it is just not allowed to reach this
@@ -35,7 +36,7 @@ var ErrApplicationID = fmt.Errorf("clova: application ID does not match the exte
 // ErrKeyUnavailable reports that the verification key could not be
 // obtained (the key URL was unreachable or served no valid key, and no
 // earlier key is cached). Verification fails closed: the request is
-// rejected, and an [ExtensionHandler] answers 503 Service Unavailable.
+// rejected, and a [WebhookHandler] answers 503 Service Unavailable.
 var ErrKeyUnavailable = errors.New("clova: CEK verification key unavailable")
 
 // status maps a handler failure to its HTTP status: webhookio's fixed table,
@@ -87,38 +88,32 @@ func clip(s string, n int) string {
 	return s
 }
 
-// ValidationError is one violated constraint of a CEK response, named by
-// its JSON path ("response.outputSpeech.values[1].lang").
-type ValidationError struct {
-	Path   string
-	Reason string
-}
+// ErrInvalid is wrapped by every error about a request found wrong before
+// anything was sent or answered: a [ValidationError] (a CEK response or a
+// Chatbot request that breaks a documented limit) or an [ArgumentError]. It
+// is the same value in every channelkit platform package.
+var ErrInvalid = invalid.ErrInvalid
 
-func (e *ValidationError) Error() string { return "clova: " + e.Path + ": " + e.Reason }
+// ErrBusy is wrapped by the error of a request that found no free slot
+// under the [WithMaxInFlight] cap before it ended; a [WebhookHandler]
+// answers it 503 Service Unavailable. It is the same value in every
+// channelkit platform package.
+var ErrBusy = webhookio.ErrBusy
 
-// ValidationErrors is every violation [Response.Validate] found, in
-// document order. errors.As finds the individual *ValidationError values.
-type ValidationErrors []*ValidationError
+// ValidationError is one broken constraint, named by its JSON path
+// ("response.outputSpeech.values[1].lang", "bubbles[0].data.description").
+// It wraps [ErrInvalid].
+type ValidationError = invalid.ValidationError
 
-func (es ValidationErrors) Error() string {
-	switch len(es) {
-	case 0:
-		return "clova: no validation errors"
-	case 1:
-		return es[0].Error()
-	}
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Path + ": " + e.Reason
-	}
-	return fmt.Sprintf("clova: %d validation errors: %s", len(es), strings.Join(parts, "; "))
-}
+// ValidationErrors is every broken constraint of one response or request,
+// in document order; errors.As finds each *ValidationError. A single
+// broken constraint is returned as its *ValidationError alone.
+type ValidationErrors = invalid.ValidationErrors
 
-// Unwrap returns the individual errors.
-func (es ValidationErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+// ArgumentError is a bad argument to a constructor, an option or a client
+// method (an empty secret key, a nil request). It names the argument, never
+// its value, and wraps [ErrInvalid].
+type ArgumentError = invalid.ArgumentError
+
+// argError returns the ArgumentError of argument arg of fn.
+func argError(fn, arg, reason string) error { return invalid.Arg("clova", fn, arg, reason) }

@@ -14,8 +14,8 @@ import (
 
 // An extension that takes pizza orders, driven by signed requests from
 // clovatest.
-func ExampleNewExtensionHandler() {
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID,
+func ExampleNewWebhookHandler() {
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID,
 		func(ctx context.Context, req *clova.Request) (*clova.Response, error) {
 			switch r := req.Request.(type) {
 			case *clova.LaunchRequest:
@@ -65,8 +65,8 @@ func ExampleNewExtensionHandler() {
 
 // A CLOVA Chatbot round trip against the clovatest fake: ask, turn the
 // bubbles into neutral content, follow a postback.
-func ExampleChatbot_Send() {
-	srv, err := clovatest.StartChatbotServer("secret-key")
+func ExampleClient_Send() {
+	srv, err := clovatest.Start()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -81,7 +81,8 @@ func ExampleChatbot_Send() {
 	}})
 	srv.ReplyText("order:pizza", "One pizza, coming up.")
 
-	cb, err := clova.NewChatbot(srv.InvokeURL, "secret-key", clova.WithHTTPClient(srv.Client()))
+	// srv.Client() is this client, wired to the fake.
+	cb, err := clova.New(srv.URL(), clovatest.SecretKey, clova.WithHTTPClient(srv.HTTPClient()))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -127,7 +127,7 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
-// FuzzHandler drives the whole ExtensionHandler with arbitrary bodies (with
+// FuzzHandler drives the whole WebhookHandler with arbitrary bodies (with
 // verification off, so that the body reaches the decoder and the bridge):
 // it never panics, answers one of its fixed statuses, and a 200 always
 // carries a valid response.
@@ -135,7 +135,7 @@ func FuzzHandler(f *testing.F) {
 	for _, b := range seedBodies(f) {
 		f.Add(b)
 	}
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
 		in, _ := clova.ToIncoming(req)
 		resp, _, err := clova.Render(&message.Text{Text: "got " + string(in.Kind) + " " + in.Data}, message.RenderOptions{})
 		return resp, err

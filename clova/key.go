@@ -28,7 +28,7 @@ var productionKey = sync.OnceValue(func() *rsa.PublicKey {
 })
 
 // ProductionPublicKey returns CLOVA's published CEK signature public key,
-// which is embedded in the package. It is the key an [ExtensionHandler]
+// which is embedded in the package. It is the key an [WebhookHandler]
 // verifies with unless [WithPublicKey] or [WithPublicKeyURL] says otherwise.
 // Every call returns the same key; callers must not modify it.
 func ProductionPublicKey() *rsa.PublicKey { return productionKey() }

@@ -72,7 +72,7 @@ func TestPublicKeyURLBackoff(t *testing.T) {
 			ks := newKeyServer(t, clovatest.PublicKey())
 			clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 			var gotErr error
-			h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+			h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo,
 				clova.WithPublicKeyURL(ks.srv.URL, tc.refresh), clova.WithKeyHTTPClient(ks.srv.Client()), clova.WithClock(clock.Now),
 				clova.WithErrorHandler(func(_ *http.Request, err error) { gotErr = err }))
 			if err != nil {
@@ -140,7 +140,7 @@ func TestPublicKeyURLOneFetchDuringFailure(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-			h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+			h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo,
 				clova.WithPublicKeyURL(srv.URL, time.Hour), clova.WithKeyHTTPClient(srv.Client()), clova.WithClock(clock.Now))
 			if err != nil {
 				t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/message"
 )
@@ -46,10 +47,11 @@ var Capabilities = message.Capabilities{
 	QuickReplies:        false,
 }
 
-// Validate checks the response against CEK's documented constraints and
-// returns nil or a [ValidationErrors] listing every violation with its JSON
-// path. It does not require Version, which [ExtensionHandler] copies from
-// the request.
+// Validate checks the response against CEK's documented constraints. It
+// returns nil, the one violation as a *[ValidationError], or
+// [ValidationErrors] listing every violation; each names its JSON path and
+// wraps [ErrInvalid]. It does not require Version, which [WebhookHandler]
+// copies from the request.
 func (r *Response) Validate() error {
 	var v validator
 	if !wire.IsNull(r.SessionAttributes) {
@@ -77,16 +79,13 @@ func (r *Response) Validate() error {
 			v.speech("response.reprompt.outputSpeech", b.Reprompt.OutputSpeech)
 		}
 	}
-	if len(v.errs) == 0 {
-		return nil
-	}
-	return v.errs
+	return invalid.Join(v.errs)
 }
 
-type validator struct{ errs ValidationErrors }
+type validator struct{ errs []*ValidationError }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, &ValidationError{Path: path, Reason: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, invalid.New("clova", path, fmt.Sprintf(format, args...)))
 }
 
 // speech checks one outputSpeech at path. Paths of children are built only

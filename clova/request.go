@@ -40,8 +40,8 @@ const (
 //
 //sumtype:decl
 type RequestBody interface {
-	// RequestType returns the wire "type".
-	RequestType() string
+	// Type returns the wire "type".
+	Type() string
 	isRequestBody()
 }
 
@@ -98,24 +98,25 @@ type EventRequest struct {
 // UnknownRequest is a request body of a type this package does not know.
 // Raw holds its exact bytes, and MarshalJSON returns them unchanged.
 type UnknownRequest struct {
-	Type string
-	Raw  json.RawMessage
+	// RequestType is the body's "type".
+	RequestType string
+	Raw         json.RawMessage
 }
 
-// RequestType returns TypeLaunch.
-func (*LaunchRequest) RequestType() string { return TypeLaunch }
+// Type returns TypeLaunch.
+func (*LaunchRequest) Type() string { return TypeLaunch }
 
-// RequestType returns TypeIntent.
-func (*IntentRequest) RequestType() string { return TypeIntent }
+// Type returns TypeIntent.
+func (*IntentRequest) Type() string { return TypeIntent }
 
-// RequestType returns TypeSessionEnded.
-func (*SessionEndedRequest) RequestType() string { return TypeSessionEnded }
+// Type returns TypeSessionEnded.
+func (*SessionEndedRequest) Type() string { return TypeSessionEnded }
 
-// RequestType returns TypeEvent.
-func (*EventRequest) RequestType() string { return TypeEvent }
+// Type returns TypeEvent.
+func (*EventRequest) Type() string { return TypeEvent }
 
-// RequestType returns the Type field.
-func (r *UnknownRequest) RequestType() string { return r.Type }
+// Type returns the RequestType field.
+func (r *UnknownRequest) Type() string { return r.RequestType }
 
 func (*LaunchRequest) isRequestBody()       {}
 func (*IntentRequest) isRequestBody()       {}
@@ -365,7 +366,7 @@ func decodeBody(raw json.RawMessage) (RequestBody, error) {
 	switch typ {
 	case TypeLaunch, TypeIntent, TypeSessionEnded, TypeEvent:
 	default:
-		return &UnknownRequest{Type: typ, Raw: raw}, nil
+		return &UnknownRequest{RequestType: typ, Raw: raw}, nil
 	}
 	var w bodyWire
 	if err := json.Unmarshal(raw, &w); err != nil {

@@ -87,8 +87,8 @@ func TestUnknownRequestRoundTrips(t *testing.T) {
 	if !ok {
 		t.Fatalf("request is %T, want *UnknownRequest", r.Request)
 	}
-	if u.Type != "FutureRequest" || u.RequestType() != "FutureRequest" {
-		t.Errorf("type = %q", u.Type)
+	if u.RequestType != "FutureRequest" || u.Type() != "FutureRequest" {
+		t.Errorf("type = %q", u.RequestType)
 	}
 	raw, err := u.MarshalJSON()
 	if err != nil || string(raw) != inner {

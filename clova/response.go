@@ -2,14 +2,13 @@ package clova
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
 // Response is a CEK response message: what an extension answers. Build one
-// with [NewResponse]; [ExtensionHandler] fills Version from the request when
+// with [NewResponse]; [WebhookHandler] fills Version from the request when
 // it is empty and validates the response before sending it.
 //
 // Zero-valued parts are written the way CEK expects: a nil OutputSpeech as
@@ -50,7 +49,8 @@ func NewResponse(speech *OutputSpeech) *Response {
 }
 
 // SetSessionAttributes encodes v (which must encode to a JSON object) as the
-// session attributes.
+// session attributes. A v that encodes to anything else is an
+// [*ArgumentError].
 func (r *Response) SetSessionAttributes(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -61,7 +61,7 @@ func (r *Response) SetSessionAttributes(v any) error {
 		return nil
 	}
 	if _, err := wire.Keys(b); err != nil {
-		return errors.New("clova: session attributes must encode to a JSON object")
+		return argError("Response.SetSessionAttributes", "v", "must encode to a JSON object")
 	}
 	r.SessionAttributes = b
 	return nil

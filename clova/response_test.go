@@ -166,12 +166,22 @@ func TestValidate(t *testing.T) {
 			err := tc.resp.Validate()
 			var got []string
 			var ves clova.ValidationErrors
-			if errors.As(err, &ves) {
+			var one *clova.ValidationError
+			switch {
+			case errors.As(err, &ves):
+				if len(ves) < 2 {
+					t.Errorf("ValidationErrors of %d; one problem reads as its *ValidationError", len(ves))
+				}
 				for _, e := range ves {
 					got = append(got, e.Path)
 				}
-			} else if err != nil {
+			case errors.As(err, &one):
+				got = append(got, one.Path)
+			case err != nil:
 				t.Fatalf("error %T %v", err, err)
+			}
+			if err != nil && !errors.Is(err, clova.ErrInvalid) {
+				t.Errorf("error %q does not wrap ErrInvalid", err)
 			}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("paths (-want +got):\n%s\nerror: %v", d, err)
@@ -207,6 +217,33 @@ func TestWebhookPayloadsRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertSameJSON(t, body, out)
+		})
+	}
+}
+
+// TestSetSessionAttributesRefusesNonObjects: attributes are a JSON object;
+// anything else is an *ArgumentError, and nil clears them.
+func TestSetSessionAttributesRefusesNonObjects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		v       any
+		wantErr bool
+	}{
+		{"object", map[string]int{"n": 1}, false},
+		{"nil clears", nil, false},
+		{"array", []int{1}, true},
+		{"string", "x", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := clova.NewResponse(nil)
+			err := r.SetSessionAttributes(tc.v)
+			var ae *clova.ArgumentError
+			if got := errors.As(err, &ae) && errors.Is(err, clova.ErrInvalid); got != tc.wantErr {
+				t.Errorf("SetSessionAttributes(%v) = %v; want an *ArgumentError: %v", tc.v, err, tc.wantErr)
+			}
 		})
 	}
 }

@@ -9,8 +9,8 @@ type Context struct {
 
 // System describes the extension, device and default user.
 type System struct {
-	// Application is nil when absent (some real requests omit it; an
-	// ExtensionHandler then rejects them).
+	// Application is nil when absent (some real requests omit it; a
+	// WebhookHandler then rejects them).
 	Application *Application `json:"application,omitempty"`
 	Device      Device       `json:"device"`
 	// User is the device's default user.

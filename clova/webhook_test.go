@@ -20,6 +20,7 @@ import (
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -121,24 +122,24 @@ func TestSignatureFromIsCaseInsensitive(t *testing.T) {
 }
 
 func echo(_ context.Context, req *clova.Request) (*clova.Response, error) {
-	text := req.Request.RequestType()
+	text := req.Request.Type()
 	if ir, ok := req.Request.(*clova.IntentRequest); ok {
 		text = ir.Intent.Name
 	}
 	return clova.NewResponse(clova.SimpleSpeech(clova.PlainText(clova.English, text))), nil
 }
 
-func newHandler(t *testing.T, fn clova.HandlerFunc, opts ...clova.HandlerOption) *clova.ExtensionHandler {
+func newHandler(t *testing.T, fn clova.HandlerFunc, opts ...clova.HandlerOption) *clova.WebhookHandler {
 	t.Helper()
 	opts = append([]clova.HandlerOption{clova.WithPublicKey(clovatest.PublicKey())}, opts...)
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, fn, opts...)
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, fn, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return h
 }
 
-func TestExtensionHandler(t *testing.T) {
+func TestWebhookHandler(t *testing.T) {
 	t.Parallel()
 	tooBig := clovatest.Intent("Big", clovatest.WithSlot("x", strings.Repeat("a", 2000)))
 	tests := []struct {
@@ -229,7 +230,7 @@ func TestExtensionHandler(t *testing.T) {
 	}
 }
 
-func TestNewExtensionHandlerOptions(t *testing.T) {
+func TestNewWebhookHandlerOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -246,12 +247,19 @@ func TestNewExtensionHandlerOptions(t *testing.T) {
 		{"zero body limit", "x", echo, []clova.HandlerOption{clova.WithMaxBodyBytes(0)}},
 		{"nil logger", "x", echo, []clova.HandlerOption{clova.WithLogger(nil)}},
 		{"nil clock", "x", echo, []clova.HandlerOption{clova.WithClock(nil)}},
+		{"nil error handler", "x", echo, []clova.HandlerOption{clova.WithErrorHandler(nil)}},
+		{"zero in-flight cap", "x", echo, []clova.HandlerOption{clova.WithMaxInFlight(0)}},
 		{"nil option", "x", echo, []clova.HandlerOption{nil}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := clova.NewExtensionHandler(tc.id, tc.fn, tc.opts...); err == nil {
-				t.Error("NewExtensionHandler succeeded; want an error")
+			_, err := clova.NewWebhookHandler(tc.id, tc.fn, tc.opts...)
+			if err == nil {
+				t.Fatal("NewWebhookHandler succeeded; want an error")
+			}
+			var ae *clova.ArgumentError
+			if !errors.As(err, &ae) || !errors.Is(err, clova.ErrInvalid) || !strings.HasPrefix(err.Error(), "clova: ") {
+				t.Errorf("error %q is not a clova *ArgumentError", err)
 			}
 		})
 	}
@@ -261,7 +269,7 @@ func TestDefaultKeyIsProduction(t *testing.T) {
 	t.Parallel()
 	// A request signed with the test key is refused by a handler with no
 	// key option: the embedded production key is the default.
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo)
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +334,7 @@ func TestPublicKeyURL(t *testing.T) {
 	t.Parallel()
 	ks := newKeyServer(t, clovatest.PublicKey())
 	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo,
 		clova.WithPublicKeyURL(ks.srv.URL+"/key.pem", time.Hour), clova.WithKeyHTTPClient(ks.srv.Client()), clova.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
@@ -367,7 +375,7 @@ func TestPublicKeyURLFailsClosed(t *testing.T) {
 	ks.fail(404)
 	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	var gotErr error
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo,
 		clova.WithPublicKeyURL(ks.srv.URL, 0), clova.WithKeyHTTPClient(ks.srv.Client()), clova.WithClock(clock.Now),
 		clova.WithErrorHandler(func(_ *http.Request, err error) { gotErr = err }))
 	if err != nil {
@@ -409,7 +417,7 @@ func TestPublicKeyURLFailsClosed(t *testing.T) {
 func TestPublicKeyURLConcurrent(t *testing.T) {
 	t.Parallel()
 	ks := newKeyServer(t, clovatest.PublicKey())
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo,
 		clova.WithPublicKeyURL(ks.srv.URL, time.Hour), clova.WithKeyHTTPClient(ks.srv.Client()))
 	if err != nil {
 		t.Fatal(err)
@@ -511,7 +519,7 @@ func withSig(body []byte, sig string) *http.Request {
 func TestPublicKeyURLSurvivesCancelledCaller(t *testing.T) {
 	t.Parallel()
 	ks := newKeyServer(t, clovatest.PublicKey())
-	h, err := clova.NewExtensionHandler(clovatest.ApplicationID, echo,
+	h, err := clova.NewWebhookHandler(clovatest.ApplicationID, echo,
 		clova.WithPublicKeyURL(ks.srv.URL, time.Hour), clova.WithKeyHTTPClient(ks.srv.Client()))
 	if err != nil {
 		t.Fatal(err)
@@ -562,24 +570,24 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestExtensionHandlerRecoversPanic: a panicking HandlerFunc answers 500
+// TestWebhookHandlerRecoversPanic: a panicking HandlerFunc answers 500
 // with an empty body and reports an error wrapping ErrCallback, as the
 // other platforms' handlers do, instead of dropping the connection (the
 // client would see EOF and net/http would log a stack trace).
-func TestExtensionHandlerRecoversPanic(t *testing.T) {
+func TestWebhookHandlerRecoversPanic(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
 		fn      clova.HandlerFunc
 		wantErr string
 	}{
-		{"string", func(context.Context, *clova.Request) (*clova.Response, error) { panic("boom") }, "panic: boom"},
-		{"error", func(context.Context, *clova.Request) (*clova.Response, error) { panic(errors.New("bad state")) }, "panic: bad state"},
+		{"string", func(context.Context, *clova.Request) (*clova.Response, error) { panic("boom") }, "panicked: boom"},
+		{"error", func(context.Context, *clova.Request) (*clova.Response, error) { panic(errors.New("bad state")) }, "panicked: bad state"},
 		{"runtime error", func(_ context.Context, req *clova.Request) (*clova.Response, error) {
 			var m map[string]int
-			m[req.Request.RequestType()]++
+			m[req.Request.Type()]++
 			return nil, nil
-		}, "panic: assignment to entry in nil map"},
+		}, "panicked: assignment to entry in nil map"},
 		{"nil", func(context.Context, *clova.Request) (*clova.Response, error) { panic(nil) }, "panic called with nil argument"},
 	}
 	for _, tc := range tests {
@@ -611,8 +619,8 @@ func TestExtensionHandlerRecoversPanic(t *testing.T) {
 				t.Errorf("answer = %d %q; want 500 with an empty body", res.StatusCode, body)
 			}
 			got := <-reported
-			if !errors.Is(got, clova.ErrCallback) {
-				t.Errorf("reported %v; want it to wrap ErrCallback", got)
+			if !errors.Is(got, clova.ErrCallback) || !errors.Is(got, webhookio.ErrPanic) {
+				t.Errorf("reported %v; want it to wrap ErrCallback and ErrPanic", got)
 			}
 			if !strings.Contains(got.Error(), tc.wantErr) {
 				t.Errorf("reported %q; want it to contain %q", got, tc.wantErr)

@@ -106,11 +106,11 @@ func TestNewSignedRequest(t *testing.T) {
 	}
 }
 
-func post(t *testing.T, srv *clovatest.ChatbotServer, body []byte, sig string) (int, string) {
+func post(t *testing.T, srv *clovatest.Server, body []byte, sig string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, srv.InvokeURL, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL(), bytes.NewReader(body))
 	req.Header.Set(clova.ChatbotSignatureHeader, sig)
-	res, err := srv.Client().Do(req)
+	res, err := srv.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +119,10 @@ func post(t *testing.T, srv *clovatest.ChatbotServer, body []byte, sig string) (
 	return res.StatusCode, string(b)
 }
 
-func TestChatbotServer(t *testing.T) {
+func TestServer(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cret"
-	srv := clovatest.NewChatbotServer(t, secret)
-	srv.SetClock(func() time.Time { return time.UnixMilli(42) })
+	srv := clovatest.NewServer(t, clovatest.WithSecretKey(secret), clovatest.WithClock(func() time.Time { return time.UnixMilli(42) }))
 	body := []byte(`{"version":"v2","userId":"u","timestamp":1,"bubbles":[{"type":"text","data":{"description":"hi"}}],"event":"send"}`)
 
 	code, got := post(t, srv, body, clova.SignChatbotBody(secret, body))
@@ -144,11 +143,8 @@ func TestChatbotServer(t *testing.T) {
 
 	srv.Reset()
 	srv.Welcome(&clova.TextBubble{Title: "Hi", Data: clova.TextData{Description: "Welcome back"}})
-	srv.Inject(clovatest.Fault{Status: 500, Body: `{"error":{"errorCode":"900","message":"oops"}}`})
-	cb, err := clova.NewChatbot(srv.InvokeURL, secret, clova.WithHTTPClient(srv.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv.FailNext(clovatest.Fault{Status: 500, Body: []byte(`{"error":{"errorCode":"900","message":"oops"}}`)})
+	cb := srv.Client()
 	var ae *clova.APIError
 	if _, err := cb.Open(context.Background(), "u"); !errors.As(err, &ae) || ae.Code != "900" {
 		t.Fatalf("fault: %v", err)
@@ -168,5 +164,104 @@ func TestChatbotServer(t *testing.T) {
 	}
 	if n := len(srv.Calls()); n != 3 {
 		t.Errorf("%d calls after reset, want 3", n)
+	}
+}
+
+// TestFailNext: a fault with no body gets API Gateway's error body for its
+// status, so a client sees the gateway's code and message; a fault with a
+// body gets that body; Method and Path select the requests it applies to.
+func TestFailNext(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		fault       clovatest.Fault
+		wantStatus  int
+		wantCode    string
+		wantMessage string
+	}{
+		{"401 filled in", clovatest.Fault{Status: 401}, 401, "200", "Authentication Failed"},
+		{"429 filled in", clovatest.Fault{Status: 429, Header: http.Header{"Retry-After": {"3"}}}, 429, "400", "Quota Exceeded"},
+		{"503 filled in", clovatest.Fault{Status: 503}, 503, "500", "Endpoint Error"},
+		{"unlisted status filled in", clovatest.Fault{Status: 502}, 502, "900", "Unexpected Error"},
+		{"own body kept", clovatest.Fault{Status: 500, Body: []byte(`{"code":"E1","message":"mine"}`)}, 500, "E1", "mine"},
+		{"method and path", clovatest.Fault{Method: http.MethodPost, Path: clovatest.InvokePath, Status: 404}, 404, "300", "Not Found Exception"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := clovatest.NewServer(t)
+			srv.FailNext(tc.fault)
+			_, err := srv.Client().Send(t.Context(), "u", "hi")
+			var ae *clova.APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("Send = %v, want an *APIError", err)
+			}
+			got := []any{ae.StatusCode, ae.Code, ae.Message}
+			if d := cmp.Diff([]any{tc.wantStatus, tc.wantCode, tc.wantMessage}, got); d != "" {
+				t.Errorf("APIError (-want +got):\n%s", d)
+			}
+			// The fault is spent: the next request is answered.
+			if _, err := srv.Client().Send(t.Context(), "u", "hi"); err != nil {
+				t.Errorf("second Send: %v", err)
+			}
+		})
+	}
+	t.Run("other path untouched", func(t *testing.T) {
+		t.Parallel()
+		srv := clovatest.NewServer(t)
+		srv.FailNext(clovatest.Fault{Path: "/elsewhere", Status: 500})
+		if _, err := srv.Client().Send(t.Context(), "u", "hi"); err != nil {
+			t.Errorf("Send: %v", err)
+		}
+	})
+}
+
+// TestServerClient: Client is wired to the fake, signing with its key and
+// stamping with its clock; URL is the invoke URL.
+func TestServerClient(t *testing.T) {
+	t.Parallel()
+	srv := clovatest.NewServer(t, clovatest.WithClock(func() time.Time { return time.UnixMilli(7) }))
+	srv.ReplyText("hi", "hello")
+	res, err := srv.Client().Send(t.Context(), "u", "hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls()
+	got := []any{res.Bubbles[0].(*clova.TextBubble).Data.Description, res.Timestamp, len(calls), calls[0].SignatureValid, calls[0].Request.Timestamp, strings.HasSuffix(srv.URL(), clovatest.InvokePath)}
+	if d := cmp.Diff([]any{"hello", int64(7), 1, true, int64(7), true}, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	// A client with the default key: what clova.New with SecretKey gives.
+	cb, err := clova.New(srv.URL(), clovatest.SecretKey, clova.WithHTTPClient(srv.HTTPClient()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cb.Open(t.Context(), "u"); err != nil {
+		t.Errorf("Open with SecretKey: %v", err)
+	}
+}
+
+func TestStartOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []clovatest.ServerOption
+	}{
+		{"empty secret key", []clovatest.ServerOption{clovatest.WithSecretKey("")}},
+		{"nil clock", []clovatest.ServerOption{clovatest.WithClock(nil)}},
+		{"nil option", []clovatest.ServerOption{nil}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, err := clovatest.Start(tc.opts...)
+			if err == nil {
+				srv.Close()
+				t.Fatal("Start succeeded; want an error")
+			}
+			if !strings.HasPrefix(err.Error(), "clovatest: ") {
+				t.Errorf("error %q lacks the package prefix", err)
+			}
+		})
 	}
 }

@@ -22,7 +22,7 @@ type config struct {
 }
 
 // newExtension returns the extension's handler.
-func newExtension(cfg config, logger *slog.Logger) (*clova.ExtensionHandler, error) {
+func newExtension(cfg config, logger *slog.Logger) (*clova.WebhookHandler, error) {
 	opts := []clova.HandlerOption{
 		clova.WithLogger(logger),
 		clova.WithErrorHandler(func(r *http.Request, err error) {
@@ -35,7 +35,7 @@ func newExtension(cfg config, logger *slog.Logger) (*clova.ExtensionHandler, err
 	case cfg.keyURL != "":
 		opts = append(opts, clova.WithPublicKeyURL(cfg.keyURL, 0))
 	}
-	return clova.NewExtensionHandler(cfg.extensionID, pizzaShop(logger), opts...)
+	return clova.NewWebhookHandler(cfg.extensionID, pizzaShop(logger), opts...)
 }
 
 // pizzaShop is the extension's conversation.

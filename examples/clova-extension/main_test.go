@@ -19,7 +19,7 @@ import (
 
 // newTestExtension builds the extension as main does, except that it
 // trusts the clovatest key instead of CLOVA's.
-func newTestExtension(t *testing.T) *clova.ExtensionHandler {
+func newTestExtension(t *testing.T) *clova.WebhookHandler {
 	t.Helper()
 	cfg, err := loadConfig(func(k string) string {
 		return map[string]string{"CLOVA_EXTENSION_ID": clovatest.ApplicationID}[k]

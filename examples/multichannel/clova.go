@@ -59,11 +59,11 @@ func clovaConfig() platformConfig {
 			if u := s.env("CLOVA_PUBLIC_KEY_URL"); u != "" {
 				opts = append(opts, clova.WithPublicKeyURL(u, 0))
 			}
-			h, err := clova.NewExtensionHandler(s.env("CLOVA_EXTENSION_ID"), clovaFunc(s.obs), append(opts, s.clova...)...)
+			h, err := clova.NewWebhookHandler(s.env("CLOVA_EXTENSION_ID"), clovaFunc(s.obs), append(opts, s.clova...)...)
 			if err != nil {
 				return nil, nil, err
 			}
-			return h, nil, nil
+			return h, h.Wait, nil
 		},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/wire"
@@ -21,113 +22,41 @@ import (
 // base64 HMAC-SHA256 of the exact body, keyed with the domain's secret key.
 const ChatbotSignatureHeader = "X-NCP-CHATBOT_SIGNATURE"
 
-// Chatbot is a client of one CLOVA Chatbot domain's custom API, reached
-// through its API Gateway invoke URL. It is immutable and safe for
-// concurrent use.
+// Client is a client of one CLOVA Chatbot domain's custom API, reached
+// through its API Gateway invoke URL. Create it with [New]. It is
+// immutable and safe for concurrent use.
 //
-// A Chatbot prints as clova.Chatbot{InvokeURL:"…"} with every fmt verb and
+// A Client prints as clova.Client{InvokeURL:"…"} with every fmt verb and
 // in slog, never the secret key.
-type Chatbot struct {
+type Client struct {
 	rc     rest.Client
 	secret redact.Hidden[[]byte]
 	now    func() time.Time
 }
 
-func (c Chatbot) form() redact.Form {
-	return redact.Form{Type: "clova.Chatbot", Fields: []redact.Field{{Name: "InvokeURL", Value: c.rc.BaseURL.Redacted()}}}
+func (c Client) form() redact.Form {
+	return redact.Form{Type: "clova.Client", Fields: []redact.Field{{Name: "InvokeURL", Value: c.rc.BaseURL.Redacted()}}}
 }
 
-// Format writes the chatbot's invoke URL, for every verb.
-func (c Chatbot) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
+// Format writes the client's invoke URL, for every verb.
+func (c Client) Format(f fmt.State, verb rune) { c.form().Format(f, verb) }
 
-// LogValue logs the chatbot's invoke URL.
-func (c Chatbot) LogValue() slog.Value { return c.form().LogValue() }
+// LogValue logs the client's invoke URL.
+func (c Client) LogValue() slog.Value { return c.form().LogValue() }
 
-type config struct {
-	http    *http.Client
-	log     *slog.Logger
-	retry   rest.Retry
-	ua      string
-	now     func() time.Time
-	version string
-}
-
-// Option configures a [Chatbot].
-type Option func(*config) error
-
-// WithHTTPClient sets the HTTP client (default: 30 s timeout). It is copied;
-// nil is an error.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		cc, err := rest.CopyHTTPClient(hc)
-		if err != nil {
-			return fmt.Errorf("clova: WithHTTPClient: %w", err)
-		}
-		c.http = cc
-		return nil
-	}
-}
-
-// WithChatbotLogger logs retries and failures at Debug level. Secret keys,
-// signatures and bodies are never logged.
-func WithChatbotLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("clova: WithChatbotLogger: nil logger")
-		}
-		c.log = l
-		return nil
-	}
-}
-
-// WithRetry sets the retry policy (default 3 attempts, 200 ms doubling up to
-// 10 s). Send and Open change the conversation's state, so they are retried
-// only when the request provably never reached the server (dial errors).
-func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
-	return func(c *config) error {
-		r := rest.Retry{MaxAttempts: maxAttempts, BaseDelay: baseDelay, MaxDelay: maxDelay}
-		if err := r.Validate(); err != nil {
-			return fmt.Errorf("clova: WithRetry: %w", err)
-		}
-		c.retry = r
-		return nil
-	}
-}
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		if ua == "" {
-			return errors.New("clova: WithUserAgent: empty user agent")
-		}
-		c.ua = ua
-		return nil
-	}
-}
-
-// WithChatbotClock sets the clock that stamps requests' timestamp, for
-// tests.
-func WithChatbotClock(now func() time.Time) Option {
-	return func(c *config) error {
-		if now == nil {
-			return errors.New("clova: WithChatbotClock: nil clock")
-		}
-		c.now = now
-		return nil
-	}
-}
-
-// NewChatbot returns a client for the CLOVA Chatbot domain whose API Gateway
+// New returns a client for the CLOVA Chatbot domain whose API Gateway
 // invoke URL is invokeURL ("https://xxxx.apigw.ntruss.com/custom/v1/1234/abcd"),
 // signing with secretKey (Chatbot builder → messenger linkage → custom).
-// It does no I/O.
-func NewChatbot(invokeURL, secretKey string, opts ...Option) (*Chatbot, error) {
+// The invoke URL is the endpoint itself, so there is no WithBaseURL. New
+// does no I/O. An empty secret key, a bad URL and a nil or failing option
+// are errors.
+func New(invokeURL, secretKey string, opts ...Option) (*Client, error) {
 	if secretKey == "" {
-		return nil, errors.New("clova: chatbot secret key must not be empty")
+		return nil, argError("New", "secretKey", "is empty")
 	}
 	u, err := rest.ParseBaseURL(invokeURL)
 	if err != nil {
-		return nil, fmt.Errorf("clova: invoke URL: %w", err)
+		return nil, argError("New", "invokeURL", err.Error())
 	}
 	// The invoke URL is the endpoint itself: do not add a trailing slash
 	// that API Gateway would treat as another resource.
@@ -135,12 +64,12 @@ func NewChatbot(invokeURL, secretKey string, opts ...Option) (*Chatbot, error) {
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	c := config{retry: rest.DefaultRetry, now: time.Now}
+	c := config{common: common{now: time.Now}, retry: rest.DefaultRetry}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("clova: nil Option")
+			return nil, argError("New", "opts", "holds a nil Option")
 		}
-		if err := o(&c); err != nil {
+		if err := o.applyClient(&c); err != nil {
 			return nil, err
 		}
 	}
@@ -150,8 +79,13 @@ func NewChatbot(invokeURL, secretKey string, opts ...Option) (*Chatbot, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	cb := &Chatbot{secret: redact.Hide([]byte(secretKey)), now: c.now}
+	cb := &Client{secret: redact.Hide([]byte(secretKey)), now: c.now}
 	cb.rc = rest.Client{HTTP: c.http, BaseURL: u, UserAgent: c.ua, Logger: c.log, Retry: c.retry, Check: checkChatbot, Now: c.now}
+	if onErr := c.onErr; onErr != nil {
+		cb.rc.OnError = func(_ context.Context, err error) {
+			onErr(nil, fmt.Errorf("clova: chatbot attempt failed, retrying: %w", err))
+		}
+	}
 	return cb, nil
 }
 
@@ -180,11 +114,14 @@ type ChatbotRequest struct {
 // maxUserIDRunes is the documented bound on userId.
 const maxUserIDRunes = 256
 
-// Validate checks the request against the documented constraints.
+// Validate checks the request against the documented constraints. It
+// returns nil, the one broken constraint as a *[ValidationError], or
+// [ValidationErrors] listing them all; every one names its JSON path
+// ("bubbles[0].data.description") and wraps [ErrInvalid].
 func (r *ChatbotRequest) Validate() error {
-	var errs ValidationErrors
+	var errs []*ValidationError
 	add := func(p, format string, a ...any) {
-		errs = append(errs, &ValidationError{Path: p, Reason: fmt.Sprintf(format, a...)})
+		errs = append(errs, invalid.New("clova", p, fmt.Sprintf(format, a...)))
 	}
 	if r.UserID == "" {
 		add("userId", "is required")
@@ -208,10 +145,7 @@ func (r *ChatbotRequest) Validate() error {
 			add(fmt.Sprintf("bubbles[%d].data.description", i), "is required")
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return errs
+	return invalid.Join(errs)
 }
 
 // ChatbotResponse is the chatbot's answer.
@@ -259,26 +193,26 @@ func WithVersion(v string) SendOption { return func(r *ChatbotRequest) { r.Versi
 // Send asks the chatbot text on behalf of userID (a stable ID of at most
 // 256 characters) and returns its answer. To follow a postback button the
 // chatbot sent, Send the button's postback text ([ChatbotAction.PostbackText]).
-func (c *Chatbot) Send(ctx context.Context, userID, text string, opts ...SendOption) (*ChatbotResponse, error) {
+func (c *Client) Send(ctx context.Context, userID, text string, opts ...SendOption) (*ChatbotResponse, error) {
 	r := c.newRequest(userID, EventSend, opts)
 	r.Bubbles = []TextBubble{{Data: TextData{Description: text}}}
 	return c.Do(ctx, r)
 }
 
 // Open asks for the welcome message.
-func (c *Chatbot) Open(ctx context.Context, userID string, opts ...SendOption) (*ChatbotResponse, error) {
+func (c *Client) Open(ctx context.Context, userID string, opts ...SendOption) (*ChatbotResponse, error) {
 	return c.Do(ctx, c.newRequest(userID, EventOpen, opts))
 }
 
 // OpenWith sends an open event carrying postback text, as a welcome
 // action's button does.
-func (c *Chatbot) OpenWith(ctx context.Context, userID, postback string, opts ...SendOption) (*ChatbotResponse, error) {
+func (c *Client) OpenWith(ctx context.Context, userID, postback string, opts ...SendOption) (*ChatbotResponse, error) {
 	r := c.newRequest(userID, EventOpen, opts)
 	r.Bubbles = []TextBubble{{Data: TextData{Description: postback}}}
 	return c.Do(ctx, r)
 }
 
-func (c *Chatbot) newRequest(userID string, ev ChatbotEvent, opts []SendOption) *ChatbotRequest {
+func (c *Client) newRequest(userID string, ev ChatbotEvent, opts []SendOption) *ChatbotRequest {
 	r := &ChatbotRequest{Version: "v2", UserID: userID, Timestamp: c.now().UnixMilli(), Bubbles: []TextBubble{}, Event: ev}
 	for _, o := range opts {
 		if o != nil {
@@ -290,9 +224,9 @@ func (c *Chatbot) newRequest(userID string, ev ChatbotEvent, opts []SendOption) 
 
 // Do validates and sends r as is: the body is encoded once, signed, and
 // those exact bytes are sent.
-func (c *Chatbot) Do(ctx context.Context, r *ChatbotRequest) (*ChatbotResponse, error) {
+func (c *Client) Do(ctx context.Context, r *ChatbotRequest) (*ChatbotResponse, error) {
 	if r == nil {
-		return nil, errors.New("clova: nil chatbot request")
+		return nil, argError("Client.Do", "r", "is nil")
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err

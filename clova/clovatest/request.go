@@ -99,17 +99,17 @@ func NewRawRequest(t testing.TB, key *rsa.PrivateKey, body []byte) *http.Request
 	return r
 }
 
-// Option adjusts a request built by [Launch], [Intent], [SessionEnded] or
-// [Event].
-type Option func(*clova.Request)
+// RequestOption adjusts a request built by [Launch], [Intent],
+// [SessionEnded] or [Event]. A nil RequestOption is ignored.
+type RequestOption func(*clova.Request)
 
 // WithApplicationID sets context.System.application.applicationId.
-func WithApplicationID(id string) Option {
+func WithApplicationID(id string) RequestOption {
 	return func(r *clova.Request) { r.Context.System.Application = &clova.Application{ApplicationID: id} }
 }
 
 // WithUserID sets the user ID of both the session and the device.
-func WithUserID(id string) Option {
+func WithUserID(id string) RequestOption {
 	return func(r *clova.Request) {
 		if r.Session != nil && r.Session.User != nil {
 			r.Session.User.UserID = id
@@ -122,7 +122,7 @@ func WithUserID(id string) Option {
 
 // WithAccessToken sets the linked account's access token on the session and
 // device users.
-func WithAccessToken(tok string) Option {
+func WithAccessToken(tok string) RequestOption {
 	return func(r *clova.Request) {
 		if r.Session != nil && r.Session.User != nil {
 			r.Session.User.AccessToken = clova.AccessToken(tok)
@@ -134,7 +134,7 @@ func WithAccessToken(tok string) Option {
 }
 
 // WithSessionAttributes sets the session attributes to v encoded.
-func WithSessionAttributes(v any) Option {
+func WithSessionAttributes(v any) RequestOption {
 	return func(r *clova.Request) {
 		if r.Session == nil {
 			return
@@ -148,7 +148,7 @@ func WithSessionAttributes(v any) Option {
 }
 
 // WithNewSession sets session.new.
-func WithNewSession(isNew bool) Option {
+func WithNewSession(isNew bool) RequestOption {
 	return func(r *clova.Request) {
 		if r.Session != nil {
 			r.Session.New = isNew
@@ -157,30 +157,30 @@ func WithNewSession(isNew bool) Option {
 }
 
 // WithoutSession sends "session": null, as skill-store events do.
-func WithoutSession() Option { return func(r *clova.Request) { r.Session = nil } }
+func WithoutSession() RequestOption { return func(r *clova.Request) { r.Session = nil } }
 
 // WithVersion sets the message version (default "1.0").
-func WithVersion(v string) Option { return func(r *clova.Request) { r.Version = v } }
+func WithVersion(v string) RequestOption { return func(r *clova.Request) { r.Version = v } }
 
 // WithRequestID sets request.requestId.
-func WithRequestID(id string) Option {
+func WithRequestID(id string) RequestOption {
 	return func(r *clova.Request) { info(r).RequestID = id }
 }
 
 // WithTimestamp sets request.timestamp.
-func WithTimestamp(t time.Time) Option {
+func WithTimestamp(t time.Time) RequestOption {
 	return func(r *clova.Request) { info(r).Timestamp = t.UTC().Format(time.RFC3339) }
 }
 
 // WithSlot adds a slot to an intent request. value may be a string, a
 // number or nil.
-func WithSlot(name string, value any) Option {
+func WithSlot(name string, value any) RequestOption {
 	return WithTypedSlot(clova.Slot{Name: name, Value: slotValue(value)})
 }
 
 // WithTypedSlot adds a fully specified slot (valueType, unit) to an intent
 // request.
-func WithTypedSlot(s clova.Slot) Option {
+func WithTypedSlot(s clova.Slot) RequestOption {
 	return func(r *clova.Request) {
 		ir, ok := r.Request.(*clova.IntentRequest)
 		if !ok {
@@ -220,7 +220,7 @@ func info(r *clova.Request) *clova.RequestInfo {
 	return new(clova.RequestInfo) // unknown body: the option has nowhere to go
 }
 
-func build(body clova.RequestBody, opts []Option) *clova.Request {
+func build(body clova.RequestBody, opts []RequestOption) *clova.Request {
 	r := &clova.Request{
 		Version: "1.0",
 		Session: &clova.Session{New: true, SessionAttributes: json.RawMessage("{}"), SessionID: SessionID, User: &clova.User{UserID: UserID}},
@@ -232,28 +232,30 @@ func build(body clova.RequestBody, opts []Option) *clova.Request {
 		Request: body,
 	}
 	for _, o := range opts {
-		o(r)
+		if o != nil {
+			o(r)
+		}
 	}
 	return r
 }
 
 // Launch returns a LaunchRequest.
-func Launch(opts ...Option) *clova.Request { return build(&clova.LaunchRequest{}, opts) }
+func Launch(opts ...RequestOption) *clova.Request { return build(&clova.LaunchRequest{}, opts) }
 
 // Intent returns an IntentRequest for intent name; add slots with
 // [WithSlot]. The session is not new.
-func Intent(name string, opts ...Option) *clova.Request {
-	return build(&clova.IntentRequest{Intent: clova.Intent{Name: name}}, append([]Option{WithNewSession(false)}, opts...))
+func Intent(name string, opts ...RequestOption) *clova.Request {
+	return build(&clova.IntentRequest{Intent: clova.Intent{Name: name}}, append([]RequestOption{WithNewSession(false)}, opts...))
 }
 
 // SessionEnded returns a SessionEndedRequest.
-func SessionEnded(opts ...Option) *clova.Request {
-	return build(&clova.SessionEndedRequest{}, append([]Option{WithNewSession(false)}, opts...))
+func SessionEnded(opts ...RequestOption) *clova.Request {
+	return build(&clova.SessionEndedRequest{}, append([]RequestOption{WithNewSession(false)}, opts...))
 }
 
 // Event returns an EventRequest namespace.name with payload encoded (nil
 // sends null), a request ID and the current time.
-func Event(namespace, name string, payload any, opts ...Option) *clova.Request {
+func Event(namespace, name string, payload any, opts ...RequestOption) *clova.Request {
 	var raw json.RawMessage
 	if payload != nil {
 		b, err := json.Marshal(payload)
@@ -268,5 +270,5 @@ func Event(namespace, name string, payload any, opts ...Option) *clova.Request {
 		RequestInfo: clova.RequestInfo{RequestID: "clovatest-event", Timestamp: time.Now().UTC().Format(time.RFC3339)},
 		Event:       clova.Event{Namespace: namespace, Name: name, Payload: raw},
 	}
-	return build(ev, append([]Option{WithNewSession(false)}, opts...))
+	return build(ev, append([]RequestOption{WithNewSession(false)}, opts...))
 }
