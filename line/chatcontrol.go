@@ -21,12 +21,13 @@ import (
 // chat with chatID (a user, group or room ID). With ttl > 0 control goes
 // back to the Primary Channel after ttl (at most a year); with ttl == 0
 // it stays until released.
-func (c *Client) AcquireChatControl(ctx context.Context, chatID string, ttl time.Duration) (*Meta, error) {
+func (c *Client) AcquireChatControl(ctx context.Context, chatID string, ttl time.Duration) (*Result, error) {
+	const fn = "Client.AcquireChatControl"
 	if chatID == "" {
-		return nil, &ValidationError{Path: "chatId", Reason: "must not be empty"}
+		return nil, argError(fn, "chatID", "must not be empty")
 	}
 	if ttl < 0 || ttl > 365*24*time.Hour {
-		return nil, &ValidationError{Path: "ttl", Reason: "must be between 0 and one year"}
+		return nil, argError(fn, "ttl", "must be between 0 and one year")
 	}
 	body := struct {
 		Expired bool  `json:"expired"`
@@ -37,14 +38,14 @@ func (c *Client) AcquireChatControl(ctx context.Context, chatID string, ttl time
 
 // ReleaseChatControl gives the chat with chatID back to the Primary
 // Channel.
-func (c *Client) ReleaseChatControl(ctx context.Context, chatID string) (*Meta, error) {
+func (c *Client) ReleaseChatControl(ctx context.Context, chatID string) (*Result, error) {
 	if chatID == "" {
-		return nil, &ValidationError{Path: "chatId", Reason: "must not be empty"}
+		return nil, argError("Client.ReleaseChatControl", "chatID", "must not be empty")
 	}
 	return c.control(ctx, chatID, "release", nil)
 }
 
-func (c *Client) control(ctx context.Context, chatID, verb string, body any) (*Meta, error) {
+func (c *Client) control(ctx context.Context, chatID, verb string, body any) (*Result, error) {
 	req := &rest.Request{Method: http.MethodPost, Path: "v2/bot/chat/" + url.PathEscape(chatID) + "/control/" + verb, Idempotent: true}
 	if body != nil {
 		req.JSON = body
@@ -53,8 +54,7 @@ func (c *Client) control(ctx context.Context, chatID, verb string, body any) (*M
 	if err != nil {
 		return nil, err
 	}
-	m := metaOf(resp)
-	return &m, nil
+	return resultOf(resp), nil
 }
 
 // PassToHuman implements message.Handover: it releases chat control to the

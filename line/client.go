@@ -53,7 +53,10 @@ func New(channelToken string, opts ...Option) (*Client, error) {
 	}
 	cfg := config{retry: rest.DefaultRetry}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
+		if o == nil {
+			return nil, errors.New("line: nil option")
+		}
+		if err := o.applyClient(&cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -87,6 +90,9 @@ func New(channelToken string, opts ...Option) (*Client, error) {
 		Sleep: cfg.sleep,
 		Rand:  cfg.rand,
 	}
+	if onErr := cfg.onErr; onErr != nil {
+		base.OnError = func(_ context.Context, err error) { onErr(nil, fmt.Errorf("line: %w", err)) }
+	}
 	data := base
 	data.BaseURL = cfg.dataURL
 	return &Client{api: base, data: data}, nil
@@ -106,6 +112,14 @@ type Meta struct {
 func metaOf(r *rest.Response) Meta {
 	return Meta{StatusCode: r.StatusCode, RequestID: r.Header.Get("X-Line-Request-Id"), Header: r.Header, Attempts: r.Attempts}
 }
+
+// Result is the outcome of a call that returns no data (the loading
+// animation, chat control): what the HTTP exchange said.
+type Result struct {
+	Meta Meta
+}
+
+func resultOf(r *rest.Response) *Result { return &Result{Meta: metaOf(r)} }
 
 // SentMessage is one message LINE accepted.
 type SentMessage struct {
@@ -154,7 +168,7 @@ func NotificationDisabled() SendOption {
 func RetryKey(key string) SendOption {
 	return func(c *sendConfig) error {
 		if !uuid.Valid(key) {
-			return &ValidationError{Path: "X-Line-Retry-Key", Reason: "must be a UUID"}
+			return argError("RetryKey", "key", "must be a UUID")
 		}
 		c.retryKey = key
 		return nil
@@ -175,9 +189,12 @@ type sendBody struct {
 	CustomAggregationUnits []string          `json:"customAggregationUnits,omitempty"`
 }
 
-func sendOptions(opts []SendOption) (sendConfig, error) {
+func sendOptions(fn string, opts []SendOption) (sendConfig, error) {
 	var c sendConfig
 	for _, o := range opts {
+		if o == nil {
+			return c, argError(fn, "opts", "nil send option")
+		}
 		if err := o(&c); err != nil {
 			return c, err
 		}
@@ -195,17 +212,18 @@ func sendOptions(opts []SendOption) (sendConfig, error) {
 // An expired or used token is an *APIError whose InvalidReplyToken
 // reports true.
 func (c *Client) Reply(ctx context.Context, replyToken string, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
-	sc, err := sendOptions(opts)
+	const fn = "Client.Reply"
+	sc, err := sendOptions(fn, opts)
 	if err != nil {
 		return nil, err
 	}
 	if replyToken == "" {
-		return nil, &ValidationError{Path: "replyToken", Reason: "must not be empty"}
+		return nil, argError(fn, "replyToken", "must not be empty")
 	}
 	if sc.retryKey != "" || len(sc.units) > 0 {
-		return nil, &ValidationError{Path: "replyToken", Reason: "a reply takes no retry key or aggregation unit"}
+		return nil, argError(fn, "opts", "a reply takes no retry key or aggregation unit")
 	}
-	enc, err := EncodeMessages(msgs)
+	enc, err := encodeMessages(fn, msgs)
 	if err != nil {
 		return nil, err
 	}
@@ -223,47 +241,49 @@ func (c *Client) Reply(ctx context.Context, replyToken string, msgs []messaging_
 // 409 answer means an earlier attempt was accepted and is reported as
 // success with Duplicate set.
 func (c *Client) Push(ctx context.Context, to string, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
+	const fn = "Client.Push"
 	if to == "" {
-		return nil, &ValidationError{Path: "to", Reason: "must not be empty"}
+		return nil, argError(fn, "to", "must not be empty")
 	}
-	return c.sendKeyed(ctx, "v2/bot/message/push", to, msgs, opts)
+	return c.sendKeyed(ctx, fn, "v2/bot/message/push", to, msgs, opts)
 }
 
 // Multicast sends messages to up to 500 user IDs, with a retry key as
 // [Client.Push] does.
 func (c *Client) Multicast(ctx context.Context, to []string, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
+	const fn = "Client.Multicast"
 	switch {
 	case len(to) == 0:
-		return nil, &ValidationError{Path: "to", Reason: "needs at least one user ID"}
+		return nil, argError(fn, "to", "needs at least one user ID")
 	case len(to) > limits.multicastTo:
-		return nil, &ValidationError{Path: "to", Reason: fmt.Sprintf("%d user IDs exceed %d", len(to), limits.multicastTo)}
+		return nil, argError(fn, "to", fmt.Sprintf("%d user IDs exceed %d", len(to), limits.multicastTo))
 	}
 	for i, id := range to {
 		if id == "" {
-			return nil, &ValidationError{Path: fmt.Sprintf("to[%d]", i), Reason: "must not be empty"}
+			return nil, argError(fn, fmt.Sprintf("to[%d]", i), "must not be empty")
 		}
 	}
-	return c.sendKeyed(ctx, "v2/bot/message/multicast", to, msgs, opts)
+	return c.sendKeyed(ctx, fn, "v2/bot/message/multicast", to, msgs, opts)
 }
 
 // Broadcast sends messages to every friend of the bot, with a retry key as
 // [Client.Push] does.
 func (c *Client) Broadcast(ctx context.Context, msgs []messaging_api.MessageInterface, opts ...SendOption) (*SendResult, error) {
-	return c.sendKeyed(ctx, "v2/bot/message/broadcast", nil, msgs, opts)
+	return c.sendKeyed(ctx, "Client.Broadcast", "v2/bot/message/broadcast", nil, msgs, opts)
 }
 
-func (c *Client) sendKeyed(ctx context.Context, path string, to any, msgs []messaging_api.MessageInterface, opts []SendOption) (*SendResult, error) {
-	sc, err := sendOptions(opts)
+func (c *Client) sendKeyed(ctx context.Context, fn, path string, to any, msgs []messaging_api.MessageInterface, opts []SendOption) (*SendResult, error) {
+	sc, err := sendOptions(fn, opts)
 	if err != nil {
 		return nil, err
 	}
 	if to == nil && len(sc.units) > 0 {
-		return nil, &ValidationError{Path: "customAggregationUnits", Reason: "not accepted by broadcast"}
+		return nil, argError(fn, "opts", "broadcast takes no aggregation unit")
 	}
 	if len(sc.units) > 1 {
-		return nil, &ValidationError{Path: "customAggregationUnits", Reason: "at most 1 unit"}
+		return nil, argError(fn, "opts", "at most 1 aggregation unit")
 	}
-	enc, err := EncodeMessages(msgs)
+	enc, err := encodeMessages(fn, msgs)
 	if err != nil {
 		return nil, err
 	}
@@ -321,12 +341,13 @@ func sentResult(resp *rest.Response, key string) (*SendResult, error) {
 // ShowLoading shows the loading animation in a one-to-one chat with
 // chatID (a user ID) for seconds (5–60, a multiple of 5) or until the next
 // message from the bot.
-func (c *Client) ShowLoading(ctx context.Context, chatID string, seconds int) (*Meta, error) {
+func (c *Client) ShowLoading(ctx context.Context, chatID string, seconds int) (*Result, error) {
+	const fn = "Client.ShowLoading"
 	if chatID == "" {
-		return nil, &ValidationError{Path: "chatId", Reason: "must not be empty"}
+		return nil, argError(fn, "chatID", "must not be empty")
 	}
 	if seconds < 5 || seconds > 60 || seconds%5 != 0 {
-		return nil, &ValidationError{Path: "loadingSeconds", Reason: "must be 5 to 60, a multiple of 5"}
+		return nil, argError(fn, "seconds", "must be 5 to 60, a multiple of 5")
 	}
 	body := struct {
 		ChatID  string `json:"chatId"`
@@ -336,8 +357,7 @@ func (c *Client) ShowLoading(ctx context.Context, chatID string, seconds int) (*
 	if err != nil {
 		return nil, err
 	}
-	m := metaOf(resp)
-	return &m, nil
+	return resultOf(resp), nil
 }
 
 // Profile is a user's LINE profile.
@@ -353,7 +373,7 @@ type Profile struct {
 // GetProfile returns the profile of a user who is a friend of the bot.
 func (c *Client) GetProfile(ctx context.Context, userID string) (*Profile, error) {
 	if userID == "" {
-		return nil, &ValidationError{Path: "userId", Reason: "must not be empty"}
+		return nil, argError("Client.GetProfile", "userID", "must not be empty")
 	}
 	resp, err := c.api.Do(ctx, &rest.Request{Method: http.MethodGet, Path: "v2/bot/profile/" + url.PathEscape(userID), Idempotent: true})
 	if err != nil {
@@ -384,7 +404,7 @@ type Download struct {
 // then LINE answers with an error.
 func (c *Client) GetContent(ctx context.Context, messageID string) (*Download, error) {
 	if messageID == "" {
-		return nil, &ValidationError{Path: "messageId", Reason: "must not be empty"}
+		return nil, argError("Client.GetContent", "messageID", "must not be empty")
 	}
 	s, err := c.data.DoStream(ctx, &rest.Request{Method: http.MethodGet, Path: "v2/bot/message/" + url.PathEscape(messageID) + "/content", Idempotent: true})
 	if err != nil {

@@ -75,12 +75,18 @@ func TestNewValidatesOptions(t *testing.T) {
 		{"negative retry", "tok", []line.Option{line.WithRetry(-1, 0, 0)}},
 		{"retry without delay", "tok", []line.Option{line.WithRetry(3, 0, time.Second)}},
 		{"nil logger", "tok", []line.Option{line.WithLogger(nil)}},
+		{"nil error handler", "tok", []line.Option{line.WithErrorHandler(nil)}},
+		{"nil option", "tok", []line.Option{nil}},
 		{"empty user agent", "tok", []line.Option{line.WithUserAgent("")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := line.New(tt.token, tt.opts...); err == nil {
-				t.Error("New succeeded; want an error")
+			_, err := line.New(tt.token, tt.opts...)
+			if err == nil {
+				t.Fatal("New succeeded; want an error")
+			}
+			if !strings.HasPrefix(err.Error(), "line: ") {
+				t.Errorf("error %q does not start with the package name", err)
 			}
 		})
 	}
@@ -123,7 +129,7 @@ func TestReplyIsNotRetriedOnceSent(t *testing.T) {
 			t.Parallel()
 			srv := linetest.NewServer(t)
 			c, sl := newClient(t, srv)
-			srv.FailNext("/v2/bot/message/reply", status, 1)
+			srv.FailNext(linetest.Fault{Path: "/v2/bot/message/reply", Status: status, Times: 1})
 			_, err := c.Reply(t.Context(), "tok", text("hi"))
 			var apiErr *line.APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
@@ -158,7 +164,7 @@ func TestPushRetryKeyIsReusedAcrossRetries(t *testing.T) {
 	t.Parallel()
 	srv := linetest.NewServer(t)
 	c, sl := newClient(t, srv)
-	srv.FailNext("/v2/bot/message/push", 500, 2)
+	srv.FailNext(linetest.Fault{Path: "/v2/bot/message/push", Status: 500, Times: 2})
 	res, err := c.Push(t.Context(), "U1", text("hi"))
 	if err != nil {
 		t.Fatal(err)
@@ -293,29 +299,33 @@ func TestSendValidation(t *testing.T) {
 	for i := range items {
 		items[i] = messaging_api.QuickReplyItem{Action: messaging_api.MessageAction{Label: "l", Text: "t"}}
 	}
+	// A case names either the JSON path of a broken limit (a
+	// *ValidationError) or the function and argument at fault (an
+	// *ArgumentError).
 	tests := []struct {
-		name string
-		send func() error
-		path string
+		name    string
+		send    func() error
+		path    string
+		fn, arg string
 	}{
-		{"no messages", func() error { _, err := c.Push(t.Context(), "U1", nil); return err }, "messages"},
-		{"six messages", func() error { _, err := c.Push(t.Context(), "U1", six); return err }, "messages"},
+		{"no messages", func() error { _, err := c.Push(t.Context(), "U1", nil); return err }, "messages", "", ""},
+		{"six messages", func() error { _, err := c.Push(t.Context(), "U1", six); return err }, "messages", "", ""},
 		{"long text", func() error {
 			_, err := c.Reply(t.Context(), "tok", text(strings.Repeat("😀", 2501)))
 			return err
-		}, "messages[0].text"},
-		{"empty text", func() error { _, err := c.Reply(t.Context(), "tok", text("")); return err }, "messages[0].text"},
+		}, "messages[0].text", "", ""},
+		{"empty text", func() error { _, err := c.Reply(t.Context(), "tok", text("")); return err }, "messages[0].text", "", ""},
 		{"14 quick replies", func() error {
 			_, err := c.Push(t.Context(), "U1", []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "x", QuickReply: &messaging_api.QuickReply{Items: items}}})
 			return err
-		}, "messages[0].quickReply.items"},
+		}, "messages[0].quickReply.items", "", ""},
 		{"long label", func() error {
 			m := &messaging_api.TemplateMessage{AltText: "alt", Template: &messaging_api.ButtonsTemplate{Text: "t", Actions: []messaging_api.ActionInterface{
 				&messaging_api.PostbackAction{Label: strings.Repeat("a", 21), Data: "d"},
 			}}}
 			_, err := c.Push(t.Context(), "U1", []messaging_api.MessageInterface{m})
 			return err
-		}, "messages[0].template.actions[0].label"},
+		}, "messages[0].template.actions[0].label", "", ""},
 		{"carousel columns", func() error {
 			cols := make([]messaging_api.CarouselColumn, 11)
 			for i := range cols {
@@ -324,25 +334,58 @@ func TestSendValidation(t *testing.T) {
 			m := &messaging_api.TemplateMessage{AltText: "alt", Template: &messaging_api.CarouselTemplate{Columns: cols}}
 			_, err := c.Push(t.Context(), "U1", []messaging_api.MessageInterface{m})
 			return err
-		}, "messages[0].template.columns"},
+		}, "messages[0].template.columns", "", ""},
 		{"raw without type", func() error {
 			_, err := c.Push(t.Context(), "U1", []messaging_api.MessageInterface{line.RawMessage(`{"text":"x"}`)})
 			return err
-		}, "messages[0].type"},
+		}, "messages[0].type", "", ""},
 		{"501 recipients", func() error {
 			_, err := c.Multicast(t.Context(), make([]string, 501), text("x"))
 			return err
-		}, "to"},
-		{"bad retry key", func() error { _, err := c.Push(t.Context(), "U1", text("x"), line.RetryKey("nope")); return err }, "X-Line-Retry-Key"},
-		{"empty retry key", func() error { _, err := c.Push(t.Context(), "U1", text("x"), line.RetryKey("")); return err }, "X-Line-Retry-Key"},
-		{"empty reply token", func() error { _, err := c.Reply(t.Context(), "", text("x")); return err }, "replyToken"},
-		{"loading seconds", func() error { _, err := c.ShowLoading(t.Context(), "U1", 7); return err }, "loadingSeconds"},
+		}, "", "Client.Multicast", "to"},
+		{"empty recipient", func() error {
+			_, err := c.Multicast(t.Context(), []string{"U1", ""}, text("x"))
+			return err
+		}, "", "Client.Multicast", "to[1]"},
+		{"bad retry key", func() error { _, err := c.Push(t.Context(), "U1", text("x"), line.RetryKey("nope")); return err }, "", "RetryKey", "key"},
+		{"empty retry key", func() error { _, err := c.Push(t.Context(), "U1", text("x"), line.RetryKey("")); return err }, "", "RetryKey", "key"},
+		{"nil send option", func() error { _, err := c.Push(t.Context(), "U1", text("x"), nil); return err }, "", "Client.Push", "opts"},
+		{"empty reply token", func() error { _, err := c.Reply(t.Context(), "", text("x")); return err }, "", "Client.Reply", "replyToken"},
+		{"retry key on a reply", func() error {
+			_, err := c.Reply(t.Context(), "tok", text("x"), line.RetryKey("123e4567-e89b-42d3-a456-426614174000"))
+			return err
+		}, "", "Client.Reply", "opts"},
+		{"nil message", func() error {
+			_, err := c.Reply(t.Context(), "tok", []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "x"}, nil})
+			return err
+		}, "", "Client.Reply", "msgs[1]"},
+		{"empty push recipient", func() error { _, err := c.Push(t.Context(), "", text("x")); return err }, "", "Client.Push", "to"},
+		{"loading seconds", func() error { _, err := c.ShowLoading(t.Context(), "U1", 7); return err }, "", "Client.ShowLoading", "seconds"},
+		{"loading chat", func() error { _, err := c.ShowLoading(t.Context(), "", 5); return err }, "", "Client.ShowLoading", "chatID"},
+		{"profile user", func() error { _, err := c.GetProfile(t.Context(), ""); return err }, "", "Client.GetProfile", "userID"},
+		{"content message", func() error { _, err := c.GetContent(t.Context(), ""); return err }, "", "Client.GetContent", "messageID"},
+		{"chat control ttl", func() error { _, err := c.AcquireChatControl(t.Context(), "U1", -time.Second); return err }, "", "Client.AcquireChatControl", "ttl"},
+		{"chat control chat", func() error { _, err := c.ReleaseChatControl(t.Context(), ""); return err }, "", "Client.ReleaseChatControl", "chatID"},
+		{"units on broadcast", func() error { _, err := c.Broadcast(t.Context(), text("x"), line.AggregationUnits("u")); return err }, "", "Client.Broadcast", "opts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.send()
+			if !errors.Is(err, line.ErrInvalid) {
+				t.Fatalf("err = %v; want one wrapping ErrInvalid", err)
+			}
+			if tt.arg != "" {
+				var ae *line.ArgumentError
+				if !errors.As(err, &ae) {
+					t.Fatalf("err = %v; want an *ArgumentError", err)
+				}
+				if ae.Func != tt.fn || ae.Arg != tt.arg {
+					t.Errorf("argument = %s %s, want %s %s (%v)", ae.Func, ae.Arg, tt.fn, tt.arg, err)
+				}
+				return
+			}
 			var ve *line.ValidationError
-			if !errors.As(err, &ve) || !errors.Is(err, line.ErrInvalid) {
+			if !errors.As(err, &ve) {
 				t.Fatalf("err = %v; want a *ValidationError", err)
 			}
 			if ve.Path != tt.path {
@@ -396,7 +439,7 @@ func TestAPIErrorDecoding(t *testing.T) {
 func TestAuthFailure(t *testing.T) {
 	t.Parallel()
 	srv := linetest.NewServer(t, linetest.WithChannelToken("right"))
-	c, err := line.New("wrong", line.WithBaseURL(srv.URL), line.WithHTTPClient(srv.HTTPClient()))
+	c, err := line.New("wrong", line.WithBaseURL(srv.URL()), line.WithHTTPClient(srv.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +487,7 @@ func TestShowLoadingProfileContentAndChatControl(t *testing.T) {
 	c, _ := newClient(t, srv)
 	ctx := t.Context()
 
-	if m, err := c.ShowLoading(ctx, "U1", 10); err != nil || m.StatusCode != http.StatusAccepted {
+	if m, err := c.ShowLoading(ctx, "U1", 10); err != nil || m.Meta.StatusCode != http.StatusAccepted {
 		t.Fatalf("ShowLoading: %+v, %v", m, err)
 	}
 	if got := srv.CallsTo("/v2/bot/chat/loading/start")[0].JSON; !reflect.DeepEqual(got, map[string]any{"chatId": "U1", "loadingSeconds": float64(10)}) {
@@ -503,7 +546,7 @@ func TestShowLoadingProfileContentAndChatControl(t *testing.T) {
 	if _, err := c.ReleaseChatControl(ctx, "U1"); err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext("/v2/bot/chat/U2/control/release", http.StatusForbidden, 1)
+	srv.FailNext(linetest.Fault{Path: "/v2/bot/chat/U2/control/release", Status: http.StatusForbidden, Times: 1})
 	if _, err := c.ReleaseChatControl(ctx, "U2"); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
 		t.Errorf("release refused: err = %v", err)
 	}
@@ -519,7 +562,7 @@ func TestBaseURLPathPrefix(t *testing.T) {
 		w.Write([]byte(`{"sentMessages":[]}`))
 	})
 	srv.Handle("/proxy/", mux)
-	c, _ := newClient(t, srv, line.WithBaseURL(srv.URL+"/proxy"))
+	c, _ := newClient(t, srv, line.WithBaseURL(srv.URL()+"/proxy"))
 	if _, err := c.Push(t.Context(), "U1", text("x")); err != nil {
 		t.Fatal(err)
 	}
@@ -610,7 +653,7 @@ func TestErrorsAndLogsHoldNoSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext("/v2/bot/message/push", 503, 5)
+	srv.FailNext(linetest.Fault{Path: "/v2/bot/message/push", Status: 503, Times: 5})
 	_, err1 := c.Push(t.Context(), "U1", text(content))
 	srv.InvalidReplyToken(1)
 	_, err2 := c.Reply(t.Context(), "tok", text(content))
@@ -632,6 +675,44 @@ func TestErrorsAndLogsHoldNoSecrets(t *testing.T) {
 	}
 	if s := logs.String(); strings.Contains(s, token) || strings.Contains(s, content) {
 		t.Errorf("logs leak:\n%s", s)
+	}
+}
+
+// TestClientErrorHandler: the client's error handler hears of each failed
+// attempt that was retried (which the caller never sees), with no
+// request; the failure the caller gets is not reported twice.
+func TestClientErrorHandler(t *testing.T) {
+	t.Parallel()
+	srv := linetest.NewServer(t)
+	var mu sync.Mutex
+	var reported []error
+	c, _ := newClient(t, srv, line.WithErrorHandler(func(r *http.Request, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r != nil {
+			t.Error("a client handed a request to the error handler")
+		}
+		reported = append(reported, err)
+	}))
+	srv.FailNext(linetest.Fault{Path: "/v2/bot/message/push", Status: 503, Times: 3})
+	_, err := c.Push(t.Context(), "U1", text("hi"))
+	var final *line.APIError
+	if !errors.As(err, &final) || final.StatusCode != 503 {
+		t.Fatalf("err = %v; want the third 503", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reported) != 2 {
+		t.Fatalf("reported %d failures, want the 2 retried attempts: %v", len(reported), reported)
+	}
+	for i, err := range reported {
+		var apiErr *line.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || !strings.HasPrefix(err.Error(), "line: ") {
+			t.Errorf("report %d = %v; want a line: *APIError 503", i, err)
+		}
+		if apiErr != nil && apiErr == final {
+			t.Errorf("report %d is the error the caller got", i)
+		}
 	}
 }
 
@@ -772,8 +853,8 @@ func TestEncodeRejectsBadMessages(t *testing.T) {
 		{"raw array", line.RawMessage(`[{"type":"text"}]`)},
 	} {
 		_, err := line.EncodeMessages([]messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "ok"}, tc.msg})
-		var ve *line.ValidationError
-		if !errors.As(err, &ve) || ve.Path != "messages[1]" {
+		var ae *line.ArgumentError
+		if !errors.As(err, &ae) || ae.Func != "EncodeMessages" || ae.Arg != "msgs[1]" || !errors.Is(err, line.ErrInvalid) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
@@ -784,7 +865,7 @@ func TestContentUsesDataHost(t *testing.T) {
 	api := linetest.NewServer(t)
 	data := linetest.NewServer(t)
 	data.SetContent("m1", "audio/m4a", []byte("aac"))
-	c, err := line.New(linetest.ChannelToken, line.WithBaseURL(api.URL), line.WithDataBaseURL(data.URL))
+	c, err := line.New(linetest.ChannelToken, line.WithBaseURL(api.URL()), line.WithDataBaseURL(data.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}

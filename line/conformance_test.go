@@ -157,7 +157,7 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector, malformed boo
 		t.Errorf("vector header %q", v.Header)
 	}
 	valid := v.Valid == nil || *v.Valid
-	err := line.VerifySignature(v.Secret, body, v.Signature)
+	err := line.VerifySignature(secretSet(v.Secret), body, v.Signature)
 	if valid && err != nil {
 		t.Errorf("valid signature rejected: %v", err)
 	}
@@ -185,7 +185,7 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector, malformed boo
 		}
 	}
 	for _, bad := range v.InvalidSignatures {
-		if err := line.VerifySignature(v.Secret, body, bad); !errors.Is(err, signature.ErrMismatch) {
+		if err := line.VerifySignature(secretSet(v.Secret), body, bad); !errors.Is(err, signature.ErrMismatch) {
 			t.Errorf("invalid signature %q: %v", bad, err)
 		}
 		if code := serve(body, bad); code != http.StatusUnauthorized {
@@ -193,11 +193,11 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector, malformed boo
 		}
 	}
 	for _, b := range v.MustFailBodies {
-		if err := line.VerifySignature(v.Secret, []byte(b), v.Signature); err == nil {
+		if err := line.VerifySignature(secretSet(v.Secret), []byte(b), v.Signature); err == nil {
 			t.Errorf("tampered body verifies: %q", b)
 		}
 	}
-	if err := line.VerifySignature(v.Secret, body, ""); !errors.Is(err, signature.ErrMissing) {
+	if err := line.VerifySignature(secretSet(v.Secret), body, ""); !errors.Is(err, signature.ErrMissing) {
 		t.Errorf("missing signature: %v", err)
 	}
 }

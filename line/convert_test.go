@@ -201,3 +201,29 @@ func TestRenderAdversarial(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderRefusesEmptyContent: content with nothing in it is a bad
+// argument, not a loss.
+func TestRenderRefusesEmptyContent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   message.Content
+	}{
+		{"nil", nil},
+		{"empty text", &message.Text{}},
+		{"empty card", &message.Card{}},
+		{"empty carousel", &message.Carousel{}},
+		{"empty list", &message.List{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := line.Render(tt.in, message.RenderOptions{})
+			var ae *line.ArgumentError
+			if !errors.As(err, &ae) || ae.Func != "Render" || ae.Arg != "c" || !errors.Is(err, line.ErrInvalid) {
+				t.Errorf("Render = %v; want an *ArgumentError for c", err)
+			}
+		})
+	}
+}

@@ -119,7 +119,7 @@ func skipSpace(b []byte) int {
 func decodeEvent(b []byte) Event {
 	typ, err := peekType(b)
 	if err != nil {
-		return invalid(b, typ, err)
+		return invalidEvent(b, typ, err)
 	}
 	var ev Event
 	switch typ {
@@ -196,12 +196,12 @@ func decodeEvent(b []byte) Event {
 		return u
 	}
 	if err != nil {
-		return invalid(b, typ, err)
+		return invalidEvent(b, typ, err)
 	}
 	return ev
 }
 
-func invalid(b []byte, typ string, err error) *InvalidEvent {
+func invalidEvent(b []byte, typ string, err error) *InvalidEvent {
 	e := &InvalidEvent{EventType: typ, Raw: wire.Clone(b)}
 	if typ == "" {
 		e.Err = webhookio.Malformed("line", fmt.Errorf("event: %w", wire.JSONError(err)))

@@ -20,18 +20,20 @@
 //			}
 //		}
 //		return nil
-//	}, line.WithAsync(64))
+//	}, line.WithAsync(), line.WithMaxInFlight(64))
 //	http.Handle("POST /callback", handler)
+//	// on shutdown: server.Shutdown(ctx), then handler.Wait(ctx)
 //
 // # Webhooks
 //
-// Three layers: [VerifySignature] checks X-Line-Signature over raw bytes;
-// [Parse] and [ParseRequest] verify and then decode ([Decode] decodes bytes
-// you have already verified); [NewWebhookHandler] is an http.Handler that
-// does all of it with a bounded body (1 MiB by default, [WithMaxBodyBytes])
-// and fixed status codes (405, 413, 401, 400, 500 when your function fails,
-// 200). A [signature.SecretSet] holds the channel secret, and the previous
-// one while you rotate it.
+// Three layers, each taking a [signature.SecretSet] that holds the channel
+// secret (and the previous one while you rotate it): [VerifySignature]
+// checks X-Line-Signature over raw bytes; [Parse] and [ParseRequest] verify
+// and then decode ([Decode] decodes bytes you have already verified);
+// [NewWebhookHandler] is an http.Handler that does all of it with a bounded
+// body (1 MiB by default, [WithMaxBodyBytes]) and fixed status codes (405,
+// 413, 401, 400, 500 when your [HandlerFunc] fails or panics, 503 when no
+// slot came free under [WithMaxInFlight] before the request ended, 200).
 //
 // A [Callback] carries [Event] values, a sealed union of pointer types:
 // [*MessageEvent] (with a [MessageContent]: [*TextContent], [*ImageContent],
@@ -59,9 +61,16 @@
 // events asynchronously. By default the handler runs your function before
 // answering; [WithAsync] answers as soon as the events are verified and
 // decoded and runs your function afterwards (call [WebhookHandler.Wait] on
-// shutdown). With webhook redelivery turned on in the console, LINE resends
-// events after failures, marked DeliveryContext.IsRedelivery;
-// [WithDeduper] drops events whose webhookEventId was already seen.
+// shutdown). Either way the function runs on the request's goroutine, at
+// most [WithMaxInFlight] calls at once (1024 by default), and a panic is
+// recovered and reported like an error. With webhook redelivery turned on
+// in the console, LINE resends events after failures, marked
+// DeliveryContext.IsRedelivery; [WithDeduper] drops events whose
+// webhookEventId was already seen, and takes them back when the handler
+// answers 500 or 503 so that the redelivery is processed.
+//
+// Options: [Option] configures the [Client], [HandlerOption] the handler,
+// and a [SharedOption] ([WithLogger], [WithErrorHandler]) either.
 //
 // # Sending
 //
@@ -99,11 +108,17 @@
 // details (each with the property at fault), the x-line-request-id, and
 // RetryAfter for 429. [APIError.InvalidReplyToken] recognises a spent or
 // expired reply token. Requests that break LINE's limits are not sent: they
-// fail with [*ValidationError] values (wrapping [ErrInvalid]) whose Path is
-// the JSON path, as LINE writes it ("messages[0].quickReply.items[13]").
-// Webhook errors wrap [ErrMalformed], [signature.ErrMissing] or
-// [signature.ErrMismatch]. No error or log line holds a token, a secret, a
-// body or a computed signature.
+// fail with a [*ValidationError] (or [ValidationErrors], several of them)
+// whose Path is the JSON path, as LINE writes it
+// ("messages[0].quickReply.items[13]"); a bad argument (an empty ID, a nil
+// message, 501 recipients, a send option the call does not take) is an
+// [*ArgumentError] naming the function and argument. Both wrap
+// [ErrInvalid]. Webhook errors wrap [ErrMalformed], [signature.ErrMissing]
+// or [signature.ErrMismatch]; the handler reports your function's failures
+// wrapping [ErrCallback], and requests it had no slot for wrapping
+// [ErrBusy]. [WithErrorHandler] on a client receives each failed attempt
+// that was retried. No error or log line holds a token, a secret, a body
+// or a computed signature.
 //
 // # Limits
 //
@@ -125,8 +140,9 @@
 // # Testing
 //
 // Package [linetest] is a fake Messaging API (recorded calls, limits,
-// faults such as 429 with Retry-After, 5xx and "Invalid reply token") and
-// builds signed webhook requests.
+// faults such as 429 with Retry-After, any status with LINE's error body,
+// and "Invalid reply token"), with a [Client] wired to it, and builds
+// signed webhook requests.
 //
 // [linetest]: https://pkg.go.dev/github.com/channelkit/channelkit/line/linetest
 package line

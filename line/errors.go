@@ -2,12 +2,12 @@ package line
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
@@ -23,9 +23,18 @@ var ErrMalformed = webhookio.ErrMalformed
 // value in every channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
-// ErrInvalid is wrapped by every [*ValidationError]: a request that breaks
-// LINE's limits and was not sent.
-var ErrInvalid = errors.New("line: invalid request")
+// ErrInvalid is wrapped by every [*ValidationError] and [*ArgumentError]:
+// a request that breaks LINE's limits, or a bad argument, found before
+// anything was sent. It is the same value in every channelkit platform
+// package.
+var ErrInvalid = invalid.ErrInvalid
+
+// ErrBusy is wrapped by the error a handler reports when a request waited
+// for a free slot under the in-flight cap ([WithMaxInFlight]) until its
+// context ended; the handler answered 503, so LINE redelivers it (with
+// redelivery turned on). It is the same value in every channelkit platform
+// package.
+var ErrBusy = webhookio.ErrBusy
 
 // APIError is an error response from the Messaging API. Find it with
 // errors.As:
@@ -115,16 +124,30 @@ func (e *APIError) InvalidReplyToken() bool {
 
 // ValidationError is a request that breaks one of LINE's limits, found
 // before sending. Path is the JSON path in LINE's own style
-// ("messages[0].quickReply.items[13]").
-type ValidationError struct {
-	Path   string
-	Reason string
+// ("messages[0].quickReply.items[13]"). It wraps [ErrInvalid].
+type ValidationError = invalid.ValidationError
+
+// ValidationErrors is every limit one request breaks, in document order:
+// what [ValidateMessages] returns when it finds more than one. errors.As
+// finds each [*ValidationError] in it.
+type ValidationErrors = invalid.ValidationErrors
+
+// ArgumentError is a bad argument to a client method or function (an
+// empty ID, a nil message, too many recipients, a send option the call
+// does not take), found before anything was sent. Func names the function
+// ("Client.Push") and Arg the argument ("to"); it never quotes the
+// argument's value. It wraps [ErrInvalid].
+type ArgumentError = invalid.ArgumentError
+
+// validationError returns the ValidationError of LINE's JSON path.
+func validationError(path, reason string) *ValidationError {
+	return invalid.New("line", path, reason)
 }
 
-func (e *ValidationError) Error() string { return "line: " + e.Path + ": " + e.Reason }
-
-// Unwrap returns [ErrInvalid].
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
+// argError returns the ArgumentError for argument arg of fn.
+func argError(fn, arg, reason string) *ArgumentError {
+	return invalid.Arg("line", fn, arg, reason)
+}
 
 // check turns every non-2xx response into an *APIError.
 func check(r *rest.Response) error {

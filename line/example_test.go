@@ -21,10 +21,7 @@ func ExampleNewWebhookHandler() {
 		log.Fatal(err)
 	}
 	defer api.Close()
-	client, err := api.NewClient()
-	if err != nil {
-		log.Fatal(err)
-	}
+	client := api.Client()
 
 	// An echo bot.
 	secrets := signature.MustSecretSet(linetest.ChannelSecret)
@@ -70,10 +67,7 @@ func ExampleClient_Reply() {
 		log.Fatal(err)
 	}
 	defer api.Close()
-	client, err := api.NewClient()
-	if err != nil {
-		log.Fatal(err)
-	}
+	client := api.Client()
 	ctx := context.Background()
 
 	msgs := []messaging_api.MessageInterface{

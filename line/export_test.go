@@ -3,15 +3,22 @@ package line
 import (
 	"context"
 	"time"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
 )
 
 // WithSleep replaces the retry wait, so tests never sleep.
 func WithSleep(fn func(context.Context, time.Duration) error) Option {
-	return func(c *config) error {
+	return clientOption(func(c *config) error {
 		c.sleep = fn
 		c.rand = func(n int64) int64 { return n - 1 }
 		return nil
-	}
+	})
+}
+
+// SetClock replaces the time source of h's runner, before h serves.
+func SetClock(h *WebhookHandler, c webhookio.Clock) {
+	h.rn = webhookio.NewRunner(h.runnerConfig(c))
 }
 
 // DecodePaths decodes body with the one-pass fast path (nil when it does

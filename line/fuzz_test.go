@@ -91,13 +91,14 @@ func FuzzVerifySignature(f *testing.F) {
 	f.Add("testsecret", []byte(`{"events":[]}`), "f4qCQb0997IeyjEdDMRCwI7c0yEZP8C1b89jUQflX0s=")
 	f.Add("SECRET", []byte(`{}`), "596359635963")
 	f.Fuzz(func(t *testing.T, secret string, body []byte, sig string) {
-		err := line.VerifySignature(secret, body, sig)
+		set := secretSet(secret)
+		err := line.VerifySignature(set, body, sig)
 		if err != nil && !errors.Is(err, signature.ErrMissing) && !errors.Is(err, signature.ErrMismatch) {
 			t.Fatalf("error %v wraps neither ErrMissing nor ErrMismatch", err)
 		}
 		if secret == "" {
 			if err == nil {
-				t.Fatal("empty secret verified")
+				t.Fatal("empty secret set verified")
 			}
 			return
 		}
@@ -120,14 +121,23 @@ func FuzzVerifySignature(f *testing.F) {
 		if good != base64.StdEncoding.EncodeToString(want) {
 			t.Fatalf("SignBody = %q, not the base64 HMAC-SHA256", good)
 		}
-		if err := line.VerifySignature(secret, body, good); err != nil {
+		if err := line.VerifySignature(set, body, good); err != nil {
 			t.Fatalf("canonical signature rejected: %v", err)
 		}
 		// One flipped bit of the MAC never verifies.
 		bad := slices.Clone(want)
 		bad[len(body)%len(bad)] ^= 1
-		if err := line.VerifySignature(secret, body, base64.StdEncoding.EncodeToString(bad)); !errors.Is(err, signature.ErrMismatch) {
+		if err := line.VerifySignature(set, body, base64.StdEncoding.EncodeToString(bad)); !errors.Is(err, signature.ErrMismatch) {
 			t.Fatalf("a wrong MAC got %v; want ErrMismatch", err)
 		}
 	})
+}
+
+// secretSet returns the set of the one secret s, or the empty set (which
+// verifies nothing) for "".
+func secretSet(s string) signature.SecretSet {
+	if s == "" {
+		return signature.SecretSet{}
+	}
+	return signature.MustSecretSet(s)
 }

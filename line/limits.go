@@ -2,10 +2,10 @@ package line
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/wire"
 	"github.com/channelkit/channelkit/message"
 )
@@ -111,10 +111,10 @@ type (
 	}
 )
 
-type validator struct{ errs []error }
+type validator struct{ errs []*ValidationError }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, &ValidationError{Path: path, Reason: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, validationError(path, fmt.Sprintf(format, args...)))
 }
 
 func (v *validator) maxLen(path, s string, max int) {
@@ -144,8 +144,8 @@ func (v *validator) url(path, s string, max int) {
 
 // ValidateMessages checks encoded messages (the "messages" array of a
 // reply, push, multicast or broadcast) against LINE's limits and returns
-// every violation found, joined; each is a [*ValidationError] naming the
-// JSON path. Message types it does not know are only checked for a "type"
+// every violation found: nil, the one [*ValidationError], or
+// [ValidationErrors] in document order, each naming the JSON path. Message types it does not know are only checked for a "type"
 // and their quick replies.
 func ValidateMessages(msgs []json.RawMessage) error {
 	var v validator
@@ -158,7 +158,7 @@ func ValidateMessages(msgs []json.RawMessage) error {
 	for i, raw := range msgs {
 		v.message(fmt.Sprintf("messages[%d]", i), raw)
 	}
-	return errors.Join(v.errs...)
+	return invalid.Join(v.errs)
 }
 
 func (v *validator) message(p string, raw json.RawMessage) {

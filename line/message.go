@@ -47,18 +47,28 @@ var _ messaging_api.MessageInterface = RawMessage(nil)
 // given (so one message value can be sent from many goroutines at once),
 // and every message and nested object carries its "type" even when it was
 // given as a value rather than a pointer.
+//
+// A message that cannot be encoded at all (nil, or a [RawMessage] that is
+// not a JSON object) is an [*ArgumentError] naming it ("msgs[1]"); limits
+// are [*ValidationError] values naming the JSON path.
 func EncodeMessages(msgs []messaging_api.MessageInterface) ([]json.RawMessage, error) {
+	return encodeMessages("EncodeMessages", msgs)
+}
+
+// encodeMessages is EncodeMessages for fn, the function whose argument
+// msgs is.
+func encodeMessages(fn string, msgs []messaging_api.MessageInterface) ([]json.RawMessage, error) {
 	if len(msgs) == 0 {
-		return nil, &ValidationError{Path: "messages", Reason: "needs at least one message"}
+		return nil, validationError("messages", "needs at least one message")
 	}
 	if len(msgs) > limits.messages {
-		return nil, &ValidationError{Path: "messages", Reason: fmt.Sprintf("%d messages exceed %d", len(msgs), limits.messages)}
+		return nil, validationError("messages", fmt.Sprintf("%d messages exceed %d", len(msgs), limits.messages))
 	}
 	out := make([]json.RawMessage, len(msgs))
 	for i, m := range msgs {
 		b, err := encodeMessage(m)
 		if err != nil {
-			return nil, &ValidationError{Path: fmt.Sprintf("messages[%d]", i), Reason: err.Error()}
+			return nil, argError(fn, fmt.Sprintf("msgs[%d]", i), err.Error())
 		}
 		out[i] = b
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/message"
 )
 
 // The Messaging API hosts.
@@ -17,11 +18,44 @@ const (
 	DefaultDataBaseURL = "https://api-data.line.me/"
 )
 
+// DefaultMaxBodyBytes is the default limit on a webhook body (1 MiB).
+const DefaultMaxBodyBytes = 1 << 20
+
+// Option configures a [Client]; pass it to [New].
+type Option interface{ applyClient(*config) error }
+
+// HandlerOption configures a [WebhookHandler]; pass it to
+// [NewWebhookHandler].
+type HandlerOption interface{ applyHandler(*handlerConfig) error }
+
+// SharedOption is an option both [New] and [NewWebhookHandler] accept.
+type SharedOption interface {
+	Option
+	HandlerOption
+}
+
+// clientOption adapts a function to [Option].
+type clientOption func(*config) error
+
+func (o clientOption) applyClient(c *config) error { return o(c) }
+
+// handlerOption adapts a function to [HandlerOption].
+type handlerOption func(*handlerConfig) error
+
+func (o handlerOption) applyHandler(c *handlerConfig) error { return o(c) }
+
+// sharedOption is both.
+type sharedOption struct {
+	clientOption
+	handlerOption
+}
+
 type config struct {
 	http      *http.Client
 	baseURL   *url.URL
 	dataURL   *url.URL
 	logger    *slog.Logger
+	onErr     func(*http.Request, error)
 	retry     rest.Retry
 	userAgent string
 	// for tests
@@ -29,20 +63,70 @@ type config struct {
 	rand  func(int64) int64
 }
 
-// Option configures a [Client].
-type Option func(*config) error
+type handlerConfig struct {
+	maxBody     int64
+	maxInFlight int
+	onErr       func(*http.Request, error)
+	dedupe      message.Deduper
+	async       bool
+	logger      *slog.Logger
+}
+
+// WithLogger logs at Debug level: a client its retries, a handler the
+// requests it refuses and the failures of your function. Tokens, secrets,
+// signatures and bodies are never logged. The default logs nothing; a nil
+// logger is an error.
+func WithLogger(l *slog.Logger) SharedOption {
+	set := func(dst **slog.Logger) error {
+		if l == nil {
+			return errors.New("line: nil logger")
+		}
+		*dst = l
+		return nil
+	}
+	return sharedOption{
+		func(c *config) error { return set(&c.logger) },
+		func(c *handlerConfig) error { return set(&c.logger) },
+	}
+}
+
+// WithErrorHandler receives the failures nobody else hears of; a nil
+// function is an error.
+//
+// A handler passes it every failure with the request it belongs to:
+// refused requests, the errors your function returns (also after an
+// asynchronous handler has answered), panics, and de-duplication store
+// errors.
+//
+// A client passes it the failures it does not return to a caller: each
+// failed attempt that is then retried. The *http.Request is always nil
+// there: a client never hands its outgoing request, which carries the
+// channel access token, to other code.
+func WithErrorHandler(fn func(*http.Request, error)) SharedOption {
+	set := func(dst *func(*http.Request, error)) error {
+		if fn == nil {
+			return errors.New("line: nil error handler")
+		}
+		*dst = fn
+		return nil
+	}
+	return sharedOption{
+		func(c *config) error { return set(&c.onErr) },
+		func(c *handlerConfig) error { return set(&c.onErr) },
+	}
+}
 
 // WithHTTPClient sends requests through a copy of c. The default client has
 // a 30-second timeout.
 func WithHTTPClient(c *http.Client) Option {
-	return func(cfg *config) error {
+	return clientOption(func(cfg *config) error {
 		cc, err := rest.CopyHTTPClient(c)
 		if err != nil {
 			return errors.New("line: " + err.Error())
 		}
 		cfg.http = cc
 		return nil
-	}
+	})
 }
 
 // WithBaseURL sends API requests to base instead of https://api.line.me
@@ -51,39 +135,27 @@ func WithHTTPClient(c *http.Client) Option {
 //
 // [linetest]: https://pkg.go.dev/github.com/channelkit/channelkit/line/linetest
 func WithBaseURL(base string) Option {
-	return func(cfg *config) error {
+	return clientOption(func(cfg *config) error {
 		u, err := rest.ParseBaseURL(base)
 		if err != nil {
 			return errors.New("line: " + err.Error())
 		}
 		cfg.baseURL = u
 		return nil
-	}
+	})
 }
 
 // WithDataBaseURL sends content downloads to base instead of
 // https://api-data.line.me.
 func WithDataBaseURL(base string) Option {
-	return func(cfg *config) error {
+	return clientOption(func(cfg *config) error {
 		u, err := rest.ParseBaseURL(base)
 		if err != nil {
 			return errors.New("line: " + err.Error())
 		}
 		cfg.dataURL = u
 		return nil
-	}
-}
-
-// WithLogger logs retries at Debug level. Tokens and bodies are never
-// logged. The default logs nothing.
-func WithLogger(l *slog.Logger) Option {
-	return func(cfg *config) error {
-		if l == nil {
-			return errors.New("line: nil logger")
-		}
-		cfg.logger = l
-		return nil
-	}
+	})
 }
 
 // WithRetry sets the retry policy: maxAttempts in total (1 disables
@@ -96,23 +168,85 @@ func WithLogger(l *slog.Logger) Option {
 // and reads. A reply is retried only when the connection failed before
 // anything was sent, because a reply token works once.
 func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
-	return func(cfg *config) error {
+	return clientOption(func(cfg *config) error {
 		r := rest.Retry{MaxAttempts: maxAttempts, BaseDelay: baseDelay, MaxDelay: maxDelay}
 		if err := r.Validate(); err != nil {
 			return errors.New("line: " + err.Error())
 		}
 		cfg.retry = r
 		return nil
-	}
+	})
 }
 
 // WithUserAgent replaces the User-Agent header.
 func WithUserAgent(ua string) Option {
-	return func(cfg *config) error {
+	return clientOption(func(cfg *config) error {
 		if ua == "" {
 			return errors.New("line: empty user agent")
 		}
 		cfg.userAgent = ua
 		return nil
-	}
+	})
+}
+
+// WithMaxBodyBytes sets the webhook body size limit (default
+// [DefaultMaxBodyBytes], 1 MiB). A larger body is answered 413.
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if n <= 0 {
+			return errors.New("line: body limit must be positive")
+		}
+		c.maxBody = n
+		return nil
+	})
+}
+
+// WithMaxInFlight caps how many calls of your function run at once
+// (default webhookio's 1024), in either mode. A request arriving when all
+// are busy waits for a slot; if its own context ends first it is answered
+// 503 (an error wrapping [ErrBusy] goes to the error handler) and a
+// [WithDeduper] store takes its events back, so LINE's redelivery is
+// processed.
+func WithMaxInFlight(n int) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if n <= 0 {
+			return errors.New("line: maxInFlight must be positive")
+		}
+		c.maxInFlight = n
+		return nil
+	})
+}
+
+// WithDeduper drops events whose webhookEventId d has already seen; your
+// function never hears of them, and a batch left empty is not passed on at
+// all. Events without an ID are always passed on, and so is an event whose
+// lookup fails (the error goes to the error handler). A nil d is an error.
+//
+// Events are recorded when they arrive. When the handler then answers 500
+// (your function failed in the default synchronous mode) or 503 (no slot
+// came free under [WithMaxInFlight]), it takes the events back if d
+// implements [message.Forgetter] (the in-memory deduper does), so LINE's
+// redelivery is processed rather than dropped as a duplicate.
+func WithDeduper(d message.Deduper) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if d == nil {
+			return errors.New("line: nil deduper")
+		}
+		c.dedupe = d
+		return nil
+	})
+}
+
+// WithAsync makes the handler answer 200 as soon as a request is verified
+// and decoded, and run your function afterwards, with a context that is
+// not cancelled when the request ends (what LINE recommends: it wants the
+// answer within about 2 seconds). The function still runs on the request's
+// goroutine, under the [WithMaxInFlight] cap, after the answer has been
+// flushed to LINE; its errors and panics go to the error handler. Call
+// [WebhookHandler.Wait] on shutdown to let running calls finish.
+func WithAsync() HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		c.async = true
+		return nil
+	})
 }

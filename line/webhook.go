@@ -17,15 +17,14 @@ import (
 // SignatureHeader is the request header carrying the webhook signature.
 const SignatureHeader = "X-Line-Signature"
 
-// DefaultMaxBodyBytes is the default limit on a webhook body (1 MiB).
-const DefaultMaxBodyBytes = 1 << 20
-
 // VerifySignature checks that sig (the X-Line-Signature value) is the
-// base64 HMAC-SHA256 of body under the channel secret. It returns nil or an
-// error wrapping [signature.ErrMissing] or [signature.ErrMismatch]. The
-// comparison is constant-time; an empty secret never verifies.
-func VerifySignature(secret string, body []byte, sig string) error {
-	if err := signature.VerifyHMACSHA256([]byte(secret), body, sig); err != nil {
+// base64 HMAC-SHA256 of body under any secret of secrets (list the current
+// channel secret first, and the previous one while you rotate it). It
+// returns nil or an error wrapping [signature.ErrMissing] or
+// [signature.ErrMismatch]. The comparison is constant-time; an empty set
+// never verifies.
+func VerifySignature(secrets signature.SecretSet, body []byte, sig string) error {
+	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
 		return fmt.Errorf("line: %w", err)
 	}
 	return nil
@@ -36,8 +35,8 @@ func VerifySignature(secret string, body []byte, sig string) error {
 // decodes the body as [Decode] does. Nothing is decoded unless the
 // signature verifies.
 func Parse(secrets signature.SecretSet, body []byte, sig string) (*Callback, error) {
-	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
-		return nil, fmt.Errorf("line: %w", err)
+	if err := VerifySignature(secrets, body, sig); err != nil {
+		return nil, err
 	}
 	return Decode(body)
 }
@@ -46,7 +45,7 @@ func Parse(secrets signature.SecretSet, body []byte, sig string) (*Callback, err
 // is an *http.MaxBytesError) and parses it with [Parse].
 func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, error) {
 	if r == nil {
-		return nil, errors.New("line: nil request")
+		return nil, argError("ParseRequest", "r", "nil request")
 	}
 	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
 	if err != nil {
@@ -69,6 +68,14 @@ func signatureOf(r *http.Request) (string, error) {
 	return sig, nil
 }
 
+// HandlerFunc is the function a [WebhookHandler] calls with each verified
+// callback (a batch of events; after [WithDeduper], only the ones not seen
+// before). An error, or a panic, fails the request: answered 500 in the
+// default synchronous mode, so that LINE redelivers it (with redelivery
+// turned on), and reported to the error handler after the answer with
+// [WithAsync].
+type HandlerFunc func(ctx context.Context, cb *Callback) error
+
 // WebhookHandler is an http.Handler for LINE webhooks: it reads the body
 // (bounded), checks X-Line-Signature, decodes the events once, drops
 // duplicates if a [message.Deduper] is set, and calls your function.
@@ -76,8 +83,9 @@ func signatureOf(r *http.Request) (string, error) {
 // Status codes: 405 for a method other than POST, 413 for a body over the
 // limit, 401 for a missing, wrong or repeated signature, 400 for a body
 // that is not a callback, 500 when your function returns an error or
-// panics, 200 otherwise. Details go to the error handler, never into the
-// response.
+// panics, 503 when no slot came free under [WithMaxInFlight] before the
+// request ended, 200 otherwise. Details go to the error handler, never
+// into the response.
 //
 // LINE expects the answer within about 2 seconds and counts anything slower
 // as a failed delivery. By default your function runs before the answer,
@@ -89,10 +97,9 @@ func signatureOf(r *http.Request) (string, error) {
 // line.WebhookHandler{Secrets:signature.SecretSet{Len:1}}, never a secret.
 type WebhookHandler struct {
 	secrets signature.SecretSet
-	fn      func(context.Context, *Callback) error
+	fn      HandlerFunc
 	cfg     handlerConfig
-	sem     chan struct{}
-	wg      sync.WaitGroup
+	rn      *webhookio.Runner
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -105,108 +112,40 @@ func (h *WebhookHandler) Format(f fmt.State, verb rune) { h.form().Format(f, ver
 // LogValue logs how many secrets the handler holds.
 func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 
-type handlerConfig struct {
-	maxBody int64
-	onErr   func(*http.Request, error)
-	dedupe  message.Deduper
-	async   int
-	logger  *slog.Logger
-}
-
-// HandlerOption configures a [WebhookHandler].
-type HandlerOption func(*handlerConfig) error
-
-// WithMaxBodyBytes sets the body size limit (default 1 MiB).
-func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(c *handlerConfig) error {
-		if n <= 0 {
-			return errors.New("line: body limit must be positive")
-		}
-		c.maxBody = n
-		return nil
-	}
-}
-
-// WithErrorHandler receives every failure: rejected requests, errors your
-// function returns (also in async mode), and de-duplication store errors.
-func WithErrorHandler(fn func(*http.Request, error)) HandlerOption {
-	return func(c *handlerConfig) error {
-		c.onErr = fn
-		return nil
-	}
-}
-
-// WithDeduper drops events whose webhookEventId d has already seen; your
-// function never hears of them, and a batch left empty is not passed on at
-// all. Events without an ID are always passed on, and so is an event whose
-// lookup fails (the error goes to the error handler).
-//
-// Events are recorded when they arrive. When the handler then answers 500
-// (your function failed in the default synchronous mode, or no async worker
-// became free), it takes the events back if d implements
-// [message.Forgetter] (the in-memory deduper does), so LINE's redelivery is
-// processed rather than dropped as a duplicate.
-func WithDeduper(d message.Deduper) HandlerOption {
-	return func(c *handlerConfig) error {
-		if d == nil {
-			return errors.New("line: nil deduper")
-		}
-		c.dedupe = d
-		return nil
-	}
-}
-
-// WithAsync makes the handler answer 200 as soon as a request is verified
-// and decoded, and run your function afterwards in a new goroutine, with a
-// context that is not cancelled when the request ends. At most maxInFlight
-// calls run at once; a request arriving when all are busy waits for a slot
-// (and fails with 500 if its own context ends first, so LINE can redeliver).
-// Errors from your function go to the error handler. Call
-// [WebhookHandler.Wait] on shutdown to let running calls finish.
-func WithAsync(maxInFlight int) HandlerOption {
-	return func(c *handlerConfig) error {
-		if maxInFlight <= 0 {
-			return errors.New("line: maxInFlight must be positive")
-		}
-		c.async = maxInFlight
-		return nil
-	}
-}
-
-// WithHandlerLogger logs rejected requests and callback failures at Debug
-// level (never bodies or signatures). The default logs nothing.
-func WithHandlerLogger(l *slog.Logger) HandlerOption {
-	return func(c *handlerConfig) error {
-		if l == nil {
-			return errors.New("line: nil logger")
-		}
-		c.logger = l
-		return nil
-	}
-}
-
 // NewWebhookHandler returns a handler that calls fn with each verified
 // callback. secrets must hold at least one channel secret.
-func NewWebhookHandler(secrets signature.SecretSet, fn func(ctx context.Context, cb *Callback) error, opts ...HandlerOption) (*WebhookHandler, error) {
+func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
 	if secrets.Len() == 0 {
 		return nil, errors.New("line: missing channel secret")
 	}
 	if fn == nil {
-		return nil, errors.New("line: nil callback function")
+		return nil, errors.New("line: nil handler function")
 	}
 	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{maxBody: DefaultMaxBodyBytes}}
 	for _, o := range opts {
-		if err := o(&h.cfg); err != nil {
+		if o == nil {
+			return nil, errors.New("line: nil option")
+		}
+		if err := o.applyHandler(&h.cfg); err != nil {
 			return nil, err
 		}
 	}
 	if h.cfg.logger == nil {
 		h.cfg.logger = slog.New(slog.DiscardHandler)
 	}
-	if h.cfg.async > 0 {
-		h.sem = make(chan struct{}, h.cfg.async)
-	}
+	h.rn = webhookio.NewRunner(h.runnerConfig(nil))
 	return h, nil
+}
+
+// runnerConfig is the handler's runner: no budget in synchronous mode (the
+// answer is the function's), a zero budget with WithAsync (acknowledge,
+// then call).
+func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerConfig {
+	budget := webhookio.NoBudget
+	if h.cfg.async {
+		budget = 0
+	}
+	return webhookio.RunnerConfig{Budget: budget, MaxInFlight: h.cfg.maxInFlight, Clock: clock, OnError: h.report}
 }
 
 // ServeHTTP implements http.Handler.
@@ -220,58 +159,65 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if h.sem == nil {
-		if err := h.call(r.Context(), cb); err != nil {
-			h.forget(r, cb)
-			h.fail(w, r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	select {
-	case h.sem <- struct{}{}:
-	case <-r.Context().Done():
+	c := calls.Get().(*call)
+	c.h, c.r, c.cb = h, r, cb
+	err = webhookio.Run(h.rn, w, r, &c.job)
+	*c = call{job: c.job}
+	calls.Put(c)
+	if err != nil {
+		// No slot came free before the request ended: 503, and LINE's
+		// redelivery must be processed.
 		h.forget(r, cb)
-		h.fail(w, r, fmt.Errorf("line: waiting for a free worker: %w", r.Context().Err()))
+		h.fail(w, r, fmt.Errorf("line: %w", err))
+	}
+}
+
+// call is one request's call of the handler's function. Calls are pooled,
+// each with its job bound to it once, so that a request allocates nothing
+// to run the function: the runner is done with a job when Run returns
+// (LINE's runner has no budget timer that could outlive the request).
+type call struct {
+	job webhookio.Job[struct{}]
+	h   *WebhookHandler
+	r   *http.Request
+	cb  *Callback
+}
+
+var calls = sync.Pool{New: func() any {
+	c := new(call)
+	c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: ack, Late: c.late}
+	return c
+}}
+
+func (c *call) run(ctx context.Context) (struct{}, error) {
+	return struct{}{}, c.h.fn(ctx, c.cb)
+}
+
+// answer writes the synchronous answer: 200, or 500 (and the events taken
+// back) when the function failed.
+func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
+	if err != nil {
+		c.h.forget(c.r, c.cb)
+		c.h.fail(w, c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 		return
 	}
-	ctx := context.WithoutCancel(r.Context())
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		defer func() { <-h.sem }()
-		defer func() {
-			// No net/http recovery here: a panic would take the process
-			// down, so it is reported like an error instead.
-			if p := recover(); p != nil {
-				h.report(r, fmt.Errorf("line: %w: panic: %v", webhookio.ErrCallback, p))
-			}
-		}()
-		if err := h.fn(ctx, cb); err != nil {
-			h.report(r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
-		}
-	}()
 	w.WriteHeader(http.StatusOK)
 }
 
-// call runs fn synchronously, turning a panic into an error so that the
-// handler answers 500 and the deduper takes the events back (net/http's
-// own recovery would drop the connection and leave them recorded, so
-// LINE's redelivery would be discarded as a duplicate).
-func (h *WebhookHandler) call(ctx context.Context, cb *Callback) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v", p)
-		}
-	}()
-	return h.fn(ctx, cb)
+// late reports the failure of a function that ran after the answer.
+func (c *call) late(_ context.Context, _ struct{}, err error) {
+	if err != nil {
+		c.h.report(c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
+	}
 }
 
-// Wait blocks until every function started by an async handler has
-// returned, or ctx is done. Stop the HTTP server first so no new calls
+// ack is the asynchronous answer, written before the function runs.
+func ack(w http.ResponseWriter) { webhookio.WriteAck(w, http.StatusOK, "", nil) }
+
+// Wait blocks until every call of the function has returned, or ctx is
+// done. Stop the HTTP server first (http.Server.Shutdown) so no new calls
 // start.
-func (h *WebhookHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.wg) }
+func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
 func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
@@ -316,7 +262,7 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 }
 
 // forget takes back the events of cb that the deduper recorded, when the
-// handler is about to ask LINE to redeliver them (a 500): the redelivery
+// handler is about to ask LINE to redeliver them (a 500 or 503): the redelivery
 // must be processed, not dropped as a duplicate. It needs a deduper that
 // implements message.Forgetter, as the in-memory one does.
 func (h *WebhookHandler) forget(r *http.Request, cb *Callback) {

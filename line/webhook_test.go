@@ -6,15 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
@@ -233,25 +237,26 @@ func TestSignatures(t *testing.T) {
 	t.Parallel()
 	body := []byte(`{"events":[]}`)
 	sig := linetest.SignBody(secret, body)
-	if err := line.VerifySignature(secret, body, sig); err != nil {
+	if err := line.VerifySignature(signature.MustSecretSet(secret), body, sig); err != nil {
 		t.Errorf("valid signature: %v", err)
 	}
 	tests := []struct {
 		name    string
-		secret  string
+		secrets signature.SecretSet
 		body    []byte
 		sig     string
 		wantErr error
 	}{
-		{"missing", secret, body, "", signature.ErrMissing},
-		{"wrong secret", "other", body, sig, signature.ErrMismatch},
-		{"tampered", secret, []byte(`{"events":[ ]}`), sig, signature.ErrMismatch},
-		{"garbage", secret, body, "not-base64!", signature.ErrMismatch},
-		{"empty secret", "", body, linetest.SignBody("", body), signature.ErrMismatch},
+		{"missing", signature.MustSecretSet(secret), body, "", signature.ErrMissing},
+		{"wrong secret", signature.MustSecretSet("other"), body, sig, signature.ErrMismatch},
+		{"tampered", signature.MustSecretSet(secret), []byte(`{"events":[ ]}`), sig, signature.ErrMismatch},
+		{"garbage", signature.MustSecretSet(secret), body, "not-base64!", signature.ErrMismatch},
+		{"empty set", signature.SecretSet{}, body, linetest.SignBody("", body), signature.ErrMismatch},
+		{"previous secret", signature.MustSecretSet("new-secret", secret), body, sig, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := line.VerifySignature(tt.secret, tt.body, tt.sig); !errors.Is(err, tt.wantErr) {
+			if err := line.VerifySignature(tt.secrets, tt.body, tt.sig); !errors.Is(err, tt.wantErr) {
 				t.Errorf("VerifySignature = %v, want %v", err, tt.wantErr)
 			}
 		})
@@ -330,6 +335,40 @@ func TestHandlerStatuses(t *testing.T) {
 	}
 	if _, err := line.NewWebhookHandler(signature.MustSecretSet(secret), nil); err == nil {
 		t.Error("handler without function")
+	}
+}
+
+func TestNewWebhookHandlerValidatesOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opt  line.HandlerOption
+	}{
+		{"nil option", nil},
+		{"nil logger", line.WithLogger(nil)},
+		{"nil error handler", line.WithErrorHandler(nil)},
+		{"nil deduper", line.WithDeduper(nil)},
+		{"zero body limit", line.WithMaxBodyBytes(0)},
+		{"zero in flight", line.WithMaxInFlight(0)},
+		{"negative in flight", line.WithMaxInFlight(-1)},
+	}
+	fn := func(context.Context, *line.Callback) error { return nil }
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := line.NewWebhookHandler(signature.MustSecretSet(secret), fn, tt.opt)
+			if err == nil {
+				t.Fatal("NewWebhookHandler succeeded; want an error")
+			}
+			if !strings.HasPrefix(err.Error(), "line: ") {
+				t.Errorf("error %q does not start with the package name", err)
+			}
+		})
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if _, err := line.NewWebhookHandler(signature.MustSecretSet(secret), fn,
+		line.WithLogger(logger), line.WithErrorHandler(func(*http.Request, error) {}), line.WithAsync(), line.WithMaxInFlight(8), line.WithMaxBodyBytes(1<<10)); err != nil {
+		t.Errorf("valid options: %v", err)
 	}
 }
 
@@ -506,39 +545,239 @@ func TestHandlerAsync(t *testing.T) {
 		<-release
 		done <- ctx.Err()
 		return errors.New("late failure")
-	}, line.WithAsync(1), line.WithErrorHandler(func(_ *http.Request, err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }))
+	}, line.WithAsync(), line.WithMaxInFlight(1), line.WithErrorHandler(func(_ *http.Request, err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	req := linetest.NewRequest(t, secret, linetest.TextMessage("U1", "hi")).WithContext(ctx)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if rec.Code != 200 {
-		t.Fatalf("status %d; want 200 before the function finishes", rec.Code)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req := linetest.NewRequest(t, secret, linetest.TextMessage("U1", "hi"))
+	out, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/callback", req.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	cancel() // the request is over; the function's context lives on
+	out.Header = req.Header
+	resp, err := srv.Client().Do(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d; want 200 before the function finishes", resp.StatusCode)
+	}
+	// The request is over (its connection too); the function's context
+	// lives on.
+	srv.CloseClientConnections()
 
-	// A second request finds the only worker busy and gives up with its
-	// own context.
+	// A second request finds the only slot busy and gives up with its own
+	// context: 503, so that LINE redelivers it.
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	cancel2()
 	rec2 := httptest.NewRecorder()
 	h.ServeHTTP(rec2, linetest.NewRequest(t, secret, linetest.TextMessage("U1", "2")).WithContext(ctx2))
-	if rec2.Code != 500 {
-		t.Errorf("busy handler answered %d; want 500", rec2.Code)
+	if rec2.Code != http.StatusServiceUnavailable {
+		t.Errorf("busy handler answered %d; want 503", rec2.Code)
 	}
 
 	close(release)
 	if err := <-done; err != nil {
 		t.Errorf("function context: %v", err)
 	}
-	h.Wait(context.Background())
+	if err := h.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(errs) != 2 || !strings.Contains(errs[1].Error(), "late failure") {
-		t.Errorf("reported errors = %v", errs)
+	if len(errs) != 2 || !errors.Is(errs[0], line.ErrBusy) || !strings.Contains(errs[1].Error(), "late failure") || !errors.Is(errs[1], line.ErrCallback) {
+		t.Errorf("reported errors = %v; want ErrBusy, then the late failure", errs)
 	}
+}
+
+// TestHandlerBusyForgetsEvents: a request answered 503 because no slot
+// came free gives its events back to the deduper, so LINE's redelivery is
+// processed.
+func TestHandlerBusyForgetsEvents(t *testing.T) {
+	t.Parallel()
+	for _, async := range []bool{false, true} {
+		t.Run(fmt.Sprint("async=", async), func(t *testing.T) {
+			t.Parallel()
+			d, err := message.NewMemoryDeduper(time.Hour, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			release := make(chan struct{})
+			started := make(chan struct{}, 1)
+			var mu sync.Mutex
+			var ran []string
+			opts := []line.HandlerOption{line.WithDeduper(d), line.WithMaxInFlight(1)}
+			if async {
+				opts = append(opts, line.WithAsync())
+			}
+			h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+				mu.Lock()
+				ran = append(ran, cb.Events[0].Base().WebhookEventID)
+				mu.Unlock()
+				select {
+				case started <- struct{}{}:
+					<-release
+				default:
+				}
+				return nil
+			}, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := make(chan int, 1)
+			go func() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.TextMessage("U1", "holds the slot")))
+				first <- rec.Code
+			}()
+			<-started
+			ev := linetest.TextMessage("U1", "order")
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, linetest.NewRequest(t, secret, ev).WithContext(ctx))
+			if rec.Code != http.StatusServiceUnavailable {
+				t.Fatalf("busy: status %d, want 503", rec.Code)
+			}
+			close(release)
+			if code := <-first; code != 200 {
+				t.Fatalf("first request: status %d", code)
+			}
+			rec = httptest.NewRecorder()
+			h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.Redelivered(ev)))
+			if rec.Code != 200 {
+				t.Fatalf("redelivery: status %d", rec.Code)
+			}
+			if err := h.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(ran) != 2 || ran[1] != ev.WebhookEventID {
+				t.Errorf("function ran for %v; want the first event, then the redelivered one", ran)
+			}
+		})
+	}
+}
+
+// TestHandlerCapUnderLoad: with WithMaxInFlight(n), at most n calls of the
+// function run at once in either mode; the requests beyond the cap wait
+// for a slot (none is refused while its context lives), and the handler
+// starts no goroutine of its own: under load the goroutines are the
+// requests' own.
+func TestHandlerCapUnderLoad(t *testing.T) {
+	// Not parallel: it counts goroutines.
+	for _, mode := range []struct {
+		name string
+		opts []line.HandlerOption
+	}{{"sync", nil}, {"async", []line.HandlerOption{line.WithAsync()}}} {
+		t.Run(mode.name, func(t *testing.T) {
+			const limit, load = 3, 64
+			var running, peak, calls atomic.Int32
+			started := make(chan struct{}, load)
+			release := make(chan struct{})
+			h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+				n := running.Add(1)
+				for {
+					p := peak.Load()
+					if n <= p || peak.CompareAndSwap(p, n) {
+						break
+					}
+				}
+				calls.Add(1)
+				started <- struct{}{}
+				<-release
+				running.Add(-1)
+				return nil
+			}, append(mode.opts, line.WithMaxInFlight(limit))...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs := make([]*http.Request, load)
+			recs := make([]*httptest.ResponseRecorder, load)
+			for i := range reqs {
+				reqs[i] = linetest.NewRequest(t, secret, linetest.TextMessage("U1", fmt.Sprint(i)))
+				recs[i] = httptest.NewRecorder()
+			}
+			base := runtime.NumGoroutine()
+			var wg sync.WaitGroup
+			for i := range reqs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					h.ServeHTTP(recs[i], reqs[i])
+				}()
+			}
+			for range limit {
+				<-started
+			}
+			if g := runtime.NumGoroutine() - base; g > load {
+				t.Errorf("%d goroutines under a load of %d requests; the handler started its own", g, load)
+			}
+			if n := running.Load(); n != limit {
+				t.Errorf("%d calls running with the cap full, want %d", n, limit)
+			}
+			close(release)
+			wg.Wait()
+			if err := h.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if p := peak.Load(); p != limit {
+				t.Errorf("at most %d calls ran at once, want the cap, %d", p, limit)
+			}
+			if n := calls.Load(); n != load {
+				t.Errorf("function ran %d times for %d requests", n, load)
+			}
+			for i, rec := range recs {
+				if rec.Code != 200 {
+					t.Errorf("request %d: status %d", i, rec.Code)
+				}
+			}
+		})
+	}
+}
+
+// TestHandlerArmsNoTimer: LINE's handler has no budget, so a request costs
+// no timer in either mode (the runner's clock is never asked for one).
+func TestHandlerArmsNoTimer(t *testing.T) {
+	t.Parallel()
+	for _, async := range []bool{false, true} {
+		t.Run(fmt.Sprint("async=", async), func(t *testing.T) {
+			t.Parallel()
+			var opts []line.HandlerOption
+			if async {
+				opts = append(opts, line.WithAsync())
+			}
+			h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, *line.Callback) error { return nil }, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk := &countingClock{ManualClock: webhookio.NewManualClock(time.Unix(0, 0))}
+			line.SetClock(h, clk)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.TextMessage("U1", "hi")))
+			if rec.Code != 200 {
+				t.Fatalf("status %d", rec.Code)
+			}
+			if n := clk.armed.Load(); n != 0 {
+				t.Errorf("%d timers armed for one request, want none", n)
+			}
+		})
+	}
+}
+
+// countingClock counts the timers asked of it.
+type countingClock struct {
+	*webhookio.ManualClock
+	armed atomic.Int32
+}
+
+func (c *countingClock) AfterFunc(d time.Duration, f func()) webhookio.Timer {
+	c.armed.Add(1)
+	return c.ManualClock.AfterFunc(d, f)
 }
 
 func TestToIncoming(t *testing.T) {
@@ -590,7 +829,7 @@ func TestHandlerAsyncRecoversPanics(t *testing.T) {
 	errc := make(chan error, 1)
 	h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, *line.Callback) error {
 		panic("bot bug")
-	}, line.WithAsync(2), line.WithErrorHandler(func(_ *http.Request, err error) { errc <- err }))
+	}, line.WithAsync(), line.WithMaxInFlight(2), line.WithErrorHandler(func(_ *http.Request, err error) { errc <- err }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,8 +839,8 @@ func TestHandlerAsyncRecoversPanics(t *testing.T) {
 	if rec.Code != 200 {
 		t.Errorf("status %d", rec.Code)
 	}
-	if err := <-errc; !strings.Contains(err.Error(), "panic: bot bug") {
-		t.Errorf("reported %v", err)
+	if err := <-errc; !strings.Contains(err.Error(), "panicked: bot bug") || !errors.Is(err, webhookio.ErrPanic) || !errors.Is(err, line.ErrCallback) {
+		t.Errorf("reported %v; want the panic, wrapping ErrPanic and ErrCallback", err)
 	}
 }
 

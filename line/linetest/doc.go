@@ -3,8 +3,7 @@
 // [github.com/channelkit/channelkit/line] without the network.
 //
 //	srv := linetest.NewServer(t)
-//	client, _ := srv.NewClient()
-//	handler, _ := line.NewWebhookHandler(signature.MustSecretSet(linetest.ChannelSecret), bot(client))
+//	handler, _ := line.NewWebhookHandler(signature.MustSecretSet(linetest.ChannelSecret), bot(srv.Client()))
 //
 //	rec := httptest.NewRecorder()
 //	handler.ServeHTTP(rec, linetest.NewRequest(t, linetest.ChannelSecret, linetest.TextMessage("U1", "hi")))
@@ -12,7 +11,9 @@
 //	for _, call := range srv.Replies() { … call.Messages[0]["text"] … }
 //
 // Programs (demos, local runs) use [Start] and [Server.Close] instead of
-// [NewServer].
+// [NewServer]. [Server.Client] is a line.Client wired to the fake (its
+// [Server.URL], [Server.HTTPClient] and channel token); [Server.NewClient]
+// makes one with more options.
 //
 // # What the fake does
 //
@@ -29,11 +30,14 @@
 // official SDK's clients (messaging_api.NewMessagingApiAPI and
 // NewMessagingApiBlobAPI, module.NewLineModuleAPI) given its URL with their
 // WithEndpoint options and [Server.HTTPClient]. Every call is
-// recorded with its decoded body. Faults can be injected: 429 with
-// Retry-After ([Server.RateLimit]), 5xx ([Server.FailNext]), a 5xx after
-// the request was accepted ([Server.FailAfterAccept], to exercise retry
-// keys), an invalid reply token ([Server.InvalidReplyToken]), and any
-// endpoint can be overridden ([Server.Handle]).
+// recorded with its decoded body ([Server.Calls]). Faults can be
+// injected: any status for the next requests to a path ([Server.FailNext]
+// with a [Fault]; without a body the answer carries LINE's own error body
+// for the status, so tests need not know the wire form), 429 with
+// Retry-After ([Server.RateLimit]), a 5xx after the request was accepted
+// ([Server.FailAfterAccept], to exercise retry keys), an invalid reply
+// token ([Server.InvalidReplyToken]), and any endpoint can be overridden
+// ([Server.Handle]).
 //
 // # Where it differs from LINE
 //

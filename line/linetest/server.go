@@ -6,14 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
 	"github.com/channelkit/channelkit/internal/redact"
-	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/line"
 )
 
@@ -24,26 +22,27 @@ const ChannelToken = "linetest-channel-token"
 // ChannelSecret is a channel secret for signing test webhooks.
 const ChannelSecret = "linetest-channel-secret"
 
-// Fault is an injected answer; see [Server.Inject].
+// Fault is an injected answer; see [Server.FailNext].
 type Fault = fakeserver.Fault
 
-// Option configures a [Server].
-type Option func(*Server)
+// ServerOption configures a [Server].
+type ServerOption func(*Server)
 
 // WithChannelToken makes the server accept token instead of
 // [ChannelToken].
-func WithChannelToken(token string) Option {
+func WithChannelToken(token string) ServerOption {
 	return func(s *Server) { s.token = redact.Hide(token) }
 }
 
 // Server is a fake LINE Messaging API. It is safe for concurrent use. It
 // prints as linetest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
-	// URL is the base URL of the fake, for line.WithBaseURL.
-	URL string
-
+	url   string
 	fs    *fakeserver.Server
 	token redact.Hidden[string]
+
+	clientOnce sync.Once
+	client     *line.Client
 
 	mu         sync.Mutex
 	seq        int
@@ -56,7 +55,7 @@ type Server struct {
 }
 
 func (s *Server) form() redact.Form {
-	return redact.Form{Type: "linetest.Server", Fields: []redact.Field{{Name: "URL", Value: s.URL}}}
+	return redact.Form{Type: "linetest.Server", Fields: []redact.Field{{Name: "URL", Value: s.url}}}
 }
 
 // Format writes the fake's URL, for every verb.
@@ -71,7 +70,7 @@ type content struct {
 }
 
 // NewServer starts a fake for a test and closes it when the test ends.
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
 	s, err := Start(opts...)
 	if err != nil {
@@ -82,7 +81,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 }
 
 // Start starts a fake; call [Server.Close] when done.
-func Start(opts ...Option) (*Server, error) {
+func Start(opts ...ServerOption) (*Server, error) {
 	s := &Server{
 		token:      redact.Hide(ChannelToken),
 		usedTokens: map[string]bool{},
@@ -111,20 +110,39 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("linetest: %w", err)
 	}
 	s.fs = fs
-	s.URL = fs.URL
+	s.url = fs.URL
 	return s, nil
 }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.fs.Close() }
 
+// URL returns the base URL of the fake ("http://127.0.0.1:port"), for
+// line.WithBaseURL.
+func (s *Server) URL() string { return s.url }
+
 // HTTPClient returns an *http.Client for the server.
 func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
 
-// NewClient returns a line.Client that talks to this server with its
-// token; opts come after the server's own and can override them.
+// Client returns a line.Client wired to the server: its base URL (for the
+// API and content hosts both), its HTTP client and its channel token. It
+// is made once and shared; use [Server.NewClient] for other options.
+func (s *Server) Client() *line.Client {
+	s.clientOnce.Do(func() {
+		c, err := s.NewClient()
+		if err != nil {
+			panic("linetest: " + err.Error()) // the server's own options cannot fail
+		}
+		s.client = c
+	})
+	return s.client
+}
+
+// NewClient returns a new line.Client wired to the server as
+// [Server.Client] is; opts come after the server's own and can override
+// them.
 func (s *Server) NewClient(opts ...line.Option) (*line.Client, error) {
-	all := append([]line.Option{line.WithBaseURL(s.URL), line.WithHTTPClient(s.HTTPClient())}, opts...)
+	all := append([]line.Option{line.WithBaseURL(s.url), line.WithHTTPClient(s.HTTPClient())}, opts...)
 	return line.New(s.token.Reveal(), all...)
 }
 
@@ -132,26 +150,60 @@ func (s *Server) NewClient(opts ...line.Option) (*line.Client, error) {
 // e.g. "POST /v2/bot/message/push").
 func (s *Server) Handle(pattern string, h http.Handler) { s.fs.Handle(pattern, h) }
 
-// Inject queues a fault: the next f.Times requests matching f.Method and
-// the f.Path prefix get f's answer instead of the endpoint's, and are not
-// processed (a push that got a fault was not accepted).
-func (s *Server) Inject(f Fault) { s.fs.Inject(f) }
+// FailNext queues a fault: the next f.Times requests (0 means 1) matching
+// f.Method (empty: any) and the f.Path prefix (empty: any) get f.Status
+// with f.Header and f.Body instead of the endpoint's answer, and are not
+// processed (a push that got a fault was not accepted). A nil f.Body gets
+// LINE's own error body for the status ({"message":"…"}), and the answer
+// carries an x-line-request-id unless f.Header sets one.
+func (s *Server) FailNext(f Fault) {
+	h := f.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if h.Get("X-Line-Request-Id") == "" {
+		h.Set("X-Line-Request-Id", s.nextID())
+	}
+	f.Header = h
+	if f.Body == nil {
+		f.Body, _ = json.Marshal(map[string]string{"message": errorMessage(f.Status)})
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/json")
+		}
+	}
+	s.fs.Inject(f)
+}
+
+// errorMessage is LINE's "message" for an error status.
+func errorMessage(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "The request body has 1 error(s)"
+	case http.StatusUnauthorized:
+		return "Authentication failed. Confirm that the access token in the authorization header is valid."
+	case http.StatusForbidden:
+		return "Access to this API is not available for your account"
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusConflict:
+		return "The retry key is already accepted"
+	case http.StatusTooManyRequests:
+		return "The API rate limit has been exceeded. Try again later."
+	}
+	if status >= 500 {
+		return "An error occurred in the server"
+	}
+	return http.StatusText(status)
+}
 
 // RateLimit answers the next times requests to path with 429 and a
 // Retry-After of retryAfter (whole seconds; 0 sends none).
 func (s *Server) RateLimit(path string, retryAfter time.Duration, times int) {
-	h := http.Header{"X-Line-Request-Id": {"linetest-ratelimited"}}
+	var h http.Header
 	if retryAfter > 0 {
-		h.Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+		h = http.Header{"Retry-After": {strconv.Itoa(int(retryAfter / time.Second))}}
 	}
-	s.Inject(Fault{Path: path, Status: http.StatusTooManyRequests, Header: h, Body: []byte(`{"message":"The API rate limit has been exceeded. Try again later."}`), Times: times})
-}
-
-// FailNext answers the next times requests to path with status (a 5xx,
-// say) before processing them.
-func (s *Server) FailNext(path string, status, times int) {
-	h := http.Header{"X-Line-Request-Id": {"linetest-fault"}}
-	s.Inject(Fault{Path: path, Status: status, Header: h, Body: []byte(`{"message":"An error occurred in the server"}`), Times: times})
+	s.FailNext(Fault{Path: path, Status: http.StatusTooManyRequests, Header: h, Times: times})
 }
 
 // FailAfterAccept makes the next times requests to path (push, multicast
@@ -281,195 +333,4 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-type detail struct {
-	Message  string `json:"message,omitempty"`
-	Property string `json:"property,omitempty"`
-}
-
-func (s *Server) fail(w http.ResponseWriter, status int, msg string, details ...detail) {
-	body := map[string]any{"message": msg}
-	if len(details) > 0 {
-		body["details"] = details
-	}
-	writeJSON(w, status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-type sendBody struct {
-	ReplyToken string            `json:"replyToken"`
-	To         json.RawMessage   `json:"to"`
-	Messages   []json.RawMessage `json:"messages"`
-}
-
-// validate answers 400 and returns false for a body LINE would reject.
-func (s *Server) validate(w http.ResponseWriter, r *http.Request) (*sendBody, bool) {
-	var b sendBody
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		s.fail(w, http.StatusBadRequest, "The request body could not be parsed as JSON")
-		return nil, false
-	}
-	if err := line.ValidateMessages(b.Messages); err != nil {
-		var ds []detail
-		for _, e := range flatten(err) {
-			if ve, ok := e.(*line.ValidationError); ok {
-				ds = append(ds, detail{Message: ve.Reason, Property: ve.Path})
-			}
-		}
-		s.fail(w, http.StatusBadRequest, fmt.Sprintf("The request body has %d error(s)", len(ds)), ds...)
-		return nil, false
-	}
-	return &b, true
-}
-
-func flatten(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-func sentMessages(s *Server, n int) map[string]any {
-	sent := make([]map[string]string, n)
-	for i := range sent {
-		id := s.nextID()
-		sent[i] = map[string]string{"id": id, "quoteToken": "q-" + id}
-	}
-	return map[string]any{"sentMessages": sent}
-}
-
-func (s *Server) reply(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-Line-Retry-Key") != "" {
-		s.fail(w, http.StatusBadRequest, "The retry key is not supported for this API")
-		return
-	}
-	b, ok := s.validate(w, r)
-	if !ok {
-		return
-	}
-	if b.ReplyToken == "" {
-		s.fail(w, http.StatusBadRequest, "The request body has 1 error(s)", detail{Message: "must be specified", Property: "replyToken"})
-		return
-	}
-	s.mu.Lock()
-	bad := s.badTokens > 0 || s.usedTokens[b.ReplyToken]
-	if s.badTokens > 0 {
-		s.badTokens--
-	}
-	s.usedTokens[b.ReplyToken] = true
-	s.mu.Unlock()
-	if bad {
-		s.fail(w, http.StatusBadRequest, "Invalid reply token")
-		return
-	}
-	writeJSON(w, http.StatusOK, sentMessages(s, len(b.Messages)))
-}
-
-func (s *Server) keyed(w http.ResponseWriter, r *http.Request) {
-	// An empty key is no key: line-bot-sdk-go sends the header, empty, on
-	// every push, multicast and broadcast called without one.
-	key := r.Header.Get("X-Line-Retry-Key")
-	if key != "" && !uuid.Valid(key) {
-		s.fail(w, http.StatusBadRequest, "The value for the 'X-Line-Retry-Key' header is invalid")
-		return
-	}
-	b, ok := s.validate(w, r)
-	if !ok {
-		return
-	}
-	push := strings.HasSuffix(r.URL.Path, "/push")
-	var to []string
-	switch {
-	case push:
-		var one string
-		if json.Unmarshal(b.To, &one) != nil || one == "" {
-			s.fail(w, http.StatusBadRequest, "The request body has 1 error(s)", detail{Message: "must be specified", Property: "to"})
-			return
-		}
-	case strings.HasSuffix(r.URL.Path, "/multicast"):
-		if json.Unmarshal(b.To, &to) != nil || len(to) == 0 || len(to) > 500 {
-			s.fail(w, http.StatusBadRequest, "The request body has 1 error(s)", detail{Message: "size must be between 1 and 500", Property: "to"})
-			return
-		}
-	}
-	s.mu.Lock()
-	if key != "" {
-		if acc, seen := s.retryKeys[key]; seen {
-			s.mu.Unlock()
-			w.Header().Set("X-Line-Accepted-Request-Id", acc)
-			s.fail(w, http.StatusConflict, "The retry key is already accepted")
-			return
-		}
-		s.retryKeys[key] = w.Header().Get("X-Line-Request-Id")
-	}
-	lose := s.failAccept[r.URL.Path] > 0
-	if lose {
-		s.failAccept[r.URL.Path]--
-	}
-	s.mu.Unlock()
-	if lose {
-		s.fail(w, http.StatusInternalServerError, "An error occurred in the server")
-		return
-	}
-	if push {
-		writeJSON(w, http.StatusOK, sentMessages(s, len(b.Messages)))
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{})
-}
-
-func (s *Server) loading(w http.ResponseWriter, r *http.Request) {
-	var b struct {
-		ChatID  string `json:"chatId"`
-		Seconds int    `json:"loadingSeconds"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil || b.ChatID == "" {
-		s.fail(w, http.StatusBadRequest, "The request body has 1 error(s)", detail{Message: "must be specified", Property: "chatId"})
-		return
-	}
-	if b.Seconds != 0 && (b.Seconds < 5 || b.Seconds > 60 || b.Seconds%5 != 0) {
-		s.fail(w, http.StatusBadRequest, "The request body has 1 error(s)", detail{Message: "must be a multiple of 5 between 5 and 60", Property: "loadingSeconds"})
-		return
-	}
-	writeJSON(w, http.StatusAccepted, map[string]any{})
-}
-
-func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	p, ok := s.profiles[r.PathValue("userId")]
-	s.mu.Unlock()
-	if !ok {
-		s.fail(w, http.StatusNotFound, "Not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
-}
-
-func (s *Server) content(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	c, ok := s.contents[r.PathValue("messageId")]
-	s.mu.Unlock()
-	if !ok {
-		s.fail(w, http.StatusNotFound, "Not found")
-		return
-	}
-	w.Header().Set("Content-Type", c.contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(c.data)))
-	_, _ = w.Write(c.data)
-}
-
-func (s *Server) control(w http.ResponseWriter, r *http.Request) {
-	switch r.PathValue("verb") {
-	case "acquire", "release":
-		writeJSON(w, http.StatusOK, map[string]any{})
-	default:
-		s.fail(w, http.StatusNotFound, "Not found")
-	}
 }

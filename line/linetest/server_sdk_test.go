@@ -24,15 +24,15 @@ type sdk struct {
 
 func newSDK(t *testing.T, srv *linetest.Server, token string) sdk {
 	t.Helper()
-	bot, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(srv.URL), messaging_api.WithHTTPClient(srv.HTTPClient()))
+	bot, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(srv.URL()), messaging_api.WithHTTPClient(srv.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	blob, err := messaging_api.NewMessagingApiBlobAPI(token, messaging_api.WithBlobEndpoint(srv.URL), messaging_api.WithBlobHTTPClient(srv.HTTPClient()))
+	blob, err := messaging_api.NewMessagingApiBlobAPI(token, messaging_api.WithBlobEndpoint(srv.URL()), messaging_api.WithBlobHTTPClient(srv.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, err := module.NewLineModuleAPI(token, module.WithEndpoint(srv.URL), module.WithHTTPClient(srv.HTTPClient()))
+	mod, err := module.NewLineModuleAPI(token, module.WithEndpoint(srv.URL()), module.WithHTTPClient(srv.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,12 @@ import (
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/signature"
 	"github.com/google/go-cmp/cmp"
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
 
 func post(t *testing.T, srv *linetest.Server, path, token string, header http.Header, body string) (int, map[string]any, http.Header) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL()+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +114,12 @@ func TestFaults(t *testing.T) {
 	if code != 429 || h.Get("Retry-After") != "3" || body["message"] == nil {
 		t.Errorf("rate limit: %d %v %v", code, h, body)
 	}
-	srv.FailNext("/v2/bot/message/reply", 503, 1)
+	srv.FailNext(linetest.Fault{Path: "/v2/bot/message/reply", Status: 503})
 	if code, _, _ := post(t, srv, "/v2/bot/message/reply", linetest.ChannelToken, nil, `{}`); code != 503 {
 		t.Errorf("FailNext: %d", code)
 	}
 	srv.Handle("GET /v2/bot/info", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }))
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/bot/info", nil)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/v2/bot/info", nil)
 	req.Header.Set("Authorization", "Bearer "+linetest.ChannelToken)
 	res, err := srv.HTTPClient().Do(req)
 	if err != nil {
@@ -168,7 +169,7 @@ func TestNewRequestIsSignedAndDecodes(t *testing.T) {
 	if !bytes.Contains(body, []byte(`"events":[]`)) {
 		t.Errorf("empty batch body = %s", body)
 	}
-	if err := line.VerifySignature(linetest.ChannelSecret, body, linetest.SignBody(linetest.ChannelSecret, body)); err != nil {
+	if err := line.VerifySignature(signature.MustSecretSet(linetest.ChannelSecret), body, linetest.SignBody(linetest.ChannelSecret, body)); err != nil {
 		t.Error(err)
 	}
 }
@@ -191,5 +192,75 @@ func TestStartAndClose(t *testing.T) {
 	srv.Close()
 	if _, err := c.GetProfile(t.Context(), "U1"); err == nil {
 		t.Error("closed server still answers")
+	}
+}
+
+// TestFailNext: a fault answers the requests it matches, as many times as
+// it says, with LINE's own error body when it brings none.
+func TestFailNext(t *testing.T) {
+	t.Parallel()
+	const push, reply = "/v2/bot/message/push", "/v2/bot/message/reply"
+	pushBody := `{"to":"U1","messages":[{"type":"text","text":"hi"}]}`
+	tests := []struct {
+		name  string
+		fault linetest.Fault
+		// paths are posted in order; want are the statuses they get.
+		paths []string
+		want  []int
+		// body is the first answer's "message".
+		body string
+	}{
+		{"LINE's body for a 500", linetest.Fault{Path: push, Status: 500}, []string{push, push}, []int{500, 200}, "An error occurred in the server"},
+		{"LINE's body for a 429", linetest.Fault{Status: 429}, []string{push}, []int{429}, "The API rate limit has been exceeded. Try again later."},
+		{"LINE's body for a 403", linetest.Fault{Path: push, Status: 403}, []string{push}, []int{403}, "Access to this API is not available for your account"},
+		{"own body", linetest.Fault{Path: push, Status: 502, Body: []byte(`{"message":"gateway"}`)}, []string{push}, []int{502}, "gateway"},
+		{"times", linetest.Fault{Path: push, Status: 503, Times: 2}, []string{push, push, push}, []int{503, 503, 200}, "An error occurred in the server"},
+		{"other path untouched", linetest.Fault{Path: reply, Status: 500}, []string{push}, []int{200}, ""},
+		{"other method untouched", linetest.Fault{Method: http.MethodGet, Path: push, Status: 500}, []string{push}, []int{200}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := linetest.NewServer(t)
+			srv.FailNext(tt.fault)
+			var got []int
+			var first map[string]any
+			for i, p := range tt.paths {
+				code, body, _ := post(t, srv, p, linetest.ChannelToken, nil, pushBody)
+				got = append(got, code)
+				if i == 0 {
+					first = body
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+			}
+			if tt.body != "" && first["message"] != tt.body {
+				t.Errorf("message = %v, want %q", first["message"], tt.body)
+			}
+		})
+	}
+}
+
+// TestClient: Client and NewClient talk to the fake with its token.
+func TestClient(t *testing.T) {
+	t.Parallel()
+	srv := linetest.NewServer(t, linetest.WithChannelToken("tok"))
+	if srv.Client() != srv.Client() {
+		t.Error("Client made a new client on each call")
+	}
+	if _, err := srv.Client().Push(t.Context(), "U1", []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "hi"}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := srv.NewClient(line.WithUserAgent("test-bot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ShowLoading(t.Context(), "U1", 5); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls()
+	if len(calls) != 2 || calls[1].Header.Get("User-Agent") != "test-bot" || !strings.HasPrefix(srv.URL(), "http://127.0.0.1:") {
+		t.Errorf("calls = %+v, URL %s", calls, srv.URL())
 	}
 }
