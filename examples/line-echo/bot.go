@@ -55,9 +55,10 @@ func newBot(cfg config, logger *slog.Logger, clientOpts []line.Option) (*line.We
 		}
 		return errors.Join(errs...)
 	},
-		line.WithAsync(64),
+		line.WithAsync(),
+		line.WithMaxInFlight(64),
 		line.WithDeduper(dedupe),
-		line.WithHandlerLogger(logger),
+		line.WithLogger(logger),
 		line.WithErrorHandler(func(r *http.Request, err error) {
 			logger.ErrorContext(r.Context(), "LINE webhook failed", "err", err)
 		}),

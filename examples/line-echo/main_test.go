@@ -34,7 +34,7 @@ func newTestBot(t *testing.T) (*line.WebhookHandler, *linetest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newBot(cfg, slog.New(slog.DiscardHandler), []line.Option{line.WithBaseURL(srv.URL), line.WithHTTPClient(srv.HTTPClient())})
+	h, err := newBot(cfg, slog.New(slog.DiscardHandler), []line.Option{line.WithBaseURL(srv.URL()), line.WithHTTPClient(srv.HTTPClient())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func lineRig(obs Observer) (*rig, error) {
 	h, wait, err := p.build(context.Background(), setup{
 		env:  envOf(map[string]string{"LINE_CHANNEL_SECRET": secret, "LINE_CHANNEL_TOKEN": linetest.ChannelToken}),
 		obs:  obs,
-		line: []line.Option{line.WithBaseURL(fake.URL), line.WithHTTPClient(fake.HTTPClient())},
+		line: []line.Option{line.WithBaseURL(fake.URL()), line.WithHTTPClient(fake.HTTPClient())},
 	})
 	if err != nil {
 		fake.Close()

@@ -74,7 +74,8 @@ func lineConfig() platformConfig {
 			// Answer LINE at once and reply in the background: LINE wants
 			// its webhook acknowledged within a couple of seconds.
 			h, err := line.NewWebhookHandler(set, lineFunc(client, s.obs),
-				line.WithAsync(64),
+				line.WithAsync(),
+				line.WithMaxInFlight(64),
 				line.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.LINE, r, err) }),
 			)
 			if err != nil {
