@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/message"
@@ -24,8 +24,6 @@ import (
 type Client struct {
 	rest *rest.Client
 	log  *slog.Logger
-	// Absolute endpoint URLs, resolved once.
-	eventURL, uploadURL string
 }
 
 func (c Client) form() redact.Form {
@@ -47,16 +45,20 @@ var _ message.Handover = (*Client)(nil)
 // New returns a client that authenticates with authorizationKey, the send
 // API key issued in Partner Center (API 설정 → 보내기 API). The key is sent
 // verbatim in the Authorization header: no "Bearer", and no "ct_" prefix
-// added or removed. New does no I/O.
+// added or removed. New does no I/O. An empty key, a nil option or an
+// option given a value it cannot take is an [*ArgumentError].
 func New(authorizationKey string, opts ...Option) (*Client, error) {
 	if authorizationKey == "" {
-		return nil, errors.New("talktalk: empty authorization key")
+		return nil, invalid.Arg(pkg, "New", "authorizationKey", "empty")
 	}
 	base, _ := rest.ParseBaseURL(DefaultBaseURL)
 	cfg := config{baseURL: base, retry: rest.DefaultRetry, logger: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, fmt.Errorf("talktalk: %w", err)
+		if o == nil {
+			return nil, invalid.Arg(pkg, "New", "opts", "nil option")
+		}
+		if err := o.applyClient(&cfg); err != nil {
+			return nil, err
 		}
 	}
 	if cfg.http == nil {
@@ -64,11 +66,7 @@ func New(authorizationKey string, opts ...Option) (*Client, error) {
 	}
 	// One shared header value: nothing in net/http modifies it.
 	auth := []string{authorizationKey}
-	c := &Client{
-		log:       cfg.logger,
-		eventURL:  cfg.baseURL.ResolveReference(&url.URL{Path: "event"}).String(),
-		uploadURL: cfg.baseURL.ResolveReference(&url.URL{Path: "imageUpload"}).String(),
-	}
+	c := &Client{log: cfg.logger}
 	c.rest = &rest.Client{
 		HTTP:      cfg.http,
 		BaseURL:   cfg.baseURL,
@@ -80,6 +78,11 @@ func New(authorizationKey string, opts ...Option) (*Client, error) {
 			h["Authorization"] = auth
 			return nil
 		},
+	}
+	if onErr := cfg.onErr; onErr != nil {
+		c.rest.OnError = func(_ context.Context, err error) {
+			onErr(nil, fmt.Errorf("talktalk: attempt failed and was retried: %w", err))
+		}
 	}
 	return c, nil
 }
@@ -95,7 +98,7 @@ type Meta struct {
 
 // Result is a successful API call.
 type Result struct {
-	Meta
+	Meta Meta
 	// ResultCode is "00" on success.
 	ResultCode    string
 	ResultMessage string
@@ -103,7 +106,10 @@ type Result struct {
 
 // UploadResult is a successful image upload.
 type UploadResult struct {
-	Result
+	Meta Meta
+	// ResultCode is "00" on success.
+	ResultCode    string
+	ResultMessage string
 	// ImageID goes in ImageContent.ImageID or Image.ImageID.
 	ImageID string
 }
@@ -136,7 +142,7 @@ func checkResponse(r *rest.Response) error {
 	return checkInto(r, &res)
 }
 
-// checkInto is checkResponse that leaves the decoded result in res.
+// checkInto is checkResponse that leaves the decoded result in out.
 func checkInto(r *rest.Response, out *apiResult) error {
 	ok2xx := r.StatusCode >= 200 && r.StatusCode < 300
 	if ok2xx && string(r.Body) == plainSuccess {
@@ -161,41 +167,49 @@ func checkInto(r *rest.Response, out *apiResult) error {
 	return e
 }
 
-func (c *Client) post(ctx context.Context, endpoint string, body []byte, idempotent bool) (*rest.Response, *apiResult, error) {
-	// A per-call copy of the REST client whose check keeps the decoded
-	// result, so the body is decoded once.
-	var res apiResult
-	rc := *c.rest
-	rc.Check = func(r *rest.Response) error { return checkInto(r, &res) }
-	resp, err := rc.Do(ctx, &rest.Request{
+// post sends body to the endpoint at path (relative to the base URL) and
+// returns the response with its decoded result.
+func (c *Client) post(ctx context.Context, path string, body []byte, idempotent bool) (*rest.Response, apiResult, error) {
+	req := &rest.Request{
 		Method:      http.MethodPost,
-		Path:        endpoint,
+		Path:        path,
 		Body:        body,
 		ContentType: "application/json;charset=UTF-8",
 		Idempotent:  idempotent,
-	})
+	}
+	resp, err := c.rest.Do(ctx, req)
+	var res apiResult
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) {
-			return nil, nil, err
+			return nil, res, err
 		}
-		return nil, nil, fmt.Errorf("talktalk: %w", err)
+		return nil, res, fmt.Errorf("talktalk: %w", err)
 	}
-	return resp, &res, nil
+	// The check accepted the body; decode it once more for its fields
+	// (free for the usual plain success).
+	_ = checkInto(resp, &res)
+	return resp, res, nil
 }
 
-func result(resp *rest.Response, res *apiResult) *Result {
-	return &Result{
-		Meta:          Meta{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Header: resp.Header},
-		ResultCode:    res.ResultCode,
-		ResultMessage: res.ResultMessage,
+func newMeta(resp *rest.Response) Meta {
+	return Meta{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Header: resp.Header}
+}
+
+// checkUser returns the ArgumentError of method fn called without a user.
+func checkUser(fn, user string) error {
+	if user == "" {
+		return invalid.Arg(pkg, fn, "user", "empty")
 	}
+	return nil
 }
 
 // Post validates ev and sends it to the send API. It is the general form
 // of every call below; use it for events without a helper (product
 // messages, raw *UnknownEvent bodies, which go out byte for byte). ev must
-// name a user, except a persistentMenu event or a raw body.
+// name a user, except a persistentMenu event or a raw body: an event
+// without one is a [*ValidationError] at path "user". A nil ev is an
+// [*ArgumentError].
 //
 // Post retries only failures that prove the request never reached the
 // server, unless ev is a typing action or a persistent menu, whose
@@ -203,6 +217,13 @@ func result(resp *rest.Response, res *apiResult) *Result {
 // TalkTalk has no idempotency key, so a retried send after a timeout can
 // show the user the message twice.
 func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
+	if ev == nil {
+		return nil, invalid.Arg(pkg, "Client.Post", "ev", "nil event")
+	}
+	return c.postEvent(ctx, ev)
+}
+
+func (c *Client) postEvent(ctx context.Context, ev Event) (*Result, error) {
 	if err := Validate(ev); err != nil {
 		return nil, err
 	}
@@ -211,7 +232,7 @@ func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
 		// No user, or a raw body the caller owns.
 	default:
 		if ev.UserID() == "" {
-			return nil, &ValidationError{Path: "user", Reason: "required"}
+			return nil, invalid.New(pkg, "user", "required")
 		}
 	}
 	body, err := encodeEvent(ev)
@@ -225,48 +246,55 @@ func (c *Client) Post(ctx context.Context, ev Event) (*Result, error) {
 	default:
 		// a send may already have been shown: retried only if it never left
 	}
-	c.log.DebugContext(ctx, "talktalk: posting event", "event", string(ev.Type()))
-	resp, res, err := c.post(ctx, c.eventURL, body, idempotent)
+	c.log.DebugContext(ctx, "talktalk: posting event", "event", ev.Type())
+	resp, res, err := c.post(ctx, "event", body, idempotent)
 	if err != nil {
 		return nil, err
 	}
-	return result(resp, res), nil
+	return &Result{Meta: newMeta(resp), ResultCode: res.ResultCode, ResultMessage: res.ResultMessage}, nil
 }
 
 // Send validates and sends a message. ev.User is required. A send is not
 // retried once it may have reached TalkTalk (see [Client.Post]).
 func (c *Client) Send(ctx context.Context, ev *SendEvent) (*Result, error) {
 	if ev == nil {
-		return nil, &ValidationError{Reason: "nil event"}
+		return nil, invalid.Arg(pkg, "Client.Send", "ev", "nil event")
 	}
-	return c.Post(ctx, ev)
+	return c.postEvent(ctx, ev)
 }
 
 // SendText sends a plain text message to user.
 func (c *Client) SendText(ctx context.Context, user, text string) (*Result, error) {
-	return c.Post(ctx, &SendEvent{User: user, Content: Content{Text: &TextContent{Text: text}}})
+	if err := checkUser("Client.SendText", user); err != nil {
+		return nil, err
+	}
+	return c.postEvent(ctx, &SendEvent{User: user, Content: Content{Text: &TextContent{Text: text}}})
 }
 
 // Typing shows (on) or hides the typing indicator for user. TalkTalk shows
 // it for 10 seconds; any send hides it.
 func (c *Client) Typing(ctx context.Context, user string, on bool) (*Result, error) {
+	if err := checkUser("Client.Typing", user); err != nil {
+		return nil, err
+	}
 	a := TypingOff
 	if on {
 		a = TypingOn
 	}
-	return c.Post(ctx, &ActionEvent{User: user, Options: ActionOptions{Action: a}})
+	return c.postEvent(ctx, &ActionEvent{User: user, Options: ActionOptions{Action: a}})
 }
 
 // UploadImage asks TalkTalk to fetch imageURL (JPG, JPEG, PNG or GIF, at
 // most 20 MB, within 10 seconds) and returns an image ID to send instead of
-// the URL. Failures unwrap to ErrImageFormat, ErrImageTimeout,
-// ErrImageTooLarge or ErrImageUpload. Uploads are retried on server errors:
-// a repeated upload only yields another ID.
+// the URL. An imageURL that is not an http(s) URL is an [*ArgumentError].
+// Failures unwrap to ErrImageFormat, ErrImageTimeout, ErrImageTooLarge or
+// ErrImageUpload. Uploads are retried on server errors: a repeated upload
+// only yields another ID.
 func (c *Client) UploadImage(ctx context.Context, imageURL string) (*UploadResult, error) {
 	var v validator
 	v.url(root("imageUrl"), imageURL, false)
-	if err := v.err(); err != nil {
-		return nil, err
+	if len(v.errs) > 0 {
+		return nil, invalid.Arg(pkg, "Client.UploadImage", "imageURL", v.errs[0].Reason)
 	}
 	body, err := json.Marshal(struct {
 		ImageURL string `json:"imageUrl"`
@@ -275,28 +303,29 @@ func (c *Client) UploadImage(ctx context.Context, imageURL string) (*UploadResul
 		return nil, err
 	}
 	c.log.DebugContext(ctx, "talktalk: uploading image")
-	resp, res, err := c.post(ctx, c.uploadURL, body, true)
+	resp, res, err := c.post(ctx, "imageUpload", body, true)
 	if err != nil {
 		return nil, err
 	}
 	if res.ImageID == "" {
 		return nil, &APIError{StatusCode: resp.StatusCode, Code: res.ResultCode, Message: "success without imageId", Body: rest.Truncate(resp.Body, rest.MaxErrorBody)}
 	}
-	return &UploadResult{Result: *result(resp, res), ImageID: res.ImageID}, nil
+	return &UploadResult{Meta: newMeta(resp), ResultCode: res.ResultCode, ResultMessage: res.ResultMessage, ImageID: res.ImageID}, nil
 }
 
 // SetPersistentMenu replaces the account's persistent menu (at most 4
-// items, 3 levels). It is retried like any idempotent call.
+// items, 3 levels). It is retried like any idempotent call. Empty menus
+// are an [*ArgumentError]: use DeletePersistentMenu to remove the menu.
 func (c *Client) SetPersistentMenu(ctx context.Context, menus MenuList) (*Result, error) {
 	if len(menus) == 0 {
-		return nil, &ValidationError{Path: "menuContent[0].menus", Reason: "required (use DeletePersistentMenu to remove the menu)"}
+		return nil, invalid.Arg(pkg, "Client.SetPersistentMenu", "menus", "empty (use DeletePersistentMenu to remove the menu)")
 	}
-	return c.Post(ctx, &PersistentMenuEvent{MenuContent: []MenuContent{{Menus: menus}}})
+	return c.postEvent(ctx, &PersistentMenuEvent{MenuContent: []MenuContent{{Menus: menus}}})
 }
 
 // DeletePersistentMenu removes the persistent menu.
 func (c *Client) DeletePersistentMenu(ctx context.Context) (*Result, error) {
-	return c.Post(ctx, &PersistentMenuEvent{MenuContent: []MenuContent{}})
+	return c.postEvent(ctx, &PersistentMenuEvent{MenuContent: []MenuContent{}})
 }
 
 // PassThread passes the conversation with user to the human agent
@@ -305,12 +334,18 @@ func (c *Client) DeletePersistentMenu(ctx context.Context) (*Result, error) {
 // Hand-over must be enabled in Partner Center. It is not retried once it
 // may have reached TalkTalk.
 func (c *Client) PassThread(ctx context.Context, user string) (*Result, error) {
-	return c.Post(ctx, &HandoverEvent{User: user, Options: HandoverOptions{Control: PassThread, TargetID: 1}})
+	if err := checkUser("Client.PassThread", user); err != nil {
+		return nil, err
+	}
+	return c.postEvent(ctx, &HandoverEvent{User: user, Options: HandoverOptions{Control: PassThread, TargetID: 1}})
 }
 
 // TakeThread takes the conversation with user back from the agent.
 func (c *Client) TakeThread(ctx context.Context, user string) (*Result, error) {
-	return c.Post(ctx, &HandoverEvent{User: user, Options: HandoverOptions{Control: TakeThread}})
+	if err := checkUser("Client.TakeThread", user); err != nil {
+		return nil, err
+	}
+	return c.postEvent(ctx, &HandoverEvent{User: user, Options: HandoverOptions{Control: TakeThread}})
 }
 
 // PassToHuman implements [message.Handover] with [Client.PassThread].
@@ -330,5 +365,8 @@ func (c *Client) TakeBack(ctx context.Context, userID string) error {
 // more fields at once. The data arrives later as a *ProfileEvent webhook;
 // while the consent screen is open, sends to the user fail.
 func (c *Client) RequestProfile(ctx context.Context, user, field string, agreements ...string) (*Result, error) {
-	return c.Post(ctx, &ProfileEvent{User: user, Options: ProfileOptions{Field: field, Agreements: agreements}})
+	if err := checkUser("Client.RequestProfile", user); err != nil {
+		return nil, err
+	}
+	return c.postEvent(ctx, &ProfileEvent{User: user, Options: ProfileOptions{Field: field, Agreements: agreements}})
 }

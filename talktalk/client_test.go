@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -152,7 +153,7 @@ func TestClientResultMeta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.StatusCode != 200 || res.RequestID != "req-42" || res.ResultCode != "00" || res.ResultMessage != "ok" || res.Header.Get("X-Request-Id") != "req-42" {
+	if res.Meta.StatusCode != 200 || res.Meta.RequestID != "req-42" || res.ResultCode != "00" || res.ResultMessage != "ok" || res.Meta.Header.Get("X-Request-Id") != "req-42" {
 		t.Errorf("result = %+v", res)
 	}
 }
@@ -281,25 +282,47 @@ func TestClientValidatesBeforeSending(t *testing.T) {
 	srv, calls := apiServer(t, nil)
 	c := newClient(t, srv.URL)
 	ctx := context.Background()
+	// An event that breaks a rule is a *ValidationError at its JSON path;
+	// a bad argument is an *ArgumentError naming it. Both wrap ErrInvalid.
 	tests := []struct {
 		name     string
 		call     func() error
-		wantPath string
+		wantPath string // a *ValidationError at this path
+		wantArg  string // or, if set, an *ArgumentError for this argument
 	}{
-		{"no user", func() error { _, err := c.SendText(ctx, "", "hi"); return err }, "user"},
-		{"text too long", func() error { _, err := c.SendText(ctx, "u1", strings.Repeat("가", 10001)); return err }, "textContent.text"},
-		{"nil send", func() error { _, err := c.Send(ctx, nil); return err }, ""},
-		{"inbound event", func() error { _, err := c.Post(ctx, &talktalk.OpenEvent{User: "u1"}); return err }, "event"},
-		{"bad typing", func() error { _, err := c.Post(ctx, &talktalk.ActionEvent{User: "u1"}); return err }, "options.action"},
-		{"bad profile field", func() error { _, err := c.RequestProfile(ctx, "u1", "email"); return err }, "options.field"},
-		{"empty menu", func() error { _, err := c.SetPersistentMenu(ctx, nil); return err }, "menuContent[0].menus"},
-		{"upload non-URL", func() error { _, err := c.UploadImage(ctx, "file:///etc/passwd"); return err }, "imageUrl"},
+		{"no user", func() error { _, err := c.SendText(ctx, "", "hi"); return err }, "", "user"},
+		{"event without user", func() error {
+			_, err := c.Send(ctx, &talktalk.SendEvent{Content: talktalk.Content{Text: &talktalk.TextContent{Text: "hi"}}})
+			return err
+		}, "user", ""},
+		{"text too long", func() error { _, err := c.SendText(ctx, "u1", strings.Repeat("가", 10001)); return err }, "textContent.text", ""},
+		{"nil send", func() error { _, err := c.Send(ctx, nil); return err }, "", "ev"},
+		{"nil post", func() error { _, err := c.Post(ctx, nil); return err }, "", "ev"},
+		{"inbound event", func() error { _, err := c.Post(ctx, &talktalk.OpenEvent{User: "u1"}); return err }, "event", ""},
+		{"bad typing", func() error { _, err := c.Post(ctx, &talktalk.ActionEvent{User: "u1"}); return err }, "options.action", ""},
+		{"bad profile field", func() error { _, err := c.RequestProfile(ctx, "u1", "email"); return err }, "options.field", ""},
+		{"empty menu", func() error { _, err := c.SetPersistentMenu(ctx, nil); return err }, "", "menus"},
+		{"upload non-URL", func() error { _, err := c.UploadImage(ctx, "file:///etc/passwd"); return err }, "", "imageURL"},
+		{"hand over without user", func() error { _, err := c.PassThread(ctx, ""); return err }, "", "user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call()
+			if !errors.Is(err, talktalk.ErrInvalid) || !strings.HasPrefix(fmt.Sprint(err), "talktalk: ") {
+				t.Fatalf("err = %v; want one wrapping ErrInvalid", err)
+			}
+			if tt.wantArg != "" {
+				var ae *talktalk.ArgumentError
+				if !errors.As(err, &ae) {
+					t.Fatalf("err = %v; want an *ArgumentError", err)
+				}
+				if ae.Arg != tt.wantArg {
+					t.Errorf("argument = %q, want %q", ae.Arg, tt.wantArg)
+				}
+				return
+			}
 			var ve *talktalk.ValidationError
-			if !errors.As(err, &ve) || !errors.Is(err, talktalk.ErrInvalid) {
+			if !errors.As(err, &ve) {
 				t.Fatalf("err = %v; want a *ValidationError", err)
 			}
 			if ve.Path != tt.wantPath {
@@ -327,6 +350,8 @@ func TestNewErrors(t *testing.T) {
 		{"retry without delay", "k", []talktalk.Option{talktalk.WithRetry(3, 0, 0)}},
 		{"nil logger", "k", []talktalk.Option{talktalk.WithLogger(nil)}},
 		{"empty user agent", "k", []talktalk.Option{talktalk.WithUserAgent("")}},
+		{"nil error handler", "k", []talktalk.Option{talktalk.WithErrorHandler(nil)}},
+		{"nil option", "k", []talktalk.Option{nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -336,6 +361,10 @@ func TestNewErrors(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), "talktalk: ") {
 				t.Errorf("error %q lacks the prefix", err)
+			}
+			var ae *talktalk.ArgumentError
+			if !errors.As(err, &ae) {
+				t.Errorf("error %v is not an *ArgumentError", err)
 			}
 		})
 	}
@@ -372,7 +401,7 @@ func TestClientNoSecretsInLogsOrErrors(t *testing.T) {
 func TestClientConcurrentSends(t *testing.T) {
 	t.Parallel()
 	srv := talktalktest.NewServer(t)
-	c := srv.Client(t)
+	c := srv.Client()
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Add(1)
@@ -403,5 +432,61 @@ func TestAuthorizationVerbatim(t *testing.T) {
 	}
 	if got := srv.Calls()[0].Header.Get("Authorization"); got != "Pb1AXDQ0RZWuCccpzdNL" {
 		t.Errorf("Authorization = %q", got)
+	}
+}
+
+// TestClientErrorHandler: the error handler receives each failed attempt
+// that the client retried, with no request, and never the error the call
+// returns.
+func TestClientErrorHandler(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		failures     int // answers of 503 before a success
+		wantReported int
+		wantErr      error
+	}{
+		{"success at once", 0, 0, nil},
+		{"success on the third attempt", 2, 2, nil},
+		{"every attempt fails", 3, 2, talktalk.ErrServer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			srv, _ := apiServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if int(n.Add(1)) <= tt.failures {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					io.WriteString(w, `{"success":false,"resultCode":"99","resultMessage":"busy"}`)
+					return
+				}
+				io.WriteString(w, `{"success":true,"resultCode":"00"}`)
+			})
+			var mu sync.Mutex
+			var reported []error
+			c := newClient(t, srv.URL, talktalk.WithRetry(3, time.Nanosecond, time.Nanosecond),
+				talktalk.WithErrorHandler(func(r *http.Request, err error) {
+					if r != nil {
+						t.Error("the client handed a request to the error handler")
+					}
+					mu.Lock()
+					reported = append(reported, err)
+					mu.Unlock()
+				}))
+			_, err := c.Typing(context.Background(), "u1", true) // idempotent: retried on 503
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(reported) != tt.wantReported {
+				t.Fatalf("reported %d errors, want %d: %v", len(reported), tt.wantReported, reported)
+			}
+			for _, r := range reported {
+				if !errors.Is(r, talktalk.ErrServer) || r == err {
+					t.Errorf("reported %v; want each retried 503", r)
+				}
+			}
+		})
 	}
 }

@@ -99,7 +99,7 @@ func TestConformance(t *testing.T) {
 			if c.Vector != nil {
 				t.Fatalf("TalkTalk has no signatures, yet %s has a vector: classify it", c.Name)
 			}
-			ev, err := talktalk.Parse(c.Body)
+			ev, err := talktalk.Decode(c.Body)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}

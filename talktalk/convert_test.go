@@ -63,7 +63,7 @@ func TestToIncoming(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev, err := talktalk.Parse([]byte(tt.body))
+			ev, err := talktalk.Decode([]byte(tt.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestToIncoming(t *testing.T) {
 func TestRenderUnknownOwnContent(t *testing.T) {
 	t.Parallel()
 	// What ToIncoming makes of a composite renders back to the same wire.
-	ev, _ := talktalk.Parse([]byte(`{"event":"send","user":"u","compositeContent":{"compositeList":[{"title":"t","description":"d"}]}}`))
+	ev, _ := talktalk.Decode([]byte(`{"event":"send","user":"u","compositeContent":{"compositeList":[{"title":"t","description":"d"}]}}`))
 	in, _ := talktalk.ToIncoming(ev)
 	evs, rep, err := talktalk.Render(in.Content, message.RenderOptions{Strict: true})
 	if err != nil || !rep.Lossless() {

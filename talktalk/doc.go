@@ -3,7 +3,7 @@
 //
 // Quick start:
 //
-//	client, err := talktalk.New(os.Getenv("TALKTALK_AUTHORIZATION_KEY"))
+//	client, err := talktalk.New(os.Getenv("TALKTALK_AUTHORIZATION_KEY"), talktalk.WithLogger(logger))
 //	…
 //	h, err := talktalk.NewWebhookHandler(func(ctx context.Context, ev talktalk.Event) (talktalk.Event, error) {
 //		msg, ok := ev.(*talktalk.SendEvent)
@@ -14,14 +14,18 @@
 //		return &talktalk.SendEvent{Content: talktalk.Content{
 //			Text: &talktalk.TextContent{Text: "you said " + msg.Text.Text},
 //		}}, nil
-//	})
+//	}, talktalk.WithPathToken(os.Getenv("TALKTALK_PATH_TOKEN")), talktalk.WithLateReplyClient(client), talktalk.WithLogger(logger))
 //	…
 //	mux.Handle("POST /talktalk/", h)
+//	…
+//	srv.Shutdown(ctx)
+//	h.Wait(ctx) // functions still running after their answer
 //
 // # Webhooks
 //
-// TalkTalk POSTs every event to one URL. [Parse] decodes a body into the
-// sealed [Event] union: [*OpenEvent], [*LeaveEvent], [*FriendEvent],
+// TalkTalk POSTs every event to one URL. [Decode] decodes a body into the
+// sealed [Event] union (its [Event.Type] is the wire "event" value, one of
+// the Event… constants): [*OpenEvent], [*LeaveEvent], [*FriendEvent],
 // [*SendEvent], [*EchoEvent], [*HandoverEvent], [*ProfileEvent],
 // [*PayCompleteEvent], [*PayConfirmEvent], the outbound-only
 // [*ActionEvent], [*PersistentMenuEvent] and [*ProductEvent], and
@@ -37,34 +41,48 @@
 // event stays usable. pay_confirm's detail is spelled "deatil" on the wire
 // (both spellings are accepted) and is the Detail field in Go.
 //
-// [NewWebhookHandler] wraps it all in an http.Handler: POST only (405),
-// caller check (403), bounded body (1 MiB, [WithMaxBodyBytes]; 413),
-// decoding (400), then your [HandlerFunc].
+// TalkTalk signs nothing, so there is no VerifySignature and no Parse of
+// bytes: every check TalkTalk allows needs the request (see "Threat
+// model"). [ParseRequest] checks the sender's address against an
+// allow-list (nil: TalkTalk's published ranges), reads a bounded body and
+// decodes it. [NewWebhookHandler] wraps it all in an http.Handler: POST
+// only (405), caller check (403), bounded body ([DefaultMaxBodyBytes],
+// [WithMaxBodyBytes]; 413), decoding (400), then your [HandlerFunc], at
+// most [WithMaxInFlight] of them at once (a request that finds no free
+// slot before TalkTalk hangs up gets 503 and is reported wrapping
+// [ErrBusy]). [WithLogger] logs what the handler refuses and what fails,
+// at Debug level; [WithErrorHandler] receives the same errors.
 //
 // # Reply styles and the budget
 //
 // TalkTalk waits 5 seconds for the webhook response and stops delivering
-// to bots that time out or fail repeatedly. The handler therefore runs the
-// callback under a budget ([WithBudget], default [DefaultBudget], 3 s):
+// to bots that time out or fail repeatedly. The handler therefore runs
+// your function under a budget ([WithBudget], default [DefaultBudget],
+// 3 s). The function runs on the request's own goroutine, on a context
+// detached from the request and cancelled after [WithWorkTimeout]
+// (default [DefaultWorkTimeout], 30 s); the handler starts no goroutine of
+// its own for a request answered in time.
 //
-//   - If the callback returns within the budget, a non-nil reply event is
+//   - If the function returns within the budget, a non-nil reply event is
 //     validated and written as the response body (the synchronous reply;
 //     "user" is left out, TalkTalk addresses it to the sender), a nil reply
-//     gives an empty 200, and an error gives 500.
-//   - If the budget runs out first, the handler acknowledges with an empty
-//     200 at once and the callback keeps running in the background, on a
-//     context detached from the request and cancelled after
-//     [WithBackgroundTimeout] (default 30 s). What it returns then can no
-//     longer go in the response: a late reply is sent through the
-//     [WithLateReplyClient] client if one is configured (with the event's
-//     user filled in), and otherwise reported to [WithErrorHandler] as a
-//     [*LateError] wrapping [ErrLate]; late errors are reported the same
-//     way. [WebhookHandler.Wait] waits for background callbacks at
-//     shutdown.
+//     gives an empty 200, and an error or a panic gives 500 and is
+//     reported wrapping [ErrCallback].
+//   - If the budget runs out first, the handler writes and flushes an
+//     empty 200 at once while the function goes on. (A middleware that
+//     buffers responses, or http.TimeoutHandler, holds that answer back
+//     until the function returns; the handler reports it.) What the
+//     function returns then can no longer go in the response: a late
+//     reply is sent through the [WithLateReplyClient] client if one is
+//     configured (with the event's user filled in), and otherwise reported
+//     to [WithErrorHandler] as a [*LateError] wrapping [ErrLate]; late
+//     failures are reported the same way, wrapping [ErrCallback] too.
+//     [WebhookHandler.Wait] waits for such functions at shutdown. They
+//     keep their place under [WithMaxInFlight] until they return.
 //   - pay_complete is special: the HTTP status is the payment decision.
 //     Return [ErrDecline] to decline (status 422, [StatusDeclined], with
 //     your reply as the body so the user learns why). A pay_complete whose
-//     callback misses the budget is declined with 503, and its context ends
+//     function misses the budget is declined with 503, and its context ends
 //     with the budget: an unanswered payment is never approved by default.
 //   - A leave event's reply is ignored, as TalkTalk ignores it.
 //
@@ -124,7 +142,13 @@
 // hand-over, profile and product calls are retried only when the
 // connection was never made; image uploads, typing actions and persistent
 // menu updates, whose repetition is harmless, are also retried on 5xx,
-// 429 and network errors.
+// 429 and network errors. [WithErrorHandler] receives each failed attempt
+// that was retried; the call returns only its last error. Every call
+// returns a result whose Meta holds the HTTP status and headers.
+//
+// [WithLogger] and [WithErrorHandler] are [SharedOption] values: the same
+// option configures a [Client] ([Option]) and a [WebhookHandler]
+// ([HandlerOption]).
 //
 // # Errors
 //
@@ -144,6 +168,12 @@
 // resultMessage; it never contains the authorization key or a request or
 // response body (the raw response is in APIError.Body for those who ask).
 //
+// Failures found before anything is sent wrap [ErrInvalid]: an event
+// that breaks a rule is a [*ValidationError] (or [ValidationErrors], for
+// several), a bad argument (an empty user, a nil event, a nil option) an
+// [*ArgumentError]. The handler's errors wrap [ErrMalformed] (400),
+// [signature.ErrForbidden] (403), [ErrCallback] (500) or [ErrBusy] (503).
+//
 // # Limits
 //
 // Every outbound event is checked before it is sent ([Validate]) against
@@ -152,7 +182,7 @@
 // 3 element rows of 100 characters; button titles 18 (10 inside OPTION,
 // quick replies and element rows); codes 1,000; persistent menus of 4
 // items, 3 levels, titles of 20. Violations are [*ValidationError] values
-// naming the JSON path, such as
+// (joined as [ValidationErrors]) naming the JSON path, such as
 // "compositeContent.compositeList[0].buttonList[2].data.title". TalkTalk
 // itself sometimes accepts a malformed message and then fails to show it,
 // so these checks matter. [Capabilities] exposes the same table to
@@ -162,6 +192,8 @@
 // # Testing
 //
 // Package talktalktest runs a fake send API (checking the key, recording
-// decoded events, answering success:false codes on demand) and builds
-// webhook requests that come from a TalkTalk address.
+// decoded events, answering failures on demand with FailNext and
+// FailNextResult), hands out a client wired to it (Server.Client), and
+// builds webhook requests that come from a TalkTalk address (NewRequest,
+// NewEvent).
 package talktalk

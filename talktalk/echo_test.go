@@ -31,7 +31,7 @@ func jsonValue(t testing.TB, b []byte) any {
 // from, and decodes back to the same value.
 func checkEchoRoundTrip(t *testing.T, body []byte) {
 	t.Helper()
-	ev, err := talktalk.Parse(body)
+	ev, err := talktalk.Decode(body)
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -45,7 +45,7 @@ func checkEchoRoundTrip(t *testing.T, body []byte) {
 	if diff := cmp.Diff(jsonValue(t, body), jsonValue(t, out)); diff != "" {
 		t.Errorf("re-encoded JSON differs (-received +re-encoded):\n%s", diff)
 	}
-	ev2, err := talktalk.Parse(out)
+	ev2, err := talktalk.Decode(out)
 	if err != nil {
 		t.Fatalf("re-Parse: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
 )
@@ -20,6 +21,9 @@ var ErrMalformed = webhookio.ErrMalformed
 // was answered 500, or the failure came after the answer. It is the same
 // value in every channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
+
+// pkg prefixes this package's errors.
+const pkg = "talktalk"
 
 // Sentinels for the send API's result codes. An [*APIError] unwraps to the
 // one matching its Code (or, without a code, its HTTP status), so callers
@@ -140,28 +144,32 @@ func (e *APIError) Unwrap() error {
 	return nil
 }
 
-// ErrInvalid is wrapped by every [*ValidationError]: an outbound event that
-// breaks one of TalkTalk's documented rules, caught before sending.
-var ErrInvalid = errors.New("talktalk: invalid event")
+// ErrInvalid is wrapped by every [*ValidationError], [ValidationErrors]
+// and [*ArgumentError]: an outbound event or an argument that breaks one
+// of TalkTalk's documented rules, caught before anything was sent. It is
+// the same value in every channelkit platform package.
+var ErrInvalid = invalid.ErrInvalid
 
 // ValidationError names the JSON path of an outbound field that breaks a
-// rule, for example "compositeContent.compositeList[0].buttonList[3].data.title".
-// Validation reports every violation at once, joined with errors.Join;
-// errors.As finds the first.
-type ValidationError struct {
-	Path   string
-	Reason string
-}
+// rule, for example
+// "compositeContent.compositeList[0].buttonList[3].data.title". It is the
+// same type in every channelkit platform package.
+type ValidationError = invalid.ValidationError
 
-func (e *ValidationError) Error() string {
-	if e.Path == "" {
-		return "talktalk: invalid event: " + e.Reason
-	}
-	return "talktalk: invalid event: " + e.Path + ": " + e.Reason
-}
+// ValidationErrors is every rule an event breaks, in document order:
+// [Validate] returns a single *ValidationError for one problem and
+// ValidationErrors for more. errors.As finds each *ValidationError.
+type ValidationErrors = invalid.ValidationErrors
 
-// Unwrap returns [ErrInvalid].
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
+// ArgumentError is a bad argument to a constructor, an option or a client
+// method (an empty user, a nil event), found before anything was sent. It
+// never quotes the argument's value.
+type ArgumentError = invalid.ArgumentError
+
+// ErrBusy is wrapped by the error a handler reports when a request waited
+// for a free slot under [WithMaxInFlight] until TalkTalk hung up; it was
+// answered 503. It is the same value in every channelkit platform package.
+var ErrBusy = webhookio.ErrBusy
 
 // ErrDecline, returned (possibly wrapped) by a [HandlerFunc] for a
 // pay_complete event, declines the payment: the handler answers HTTP 422
@@ -197,11 +205,12 @@ func (e *LateError) Error() string {
 	return fmt.Sprintf("talktalk: %s callback finished after the budget", eventName(e.Event))
 }
 
-// Unwrap returns ErrLate and the callback's and sender's errors.
+// Unwrap returns ErrLate and the sender's error; when the callback
+// failed, also [ErrCallback] and the callback's error.
 func (e *LateError) Unwrap() []error {
 	out := []error{ErrLate}
 	if e.Err != nil {
-		out = append(out, e.Err)
+		out = append(out, ErrCallback, e.Err)
 	}
 	if e.SendErr != nil {
 		out = append(out, e.SendErr)
@@ -213,5 +222,5 @@ func eventName(ev Event) string {
 	if ev == nil {
 		return "<nil>"
 	}
-	return string(ev.Type())
+	return ev.Type()
 }

@@ -98,7 +98,7 @@ func TestFixturesRoundTrip(t *testing.T) {
 	for name, body := range fixtures {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			ev, err := talktalk.Parse(body)
+			ev, err := talktalk.Decode(body)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -117,7 +117,7 @@ func TestFixturesRoundTrip(t *testing.T) {
 				t.Errorf("round trip differs (-fixture +re-encoded):\n%s", diff)
 			}
 			// decode → encode → decode is stable.
-			ev2, err := talktalk.Parse(out)
+			ev2, err := talktalk.Decode(out)
 			if err != nil {
 				t.Fatalf("re-Parse: %v", err)
 			}
@@ -166,9 +166,9 @@ func typeName(v any) string {
 	return "?"
 }
 
-func mustParse(t *testing.T, body string) talktalk.Event {
+func mustDecode(t *testing.T, body string) talktalk.Event {
 	t.Helper()
-	ev, err := talktalk.Parse([]byte(body))
+	ev, err := talktalk.Decode([]byte(body))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -179,7 +179,7 @@ func TestParseFields(t *testing.T) {
 	t.Parallel()
 	fx := readFixtures(t)
 	parse := func(name string) talktalk.Event {
-		ev, err := talktalk.Parse(fx[name])
+		ev, err := talktalk.Decode(fx[name])
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -255,7 +255,7 @@ func TestPayConfirmDetailSpelling(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := mustParse(t, tt.in).(*talktalk.PayConfirmEvent)
+			ev := mustDecode(t, tt.in).(*talktalk.PayConfirmEvent)
 			if len(ev.Options.PaymentConfirmResult.Detail) == 0 {
 				t.Fatal("Detail is empty")
 			}
@@ -275,7 +275,7 @@ func TestPayConfirmDetailSpelling(t *testing.T) {
 func TestUnknownEventExactBytes(t *testing.T) {
 	t.Parallel()
 	body := readFixtures(t)["unknown_event"]
-	ev := mustParse(t, string(body))
+	ev := mustDecode(t, string(body))
 	u, ok := ev.(*talktalk.UnknownEvent)
 	if !ok {
 		t.Fatalf("got %T", ev)
@@ -319,7 +319,7 @@ func TestHandoverMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev := mustParse(t, `{"event":"handover","user":"u","options":{"control":"passThread","metadata":"`+tt.meta+`"}}`).(*talktalk.HandoverEvent)
+			ev := mustDecode(t, `{"event":"handover","user":"u","options":{"control":"passThread","metadata":"`+tt.meta+`"}}`).(*talktalk.HandoverEvent)
 			got, err := ev.DecodeMetadata()
 			if tt.wantErr {
 				if !errors.Is(err, talktalk.ErrMetadata) || !errors.Is(err, talktalk.ErrMalformed) {
@@ -360,7 +360,7 @@ func TestParseRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev, err := talktalk.Parse([]byte(tt.body))
+			ev, err := talktalk.Decode([]byte(tt.body))
 			if err == nil {
 				t.Fatalf("Parse succeeded with %T", ev)
 			}
@@ -417,7 +417,7 @@ func TestParseTolerates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.check(t, mustParse(t, tt.body))
+			tt.check(t, mustDecode(t, tt.body))
 		})
 	}
 }

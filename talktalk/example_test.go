@@ -69,7 +69,7 @@ func ExampleClient_Send() {
 	fmt.Println(res.ResultCode, len(srv.Sent()), srv.Sent()[0].Text.Text)
 
 	// TalkTalk reports failures inside HTTP 200.
-	srv.FailNext(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류")
+	srv.FailNextResult(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류")
 	_, err = client.SendText(context.Background(), "al-2eGuGr5WQOnco1_V-FQ", "again")
 	var apiErr *talktalk.APIError
 	fmt.Println(errors.Is(err, talktalk.ErrInvalidJSON), errors.As(err, &apiErr) && apiErr.StatusCode == 200)
@@ -103,7 +103,7 @@ func ExampleRender() {
 
 // Turning a webhook event into the neutral form.
 func ExampleToIncoming() {
-	ev, err := talktalk.Parse([]byte(`{"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","textContent":{"text":"결제","code":"pay=1","inputType":"button"}}`))
+	ev, err := talktalk.Decode([]byte(`{"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","textContent":{"text":"결제","code":"pay=1","inputType":"button"}}`))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,12 +1,7 @@
 package talktalk
 
-import "time"
+import "github.com/channelkit/channelkit/internal/webhookio"
 
-// WithTimer replaces the budget timer: the budget runs out when the test
-// sends on (or closes) ch.
-func WithTimer(ch <-chan time.Time) HandlerOption {
-	return func(c *handlerConfig) error {
-		c.after = func(time.Duration) <-chan time.Time { return ch }
-		return nil
-	}
-}
+// SetClock makes h's runner read c: a test fires the budget with
+// c.Advance instead of waiting for it. Call it before h serves.
+func SetClock(h *WebhookHandler, c webhookio.Clock) { h.rn = h.newRunner(c) }

@@ -34,17 +34,17 @@ func seedWebhooks(f *testing.F) {
 	}
 }
 
-// FuzzParse: Parse never panics; what it accepts encodes, and
+// FuzzDecode: Decode never panics; what it accepts encodes, and
 // decode → encode → decode → encode is stable (for send and echo events,
 // decode → encode → decode gives the same value); validation and the
 // bridge never panic on anything Parse returns.
-func FuzzParse(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	seedWebhooks(f)
 	f.Add([]byte(`{"event":"send","user":"u","textContent":{"text":"x","quickReply":{"buttonList":[null,1,{"type":"OPTION","data":{"buttonList":[{"type":"PAY"}]}}]}}}`))
 	f.Add([]byte(`{"event":"handover","options":{"control":"takeThread"}}`))
 	f.Add([]byte(`{"event":"pay_confirm","options":{"paymentConfirmResult":{"deatil":null,"detail":[]}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ev, err := talktalk.Parse(body)
+		ev, err := talktalk.Decode(body)
 		if err != nil {
 			if !errors.Is(err, talktalk.ErrMalformed) {
 				t.Fatalf("error %v does not wrap ErrMalformed", err)
@@ -60,7 +60,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted %q but cannot encode it: %v", body, err)
 		}
-		ev2, err := talktalk.Parse(out)
+		ev2, err := talktalk.Decode(out)
 		if err != nil {
 			t.Fatalf("cannot re-parse own encoding %s: %v", out, err)
 		}
@@ -130,7 +130,7 @@ func FuzzWebhook(f *testing.F) {
 			t.Fatalf("status %d", rec.Code)
 		}
 		if rec.Code == 200 && rec.Body.Len() > 0 {
-			if _, err := talktalk.Parse(rec.Body.Bytes()); err != nil {
+			if _, err := talktalk.Decode(rec.Body.Bytes()); err != nil {
 				t.Fatalf("reply body does not parse: %v", err)
 			}
 		}

@@ -10,163 +10,66 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 )
 
+// TalkTalk has no Parse: it signs nothing, so there is nothing to verify in
+// a body's bytes. Its defences (the source address, a path or header
+// token) need the request: [ParseRequest] checks the address, and
+// [WebhookHandler] checks all of them.
+
+// Decode decodes one webhook body (or any TalkTalk event JSON) whose
+// sender has already been checked. An event this package does not know
+// becomes an *UnknownEvent holding the exact bytes. Unknown fields are
+// ignored. A body that is not a JSON object with a string "event" field is
+// an error wrapping [ErrMalformed]; the error never quotes the body.
+func Decode(body []byte) (Event, error) { return decodeEvent(body) }
+
+// defaultAllowList is the list [ParseRequest] checks when given none.
+var defaultAllowList = sync.OnceValues(func() (*signature.AllowList, error) { return signature.NewTalkTalkAllowList() })
+
+// ParseRequest checks that r comes from an address on allow (nil: the
+// published TalkTalk ranges, [signature.NewTalkTalkAllowList]), reads its
+// body (at most [DefaultMaxBodyBytes]) and decodes it with [Decode]. A
+// sender outside the list is an error wrapping [signature.ErrForbidden],
+// found before the body is read. It checks neither the method nor path
+// and header tokens: [WebhookHandler] does.
+func ParseRequest(allow *signature.AllowList, r *http.Request) (Event, error) {
+	if r == nil {
+		return nil, invalid.Arg(pkg, "ParseRequest", "r", "nil request")
+	}
+	if allow == nil {
+		a, err := defaultAllowList()
+		if err != nil {
+			return nil, fmt.Errorf("talktalk: %w", err)
+		}
+		allow = a
+	}
+	if err := allow.Check(r); err != nil {
+		return nil, fmt.Errorf("talktalk: %w", err)
+	}
+	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("talktalk: reading body: %w", err)
+	}
+	return Decode(body)
+}
+
 // HandlerFunc handles one webhook event. It may return a reply event
 // (typically a *SendEvent or an *ActionEvent, without User) that the
 // handler writes as the synchronous webhook response, or nil and send
 // later with a [Client]. ctx is detached from the request: it is not
-// cancelled when TalkTalk hangs up, only when the background limit
-// expires (see [WithBackgroundTimeout]).
+// cancelled when TalkTalk hangs up, only when the work timeout expires
+// (see [WithWorkTimeout]; for a pay_complete, at the budget).
 type HandlerFunc func(ctx context.Context, ev Event) (reply Event, err error)
 
-// Defaults of [NewWebhookHandler].
-const (
-	// DefaultBudget is how long the handler waits for the callback before
-	// it acknowledges: well under TalkTalk's 5-second read timeout.
-	DefaultBudget = 3 * time.Second
-	// DefaultBackgroundTimeout bounds a callback's whole run, including
-	// the part after the acknowledgement.
-	DefaultBackgroundTimeout = 30 * time.Second
-	// maxBudget is TalkTalk's read timeout.
-	maxBudget = 5 * time.Second
-)
-
 // StatusDeclined is the status a pay_complete webhook is answered with
-// when the callback returns [ErrDecline].
+// when the function returns [ErrDecline].
 const StatusDeclined = http.StatusUnprocessableEntity
-
-// HandlerOption configures a [WebhookHandler].
-type HandlerOption func(*handlerConfig) error
-
-type handlerConfig struct {
-	allow       *signature.AllowList
-	pathToken   redact.Hidden[*[sha256.Size]byte] // SHA-256 of the token, hidden from fmt
-	headerName  string
-	headerToken redact.Hidden[*[sha256.Size]byte] // SHA-256 of the token, hidden from fmt
-	maxBody     int64
-	onErr       webhookio.ErrorFunc
-	budget      time.Duration
-	background  time.Duration
-	late        *Client
-
-	// after, when set, replaces the budget timer (tests).
-	after func(time.Duration) <-chan time.Time
-}
-
-// WithAllowList replaces the default allow-list (the published TalkTalk
-// ranges, [signature.NewTalkTalkAllowList]). Configure trusted proxies on
-// the list itself ([signature.WithTrustedProxies]) when the handler sits
-// behind a load balancer; add a relay's address if you run one. nil is an
-// error: there is no way to switch the address check off.
-func WithAllowList(a *signature.AllowList) HandlerOption {
-	return func(c *handlerConfig) error {
-		if a == nil {
-			return errors.New("nil allow-list")
-		}
-		c.allow = a
-		return nil
-	}
-}
-
-// WithPathToken requires the last segment of the request path to equal
-// token: register https://bot.example.com/talktalk/<token> in Partner
-// Center. It is compared in constant time. A request without it gets 403.
-func WithPathToken(token string) HandlerOption {
-	return func(c *handlerConfig) error {
-		if token == "" || strings.Contains(token, "/") {
-			return errors.New("path token must be non-empty and contain no slash")
-		}
-		sum := sha256.Sum256([]byte(token))
-		c.pathToken = redact.Hide(&sum)
-		return nil
-	}
-}
-
-// WithHeaderToken requires header name to equal token, compared in
-// constant time, and to be sent once. TalkTalk itself cannot send custom headers: this is for a
-// relay or gateway in front of the handler that adds one.
-func WithHeaderToken(name, token string) HandlerOption {
-	return func(c *handlerConfig) error {
-		if name == "" || token == "" {
-			return errors.New("header token needs a header name and a token")
-		}
-		sum := sha256.Sum256([]byte(token))
-		c.headerName, c.headerToken = http.CanonicalHeaderKey(name), redact.Hide(&sum)
-		return nil
-	}
-}
-
-// WithMaxBodyBytes bounds the request body (default 1 MiB); a longer body
-// gets 413.
-func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(c *handlerConfig) error {
-		if n <= 0 {
-			return errors.New("max body bytes must be positive")
-		}
-		c.maxBody = n
-		return nil
-	}
-}
-
-// WithErrorHandler receives every failure: rejected requests, callback
-// errors and panics, invalid replies, and late results ([*LateError]). For
-// late results the request's body has already been consumed. Errors never
-// hold the body or any token.
-func WithErrorHandler(fn func(*http.Request, error)) HandlerOption {
-	return func(c *handlerConfig) error {
-		c.onErr = fn
-		return nil
-	}
-}
-
-// WithBudget sets how long the handler waits for the callback before it
-// answers TalkTalk (default [DefaultBudget]); it must be below TalkTalk's
-// 5-second read timeout. After the budget the handler acknowledges with an
-// empty 200 and lets the callback finish in the background; a pay_complete
-// is instead declined (see the package documentation).
-func WithBudget(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) error {
-		if d <= 0 || d >= maxBudget {
-			return fmt.Errorf("budget must be between 0 and %v", maxBudget)
-		}
-		c.budget = d
-		return nil
-	}
-}
-
-// WithBackgroundTimeout bounds how long a callback may run in all
-// (default [DefaultBackgroundTimeout]): its ctx is cancelled then. It must
-// not be shorter than the budget.
-func WithBackgroundTimeout(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) error {
-		if d <= 0 {
-			return errors.New("background timeout must be positive")
-		}
-		c.background = d
-		return nil
-	}
-}
-
-// WithLateReplyClient sends a synchronous reply that the callback returned
-// after the budget through c (with the event's user filled in), instead of
-// only reporting it to the error handler as a [*LateError]. Without it a
-// late reply is never delivered.
-func WithLateReplyClient(c *Client) HandlerOption {
-	return func(cfg *handlerConfig) error {
-		if c == nil {
-			return errors.New("nil late-reply client")
-		}
-		cfg.late = c
-		return nil
-	}
-}
 
 // WebhookHandler is the http.Handler for TalkTalk's webhook. Mount it on
 // the URL registered in Partner Center.
@@ -175,9 +78,9 @@ func WithLateReplyClient(c *Client) HandlerOption {
 // talktalk.WebhookHandler{PathToken:"[REDACTED]", HeaderName:"…", HeaderToken:""}:
 // whether each token is set, never the token.
 type WebhookHandler struct {
-	fn       HandlerFunc
-	cfg      handlerConfig
-	inflight sync.WaitGroup
+	fn  HandlerFunc
+	cfg handlerConfig
+	rn  *webhookio.Runner
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -204,65 +107,85 @@ func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 // from, decodes the event and calls fn within the budget. Status codes:
 // 405 not POST, 403 outside the allow-list or without the token, 413 body
 // too long, 400 not a TalkTalk event, 500 fn failed or panicked or returned
-// an invalid reply, 422 a declined pay_complete, 503 a pay_complete whose
-// callback missed the budget, 200 otherwise.
+// an invalid reply, 503 no free slot under [WithMaxInFlight] before
+// TalkTalk hung up, 422 a declined pay_complete, 503 a pay_complete whose
+// function missed the budget, 200 otherwise.
 func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
 	if fn == nil {
-		return nil, errors.New("talktalk: nil handler func")
+		return nil, invalid.Arg(pkg, "NewWebhookHandler", "fn", "nil")
 	}
-	cfg := handlerConfig{maxBody: webhookio.DefaultMaxBody, budget: DefaultBudget, background: DefaultBackgroundTimeout}
+	cfg := handlerConfig{
+		maxBody:     DefaultMaxBodyBytes,
+		budget:      DefaultBudget,
+		workTimeout: DefaultWorkTimeout,
+		logger:      slog.New(slog.DiscardHandler),
+	}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, fmt.Errorf("talktalk: %w", err)
+		if o == nil {
+			return nil, invalid.Arg(pkg, "NewWebhookHandler", "opts", "nil option")
+		}
+		if err := o.applyHandler(&cfg); err != nil {
+			return nil, err
 		}
 	}
 	if cfg.allow == nil {
-		a, err := signature.NewTalkTalkAllowList()
+		a, err := defaultAllowList()
 		if err != nil {
 			return nil, fmt.Errorf("talktalk: %w", err)
 		}
 		cfg.allow = a
 	}
-	if cfg.background < cfg.budget {
-		return nil, errors.New("talktalk: background timeout shorter than the budget")
+	if cfg.workTimeout < cfg.budget {
+		return nil, invalid.Arg(pkg, "NewWebhookHandler", "WithWorkTimeout", "shorter than the budget")
 	}
-	return &WebhookHandler{fn: fn, cfg: cfg}, nil
+	h := &WebhookHandler{fn: fn, cfg: cfg}
+	h.rn = h.newRunner(nil)
+	return h, nil
 }
 
-// ParseRequest reads r's body (at most 1 MiB) and decodes it with [Parse].
-// It does not check where the request came from: [WebhookHandler] does.
-func ParseRequest(r *http.Request) (Event, error) {
-	if r == nil {
-		return nil, errors.New("talktalk: nil request")
-	}
-	body, err := webhookio.ReadRequest(r, webhookio.DefaultMaxBody)
-	if err != nil {
-		return nil, fmt.Errorf("talktalk: reading body: %w", err)
-	}
-	return Parse(body)
+// newRunner returns the handler's runner on clock (nil: the wall clock).
+func (h *WebhookHandler) newRunner(clock webhookio.Clock) *webhookio.Runner {
+	return webhookio.NewRunner(webhookio.RunnerConfig{
+		Budget:      h.cfg.budget,
+		WorkTimeout: h.cfg.workTimeout,
+		MaxInFlight: h.cfg.maxInFlight,
+		Clock:       clock,
+		OnError:     h.report,
+	})
 }
 
-// Wait blocks until every callback still running in the background has
-// finished, or ctx is done. Call it after http.Server.Shutdown.
-func (h *WebhookHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.inflight) }
+// Wait blocks until every function still running in the background has
+// returned (late replies sent), or ctx is done. Call it after
+// http.Server.Shutdown.
+func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h.admit(r); err != nil {
-		webhookio.Fail(w, r, err, h.cfg.onErr)
+		h.fail(w, r, err)
 		return
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
-		webhookio.Fail(w, r, fmt.Errorf("talktalk: reading body: %w", err), h.cfg.onErr)
+		h.fail(w, r, fmt.Errorf("talktalk: reading body: %w", err))
 		return
 	}
-	ev, err := Parse(body)
+	ev, err := Decode(body)
 	if err != nil {
-		webhookio.Fail(w, r, err, h.cfg.onErr)
+		h.fail(w, r, err)
 		return
 	}
-	h.dispatch(w, r, ev)
+	c := calls.Get().(*call)
+	c.h, c.r, c.ev, c.pay, c.job.Ack = h, r, ev, false, ack
+	if _, pay := ev.(*PayCompleteEvent); pay {
+		c.pay, c.job.Ack = true, ackPayment
+	}
+	err = webhookio.Run(h.rn, w, r, &c.job)
+	c.h, c.r, c.ev = nil, nil, nil
+	calls.Put(c)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("talktalk: %s: %w", ev.Type(), err))
+	}
 }
 
 func (h *WebhookHandler) admit(r *http.Request) error {
@@ -295,100 +218,63 @@ func tokenEqual(want *[sha256.Size]byte, got string) bool {
 	return subtle.ConstantTimeCompare(want[:], sum[:]) == 1
 }
 
-// Callback states: the worker and the request race to move pending to
-// either answered (the worker finished in time) or late (the budget ran
-// out); whoever wins decides who reports the result.
-const (
-	statePending int32 = iota
-	stateAnswered
-	stateLate
-)
-
-type outcome struct {
-	reply Event
-	err   error
-}
-
+// call is one event on its way through the runner. Calls are reused:
+// their job's functions are bound once, and nothing holds a call once
+// webhookio.Run has returned.
 type call struct {
-	state atomic.Int32
-	done  chan outcome
+	h   *WebhookHandler
+	r   *http.Request
+	ev  Event
+	pay bool
+	job webhookio.Job[Event]
 }
 
-func (h *WebhookHandler) dispatch(w http.ResponseWriter, r *http.Request, ev Event) {
-	_, pay := ev.(*PayCompleteEvent)
-	limit := h.cfg.background
-	if pay {
-		// A payment is approved by the HTTP status, so a pay_complete
-		// callback has no life after the budget: its ctx ends with it.
-		limit = h.cfg.budget
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), limit)
-	c := &call{done: make(chan outcome, 1)}
-	h.inflight.Add(1)
-	go func() {
-		defer h.inflight.Done()
+var calls = sync.Pool{New: func() any {
+	c := new(call)
+	c.job = webhookio.Job[Event]{Run: c.run, Answer: c.answer, Late: c.late}
+	return c
+}}
+
+// run calls the function. A payment is approved by the HTTP status, so a
+// pay_complete function has no life after the budget: its ctx ends with
+// it.
+func (c *call) run(ctx context.Context) (Event, error) {
+	if c.pay {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.h.cfg.budget)
 		defer cancel()
-		reply, err := h.run(ctx, ev)
-		if c.state.CompareAndSwap(statePending, stateAnswered) {
-			c.done <- outcome{reply, err}
-			return
-		}
-		h.late(ctx, r, ev, reply, err)
-	}()
-
-	var timeout <-chan time.Time
-	if h.cfg.after != nil {
-		timeout = h.cfg.after(h.cfg.budget)
-	} else {
-		t := time.NewTimer(h.cfg.budget)
-		defer t.Stop()
-		timeout = t.C
 	}
-	var out outcome
-	select {
-	case out = <-c.done:
-	case <-timeout:
-		if c.state.CompareAndSwap(statePending, stateLate) {
-			if pay {
-				w.WriteHeader(http.StatusServiceUnavailable)
-			} else {
-				w.WriteHeader(http.StatusOK)
-			}
-			return
-		}
-		out = <-c.done // the callback won the race by a hair
-	}
-	h.answer(w, r, ev, out)
+	return c.h.fn(ctx, c.ev)
 }
 
-// run calls fn, turning a panic into an error.
-func (h *WebhookHandler) run(ctx context.Context, ev Event) (reply Event, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			reply, err = nil, fmt.Errorf("talktalk: %s callback panicked: %v", ev.Type(), p)
-		}
-	}()
-	return h.fn(ctx, ev)
+// ack acknowledges an event whose function missed the budget.
+func ack(w http.ResponseWriter) { webhookio.WriteAck(w, http.StatusOK, "", nil) }
+
+// ackPayment declines a payment whose function missed the budget: an
+// unanswered payment is never approved.
+func ackPayment(w http.ResponseWriter) {
+	webhookio.WriteAck(w, http.StatusServiceUnavailable, "", nil)
 }
 
-func (h *WebhookHandler) answer(w http.ResponseWriter, r *http.Request, ev Event, out outcome) {
+// answer writes the function's result within the budget.
+func (c *call) answer(w http.ResponseWriter, reply Event, err error) {
 	status := http.StatusOK
-	if out.err != nil {
-		if _, pay := ev.(*PayCompleteEvent); !pay || !errors.Is(out.err, ErrDecline) {
+	if err != nil {
+		if !c.pay || !errors.Is(err, ErrDecline) {
 			w.WriteHeader(http.StatusInternalServerError)
-			h.report(r, fmt.Errorf("talktalk: %s: %w: %w", ev.Type(), webhookio.ErrCallback, out.err))
+			c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", c.ev.Type(), ErrCallback, err))
 			return
 		}
 		status = StatusDeclined
 	}
-	if _, leave := ev.(*LeaveEvent); leave || out.reply == nil {
+	if _, leave := c.ev.(*LeaveEvent); leave || reply == nil {
 		w.WriteHeader(status)
 		return
 	}
-	body, err := encodeReply(out.reply)
+	body, err := encodeReply(reply)
 	if err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
-		h.report(r, fmt.Errorf("talktalk: %s: %w: reply: %w", ev.Type(), webhookio.ErrCallback, err))
+		c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: reply: %w", c.ev.Type(), ErrCallback, err))
 		return
 	}
 	hd := w.Header()
@@ -406,26 +292,33 @@ func encodeReply(reply Event) ([]byte, error) {
 	return encodeEvent(withUser(reply, ""))
 }
 
-// late handles a callback that finished after the handler answered.
-func (h *WebhookHandler) late(ctx context.Context, r *http.Request, ev Event, reply Event, err error) {
-	if _, leave := ev.(*LeaveEvent); leave {
+// late handles a result that came after the handler answered.
+func (c *call) late(ctx context.Context, reply Event, err error) {
+	if _, leave := c.ev.(*LeaveEvent); leave {
 		reply = nil
 	}
 	if err == nil && reply == nil {
 		return
 	}
-	le := &LateError{Event: ev, Reply: reply, Err: err}
-	_, pay := ev.(*PayCompleteEvent)
-	if err == nil && h.cfg.late != nil && !pay && ev.UserID() != "" {
-		_, le.SendErr = h.cfg.late.Post(ctx, withUser(reply, ev.UserID()))
+	le := &LateError{Event: c.ev, Reply: reply, Err: err}
+	if client := c.h.cfg.late; err == nil && client != nil && !c.pay && c.ev.UserID() != "" {
+		_, le.SendErr = client.Post(ctx, withUser(reply, c.ev.UserID()))
 		if le.SendErr == nil {
 			return
 		}
 	}
-	h.report(r, le)
+	c.h.report(c.r, le)
 }
 
+// fail answers a request refused before the function ran.
+func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	webhookio.Fail(w, r, err, nil)
+	h.report(r, err)
+}
+
+// report logs err and hands it to the error handler.
 func (h *WebhookHandler) report(r *http.Request, err error) {
+	h.cfg.logger.DebugContext(r.Context(), "talktalk: webhook", "error", err.Error())
 	if h.cfg.onErr != nil {
 		h.cfg.onErr(r, err)
 	}

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
@@ -202,14 +207,24 @@ func TestWebhookConstructorErrors(t *testing.T) {
 		{"empty header token", fn, []talktalk.HandlerOption{talktalk.WithHeaderToken("X-T", "")}},
 		{"budget over TalkTalk's timeout", fn, []talktalk.HandlerOption{talktalk.WithBudget(5 * time.Second)}},
 		{"zero budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(0)}},
-		{"background shorter than budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(2 * time.Second), talktalk.WithBackgroundTimeout(time.Second)}},
+		{"work timeout shorter than budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(2 * time.Second), talktalk.WithWorkTimeout(time.Second)}},
+		{"zero work timeout", fn, []talktalk.HandlerOption{talktalk.WithWorkTimeout(0)}},
+		{"zero max in flight", fn, []talktalk.HandlerOption{talktalk.WithMaxInFlight(0)}},
+		{"nil logger", fn, []talktalk.HandlerOption{talktalk.WithLogger(nil)}},
+		{"nil error handler", fn, []talktalk.HandlerOption{talktalk.WithErrorHandler(nil)}},
+		{"nil option", fn, []talktalk.HandlerOption{nil}},
 		{"zero body limit", fn, []talktalk.HandlerOption{talktalk.WithMaxBodyBytes(0)}},
 		{"nil late client", fn, []talktalk.HandlerOption{talktalk.WithLateReplyClient(nil)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := talktalk.NewWebhookHandler(tt.fn, tt.opts...); err == nil {
-				t.Error("NewWebhookHandler succeeded")
+			_, err := talktalk.NewWebhookHandler(tt.fn, tt.opts...)
+			if err == nil {
+				t.Fatal("NewWebhookHandler succeeded")
+			}
+			var ae *talktalk.ArgumentError
+			if !errors.As(err, &ae) || !errors.Is(err, talktalk.ErrInvalid) || !strings.HasPrefix(err.Error(), "talktalk: ") {
+				t.Errorf("err = %v; want a *talktalk.ArgumentError prefixed talktalk:", err)
 			}
 		})
 	}
@@ -234,9 +249,24 @@ func (b *slowBot) fn(ctx context.Context, _ talktalk.Event) (talktalk.Event, err
 	return b.reply, b.err
 }
 
+// manualHandler returns a handler whose budget runs out only when the
+// test advances the returned clock.
+func manualHandler(t *testing.T, fn talktalk.HandlerFunc, opts ...talktalk.HandlerOption) (*talktalk.WebhookHandler, *webhookio.ManualClock) {
+	t.Helper()
+	h, err := talktalk.NewWebhookHandler(fn, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := webhookio.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	talktalk.SetClock(h, clock)
+	return h, clock
+}
+
 // serveLate runs one request whose callback outlives the budget: the
-// budget timer fires once the callback has started.
-func serveLate(t *testing.T, h http.Handler, req *http.Request, bot *slowBot, timer chan time.Time) (*httptest.ResponseRecorder, context.Context) {
+// clock passes the budget once the callback has started, and serveLate
+// returns the acknowledgement, with the callback still running, and a
+// channel closed when ServeHTTP returns.
+func serveLate(t *testing.T, h http.Handler, req *http.Request, bot *slowBot, clock *webhookio.ManualClock) (*httptest.ResponseRecorder, context.Context, <-chan struct{}) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	done := make(chan struct{})
@@ -245,23 +275,19 @@ func serveLate(t *testing.T, h http.Handler, req *http.Request, bot *slowBot, ti
 		close(done)
 	}()
 	ctx := <-bot.started
-	timer <- time.Now()
-	<-done
-	return rec, ctx
+	clock.WaitForTimer(1)
+	clock.Advance(talktalk.DefaultBudget)
+	return rec, ctx, done
 }
 
 func TestWebhookBudgetLateReplyReported(t *testing.T) {
 	t.Parallel()
 	bot := newSlowBot(textReply("늦은 답장"), nil)
-	timer := make(chan time.Time)
 	sink := newSink()
-	h, err := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, clock := manualHandler(t, bot.fn, talktalk.WithErrorHandler(sink.handle))
 	reqCtx, cancelReq := context.WithCancel(context.Background())
 	req := talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")).WithContext(reqCtx)
-	rec, cbCtx := serveLate(t, h, req, bot, timer)
+	rec, cbCtx, done := serveLate(t, h, req, bot, clock)
 	if rec.Code != 200 || rec.Body.Len() != 0 {
 		t.Fatalf("ack = %d %q; want an empty 200", rec.Code, rec.Body)
 	}
@@ -277,6 +303,7 @@ func TestWebhookBudgetLateReplyReported(t *testing.T) {
 	if err := h.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	<-done
 	got := <-sink.ch
 	var le *talktalk.LateError
 	if !errors.As(got, &le) || !errors.Is(got, talktalk.ErrLate) {
@@ -284,6 +311,9 @@ func TestWebhookBudgetLateReplyReported(t *testing.T) {
 	}
 	if le.Reply == nil || le.SendErr != nil || le.Err != nil {
 		t.Errorf("late error = %+v", le)
+	}
+	if errors.Is(got, talktalk.ErrCallback) {
+		t.Errorf("reported %v: a late reply is no failure of the callback", got)
 	}
 	if strings.Contains(got.Error(), "늦은") {
 		t.Errorf("error %q quotes the reply", got)
@@ -294,13 +324,9 @@ func TestWebhookBudgetLateReplySentByClient(t *testing.T) {
 	t.Parallel()
 	srv := talktalktest.NewServer(t)
 	bot := newSlowBot(textReply("늦은 답장"), nil)
-	timer := make(chan time.Time)
 	sink := newSink()
-	h, err := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, _ := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
+	h, clock := manualHandler(t, bot.fn, talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client()))
+	rec, _, done := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, clock)
 	if rec.Code != 200 || rec.Body.Len() != 0 {
 		t.Fatalf("ack = %d %q", rec.Code, rec.Body)
 	}
@@ -308,6 +334,7 @@ func TestWebhookBudgetLateReplySentByClient(t *testing.T) {
 	if err := h.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	<-done
 	sent := srv.Sent()
 	if len(sent) != 1 || sent[0].User != userID || sent[0].Text.Text != "늦은 답장" {
 		t.Fatalf("sent = %+v", sent)
@@ -323,14 +350,14 @@ func TestWebhookBudgetLateReplySentByClient(t *testing.T) {
 func TestWebhookBudgetLateSendFails(t *testing.T) {
 	t.Parallel()
 	srv := talktalktest.NewServer(t)
-	srv.FailNext(talktalk.CodeCannotSend, "현재 이 사용자에게 메시지를 보낼 수 없음")
+	srv.FailNextResult(talktalk.CodeCannotSend, "현재 이 사용자에게 메시지를 보낼 수 없음")
 	bot := newSlowBot(textReply("늦은 답장"), nil)
-	timer := make(chan time.Time)
 	sink := newSink()
-	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client(t)))
-	serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
+	h, clock := manualHandler(t, bot.fn, talktalk.WithErrorHandler(sink.handle), talktalk.WithLateReplyClient(srv.Client()))
+	_, _, done := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, clock)
 	close(bot.release)
 	_ = h.Wait(context.Background())
+	<-done
 	got := <-sink.ch
 	if !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, talktalk.ErrCannotSend) {
 		t.Errorf("reported %v; want ErrLate and ErrCannotSend", got)
@@ -341,28 +368,51 @@ func TestWebhookBudgetLateError(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("slow database")
 	bot := newSlowBot(nil, cause)
-	timer := make(chan time.Time)
 	sink := newSink()
-	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle))
-	rec, _ := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, timer)
+	h, clock := manualHandler(t, bot.fn, talktalk.WithErrorHandler(sink.handle))
+	rec, _, done := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, clock)
 	if rec.Code != 200 {
 		t.Errorf("status = %d", rec.Code)
 	}
 	close(bot.release)
 	_ = h.Wait(context.Background())
-	if got := <-sink.ch; !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, cause) {
-		t.Errorf("reported %v", got)
+	<-done
+	if got := <-sink.ch; !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, cause) || !errors.Is(got, talktalk.ErrCallback) {
+		t.Errorf("reported %v; want ErrLate, ErrCallback and the cause", got)
+	}
+}
+
+// TestWebhookBudgetLatePanic: a callback that panics after the budget is
+// recovered and reported as a late failure.
+func TestWebhookBudgetLatePanic(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan context.Context, 1), make(chan struct{})
+	sink := newSink()
+	h, clock := manualHandler(t, func(ctx context.Context, _ talktalk.Event) (talktalk.Event, error) {
+		started <- ctx
+		<-release
+		panic("boom")
+	}, talktalk.WithErrorHandler(sink.handle))
+	bot := &slowBot{started: started, release: release}
+	rec, _, done := serveLate(t, h, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")), bot, clock)
+	if rec.Code != 200 {
+		t.Errorf("status = %d", rec.Code)
+	}
+	close(release)
+	_ = h.Wait(context.Background())
+	<-done
+	if got := <-sink.ch; !errors.Is(got, talktalk.ErrLate) || !errors.Is(got, talktalk.ErrCallback) {
+		t.Errorf("reported %v; want ErrLate and ErrCallback", got)
 	}
 }
 
 func TestWebhookBudgetPaymentDeclined(t *testing.T) {
 	t.Parallel()
 	bot := newSlowBot(nil, nil)
-	timer := make(chan time.Time)
 	sink := newSink()
-	h, _ := talktalk.NewWebhookHandler(bot.fn, talktalk.WithTimer(timer), talktalk.WithErrorHandler(sink.handle), talktalk.WithBudget(time.Second))
+	h, clock := manualHandler(t, bot.fn, talktalk.WithErrorHandler(sink.handle), talktalk.WithBudget(time.Second))
 	ev := &talktalk.PayCompleteEvent{User: userID, Options: talktalk.PayCompleteOptions{PaymentResult: talktalk.PaymentResult{Code: "Success", MerchantPayKey: "k"}}}
-	rec, cbCtx := serveLate(t, h, talktalktest.NewEvent(t, ev), bot, timer)
+	rec, cbCtx, done := serveLate(t, h, talktalktest.NewEvent(t, ev), bot, clock)
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("status = %d; a payment must not be approved by a timeout", rec.Code)
 	}
@@ -371,6 +421,7 @@ func TestWebhookBudgetPaymentDeclined(t *testing.T) {
 	}
 	close(bot.release)
 	_ = h.Wait(context.Background())
+	<-done
 	if errs := sink.all(); len(errs) != 0 {
 		t.Errorf("nil late result reported: %v", errs)
 	}
@@ -378,21 +429,24 @@ func TestWebhookBudgetPaymentDeclined(t *testing.T) {
 
 func TestWebhookInTimeReplyNotLate(t *testing.T) {
 	t.Parallel()
-	// The timer never fires: the callback answers in time even though it
-	// runs on another goroutine.
-	h, _ := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) {
+	// The clock never moves: the callback answers in time, on the
+	// request's own goroutine.
+	h, clock := manualHandler(t, func(context.Context, talktalk.Event) (talktalk.Event, error) {
 		return textReply("fast"), nil
-	}, talktalk.WithTimer(make(chan time.Time)))
+	})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")))
 	if !bytes.Contains(rec.Body.Bytes(), []byte(`"fast"`)) {
 		t.Errorf("body = %s", rec.Body)
 	}
+	if n := clock.Pending(); n != 0 {
+		t.Errorf("%d budget timers left armed after an answer in time", n)
+	}
 }
 
 func TestParseRequest(t *testing.T) {
 	t.Parallel()
-	ev, err := talktalk.ParseRequest(talktalktest.NewEvent(t, talktalktest.Open(userID)))
+	ev, err := talktalk.ParseRequest(nil, talktalktest.NewEvent(t, talktalktest.Open(userID)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,7 +454,7 @@ func TestParseRequest(t *testing.T) {
 		t.Errorf("got %#v", ev)
 	}
 	big := bytes.Repeat([]byte(" "), 2<<20)
-	if _, err := talktalk.ParseRequest(talktalktest.NewRequest(t, big)); err == nil {
+	if _, err := talktalk.ParseRequest(nil, talktalktest.NewRequest(t, big)); err == nil {
 		t.Error("ParseRequest read an over-limit body")
 	}
 }
@@ -413,10 +467,170 @@ func TestParseRequestWithoutBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := talktalk.ParseRequest(r); !errors.Is(err, talktalk.ErrMalformed) {
+	r.RemoteAddr = talktalktest.RemoteAddr
+	if _, err := talktalk.ParseRequest(nil, r); !errors.Is(err, talktalk.ErrMalformed) {
 		t.Errorf("nil body: %v; want ErrMalformed", err)
 	}
-	if _, err := talktalk.ParseRequest(nil); err == nil {
-		t.Error("nil request: no error")
+	if _, err := talktalk.ParseRequest(nil, nil); !errors.Is(err, talktalk.ErrInvalid) {
+		t.Errorf("nil request: %v; want an argument error", err)
+	}
+}
+
+// TestParseRequestAllowList: ParseRequest refuses a sender outside the
+// list before reading the body; nil is the published TalkTalk list.
+func TestParseRequestAllowList(t *testing.T) {
+	t.Parallel()
+	relay, err := signature.NewAllowList([]string{"198.51.100.0/24"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		allow   *signature.AllowList
+		remote  string
+		wantErr error // nil: decodes
+	}{
+		{"default list, TalkTalk address", nil, talktalktest.RemoteAddr, nil},
+		{"default list, elsewhere", nil, "203.0.113.9:5555", signature.ErrForbidden},
+		{"own list, its address", relay, "198.51.100.7:4000", nil},
+		{"own list, TalkTalk address", relay, talktalktest.RemoteAddr, signature.ErrForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := talktalktest.NewEvent(t, talktalktest.Open(userID), talktalktest.WithRemoteAddr(tt.remote))
+			body := &countingBody{Reader: r.Body}
+			r.Body = body
+			ev, err := talktalk.ParseRequest(tt.allow, r)
+			if tt.wantErr == nil {
+				if err != nil || ev.Type() != talktalk.EventOpen {
+					t.Fatalf("ParseRequest = %v, %v", ev, err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+			if body.n != 0 {
+				t.Errorf("read %d bytes from a refused sender", body.n)
+			}
+		})
+	}
+}
+
+type countingBody struct {
+	io.Reader
+	n int
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.Reader.Read(p)
+	c.n += n
+	return n, err
+}
+
+func (*countingBody) Close() error { return nil }
+
+// TestWebhookInFlightCap: under a burst of concurrent requests, no more
+// functions run at once than WithMaxInFlight allows, counting those past
+// their budget; the handler starts no goroutine of its own per request;
+// and requests still waiting for a slot when TalkTalk hangs up are
+// answered 503 and reported as ErrBusy. Not parallel: it counts
+// goroutines.
+func TestWebhookInFlightCap(t *testing.T) {
+	const (
+		capacity = 4
+		requests = 64
+	)
+	var running, peak atomic.Int32
+	started, release := make(chan struct{}, requests), make(chan struct{})
+	sink := &errSink{ch: make(chan error, requests)}
+	h, clock := manualHandler(t, func(context.Context, talktalk.Event) (talktalk.Event, error) {
+		n := running.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		started <- struct{}{}
+		<-release
+		running.Add(-1)
+		return textReply("late"), nil
+	}, talktalk.WithMaxInFlight(capacity), talktalk.WithErrorHandler(sink.handle))
+
+	base := runtime.NumGoroutine()
+	reqCtx, hangUp := context.WithCancel(context.Background())
+	defer hangUp()
+	recs := make([]*httptest.ResponseRecorder, requests)
+	var wg sync.WaitGroup
+	for i := range recs {
+		recs[i] = httptest.NewRecorder()
+		req := talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")).WithContext(reqCtx)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.ServeHTTP(recs[i], req)
+		}()
+	}
+	for range capacity {
+		<-started
+	}
+	// The budget runs out for the running ones: they are acknowledged,
+	// and go on holding their slots.
+	clock.WaitForTimer(capacity)
+	clock.Advance(talktalk.DefaultBudget)
+	if extra := runtime.NumGoroutine() - base; extra > requests+2*capacity {
+		t.Errorf("%d goroutines for %d requests: the handler starts goroutines of its own", extra, requests)
+	}
+	// TalkTalk hangs up on the requests still waiting for a slot.
+	hangUp()
+	for range requests - capacity {
+		if err := <-sink.ch; !errors.Is(err, talktalk.ErrBusy) {
+			t.Errorf("reported %v; want ErrBusy", err)
+		}
+	}
+	close(release)
+	wg.Wait()
+	if err := h.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p := peak.Load(); p != capacity {
+		t.Errorf("peak of %d functions at once; want the cap, %d", p, capacity)
+	}
+	got := map[int]int{}
+	for _, rec := range recs {
+		got[rec.Code]++
+	}
+	if diff := cmp.Diff(map[int]int{200: capacity, 503: requests - capacity}, got); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	// The late replies were reported (no late-reply client).
+	for range capacity {
+		if err := <-sink.ch; !errors.Is(err, talktalk.ErrLate) {
+			t.Errorf("reported %v; want ErrLate", err)
+		}
+	}
+}
+
+// TestWebhookLogger: a refused request is logged at Debug, without the
+// tokens it carried.
+func TestWebhookLogger(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h, err := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) { return nil, nil },
+		talktalk.WithLogger(logger), talktalk.WithPathToken("s3cr3t-path"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi"), talktalktest.WithTarget("/talktalk/s3cr3t-pat")))
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("status = %d", rec.Code)
+	}
+	if !strings.Contains(logs.String(), "path token") {
+		t.Errorf("refusal not logged: %s", logs.String())
+	}
+	for _, secret := range []string{"s3cr3t", userID} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("log contains %q: %s", secret, logs.String())
+		}
 	}
 }

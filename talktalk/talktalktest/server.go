@@ -1,37 +1,8 @@
-// Package talktalktest is an in-process fake of the NAVER TalkTalk send
-// API, and a builder of webhook requests that look like TalkTalk's, for
-// testing bots built on package talktalk.
-//
-//	srv := talktalktest.NewServer(t)
-//	client := srv.Client(t)
-//	_, err := client.SendText(ctx, "user-1", "hello")
-//	events := srv.Events() // []talktalk.Event, decoded
-//
-// The fake serves POST /chatbot/v1/event and POST /chatbot/v1/imageUpload
-// under [Server.BaseURL]. Like the real API it answers HTTP 200 with
-// {"success", "resultCode", "resultMessage"}: "01" for a wrong
-// Authorization key (compared verbatim: a "Bearer " prefix fails), "02" for
-// a body that is not JSON, not a known outbound event, or lacks a required
-// field.
-//
-// Where it differs from the real service:
-//
-//   - It validates bodies with talktalk.Validate, which is stricter than
-//     TalkTalk (TalkTalk accepts some over-limit or malformed messages and
-//     then fails to show them); any violation answers "02".
-//   - Image upload does not fetch anything: an http(s) URL whose path ends
-//     in .jpg, .jpeg, .png or .gif succeeds with a new image ID, any other
-//     URL answers "IMG-01". Sending an image ID the fake never issued
-//     answers "99".
-//   - It keeps no conversation state: hand-over, profile and standby are
-//     accepted and recorded, never enforced. No rate limits.
-//
-// Failures are injected with [Server.FailNext] (a result code, as TalkTalk
-// sends it inside HTTP 200) or [Server.Inject] (any status and body).
 package talktalktest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -56,18 +27,27 @@ const (
 	ImageUploadPath = "/chatbot/v1/imageUpload"
 )
 
-// Option configures a [Server].
-type Option func(*Server)
+// ServerOption configures a [Server]; pass it to [NewServer] or [Start].
+type ServerOption func(*Server)
 
 // WithAuthorizationKey makes the fake accept key instead of
-// [AuthorizationKey].
-func WithAuthorizationKey(key string) Option { return func(s *Server) { s.key = redact.Hide(key) } }
+// [AuthorizationKey]. An empty key makes Start fail.
+func WithAuthorizationKey(key string) ServerOption {
+	return func(s *Server) { s.key = redact.Hide(key) }
+}
+
+// Fault is an injected failure for [Server.FailNext]: the next Times
+// requests (0 means 1) whose method is Method and whose path starts with
+// Path (empty matches any) are answered Status (0 means 200), Header and
+// Body instead of by the fake's endpoints.
+type Fault = fakeserver.Fault
 
 // Server is the fake send API. It is safe for concurrent use. It prints as
 // talktalktest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
-	fs  *fakeserver.Server
-	key redact.Hidden[string]
+	fs     *fakeserver.Server
+	key    redact.Hidden[string]
+	client *talktalk.Client
 
 	mu     sync.Mutex
 	events []talktalk.Event
@@ -99,7 +79,7 @@ type result struct {
 
 // NewServer starts a fake and closes it when t's test ends. It fails t if
 // the server cannot start.
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
 	s, err := Start(opts...)
 	if err != nil {
@@ -111,10 +91,16 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 
 // Start starts a fake outside tests (a demo, a local run). Call Close when
 // done.
-func Start(opts ...Option) (*Server, error) {
+func Start(opts ...ServerOption) (*Server, error) {
 	s := &Server{key: redact.Hide(AuthorizationKey), images: map[string]string{}}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("talktalktest: nil option")
+		}
 		o(s)
+	}
+	if s.key.Reveal() == "" {
+		return nil, errors.New("talktalktest: empty authorization key")
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+EventPath, s.serveEvent)
@@ -124,6 +110,10 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("talktalktest: %w", err)
 	}
 	s.fs = fs
+	if s.client, err = s.NewClient(); err != nil {
+		fs.Close()
+		return nil, fmt.Errorf("talktalktest: %w", err)
+	}
 	return s, nil
 }
 
@@ -142,21 +132,16 @@ func (s *Server) AuthorizationKey() string { return s.key.Reveal() }
 // HTTPClient returns an *http.Client for the server.
 func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
 
-// NewClient returns a talktalk.Client pointed at the fake with its key;
-// opts are applied after the fake's own.
+// Client returns a talktalk.Client wired to the fake, with its key and
+// the default options; it is the same client on every call.
+func (s *Server) Client() *talktalk.Client { return s.client }
+
+// NewClient returns a new talktalk.Client wired to the fake with its key,
+// for options of your own (a retry policy, a logger); opts are applied
+// after the fake's own.
 func (s *Server) NewClient(opts ...talktalk.Option) (*talktalk.Client, error) {
 	all := append([]talktalk.Option{talktalk.WithBaseURL(s.BaseURL()), talktalk.WithHTTPClient(s.fs.Client())}, opts...)
 	return talktalk.New(s.key.Reveal(), all...)
-}
-
-// Client is NewClient that fails t on error.
-func (s *Server) Client(t testing.TB, opts ...talktalk.Option) *talktalk.Client {
-	t.Helper()
-	c, err := s.NewClient(opts...)
-	if err != nil {
-		t.Fatalf("talktalktest: %v", err)
-	}
-	return c
 }
 
 // Events returns every event the send API accepted, decoded, in order.
@@ -203,30 +188,48 @@ func (s *Server) Reset() {
 	s.events, s.next, s.images = nil, nil, map[string]string{}
 }
 
-// FailNext makes the next request to either endpoint answer HTTP 200 with
-// {"success": false, "resultCode": code, "resultMessage": msg}, after the
-// key check. Calls queue in order.
-func (s *Server) FailNext(code, msg string) {
+// FailNextResult makes the next request to either endpoint that passes
+// the key check answer HTTP 200 with {"success": false, "resultCode":
+// code, "resultMessage": msg}, as TalkTalk reports its own errors. Calls
+// queue in order.
+func (s *Server) FailNextResult(code, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.next = append(s.next, result{ResultCode: code, ResultMessage: msg})
 }
 
-// Fault is an injected raw answer: the next Times requests to Path (empty
-// for any; a prefix) get Status, Header and Body instead of the fake's
-// own. Times 0 means 1.
-type Fault struct {
-	Path   string
-	Status int
-	Header http.Header
-	Body   []byte
-	Times  int
+// FailNext answers the next f.Times requests matching f.Method and f.Path
+// with f.Status, f.Header and f.Body, before the key check. A nil f.Body
+// is filled with TalkTalk's {"success": false} envelope for the status (see
+// the package documentation). Faults queue in order.
+func (s *Server) FailNext(f Fault) {
+	if f.Status == 0 {
+		f.Status = http.StatusOK
+	}
+	if f.Body == nil {
+		f.Body, _ = json.Marshal(faultResult(f.Status))
+		if f.Header.Get("Content-Type") == "" {
+			f.Header = f.Header.Clone()
+			if f.Header == nil {
+				f.Header = http.Header{}
+			}
+			f.Header.Set("Content-Type", "application/json;charset=UTF-8")
+		}
+	}
+	s.fs.Inject(f)
 }
 
-// Inject queues a raw fault (a gateway 502, a 429 with Retry-After, a body
-// that is not JSON). Faults answer before the key check.
-func (s *Server) Inject(f Fault) {
-	s.fs.Inject(fakeserver.Fault{Method: http.MethodPost, Path: f.Path, Status: f.Status, Header: f.Header, Body: f.Body, Times: f.Times})
+// faultResult is TalkTalk's failure envelope for an HTTP status.
+func faultResult(status int) result {
+	switch {
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return fail(talktalk.CodeUnauthorized, "Authorization 값이 유효하지 않습니다.")
+	case status == http.StatusBadRequest:
+		return fail(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류")
+	case status >= 500, status >= 200 && status < 300:
+		return fail(talktalk.CodeServer, "서버 오류")
+	}
+	return result{ResultMessage: http.StatusText(status)}
 }
 
 // Handle overrides the endpoint matching pattern (http.ServeMux syntax,
@@ -266,7 +269,7 @@ func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, fail(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류"))
 		return
 	}
-	ev, err := talktalk.Parse(body)
+	ev, err := talktalk.Decode(body)
 	if err != nil {
 		s.answer(w, fail(talktalk.CodeInvalidJSON, "request json 문자열 파싱 오류"))
 		return

@@ -87,7 +87,7 @@ func TestServerAnswers(t *testing.T) {
 func TestServerUploadThenSend(t *testing.T) {
 	t.Parallel()
 	srv := talktalktest.NewServer(t)
-	c := srv.Client(t)
+	c := srv.Client()
 	ctx := context.Background()
 	up, err := c.UploadImage(ctx, "https://example.com/cat.jpg")
 	if err != nil {
@@ -111,16 +111,19 @@ func TestServerUploadThenSend(t *testing.T) {
 func TestServerFaults(t *testing.T) {
 	t.Parallel()
 	srv := talktalktest.NewServer(t)
-	c := srv.Client(t, talktalk.WithRetry(1, 0, 0))
+	c, err := srv.NewClient(talktalk.WithRetry(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 
-	srv.FailNext(talktalk.CodeImageTimeout, "timeout")
+	srv.FailNextResult(talktalk.CodeImageTimeout, "timeout")
 	if _, err := c.UploadImage(ctx, "https://example.com/a.gif"); !errors.Is(err, talktalk.ErrImageTimeout) {
-		t.Errorf("FailNext: %v", err)
+		t.Errorf("FailNextResult: %v", err)
 	}
-	srv.Inject(talktalktest.Fault{Path: talktalktest.EventPath, Status: http.StatusBadGateway, Body: []byte("<html>")})
+	srv.FailNext(talktalktest.Fault{Path: talktalktest.EventPath, Status: http.StatusBadGateway, Body: []byte("<html>")})
 	if _, err := c.SendText(ctx, "u", "hi"); !errors.Is(err, talktalk.ErrServer) {
-		t.Errorf("Inject 502: %v", err)
+		t.Errorf("FailNext 502: %v", err)
 	}
 	srv.Handle("POST "+talktalktest.EventPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"success":false,"resultCode":"04"}`)
@@ -138,10 +141,7 @@ func TestStartClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := srv.NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := srv.Client()
 	if srv.AuthorizationKey() != "k2" {
 		t.Errorf("key = %q", srv.AuthorizationKey())
 	}
@@ -178,11 +178,94 @@ func TestRequestsComeFromTalkTalk(t *testing.T) {
 	if err := proxied.Check(r2); err != nil {
 		t.Errorf("proxied request rejected: %v", err)
 	}
-	ev, err := talktalk.ParseRequest(talktalktest.NewEvent(t, talktalktest.ButtonPress("u", "주문", "order=1")))
+	ev, err := talktalk.ParseRequest(nil, talktalktest.NewEvent(t, talktalktest.ButtonPress("u", "주문", "order=1")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if se := ev.(*talktalk.SendEvent); se.Text.Code != "order=1" || se.Text.InputType != talktalk.InputButton {
 		t.Errorf("button press = %+v", se.Text)
+	}
+}
+
+// TestFailNextFillsTheEnvelope: a Fault without a Body gets TalkTalk's
+// success:false envelope for its status, so the client's error unwraps to
+// the sentinel of that status; the fault answers Times requests that
+// match, then the endpoint answers again.
+func TestFailNextFillsTheEnvelope(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		fault    talktalktest.Fault
+		wantErr  error
+		wantCode string
+	}{
+		{"200", talktalktest.Fault{}, talktalk.ErrServer, talktalk.CodeServer},
+		{"400", talktalktest.Fault{Status: http.StatusBadRequest}, talktalk.ErrInvalidJSON, talktalk.CodeInvalidJSON},
+		{"401", talktalktest.Fault{Status: http.StatusUnauthorized}, talktalk.ErrUnauthorized, talktalk.CodeUnauthorized},
+		{"403 on the event path", talktalktest.Fault{Method: http.MethodPost, Path: talktalktest.EventPath, Status: http.StatusForbidden}, talktalk.ErrUnauthorized, talktalk.CodeUnauthorized},
+		{"429", talktalktest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}, talktalk.ErrRateLimited, ""},
+		{"503 twice", talktalktest.Fault{Status: http.StatusServiceUnavailable, Times: 2}, talktalk.ErrServer, talktalk.CodeServer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := talktalktest.NewServer(t)
+			c, err := srv.NewClient(talktalk.WithRetry(1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.FailNext(tt.fault)
+			times := max(tt.fault.Times, 1)
+			for i := range times {
+				_, err := c.SendText(context.Background(), "u", "hi")
+				var ae *talktalk.APIError
+				if !errors.Is(err, tt.wantErr) || !errors.As(err, &ae) {
+					t.Fatalf("request %d: err = %v, want %v", i, err, tt.wantErr)
+				}
+				if ae.Code != tt.wantCode {
+					t.Errorf("request %d: code = %q, want %q", i, ae.Code, tt.wantCode)
+				}
+				if h := tt.fault.Header.Get("Retry-After"); h != "" && ae.RetryAfter == 0 {
+					t.Errorf("request %d: Retry-After %s not seen", i, h)
+				}
+			}
+			if _, err := c.SendText(context.Background(), "u", "hi"); err != nil {
+				t.Errorf("after %d faults: %v", times, err)
+			}
+			if n := len(srv.Calls()); n != times+1 {
+				t.Errorf("%d calls recorded, want %d", n, times+1)
+			}
+		})
+	}
+}
+
+// TestFailNextMatches: a fault for another method or path leaves the
+// request to the endpoint.
+func TestFailNextMatches(t *testing.T) {
+	t.Parallel()
+	srv := talktalktest.NewServer(t)
+	srv.FailNext(talktalktest.Fault{Path: talktalktest.ImageUploadPath, Status: http.StatusInternalServerError})
+	srv.FailNext(talktalktest.Fault{Method: http.MethodGet, Status: http.StatusInternalServerError})
+	if _, err := srv.Client().SendText(context.Background(), "u", "hi"); err != nil {
+		t.Errorf("send hit a fault for another path or method: %v", err)
+	}
+}
+
+func TestStartErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []talktalktest.ServerOption
+	}{
+		{"empty key", []talktalktest.ServerOption{talktalktest.WithAuthorizationKey("")}},
+		{"nil option", []talktalktest.ServerOption{nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if srv, err := talktalktest.Start(tt.opts...); err == nil {
+				srv.Close()
+				t.Error("Start succeeded")
+			}
+		})
 	}
 }
