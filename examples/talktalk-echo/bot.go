@@ -52,6 +52,7 @@ func newBot(cfg config, logger *slog.Logger, clientOpts []talktalk.Option) (*tal
 		talktalk.WithPathToken(cfg.pathToken),
 		// A reply that misses the webhook budget is sent through the API.
 		talktalk.WithLateReplyClient(client),
+		talktalk.WithLogger(logger),
 		talktalk.WithErrorHandler(func(r *http.Request, err error) {
 			logger.ErrorContext(r.Context(), "TalkTalk webhook failed", "err", err)
 		}),

@@ -129,8 +129,9 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	// Background callbacks end within the handler's background timeout
-	// (30 s by default); wait a little longer than that.
+	// Functions that outlived the webhook budget end within the handler's
+	// work timeout (talktalk.DefaultWorkTimeout, 30 s); wait a little
+	// longer than that.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 35*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)

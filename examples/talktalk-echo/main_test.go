@@ -61,7 +61,7 @@ func reply(t *testing.T, rec *httptest.ResponseRecorder) string {
 	if rec.Body.Len() == 0 {
 		return ""
 	}
-	ev, err := talktalk.Parse(rec.Body.Bytes())
+	ev, err := talktalk.Decode(rec.Body.Bytes())
 	if err != nil {
 		t.Fatalf("answer is not a TalkTalk event: %v\n%s", err, rec.Body)
 	}
@@ -95,7 +95,7 @@ func apiCalls(srv *talktalktest.Server) []apiCall {
 		case *talktalk.HandoverEvent:
 			out = append(out, apiCall{Event: "handover", User: ev.User, Control: ev.Options.Control, TargetID: ev.Options.TargetID})
 		default:
-			out = append(out, apiCall{Event: string(ev.Type())})
+			out = append(out, apiCall{Event: ev.Type()})
 		}
 	}
 	return out
@@ -267,7 +267,7 @@ func TestServe(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("answer = %d (%v)", resp.StatusCode, err)
 	}
-	ev, err := talktalk.Parse(got)
+	ev, err := talktalk.Decode(got)
 	if err != nil {
 		t.Fatalf("answer is not a TalkTalk event: %v\n%s", err, got)
 	}
