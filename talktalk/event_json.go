@@ -240,6 +240,9 @@ func decodeEvent(body []byte) (Event, error) {
 	case EventFriend:
 		ev = new(FriendEvent)
 	case EventSend:
+		if se, ok := decodeSendFast(body); ok {
+			return se, nil
+		}
 		ev = new(SendEvent)
 	case EventEcho:
 		ev = new(EchoEvent)
