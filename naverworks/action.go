@@ -202,13 +202,13 @@ func (a *RawAction) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseAction decodes one action object, as an action's MarshalJSON
+// DecodeAction decodes one action object, as an action's MarshalJSON
 // writes it. Unknown types, and objects without a "type", become a
 // [*RawAction] holding the exact bytes. Input that is not a JSON object
 // with a string "type", or a known action with a field of the wrong JSON
 // type, is an error wrapping [ErrMalformed]; the error never quotes the
 // input.
-func ParseAction(data []byte) (Action, error) {
+func DecodeAction(data []byte) (Action, error) {
 	if err := checkJSON(data); err != nil {
 		return nil, decodeError("action", err)
 	}

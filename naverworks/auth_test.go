@@ -144,7 +144,7 @@ func TestAssertionAndForm(t *testing.T) {
 	}
 	// The separator option reaches the form.
 	ts3, _ := naverworks.TokenSource(context.Background(), naverworks.Credentials{ClientID: "c", ClientSecret: "s", ServiceAccount: "sa", PrivateKey: naverworkstest.PrivateKeyPEM(), Scopes: []string{"bot", "bot.read"}},
-		naverworks.WithTokenURL(srv.TokenURL), naverworks.WithTokenHTTPClient(srv.HTTPClient()), naverworks.WithScopeSeparator(","))
+		naverworks.WithTokenURL(srv.TokenURL()), naverworks.WithTokenHTTPClient(srv.HTTPClient()), naverworks.WithScopeSeparator(","))
 	_, _ = ts3.Token()
 	calls := srv.Calls()
 	if last := string(calls[len(calls)-1].Body); !strings.Contains(last, "scope=bot%2Cbot.read") {

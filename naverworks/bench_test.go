@@ -134,7 +134,7 @@ func BenchmarkHandler(b *testing.B) {
 		benchHandler(b, h)
 	})
 	b.Run("naverworks_ack0", func(b *testing.B) {
-		h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(secret), fn, naverworks.WithBotID(naverworkstest.BotID), naverworks.WithAckBudget(0))
+		h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(secret), fn, naverworks.WithBotID(naverworkstest.BotID), naverworks.WithBudget(0))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func BenchmarkParse(b *testing.B) {
 	sig := signature.SignHMACSHA256([]byte(secret), benchBody)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := naverworks.Parse(secret, benchBody, sig); err != nil {
+		if _, err := naverworks.Parse(secrets, benchBody, sig); err != nil {
 			b.Fatal(err)
 		}
 	}

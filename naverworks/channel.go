@@ -2,7 +2,6 @@ package naverworks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 )
@@ -40,7 +39,7 @@ func (c *Client) CreateChannel(ctx context.Context, members []string, title stri
 		Title   string   `json:"title,omitempty"`
 	}{members, title}
 	var ch Channel
-	meta, err := c.call(ctx, http.MethodPost, c.botPath("channels"), in, &ch, false)
+	meta, err := c.call(ctx, "Client.CreateChannel", http.MethodPost, c.botPath("channels"), in, &ch, false)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +61,7 @@ type Members struct {
 // other list APIs, with responseMetaData.nextCursor.)
 func (c *Client) ChannelMembers(ctx context.Context, channelID, cursor string) (*Members, error) {
 	if channelID == "" {
-		return nil, errors.New("naverworks: empty channel ID")
+		return nil, argError("Client.ChannelMembers", "channelID", "empty")
 	}
 	path := c.botPath("channels", channelID, "members")
 	if cursor != "" {
@@ -72,7 +71,7 @@ func (c *Client) ChannelMembers(ctx context.Context, channelID, cursor string) (
 		Members      []string     `json:"members"`
 		ResponseMeta responseMeta `json:"responseMetaData"`
 	}
-	meta, err := c.call(ctx, http.MethodGet, path, nil, &out, true)
+	meta, err := c.call(ctx, "Client.ChannelMembers", http.MethodGet, path, nil, &out, true)
 	if err != nil {
 		return nil, err
 	}
@@ -84,9 +83,9 @@ type responseMeta struct {
 }
 
 // LeaveChannel makes the bot leave a room.
-func (c *Client) LeaveChannel(ctx context.Context, channelID string) (Meta, error) {
+func (c *Client) LeaveChannel(ctx context.Context, channelID string) (*Result, error) {
 	if channelID == "" {
-		return Meta{}, errors.New("naverworks: empty channel ID")
+		return nil, argError("Client.LeaveChannel", "channelID", "empty")
 	}
-	return c.call(ctx, http.MethodDelete, c.botPath("channels", channelID), nil, nil, true)
+	return c.result(ctx, "Client.LeaveChannel", http.MethodDelete, c.botPath("channels", channelID), nil)
 }

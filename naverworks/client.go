@@ -1,17 +1,13 @@
 package naverworks
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,10 +48,11 @@ func requestID(h http.Header) string {
 type Client struct {
 	botID string
 	// Hidden: a caller's token source may hold its token in a field.
-	ts   redact.Hidden[oauth2.TokenSource]
-	api  *rest.Client // no redirects followed
-	base *url.URL
-	log  *slog.Logger
+	ts redact.Hidden[oauth2.TokenSource]
+	// api sends with the bearer token, anon without (to hosts that must
+	// not see it); neither follows redirects.
+	api, anon *rest.Client
+	base      *url.URL
 }
 
 // New returns a client for the bot botID that authenticates with ts,
@@ -63,7 +60,8 @@ type Client struct {
 //
 // When a call is refused with HTTP 401 (or 403 with code UNAUTHORIZED, as
 // the official samples treat it) and ts implements [Invalidator], the
-// client invalidates the token it used and retries the call once.
+// client invalidates the token it used and sends the call once more with a
+// fresh one; a second refusal is returned.
 func New(botID string, ts oauth2.TokenSource, opts ...Option) (*Client, error) {
 	if botID == "" {
 		return nil, errors.New("naverworks: empty bot ID")
@@ -80,15 +78,12 @@ func New(botID string, ts oauth2.TokenSource, opts ...Option) (*Client, error) {
 		if o == nil {
 			return nil, errors.New("naverworks: nil Option")
 		}
-		if err := o(&cfg); err != nil {
+		if err := o.applyClient(&cfg); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.http == nil {
 		cfg.http = rest.NewHTTPClient()
-	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	// Attachment downloads answer 302; we follow the redirect ourselves so
 	// that the bearer token goes only where we decide.
@@ -98,18 +93,24 @@ func New(botID string, ts oauth2.TokenSource, opts ...Option) (*Client, error) {
 		botID: botID,
 		ts:    redact.Hide(ts),
 		base:  cfg.baseURL,
-		log:   cfg.logger,
-		api: &rest.Client{
+		anon: &rest.Client{
 			HTTP:       &hc,
 			BaseURL:    cfg.baseURL,
 			UserAgent:  cfg.userAgent,
-			Logger:     cfg.logger,
+			Logger:     cfg.log(),
 			Retry:      cfg.retry,
 			Check:      check,
 			RetryAfter: retryAfter,
 			Sleep:      cfg.sleep,
 		},
 	}
+	if onErr := cfg.onErr; onErr != nil {
+		// The outgoing request carries the token: user code gets nil.
+		c.anon.OnError = func(_ context.Context, err error) { onErr(nil, err) }
+	}
+	api := *c.anon
+	api.Auth, api.Refresh, api.Unauthorized = c.authorize, c.refresh, unauthorized
+	c.api = &api
 	return c, nil
 }
 
@@ -155,7 +156,9 @@ func check(r *rest.Response) error {
 	return e
 }
 
-func unauthorized(err error) bool {
+// unauthorized reports whether a failure means that the token was
+// refused: HTTP 401, or 403 with code UNAUTHORIZED.
+func unauthorized(_ *rest.Response, err error) bool {
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return false
@@ -191,85 +194,86 @@ func (c *Client) botPath(segs ...string) string {
 	return c.path(append([]string{"bots", c.botID}, segs...)...)
 }
 
-// do sends req with a bearer token; on 401 it invalidates the token and
-// retries once.
-func (c *Client) do(ctx context.Context, req *rest.Request) (*rest.Response, error) {
-	return c.doWith(ctx, req, func(r *rest.Request) (*rest.Response, error) { return c.api.Do(ctx, r) })
+// authorize sets the bearer token on one attempt.
+func (c *Client) authorize(_ context.Context, h http.Header) error {
+	tok, err := c.ts.Reveal().Token()
+	if err != nil {
+		return fmt.Errorf("naverworks: access token: %w", err)
+	}
+	h["Authorization"] = []string{tok.Type() + " " + tok.AccessToken}
+	return nil
 }
 
-func (c *Client) doWith(ctx context.Context, req *rest.Request, send func(*rest.Request) (*rest.Response, error)) (*rest.Response, error) {
+// refresh drops the token a refused attempt carried, when the token
+// source can do that, and reports whether it could.
+func (c *Client) refresh(_ context.Context, refused http.Header) bool {
+	inv, ok := c.ts.Reveal().(Invalidator)
+	if !ok {
+		return false
+	}
+	typ, tok, _ := strings.Cut(refused.Get("Authorization"), " ")
+	inv.Invalidate(&oauth2.Token{AccessToken: tok, TokenType: typ})
+	return true
+}
+
+// checkCtx refuses a nil context, which net/http would panic on.
+func checkCtx(ctx context.Context, fn string) error {
 	if ctx == nil {
-		return nil, errors.New("naverworks: nil context")
+		return argError(fn, "ctx", "nil context")
 	}
-	for attempt := 0; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := c.ts.Reveal().Token()
-		if err != nil {
-			return nil, fmt.Errorf("naverworks: access token: %w", err)
-		}
-		r := *req
-		r.Header = make(http.Header, len(req.Header)+1)
-		for k, v := range req.Header {
-			r.Header[k] = v
-		}
-		r.Header["Authorization"] = []string{tok.Type() + " " + tok.AccessToken}
-		resp, err := send(&r)
-		if err == nil || attempt > 0 || !unauthorized(err) {
-			return resp, err
-		}
-		inv, ok := c.ts.Reveal().(Invalidator)
-		if !ok {
-			return resp, err
-		}
-		inv.Invalidate(tok)
-		c.log.DebugContext(ctx, "naverworks: access token refused, refreshing once", "method", req.Method)
-	}
+	return nil
 }
 
-// SendResult is the result of a send.
-type SendResult struct {
+// Result is the result of a call that returns no data: a send, a
+// deletion, a menu change.
+type Result struct {
 	Meta Meta
 }
 
 // SendToUser sends content to a user in the 1:1 room with the bot. userID
 // is the user's ID or login ID (e-mail). The content is validated first; a
-// violation is a [*ValidationError] and nothing is sent.
-func (c *Client) SendToUser(ctx context.Context, userID string, content Content) (*SendResult, error) {
+// violation is a [*ValidationError] (or [ValidationErrors]) and nothing is
+// sent.
+func (c *Client) SendToUser(ctx context.Context, userID string, content Content) (*Result, error) {
 	if userID == "" {
-		return nil, errors.New("naverworks: empty user ID")
+		return nil, argError("Client.SendToUser", "userID", "empty")
 	}
-	return c.send(ctx, c.botPath("users", userID, "messages"), content)
+	return c.send(ctx, "Client.SendToUser", c.botPath("users", userID, "messages"), content)
 }
 
 // SendToChannel sends content into a message room (channel) the bot
 // belongs to.
-func (c *Client) SendToChannel(ctx context.Context, channelID string, content Content) (*SendResult, error) {
+func (c *Client) SendToChannel(ctx context.Context, channelID string, content Content) (*Result, error) {
 	if channelID == "" {
-		return nil, errors.New("naverworks: empty channel ID")
+		return nil, argError("Client.SendToChannel", "channelID", "empty")
 	}
-	return c.send(ctx, c.botPath("channels", channelID, "messages"), content)
+	return c.send(ctx, "Client.SendToChannel", c.botPath("channels", channelID, "messages"), content)
 }
 
 // Reply sends content to where ev came from: its channel if it has one,
 // else its user.
-func (c *Client) Reply(ctx context.Context, ev Event, content Content) (*SendResult, error) {
+func (c *Client) Reply(ctx context.Context, ev Event, content Content) (*Result, error) {
 	if ev == nil {
-		return nil, errors.New("naverworks: nil event")
+		return nil, argError("Client.Reply", "ev", "nil event")
 	}
 	ch, user := ev.EventSource().ReplyTarget()
 	if ch != "" {
-		return c.SendToChannel(ctx, ch, content)
+		return c.send(ctx, "Client.Reply", c.botPath("channels", ch, "messages"), content)
 	}
-	return c.SendToUser(ctx, user, content)
+	if user == "" {
+		return nil, argError("Client.Reply", "ev", "event has neither a channel nor a user")
+	}
+	return c.send(ctx, "Client.Reply", c.botPath("users", user, "messages"), content)
 }
 
 type sendBody struct {
 	Content Content `json:"content"`
 }
 
-func (c *Client) send(ctx context.Context, path string, content Content) (*SendResult, error) {
+func (c *Client) send(ctx context.Context, fn, path string, content Content) (*Result, error) {
+	if err := checkCtx(ctx, fn); err != nil {
+		return nil, err
+	}
 	if err := Validate(content); err != nil {
 		return nil, err
 	}
@@ -277,146 +281,45 @@ func (c *Client) send(ctx context.Context, path string, content Content) (*SendR
 	if err != nil {
 		return nil, fmt.Errorf("naverworks: encoding content: %w", err)
 	}
-	resp, err := c.do(ctx, &rest.Request{
+	resp, err := c.api.Do(ctx, &rest.Request{
 		Method: http.MethodPost, Path: path, Body: body, ContentType: "application/json",
 		Idempotent: true, RetryOn: retrySend,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &SendResult{Meta: metaOf(resp)}, nil
+	return &Result{Meta: metaOf(resp)}, nil
 }
 
 func jsonValid(b []byte) bool { return len(b) > 0 && json.Valid(b) }
 
-// readJSON decodes a successful response body into v.
-func readJSON(resp *rest.Response, v any) error {
-	if len(resp.Body) == 0 {
-		return nil
+// call sends one non-send call with the bearer token: in, if not nil, as
+// its JSON body; a successful answer decoded into out, if not nil. fn
+// names the method in argument errors.
+func (c *Client) call(ctx context.Context, fn, method, path string, in, out any, idempotent bool) (Meta, error) {
+	if err := checkCtx(ctx, fn); err != nil {
+		return Meta{}, err
 	}
-	if err := json.Unmarshal(resp.Body, v); err != nil {
-		return fmt.Errorf("naverworks: decoding response (HTTP %d): %w", resp.StatusCode, err)
-	}
-	return nil
-}
-
-// getJSON, postJSON and del are the non-send calls: all idempotent except
-// creations.
-func (c *Client) call(ctx context.Context, method, path string, in, out any, idempotent bool) (Meta, error) {
 	req := &rest.Request{Method: method, Path: path, Idempotent: idempotent}
 	if in != nil {
 		req.JSON = in
 	}
-	resp, err := c.do(ctx, req)
+	resp, err := c.api.DoJSON(ctx, req, out)
+	var de *rest.DecodeError
+	if errors.As(err, &de) {
+		return metaOf(resp), fmt.Errorf("naverworks: %w", err)
+	}
 	if err != nil {
 		return Meta{}, err
-	}
-	if out != nil {
-		if err := readJSON(resp, out); err != nil {
-			return metaOf(resp), err
-		}
 	}
 	return metaOf(resp), nil
 }
 
-// Download is a streamed attachment. Close Body.
-type Download struct {
-	Meta          Meta
-	Body          io.ReadCloser
-	ContentType   string
-	ContentLength int64
-	// FileName comes from Content-Disposition, when the server sends one.
-	FileName string
-}
-
-// Download fetches a file users sent (the fileId of an image, file, audio
-// or video content). The API answers 302 with the file's location; the
-// client follows it, sending the bearer token only to NAVER WORKS hosts
-// (and to the API host itself).
-func (c *Client) Download(ctx context.Context, fileID string) (*Download, error) {
-	if fileID == "" {
-		return nil, errors.New("naverworks: empty file ID")
-	}
-	// The first answer is normally a 302 with an empty body; a server that
-	// answers 200 with the file directly is buffered (up to 16 MiB).
-	first, err := c.do(ctx, &rest.Request{Method: http.MethodGet, Path: c.botPath("attachments", fileID), Idempotent: true})
+// result is call for methods that return no data.
+func (c *Client) result(ctx context.Context, fn, method, path string, in any) (*Result, error) {
+	meta, err := c.call(ctx, fn, method, path, in, nil, true)
 	if err != nil {
 		return nil, err
 	}
-	if first.StatusCode < 300 {
-		return newDownload(&rest.Stream{StatusCode: first.StatusCode, Header: first.Header, Body: io.NopCloser(bytes.NewReader(first.Body))}), nil
-	}
-	location := first.Header.Get("Location")
-	loc, err := url.Parse(location)
-	if err != nil || location == "" {
-		return nil, fmt.Errorf("naverworks: download: HTTP %d without a usable Location", first.StatusCode)
-	}
-	target := c.base.ResolveReference(loc)
-	if target.Scheme != "https" && target.Scheme != "http" {
-		return nil, errors.New("naverworks: download: redirect to a non-HTTP location")
-	}
-	// DoStream streams only 2xx answers; any other answer the check lets
-	// pass (a further redirect, 304) is a *rest.StatusError.
-	var (
-		stream *rest.Stream
-		status int
-	)
-	req2 := &rest.Request{Method: http.MethodGet, Path: target.String(), Idempotent: true}
-	send := func(r *rest.Request) (*rest.Response, error) {
-		s, err := c.api.DoStream(ctx, r)
-		var se *rest.StatusError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("naverworks: download: unexpected HTTP %d from the file location", se.StatusCode)
-		}
-		if err != nil {
-			return nil, err
-		}
-		stream, status = s, s.StatusCode
-		return &rest.Response{StatusCode: s.StatusCode, Header: s.Header}, nil
-	}
-	if c.trusted(target) {
-		_, err = c.doWith(ctx, req2, send)
-	} else {
-		_, err = send(req2)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if stream == nil || status >= 300 {
-		if stream != nil {
-			stream.Body.Close()
-		}
-		return nil, errors.New("naverworks: download: the file location did not answer with the file")
-	}
-	return newDownload(stream), nil
-}
-
-func newDownload(s *rest.Stream) *Download {
-	d := &Download{
-		Meta:          Meta{StatusCode: s.StatusCode, RequestID: requestID(s.Header), Header: s.Header},
-		Body:          s.Body,
-		ContentType:   s.Header.Get("Content-Type"),
-		ContentLength: -1,
-	}
-	if n := s.Header.Get("Content-Length"); n != "" {
-		if v, err := strconv.ParseInt(n, 10, 64); err == nil {
-			d.ContentLength = v
-		}
-	}
-	if cd := s.Header.Get("Content-Disposition"); cd != "" {
-		if _, params, err := mime.ParseMediaType(cd); err == nil {
-			d.FileName = params["filename"]
-		}
-	}
-	return d
-}
-
-// trusted reports whether the bearer token may be sent to u: the API host,
-// or a NAVER WORKS host over HTTPS.
-func (c *Client) trusted(u *url.URL) bool {
-	if u.Host == c.base.Host && u.Scheme == c.base.Scheme {
-		return true
-	}
-	h := u.Hostname()
-	return u.Scheme == "https" && (strings.HasSuffix(h, ".worksmobile.com") || strings.HasSuffix(h, ".worksapis.com"))
+	return &Result{Meta: meta}, nil
 }

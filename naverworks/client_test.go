@@ -190,7 +190,7 @@ func TestUnauthorizedRetriesOnce(t *testing.T) {
 			t.Parallel()
 			srv := naverworkstest.NewServer(t)
 			c := newClient(t, srv)
-			srv.FailNext(tt.times, tt.status, tt.code)
+			srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: tt.status, Body: naverworkstest.ErrorBody(tt.code, "injected by naverworkstest"), Times: tt.times})
 			_, err := c.SendToUser(t.Context(), "u", &naverworks.Text{Text: "x"})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
@@ -235,7 +235,7 @@ func TestSendNotRetriedOn500(t *testing.T) {
 	srv := naverworkstest.NewServer(t)
 	var rs recordSleep
 	c := newClient(t, srv, naverworks.WithSleep(rs.sleep))
-	srv.FailNext(1, 500, "INTERNAL_SERVER_ERROR")
+	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 500})
 	_, err := c.SendToUser(t.Context(), "u", &naverworks.Text{Text: "x"})
 	var ae *naverworks.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 500 {
@@ -245,7 +245,7 @@ func TestSendNotRetriedOn500(t *testing.T) {
 		t.Errorf("a send was retried after a 500")
 	}
 	// A GET is idempotent and is retried.
-	srv.FailNext(1, 503, "SERVICE_UNAVAILABLE")
+	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 503})
 	if _, err := c.RichMenus(t.Context(), "", 0); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestValidationBeforeSending(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.SendToUser(t.Context(), "u", tt.content)
 			var ve *naverworks.ValidationError
-			if !errors.As(err, &ve) || !errors.Is(err, naverworks.ErrInvalidContent) {
+			if !errors.As(err, &ve) || !errors.Is(err, naverworks.ErrInvalid) {
 				t.Fatalf("err = %v, want a *ValidationError", err)
 			}
 			if ve.Path != tt.path {
@@ -319,7 +319,7 @@ func TestChannelsMenusAttachments(t *testing.T) {
 	if _, err := c.LeaveChannel(ctx, ch.ChannelID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateChannel(ctx, []string{"u1", "u1"}, ""); !errors.Is(err, naverworks.ErrInvalidContent) {
+	if _, err := c.CreateChannel(ctx, []string{"u1", "u1"}, ""); !errors.Is(err, naverworks.ErrInvalid) {
 		t.Errorf("duplicate members: err = %v", err)
 	}
 
@@ -334,7 +334,7 @@ func TestChannelsMenusAttachments(t *testing.T) {
 	if diff := cmp.Diff(menu, pm.Actions); diff != "" {
 		t.Errorf("persistent menu round trip (-want +got):\n%s", diff)
 	}
-	if _, err := c.SetPersistentMenu(ctx, &naverworks.PostbackAction{Label: "p", Data: "d"}); !errors.Is(err, naverworks.ErrInvalidContent) {
+	if _, err := c.SetPersistentMenu(ctx, &naverworks.PostbackAction{Label: "p", Data: "d"}); !errors.Is(err, naverworks.ErrInvalid) {
 		t.Errorf("postback in persistent menu: err = %v", err)
 	}
 	if _, err := c.DeletePersistentMenu(ctx); err != nil {
@@ -397,18 +397,18 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := naverworks.New(naverworkstest.BotID, ts, naverworks.WithBaseURL(srv.BaseURL), naverworks.WithHTTPClient(srv.HTTPClient()), naverworks.WithLogger(log))
+	c, err := naverworks.New(naverworkstest.BotID, ts, naverworks.WithBaseURL(srv.BaseURL()), naverworks.WithHTTPClient(srv.HTTPClient()), naverworks.WithLogger(log))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext(2, 401, "UNAUTHORIZED")
+	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 401, Times: 2})
 	_, sendErr := c.SendToUser(t.Context(), "u", &naverworks.Text{Text: "x"})
 	if sendErr == nil {
 		t.Fatal("want an error")
 	}
 	creds := srv.Credentials()
 	creds.ClientSecret = "wrong-secret-value"
-	bad, err := naverworks.TokenSource(t.Context(), creds, naverworks.WithTokenURL(srv.TokenURL), naverworks.WithTokenHTTPClient(srv.HTTPClient()), naverworks.WithTokenLogger(log))
+	bad, err := naverworks.TokenSource(t.Context(), creds, naverworks.WithTokenURL(srv.TokenURL()), naverworks.WithTokenHTTPClient(srv.HTTPClient()), naverworks.WithTokenLogger(log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +501,7 @@ func TestAttachmentSteps(t *testing.T) {
 	if _, err := c.Upload(ctx, "not a url", "f", "text/plain", strings.NewReader("x")); err == nil {
 		t.Error("relative upload URL accepted")
 	}
-	srv.FailNext(1, http.StatusInternalServerError, "SERVER_ERROR")
+	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: http.StatusInternalServerError, Body: naverworkstest.ErrorBody("SERVER_ERROR", "injected by naverworkstest")})
 	var apiErr *naverworks.APIError
 	if _, err := c.CreateAttachment(ctx, "x.txt", 1); !errors.As(err, &apiErr) || apiErr.Code != "SERVER_ERROR" {
 		t.Errorf("failing create: err = %v", err)

@@ -70,7 +70,7 @@ func TestConformance(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			want, odd := oddFiles[c.Name]
-			ev, err := naverworks.ParseEvent(c.Body)
+			ev, err := naverworks.Decode(c.Body)
 			if !odd {
 				// Generic: a well-formed event of its declared type.
 				typ, _, _ := peekType(c.Body)
@@ -87,8 +87,8 @@ func TestConformance(t *testing.T) {
 			case err != nil:
 				t.Fatalf("ParseEvent: %v", err)
 			default:
-				if ev.EventType() != want.eventType {
-					t.Errorf("EventType = %q, want %q", ev.EventType(), want.eventType)
+				if ev.Type() != want.eventType {
+					t.Errorf("EventType = %q, want %q", ev.Type(), want.eventType)
 				}
 				_, isUnknown := ev.(*naverworks.UnknownEvent)
 				if isUnknown != want.unknownEvent {
@@ -99,8 +99,8 @@ func TestConformance(t *testing.T) {
 					if raw != want.unknownContent {
 						t.Errorf("content %T; unknown want %v", me.Content, want.unknownContent)
 					}
-					if want.content != "" && me.Content.ContentType() != want.content {
-						t.Errorf("content type %q, want %q", me.Content.ContentType(), want.content)
+					if want.content != "" && me.Content.Type() != want.content {
+						t.Errorf("content type %q, want %q", me.Content.Type(), want.content)
 					}
 				}
 				in, ok := naverworks.ToIncoming(ev)
@@ -121,7 +121,8 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector) {
 	if !strings.EqualFold(v.Header, naverworks.SignatureHeader) {
 		t.Errorf("vector header %q", v.Header)
 	}
-	err := naverworks.VerifySignature(v.Secret, body, v.Signature)
+	secrets := signature.MustSecretSet(v.Secret)
+	err := naverworks.VerifySignature(secrets, body, v.Signature)
 	valid := v.Valid == nil || *v.Valid
 	if valid && err != nil {
 		t.Errorf("valid signature rejected: %v", err)
@@ -130,22 +131,22 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector) {
 		t.Errorf("invalid signature: err = %v, want ErrMismatch", err)
 	}
 	if v.ValidSignatureForRe != "" {
-		if err := naverworks.VerifySignature(v.Secret, body, v.ValidSignatureForRe); err != nil {
+		if err := naverworks.VerifySignature(secrets, body, v.ValidSignatureForRe); err != nil {
 			t.Errorf("reference signature rejected: %v", err)
 		}
 	}
 	for _, s := range v.InvalidSignatures {
-		if err := naverworks.VerifySignature(v.Secret, body, s); err == nil {
+		if err := naverworks.VerifySignature(secrets, body, s); err == nil {
 			t.Errorf("invalid signature %q accepted", s)
 		}
 	}
 	for _, b := range v.MustFailBodies {
-		if err := naverworks.VerifySignature(v.Secret, []byte(b), v.Signature); err == nil {
+		if err := naverworks.VerifySignature(secrets, []byte(b), v.Signature); err == nil {
 			t.Errorf("tampered body %q accepted", b)
 		}
 	}
 	// Through the handler, with the bot ID header the source test sent.
-	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(v.Secret), func(context.Context, naverworks.Event) error { return nil })
+	h, err := naverworks.NewWebhookHandler(secrets, func(context.Context, naverworks.Event) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector) {
 	wantStatus := http.StatusOK
 	if !valid {
 		wantStatus = http.StatusUnauthorized
-	} else if _, err := naverworks.ParseEvent(body); err != nil {
+	} else if _, err := naverworks.Decode(body); err != nil {
 		wantStatus = http.StatusBadRequest
 	}
 	if rec.Code != wantStatus {
@@ -169,9 +170,9 @@ func checkVector(t *testing.T, body []byte, v *conformance.Vector) {
 }
 
 func peekType(b []byte) (string, bool, error) {
-	ev, err := naverworks.ParseEvent(b)
+	ev, err := naverworks.Decode(b)
 	if err != nil {
 		return "", false, err
 	}
-	return ev.EventType(), true, nil
+	return ev.Type(), true, nil
 }

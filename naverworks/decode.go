@@ -8,7 +8,7 @@ import (
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
-// The decoding side of the outbound types: [ParseContent] for the Content
+// The decoding side of the outbound types: [DecodeContent] for the Content
 // union and an UnmarshalJSON for every struct that holds an [Action], so
 // that a logged or recorded message decodes back into the value that was
 // sent. decode(encode(x)) == x for every content and action.
@@ -35,14 +35,14 @@ func decodeError(what string, err error) error {
 	return webhookio.Malformed("naverworks", fmt.Errorf("%s: %w", what, wire.JSONError(err)))
 }
 
-// ParseContent decodes one content object, as json.Marshal of a [Content]
-// writes it (the "content" of a send request). Unknown types, and objects
+// DecodeContent decodes one content object, as json.Marshal of a [Content]
+// writes it (the "content" of a send request, a logged or recorded one). Unknown types, and objects
 // without a "type", become a [*RawContent] holding the exact bytes; fields
 // a known type does not model are dropped (send those as RawContent).
 // Input that is not a JSON object with a string "type", or a known content
 // with a field of the wrong JSON type, is an error wrapping [ErrMalformed];
 // the error never quotes the input.
-func ParseContent(data []byte) (Content, error) {
+func DecodeContent(data []byte) (Content, error) {
 	if err := checkJSON(data); err != nil {
 		return nil, decodeError("content", err)
 	}

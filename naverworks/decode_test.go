@@ -150,7 +150,7 @@ func TestContentRoundTrip(t *testing.T) {
 				// it does not model are dropped.
 				want = &naverworks.Text{Text: "raw"}
 			}
-			parsed, err := naverworks.ParseContent(b)
+			parsed, err := naverworks.DecodeContent(b)
 			if err != nil {
 				t.Fatalf("ParseContent: %v", err)
 			}
@@ -172,7 +172,7 @@ func TestActionRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Marshal: %v", err)
 			}
-			parsed, err := naverworks.ParseAction(b)
+			parsed, err := naverworks.DecodeAction(b)
 			if err != nil {
 				t.Fatalf("ParseAction: %v", err)
 			}
@@ -190,9 +190,9 @@ func TestActionRoundTrip(t *testing.T) {
 	}
 }
 
-// TestParseContentUnknownKeepsBytes: an unknown content or action type is
+// TestDecodeContentUnknownKeepsBytes: an unknown content or action type is
 // kept byte for byte, whitespace and key order included.
-func TestParseContentUnknownKeepsBytes(t *testing.T) {
+func TestDecodeContentUnknownKeepsBytes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -209,7 +209,7 @@ func TestParseContentUnknownKeepsBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := naverworks.ParseContent([]byte(tt.in))
+			got, err := naverworks.DecodeContent([]byte(tt.in))
 			if err != nil {
 				t.Fatalf("ParseContent: %v", err)
 			}
@@ -220,9 +220,9 @@ func TestParseContentUnknownKeepsBytes(t *testing.T) {
 	}
 }
 
-// TestParseContentErrors: bad input is an ErrMalformed that quotes none
+// TestDecodeContentErrors: bad input is an ErrMalformed that quotes none
 // of it.
-func TestParseContentErrors(t *testing.T) {
+func TestDecodeContentErrors(t *testing.T) {
 	t.Parallel()
 	const secret = "SECRET-4242"
 	tests := []struct {
@@ -243,7 +243,7 @@ func TestParseContentErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := naverworks.ParseContent([]byte(tt.in))
+			c, err := naverworks.DecodeContent([]byte(tt.in))
 			if err == nil {
 				t.Fatalf("ParseContent = %#v, want an error", c)
 			}
@@ -260,9 +260,9 @@ func TestParseContentErrors(t *testing.T) {
 	}
 }
 
-// TestParseActionErrors: bad input is an ErrMalformed that quotes none of
+// TestDecodeActionErrors: bad input is an ErrMalformed that quotes none of
 // it.
-func TestParseActionErrors(t *testing.T) {
+func TestDecodeActionErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -277,7 +277,7 @@ func TestParseActionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a, err := naverworks.ParseAction([]byte(tt.in))
+			a, err := naverworks.DecodeAction([]byte(tt.in))
 			if err == nil {
 				t.Fatalf("ParseAction = %#v, want an error", a)
 			}
@@ -379,13 +379,13 @@ var equateDecoded = cmp.Options{
 	cmp.FilterValues(func(a, b json.RawMessage) bool { return len(a) > 0 || len(b) > 0 }, rawJSONEqual),
 }
 
-// FuzzParseContent: ParseContent never panics and fails only with
+// FuzzDecodeContent: ParseContent never panics and fails only with
 // ErrMalformed; what it accepts encodes, decodes to the same value, and
 // encodes to the same bytes again.
-func FuzzParseContent(f *testing.F) {
+func FuzzDecodeContent(f *testing.F) {
 	seedContents(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := naverworks.ParseContent(data)
+		c, err := naverworks.DecodeContent(data)
 		if err != nil {
 			if !errors.Is(err, naverworks.ErrMalformed) {
 				t.Fatalf("error %v does not wrap ErrMalformed", err)
@@ -397,7 +397,7 @@ func FuzzParseContent(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted %q but cannot encode %T: %v", data, c, err)
 		}
-		c2, err := naverworks.ParseContent(enc)
+		c2, err := naverworks.DecodeContent(enc)
 		if err != nil {
 			t.Fatalf("cannot re-parse own encoding %s: %v", enc, err)
 		}
@@ -414,11 +414,11 @@ func FuzzParseContent(f *testing.F) {
 	})
 }
 
-// FuzzParseAction: the same properties for ParseAction.
-func FuzzParseAction(f *testing.F) {
+// FuzzDecodeAction: the same properties for ParseAction.
+func FuzzDecodeAction(f *testing.F) {
 	seedContents(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		a, err := naverworks.ParseAction(data)
+		a, err := naverworks.DecodeAction(data)
 		if err != nil {
 			if !errors.Is(err, naverworks.ErrMalformed) {
 				t.Fatalf("error %v does not wrap ErrMalformed", err)
@@ -429,7 +429,7 @@ func FuzzParseAction(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted %q but cannot encode %T: %v", data, a, err)
 		}
-		a2, err := naverworks.ParseAction(enc)
+		a2, err := naverworks.DecodeAction(enc)
 		if err != nil {
 			t.Fatalf("cannot re-parse own encoding %s: %v", enc, err)
 		}

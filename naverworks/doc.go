@@ -22,6 +22,11 @@
 //			return nil
 //		}, naverworks.WithBotID(os.Getenv("NW_BOT_ID")))
 //	http.Handle("POST /callback", h)
+//	// on shutdown: srv.Shutdown(ctx), then h.Wait(ctx)
+//
+// [New] takes [Option] values, [NewWebhookHandler] [HandlerOption] values;
+// [WithLogger] and [WithErrorHandler] are [SharedOption] values that both
+// take.
 //
 // # Authentication
 //
@@ -30,9 +35,10 @@
 // with github.com/golang-jwt/jwt/v5 and exchanges it at the token endpoint
 // with the jwt-bearer grant (form fields assertion, grant_type, client_id,
 // client_secret, scope; scopes joined with a space, or
-// [WithScopeSeparator]). expires_in is read as a string or a number (capped at 24 hours). A bad
-// key is an error from TokenSource itself; nothing is fetched until the
-// first call.
+// [WithScopeSeparator]). expires_in is read as a string or a number
+// (capped at 24 hours). A bad key is an error from TokenSource itself;
+// nothing is fetched until the first call. Token requests use the HTTP
+// client of [WithTokenHTTPClient].
 //
 // Caching and refresh: the source is a [*TokenCache] holding a
 // "generation", an [oauth2.ReuseTokenSourceWithExpiry] around the exchange
@@ -41,7 +47,8 @@
 // goroutines with a cold or expired cache cause one exchange, and a warm
 // lookup is a mutex and a clock read. When the API refuses a token (HTTP
 // 401, or 403 with code UNAUTHORIZED as the official samples treat it),
-// [Client] calls [TokenCache.Invalidate] with that token and retries once.
+// [Client] calls [TokenCache.Invalidate] with that token and sends the
+// call once more; a second refusal is returned.
 // Invalidate swaps in a fresh generation only if the refused token is the
 // one the current generation issued (compare-and-swap), so a thousand
 // requests refused with the same token still cause one refresh. Any token
@@ -55,11 +62,15 @@
 //
 // NAVER WORKS POSTs one event per callback, signed in X-WORKS-Signature
 // (base64 HMAC-SHA256 of the raw body with the Bot Secret) and naming the
-// bot in X-WORKS-BotId. [VerifySignature] checks bytes, [Parse] verifies
-// and decodes, [ParseRequest] reads a request (1 MiB limit), and
-// [NewWebhookHandler] does it all with fixed statuses: 405, 413, 401 bad
-// signature, 403 wrong bot ([WithBotID]), 400 malformed, 500 fn failed,
-// 200.
+// bot in X-WORKS-BotId. Each takes the Bot Secret as a
+// [signature.SecretSet] (the current secret, plus the previous one while
+// rotating). [VerifySignature] checks bytes, [Decode] decodes bytes
+// already verified, [Parse] verifies and decodes, [ParseRequest] reads a
+// request (1 MiB limit), and [NewWebhookHandler] does it all with fixed
+// statuses: 405, 413, 401 bad signature, 403 wrong bot ([WithBotID]), 400
+// malformed, 500 the [HandlerFunc] failed or panicked, 503 no free slot
+// ([WithMaxInFlight]), 200. Event unions switch on the pointer types; their
+// Type method returns the wire "type".
 //
 // Events are [*MessageEvent] (content [*TextContent] with its optional
 // postback, [*LocationContent], [*StickerContent], [*ImageContent],
@@ -73,13 +84,15 @@
 //
 // NAVER WORKS never resends a callback, whatever the answer, so a slow
 // handler loses nothing by answering early and everything by timing out.
-// The handler therefore runs fn on its own goroutine with a context that
-// outlives the request, bounded by [WithWorkTimeout] (default 30 s). If fn
-// returns within [WithAckBudget] (default 2 s) the status reflects its
-// result; otherwise the handler answers 200 and fn finishes in the
-// background, its error going to [WithErrorHandler]. A panic in fn becomes
-// an error. Call [WebhookHandler.Wait] after shutting the HTTP server down.
-// Callbacks carry no event ID, so there is no de-duplication option.
+// The handler therefore runs fn with a context that outlives the request,
+// bounded by [WithWorkTimeout] (default 30 s). If fn returns within
+// [WithBudget] (default 2 s) the status reflects its result; otherwise the
+// handler answers 200 at the budget and fn finishes in the background, its
+// error going to [WithErrorHandler]. A request answered in time costs one
+// timer and no goroutine. A panic in fn becomes an error. At most
+// [WithMaxInFlight] functions run at once (default 1024). Call
+// [WebhookHandler.Wait] after shutting the HTTP server down. Callbacks
+// carry no event ID, so there is no de-duplication option.
 //
 // # Sending
 //
@@ -88,19 +101,21 @@
 // [*Sticker], [*Location], [*ButtonTemplate], [*ListTemplate],
 // [*Carousel], [*ImageCarousel], [*Flex] (contents as raw JSON) or
 // [*RawContent], any of them with a [*QuickReply]. Each MarshalJSON writes
-// "type". [ParseContent] and [ParseAction] decode that JSON back (a logged
-// request, a recorded one), to the value that was encoded; every struct
-// holding an [Action], [PersistentMenu] and [RichMenu] decode with
+// "type". [DecodeContent] and [DecodeAction] decode that JSON back (a
+// logged request, a recorded one), to the value that was encoded; every
+// struct holding an [Action], [PersistentMenu] and [RichMenu] decode with
 // json.Unmarshal as well. Unknown content and action types become
-// [*RawContent] and [*RawAction] holding the exact bytes. Rooms: [Client.CreateChannel], [Client.ChannelMembers],
-// [Client.LeaveChannel]. Menus: [Client.SetPersistentMenu],
+// [*RawContent] and [*RawAction] holding the exact bytes. Rooms:
+// [Client.CreateChannel], [Client.ChannelMembers], [Client.LeaveChannel]. Menus: [Client.SetPersistentMenu],
 // [Client.CreateRichMenu], [Client.SetRichMenuImage],
 // [Client.SetUserRichMenu]. Files: [Client.UploadFile] (or
 // [Client.CreateAttachment] then [Client.Upload]) gives a file ID to send;
 // [Client.Download] follows the 302 of a received file, sending the bearer
 // token only to NAVER WORKS hosts.
 //
-// Success is any 2xx (sends answer 201). Idempotent calls retry on 429,
+// Calls that return data return it with a Meta field (status, request ID,
+// headers); the others return a [*Result] holding only Meta. Success is any
+// 2xx (sends answer 201). Idempotent calls retry on 429,
 // 5xx and network errors; sends retry only on 429 and 503, because a send
 // retried after a 500 may post twice. 429 waits honour Retry-After and
 // the rateLimit-reset header ([WithRetry] caps the wait).
@@ -110,10 +125,14 @@
 // API failures are [*APIError] with the platform's code and description,
 // the rateLimit-* headers and RetryAfter. Token endpoint failures are
 // [*TokenError] ({error, error_description}). Content that breaks a limit
-// is a [*ValidationError] naming the JSON path ("content.columns[1].text")
-// and wrapping [ErrInvalidContent]; nothing is sent. Malformed callbacks
-// wrap [ErrMalformed]; bad signatures wrap signature.ErrMissing or
-// signature.ErrMismatch; a wrong bot ID is [ErrBotID].
+// is a [*ValidationError] naming the JSON path ("content.columns[1].text"),
+// or [ValidationErrors] for several; a bad argument (an empty ID, a nil
+// event) is an [*ArgumentError]; all of them wrap [ErrInvalid], and
+// nothing is sent. A response that does not decode is an error that
+// quotes nothing from it. Malformed callbacks wrap [ErrMalformed]; bad
+// signatures wrap signature.ErrMissing or signature.ErrMismatch; a wrong
+// bot ID is [ErrBotID]; failures of your function wrap [ErrCallback]; a
+// callback refused under the in-flight cap wraps [ErrBusy].
 //
 // # Limits
 //
@@ -137,6 +156,7 @@
 //
 // Package naverworkstest fakes the token endpoint (it verifies the
 // assertion with the test key and counts requests) and the Bot API (it
-// records messages and answers faults on demand), and builds signed
-// callbacks.
+// records messages and answers faults on demand: FailNext), hands out a
+// [Client] wired to both (Server.Client), and builds signed callbacks
+// (NewRequest).
 package naverworks

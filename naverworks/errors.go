@@ -1,17 +1,18 @@
 package naverworks
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/signature"
 )
 
 // ErrMalformed is wrapped by every error about a callback body that is not
 // what NAVER WORKS sends (broken JSON, a missing or non-string type), and
-// by [ParseContent] and [ParseAction] errors. It is the same value as the
+// by [DecodeContent] and [DecodeAction] errors. It is the same value as the
 // other channelkit packages' ErrMalformed.
 var ErrMalformed = webhookio.ErrMalformed
 
@@ -21,14 +22,44 @@ var ErrMalformed = webhookio.ErrMalformed
 // value in every channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
+// ErrBusy is wrapped by the error a handler reports for a callback that
+// found no free slot under [WithMaxInFlight] before its request ended; it
+// was answered 503. It is the same value in every channelkit platform
+// package.
+var ErrBusy = webhookio.ErrBusy
+
+// ErrInvalid is wrapped by every error about a request refused before
+// sending: content that breaks a documented limit ([*ValidationError],
+// [ValidationErrors]) and bad arguments ([*ArgumentError]). It is the same
+// value in every channelkit platform package.
+var ErrInvalid = invalid.ErrInvalid
+
 // ErrBotID reports a callback whose X-WORKS-BotId header is missing or names
 // another bot than the one the handler serves. It wraps
 // [signature.ErrForbidden], so the handler answers 403.
-var ErrBotID = fmt.Errorf("naverworks: unexpected bot ID: %w", errForbidden)
+var ErrBotID = fmt.Errorf("naverworks: unexpected bot ID: %w", signature.ErrForbidden)
 
-// ErrInvalidContent is wrapped by every [*ValidationError]: content that
-// breaks a documented limit and was therefore not sent.
-var ErrInvalidContent = errors.New("naverworks: invalid content")
+// ValidationError is one broken limit. Path is the JSON path of the
+// offending field in the request body ("content.actions[10]",
+// "content.columns[2].text"). It wraps [ErrInvalid].
+type ValidationError = invalid.ValidationError
+
+// ValidationErrors is every broken limit of one request, in document
+// order; errors.As finds each [*ValidationError] in it. A request with a
+// single problem fails with that *ValidationError alone.
+type ValidationErrors = invalid.ValidationErrors
+
+// ArgumentError is a bad argument to a client method (an empty ID, a nil
+// event, a count out of range), found before anything was sent. It never
+// quotes the argument's value, and wraps [ErrInvalid].
+type ArgumentError = invalid.ArgumentError
+
+// argError returns the *ArgumentError of method fn ("Client.SendToUser")
+// for argument arg.
+func argError(fn, arg, reason string) error { return invalid.Arg(pkg, fn, arg, reason) }
+
+// pkg prefixes this package's errors.
+const pkg = "naverworks"
 
 // APIError is a failed Bot API call: any non-2xx answer, decoded from the
 // platform's {"code", "description"} body when there is one.
@@ -96,21 +127,6 @@ func (e *TokenError) Error() string {
 	}
 	return b.String()
 }
-
-// ValidationError reports content that breaks a NAVER WORKS limit. Path is
-// the JSON path of the offending field in the request body
-// ("content.actions[10]", "content.columns[2].text").
-type ValidationError struct {
-	Path   string
-	Reason string
-}
-
-func (e *ValidationError) Error() string {
-	return "naverworks: invalid content: " + e.Path + ": " + e.Reason
-}
-
-// Unwrap returns [ErrInvalidContent].
-func (e *ValidationError) Unwrap() error { return ErrInvalidContent }
 
 func clip(s string, n int) string {
 	if len(s) <= n {

@@ -19,10 +19,7 @@ func Example() {
 		panic(err)
 	}
 	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		panic(err)
-	}
+	client := srv.Client()
 	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(naverworkstest.BotSecret),
 		func(ctx context.Context, ev naverworks.Event) error {
 			m, ok := ev.(*naverworks.MessageEvent)
@@ -39,12 +36,15 @@ func Example() {
 		panic(err)
 	}
 	body := []byte(`{"type":"message","source":{"userId":"user-1","domainId":40029600},"issuedTime":"2026-04-29T00:00:00.000Z","content":{"type":"text","text":"안녕"}}`)
-	req, err := naverworkstest.NewCallbackRequest("http://bot.example/callback", naverworkstest.BotSecret, naverworkstest.BotID, body)
+	req, err := naverworkstest.NewHTTPRequest("http://bot.example/callback", naverworkstest.BotSecret, naverworkstest.BotID, body)
 	if err != nil {
 		panic(err)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	if err := h.Wait(context.Background()); err != nil {
+		panic(err)
+	}
 	fmt.Println("status:", rec.Code)
 	for _, m := range srv.Messages() {
 		fmt.Printf("to %s: %s\n", m.UserID, m.Content)

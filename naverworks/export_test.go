@@ -4,12 +4,18 @@ import (
 	"context"
 	"crypto/rsa"
 	"time"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
 )
 
 // WithSleep replaces the retry wait, so tests never sleep.
 func WithSleep(f func(context.Context, time.Duration) error) Option {
-	return func(c *config) error { c.sleep = f; return nil }
+	return clientOption(func(c *config) error { c.sleep = f; return nil })
 }
+
+// SetClock makes h's runner read time from c, so a test can run out the
+// budget without sleeping.
+func SetClock(h *WebhookHandler, c webhookio.Clock) { h.setClock(c) }
 
 // SignAssertionForBench signs the assertion the token source would send.
 func SignAssertionForBench(key *rsa.PrivateKey, now time.Time) (string, error) {

@@ -30,12 +30,12 @@ func seeds(f *testing.F) {
 	}
 }
 
-// FuzzParse: never panics; whatever decodes re-encodes and decodes to the
+// FuzzDecode: never panics; whatever decodes re-encodes and decodes to the
 // same value.
-func FuzzParse(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ev, err := naverworks.ParseEvent(body)
+		ev, err := naverworks.Decode(body)
 		if err != nil {
 			if !errors.Is(err, naverworks.ErrMalformed) {
 				t.Fatalf("error %v does not wrap ErrMalformed", err)
@@ -46,7 +46,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoding %T: %v", ev, err)
 		}
-		ev2, err := naverworks.ParseEvent(enc)
+		ev2, err := naverworks.Decode(enc)
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", enc, err)
 		}
@@ -72,24 +72,26 @@ var rawJSONEqual = cmp.Comparer(func(a, b json.RawMessage) bool {
 	return norm(a) == norm(b)
 })
 
+var fuzzSecrets = signature.MustSecretSet("fuzz-secret")
+
 // FuzzVerifySignature: never panics; the right signature verifies, and
 // any other signature or a changed body does not.
 func FuzzVerifySignature(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		sig := signature.SignHMACSHA256([]byte("fuzz-secret"), body)
-		if err := naverworks.VerifySignature("fuzz-secret", body, sig); err != nil {
+		if err := naverworks.VerifySignature(fuzzSecrets, body, sig); err != nil {
 			t.Fatalf("own signature rejected: %v", err)
 		}
-		if err := naverworks.VerifySignature("other-secret", body, sig); err == nil {
+		if err := naverworks.VerifySignature(signature.MustSecretSet("other-secret"), body, sig); err == nil {
 			t.Fatal("wrong secret accepted")
 		}
 		tampered := append(append([]byte(nil), body...), '\n')
-		if err := naverworks.VerifySignature("fuzz-secret", tampered, sig); err == nil {
+		if err := naverworks.VerifySignature(fuzzSecrets, tampered, sig); err == nil {
 			t.Fatal("tampered body accepted")
 		}
 		// body as a signature: must never verify or panic.
-		if err := naverworks.VerifySignature("fuzz-secret", body, string(body)); err == nil && string(body) != sig {
+		if err := naverworks.VerifySignature(fuzzSecrets, body, string(body)); err == nil && string(body) != sig {
 			t.Fatal("garbage signature accepted")
 		}
 	})

@@ -65,17 +65,17 @@ func validatePersistentMenu(actions []Action) error {
 
 // SetPersistentMenu registers the persistent menu. It fails while rich
 // menus exist; adding a rich menu deletes it.
-func (c *Client) SetPersistentMenu(ctx context.Context, actions ...Action) (Meta, error) {
+func (c *Client) SetPersistentMenu(ctx context.Context, actions ...Action) (*Result, error) {
 	if err := validatePersistentMenu(actions); err != nil {
-		return Meta{}, err
+		return nil, err
 	}
-	return c.call(ctx, http.MethodPost, c.botPath("persistentmenu"), PersistentMenu{Actions: actions}, nil, true)
+	return c.result(ctx, "Client.SetPersistentMenu", http.MethodPost, c.botPath("persistentmenu"), PersistentMenu{Actions: actions})
 }
 
 // PersistentMenu returns the registered persistent menu.
 func (c *Client) PersistentMenu(ctx context.Context) (*PersistentMenu, error) {
 	var m PersistentMenu
-	meta, err := c.call(ctx, http.MethodGet, c.botPath("persistentmenu"), nil, &m, true)
+	meta, err := c.call(ctx, "Client.PersistentMenu", http.MethodGet, c.botPath("persistentmenu"), nil, &m, true)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +84,8 @@ func (c *Client) PersistentMenu(ctx context.Context) (*PersistentMenu, error) {
 }
 
 // DeletePersistentMenu removes the persistent menu.
-func (c *Client) DeletePersistentMenu(ctx context.Context) (Meta, error) {
-	return c.call(ctx, http.MethodDelete, c.botPath("persistentmenu"), nil, nil, true)
+func (c *Client) DeletePersistentMenu(ctx context.Context) (*Result, error) {
+	return c.result(ctx, "Client.DeletePersistentMenu", http.MethodDelete, c.botPath("persistentmenu"), nil)
 }
 
 // RichMenuSize is a rich menu's size: 2500×1686 or 2500×843.
@@ -171,7 +171,7 @@ func (c *Client) CreateRichMenu(ctx context.Context, m RichMenu) (*RichMenu, err
 	}
 	m.RichMenuID = ""
 	out := m
-	meta, err := c.call(ctx, http.MethodPost, c.botPath("richmenus"), &m, &out, false)
+	meta, err := c.call(ctx, "Client.CreateRichMenu", http.MethodPost, c.botPath("richmenus"), &m, &out, false)
 	if err != nil {
 		return nil, err
 	}
@@ -184,27 +184,35 @@ func (c *Client) CreateRichMenu(ctx context.Context, m RichMenu) (*RichMenu, err
 
 // SetRichMenuImage sets the image of a rich menu to an uploaded attachment
 // (JPEG or PNG, 2500×1686 or 2500×843, at most 1 MB).
-func (c *Client) SetRichMenuImage(ctx context.Context, richMenuID, fileID string) (Meta, error) {
-	if richMenuID == "" || fileID == "" {
-		return Meta{}, errors.New("naverworks: empty rich menu ID or file ID")
+func (c *Client) SetRichMenuImage(ctx context.Context, richMenuID, fileID string) (*Result, error) {
+	const fn = "Client.SetRichMenuImage"
+	switch {
+	case richMenuID == "":
+		return nil, argError(fn, "richMenuID", "empty")
+	case fileID == "":
+		return nil, argError(fn, "fileID", "empty")
 	}
-	return c.call(ctx, http.MethodPost, c.botPath("richmenus", richMenuID, "image"), map[string]string{"fileId": fileID}, nil, true)
+	return c.result(ctx, fn, http.MethodPost, c.botPath("richmenus", richMenuID, "image"), map[string]string{"fileId": fileID})
 }
 
 // SetUserRichMenu shows a rich menu to one user (it beats the default).
-func (c *Client) SetUserRichMenu(ctx context.Context, richMenuID, userID string) (Meta, error) {
-	if richMenuID == "" || userID == "" {
-		return Meta{}, errors.New("naverworks: empty rich menu ID or user ID")
+func (c *Client) SetUserRichMenu(ctx context.Context, richMenuID, userID string) (*Result, error) {
+	const fn = "Client.SetUserRichMenu"
+	switch {
+	case richMenuID == "":
+		return nil, argError(fn, "richMenuID", "empty")
+	case userID == "":
+		return nil, argError(fn, "userID", "empty")
 	}
-	return c.call(ctx, http.MethodPost, c.botPath("richmenus", richMenuID, "users", userID), nil, nil, true)
+	return c.result(ctx, fn, http.MethodPost, c.botPath("richmenus", richMenuID, "users", userID), nil)
 }
 
 // DeleteRichMenu deletes a rich menu.
-func (c *Client) DeleteRichMenu(ctx context.Context, richMenuID string) (Meta, error) {
+func (c *Client) DeleteRichMenu(ctx context.Context, richMenuID string) (*Result, error) {
 	if richMenuID == "" {
-		return Meta{}, errors.New("naverworks: empty rich menu ID")
+		return nil, argError("Client.DeleteRichMenu", "richMenuID", "empty")
 	}
-	return c.call(ctx, http.MethodDelete, c.botPath("richmenus", richMenuID), nil, nil, true)
+	return c.result(ctx, "Client.DeleteRichMenu", http.MethodDelete, c.botPath("richmenus", richMenuID), nil)
 }
 
 // RichMenus is one page of the bot's rich menus.
@@ -219,7 +227,7 @@ type RichMenus struct {
 // page, then RichMenus.NextCursor.
 func (c *Client) RichMenus(ctx context.Context, cursor string, count int) (*RichMenus, error) {
 	if count < 0 || count > 100 {
-		return nil, errors.New("naverworks: count must be between 0 and 100")
+		return nil, argError("Client.RichMenus", "count", "must be between 0 and 100")
 	}
 	q := url.Values{}
 	if cursor != "" {
@@ -236,7 +244,7 @@ func (c *Client) RichMenus(ctx context.Context, cursor string, count int) (*Rich
 		RichMenus    []RichMenu   `json:"richmenus"`
 		ResponseMeta responseMeta `json:"responseMetaData"`
 	}
-	meta, err := c.call(ctx, http.MethodGet, path, nil, &out, true)
+	meta, err := c.call(ctx, "Client.RichMenus", http.MethodGet, path, nil, &out, true)
 	if err != nil {
 		return nil, err
 	}

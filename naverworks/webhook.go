@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
@@ -21,45 +19,39 @@ const (
 	BotIDHeader     = "X-WORKS-BotId"
 )
 
-// DefaultMaxBodyBytes is the default callback body limit: 1 MiB.
-const DefaultMaxBodyBytes = webhookio.DefaultMaxBody
-
-// DefaultAckBudget is how long the handler waits for fn before answering
-// 200 and letting fn finish in the background.
-const DefaultAckBudget = 2 * time.Second
-
-// DefaultWorkTimeout bounds the context fn runs with.
-const DefaultWorkTimeout = 30 * time.Second
-
-var errForbidden = signature.ErrForbidden
-
 // VerifySignature checks sig, the X-WORKS-Signature header, against body:
-// base64 HMAC-SHA256 keyed with the Bot Secret, compared in constant time.
-// It returns nil or an error wrapping [signature.ErrMissing] or
-// [signature.ErrMismatch]. An empty botSecret verifies nothing.
-func VerifySignature(botSecret string, body []byte, sig string) error {
-	if botSecret == "" {
-		return fmt.Errorf("naverworks: empty bot secret: %w", signature.ErrMismatch)
-	}
-	if err := signature.VerifyHMACSHA256([]byte(botSecret), body, sig); err != nil {
+// base64 HMAC-SHA256 keyed with any Bot Secret in secrets, compared in
+// constant time. It returns nil or an error wrapping [signature.ErrMissing]
+// or [signature.ErrMismatch]. An empty set verifies nothing.
+func VerifySignature(secrets signature.SecretSet, body []byte, sig string) error {
+	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
 		return fmt.Errorf("naverworks: %w", err)
 	}
 	return nil
 }
 
-// Parse verifies body against sig and decodes it. See [ParseEvent] for what
-// is tolerated.
-func Parse(botSecret string, body []byte, sig string) (Event, error) {
-	if err := VerifySignature(botSecret, body, sig); err != nil {
+// Decode decodes a callback body that has already been verified. It never
+// fails on an unknown event or content type (those are kept raw), on an
+// unreadable issuedTime (left zero), or on content fields of the wrong JSON
+// type (the content is then an *UnknownContent); it fails with
+// [ErrMalformed] when the body is not a JSON object with a string "type",
+// or when an envelope field has the wrong JSON type.
+func Decode(body []byte) (Event, error) { return decodeEvent(body) }
+
+// Parse verifies body against sig with secrets and decodes it. See
+// [Decode] for what is tolerated.
+func Parse(secrets signature.SecretSet, body []byte, sig string) (Event, error) {
+	if err := VerifySignature(secrets, body, sig); err != nil {
 		return nil, err
 	}
-	return ParseEvent(body)
+	return decodeEvent(body)
 }
 
 // ParseRequest reads r's body (at most [DefaultMaxBodyBytes]; more is an
-// *http.MaxBytesError), verifies its X-WORKS-Signature and decodes it. It
-// does not check X-WORKS-BotId; [WebhookHandler] does with [WithBotID].
-func ParseRequest(botSecret string, r *http.Request) (Event, error) {
+// *http.MaxBytesError), verifies its X-WORKS-Signature with secrets and
+// decodes it. It does not check X-WORKS-BotId; [WebhookHandler] does with
+// [WithBotID].
+func ParseRequest(secrets signature.SecretSet, r *http.Request) (Event, error) {
 	if r == nil {
 		return nil, errors.New("naverworks: nil request")
 	}
@@ -74,7 +66,7 @@ func ParseRequest(botSecret string, r *http.Request) (Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(botSecret, body, sig)
+	return Parse(secrets, body, sig)
 }
 
 // signatureOf returns r's X-WORKS-Signature. A request that carries it more
@@ -87,92 +79,9 @@ func signatureOf(r *http.Request) (string, error) {
 	return sig, nil
 }
 
-// A HandlerOption configures [NewWebhookHandler].
-type HandlerOption func(*handlerConfig) error
-
-type handlerConfig struct {
-	maxBody     int64
-	onErr       webhookio.ErrorFunc
-	botID       string
-	ackBudget   time.Duration
-	workTimeout time.Duration
-	logger      *slog.Logger
-}
-
-// WithMaxBodyBytes sets the body limit (default [DefaultMaxBodyBytes]);
-// a larger body is answered 413.
-func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(c *handlerConfig) error {
-		if n <= 0 {
-			return errors.New("naverworks: body limit must be positive")
-		}
-		c.maxBody = n
-		return nil
-	}
-}
-
-// WithErrorHandler receives the details of every failed callback: bad
-// signature, bad bot ID, malformed body, and errors fn returns (also those
-// returned after the handler already answered).
-func WithErrorHandler(fn func(*http.Request, error)) HandlerOption {
-	return func(c *handlerConfig) error {
-		if fn == nil {
-			return errors.New("naverworks: nil error handler")
-		}
-		c.onErr = fn
-		return nil
-	}
-}
-
-// WithBotID makes the handler refuse (403, [ErrBotID]) callbacks whose
-// X-WORKS-BotId header is not id, or is sent more than once.
-func WithBotID(id string) HandlerOption {
-	return func(c *handlerConfig) error {
-		if id == "" {
-			return errors.New("naverworks: empty bot ID")
-		}
-		c.botID = id
-		return nil
-	}
-}
-
-// WithAckBudget sets how long the handler waits for fn before it answers
-// 200 and lets fn go on in the background (default [DefaultAckBudget]).
-// Zero makes the handler answer at once and always run fn in the
-// background.
-func WithAckBudget(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) error {
-		if d < 0 {
-			return errors.New("naverworks: negative ack budget")
-		}
-		c.ackBudget = d
-		return nil
-	}
-}
-
-// WithWorkTimeout bounds fn: its context is cancelled after d (default
-// [DefaultWorkTimeout]), whether or not the callback was answered.
-func WithWorkTimeout(d time.Duration) HandlerOption {
-	return func(c *handlerConfig) error {
-		if d <= 0 {
-			return errors.New("naverworks: work timeout must be positive")
-		}
-		c.workTimeout = d
-		return nil
-	}
-}
-
-// WithHandlerLogger logs failures at Debug level (never bodies or
-// signatures).
-func WithHandlerLogger(l *slog.Logger) HandlerOption {
-	return func(c *handlerConfig) error {
-		if l == nil {
-			return errors.New("naverworks: nil logger")
-		}
-		c.logger = l
-		return nil
-	}
-}
+// HandlerFunc handles one verified callback. NAVER WORKS takes no answer
+// in the response: reply through a [Client].
+type HandlerFunc func(ctx context.Context, ev Event) error
 
 // WebhookHandler is the http.Handler of a bot's Callback URL. Create it with
 // [NewWebhookHandler]. It prints (every fmt verb, slog) as
@@ -180,9 +89,11 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 // never a secret.
 type WebhookHandler struct {
 	secrets signature.SecretSet
-	fn      func(context.Context, Event) error
+	fn      HandlerFunc
 	cfg     handlerConfig
-	wg      sync.WaitGroup
+	log     *slog.Logger
+	rcfg    webhookio.RunnerConfig
+	rn      *webhookio.Runner
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -206,38 +117,52 @@ func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 // NAVER WORKS never resends a callback, whatever the answer, so the
 // handler acknowledges quickly and keeps fn's work alive after answering:
 // fn runs with a context detached from the request's cancellation and
-// bounded by [WithWorkTimeout]. If fn returns within [WithAckBudget] the
-// answer is 200, or 500 when fn failed; otherwise the handler answers 200
-// and fn finishes in the background, its error going to
-// [WithErrorHandler]. Use [WebhookHandler.Wait] on shutdown.
+// bounded by [WithWorkTimeout]. If fn returns within [WithBudget] the
+// answer is 200, or 500 when fn failed or panicked; otherwise the handler
+// answers 200 at the budget and fn finishes in the background, its error
+// going to [WithErrorHandler] (wrapping [ErrCallback]). At most
+// [WithMaxInFlight] functions run at once. Use [WebhookHandler.Wait] on
+// shutdown.
 //
 // Statuses: 405 not POST, 413 body too large, 401 missing or bad
-// signature, 403 wrong bot ID, 400 malformed body, 500 fn failed in time,
-// 200 otherwise.
-func NewWebhookHandler(secrets signature.SecretSet, fn func(ctx context.Context, ev Event) error, opts ...HandlerOption) (*WebhookHandler, error) {
+// signature, 403 wrong bot ID, 400 malformed body, 500 fn failed or
+// panicked in time, 503 no free slot under the in-flight cap before the
+// request ended, 200 otherwise.
+func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
 	if secrets.Len() == 0 {
 		return nil, errors.New("naverworks: no bot secret")
 	}
 	if fn == nil {
-		return nil, errors.New("naverworks: nil event function")
+		return nil, errors.New("naverworks: nil HandlerFunc")
 	}
 	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{
 		maxBody:     DefaultMaxBodyBytes,
-		ackBudget:   DefaultAckBudget,
+		budget:      DefaultBudget,
 		workTimeout: DefaultWorkTimeout,
 	}}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("naverworks: nil HandlerOption")
 		}
-		if err := o(&h.cfg); err != nil {
+		if err := o.applyHandler(&h.cfg); err != nil {
 			return nil, err
 		}
 	}
-	if h.cfg.logger == nil {
-		h.cfg.logger = slog.New(slog.DiscardHandler)
+	h.log = h.cfg.log()
+	h.rcfg = webhookio.RunnerConfig{
+		Budget:      h.cfg.budget,
+		WorkTimeout: h.cfg.workTimeout,
+		MaxInFlight: h.cfg.maxInFlight,
+		OnError:     h.report,
 	}
+	h.rn = webhookio.NewRunner(h.rcfg)
 	return h, nil
+}
+
+// setClock replaces the runner's clock, for tests (export_test.go).
+func (h *WebhookHandler) setClock(c webhookio.Clock) {
+	h.rcfg.Clock = c
+	h.rn = webhookio.NewRunner(h.rcfg)
 }
 
 // ServeHTTP implements http.Handler.
@@ -247,66 +172,34 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), h.cfg.workTimeout)
-	if h.cfg.ackBudget == 0 {
-		h.background(ctx, cancel, r, ev)
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	done := make(chan error, 1)
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		defer cancel()
-		done <- h.call(ctx, ev)
-	}()
-	t := time.NewTimer(h.cfg.ackBudget)
-	select {
-	case err := <-done:
-		t.Stop()
-		if err != nil {
-			h.fail(w, r, fmt.Errorf("naverworks: %w: %w", webhookio.ErrCallback, err))
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	case <-t.C:
-		w.WriteHeader(http.StatusOK)
-		// fn is still working: collect its error when it is done.
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			if err := <-done; err != nil {
-				h.report(r, fmt.Errorf("naverworks: %w (after acknowledging): %w", webhookio.ErrCallback, err))
+	err = webhookio.Run(h.rn, w, r, &webhookio.Job[struct{}]{
+		Run: func(ctx context.Context) (struct{}, error) { return struct{}{}, h.fn(ctx, ev) },
+		Answer: func(w http.ResponseWriter, _ struct{}, err error) {
+			if err != nil {
+				h.fail(w, r, fmt.Errorf("naverworks: %w: %w", ErrCallback, err))
+				return
 			}
-		}()
+			w.WriteHeader(http.StatusOK)
+		},
+		Ack: ack,
+		Late: func(_ context.Context, _ struct{}, err error) {
+			if err != nil {
+				h.report(r, fmt.Errorf("naverworks: %w (after acknowledging): %w", ErrCallback, err))
+			}
+		},
+	})
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("naverworks: %w", err))
 	}
 }
 
-func (h *WebhookHandler) background(ctx context.Context, cancel context.CancelFunc, r *http.Request, ev Event) {
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		defer cancel()
-		if err := h.call(ctx, ev); err != nil {
-			h.report(r, fmt.Errorf("naverworks: %w (after acknowledging): %w", webhookio.ErrCallback, err))
-		}
-	}()
-}
+// ack is the acknowledgement: 200 with an empty body.
+func ack(w http.ResponseWriter) { webhookio.WriteAck(w, http.StatusOK, "", nil) }
 
-// call runs fn, turning a panic into an error so that one bad event cannot
-// take the server down from a background goroutine.
-func (h *WebhookHandler) call(ctx context.Context, ev Event) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v", p)
-		}
-	}()
-	return h.fn(ctx, ev)
-}
-
-// Wait blocks until every fn call started by the handler has returned, or
-// ctx is done. Call it after the HTTP server has stopped accepting requests.
-func (h *WebhookHandler) Wait(ctx context.Context) error { return webhookio.Wait(ctx, &h.wg) }
+// Wait blocks until every function the handler started has returned, or
+// ctx is done. Call it after the HTTP server has stopped accepting
+// requests (http.Server.Shutdown).
+func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
 func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
@@ -329,16 +222,18 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, e
 	if err := h.secrets.VerifyHMACSHA256(body, sig); err != nil {
 		return nil, fmt.Errorf("naverworks: %w", err)
 	}
-	return ParseEvent(body)
+	return decodeEvent(body)
 }
 
 func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	h.cfg.logger.DebugContext(r.Context(), "naverworks: callback failed", "status", webhookio.Status(err), "error", err)
+	h.log.DebugContext(r.Context(), "naverworks: callback failed", "status", webhookio.Status(err), "error", err)
 	webhookio.Fail(w, r, err, h.cfg.onErr)
 }
 
+// report hands a failure that came after the answer (or the runner's own)
+// to the logger and the error handler.
 func (h *WebhookHandler) report(r *http.Request, err error) {
-	h.cfg.logger.Debug("naverworks: callback function failed", "error", err)
+	h.log.DebugContext(context.WithoutCancel(r.Context()), "naverworks: callback function failed", "error", err)
 	if h.cfg.onErr != nil {
 		h.cfg.onErr(r, err)
 	}

@@ -9,13 +9,16 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/message/messagetest"
 	"github.com/channelkit/channelkit/naverworks"
@@ -24,6 +27,8 @@ import (
 )
 
 const secret = naverworkstest.BotSecret
+
+var secrets = signature.MustSecretSet(secret)
 
 func TestParseEvents(t *testing.T) {
 	t.Parallel()
@@ -42,7 +47,7 @@ func TestParseEvents(t *testing.T) {
 		}},
 		{"message_unknown_content.json", &naverworks.MessageEvent{
 			Envelope: naverworks.Envelope{Source: naverworks.Source{UserID: "u-1", DomainID: "d-3"}, IssuedTime: ts},
-			Content:  &naverworks.UnknownContent{Type: "hologram", Raw: json.RawMessage(`{"type":"hologram","depth":3}`)},
+			Content:  &naverworks.UnknownContent{ContentType: "hologram", Raw: json.RawMessage(`{"type":"hologram","depth":3}`)},
 		}},
 		{"postback.json", &naverworks.PostbackEvent{
 			Envelope: naverworks.Envelope{Source: naverworks.Source{UserID: "u-1", ChannelID: "c-1", DomainID: "40029600"}, IssuedTime: ts},
@@ -61,7 +66,7 @@ func TestParseEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			body = []byte(strings.TrimSpace(string(body)))
-			got, err := naverworks.Parse(secret, body, signature.SignHMACSHA256([]byte(secret), body))
+			got, err := naverworks.Parse(secrets, body, signature.SignHMACSHA256([]byte(secret), body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,24 +104,24 @@ func TestParseRejects(t *testing.T) {
 	body := []byte(`{"type":"message","content":{"type":"text","text":"hi"}}`)
 	sig := signature.SignHMACSHA256([]byte(secret), body)
 	tests := []struct {
-		name   string
-		secret string
-		body   string
-		sig    string
-		want   error
+		name    string
+		secrets signature.SecretSet
+		body    string
+		sig     string
+		want    error
 	}{
-		{"missing signature", secret, string(body), "", signature.ErrMissing},
-		{"wrong secret", "other", string(body), sig, signature.ErrMismatch},
-		{"trailing newline", secret, string(body) + "\n", sig, signature.ErrMismatch},
-		{"empty secret", "", string(body), sig, signature.ErrMismatch},
-		{"truncated signature", secret, string(body), sig[:20], signature.ErrMismatch},
-		{"not JSON", secret, "nope", signature.SignHMACSHA256([]byte(secret), []byte("nope")), naverworks.ErrMalformed},
-		{"no type", secret, `{}`, signature.SignHMACSHA256([]byte(secret), []byte(`{}`)), naverworks.ErrMalformed},
-		{"numeric type", secret, `{"type":1}`, signature.SignHMACSHA256([]byte(secret), []byte(`{"type":1}`)), naverworks.ErrMalformed},
+		{"missing signature", secrets, string(body), "", signature.ErrMissing},
+		{"wrong secret", signature.MustSecretSet("other"), string(body), sig, signature.ErrMismatch},
+		{"trailing newline", secrets, string(body) + "\n", sig, signature.ErrMismatch},
+		{"empty secret set", signature.SecretSet{}, string(body), sig, signature.ErrMismatch},
+		{"truncated signature", secrets, string(body), sig[:20], signature.ErrMismatch},
+		{"not JSON", secrets, "nope", signature.SignHMACSHA256([]byte(secret), []byte("nope")), naverworks.ErrMalformed},
+		{"no type", secrets, `{}`, signature.SignHMACSHA256([]byte(secret), []byte(`{}`)), naverworks.ErrMalformed},
+		{"numeric type", secrets, `{"type":1}`, signature.SignHMACSHA256([]byte(secret), []byte(`{"type":1}`)), naverworks.ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := naverworks.Parse(tt.secret, []byte(tt.body), tt.sig)
+			ev, err := naverworks.Parse(tt.secrets, []byte(tt.body), tt.sig)
 			if !errors.Is(err, tt.want) || ev != nil {
 				t.Fatalf("Parse = %v, %v; want %v", ev, err, tt.want)
 			}
@@ -135,17 +140,17 @@ func TestParseTolerates(t *testing.T) {
 		want naverworks.Event
 	}{
 		{"content field of the wrong JSON type", `{"type":"message","content":{"type":"location","latitude":"north"}}`,
-			&naverworks.MessageEvent{Content: &naverworks.UnknownContent{Type: "location", Raw: json.RawMessage(`{"type":"location","latitude":"north"}`)}}},
+			&naverworks.MessageEvent{Content: &naverworks.UnknownContent{ContentType: "location", Raw: json.RawMessage(`{"type":"location","latitude":"north"}`)}}},
 		{"content not an object", `{"type":"message","content":"hi"}`,
 			&naverworks.MessageEvent{Content: &naverworks.UnknownContent{Raw: json.RawMessage(`"hi"`)}}},
 		{"no content", `{"type":"message"}`, &naverworks.MessageEvent{Content: &naverworks.UnknownContent{Raw: json.RawMessage(`null`)}}},
 		{"domainId object", `{"type":"join","source":{"channelId":"c","domainId":{}}}`, &naverworks.JoinEvent{Envelope: naverworks.Envelope{Source: naverworks.Source{ChannelID: "c"}}}},
 		{"bad issuedTime", `{"type":"leave","issuedTime":"yesterday"}`, &naverworks.LeaveEvent{}},
-		{"unknown type", `{"type":"memberJoined","x":1}`, &naverworks.UnknownEvent{Type: "memberJoined"}},
+		{"unknown type", `{"type":"memberJoined","x":1}`, &naverworks.UnknownEvent{EventType: "memberJoined"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := naverworks.ParseEvent([]byte(tt.body))
+			got, err := naverworks.Decode([]byte(tt.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +159,7 @@ func TestParseTolerates(t *testing.T) {
 			}
 		})
 	}
-	ev, _ := naverworks.ParseEvent([]byte(`{"type":"memberJoined","x":1}`))
+	ev, _ := naverworks.Decode([]byte(`{"type":"memberJoined","x":1}`))
 	if b, _ := json.Marshal(ev); string(b) != `{"type":"memberJoined","x":1}` {
 		t.Errorf("unknown event re-encodes as %s", b)
 	}
@@ -176,6 +181,9 @@ func newHandler(t *testing.T, fn func(context.Context, naverworks.Event) error, 
 	return h, errs
 }
 
+// errPanic makes a test's function panic instead of returning.
+var errPanic = errors.New("panic")
+
 func TestWebhookHandlerStatuses(t *testing.T) {
 	t.Parallel()
 	text := &naverworks.MessageEvent{Envelope: naverworks.Envelope{Source: naverworks.Source{UserID: "u"}}, Content: &naverworks.TextContent{Text: "hi"}}
@@ -186,21 +194,22 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 		want   int
 		called bool
 	}{
-		{"ok", func() *http.Request { return naverworkstest.NewCallback(t, secret, text) }, nil, 200, true},
-		{"fn fails", func() *http.Request { return naverworkstest.NewCallback(t, secret, text) }, errors.New("boom"), 500, true},
-		{"bad signature", func() *http.Request { return naverworkstest.NewCallback(t, "wrong", text) }, nil, 401, false},
+		{"ok", func() *http.Request { return naverworkstest.NewRequest(t, secret, text) }, nil, 200, true},
+		{"fn fails", func() *http.Request { return naverworkstest.NewRequest(t, secret, text) }, errors.New("boom"), 500, true},
+		{"fn panics", func() *http.Request { return naverworkstest.NewRequest(t, secret, text) }, errPanic, 500, true},
+		{"bad signature", func() *http.Request { return naverworkstest.NewRequest(t, "wrong", text) }, nil, 401, false},
 		{"no signature", func() *http.Request {
-			r := naverworkstest.NewCallback(t, secret, text)
+			r := naverworkstest.NewRequest(t, secret, text)
 			r.Header.Del(naverworks.SignatureHeader)
 			return r
 		}, nil, 401, false},
 		{"wrong bot", func() *http.Request {
-			r := naverworkstest.NewCallback(t, secret, text)
+			r := naverworkstest.NewRequest(t, secret, text)
 			r.Header.Set("x-works-botid", "999")
 			return r
 		}, nil, 403, false},
 		{"lower-case header names", func() *http.Request {
-			r := naverworkstest.NewCallback(t, secret, text)
+			r := naverworkstest.NewRequest(t, secret, text)
 			sig := r.Header.Get(naverworks.SignatureHeader)
 			r.Header = http.Header{}
 			r.Header.Set("x-works-signature", sig)
@@ -209,9 +218,9 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 		}, nil, 200, true},
 		{"GET", func() *http.Request { return httptest.NewRequest(http.MethodGet, "/callback", nil) }, nil, 405, false},
 		{"too large", func() *http.Request {
-			return naverworkstest.NewCallback(t, secret, []byte(`{"type":"message","pad":"`+strings.Repeat("x", 2048)+`"}`))
+			return naverworkstest.NewRequest(t, secret, []byte(`{"type":"message","pad":"`+strings.Repeat("x", 2048)+`"}`))
 		}, nil, 413, false},
-		{"malformed", func() *http.Request { return naverworkstest.NewCallback(t, secret, []byte(`{"type":`)) }, nil, 400, false},
+		{"malformed", func() *http.Request { return naverworkstest.NewRequest(t, secret, []byte(`{"type":`)) }, nil, 400, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,6 +230,9 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 				called = true
 				if _, ok := ctx.Deadline(); !ok {
 					t.Error("fn context has no deadline")
+				}
+				if tt.fnErr == errPanic {
+					panic("bad event")
 				}
 				return tt.fnErr
 			}, naverworks.WithBotID(naverworkstest.BotID), naverworks.WithMaxBodyBytes(1024))
@@ -242,9 +254,9 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 	}
 }
 
-// fn slower than the ack budget: the handler answers 200 at once and the
-// work goes on with a live context; its error still reaches the error
-// handler.
+// fn slower than the budget: the handler answers 200 when the budget runs
+// out (on a manual clock, so nothing sleeps) and the work goes on with a
+// live context; its error still reaches the error handler.
 func TestWebhookHandlerAcksBeforeSlowWork(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -253,34 +265,160 @@ func TestWebhookHandlerAcksBeforeSlowWork(t *testing.T) {
 		<-release
 		finished <- ctx.Err()
 		return errors.New("late failure")
-	}, naverworks.WithAckBudget(time.Millisecond))
+	})
+	clock := webhookio.NewManualClock(time.Unix(1_700_000_000, 0))
+	naverworks.SetClock(h, clock)
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, naverworkstest.NewCallback(t, secret, &naverworks.JoinEvent{}))
-	if rec.Code != 200 {
-		t.Fatalf("status %d", rec.Code)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		h.ServeHTTP(rec, naverworkstest.NewRequest(t, secret, &naverworks.JoinEvent{}))
+	}()
+	clock.WaitForTimer(1)
+	clock.Advance(naverworks.DefaultBudget - time.Millisecond)
+	if rec.Flushed {
+		t.Fatal("answered before the budget ran out")
+	}
+	clock.Advance(time.Millisecond)
+	// Advance returns once the budget's acknowledgement is written and
+	// flushed, while fn still works.
+	if rec.Code != 200 || !rec.Flushed || rec.Body.Len() != 0 {
+		t.Fatalf("at the budget: status %d, flushed %v, body %q; want an empty 200, flushed", rec.Code, rec.Flushed, rec.Body)
 	}
 	close(release)
 	if err := <-finished; err != nil {
 		t.Errorf("fn context was cancelled after the ack: %v", err)
 	}
+	<-served
 	if err := h.Wait(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if len(*errs) != 1 || !strings.Contains((*errs)[0].Error(), "late failure") {
+	if len(*errs) != 1 || !strings.Contains((*errs)[0].Error(), "late failure") || !errors.Is((*errs)[0], naverworks.ErrCallback) {
 		t.Errorf("errors = %v", *errs)
 	}
 }
 
 func TestWebhookHandlerZeroBudgetAndPanic(t *testing.T) {
 	t.Parallel()
-	h, errs := newHandler(t, func(ctx context.Context, ev naverworks.Event) error { panic("bad event") }, naverworks.WithAckBudget(0))
+	h, errs := newHandler(t, func(ctx context.Context, ev naverworks.Event) error { panic("bad event") }, naverworks.WithBudget(0))
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, naverworkstest.NewCallback(t, secret, &naverworks.LeaveEvent{}))
+	h.ServeHTTP(rec, naverworkstest.NewRequest(t, secret, &naverworks.LeaveEvent{}))
 	if err := h.Wait(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if rec.Code != 200 || len(*errs) != 1 || !strings.Contains((*errs)[0].Error(), "panic: bad event") {
+	if rec.Code != 200 || len(*errs) != 1 || !strings.Contains((*errs)[0].Error(), "panicked: bad event") || !errors.Is((*errs)[0], naverworks.ErrCallback) {
 		t.Errorf("status %d errors %v", rec.Code, *errs)
+	}
+}
+
+// TestWebhookHandlerInFlightCap: under load (many callbacks at once, every
+// function blocked), at most WithMaxInFlight functions run, the handler
+// starts no goroutine of its own per callback (the goroutine count stays
+// that of the callers), and a callback whose request ends while it waits
+// for a slot is answered 503 with ErrBusy. Then every waiting callback
+// runs, still within the cap.
+func TestWebhookHandlerInFlightCap(t *testing.T) {
+	const (
+		limit   = 4
+		callers = 64
+		doomed  = 8 // callers whose request ends while they wait
+	)
+	for _, tt := range []struct {
+		name   string
+		budget time.Duration
+	}{
+		{"acknowledge first", 0},
+		{"default budget", naverworks.DefaultBudget},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var running, most, calls atomic.Int64
+			started := make(chan struct{}, callers)
+			release := make(chan struct{})
+			h, errs := newHandler(t, func(ctx context.Context, ev naverworks.Event) error {
+				n := running.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				calls.Add(1)
+				started <- struct{}{}
+				<-release
+				running.Add(-1)
+				return nil
+			}, naverworks.WithMaxInFlight(limit), naverworks.WithBudget(tt.budget))
+			// The budget never runs out: the clock only moves when told to.
+			naverworks.SetClock(h, webhookio.NewManualClock(time.Unix(1_700_000_000, 0)))
+			base := runtime.NumGoroutine()
+			peak := 0
+			sample := func() {
+				peak = max(peak, runtime.NumGoroutine()-base)
+			}
+
+			var wg sync.WaitGroup
+			codes := make(chan int, callers+doomed)
+			serve := func(ctx context.Context) {
+				defer wg.Done()
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, naverworkstest.NewRequest(t, secret, &naverworks.JoinEvent{}).WithContext(ctx))
+				codes <- rec.Code
+			}
+			for range callers {
+				wg.Add(1)
+				go serve(context.Background())
+			}
+			for range limit {
+				<-started
+				sample()
+			}
+			// Every slot is taken: these wait, and give up when their
+			// request ends.
+			ctx, cancel := context.WithCancel(context.Background())
+			var doomedWG sync.WaitGroup
+			for range doomed {
+				wg.Add(1)
+				doomedWG.Add(1)
+				go func() { defer doomedWG.Done(); serve(ctx) }()
+			}
+			sample()
+			cancel()
+			doomedWG.Wait()
+			sample()
+			if got := running.Load(); got != limit {
+				t.Errorf("%d functions running with every slot taken, want %d", got, limit)
+			}
+			close(release)
+			for range callers - limit {
+				<-started
+				sample()
+			}
+			wg.Wait()
+			if err := h.Wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			close(codes)
+			got := map[int]int{}
+			for c := range codes {
+				got[c]++
+			}
+			if diff := cmp.Diff(map[int]int{200: callers, 503: doomed}, got); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+			}
+			if most.Load() > limit || calls.Load() != callers {
+				t.Errorf("%d functions ran at once (cap %d), %d in all (want %d)", most.Load(), limit, calls.Load(), callers)
+			}
+			// The callers' own goroutines, and a few for the runtime and
+			// the test: never one per callback on top.
+			if peak > callers+doomed+8 {
+				t.Errorf("goroutines grew by %d for %d callbacks: the handler starts goroutines of its own", peak, callers+doomed)
+			}
+			busy := 0
+			for _, err := range *errs {
+				if errors.Is(err, naverworks.ErrBusy) {
+					busy++
+				}
+			}
+			if busy != doomed || len(*errs) != doomed {
+				t.Errorf("error handler got %d errors, %d ErrBusy; want %d ErrBusy: %v", len(*errs), busy, doomed, *errs)
+			}
+		})
 	}
 }
 
@@ -307,7 +445,7 @@ func TestSecretRotation(t *testing.T) {
 	}
 	for _, s := range []string{"new", "old"} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, naverworkstest.NewCallback(t, s, &naverworks.JoinEvent{}))
+		h.ServeHTTP(rec, naverworkstest.NewRequest(t, s, &naverworks.JoinEvent{}))
 		if rec.Code != 200 {
 			t.Errorf("secret %q: status %d", s, rec.Code)
 		}
@@ -319,16 +457,16 @@ func TestSecretRotation(t *testing.T) {
 
 func TestParseRequest(t *testing.T) {
 	t.Parallel()
-	ev, err := naverworks.ParseRequest(secret, naverworkstest.NewCallback(t, secret, &naverworks.PostbackEvent{Data: "d"}))
+	ev, err := naverworks.ParseRequest(secrets, naverworkstest.NewRequest(t, secret, &naverworks.PostbackEvent{Data: "d"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pb, ok := ev.(*naverworks.PostbackEvent); !ok || pb.Data != "d" {
 		t.Errorf("ev = %#v", ev)
 	}
-	big := naverworkstest.NewCallback(t, secret, []byte(strings.Repeat(" ", naverworks.DefaultMaxBodyBytes+1)))
+	big := naverworkstest.NewRequest(t, secret, []byte(strings.Repeat(" ", naverworks.DefaultMaxBodyBytes+1)))
 	var mbe *http.MaxBytesError
-	if _, err := naverworks.ParseRequest(secret, big); !errors.As(err, &mbe) {
+	if _, err := naverworks.ParseRequest(secrets, big); !errors.As(err, &mbe) {
 		t.Errorf("oversized body: err = %v", err)
 	}
 }
@@ -345,7 +483,7 @@ func TestToIncoming(t *testing.T) {
 			message.Incoming{Kind: message.KindMessage, Content: &message.Text{Text: "hi"}, Data: "p"}},
 		{&naverworks.MessageEvent{Envelope: env, Content: &naverworks.StickerContent{PackageID: "1", StickerID: "2"}},
 			message.Incoming{Kind: message.KindMessage, Content: &message.Sticker{Platform: message.NaverWorks, PackageID: "1", StickerID: "2"}}},
-		{&naverworks.MessageEvent{Envelope: env, Content: &naverworks.UnknownContent{Type: "x", Raw: json.RawMessage(`{"type":"x"}`)}},
+		{&naverworks.MessageEvent{Envelope: env, Content: &naverworks.UnknownContent{ContentType: "x", Raw: json.RawMessage(`{"type":"x"}`)}},
 			message.Incoming{Kind: message.KindMessage, Content: &message.Unknown{Platform: message.NaverWorks, Kind: "x", Raw: json.RawMessage(`{"type":"x"}`)}}},
 		{&naverworks.PostbackEvent{Envelope: env, Data: "d"}, message.Incoming{Kind: message.KindPostback, Data: "d"}},
 		{&naverworks.JoinEvent{Envelope: env}, message.Incoming{Kind: message.KindJoin}},
@@ -353,7 +491,7 @@ func TestToIncoming(t *testing.T) {
 		{&naverworks.BeginEvent{Envelope: env}, message.Incoming{Kind: message.KindFollow}},
 		{&naverworks.EndEvent{Envelope: env}, message.Incoming{Kind: message.KindUnfollow}},
 		{&naverworks.JoinedEvent{Envelope: env}, message.Incoming{Kind: message.KindOther}},
-		{&naverworks.UnknownEvent{Envelope: env, Type: "x"}, message.Incoming{Kind: message.KindOther}},
+		{&naverworks.UnknownEvent{Envelope: env, EventType: "x"}, message.Incoming{Kind: message.KindOther}},
 	}
 	for _, tt := range tests {
 		got, ok := naverworks.ToIncoming(tt.ev)
@@ -380,10 +518,10 @@ func TestParseRequestWithoutBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Header.Set(naverworks.SignatureHeader, signature.SignHMACSHA256([]byte("s"), []byte("{}")))
-	if _, err := naverworks.ParseRequest("s", r); !errors.Is(err, signature.ErrMismatch) {
+	if _, err := naverworks.ParseRequest(signature.MustSecretSet("s"), r); !errors.Is(err, signature.ErrMismatch) {
 		t.Errorf("nil body: %v; want signature.ErrMismatch", err)
 	}
-	if _, err := naverworks.ParseRequest("s", nil); err == nil {
+	if _, err := naverworks.ParseRequest(signature.MustSecretSet("s"), nil); err == nil {
 		t.Error("nil request: no error")
 	}
 }

@@ -38,8 +38,8 @@ func naverworksRig(obs Observer) (*rig, error) {
 			"NAVERWORKS_BOT_SECRET":      secret,
 		}),
 		obs:             obs,
-		naverworksToken: []naverworks.TokenOption{naverworks.WithTokenURL(fake.TokenURL), naverworks.WithTokenHTTPClient(fake.HTTPClient())},
-		naverworks:      []naverworks.Option{naverworks.WithBaseURL(fake.BaseURL), naverworks.WithHTTPClient(fake.HTTPClient())},
+		naverworksToken: []naverworks.TokenOption{naverworks.WithTokenURL(fake.TokenURL()), naverworks.WithTokenHTTPClient(fake.HTTPClient())},
+		naverworks:      []naverworks.Option{naverworks.WithBaseURL(fake.BaseURL()), naverworks.WithHTTPClient(fake.HTTPClient())},
 	})
 	if err != nil {
 		fake.Close()
@@ -53,7 +53,7 @@ func naverworksRig(obs Observer) (*rig, error) {
 			if err != nil {
 				return nil, err
 			}
-			return naverworkstest.NewCallbackRequest(url, secret, naverworkstest.BotID, body)
+			return naverworkstest.NewHTTPRequest(url, secret, naverworkstest.BotID, body)
 		}
 	}
 	text := func(s string) naverworks.Event {

@@ -15,7 +15,7 @@ import (
 
 // naverworksFunc answers NAVER WORKS callbacks. WORKS has no reply token:
 // every answer is a send to the user or channel the event came from.
-func naverworksFunc(client *naverworks.Client, obs Observer) func(context.Context, naverworks.Event) error {
+func naverworksFunc(client *naverworks.Client, obs Observer) naverworks.HandlerFunc {
 	return func(ctx context.Context, ev naverworks.Event) error {
 		in, ok := naverworks.ToIncoming(ev)
 		if !ok {

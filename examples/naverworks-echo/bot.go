@@ -28,7 +28,10 @@ func newBot(cfg config, logger *slog.Logger, tokenOpts []naverworks.TokenOption,
 	if err != nil {
 		return nil, err
 	}
-	client, err := naverworks.New(cfg.botID, ts, append([]naverworks.Option{naverworks.WithLogger(logger)}, clientOpts...)...)
+	// One logger option for the client and the handler: it is a
+	// naverworks.SharedOption.
+	logOpt := naverworks.WithLogger(logger)
+	client, err := naverworks.New(cfg.botID, ts, append([]naverworks.Option{logOpt}, clientOpts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +45,12 @@ func newBot(cfg config, logger *slog.Logger, tokenOpts []naverworks.TokenOption,
 			return nil
 		}
 		if _, err := client.Reply(ctx, ev, reply); err != nil {
-			return fmt.Errorf("replying to %s: %w", ev.EventType(), err)
+			return fmt.Errorf("replying to %s: %w", ev.Type(), err)
 		}
 		return nil
 	},
 		naverworks.WithBotID(cfg.botID),
-		naverworks.WithHandlerLogger(logger),
+		logOpt,
 		naverworks.WithErrorHandler(func(r *http.Request, err error) {
 			logger.ErrorContext(r.Context(), "callback failed", "err", err)
 		}),

@@ -51,8 +51,8 @@ func newTestBot(t *testing.T, srv *naverworkstest.Server, env map[string]string)
 		t.Fatalf("loadConfig: %v", err)
 	}
 	h, err := newBot(cfg, slog.New(slog.DiscardHandler),
-		[]naverworks.TokenOption{naverworks.WithTokenURL(srv.TokenURL), naverworks.WithTokenHTTPClient(srv.HTTPClient())},
-		[]naverworks.Option{naverworks.WithBaseURL(srv.BaseURL), naverworks.WithHTTPClient(srv.HTTPClient())})
+		[]naverworks.TokenOption{naverworks.WithTokenURL(srv.TokenURL()), naverworks.WithTokenHTTPClient(srv.HTTPClient())},
+		[]naverworks.Option{naverworks.WithBaseURL(srv.BaseURL()), naverworks.WithHTTPClient(srv.HTTPClient())})
 	if err != nil {
 		t.Fatalf("newBot: %v", err)
 	}
@@ -170,7 +170,7 @@ func TestEcho(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.Reset()
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, naverworkstest.NewCallback(t, naverworkstest.BotSecret, tt.event))
+			h.ServeHTTP(rec, naverworkstest.NewRequest(t, naverworkstest.BotSecret, tt.event))
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status = %d, want 200", rec.Code)
 			}
@@ -201,13 +201,13 @@ func TestRefusesForgedCallbacks(t *testing.T) {
 		status int
 	}{
 		{"unsigned", func() *http.Request {
-			r := naverworkstest.NewCallback(t, naverworkstest.BotSecret, ev)
+			r := naverworkstest.NewRequest(t, naverworkstest.BotSecret, ev)
 			r.Header.Del(naverworks.SignatureHeader)
 			return r
 		}(), http.StatusUnauthorized},
-		{"wrong bot secret", naverworkstest.NewCallback(t, "not-the-secret", ev), http.StatusUnauthorized},
+		{"wrong bot secret", naverworkstest.NewRequest(t, "not-the-secret", ev), http.StatusUnauthorized},
 		{"another bot", func() *http.Request {
-			r := naverworkstest.NewCallback(t, naverworkstest.BotSecret, ev)
+			r := naverworkstest.NewRequest(t, naverworkstest.BotSecret, ev)
 			r.Header.Set("X-WORKS-BotId", "9999")
 			return r
 		}(), http.StatusForbidden},
@@ -245,7 +245,7 @@ func TestServe(t *testing.T) {
 	go func() { done <- serve(ctx, ln, mux, slog.New(slog.DiscardHandler), h.Wait) }()
 
 	body := []byte(`{"type":"message","source":{"userId":"user-1","domainId":40029600},"issuedTime":"2026-04-29T00:00:00.000Z","content":{"type":"text","text":"over the wire"}}`)
-	req, err := naverworkstest.NewCallbackRequest("http://"+ln.Addr().String()+"/naverworks/callback", naverworkstest.BotSecret, naverworkstest.BotID, body)
+	req, err := naverworkstest.NewHTTPRequest("http://"+ln.Addr().String()+"/naverworks/callback", naverworkstest.BotSecret, naverworkstest.BotID, body)
 	if err != nil {
 		t.Fatal(err)
 	}

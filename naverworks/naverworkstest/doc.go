@@ -2,12 +2,14 @@
 // demos: the token endpoint, the Bot API, and signed callback requests.
 //
 //	srv := naverworkstest.NewServer(t)
-//	client, err := srv.NewClient()            // token source + client, pointed at srv
-//	_, err = client.SendToUser(ctx, "user-1", &naverworks.Text{Text: "hi"})
+//	client := srv.Client()                     // token source + client, pointed at srv
+//	_, err := client.SendToUser(ctx, "user-1", &naverworks.Text{Text: "hi"})
 //	msgs := srv.Messages()                     // what the bot sent
 //
-//	req := naverworkstest.NewCallback(t, "bot-secret", &naverworks.MessageEvent{…})
+//	req := naverworkstest.NewRequest(t, naverworkstest.BotSecret, &naverworks.MessageEvent{…})
 //	handler.ServeHTTP(rec, req)                // a signed callback
+//
+//	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 503})
 //
 // The token endpoint checks what NAVER WORKS checks as far as it is
 // documented: the grant type, client ID and secret, a non-empty scope, and
@@ -19,8 +21,13 @@
 // The Bot API records every message with its decoded content, answers 201,
 // and refuses unknown or expired tokens with 401 {"code":"UNAUTHORIZED"}.
 // Rooms, menus, rich menus and attachments are kept in memory. Any answer
-// can be replaced with [Server.Inject] (429, 5xx, 401 on demand) or
-// [Server.Handle].
+// can be replaced: [Server.FailNext] queues a [Fault] (the shared type of
+// every channelkit fake; without a body the fake writes NAVER WORKS' own
+// error body for the status), [Server.RateLimitNext] a 429 with rateLimit
+// headers, and [Server.Handle] overrides an endpoint. [Server.Calls]
+// returns every request received, [Server.Client] a client wired to the
+// fake, [Server.HTTPClient] a plain HTTP client for it, and
+// [WithClock] sets the fake's clock.
 //
 // Where it differs from the real service: content is not validated beyond
 // being a JSON object with a "type" (the client validates before sending);

@@ -1,16 +1,12 @@
 package naverworkstest
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/oauth2"
 
 	"github.com/channelkit/channelkit/internal/fakeserver"
@@ -34,6 +29,14 @@ const (
 	ClientID       = "fake-client-id"
 	ClientSecret   = "fake-client-secret"
 	ServiceAccount = "fake.serviceaccount@example.com"
+)
+
+// Where the fake serves the two NAVER WORKS hosts, for a [Fault]'s Path.
+const (
+	// BotAPIPath is the path prefix of every Bot API call.
+	BotAPIPath = "/v1.0/"
+	// TokenPath is the token endpoint.
+	TokenPath = "/oauth2/v2.0/token"
 )
 
 // DefaultTokenLifetime is the lifetime of issued tokens: 24 hours.
@@ -60,50 +63,56 @@ type Call struct {
 	Body   []byte
 }
 
-// Fault replaces the answer to the next Times requests (default 1) whose
+// Fault replaces the answers to the next Times requests (0 means 1) whose
 // method is Method (empty: any) and whose path starts with Path (empty:
-// any), for example {Path: "/v1.0/bots/", Status: 503}.
-type Fault struct {
-	Method string
-	Path   string
-	Status int
-	Header http.Header
-	Body   string
-	Times  int
-}
+// any), for example {Path: BotAPIPath, Status: 503}. Queue it with
+// [Server.FailNext]. It is the same type in every channelkit fake.
+type Fault = fakeserver.Fault
 
 // A ServerOption configures the fake.
-type ServerOption func(*Server)
+type ServerOption func(*Server) error
 
 // WithClock makes the fake read time from now: token expiry and assertion
 // checks. Share the clock with [naverworks.WithTokenClock] to move time in
-// a test.
-func WithClock(now func() time.Time) ServerOption { return func(s *Server) { s.now = now } }
+// a test. nil is an error.
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) error {
+		if now == nil {
+			return errors.New("naverworkstest: nil clock")
+		}
+		s.now = now
+		return nil
+	}
+}
 
 // WithTokenLifetime sets expires_in of issued tokens.
 func WithTokenLifetime(d time.Duration) ServerOption {
-	return func(s *Server) { s.lifetime = d }
+	return func(s *Server) error {
+		if d < time.Second {
+			return errors.New("naverworkstest: token lifetime under a second")
+		}
+		s.lifetime = d
+		return nil
+	}
 }
 
 // WithNumericExpiresIn sends expires_in as a JSON number instead of the
 // documented string.
-func WithNumericExpiresIn() ServerOption { return func(s *Server) { s.numericExpiry = true } }
+func WithNumericExpiresIn() ServerOption {
+	return func(s *Server) error { s.numericExpiry = true; return nil }
+}
 
 // Server is the fake. Its methods are safe for concurrent use. It prints as
 // naverworkstest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
-	// URL is the root of the fake ("http://127.0.0.1:port").
-	URL string
-	// BaseURL is the Bot API base, for naverworks.WithBaseURL.
-	BaseURL string
-	// TokenURL is the token endpoint, for naverworks.WithTokenURL.
-	TokenURL string
-
 	fs            *fakeserver.Server
 	now           func() time.Time
 	lifetime      time.Duration
 	numericExpiry bool
 	tokenReqs     atomic.Int64
+
+	clientOnce sync.Once
+	client     *naverworks.Client
 
 	mu         sync.Mutex
 	seq        int
@@ -117,7 +126,7 @@ type Server struct {
 }
 
 func (s *Server) form() redact.Form {
-	return redact.Form{Type: "naverworkstest.Server", Fields: []redact.Field{{Name: "URL", Value: s.URL}}}
+	return redact.Form{Type: "naverworkstest.Server", Fields: []redact.Field{{Name: "URL", Value: s.URL()}}}
 }
 
 // Format writes the fake's URL, for every verb.
@@ -136,7 +145,7 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
 	s, err := Start(opts...)
 	if err != nil {
-		t.Fatalf("naverworkstest: %v", err)
+		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
 	return s
@@ -154,44 +163,41 @@ func Start(opts ...ServerOption) (*Server, error) {
 		files:     map[string]storedFile{},
 	}
 	for _, o := range opts {
-		o(s)
+		if o == nil {
+			return nil, errors.New("naverworkstest: nil ServerOption")
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth2/v2.0/token", s.token)
-	api := func(pattern string, h http.HandlerFunc) {
-		method, path, _ := strings.Cut(pattern, " ")
-		mux.HandleFunc(method+" /v1.0/bots/{botId}"+path, s.authed(h))
-	}
-	api("POST /users/{userId}/messages", s.send)
-	api("POST /channels/{channelId}/messages", s.send)
-	api("POST /channels", s.createChannel)
-	api("GET /channels/{channelId}/members", s.members)
-	api("DELETE /channels/{channelId}", s.leave)
-	api("POST /persistentmenu", s.setPersistent)
-	api("GET /persistentmenu", s.getPersistent)
-	api("DELETE /persistentmenu", s.deletePersistent)
-	api("POST /richmenus", s.createRichMenu)
-	api("GET /richmenus", s.listRichMenus)
-	api("DELETE /richmenus/{richmenuId}", s.deleteRichMenu)
-	api("POST /richmenus/{richmenuId}/image", s.richMenuOK)
-	api("POST /richmenus/{richmenuId}/users/{userId}", s.richMenuOK)
-	api("POST /attachments", s.createAttachment)
-	api("GET /attachments/{fileId}", s.attachment)
-	mux.HandleFunc("POST /upload/{fileId}", s.authed(s.upload))
-	mux.HandleFunc("GET /files/{fileId}", s.authed(s.file))
+	mux.HandleFunc("POST "+TokenPath, s.token)
+	s.botAPI(mux)
 	fs, err := fakeserver.Start(mux)
 	if err != nil {
 		return nil, fmt.Errorf("naverworkstest: %w", err)
 	}
 	s.fs = fs
-	s.URL = fs.URL
-	s.BaseURL = fs.URL + "/v1.0/"
-	s.TokenURL = fs.URL + "/oauth2/v2.0/token"
 	return s, nil
 }
 
 // Close shuts the fake down.
 func (s *Server) Close() { s.fs.Close() }
+
+// URL returns the root of the fake ("http://127.0.0.1:port"); "" for a
+// Server that was not started.
+func (s *Server) URL() string {
+	if s.fs == nil {
+		return ""
+	}
+	return s.fs.URL
+}
+
+// BaseURL returns the Bot API base, for naverworks.WithBaseURL.
+func (s *Server) BaseURL() string { return s.URL() + BotAPIPath }
+
+// TokenURL returns the token endpoint, for naverworks.WithTokenURL.
+func (s *Server) TokenURL() string { return s.URL() + TokenPath }
 
 // HTTPClient returns an HTTP client for the fake.
 func (s *Server) HTTPClient() *http.Client { return s.fs.Client() }
@@ -211,43 +217,35 @@ func (s *Server) Credentials() naverworks.Credentials {
 // TokenSource returns a naverworks token source for the fake's token
 // endpoint; opts come after the fake's own.
 func (s *Server) TokenSource(opts ...naverworks.TokenOption) (oauth2.TokenSource, error) {
-	base := []naverworks.TokenOption{naverworks.WithTokenURL(s.TokenURL), naverworks.WithTokenHTTPClient(s.HTTPClient())}
+	base := []naverworks.TokenOption{naverworks.WithTokenURL(s.TokenURL()), naverworks.WithTokenHTTPClient(s.HTTPClient())}
 	return naverworks.TokenSource(context.Background(), s.Credentials(), append(base, opts...)...)
 }
 
-// NewClient returns a client for bot [BotID] whose tokens come from the
-// fake's token endpoint; opts come after the fake's own.
+// Client returns the client of bot [BotID] wired to the fake: its calls
+// go to the fake's Bot API and its tokens come from the fake's token
+// endpoint. Every call returns the same client; use [Server.NewClient]
+// for one with options of its own.
+func (s *Server) Client() *naverworks.Client {
+	s.clientOnce.Do(func() {
+		c, err := s.NewClient()
+		if err != nil {
+			// The fake's own credentials and URLs: this cannot fail.
+			panic("naverworkstest: " + err.Error())
+		}
+		s.client = c
+	})
+	return s.client
+}
+
+// NewClient returns a new client wired to the fake, as [Server.Client]
+// does, with a token source of its own; opts come after the fake's own.
 func (s *Server) NewClient(opts ...naverworks.Option) (*naverworks.Client, error) {
 	ts, err := s.TokenSource()
 	if err != nil {
 		return nil, err
 	}
-	base := []naverworks.Option{naverworks.WithBaseURL(s.BaseURL), naverworks.WithHTTPClient(s.HTTPClient())}
+	base := []naverworks.Option{naverworks.WithBaseURL(s.BaseURL()), naverworks.WithHTTPClient(s.HTTPClient())}
 	return naverworks.New(BotID, ts, append(base, opts...)...)
-}
-
-// TokenRequests returns how many requests reached the token endpoint.
-func (s *Server) TokenRequests() int { return int(s.tokenReqs.Load()) }
-
-// ExpireTokens makes every token issued so far invalid: the Bot API
-// answers 401 to them, as the real one does to an expired token.
-func (s *Server) ExpireTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tokens := s.tokens.Reveal()
-	for k := range tokens {
-		tokens[k] = time.Time{}
-	}
-}
-
-// RevokeToken makes one access token invalid.
-func (s *Server) RevokeToken(accessToken string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tokens := s.tokens.Reveal()
-	if _, ok := tokens[accessToken]; ok {
-		tokens[accessToken] = time.Time{}
-	}
 }
 
 // Messages returns the messages sent so far, in order.
@@ -267,16 +265,72 @@ func (s *Server) Calls() []Call {
 	return out
 }
 
-// Inject queues a fault.
-func (s *Server) Inject(f Fault) {
-	s.fs.Inject(fakeserver.Fault{Method: f.Method, Path: f.Path, Status: f.Status, Header: f.Header, Body: []byte(f.Body), Times: f.Times})
+// FailNext makes the next f.Times requests matching f.Method and f.Path
+// get f.Status with f.Header and f.Body. When f.Body is nil the fake
+// answers NAVER WORKS' own error body for the status: the token
+// endpoint's {"error", "error_description"} when f.Path starts with
+// [TokenPath], else the Bot API's {"code", "description"} (401 also gets
+// the WWW-Authenticate header the Bot API sends). An empty Path matches
+// the token endpoint too: a client's first call fetches a token, so scope
+// Bot API failures with [BotAPIPath].
+func (s *Server) FailNext(f Fault) {
+	if f.Body == nil {
+		if strings.HasPrefix(f.Path, TokenPath) {
+			f.Body = tokenErrorBody(f.Status)
+		} else {
+			f.Body = ErrorBody(apiCode(f.Status), "injected by naverworkstest")
+			if f.Status == http.StatusUnauthorized && f.Header.Get("WWW-Authenticate") == "" {
+				f.Header = f.Header.Clone()
+				if f.Header == nil {
+					f.Header = http.Header{}
+				}
+				f.Header.Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			}
+		}
+	}
+	s.fs.Inject(f)
 }
 
-// FailNext makes the next times Bot API calls fail with status and a
-// {"code", "description"} body.
-func (s *Server) FailNext(times, status int, code string) {
-	body, _ := json.Marshal(map[string]string{"code": code, "description": "injected by naverworkstest"})
-	s.Inject(Fault{Path: "/v1.0/", Status: status, Body: string(body), Times: times})
+// ErrorBody returns a Bot API error body, {"code": code, "description":
+// description}, for a [Fault] with a code of its own:
+//
+//	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 403,
+//		Body: naverworkstest.ErrorBody("UNAUTHORIZED", "token expired")})
+func ErrorBody(code, description string) []byte {
+	b, _ := json.Marshal(map[string]string{"code": code, "description": description})
+	return b
+}
+
+// apiCode is the Bot API's code for an HTTP status.
+func apiCode(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "INVALID_PARAMETER"
+	case http.StatusGone:
+		return "DELETED"
+	}
+	if t := http.StatusText(status); t != "" {
+		// UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_MANY_REQUESTS,
+		// INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE, …
+		return strings.ToUpper(strings.NewReplacer(" ", "_", "-", "_", "'", "").Replace(t))
+	}
+	return "ERROR"
+}
+
+// tokenErrorBody is the token endpoint's error body for an HTTP status
+// (RFC 6749 §5.2 codes).
+func tokenErrorBody(status int) []byte {
+	code := "invalid_request"
+	switch {
+	case status == http.StatusUnauthorized:
+		code = "invalid_client"
+	case status == http.StatusServiceUnavailable:
+		code = "temporarily_unavailable"
+	case status >= 500:
+		code = "server_error"
+	}
+	b, _ := json.Marshal(map[string]string{"error": code, "error_description": "injected by naverworkstest"})
+	return b
 }
 
 // RateLimitNext makes the next times Bot API calls answer 429 with
@@ -287,8 +341,8 @@ func (s *Server) RateLimitNext(times int, reset time.Duration) {
 	h.Set("RateLimit-Remaining", "0")
 	h.Set("RateLimit-Ssed", "240")
 	h.Set("RateLimit-Reset", strconv.Itoa(int(reset/time.Second)))
-	s.Inject(Fault{Path: "/v1.0/", Status: http.StatusTooManyRequests, Header: h,
-		Body: `{"code":"TOO_MANY_REQUESTS","description":"API rate limit exceeded"}`, Times: times})
+	s.fs.Inject(Fault{Path: BotAPIPath, Status: http.StatusTooManyRequests, Header: h,
+		Body: ErrorBody("TOO_MANY_REQUESTS", "API rate limit exceeded"), Times: times})
 }
 
 // Handle overrides the endpoint matching pattern (http.ServeMux syntax,
@@ -324,331 +378,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func apiError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]string{"code": code, "description": desc})
-}
-
-func tokenError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
-}
-
 func (s *Server) nextID(prefix string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
 	return prefix + strconv.Itoa(s.seq)
 }
-
-// token is the jwt-bearer grant.
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	s.tokenReqs.Add(1)
-	if err := r.ParseForm(); err != nil {
-		tokenError(w, http.StatusBadRequest, "invalid_request", "bad form")
-		return
-	}
-	f := r.PostForm
-	switch {
-	case f.Get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
-		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be jwt-bearer")
-		return
-	case f.Get("client_id") != ClientID || f.Get("client_secret") != ClientSecret:
-		tokenError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
-		return
-	case f.Get("scope") == "":
-		tokenError(w, http.StatusBadRequest, "invalid_scope", "scope is required")
-		return
-	}
-	if err := s.checkAssertion(f.Get("assertion")); err != nil {
-		tokenError(w, http.StatusBadRequest, "invalid_grant", err.Error())
-		return
-	}
-	tok := s.nextID("fake-access-token-")
-	s.mu.Lock()
-	s.tokens.Reveal()[tok] = s.now().Add(s.lifetime)
-	s.mu.Unlock()
-	secs := int(s.lifetime / time.Second)
-	var expires any = strconv.Itoa(secs)
-	if s.numericExpiry {
-		expires = secs
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"access_token":  tok,
-		"refresh_token": "fake-refresh-token",
-		"scope":         f.Get("scope"),
-		"token_type":    "Bearer",
-		"expires_in":    expires,
-	})
-}
-
-// checkAssertion verifies the JWT as NAVER WORKS documents it.
-func (s *Server) checkAssertion(assertion string) error {
-	if assertion == "" {
-		return errors.New("assertion is required")
-	}
-	parts := strings.Split(assertion, ".")
-	if len(parts) != 3 {
-		return errors.New("assertion is not a JWS compact serialization")
-	}
-	var hdr struct {
-		Alg string `json:"alg"`
-		Typ string `json:"typ"`
-	}
-	if err := decodeSegment(parts[0], &hdr); err != nil || hdr.Alg != "RS256" || hdr.Typ != "JWT" {
-		return errors.New(`header must be {"alg":"RS256","typ":"JWT"}`)
-	}
-	var claims map[string]json.Number
-	var raw map[string]any
-	if err := decodeSegment(parts[1], &raw); err != nil {
-		return errors.New("claims are not base64url JSON")
-	}
-	claims = map[string]json.Number{}
-	for _, k := range []string{"iat", "exp"} {
-		n, ok := raw[k].(json.Number)
-		if !ok {
-			return fmt.Errorf("%s must be a number", k)
-		}
-		if _, err := n.Int64(); err != nil {
-			return fmt.Errorf("%s must be integer seconds", k)
-		}
-		claims[k] = n
-	}
-	iat, _ := claims["iat"].Int64()
-	exp, _ := claims["exp"].Int64()
-	if exp <= iat || exp-iat > 3600 {
-		return errors.New("exp must be after iat and at most 60 minutes later")
-	}
-	_, err := jwt.Parse(assertion, func(*jwt.Token) (any, error) { return &Key().PublicKey, nil },
-		jwt.WithValidMethods([]string{"RS256"}),
-		jwt.WithIssuer(ClientID),
-		jwt.WithSubject(ServiceAccount),
-		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(s.now),
-		jwt.WithLeeway(time.Minute),
-	)
-	if err != nil {
-		return fmt.Errorf("assertion rejected: %v", err)
-	}
-	return nil
-}
-
-func decodeSegment(seg string, v any) error {
-	if strings.ContainsAny(seg, "=+/") {
-		return errors.New("not base64url without padding")
-	}
-	b, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return err
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	return d.Decode(v)
-}
-
-// authed checks the bearer token and the bot ID.
-func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		s.mu.Lock()
-		exp, known := s.tokens.Reveal()[tok]
-		valid := ok && known && s.now().Before(exp)
-		s.mu.Unlock()
-		if !valid {
-			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-			apiError(w, http.StatusUnauthorized, "UNAUTHORIZED", "invalid or expired access token")
-			return
-		}
-		if id := r.PathValue("botId"); id != "" && id != BotID {
-			apiError(w, http.StatusNotFound, "BOT_NOT_EXIST", "no such bot")
-			return
-		}
-		h(w, r)
-	}
-}
-
-func (s *Server) send(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Content json.RawMessage `json:"content"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || len(body.Content) == 0 || body.Content[0] != '{' {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "content must be an object")
-		return
-	}
-	var head struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	if err := json.Unmarshal(body.Content, &head); err != nil || head.Type == "" {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "content.type is required")
-		return
-	}
-	m := Message{BotID: r.PathValue("botId"), UserID: r.PathValue("userId"), ChannelID: r.PathValue("channelId"), Type: head.Type, Content: body.Content}
-	if head.Type == "text" {
-		m.Text = head.Text
-	}
-	s.mu.Lock()
-	s.messages = append(s.messages, m)
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusCreated)
-}
-
-func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Members []string `json:"members"`
-		Title   string   `json:"title"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in.Members) == 0 {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "members required")
-		return
-	}
-	id := s.nextID("fake-channel-")
-	s.mu.Lock()
-	s.channels[id] = in.Members
-	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, map[string]string{"channelId": id, "title": in.Title})
-}
-
-func (s *Server) members(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	m, ok := s.channels[r.PathValue("channelId")]
-	s.mu.Unlock()
-	if !ok {
-		apiError(w, http.StatusNotFound, "CHANNEL_NOT_EXIST", "no such channel")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": m, "responseMetaData": map[string]any{}})
-}
-
-func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	delete(s.channels, r.PathValue("channelId"))
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) setPersistent(w http.ResponseWriter, r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	if !json.Valid(b) {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "bad JSON")
-		return
-	}
-	s.mu.Lock()
-	s.persistent = b
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusCreated)
-}
-
-func (s *Server) getPersistent(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	p := s.persistent
-	s.mu.Unlock()
-	if p == nil {
-		apiError(w, http.StatusNotFound, "NOT_FOUND", "no persistent menu")
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(p)
-}
-
-func (s *Server) deletePersistent(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.persistent = nil
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) createRichMenu(w http.ResponseWriter, r *http.Request) {
-	var m map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "bad JSON")
-		return
-	}
-	id := s.nextID("fake-richmenu-")
-	m["richmenuId"] = id
-	b, _ := json.Marshal(m)
-	s.mu.Lock()
-	s.richmenus[id] = b
-	s.richOrder = append(s.richOrder, id)
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	_, _ = w.Write(b)
-}
-
-func (s *Server) listRichMenus(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	list := make([]json.RawMessage, 0, len(s.richOrder))
-	for _, id := range s.richOrder {
-		if m, ok := s.richmenus[id]; ok {
-			list = append(list, m)
-		}
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"richmenus": list, "responseMetaData": map[string]any{}})
-}
-
-func (s *Server) deleteRichMenu(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	delete(s.richmenus, r.PathValue("richmenuId"))
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) richMenuOK(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	_, ok := s.richmenus[r.PathValue("richmenuId")]
-	s.mu.Unlock()
-	if !ok {
-		apiError(w, http.StatusNotFound, "RICHMENU_NOT_EXIST", "no such rich menu")
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) createAttachment(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		FileName string `json:"fileName"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.FileName == "" {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "fileName required")
-		return
-	}
-	id := s.nextID("fake-file-")
-	writeJSON(w, http.StatusOK, map[string]string{"fileId": id, "uploadUrl": s.URL + "/upload/" + id})
-}
-
-func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	f, h, err := r.FormFile("Filedata")
-	if err != nil {
-		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "multipart part Filedata required")
-		return
-	}
-	defer f.Close()
-	data, _ := io.ReadAll(f)
-	s.AddFile(r.PathValue("fileId"), h.Header.Get("Content-Type"), data)
-	writeJSON(w, http.StatusOK, map[string]string{"fileId": r.PathValue("fileId")})
-}
-
-func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("fileId")
-	if _, _, ok := s.File(id); !ok {
-		apiError(w, http.StatusNotFound, "FILE_NOT_EXIST", "no such file")
-		return
-	}
-	w.Header().Set("Location", s.URL+"/files/"+urlPathEscape(id))
-	w.WriteHeader(http.StatusFound)
-}
-
-func (s *Server) file(w http.ResponseWriter, r *http.Request) {
-	data, ct, ok := s.File(r.PathValue("fileId"))
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	if ct != "" {
-		w.Header().Set("Content-Type", ct)
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	_, _ = w.Write(data)
-}
-
-func urlPathEscape(s string) string { return url.PathEscape(s) }

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/naverworks/naverworkstest"
+	"github.com/channelkit/channelkit/signature"
 )
 
 var (
@@ -87,7 +89,7 @@ type tokenAnswer struct {
 
 func postToken(t *testing.T, srv *naverworkstest.Server, form url.Values) tokenAnswer {
 	t.Helper()
-	resp, err := srv.HTTPClient().PostForm(srv.TokenURL, form)
+	resp, err := srv.HTTPClient().PostForm(srv.TokenURL(), form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +268,7 @@ func TestTokenSourceAgainstFake(t *testing.T) {
 			srv := naverworkstest.NewServer(t, tt.opts...)
 			creds := srv.Credentials()
 			creds.PrivateKey = tt.key
-			ts, err := naverworks.TokenSource(t.Context(), creds, naverworks.WithTokenURL(srv.TokenURL), naverworks.WithTokenHTTPClient(srv.HTTPClient()))
+			ts, err := naverworks.TokenSource(t.Context(), creds, naverworks.WithTokenURL(srv.TokenURL()), naverworks.WithTokenHTTPClient(srv.HTTPClient()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -306,7 +308,7 @@ func TestTokenExpiryAndRevocation(t *testing.T) {
 	}
 	send := func(tok string) int {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL+"bots/"+naverworkstest.BotID+"/users/u/messages",
+		req, _ := http.NewRequest(http.MethodPost, srv.BaseURL()+"bots/"+naverworkstest.BotID+"/users/u/messages",
 			strings.NewReader(`{"content":{"type":"text","text":"x"}}`))
 		req.Header.Set("Content-Type", "application/json")
 		if tok != "" {
@@ -388,7 +390,7 @@ func TestFaultInjection(t *testing.T) {
 		if method == http.MethodPost {
 			body = strings.NewReader(`{"content":{"type":"text","text":"x"}}`)
 		}
-		req, _ := http.NewRequest(method, srv.URL+path, body)
+		req, _ := http.NewRequest(method, srv.URL()+path, body)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := srv.HTTPClient().Do(req)
@@ -411,12 +413,12 @@ func TestFaultInjection(t *testing.T) {
 	send := "/v1.0/bots/" + naverworkstest.BotID + "/users/u/messages"
 	menu := "/v1.0/bots/" + naverworkstest.BotID + "/persistentmenu"
 
-	srv.FailNext(2, 503, "SERVICE_UNAVAILABLE")
+	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 503, Times: 2})
 	unavailable := answer{Status: 503, Body: `{"code":"SERVICE_UNAVAILABLE","description":"injected by naverworkstest"}`}
 	got := []answer{call("POST", send), call("GET", menu), call("POST", send)}
 	want := []answer{unavailable, unavailable, {Status: 201}}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("FailNext(2, 503) answers (-want +got):\n%s", diff)
+		t.Errorf("FailNext(503, Times: 2) answers (-want +got):\n%s", diff)
 	}
 
 	srv.RateLimitNext(1, 7*time.Second)
@@ -431,7 +433,7 @@ func TestFaultInjection(t *testing.T) {
 	}
 
 	// A fault scoped by method and path leaves other calls alone.
-	srv.Inject(naverworkstest.Fault{Method: "GET", Path: menu, Status: 500, Body: `{"code":"INTERNAL_SERVER_ERROR"}`})
+	srv.FailNext(naverworkstest.Fault{Method: "GET", Path: menu, Status: 500, Body: []byte(`{"code":"INTERNAL_SERVER_ERROR"}`)})
 	got = []answer{call("POST", send), call("GET", menu), call("GET", menu)}
 	want = []answer{{Status: 201}, {Status: 500, Body: `{"code":"INTERNAL_SERVER_ERROR"}`},
 		{Status: 404, Body: `{"code":"NOT_FOUND","description":"no persistent menu"}`}}
@@ -466,7 +468,7 @@ func TestBotAPIChecksBotAndContent(t *testing.T) {
 		{"room", "/v1.0/bots/" + naverworkstest.BotID + "/channels/c1/messages", `{"content":{"type":"sticker","packageId":"1","stickerId":"2"}}`, 201},
 	}
 	for _, tt := range tests {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+tt.path, strings.NewReader(tt.body))
+		req, _ := http.NewRequest(http.MethodPost, srv.URL()+tt.path, strings.NewReader(tt.body))
 		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := srv.HTTPClient().Do(req)
 		if err != nil {
@@ -484,7 +486,7 @@ func TestBotAPIChecksBotAndContent(t *testing.T) {
 	}
 }
 
-func TestNewCallbackIsSigned(t *testing.T) {
+func TestNewRequestIsSigned(t *testing.T) {
 	t.Parallel()
 	ev := &naverworks.PostbackEvent{Data: "a=1"}
 	ev.Source.UserID = "u1"
@@ -499,7 +501,7 @@ func TestNewCallbackIsSigned(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			req := naverworkstest.NewCallback(t, naverworkstest.BotSecret, tc.event)
+			req := naverworkstest.NewRequest(t, naverworkstest.BotSecret, tc.event)
 			if req.Header.Get(naverworks.BotIDHeader) != naverworkstest.BotID {
 				t.Errorf("bot ID header = %q", req.Header.Get(naverworks.BotIDHeader))
 			}
@@ -508,26 +510,140 @@ func TestNewCallbackIsSigned(t *testing.T) {
 				t.Fatal(err)
 			}
 			sig := req.Header.Get(naverworks.SignatureHeader)
-			if err := naverworks.VerifySignature(naverworkstest.BotSecret, body, sig); err != nil {
+			if err := naverworks.VerifySignature(signature.MustSecretSet(naverworkstest.BotSecret), body, sig); err != nil {
 				t.Errorf("signature does not verify: %v", err)
 			}
-			if err := naverworks.VerifySignature("another-secret", body, sig); err == nil {
+			if err := naverworks.VerifySignature(signature.MustSecretSet("another-secret"), body, sig); err == nil {
 				t.Error("signature verifies with another secret")
 			}
-			if _, err := naverworks.Parse(naverworkstest.BotSecret, body, sig); err != nil {
+			if _, err := naverworks.Parse(signature.MustSecretSet(naverworkstest.BotSecret), body, sig); err != nil {
 				t.Errorf("Parse: %v", err)
 			}
 		})
 	}
 
-	r, err := naverworkstest.NewCallbackRequest("http://bot.example/cb", "s3", "", []byte(`{"type":"leave"}`))
+	r, err := naverworkstest.NewHTTPRequest("http://bot.example/cb", "s3", "", []byte(`{"type":"leave"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := r.Header[http.CanonicalHeaderKey(naverworks.BotIDHeader)]; ok {
-		t.Error("NewCallbackRequest with an empty bot ID set the bot ID header")
+		t.Error("NewHTTPRequest with an empty bot ID set the bot ID header")
 	}
-	if err := naverworks.VerifySignature("s3", []byte(`{"type":"leave"}`), r.Header.Get(naverworks.SignatureHeader)); err != nil {
-		t.Errorf("NewCallbackRequest signature: %v", err)
+	if err := naverworks.VerifySignature(signature.MustSecretSet("s3"), []byte(`{"type":"leave"}`), r.Header.Get(naverworks.SignatureHeader)); err != nil {
+		t.Errorf("NewHTTPRequest signature: %v", err)
+	}
+}
+
+// FailNext without a body answers NAVER WORKS' own error body for the
+// status: the Bot API's {"code", "description"}, the token endpoint's
+// {"error", "error_description"}; a body given is sent as is.
+func TestFailNextFillsErrorBodies(t *testing.T) {
+	t.Parallel()
+	send := naverworkstest.BotAPIPath + "bots/" + naverworkstest.BotID + "/users/u/messages"
+	tests := []struct {
+		name       string
+		fault      naverworkstest.Fault
+		path       string
+		wantBody   string
+		wantHeader string // WWW-Authenticate
+	}{
+		{"bot API 400", naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 400}, send,
+			`{"code":"INVALID_PARAMETER","description":"injected by naverworkstest"}`, ""},
+		{"bot API 401", naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: 401}, send,
+			`{"code":"UNAUTHORIZED","description":"injected by naverworkstest"}`, `Bearer error="invalid_token"`},
+		{"bot API 403", naverworkstest.Fault{Status: 403}, send,
+			`{"code":"FORBIDDEN","description":"injected by naverworkstest"}`, ""},
+		{"bot API 404", naverworkstest.Fault{Status: 404}, send,
+			`{"code":"NOT_FOUND","description":"injected by naverworkstest"}`, ""},
+		{"bot API 429", naverworkstest.Fault{Status: 429}, send,
+			`{"code":"TOO_MANY_REQUESTS","description":"injected by naverworkstest"}`, ""},
+		{"bot API 500", naverworkstest.Fault{Status: 500}, send,
+			`{"code":"INTERNAL_SERVER_ERROR","description":"injected by naverworkstest"}`, ""},
+		{"given body", naverworkstest.Fault{Status: 403, Body: naverworkstest.ErrorBody("UNAUTHORIZED", "expired")}, send,
+			`{"code":"UNAUTHORIZED","description":"expired"}`, ""},
+		{"token endpoint 400", naverworkstest.Fault{Path: naverworkstest.TokenPath, Status: 400}, naverworkstest.TokenPath,
+			`{"error":"invalid_request","error_description":"injected by naverworkstest"}`, ""},
+		{"token endpoint 401", naverworkstest.Fault{Path: naverworkstest.TokenPath, Status: 401}, naverworkstest.TokenPath,
+			`{"error":"invalid_client","error_description":"injected by naverworkstest"}`, ""},
+		{"token endpoint 503", naverworkstest.Fault{Path: naverworkstest.TokenPath, Status: 503}, naverworkstest.TokenPath,
+			`{"error":"temporarily_unavailable","error_description":"injected by naverworkstest"}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := naverworkstest.NewServer(t)
+			srv.FailNext(tt.fault)
+			resp, err := srv.HTTPClient().Post(srv.URL()+tt.path, "application/json", strings.NewReader(`{}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.fault.Status || string(b) != tt.wantBody || resp.Header.Get("WWW-Authenticate") != tt.wantHeader {
+				t.Errorf("answer %d %s (WWW-Authenticate %q); want %d %s (%q)", resp.StatusCode, b, resp.Header.Get("WWW-Authenticate"), tt.fault.Status, tt.wantBody, tt.wantHeader)
+			}
+		})
+	}
+}
+
+// A token-endpoint fault reaches the client as a *naverworks.TokenError
+// with the code FailNext filled in.
+func TestFailNextOnTokenEndpoint(t *testing.T) {
+	t.Parallel()
+	srv := naverworkstest.NewServer(t)
+	srv.FailNext(naverworkstest.Fault{Path: naverworkstest.TokenPath, Status: http.StatusUnauthorized})
+	_, err := srv.Client().SendToUser(t.Context(), "u", &naverworks.Text{Text: "x"})
+	var te *naverworks.TokenError
+	if !errors.As(err, &te) || te.StatusCode != 401 || te.Code != "invalid_client" {
+		t.Fatalf("err = %v, want a *TokenError 401 invalid_client", err)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Error("a message was sent without a token")
+	}
+}
+
+// Client is one client wired to the fake (its Bot API and its token
+// endpoint); URL, BaseURL and TokenURL name the fake's endpoints.
+func TestClientIsWiredToTheFake(t *testing.T) {
+	t.Parallel()
+	srv := naverworkstest.NewServer(t)
+	c := srv.Client()
+	if c != srv.Client() {
+		t.Error("Client returns a new client each call")
+	}
+	if _, err := c.SendToUser(t.Context(), "u", &naverworks.Text{Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []naverworkstest.Message{{BotID: naverworkstest.BotID, UserID: "u", Type: "text", Text: "hi", Content: json.RawMessage(`{"type":"text","text":"hi"}`)}}
+	if diff := cmp.Diff(want, srv.Messages()); diff != "" {
+		t.Errorf("messages (-want +got):\n%s", diff)
+	}
+	var paths []string
+	for _, c := range srv.Calls() {
+		paths = append(paths, c.Method+" "+c.Path)
+	}
+	wantPaths := []string{"POST " + naverworkstest.TokenPath, "POST /v1.0/bots/" + naverworkstest.BotID + "/users/u/messages"}
+	if diff := cmp.Diff(wantPaths, paths); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if srv.BaseURL() != srv.URL()+naverworkstest.BotAPIPath || srv.TokenURL() != srv.URL()+naverworkstest.TokenPath || !strings.HasPrefix(srv.URL(), "http://127.0.0.1:") {
+		t.Errorf("URL %q, BaseURL %q, TokenURL %q", srv.URL(), srv.BaseURL(), srv.TokenURL())
+	}
+}
+
+func TestStartRefusesBadOptions(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opt  naverworkstest.ServerOption
+	}{
+		{"nil option", nil},
+		{"nil clock", naverworkstest.WithClock(nil)},
+		{"zero token lifetime", naverworkstest.WithTokenLifetime(0)},
+	} {
+		if s, err := naverworkstest.Start(tt.opt); err == nil {
+			s.Close()
+			t.Errorf("%s: Start succeeded", tt.name)
+		}
 	}
 }

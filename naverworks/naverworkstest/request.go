@@ -12,11 +12,11 @@ import (
 	"github.com/channelkit/channelkit/signature"
 )
 
-// NewCallbackRequest builds a signed callback request to target: body is
-// signed with botSecret in X-WORKS-Signature and botID goes in
-// X-WORKS-BotId (omitted when empty). For programs; tests use
-// [NewCallback].
-func NewCallbackRequest(target, botSecret, botID string, body []byte) (*http.Request, error) {
+// NewHTTPRequest builds a signed callback request to target, for sending
+// over the network: body is signed with botSecret in X-WORKS-Signature and
+// botID goes in X-WORKS-BotId (omitted when empty). For programs; tests
+// use [NewRequest].
+func NewHTTPRequest(target, botSecret, botID string, body []byte) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("naverworkstest: %w", err)
@@ -29,11 +29,11 @@ func NewCallbackRequest(target, botSecret, botID string, body []byte) (*http.Req
 	return req, nil
 }
 
-// NewCallback returns a signed callback request for event, for passing to
+// NewRequest returns a signed callback request for event, for passing to
 // a handler's ServeHTTP. event is a [naverworks.Event], raw JSON
-// ([]byte or json.RawMessage), or any value that encodes to JSON. The
-// X-WORKS-BotId header is [BotID].
-func NewCallback(t testing.TB, botSecret string, event any) *http.Request {
+// ([]byte, json.RawMessage or a string), or any value that encodes to
+// JSON. The X-WORKS-BotId header is [BotID].
+func NewRequest(t testing.TB, botSecret string, event any) *http.Request {
 	t.Helper()
 	body, err := encode(event)
 	if err != nil {
