@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/redact"
@@ -53,10 +54,12 @@ func SignatureFrom(h http.Header) string {
 
 // signatureOf returns the SignatureCEK header of h as [SignatureFrom]
 // does, but refuses a request that carries it more than once, under any
-// spelling of the name (webhookio.Credential reads the canonical one; a
-// header map built by hand may hold others).
+// spelling of the name: webhookio.Credential reads the canonical key, and
+// a header map built by hand may hold other spellings.
 func signatureOf(h http.Header) (string, error) {
-	sig, err := webhookio.Credential(h, SignatureHeader)
+	// The canonical key, so that Credential need not canonicalise (and
+	// allocate) on every request.
+	sig, err := webhookio.Credential(h, canonicalSignatureHeader)
 	n := len(h[canonicalSignatureHeader])
 	for k, vs := range h {
 		if k != canonicalSignatureHeader && strings.EqualFold(k, SignatureHeader) {
@@ -66,11 +69,8 @@ func signatureOf(h http.Header) (string, error) {
 			}
 		}
 	}
-	if err == nil && n > 1 {
-		err = fmt.Errorf("%s %w", SignatureHeader, webhookio.ErrRepeatedHeader)
-	}
-	if err != nil {
-		return "", fmt.Errorf("clova: %w: %w", signature.ErrMismatch, err)
+	if err != nil || n > 1 {
+		return "", fmt.Errorf("clova: %w: %s %w", signature.ErrMismatch, SignatureHeader, webhookio.ErrRepeatedHeader)
 	}
 	return sig, nil
 }
@@ -220,13 +220,37 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	err = webhookio.Run(h.runner, w, r, &webhookio.Job[*Response]{
-		Run:    func(ctx context.Context) (*Response, error) { return h.fn(ctx, req) },
-		Answer: func(w http.ResponseWriter, resp *Response, err error) { h.answer(w, r, req, resp, err) },
-	})
+	c := calls.Get().(*call)
+	c.h, c.r, c.req = h, r, req
+	err = webhookio.Run(h.runner, w, r, &c.job)
+	*c = call{job: c.job} // drop the request's references before pooling
+	calls.Put(c)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("clova: %w", err))
 	}
+}
+
+// call is one request's job for the runner. CEK answers synchronously
+// (NoBudget): the runner is done with the job when Run returns, so calls
+// are pooled, and a request costs the runner no allocation.
+type call struct {
+	h   *WebhookHandler
+	r   *http.Request
+	req *Request
+	job webhookio.Job[*Response]
+}
+
+var calls = sync.Pool{New: func() any {
+	c := new(call)
+	c.job.Run = c.run
+	c.job.Answer = c.answer
+	return c
+}}
+
+func (c *call) run(ctx context.Context) (*Response, error) { return c.h.fn(ctx, c.req) }
+
+func (c *call) answer(w http.ResponseWriter, resp *Response, err error) {
+	c.h.answer(w, c.r, c.req, resp, err)
 }
 
 // Wait blocks until every call of the function has returned, or ctx is

@@ -637,3 +637,47 @@ func TestWebhookHandlerRecoversPanic(t *testing.T) {
 		})
 	}
 }
+
+// TestRepeatedSignatureRefused: a SignatureCEK header sent twice, under
+// the same spelling or two, is refused whichever copy is genuine, by the
+// handler (401) and by ParseRequest.
+func TestRepeatedSignatureRefused(t *testing.T) {
+	t.Parallel()
+	body := launchBody(t)
+	good, bad := clovatest.Sign(nil, body), clovatest.Sign(otherKey(), body)
+	tests := []struct {
+		name   string
+		header http.Header
+	}{
+		{"twice, genuine first", http.Header{"Signaturecek": {good, bad}}},
+		{"twice, genuine last", http.Header{"Signaturecek": {bad, good}}},
+		{"both genuine", http.Header{"Signaturecek": {good, good}}},
+		{"two spellings", http.Header{"Signaturecek": {good}, "SIGNATURECEK": {good}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req := func() *http.Request {
+				r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+				for k, vs := range tc.header {
+					r.Header[k] = vs
+				}
+				return r
+			}
+			if _, err := clova.ParseRequest(clovatest.PublicKey(), req()); !errors.Is(err, signature.ErrMismatch) || !errors.Is(err, webhookio.ErrRepeatedHeader) {
+				t.Errorf("ParseRequest = %v, want ErrMismatch and ErrRepeatedHeader", err)
+			}
+			rec := httptest.NewRecorder()
+			newHandler(t, echo).ServeHTTP(rec, req())
+			if rec.Code != http.StatusUnauthorized {
+				t.Errorf("handler answered %d, want 401", rec.Code)
+			}
+		})
+	}
+	// One copy, under any spelling, is read.
+	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	r.Header["SIGNATURECEK"] = []string{good}
+	if _, err := clova.ParseRequest(clovatest.PublicKey(), r); err != nil {
+		t.Errorf("one copy, upper case: %v", err)
+	}
+}
