@@ -1,6 +1,6 @@
 // Command clova-bridge connects a LINE bot to a CLOVA Chatbot domain: every
 // text a user sends on LINE is asked of the chatbot through its custom API
-// (clova.NewChatbot), and the chatbot's answer — text, images, buttons,
+// (clova.New), and the chatbot's answer — text, images, buttons,
 // templates, carousels, quick buttons — is turned into channelkit's neutral
 // message model (clova.ToContent) and rendered for LINE (line.Render) as
 // the reply (pushed instead if the reply token expired while the chatbot
