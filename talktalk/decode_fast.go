@@ -5,9 +5,10 @@ import (
 	"unicode/utf8"
 )
 
-// A hand-written decoder for the event a bot receives most: a user's text
-// message ({"event":"send","user":…,"textContent":{"text":…,"inputType":…},
-// "options":{"mobile":…}}). It builds exactly what encoding/json builds
+// A hand-written decoder for the events a bot receives most: a user's text
+// or image message ({"event":"send","user":…,"textContent":{"text":…,
+// "inputType":…},"options":{"mobile":…}}, or "imageContent" with
+// "imageUrl", "width" and "height"). It builds exactly what encoding/json builds
 // from the same bytes — TestFastDecoding and FuzzFastDecoding hold it to
 // that — and gives up on anything outside a strict subset of JSON: a key it
 // does not know or sees twice, a string with a \u escape or invalid
@@ -23,6 +24,7 @@ const (
 	seenStandby
 	seenMessageID
 	seenText
+	seenImage
 	seenOptions
 )
 
@@ -64,6 +66,9 @@ func decodeSendFast(body []byte) (*SendEvent, bool) {
 		case "textContent":
 			bit = seenText
 			ev.Text, ok = s.textContent()
+		case "imageContent":
+			bit = seenImage
+			ev.Image, ok = s.imageContent()
 		case "options":
 			bit = seenOptions
 			ok = s.sendOptions(&ev.Options)
@@ -111,6 +116,51 @@ func (s *fastScanner) textContent() (*TextContent, bool) {
 		}
 	}
 	return t, s.closed()
+}
+
+func (s *fastScanner) imageContent() (*ImageContent, bool) {
+	im := new(ImageContent)
+	if !s.open() {
+		return nil, false
+	}
+	var seen [4]bool
+	for more := s.first(); more; more = s.next() {
+		k, ok := s.key()
+		if !ok {
+			return nil, false
+		}
+		var i int
+		switch string(k) {
+		case "imageUrl":
+			im.ImageURL, ok = s.str()
+		case "imageId":
+			i = 1
+			im.ImageID, ok = s.str()
+		case "width":
+			i = 2
+			im.Width, ok = s.flex()
+		case "height":
+			i = 3
+			im.Height, ok = s.flex()
+		default:
+			return nil, false
+		}
+		if !ok || seen[i] {
+			return nil, false
+		}
+		seen[i] = true
+	}
+	return im, s.closed()
+}
+
+// flex reads a [FlexString]: a string, or a number as it is written.
+func (s *fastScanner) flex() (FlexString, bool) {
+	if s.peek() == '"' {
+		v, ok := s.str()
+		return FlexString(v), ok
+	}
+	n, ok := s.number()
+	return FlexString(n), ok
 }
 
 func (s *fastScanner) sendOptions(o *SendOptions) bool {
