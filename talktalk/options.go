@@ -246,9 +246,9 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 }
 
 // WithMaxInFlight caps how many calls of your function run at once
-// (default webhookio's 1024), counting those that outlived the budget. A
-// request beyond the cap waits for a free slot; if TalkTalk hangs up
-// first it is answered 503 and reported wrapping [ErrBusy].
+// (default 1024), counting those that outlived the budget. A request
+// beyond the cap waits for a free slot; if TalkTalk hangs up first it is
+// answered 503 and reported wrapping [ErrBusy].
 func WithMaxInFlight(n int) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if n <= 0 {

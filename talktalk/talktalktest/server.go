@@ -38,8 +38,8 @@ func WithAuthorizationKey(key string) ServerOption {
 
 // Fault is an injected failure for [Server.FailNext]: the next Times
 // requests (0 means 1) whose method is Method and whose path starts with
-// Path (empty matches any) are answered Status (0 means 200), Header and
-// Body instead of by the fake's endpoints.
+// Path (an empty Method or Path matches any) are answered Status (0 means
+// 200), Header and Body instead of by the fake's endpoints.
 type Fault = fakeserver.Fault
 
 // Server is the fake send API. It is safe for concurrent use. It prints as
