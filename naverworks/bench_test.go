@@ -69,10 +69,20 @@ func BenchmarkAssertionSign(b *testing.B) {
 
 var benchBody = []byte(`{"type":"message","source":{"userId":"c72af563-0f21-4736-11e4-045237113344","channelId":"12345a12-b12c-12d3-e123fghijkl","domainId":40029600},"issuedTime":"2022-01-04T05:16:05.716Z","content":{"type":"text","text":"hello, 안녕하세요"}}`)
 
-// referenceHandler is the minimal stdlib handler the budget compares
-// against: bounded read, HMAC, json.Unmarshal into a minimal struct, 200.
+// referenceHandler is the stdlib handler the budget compares against
+// (DESIGN.md §8): the same checks (POST, the bot ID, a bounded read, the
+// HMAC) and json.Unmarshal into a struct of every documented callback
+// field, then 200.
 func referenceHandler(secret []byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		if r.Header.Get("X-WORKS-BotId") != naverworkstest.BotID {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 		if err != nil {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
@@ -90,11 +100,22 @@ func referenceHandler(secret []byte) http.Handler {
 			Source struct {
 				UserID    string `json:"userId"`
 				ChannelID string `json:"channelId"`
+				DomainID  int64  `json:"domainId"`
 			} `json:"source"`
-			Content struct {
-				Type string `json:"type"`
-				Text string `json:"text"`
+			IssuedTime time.Time `json:"issuedTime"`
+			Content    struct {
+				Type      string  `json:"type"`
+				Text      string  `json:"text"`
+				Postback  string  `json:"postback"`
+				Address   string  `json:"address"`
+				Latitude  float64 `json:"latitude"`
+				Longitude float64 `json:"longitude"`
+				PackageID string  `json:"packageId"`
+				StickerID string  `json:"stickerId"`
+				FileID    string  `json:"fileId"`
 			} `json:"content"`
+			Data    string   `json:"data"`
+			Members []string `json:"members"`
 		}
 		if err := json.Unmarshal(body, &ev); err != nil {
 			w.WriteHeader(http.StatusBadRequest)
@@ -141,6 +162,54 @@ func BenchmarkHandler(b *testing.B) {
 		benchHandler(b, h)
 		_ = h.Wait(context.Background())
 	})
+}
+
+// BenchmarkHandlerRatio is BenchmarkHandler's comparison run in process
+// with the two handlers interleaved, request by request, so that drift on
+// a busy machine hits both alike. It reports the ratio of the medians
+// (naverworks/reference).
+func BenchmarkHandlerRatio(b *testing.B) {
+	fn := func(context.Context, naverworks.Event) error { return nil }
+	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(secret), fn, naverworks.WithBotID(naverworkstest.BotID))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ref := referenceHandler([]byte(secret))
+	sig := signature.SignHMACSHA256([]byte(secret), benchBody)
+	serve := func(h http.Handler) time.Duration {
+		req := httptest.NewRequest(http.MethodPost, "/callback", bytes.NewReader(benchBody))
+		req.Header.Set("X-WORKS-Signature", sig)
+		req.Header.Set("X-WORKS-BotId", naverworkstest.BotID)
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, req)
+		d := time.Since(start)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+		return d
+	}
+	var refT, nwT []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			refT = append(refT, serve(ref))
+			nwT = append(nwT, serve(h))
+		} else {
+			nwT = append(nwT, serve(h))
+			refT = append(refT, serve(ref))
+		}
+	}
+	b.StopTimer()
+	median := func(d []time.Duration) float64 {
+		slices.Sort(d)
+		return float64(d[len(d)/2])
+	}
+	r, n := median(refT), median(nwT)
+	b.ReportMetric(r, "ref-p50-ns")
+	b.ReportMetric(n, "naverworks-p50-ns")
+	b.ReportMetric(n/r, "ratio")
 }
 
 // BenchmarkParse: verify + decode of one callback body.

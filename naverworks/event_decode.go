@@ -5,13 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+	"unicode/utf8"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
-// wireEvent is every event field in one flat struct, so that a callback is
-// decoded in one pass.
+// wireEvent is every event field in one flat struct, with the content
+// kept raw, for encoding/json: the decoding of every callback the fast
+// decoder (event_fast.go) gives up on.
 type wireEvent struct {
 	Type       string          `json:"type"`
 	Source     wireSource      `json:"source"`
@@ -24,9 +26,19 @@ type wireEvent struct {
 // wireSource avoids Source's UnmarshalJSON on the hot path: domainId is
 // read from its raw bytes.
 type wireSource struct {
-	UserID    string          `json:"userId"`
-	ChannelID string          `json:"channelId"`
-	DomainID  json.RawMessage `json:"domainId"`
+	UserID    string  `json:"userId"`
+	ChannelID string  `json:"channelId"`
+	DomainID  rawJSON `json:"domainId"`
+}
+
+// rawJSON is a JSON value's bytes, not copied: they point into the body
+// being decoded, which the event keeps anyway (Envelope.Raw).
+type rawJSON []byte
+
+// UnmarshalJSON keeps b.
+func (r *rawJSON) UnmarshalJSON(b []byte) error {
+	*r = b
+	return nil
 }
 
 func (w *wireSource) source() Source {
@@ -35,8 +47,10 @@ func (w *wireSource) source() Source {
 	switch {
 	case len(d) == 0 || d[0] == 'n': // absent or null
 	case d[0] == '"':
-		if !bytes.ContainsRune(d, '\\') {
-			s.DomainID = string(d[1 : len(d)-1])
+		// Escapes and invalid UTF-8 (which encoding/json replaces with
+		// U+FFFD) need the decoder.
+		if v := d[1 : len(d)-1]; !bytes.ContainsRune(v, '\\') && utf8.Valid(v) {
+			s.DomainID = string(v)
 		} else {
 			_ = json.Unmarshal(d, &s.DomainID)
 		}
@@ -62,6 +76,19 @@ type wireContent struct {
 
 // decodeEvent is [Decode].
 func decodeEvent(body []byte) (Event, error) {
+	if m, ok := decodeFast(body); ok && m.Type != "" && (m.Type != "message" || m.Content.known()) {
+		env := Envelope{Source: m.Source.source(), IssuedTime: parseTime(m.IssuedTime), Raw: body}
+		if m.Type == "message" {
+			return &MessageEvent{Envelope: env, Content: m.Content.build(nil)}, nil
+		}
+		w := wireEvent{Type: m.Type, Data: m.Data, Members: m.Members}
+		return buildEvent(env, &w), nil
+	}
+	return decodeSlow(body)
+}
+
+// decodeSlow is [Decode] through encoding/json, for every body.
+func decodeSlow(body []byte) (Event, error) {
 	var w wireEvent
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, malformed(err)
@@ -69,15 +96,15 @@ func decodeEvent(body []byte) (Event, error) {
 	if w.Type == "" {
 		return nil, webhookio.Malformed("naverworks", errors.New(`no "type"`))
 	}
-	return buildEvent(body, &w), nil
+	env := Envelope{Source: w.Source.source(), IssuedTime: parseTime(w.IssuedTime), Raw: body}
+	return buildEvent(env, &w), nil
 }
 
 func malformed(err error) error {
 	return webhookio.Malformed("naverworks", wire.JSONError(err))
 }
 
-func buildEvent(body []byte, w *wireEvent) Event {
-	env := Envelope{Source: w.Source.source(), IssuedTime: parseTime(w.IssuedTime), Raw: body}
+func buildEvent(env Envelope, w *wireEvent) Event {
 	switch w.Type {
 	case "message":
 		return &MessageEvent{Envelope: env, Content: buildContent(w.Content)}
@@ -114,6 +141,18 @@ func buildContent(raw json.RawMessage) MessageContent {
 	return c.build(raw)
 }
 
+// known reports whether c is of a type [wireContent.build] builds from
+// its fields alone.
+func (c *wireContent) known() bool {
+	switch c.Type {
+	case "text", "location", "sticker", "image", "file", "audio", "video":
+		return true
+	}
+	return false
+}
+
+// build returns the content c holds; raw is the content's JSON, kept by a
+// content of an unknown type.
 func (c *wireContent) build(raw json.RawMessage) MessageContent {
 	switch c.Type {
 	case "text":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
@@ -17,6 +18,13 @@ import (
 const (
 	SignatureHeader = "X-WORKS-Signature"
 	BotIDHeader     = "X-WORKS-BotId"
+)
+
+// The same in http.Header's canonical form, so that a lookup does not
+// canonicalize (and allocate) on every request.
+var (
+	signatureKey = http.CanonicalHeaderKey(SignatureHeader)
+	botIDKey     = http.CanonicalHeaderKey(BotIDHeader)
 )
 
 // VerifySignature checks sig, the X-WORKS-Signature header, against body:
@@ -72,7 +80,7 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (Event, error) {
 // signatureOf returns r's X-WORKS-Signature. A request that carries it more
 // than once is refused (webhookio.Credential says why).
 func signatureOf(r *http.Request) (string, error) {
-	sig, err := webhookio.Credential(r.Header, SignatureHeader)
+	sig, err := webhookio.Credential(r.Header, signatureKey)
 	if err != nil {
 		return "", fmt.Errorf("naverworks: %w: %w", signature.ErrMismatch, err)
 	}
@@ -172,24 +180,49 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	err = webhookio.Run(h.rn, w, r, &webhookio.Job[struct{}]{
-		Run: func(ctx context.Context) (struct{}, error) { return struct{}{}, h.fn(ctx, ev) },
-		Answer: func(w http.ResponseWriter, _ struct{}, err error) {
-			if err != nil {
-				h.fail(w, r, fmt.Errorf("naverworks: %w: %w", ErrCallback, err))
-				return
-			}
-			w.WriteHeader(http.StatusOK)
-		},
-		Ack: ack,
-		Late: func(_ context.Context, _ struct{}, err error) {
-			if err != nil {
-				h.report(r, fmt.Errorf("naverworks: %w (after acknowledging): %w", ErrCallback, err))
-			}
-		},
-	})
+	c := calls.Get().(*call)
+	c.h, c.r, c.ev = h, r, ev
+	err = webhookio.Run(h.rn, w, r, &c.job)
+	*c = call{job: c.job}
+	calls.Put(c)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("naverworks: %w", err))
+	}
+}
+
+// call is one callback on its way through the runner. Calls are reused:
+// their job's functions are bound once, and nothing holds a call once
+// webhookio.Run has returned (Answer and Late run inside it).
+type call struct {
+	h   *WebhookHandler
+	r   *http.Request
+	ev  Event
+	job webhookio.Job[struct{}]
+}
+
+var calls = sync.Pool{New: func() any {
+	c := new(call)
+	c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: ack, Late: c.late}
+	return c
+}}
+
+// run calls the handler's function.
+func (c *call) run(ctx context.Context) (struct{}, error) { return struct{}{}, c.h.fn(ctx, c.ev) }
+
+// answer writes the function's result within the budget: 200, or 500 when
+// it failed or panicked.
+func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
+	if err != nil {
+		c.h.fail(w, c.r, fmt.Errorf("naverworks: %w: %w", ErrCallback, err))
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// late reports a failure that came after the acknowledgement.
+func (c *call) late(_ context.Context, _ struct{}, err error) {
+	if err != nil {
+		c.h.report(c.r, fmt.Errorf("naverworks: %w (after acknowledging): %w", ErrCallback, err))
 	}
 }
 
@@ -207,7 +240,7 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, e
 	}
 	if h.cfg.botID != "" {
 		// A bot ID sent twice is refused like a wrong one.
-		if id, err := webhookio.Credential(r.Header, BotIDHeader); err != nil || id != h.cfg.botID {
+		if id, err := webhookio.Credential(r.Header, botIDKey); err != nil || id != h.cfg.botID {
 			return nil, ErrBotID
 		}
 	}
