@@ -17,10 +17,98 @@ import (
 	"github.com/channelkit/channelkit/kakao/kakaotest"
 )
 
-// referenceHandler is the minimal stdlib skill server the design budget
-// measures against: bounded read, json.Unmarshal into a minimal struct, a
-// fixed simpleText response.
-func referenceHandler() http.Handler {
+// block is a block reference in the reference handlers' payload.
+type block struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// fullPayload is every documented field of a skill payload, as a stdlib
+// skill server that reads them all would declare it.
+type fullPayload struct {
+	Intent struct {
+		ID    string `json:"id"`
+		Name  string `json:"name"`
+		Extra struct {
+			Reason struct {
+				Code    int    `json:"code"`
+				Message string `json:"message"`
+			} `json:"reason"`
+			Knowledge struct {
+				ResponseType      string `json:"responseType"`
+				MatchedKnowledges []struct {
+					Answer     string   `json:"answer"`
+					Question   string   `json:"question"`
+					Categories []string `json:"categories"`
+					LandingURL string   `json:"landingUrl"`
+					ImageURL   string   `json:"imageUrl"`
+				} `json:"matchedKnowledges"`
+			} `json:"knowledge"`
+		} `json:"extra"`
+	} `json:"intent"`
+	UserRequest struct {
+		Timezone  string            `json:"timezone"`
+		Params    map[string]string `json:"params"`
+		Block     block             `json:"block"`
+		Utterance string            `json:"utterance"`
+		Lang      string            `json:"lang"`
+		User      struct {
+			ID         string `json:"id"`
+			Type       string `json:"type"`
+			Properties struct {
+				PlusfriendUserKey string `json:"plusfriendUserKey"`
+				AppUserID         string `json:"appUserId"`
+				IsFriend          bool   `json:"isFriend"`
+				BotUserKey        string `json:"botUserKey"`
+			} `json:"properties"`
+		} `json:"user"`
+		CallbackURL string `json:"callbackUrl"`
+	} `json:"userRequest"`
+	Bot    block `json:"bot"`
+	Action struct {
+		ID           string            `json:"id"`
+		Name         string            `json:"name"`
+		Params       map[string]string `json:"params"`
+		DetailParams map[string]struct {
+			Origin    string `json:"origin"`
+			Value     string `json:"value"`
+			GroupName string `json:"groupName"`
+		} `json:"detailParams"`
+		ClientExtra map[string]any `json:"clientExtra"`
+	} `json:"action"`
+	Contexts []map[string]any `json:"contexts"`
+	Flow     struct {
+		LastBlock block `json:"lastBlock"`
+		Trigger   struct {
+			Type          string `json:"type"`
+			ReferrerBlock block  `json:"referrerBlock"`
+		} `json:"trigger"`
+	} `json:"flow"`
+}
+
+// minimalPayload is the few fields an echo skill reads.
+type minimalPayload struct {
+	UserRequest struct {
+		Utterance string `json:"utterance"`
+		User      struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	} `json:"userRequest"`
+	Bot struct {
+		ID string `json:"id"`
+	} `json:"bot"`
+}
+
+// referenceHandler is the stdlib skill server the design budget measures
+// against: bounded read, json.Unmarshal into a struct of every documented
+// field of the payload, a fixed simpleText response.
+func referenceHandler() http.Handler { return stdlibHandler(func() any { return new(fullPayload) }) }
+
+// minimalHandler is referenceHandler decoding only the fields an echo
+// skill reads.
+func minimalHandler() http.Handler { return stdlibHandler(func() any { return new(minimalPayload) }) }
+
+func stdlibHandler(payload func() any) http.Handler {
 	fixed := []byte(`{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"hello"}}]}}`)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -32,18 +120,7 @@ func referenceHandler() http.Handler {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
 			return
 		}
-		var req struct {
-			UserRequest struct {
-				Utterance string `json:"utterance"`
-				User      struct {
-					ID string `json:"id"`
-				} `json:"user"`
-			} `json:"userRequest"`
-			Bot struct {
-				ID string `json:"id"`
-			} `json:"bot"`
-		}
-		if err := json.Unmarshal(body, &req); err != nil {
+		if err := json.Unmarshal(body, payload()); err != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
@@ -54,7 +131,7 @@ func referenceHandler() http.Handler {
 
 func kakaoHandler(b *testing.B) http.Handler {
 	resp := kakao.NewResponse(kakao.Text("hello"))
-	h, err := kakao.NewSkillHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) {
+	h, err := kakao.NewWebhookHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) {
 		return resp, nil
 	})
 	if err != nil {
@@ -63,10 +140,23 @@ func kakaoHandler(b *testing.B) http.Handler {
 	return h
 }
 
-// BenchmarkSkillHandler compares the kakao skill handler with the
+// callbackHandler is kakaoHandler with the callback flow on: a request
+// with a callback URL races the budget, and wins it.
+func callbackHandler(b *testing.B) http.Handler {
+	resp := kakao.NewResponse(kakao.Text("hello"))
+	h, err := kakao.NewWebhookHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) {
+		return resp, nil
+	}, kakao.WithCallback(0, nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// BenchmarkWebhookHandler compares the kakao skill handler with the
 // reference, end to end through an httptest server (loopback HTTP/1.1,
 // keep-alive), on the same realistic payload.
-func BenchmarkSkillHandler(b *testing.B) {
+func BenchmarkWebhookHandler(b *testing.B) {
 	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
 	for _, bc := range []struct {
 		name string
@@ -97,9 +187,9 @@ func BenchmarkSkillHandler(b *testing.B) {
 	}
 }
 
-// BenchmarkSkillHandlerInProcess is the same comparison without the
+// BenchmarkWebhookHandlerInProcess is the same comparison without the
 // network (httptest.ResponseRecorder): the handlers' own cost.
-func BenchmarkSkillHandlerInProcess(b *testing.B) {
+func BenchmarkWebhookHandlerInProcess(b *testing.B) {
 	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
 	for _, bc := range []struct {
 		name string
@@ -123,10 +213,10 @@ func BenchmarkSkillHandlerInProcess(b *testing.B) {
 	}
 }
 
-// BenchmarkSkillHandlerRatio interleaves the two handlers request by
+// BenchmarkWebhookHandlerRatio interleaves the two handlers request by
 // request, so that load on a shared machine affects both alike, and reports
 // each one's ns/op and their ratio (kakao/reference).
-func BenchmarkSkillHandlerRatio(b *testing.B) {
+func BenchmarkWebhookHandlerRatio(b *testing.B) {
 	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
 	b.Run("httptest_server", func(b *testing.B) {
 		ref := httptest.NewServer(referenceHandler())
@@ -148,8 +238,8 @@ func BenchmarkSkillHandlerRatio(b *testing.B) {
 		}
 		ratio(b, func() time.Duration { return do(ref) }, func() time.Duration { return do(kk) })
 	})
-	b.Run("in_process", func(b *testing.B) {
-		ref, kk := referenceHandler(), kakaoHandler(b)
+	inProcess := func(b *testing.B, ref http.Handler) {
+		kk := kakaoHandler(b)
 		do := func(h http.Handler) time.Duration {
 			start := time.Now()
 			w := httptest.NewRecorder()
@@ -160,7 +250,79 @@ func BenchmarkSkillHandlerRatio(b *testing.B) {
 			return time.Since(start)
 		}
 		ratio(b, func() time.Duration { return do(ref) }, func() time.Duration { return do(kk) })
+	}
+	b.Run("in_process", func(b *testing.B) { inProcess(b, referenceHandler()) })
+	// Against a server that decodes only what an echo reads.
+	b.Run("in_process_minimal", func(b *testing.B) { inProcess(b, minimalHandler()) })
+	// A callback-enabled handler answering in time, in process: the
+	// budget costs a timer, no goroutine.
+	b.Run("callback_in_time", func(b *testing.B) {
+		body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"),
+			kakaotest.WithCallbackURL("https://bot-api.kakao.com/v1/callback/benchmark-token"))
+		ref, kk := referenceHandler(), callbackHandler(b)
+		do := func(h http.Handler) time.Duration {
+			start := time.Now()
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+			if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("useCallback")) {
+				b.Fatalf("status %d %s", w.Code, w.Body)
+			}
+			return time.Since(start)
+		}
+		ratio(b, func() time.Duration { return do(ref) }, func() time.Duration { return do(kk) })
 	})
+}
+
+// BenchmarkClientSendRatio interleaves a callback delivery through the
+// client with a raw net/http POST of the same body to the same loopback
+// endpoint, and reports their medians and ratio (client/raw).
+func BenchmarkClientSendRatio(b *testing.B) {
+	answer := []byte(`{"taskId":"00000000-0000-0000-0000-000000000000","status":"SUCCESS","message":"OK","timestamp":1700000000000}`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(answer)
+	}))
+	defer srv.Close()
+	u := srv.URL + "/v1/callback/benchmark-token"
+	resp := kakao.NewResponse(kakao.Text("오래 생각한 답"))
+	body, err := json.Marshal(resp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hc := srv.Client()
+	cl := benchClient(b, hc)
+	ctx := context.Background()
+	raw := func() time.Duration {
+		start := time.Now()
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		res, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var a struct {
+			Status string `json:"status"`
+		}
+		if res.StatusCode != 200 || json.Unmarshal(out, &a) != nil || a.Status != "SUCCESS" {
+			b.Fatalf("raw: %d %s", res.StatusCode, out)
+		}
+		return time.Since(start)
+	}
+	send := func() time.Duration {
+		start := time.Now()
+		if _, err := cl.Send(ctx, u, resp); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	b.ReportAllocs()
+	ratio(b, raw, send)
 }
 
 // ratio runs ref and kk alternately and reports the median time of each
@@ -194,10 +356,10 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-// BenchmarkParse decodes a realistic payload as Kakao sends it, and the
+// BenchmarkDecode decodes a realistic payload as Kakao sends it, and the
 // same payload with "isFriend":"true" (a string, as some payloads carry
 // it), which must not cost more.
-func BenchmarkParse(b *testing.B) {
+func BenchmarkDecode(b *testing.B) {
 	normal, err := os.ReadFile(filepath.Join("testdata", "webhook", "text_input.json"))
 	if err != nil {
 		b.Fatal(err)
@@ -217,10 +379,18 @@ func BenchmarkParse(b *testing.B) {
 			b.SetBytes(int64(len(bc.body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := kakao.Parse(bc.body); err != nil {
+				if _, err := kakao.Decode(bc.body); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+func benchClient(b *testing.B, hc *http.Client) *kakao.Client {
+	cl, err := kakao.New(kakao.WithHTTPClient(hc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cl
 }

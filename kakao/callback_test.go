@@ -8,48 +8,39 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/kakao/kakaotest"
 	"github.com/google/go-cmp/cmp"
 )
 
-// manualTimer is an injected budget timer the test fires by hand.
-type manualTimer struct {
-	c     chan time.Time
-	ready func() // called when the handler starts the timer, before it waits
-}
-
-func newManualTimer() *manualTimer { return &manualTimer{c: make(chan time.Time, 1)} }
-
-func (m *manualTimer) after(time.Duration) (<-chan time.Time, func() bool) {
-	if m.ready != nil {
-		m.ready()
-	}
-	return m.c, func() bool { return true }
-}
-
-func (m *manualTimer) fire() { m.c <- time.Now() }
-
 // tokenOf returns the secret part of a fake callback URL.
 func tokenOf(u string) string { return u[strings.LastIndex(u, "/")+1:] }
 
-func newCallbackHandler(t *testing.T, fn kakao.SkillFunc, timer *manualTimer, rec *errRecorder, opts ...kakao.Option) *kakao.SkillHandler {
+// budget is the callback budget newCallbackHandler sets (WithCallback's
+// default); advancing the handler's clock by it fires the budget.
+const budget = kakao.DefaultCallbackBudget
+
+// newCallbackHandler returns a callback-enabled handler on clk, the clock
+// its budget and callback validity run on.
+func newCallbackHandler(t *testing.T, clk *webhookio.ManualClock, fn kakao.HandlerFunc, rec *errRecorder, opts ...kakao.HandlerOption) *kakao.WebhookHandler {
 	t.Helper()
-	opts = append([]kakao.Option{
+	opts = append([]kakao.HandlerOption{
 		kakao.WithCallback(0, &kakao.Response{Data: map[string]any{"text": "잠시만 기다려 주세요"}}),
 		kakao.WithErrorHandler(rec.handle),
 	}, opts...)
-	h, err := kakao.NewSkillHandler(fn, opts...)
+	h, err := kakao.NewWebhookHandler(fn, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	kakao.SetTimer(h, timer.after)
+	kakao.SetClock(h, clk)
 	return h
 }
 
@@ -57,12 +48,12 @@ func final(text string) *kakao.Response { return kakao.NewResponse(kakao.Text(te
 
 func TestCallbackFnBeforeBudget(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
+	cb := kakaotest.NewServer(t)
 	var rec errRecorder
-	timer := newManualTimer() // never fires
-	h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+	clk := webhookio.NewManualClock(time.Now()) // never advanced
+	h := newCallbackHandler(t, clk, func(context.Context, *kakao.Request) (*kakao.Response, error) {
 		return final("빠른 답"), nil
-	}, timer, &rec)
+	}, &rec)
 	res := kakaotest.Post(t, h, kakaotest.WithCallbackURL(cb.NewCallbackURL()))
 	h.Wait(context.Background())
 	if res.StatusCode != 200 || res.Response.UseCallback {
@@ -71,8 +62,11 @@ func TestCallbackFnBeforeBudget(t *testing.T) {
 	if diff := cmp.Diff(final("빠른 답"), res.Response); diff != "" {
 		t.Errorf("answer (-want +got):\n%s", diff)
 	}
-	if n := cb.Requests(); n != 0 {
+	if n := len(cb.Calls()); n != 0 {
 		t.Errorf("callback endpoint got %d requests, want 0", n)
+	}
+	if n := clk.Pending(); n != 0 {
+		t.Errorf("%d budget timers still pending after the answer", n)
 	}
 	if errs := rec.all(); len(errs) != 0 {
 		t.Errorf("errors: %v", errs)
@@ -81,21 +75,24 @@ func TestCallbackFnBeforeBudget(t *testing.T) {
 
 func TestCallbackFnAfterBudget(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
+	cb := kakaotest.NewServer(t)
 	var rec errRecorder
-	timer := newManualTimer()
-	timer.fire() // the budget is already spent when the handler looks
+	clk := webhookio.NewManualClock(time.Now())
 	release := make(chan struct{})
 	ctxErr := make(chan error, 1)
-	h := newCallbackHandler(t, func(ctx context.Context, _ *kakao.Request) (*kakao.Response, error) {
+	h := newCallbackHandler(t, clk, func(ctx context.Context, _ *kakao.Request) (*kakao.Response, error) {
 		<-release
 		ctxErr <- ctx.Err()
 		return final("느린 답"), nil
-	}, timer, &rec)
+	}, &rec)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	req := kakaotest.NewRequest(t, kakaotest.WithCallbackURL(cb.NewCallbackURL())).WithContext(ctx)
-	res := kakaotest.Do(t, h, req)
+	go func() {
+		clk.WaitForTimer(1)
+		clk.Advance(budget)
+	}()
+	res := kakaotest.Do(t, h, req) // returns with the flushed waiting answer
 	want := &kakao.Response{UseCallback: true, Data: map[string]any{"text": "잠시만 기다려 주세요"}}
 	if diff := cmp.Diff(want, res.Response); diff != "" {
 		t.Errorf("waiting answer (-want +got):\n%s", diff)
@@ -103,13 +100,16 @@ func TestCallbackFnAfterBudget(t *testing.T) {
 	if !strings.Contains(string(res.Body), `"useCallback":true`) || !strings.Contains(string(res.Body), `"version":"2.0"`) {
 		t.Errorf("waiting body %s", res.Body)
 	}
+	if got, want := res.Header.Get("Content-Length"), strconv.Itoa(len(res.Body)); got != want {
+		t.Errorf("waiting answer Content-Length %q, want %q (a complete answer)", got, want)
+	}
 	cancel() // the skill request ends; fn must keep running
 	close(release)
 	h.Wait(context.Background())
 	if err := <-ctxErr; err != nil {
 		t.Errorf("fn's context ended with the request: %v", err)
 	}
-	ds := cb.Deliveries()
+	ds := cb.Calls()
 	if len(ds) != 1 {
 		t.Fatalf("%d deliveries, want exactly 1", len(ds))
 	}
@@ -133,28 +133,29 @@ func TestCallbackFnAfterBudget(t *testing.T) {
 // never neither).
 func TestCallbackRace(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
+	cb := kakaotest.NewServer(t)
 	const runs = 200
 	var syncAnswers, callbacks int
 	for i := range runs {
 		var rec errRecorder
-		returned := make(chan struct{})
-		timer := newManualTimer()
-		// Fire the budget only once fn has returned, so both are ready
-		// when the handler chooses.
-		timer.ready = func() {
-			<-returned
-			timer.fire()
-		}
-		h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
-			defer close(returned)
+		clk := webhookio.NewManualClock(time.Now())
+		// fn returns as the budget fires: both are ready when the
+		// handler chooses.
+		start := make(chan struct{})
+		go func() {
+			clk.WaitForTimer(1)
+			close(start)
+			clk.Advance(budget)
+		}()
+		h := newCallbackHandler(t, clk, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+			<-start
 			return final("답"), nil
-		}, timer, &rec)
+		}, &rec)
 		u := cb.NewCallbackURL()
 		res := kakaotest.Post(t, h, kakaotest.WithCallbackURL(u))
 		h.Wait(context.Background())
 		var delivered int
-		for _, d := range cb.Deliveries() {
+		for _, d := range cb.Calls() {
 			if d.Token == tokenOf(u) {
 				delivered++
 			}
@@ -180,44 +181,54 @@ func TestCallbackFnFails(t *testing.T) {
 	fallback := final("죄송해요, 다시 물어봐 주세요.")
 	tests := []struct {
 		name     string
-		opts     []kakao.Option
+		opts     []kakao.HandlerOption
 		want     *kakao.Response // delivered; nil means nothing
 		response *kakao.Response
 		err      error
+		panics   bool
 	}{
-		{"error_no_fallback", nil, nil, nil, errors.New("model timeout")},
-		{"error_fallback", []kakao.Option{kakao.WithFallback(fallback)}, fallback, nil, errors.New("model timeout")},
-		{"invalid_fallback", []kakao.Option{kakao.WithFallback(fallback)}, fallback, kakao.NewResponse(), nil},
+		{"error_no_fallback", nil, nil, nil, errors.New("model timeout"), false},
+		{"error_fallback", []kakao.HandlerOption{kakao.WithFallback(fallback)}, fallback, nil, errors.New("model timeout"), false},
+		{"invalid_fallback", []kakao.HandlerOption{kakao.WithFallback(fallback)}, fallback, kakao.NewResponse(), nil, false},
+		{"panic_fallback", []kakao.HandlerOption{kakao.WithFallback(fallback)}, fallback, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cb := kakaotest.NewCallbackServer(t)
+			cb := kakaotest.NewServer(t)
 			var rec errRecorder
-			timer := newManualTimer()
-			timer.fire()
-			h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+			clk := webhookio.NewManualClock(time.Now())
+			h := newCallbackHandler(t, clk, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+				clk.Advance(budget) // the budget runs out while fn works
+				if tt.panics {
+					panic("model exploded")
+				}
 				return tt.response, tt.err
-			}, timer, &rec, tt.opts...)
+			}, &rec, tt.opts...)
 			res := kakaotest.Post(t, h, kakaotest.WithCallbackURL(cb.NewCallbackURL()))
 			h.Wait(context.Background())
-			if res.StatusCode != 200 {
-				t.Fatalf("status %d", res.StatusCode)
+			if res.StatusCode != 200 || !res.Response.UseCallback {
+				t.Fatalf("status %d %s, want the waiting answer", res.StatusCode, res.Body)
 			}
-			ds := cb.Deliveries()
+			ds := cb.Calls()
 			if tt.want == nil {
 				if len(ds) != 0 {
 					t.Errorf("%d deliveries, want 0", len(ds))
 				}
 			} else if len(ds) != 1 {
 				t.Fatalf("%d deliveries, want 1", len(ds))
-			} else if res.Response.UseCallback {
-				if diff := cmp.Diff(tt.want, ds[0].Response); diff != "" {
-					t.Errorf("delivered (-want +got):\n%s", diff)
-				}
+			} else if diff := cmp.Diff(tt.want, ds[0].Response); diff != "" {
+				t.Errorf("delivered (-want +got):\n%s", diff)
 			}
-			if errs := rec.all(); len(errs) != 1 {
-				t.Errorf("errors %v, want 1", errs)
+			errs := rec.all()
+			if len(errs) != 1 {
+				t.Fatalf("errors %v, want 1", errs)
+			}
+			if !errors.Is(errs[0], kakao.ErrCallback) {
+				t.Errorf("error %v does not wrap ErrCallback", errs[0])
+			}
+			if tt.panics && !errors.Is(errs[0], webhookio.ErrPanic) {
+				t.Errorf("error %v does not wrap ErrPanic", errs[0])
 			}
 		})
 	}
@@ -232,35 +243,35 @@ func TestCallbackFailureReported(t *testing.T) {
 
 	tests := []struct {
 		name    string
-		prepare func(cb *kakaotest.CallbackServer)
+		prepare func(cb *kakaotest.Server)
 		code    string
 		message string
 	}{
-		{"expired", func(*kakaotest.CallbackServer) { advance(kakao.CallbackValidity) }, "FAIL", kakaotest.MsgInvalidToken},
-		{"queued_fail", func(cb *kakaotest.CallbackServer) {
-			cb.FailNext(kakao.CallbackFail, "Invalid bot ID. Check your Bot ID.")
+		{"expired", func(*kakaotest.Server) { advance(kakao.CallbackValidity) }, "FAIL", kakaotest.MsgInvalidToken},
+		{"queued_fail", func(cb *kakaotest.Server) {
+			cb.RejectNext(kakao.CallbackFail, "Invalid bot ID. Check your Bot ID.")
 		}, "FAIL", "Invalid bot ID. Check your Bot ID."},
-		{"queued_error", func(cb *kakaotest.CallbackServer) {
-			cb.FailNext(kakao.CallbackError, "Internal server error occured. Please contact technical support. 501")
+		{"queued_error", func(cb *kakaotest.Server) {
+			cb.RejectNext(kakao.CallbackError, "Internal server error occured. Please contact technical support. 501")
 		}, "ERROR", "Internal server error occured. Please contact technical support. 501"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// Not parallel: the subtests share the clock.
-			cb := kakaotest.NewCallbackServer(t, kakaotest.WithClock(clock))
+			// Not parallel: the subtests share the fake's clock.
+			cb := kakaotest.NewServer(t, kakaotest.WithClock(clock))
 			var rec errRecorder
-			timer := newManualTimer()
-			timer.fire()
+			clk := webhookio.NewManualClock(time.Now())
 			release := make(chan struct{})
-			var logs bytes.Buffer
-			cc, err := kakao.NewCallbackClient(kakao.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			var logs syncBuffer
+			cc, err := kakao.New(kakao.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 			if err != nil {
 				t.Fatal(err)
 			}
-			h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+			h := newCallbackHandler(t, clk, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+				clk.Advance(budget)
 				<-release
 				return final("답"), nil
-			}, timer, &rec, kakao.WithCallbackClient(cc))
+			}, &rec, kakao.WithClient(cc))
 			u := cb.NewCallbackURL()
 			kakaotest.Post(t, h, kakaotest.WithCallbackURL(u))
 			tt.prepare(cb)
@@ -282,27 +293,44 @@ func TestCallbackFailureReported(t *testing.T) {
 					t.Errorf("callback URL leaked: %s", s)
 				}
 			}
-			if len(cb.Deliveries()) != 1 {
-				t.Errorf("deliveries %d, want 1", len(cb.Deliveries()))
+			if len(cb.Calls()) != 1 {
+				t.Errorf("deliveries %d, want 1", len(cb.Calls()))
 			}
 		})
 	}
 }
 
+// syncBuffer is a log sink safe for the handler's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func TestCallbackContextDeadline(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
+	cb := kakaotest.NewServer(t)
 	var rec errRecorder
-	timer := newManualTimer()
-	timer.fire()
 	t0 := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	clk := webhookio.NewManualClock(t0)
 	got := make(chan time.Time, 1)
-	h := newCallbackHandler(t, func(ctx context.Context, _ *kakao.Request) (*kakao.Response, error) {
+	h := newCallbackHandler(t, clk, func(ctx context.Context, _ *kakao.Request) (*kakao.Response, error) {
+		clk.Advance(budget)
 		d, _ := ctx.Deadline()
 		got <- d
 		return nil, ctx.Err()
-	}, timer, &rec)
-	kakao.SetClock(h, func() time.Time { return t0 })
+	}, &rec)
 	kakaotest.Post(t, h, kakaotest.WithCallbackURL(cb.NewCallbackURL()))
 	h.Wait(context.Background())
 	if d := <-got; !d.Equal(t0.Add(kakao.CallbackValidity)) {
@@ -310,7 +338,7 @@ func TestCallbackContextDeadline(t *testing.T) {
 	}
 	// The URL expired long ago by the handler's clock: fn sees an ended
 	// context and nothing is delivered.
-	if n := cb.Requests(); n != 0 {
+	if n := len(cb.Calls()); n != 0 {
 		t.Errorf("%d callback requests, want 0", n)
 	}
 	if errs := rec.all(); len(errs) != 1 || !errors.Is(errs[0], context.DeadlineExceeded) {
@@ -321,21 +349,24 @@ func TestCallbackContextDeadline(t *testing.T) {
 func TestNoCallbackURLIsSynchronous(t *testing.T) {
 	t.Parallel()
 	var rec errRecorder
-	timer := newManualTimer()
-	timer.fire()
-	h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+	clk := webhookio.NewManualClock(time.Now())
+	h := newCallbackHandler(t, clk, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+		clk.Advance(budget) // would fire a budget, had one been armed
 		return final("동기"), nil
-	}, timer, &rec)
+	}, &rec)
 	res := kakaotest.Post(t, h)
 	if res.Response.UseCallback || res.Response.Template == nil {
 		t.Errorf("answer %s", res.Body)
+	}
+	if errs := rec.all(); len(errs) != 0 {
+		t.Errorf("errors: %v", errs)
 	}
 }
 
 func TestCallbackClientSend(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
-	cc, err := kakao.NewCallbackClient()
+	cb := kakaotest.NewServer(t)
+	cc, err := kakao.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,15 +389,15 @@ func TestCallbackClientSend(t *testing.T) {
 	if strings.Contains(err.Error(), tokenOf(u)) {
 		t.Errorf("error leaks the URL: %v", err)
 	}
-	if !strings.Contains(string(cb.Deliveries()[0].Body), `"version":"2.0"`) || strings.Contains(string(cb.Deliveries()[0].Body), "useCallback") {
-		t.Errorf("body %s", cb.Deliveries()[0].Body)
+	if !strings.Contains(string(cb.Calls()[0].Body), `"version":"2.0"`) || strings.Contains(string(cb.Calls()[0].Body), "useCallback") {
+		t.Errorf("body %s", cb.Calls()[0].Body)
 	}
 }
 
 func TestCallbackClientRejectsBeforeSending(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
-	cc, err := kakao.NewCallbackClient(kakao.WithAllowedHosts("bot-api.kakao.com"))
+	cb := kakaotest.NewServer(t)
+	cc, err := kakao.New(kakao.WithAllowedHosts("bot-api.kakao.com"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +413,8 @@ func TestCallbackClientRejectsBeforeSending(t *testing.T) {
 		{"scheme", "ftp://bot-api.kakao.com/secret-token", final("a"), kakao.ErrCallbackURL},
 		{"userinfo", "https://u:p@bot-api.kakao.com/secret-token", final("a"), kakao.ErrCallbackURL},
 		{"bad_escape", "https://bot-api.kakao.com/%zz/secret-token", final("a"), kakao.ErrCallbackURL},
-		{"invalid_response", "https://bot-api.kakao.com/secret-token", kakao.NewResponse(kakao.Text("")), kakao.ErrInvalidResponse},
+		{"invalid_response", "https://bot-api.kakao.com/secret-token", kakao.NewResponse(kakao.Text("")), kakao.ErrInvalid},
+		{"nil_response", "https://bot-api.kakao.com/secret-token", nil, kakao.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -390,12 +422,19 @@ func TestCallbackClientRejectsBeforeSending(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("error %v, want %v", err, tt.want)
 			}
+			if !errors.Is(err, kakao.ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid: nothing was sent", err)
+			}
+			var ae *kakao.ArgumentError
+			if (tt.want == kakao.ErrCallbackURL || tt.resp == nil) && !errors.As(err, &ae) {
+				t.Errorf("error %v is not an *ArgumentError", err)
+			}
 			if tt.url != "" && strings.Contains(err.Error(), tokenOf(tt.url)) {
 				t.Errorf("error leaks the URL: %v", err)
 			}
 		})
 	}
-	if n := cb.Requests(); n != 0 {
+	if n := len(cb.Calls()); n != 0 {
 		t.Errorf("%d requests sent, want 0", n)
 	}
 }
@@ -404,8 +443,8 @@ func TestCallbackClientRetries(t *testing.T) {
 	t.Parallel()
 	var sleeps atomic.Int32
 	sleep := func(context.Context, time.Duration) error { sleeps.Add(1); return nil }
-	newClient := func(t *testing.T) *kakao.CallbackClient {
-		cc, err := kakao.NewCallbackClient(kakao.WithRetry(3, time.Millisecond, time.Millisecond), kakao.WithSleep(sleep))
+	newClient := func(t *testing.T, opts ...kakao.Option) *kakao.Client {
+		cc, err := kakao.New(append([]kakao.Option{kakao.WithRetry(3, time.Millisecond, time.Millisecond), kakao.WithSleep(sleep)}, opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -417,7 +456,16 @@ func TestCallbackClientRetries(t *testing.T) {
 		u := dead.URL + "/v1/callback/dead-secret-token"
 		dead.Close()
 		before := sleeps.Load()
-		_, err := newClient(t).Send(context.Background(), u, final("a"))
+		var mu sync.Mutex
+		var attempts []error
+		_, err := newClient(t, kakao.WithErrorHandler(func(r *http.Request, err error) {
+			if r != nil {
+				t.Errorf("error handler got a request: a client hands none to user code")
+			}
+			mu.Lock()
+			attempts = append(attempts, err)
+			mu.Unlock()
+		})).Send(context.Background(), u, final("a"))
 		if err == nil {
 			t.Fatal("send to a closed port succeeded")
 		}
@@ -427,18 +475,43 @@ func TestCallbackClientRetries(t *testing.T) {
 		if strings.Contains(err.Error(), "dead-secret-token") {
 			t.Errorf("error leaks the URL: %v", err)
 		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(attempts) != 2 {
+			t.Errorf("error handler got %d failed attempts, want the 2 retried ones: %v", len(attempts), attempts)
+		}
+		for _, a := range attempts {
+			if strings.Contains(a.Error(), "dead-secret-token") || !strings.HasPrefix(a.Error(), "kakao: ") {
+				t.Errorf("attempt error %q leaks the URL or lacks the prefix", a)
+			}
+		}
 	})
 
 	t.Run("status_500_not_retried", func(t *testing.T) {
-		cb := kakaotest.NewCallbackServer(t)
-		cb.InjectHTTPStatus(500, []byte(`{"status":"ERROR","message":"Internal server error occured. Please contact technical support. 999"}`))
+		cb := kakaotest.NewServer(t)
+		cb.FailNext(kakaotest.Fault{Path: kakaotest.CallbackPath, Status: 500,
+			Body: []byte(`{"status":"ERROR","message":"Internal server error occured. Please contact technical support. 999"}`)})
 		_, err := newClient(t).Send(context.Background(), cb.NewCallbackURL(), final("a"))
 		var apiErr *kakao.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Code != "ERROR" {
 			t.Fatalf("error %v", err)
 		}
-		if n := cb.Requests(); n != 1 {
+		if n := len(cb.Calls()); n != 1 {
 			t.Errorf("%d requests, want 1: a POST Kakao may have seen is never repeated", n)
+		}
+	})
+
+	t.Run("fault_with_kakaos_own_body", func(t *testing.T) {
+		cb := kakaotest.NewServer(t)
+		cb.FailNext(kakaotest.Fault{Path: kakaotest.CallbackPath, Status: http.StatusBadGateway})
+		_, err := newClient(t).Send(context.Background(), cb.NewCallbackURL(), final("a"))
+		var apiErr *kakao.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadGateway || apiErr.Code != "ERROR" ||
+			apiErr.Message != kakaotest.MsgInternalError || apiErr.TaskID == "" {
+			t.Fatalf("error %v (%+v)", err, apiErr)
+		}
+		if n := len(cb.Calls()); n != 1 {
+			t.Errorf("%d requests, want 1", n)
 		}
 	})
 
@@ -466,42 +539,57 @@ func TestCallbackClientRetries(t *testing.T) {
 	})
 }
 
-func TestNewCallbackClientOptionErrors(t *testing.T) {
+func TestNewOptionErrors(t *testing.T) {
 	t.Parallel()
-	for name, opt := range map[string]kakao.ClientOption{
-		"http_client": kakao.WithHTTPClient(nil),
-		"retry":       kakao.WithRetry(3, 0, 0),
-		"user_agent":  kakao.WithUserAgent(""),
-		"logger":      kakao.WithLogger(nil),
-		"hosts":       kakao.WithAllowedHosts(),
-		"empty_host":  kakao.WithAllowedHosts(""),
+	for name, opt := range map[string]kakao.Option{
+		"http_client":   kakao.WithHTTPClient(nil),
+		"retry":         kakao.WithRetry(3, 0, 0),
+		"user_agent":    kakao.WithUserAgent(""),
+		"logger":        kakao.WithLogger(nil),
+		"error_handler": kakao.WithErrorHandler(nil),
+		"hosts":         kakao.WithAllowedHosts(),
+		"empty_host":    kakao.WithAllowedHosts(""),
+		"nil_option":    nil,
 	} {
-		if _, err := kakao.NewCallbackClient(opt); err == nil {
-			t.Errorf("%s: NewCallbackClient succeeded", name)
+		_, err := kakao.New(opt)
+		var ae *kakao.ArgumentError
+		if !errors.As(err, &ae) {
+			t.Errorf("%s: New = %v, want an *ArgumentError", name, err)
+		} else if !strings.HasPrefix(err.Error(), "kakao: ") {
+			t.Errorf("%s: error %q lacks the prefix", name, err)
 		}
 	}
 }
 
+// TestCallbackRequestEndsBeforeBudget: Kakao hangs up while fn works.
+// Whether the budget then runs out or fn returns first, nothing was
+// promised, so nothing is written and nothing is sent; the dropped answer
+// is reported.
 func TestCallbackRequestEndsBeforeBudget(t *testing.T) {
 	t.Parallel()
-	cb := kakaotest.NewCallbackServer(t)
-	var rec errRecorder
-	timer := newManualTimer() // never fires
-	ctx, cancel := context.WithCancel(context.Background())
-	release := make(chan struct{})
-	h := newCallbackHandler(t, func(context.Context, *kakao.Request) (*kakao.Response, error) {
-		cancel() // Kakao hangs up while fn works
-		<-release
-		return final("늦은 답"), nil
-	}, timer, &rec)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, kakaotest.NewRequest(t, kakaotest.WithCallbackURL(cb.NewCallbackURL())).WithContext(ctx))
-	close(release)
-	h.Wait(context.Background())
-	if n := cb.Requests(); n != 0 {
-		t.Errorf("%d callback requests; nothing was promised, so nothing may be sent", n)
-	}
-	if errs := rec.all(); len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Errorf("errors %v", errs)
+	for _, budgetFires := range []bool{true, false} {
+		cb := kakaotest.NewServer(t)
+		var rec errRecorder
+		clk := webhookio.NewManualClock(time.Now())
+		ctx, cancel := context.WithCancel(context.Background())
+		h := newCallbackHandler(t, clk, func(context.Context, *kakao.Request) (*kakao.Response, error) {
+			cancel() // Kakao hangs up while fn works
+			if budgetFires {
+				clk.Advance(budget)
+			}
+			return final("늦은 답"), nil
+		}, &rec)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, kakaotest.NewRequest(t, kakaotest.WithCallbackURL(cb.NewCallbackURL())).WithContext(ctx))
+		h.Wait(context.Background())
+		if n := len(cb.Calls()); n != 0 {
+			t.Errorf("budget fires %v: %d callback requests; nothing was promised, so nothing may be sent", budgetFires, n)
+		}
+		if w.Body.Len() != 0 {
+			t.Errorf("budget fires %v: answer %s written to a request that had ended", budgetFires, w.Body)
+		}
+		if errs := rec.all(); len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+			t.Errorf("budget fires %v: errors %v", budgetFires, errs)
+		}
 	}
 }

@@ -28,7 +28,7 @@ type responseCase struct {
 	invalid []string
 }
 
-// requestCase checks a request payload after Parse.
+// requestCase checks a request payload after Decode.
 type requestCase func(t *testing.T, r *Request)
 
 var conformanceResponses = map[string]responseCase{
@@ -134,16 +134,16 @@ func TestConformance(t *testing.T) {
 				return
 			}
 			if check, ok := conformanceRequests[c.Name]; ok {
-				r, err := Parse(c.Body)
+				r, err := Decode(c.Body)
 				if err != nil {
-					t.Fatalf("Parse: %v", err)
+					t.Fatalf("Decode: %v", err)
 				}
 				check(t, r)
 				checkServes(t, c.Body)
 				return
 			}
 			// New files: classify generically by what they hold.
-			if _, err := Parse(c.Body); err == nil {
+			if _, err := Decode(c.Body); err == nil {
 				checkServes(t, c.Body)
 				return
 			}
@@ -159,7 +159,7 @@ func TestConformance(t *testing.T) {
 // checkServes runs a corpus request through a handler end to end.
 func checkServes(t *testing.T, body []byte) {
 	t.Helper()
-	h, err := NewSkillHandler(func(_ context.Context, r *Request) (*Response, error) {
+	h, err := NewWebhookHandler(func(_ context.Context, r *Request) (*Response, error) {
 		return NewResponse(Text("ok")), nil
 	})
 	if err != nil {
@@ -202,13 +202,7 @@ func checkConformanceResponse(t *testing.T, body []byte, rc responseCase) {
 	if diff := jsonDiff(t, wantJSON, out); diff != "" {
 		t.Errorf("re-encoding differs (-want +got):\n%s", diff)
 	}
-	var got []string
-	var ves ValidationErrors
-	if err := resp.Validate(); errors.As(err, &ves) {
-		for _, e := range ves {
-			got = append(got, e.Path)
-		}
-	}
+	got, _ := validationPaths(resp.Validate())
 	slices.Sort(got)
 	want2 := slices.Clone(rc.invalid)
 	slices.Sort(want2)

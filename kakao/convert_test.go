@@ -117,8 +117,8 @@ func TestRenderUnsupported(t *testing.T) {
 func TestToIncoming(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	msg, _ := Parse(readWebhook(t, "text_input.json"))
-	pb, _ := Parse(readWebhook(t, "button_postback.json"))
+	msg, _ := Decode(readWebhook(t, "text_input.json"))
+	pb, _ := Decode(readWebhook(t, "button_postback.json"))
 	tests := []struct {
 		name string
 		req  *Request

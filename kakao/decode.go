@@ -4,29 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"unicode/utf8"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
-// How [Parse] reads a skill payload: a fast pass over plain types that
+// How [Decode] reads a skill payload: a fast pass over plain types that
 // accepts what Kakao sends, and a lenient pass with every tolerance
 // described on the types for anything else.
 
 var errNoUserRequest = errors.New("no userRequest object")
-
-// Parse decodes a skill request body. It fails, wrapping [ErrMalformed],
-// only when body is not a JSON object, a known field has a type no real
-// payload uses, or userRequest is missing; unknown fields are ignored. The
-// error never contains body content.
-func Parse(body []byte) (*Request, error) {
-	if req, ok := parseFast(body); ok {
-		return req, nil
-	}
-	return parseLenient(body)
-}
 
 // parseLenient decodes with every tolerance described on the types.
 func parseLenient(body []byte) (*Request, error) {
@@ -48,7 +36,7 @@ func parseLenient(body []byte) (*Request, error) {
 	return &Request{Intent: intent, UserRequest: *w.UserRequest, Bot: w.Bot, Action: w.Action, Contexts: w.Contexts, Flow: w.Flow}, nil
 }
 
-// fastIntent is intent, for both of Parse's decoders.
+// fastIntent is intent, for both of Decode's decoders.
 type fastIntent struct {
 	ID    string           `json:"id"`
 	Name  string           `json:"name"`
@@ -210,17 +198,4 @@ func rawStringValue(v json.RawMessage) (string, error) {
 	var s string
 	err := json.Unmarshal(v, &s)
 	return s, err
-}
-
-// ParseRequest reads at most maxBytes of r's body (0 means 1 MiB) and
-// calls [Parse]. A longer body is an *http.MaxBytesError.
-func ParseRequest(r *http.Request, maxBytes int64) (*Request, error) {
-	if r == nil {
-		return nil, errors.New("kakao: nil request")
-	}
-	body, err := webhookio.ReadRequest(r, maxBytes)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(body)
 }

@@ -7,26 +7,41 @@ AI-chatbot callback flow (useCallback), and bridges both to the neutral
 
 Skills are synchronous: the answer is the HTTP response, within 5 seconds.
 
-	h, err := kakao.NewSkillHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
+	h, err := kakao.NewWebhookHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
 		return kakao.NewResponse(kakao.Text("you said " + req.UserRequest.Utterance)), nil
-	}, kakao.WithHeaderSecret("X-Skill-Token", signature.MustSecretSet(token)))
+	}, kakao.WithHeaderSecret(kakao.DefaultSecretHeader, signature.MustSecretSet(token)))
 	if err != nil { … }
 	mux.Handle("POST /kakao/skill", h)
 
 # Webhooks
 
-[NewSkillHandler] returns an http.Handler. It reads at most 1 MiB
-([WithMaxBodyBytes]), decodes the body with [Parse], calls the skill
-function and writes its response after [Response.Validate]. Status codes are
-fixed:
+The inbound side comes in layers. [Decode] decodes a body already
+trusted; [Parse] first checks the header secret a request carried (Kakao
+signs nothing, so there is no VerifySignature: the secret is all there is
+to check); [ParseRequest] reads it from header [DefaultSecretHeader] and a
+bounded body from an *http.Request; [NewWebhookHandler] returns an
+http.Handler that does all of it and calls your [HandlerFunc].
+
+The handler reads at most [DefaultMaxBodyBytes] ([WithMaxBodyBytes]),
+checks the header secret ([WithHeaderSecret]) before reading, decodes the
+body, checks bot.id ([WithBotIDs]), calls the skill function and writes
+its response after [Response.Validate]. Status codes are fixed:
 
 	405 not a POST                  413 body over the limit
 	400 not a skill payload         403 header secret or bot ID refused
 	500 the skill function failed   200 the response (or the WithFallback response)
+	503 no free slot under the in-flight cap before the request ended
 
-Details of every failure go to [WithErrorHandler], never into the response.
-With [WithFallback] the handler answers a canned response instead of 500, so
-the user sees a polite bubble rather than Kakao's error.
+Details of every failure go to [WithErrorHandler] and, at Debug level, to
+[WithLogger], never into the response. With [WithFallback] the handler
+answers a canned response instead of 500, so the user sees a polite bubble
+rather than Kakao's error. A panic in the skill function is recovered and
+answered like an error.
+
+At most [WithMaxInFlight] skill functions run at once (1024 by default),
+callbacks still being worked on included; a request beyond the cap waits
+for a slot, and is answered 503 ([ErrBusy]) if Kakao gives up first. The
+function runs on the request's own goroutine: the handler starts none.
 
 Decoding is tolerant, because real payloads are odd: unknown fields are
 ignored; lang and clientExtra may be null; user.properties keeps unknown and
@@ -50,7 +65,7 @@ secret". [WithBotIDs] further limits requests to known bot.id values (403).
 
 Without a header secret anyone who can reach the skill URL can call it, and,
 with callbacks enabled, choose the URL the bot's answer is POSTed to; use
-[WithAllowedHosts] on the [CallbackClient] to pin Kakao's callback host.
+[WithAllowedHosts] on the [Client] to pin Kakao's callback host.
 
 # Responses
 
@@ -74,9 +89,9 @@ one type; its JSON type is derived. "version": "2.0" is always written.
 
 [Response.Validate] checks every limit of Kakao's format before anything is
 written, and reports each problem with its JSON path
-("template.outputs[0].basicCard.buttons[3].label") as a [ValidationErrors]
-wrapping [ErrInvalidResponse]. Over-limit content is an error, never cut
-silently. Lengths are counted in characters (code points):
+("template.outputs[0].basicCard.buttons[3].label"), as a [*ValidationError]
+for one problem or a [ValidationErrors] for several, wrapping [ErrInvalid].
+Over-limit content is an error, never cut silently. Lengths are counted in characters (code points):
 
 	outputs 1–3; quickReplies ≤ 10 (label, action message|block)
 	simpleText.text ≤ 1000; altText ≤ 50; image and webLink URLs http(s)
@@ -100,24 +115,32 @@ The constants ([MaxOutputs], [MaxButtonLabel], …) are exported, and
 # Callbacks
 
 AI-chatbot blocks may answer later. With [WithCallback], a request that
-carries userRequest.callbackUrl runs the skill function in its own goroutine;
-if it has not returned within the budget (default 3.5 s of Kakao's 5 s), the
-handler answers {"version":"2.0","useCallback":true} (or your waiting
-response, whose data can fill the block's waiting text) at once. The function
-keeps running on a context detached from the request that ends when the URL
-expires, one minute after the request arrived, and its response is POSTed to
-the callback URL exactly once by a [CallbackClient]. If it returns in time,
-the answer is synchronous and nothing is POSTed. Failures after the answer
-(the function's error, an invalid response, Kakao's FAIL) go to the error
-handler; with [WithFallback] the fallback is delivered instead of nothing.
-Call [SkillHandler.Wait] at shutdown to let pending callbacks finish.
+carries userRequest.callbackUrl races the skill function against a budget
+(default 3.5 s of Kakao's 5 s). If the function returns in time, the
+answer is synchronous and nothing is POSTed; the race cost one timer. If
+not, the handler answers {"version":"2.0","useCallback":true} (or your
+waiting response, whose data can fill the block's waiting text), complete
+with its Content-Length and flushed, while the function keeps running on a
+context detached from the request that ends when the URL expires, one
+minute after the request arrived. Its response is then POSTed to the
+callback URL exactly once by a [Client] ([WithClient]). If Kakao hung up
+before the budget ran out, nothing was promised: nothing is written or
+POSTed, and the dropped answer is reported. Failures after the answer (the
+function's error or panic, an invalid response, Kakao's FAIL) go to the
+error handler; with [WithFallback] the fallback is delivered instead of
+nothing. Call [WebhookHandler.Wait] at shutdown to let pending callbacks
+finish.
 
-[CallbackClient.Send] can also be used directly. It retries only failures
-that prove Kakao never saw the POST (the connection could not be made): a
-callback URL is single-use, so nothing is sent twice, and never after a 2xx.
-Kakao's answer {taskId, status, message, timestamp} becomes a
-[CallbackResult], or an [*APIError] when status is FAIL or ERROR or the HTTP
-status is not 2xx.
+[Client.Send] can also be used directly ([New] returns a client). It
+retries only failures that prove Kakao never saw the POST (the connection
+could not be made): a callback URL is single-use, so nothing is sent twice,
+and never after a 2xx. Kakao's answer {taskId, status, message, timestamp}
+becomes a [Result], or an [*APIError] when status is FAIL or ERROR or the
+HTTP status is not 2xx.
+
+Options: [Option] configures a [Client], [HandlerOption] a
+[WebhookHandler], and a [SharedOption] ([WithLogger], [WithErrorHandler])
+either.
 
 The callback URL is a credential: it never appears in an error or a log line.
 
@@ -140,17 +163,20 @@ comes back as a [message.KindPostback].
 
 # Errors
 
-Sentinels: [ErrMalformed] (400), [ErrInvalidResponse], [ErrCallbackURL],
-[ErrCallbackExpired], [ErrEntity]; [signature.ErrForbidden] for refused
-callers. Typed errors: [*ValidationError]/[ValidationErrors], [*APIError],
-[*EntityError]. Error strings start with "kakao:" and hold no secret, URL
-or body.
+Sentinels: [ErrMalformed] (400), [ErrCallback] (500: your function
+failed), [ErrBusy] (503), [ErrInvalid] (a response or an argument refused
+before anything was sent), [ErrCallbackURL], [ErrCallbackExpired],
+[ErrEntity]; [signature.ErrForbidden] for refused callers. Typed errors:
+[*ValidationError]/[ValidationErrors] and [*ArgumentError] (the same types
+in every channelkit platform package), [*APIError], [*EntityError]. Error
+strings start with "kakao:" and hold no secret, URL or body.
 
 # Testing
 
 Package kakaotest builds realistic skill requests (kakaotest.NewRequest),
 posts them to a handler and decodes the answer (kakaotest.Do), and runs a
 fake callback endpoint that enforces single use and the one-minute expiry
-with an injectable clock (kakaotest.NewCallbackServer).
+with an injectable clock (kakaotest.NewServer), whose Client method
+returns a [Client] wired to it.
 */
 package kakao

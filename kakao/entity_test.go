@@ -106,7 +106,7 @@ func TestEntityErrors(t *testing.T) {
 
 func TestActionEntityHelpers(t *testing.T) {
 	t.Parallel()
-	req, err := Parse(readWebhook(t, "sys_entities.json"))
+	req, err := Decode(readWebhook(t, "sys_entities.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,29 +6,41 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
 )
 
 // ErrMalformed is wrapped by every error about a request body that is not a
 // skill payload (not JSON, not an object, no userRequest). The handler
-// answers it with 400.
+// answers it with 400. It is the same value in every channelkit platform
+// package.
 var ErrMalformed = webhookio.ErrMalformed
 
 // ErrCallback is wrapped by the error a handler reports (to its error
-// handler and logger) when your function failed or panicked; the platform
-// was answered 500, or the failure came after the answer. It is the same
-// value in every channelkit platform package.
+// handler and logger) when your function failed, panicked or returned an
+// invalid response; the platform was answered 500 (or the fallback), or
+// the failure came after the answer. It is the same value in every
+// channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
-// ErrInvalidResponse is wrapped by the error [Response.Validate] returns: a
-// response that breaks a documented limit or misses a required field. Kakao
-// shows a broken bubble (or nothing) for such a response, so channelkit
-// never sends one.
-var ErrInvalidResponse = errors.New("kakao: invalid response")
+// ErrInvalid is wrapped by every error about something refused before it
+// was written or sent: a response that breaks a documented limit or misses
+// a required field ([Response.Validate]), and a bad argument
+// ([ArgumentError]). Kakao shows a broken bubble (or nothing) for an
+// invalid response, so channelkit never sends one. It is the same value in
+// every channelkit platform package.
+var ErrInvalid = invalid.ErrInvalid
+
+// ErrBusy is wrapped by the error of a request that waited for a free slot
+// under the handler's in-flight cap ([WithMaxInFlight]) until it ended; it
+// was answered 503. It is the same value in every channelkit platform
+// package.
+var ErrBusy = webhookio.ErrBusy
 
 // ErrCallbackURL reports a callback URL that cannot be used: empty, not an
-// absolute http(s) URL, or on a host the client does not allow. The error
-// text never contains the URL: it is a one-time credential.
+// absolute http(s) URL, or on a host the client does not allow. Such an
+// error is also an [*ArgumentError]. Its text never contains the URL: it
+// is a one-time credential.
 var ErrCallbackURL = errors.New("kakao: unusable callback URL")
 
 // ErrCallbackExpired reports that the one-minute validity of a callback URL
@@ -39,48 +51,36 @@ var ErrCallbackExpired = errors.New("kakao: callback URL expired")
 // ([ParseSysDate], [ParseSysNumber], [ParsePlugin]).
 var ErrEntity = errors.New("kakao: bad entity value")
 
-// A ValidationError is one broken rule of a response, at a JSON path such as
-// "template.outputs[0].basicCard.buttons[3].label".
-type ValidationError struct {
-	Path   string
-	Reason string
-}
+// ValidationError is one broken rule of a response, at a JSON path such as
+// "template.outputs[0].basicCard.buttons[3].label". It wraps [ErrInvalid].
+type ValidationError = invalid.ValidationError
 
-func (e *ValidationError) Error() string { return "kakao: " + e.Path + ": " + e.Reason }
+// ValidationErrors is every broken rule of one response, in document
+// order: what [Response.Validate] returns when more than one thing is
+// wrong (a single problem is returned as its [*ValidationError]).
+// errors.As finds each *ValidationError; errors.Is finds [ErrInvalid].
+type ValidationErrors = invalid.ValidationErrors
 
-// Unwrap returns [ErrInvalidResponse].
-func (e *ValidationError) Unwrap() error { return ErrInvalidResponse }
+// ArgumentError is a bad argument to a constructor, an option or a client
+// method (a nil function, an empty callback URL), found before anything
+// was sent. It wraps [ErrInvalid] and never quotes the argument's value.
+type ArgumentError = invalid.ArgumentError
 
-// ValidationErrors is every broken rule of one response, in document order.
-// It is what [Response.Validate] returns when anything is wrong.
-type ValidationErrors []*ValidationError
+// pkg prefixes every error of this package.
+const pkg = "kakao"
 
-func (es ValidationErrors) Error() string {
-	switch len(es) {
-	case 0:
-		return "kakao: invalid response"
-	case 1:
-		return es[0].Error()
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "kakao: %d problems: ", len(es))
-	for i, e := range es {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(e.Path + ": " + e.Reason)
-	}
-	return b.String()
-}
+// argErr returns the *ArgumentError of argument arg of fn.
+func argErr(fn, arg, reason string) error { return invalid.Arg(pkg, fn, arg, reason) }
 
-// Unwrap returns the individual errors, so errors.As finds a
-// *ValidationError and errors.Is finds [ErrInvalidResponse].
-func (es ValidationErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
+// callbackURLError is an unusable callback URL: an *ArgumentError that
+// also wraps ErrCallbackURL.
+type callbackURLError struct{ arg *ArgumentError }
+
+func (e *callbackURLError) Error() string   { return e.arg.Error() }
+func (e *callbackURLError) Unwrap() []error { return []error{e.arg, ErrCallbackURL} }
+
+func callbackURLErr(reason string) error {
+	return &callbackURLError{arg: invalid.Arg(pkg, "Client.Send", "callbackURL", reason)}
 }
 
 // CallbackStatus is the status field of Kakao's answer to a callback POST.

@@ -16,8 +16,8 @@ import (
 	"github.com/channelkit/channelkit/signature"
 )
 
-func ExampleNewSkillHandler() {
-	h, err := kakao.NewSkillHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
+func ExampleNewWebhookHandler() {
+	h, err := kakao.NewWebhookHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
 		resp := kakao.NewResponse(kakao.Text("you said: " + req.UserRequest.Utterance))
 		resp.Template.QuickReplies = []kakao.QuickReply{kakao.MessageQuickReply("도움말", "help")}
 		return resp, nil
@@ -45,14 +45,14 @@ func ExampleNewSkillHandler() {
 }
 
 func ExampleWithCallback() {
-	cb, err := kakaotest.StartCallbackServer()
+	cb, err := kakaotest.Start()
 	if err != nil {
 		panic(err)
 	}
 	defer cb.Close()
 
 	release := make(chan struct{})
-	h, err := kakao.NewSkillHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
+	h, err := kakao.NewWebhookHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
 		<-release // a slow model
 		return kakao.NewResponse(kakao.Text("오래 생각한 답")), nil
 	}, kakao.WithCallback(10*time.Millisecond, &kakao.Response{Data: map[string]any{"text": "생각 중이에요"}}))
@@ -73,7 +73,7 @@ func ExampleWithCallback() {
 
 	close(release)
 	h.Wait(context.Background()) // the final answer has been POSTed to the callback URL
-	for _, d := range cb.Deliveries() {
+	for _, d := range cb.Calls() {
 		fmt.Println(d.Status, string(d.Body))
 	}
 	// Output:

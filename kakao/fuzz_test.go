@@ -24,9 +24,9 @@ func addSeeds(f *testing.F, dir string) {
 	}
 }
 
-// FuzzParse: Parse never panics, fails only with ErrMalformed, and what it
+// FuzzDecode: Decode never panics, fails only with ErrMalformed, and what it
 // accepts encodes to JSON that decodes and encodes to the same bytes.
-func FuzzParse(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	addSeeds(f, "webhook")
 	for _, s := range []string{`{"userRequest":{}}`, `{"userRequest":{"user":{"properties":{"isFriend":"true","x":1}}},"action":{"params":{"a":1,"b":null},"clientExtra":null}}`,
 		`{"userRequest":{},"intent":{"extra":{"matched_knowledges":[]}}}`, `[]`, `{"userRequest":null}`} {
@@ -45,7 +45,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("fast and lenient paths disagree:\n%#v\n%#v", fast, slow)
 			}
 		}
-		req, err := Parse(body)
+		req, err := Decode(body)
 		if err != nil {
 			if !errors.Is(err, ErrMalformed) {
 				t.Fatalf("error %v does not wrap ErrMalformed", err)
@@ -56,7 +56,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("encoding a parsed request: %v", err)
 		}
-		req2, err := Parse(enc1)
+		req2, err := Decode(enc1)
 		if err != nil {
 			t.Fatalf("re-parsing our own encoding: %v\n%s", err, enc1)
 		}
@@ -64,7 +64,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req3, err := Parse(enc2)
+		req3, err := Decode(enc2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package kakao
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,4 +69,25 @@ func looseJSONDiff(t testing.TB, want, got []byte) string {
 		t.Fatalf("got is not JSON: %v", err)
 	}
 	return cmp.Diff(dropEmpty(w), dropEmpty(g))
+}
+
+// validationPaths returns the paths of what Validate found: one
+// *ValidationError or a ValidationErrors. It reports false for an error of
+// any other kind.
+func validationPaths(err error) ([]string, bool) {
+	var ves ValidationErrors
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		return nil, true
+	case errors.As(err, &ves):
+		paths := make([]string, len(ves))
+		for i, e := range ves {
+			paths[i] = e.Path
+		}
+		return paths, true
+	case errors.As(err, &ve):
+		return []string{ve.Path}, true
+	}
+	return nil, false
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/channelkit/channelkit/signature"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -22,7 +23,7 @@ func readWebhook(t testing.TB, name string) []byte {
 	return b
 }
 
-func TestParseWebhookPayloads(t *testing.T) {
+func TestDecodeWebhookPayloads(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "webhook", "*.json"))
 	if err != nil || len(files) == 0 {
@@ -35,9 +36,9 @@ func TestParseWebhookPayloads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req, err := Parse(body)
+			req, err := Decode(body)
 			if err != nil {
-				t.Fatalf("Parse: %v", err)
+				t.Fatalf("Decode: %v", err)
 			}
 			if req.UserRequest.User.ID == "" || req.Bot.ID == "" || req.UserRequest.Utterance == "" {
 				t.Errorf("core fields missing: %+v", req)
@@ -55,9 +56,9 @@ func TestParseWebhookPayloads(t *testing.T) {
 	}
 }
 
-func TestParseFields(t *testing.T) {
+func TestDecodeFields(t *testing.T) {
 	t.Parallel()
-	req, err := Parse(readWebhook(t, "button_postback.json"))
+	req, err := Decode(readWebhook(t, "button_postback.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +85,11 @@ func TestParseFields(t *testing.T) {
 		},
 	}
 	if diff := cmp.Diff(want, req); diff != "" {
-		t.Errorf("Parse (-want +got):\n%s", diff)
+		t.Errorf("Decode (-want +got):\n%s", diff)
 	}
 }
 
-func TestParseLenient(t *testing.T) {
+func TestDecodeLenient(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
@@ -135,21 +136,21 @@ func TestParseLenient(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Parse([]byte(tt.body))
+			r, err := Decode([]byte(tt.body))
 			if err != nil {
-				t.Fatalf("Parse: %v", err)
+				t.Fatalf("Decode: %v", err)
 			}
 			tt.check(t, r)
 		})
 	}
 }
 
-// TestParseFastPath: every form of a flexible field that the lenient
+// TestDecodeFastPath: every form of a flexible field that the lenient
 // decoder accepts gives the same Request from the one-pass decoder, and
 // the one-pass decoder takes it (a fallback re-decodes the whole payload
 // at about three times the cost). Only non-string parameter values, which
 // Kakao does not send, still take the lenient path.
-func TestParseFastPath(t *testing.T) {
+func TestDecodeFastPath(t *testing.T) {
 	t.Parallel()
 	props := func(p string) string {
 		return `{"userRequest":{"utterance":"hi","user":{"id":"u1","properties":` + p + `}},"bot":{"id":"b1"}}`
@@ -210,21 +211,21 @@ func TestParseFastPath(t *testing.T) {
 					t.Errorf("one-pass decoder (-lenient +one-pass):\n%s", diff)
 				}
 			}
-			got, err := Parse(body)
+			got, err := Decode(body)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("Parse (-lenient +Parse):\n%s", diff)
+				t.Errorf("Decode (-lenient +Decode):\n%s", diff)
 			}
 		})
 	}
 }
 
-// TestParseRepeatedKeys: a key repeated in an object (JSON leaves its
+// TestDecodeRepeatedKeys: a key repeated in an object (JSON leaves its
 // meaning open) decodes the same on both paths, as encoding/json decodes
 // plain types: a repeated object merges into the earlier one, key by key.
-func TestParseRepeatedKeys(t *testing.T) {
+func TestDecodeRepeatedKeys(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -269,10 +270,10 @@ func TestParseRepeatedKeys(t *testing.T) {
 	}
 }
 
-// TestParseStringIsFriendAllocs: Parse decodes "isFriend":"true" with the
+// TestDecodeStringIsFriendAllocs: Decode decodes "isFriend":"true" with the
 // allocations of "isFriend":true; falling back to the lenient decoder
 // would more than double them.
-func TestParseStringIsFriendAllocs(t *testing.T) {
+func TestDecodeStringIsFriendAllocs(t *testing.T) {
 	normal := readWebhook(t, "text_input.json")
 	stringy := bytes.Replace(normal, []byte(`"isFriend": true`), []byte(`"isFriend": "true"`), 1)
 	if bytes.Equal(normal, stringy) {
@@ -280,17 +281,17 @@ func TestParseStringIsFriendAllocs(t *testing.T) {
 	}
 	allocs := func(body []byte) float64 {
 		return testing.AllocsPerRun(50, func() {
-			if _, err := Parse(body); err != nil {
+			if _, err := Decode(body); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
 	if a, b := allocs(normal), allocs(stringy); b > a {
-		t.Errorf(`Parse allocates %.0f times for "isFriend":"true", %.0f for true`, b, a)
+		t.Errorf(`Decode allocates %.0f times for "isFriend":"true", %.0f for true`, b, a)
 	}
 }
 
-func TestParseRejects(t *testing.T) {
+func TestDecodeRejects(t *testing.T) {
 	t.Parallel()
 	secret := "sekrit-utterance-0xBEEF"
 	tests := []struct {
@@ -309,9 +310,9 @@ func TestParseRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse([]byte(tt.body))
+			_, err := Decode([]byte(tt.body))
 			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("Parse error = %v, want ErrMalformed", err)
+				t.Fatalf("Decode error = %v, want ErrMalformed", err)
 			}
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("error quotes the body: %v", err)
@@ -327,14 +328,17 @@ func TestParseRejects(t *testing.T) {
 // http.NewRequest does) or no request at all is an error, never a panic.
 func TestParseRequestWithoutBody(t *testing.T) {
 	t.Parallel()
+	secrets := signature.MustSecretSet("s3cr3t")
 	r, err := http.NewRequest(http.MethodPost, "http://bot.example/skill", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ParseRequest(r, 0); !errors.Is(err, ErrMalformed) {
+	r.Header.Set(DefaultSecretHeader, "s3cr3t")
+	if _, err := ParseRequest(secrets, r); !errors.Is(err, ErrMalformed) {
 		t.Errorf("nil body: %v; want ErrMalformed", err)
 	}
-	if _, err := ParseRequest(nil, 0); err == nil {
-		t.Error("nil request: no error")
+	var ae *ArgumentError
+	if _, err := ParseRequest(secrets, nil); !errors.As(err, &ae) {
+		t.Errorf("nil request: %v; want an *ArgumentError", err)
 	}
 }

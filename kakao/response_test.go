@@ -291,21 +291,16 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := tt.resp.Validate()
-			var got []string
-			var ves ValidationErrors
-			if errors.As(err, &ves) {
-				for _, e := range ves {
-					got = append(got, e.Path)
-				}
-			} else if err != nil {
+			got, ok := validationPaths(err)
+			if !ok {
 				t.Fatalf("Validate returned %T: %v", err, err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("paths (-want +got):\n%s\n%v", diff, err)
 			}
 			if err != nil {
-				if !errors.Is(err, ErrInvalidResponse) {
-					t.Errorf("error does not wrap ErrInvalidResponse")
+				if !errors.Is(err, ErrInvalid) {
+					t.Errorf("error does not wrap ErrInvalid")
 				}
 				var ve *ValidationError
 				if !errors.As(err, &ve) || ve.Path != tt.want[0] {

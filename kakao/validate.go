@@ -5,16 +5,19 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+
+	"github.com/channelkit/channelkit/internal/invalid"
 )
 
 // Validate checks r against every limit of Kakao's response format (see
-// the package doc, Limits) and returns nil or a [ValidationErrors] listing
-// each problem with its JSON path, such as
-// "template.outputs[0].basicCard.buttons[3].label". Over-limit content is
-// an error, never silently cut: use [Render] for best-effort fitting.
+// the package doc, Limits) and returns nil, the [*ValidationError] of the
+// one problem, or a [ValidationErrors] listing each problem, with its JSON
+// path such as "template.outputs[0].basicCard.buttons[3].label". All wrap
+// [ErrInvalid]. Over-limit content is an error, never silently cut: use
+// [Render] for best-effort fitting.
 func (r *Response) Validate() error {
 	if r == nil {
-		return ValidationErrors{{Path: "", Reason: "nil response"}}
+		return invalid.New(pkg, "", "nil response")
 	}
 	var v validator
 	if r.Template == nil && r.Context == nil && r.Data == nil && !r.UseCallback {
@@ -26,10 +29,7 @@ func (r *Response) Validate() error {
 	if r.Context != nil {
 		v.context("context", r.Context)
 	}
-	if len(v.errs) == 0 {
-		return nil
-	}
-	return v.errs
+	return invalid.Join(v.errs)
 }
 
 // Validate checks one output on its own; paths start at the output kind
@@ -37,18 +37,16 @@ func (r *Response) Validate() error {
 func (o *Output) Validate() error {
 	var v validator
 	v.output("", o)
-	if len(v.errs) == 0 {
-		return nil
-	}
-	return v.errs
+	return invalid.Join(v.errs)
 }
 
+// validator collects the problems of one response.
 type validator struct {
-	errs ValidationErrors
+	errs []*ValidationError
 }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, &ValidationError{Path: path, Reason: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, invalid.New(pkg, path, fmt.Sprintf(format, args...)))
 }
 
 func join(path, key string) string {

@@ -98,7 +98,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		callbackHosts: splitList(getenv("KAKAO_CALLBACK_HOSTS")),
 	}
 	if cfg.header == "" {
-		cfg.header = "X-Skill-Token"
+		cfg.header = kakao.DefaultSecretHeader
 	}
 	return cfg, nil
 }

@@ -51,7 +51,7 @@ func testConfig(think func(context.Context, string) (string, error)) config {
 	}
 }
 
-func newTestHandler(t *testing.T, cfg config) (*kakao.SkillHandler, *syncBuffer) {
+func newTestHandler(t *testing.T, cfg config) (*kakao.WebhookHandler, *syncBuffer) {
 	t.Helper()
 	logs := new(syncBuffer)
 	h, err := newSkillHandler(cfg, slog.New(slog.NewTextHandler(logs, nil)))
@@ -256,7 +256,7 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &clock{now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
-			cb := kakaotest.NewCallbackServer(t, kakaotest.WithClock(clk.Now))
+			cb := kakaotest.NewServer(t, kakaotest.WithClock(clk.Now))
 
 			release := make(chan struct{})
 			cfg := testConfig(func(ctx context.Context, q string) (string, error) {
@@ -269,7 +269,7 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 				return "deep answer to: " + q, nil
 			})
 			cfg.budget = 10 * time.Millisecond // the bot is held until the handler has answered
-			cfg.callbackHTTPClient = cb.Client()
+			cfg.callbackHTTPClient = cb.HTTPClient()
 			h, logs := newTestHandler(t, cfg)
 
 			res := kakaotest.Post(t, h,
@@ -284,7 +284,7 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 			if got := res.Response.Data["text"]; got == nil || got == "" {
 				t.Errorf("waiting answer has no data.text: %s", res.Body)
 			}
-			if n := cb.Requests(); n != 0 {
+			if n := len(cb.Calls()); n != 0 {
 				t.Fatalf("callback endpoint hit %d times before the answer was ready", n)
 			}
 
@@ -293,7 +293,7 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			ds := cb.Deliveries()
+			ds := cb.Calls()
 			if len(ds) != 1 {
 				t.Fatalf("got %d deliveries, want exactly 1", len(ds))
 			}
@@ -313,9 +313,9 @@ func TestSlowAnswerIsDeliveredThroughCallback(t *testing.T) {
 }
 
 func TestQuickAnswerOnCallbackBlockIsSynchronous(t *testing.T) {
-	cb := kakaotest.NewCallbackServer(t)
+	cb := kakaotest.NewServer(t)
 	cfg := testConfig(func(_ context.Context, q string) (string, error) { return "quick answer to: " + q, nil })
-	cfg.callbackHTTPClient = cb.Client()
+	cfg.callbackHTTPClient = cb.HTTPClient()
 	h, _ := newTestHandler(t, cfg) // default budget, 3.5 s
 
 	res := kakaotest.Post(t, h,
@@ -331,7 +331,7 @@ func TestQuickAnswerOnCallbackBlockIsSynchronous(t *testing.T) {
 	if err := h.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := cb.Requests(); n != 0 {
+	if n := len(cb.Calls()); n != 0 {
 		t.Errorf("callback endpoint hit %d times for a synchronous answer", n)
 	}
 }

@@ -30,8 +30,8 @@ type config struct {
 
 // newSkillHandler returns the skill: an echo on ordinary blocks, and
 // cfg.think on blocks with the AI-chatbot callback enabled.
-func newSkillHandler(cfg config, logger *slog.Logger) (*kakao.SkillHandler, error) {
-	var cbOpts []kakao.ClientOption
+func newSkillHandler(cfg config, logger *slog.Logger) (*kakao.WebhookHandler, error) {
+	var cbOpts []kakao.Option
 	if len(cfg.callbackHosts) > 0 {
 		cbOpts = append(cbOpts, kakao.WithAllowedHosts(cfg.callbackHosts...))
 	}
@@ -39,14 +39,14 @@ func newSkillHandler(cfg config, logger *slog.Logger) (*kakao.SkillHandler, erro
 		cbOpts = append(cbOpts, kakao.WithHTTPClient(cfg.callbackHTTPClient))
 	}
 	cbOpts = append(cbOpts, kakao.WithLogger(logger))
-	cb, err := kakao.NewCallbackClient(cbOpts...)
+	cb, err := kakao.New(cbOpts...)
 	if err != nil {
 		return nil, err
 	}
 
-	opts := []kakao.Option{
+	opts := []kakao.HandlerOption{
 		kakao.WithHeaderSecret(cfg.header, cfg.secrets),
-		kakao.WithCallbackClient(cb),
+		kakao.WithClient(cb),
 		// The waiting bubble: a block's callback text can show it as
 		// {{#webhook.text}}.
 		kakao.WithCallback(cfg.budget, &kakao.Response{Data: map[string]any{"text": "생각 중이에요. 잠시만 기다려 주세요."}}),
@@ -61,7 +61,7 @@ func newSkillHandler(cfg config, logger *slog.Logger) (*kakao.SkillHandler, erro
 	}
 
 	think := cfg.think
-	return kakao.NewSkillHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
+	return kakao.NewWebhookHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
 		utterance := req.UserRequest.Utterance
 		if req.UserRequest.CallbackURL == "" {
 			// An ordinary block: answer at once.

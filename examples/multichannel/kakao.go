@@ -34,7 +34,7 @@ func kakaoFunc(obs Observer) func(context.Context, *kakao.Request) (*kakao.Respo
 // kakaoHeader is the default name of the shared-secret header: register it,
 // with the value of KAKAO_SKILL_SECRET, under "헤더값 입력" in the skill's
 // settings in Kakao i Open Builder.
-const kakaoHeader = "X-Skill-Token"
+const kakaoHeader = kakao.DefaultSecretHeader
 
 func kakaoConfig() platformConfig {
 	return platformConfig{
@@ -53,14 +53,14 @@ func kakaoConfig() platformConfig {
 			if header == "" {
 				header = kakaoHeader
 			}
-			opts := []kakao.Option{
+			opts := []kakao.HandlerOption{
 				kakao.WithHeaderSecret(header, secrets),
 				kakao.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.Kakao, r, err) }),
 			}
 			if ids := splitList(s.env("KAKAO_BOT_IDS")); len(ids) > 0 {
 				opts = append(opts, kakao.WithBotIDs(ids...))
 			}
-			h, err := kakao.NewSkillHandler(kakaoFunc(s.obs), opts...)
+			h, err := kakao.NewWebhookHandler(kakaoFunc(s.obs), opts...)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/channelkit/channelkit/kakao"
@@ -47,7 +48,7 @@ func WithDetailParam(name, origin, value string) RequestOption {
 }
 
 // WithCallbackURL sets userRequest.callbackUrl (see
-// [CallbackServer.NewCallbackURL]).
+// [Server.NewCallbackURL]).
 func WithCallbackURL(u string) RequestOption {
 	return func(b *builder) { b.req.UserRequest.CallbackURL = u }
 }
@@ -98,6 +99,13 @@ func WithTrigger(t kakao.TriggerType) RequestOption {
 		}
 		b.req.Flow.Trigger = &kakao.Trigger{Type: t}
 	}
+}
+
+// WithSecret sets the shared-secret header [kakao.DefaultSecretHeader] of
+// the request [NewRequest] builds to value, as the skill settings'
+// "헤더값 입력" would.
+func WithSecret(value string) RequestOption {
+	return WithHeader(kakao.DefaultSecretHeader, value)
 }
 
 // WithHeader adds an HTTP header to the request [NewRequest] builds (the
@@ -182,10 +190,24 @@ type Result struct {
 
 // Do serves r with h and decodes the answer. A 200 answer that is not a
 // response is a test failure.
+//
+// Do returns with the first complete answer: when the handler returns, or
+// when it flushes an answer while it goes on working, as a
+// [kakao.WebhookHandler] does with the useCallback answer of
+// [kakao.WithCallback]. In that case the handler is still running when Do
+// returns: call its Wait before looking at what it delivered.
 func Do(t testing.TB, h http.Handler, r *http.Request) *Result {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, r)
+	rec := &flushRecorder{ResponseRecorder: httptest.NewRecorder(), flushed: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(rec, r)
+	}()
+	select {
+	case <-done:
+	case <-rec.flushed:
+	}
 	res := rec.Result()
 	body, _ := io.ReadAll(res.Body)
 	out := &Result{StatusCode: res.StatusCode, Header: res.Header, Body: body}
@@ -196,6 +218,20 @@ func Do(t testing.TB, h http.Handler, r *http.Request) *Result {
 		}
 	}
 	return out
+}
+
+// flushRecorder is an httptest.ResponseRecorder that says when the
+// handler has flushed its answer. The handler writes nothing after that.
+type flushRecorder struct {
+	*httptest.ResponseRecorder
+	once    sync.Once
+	flushed chan struct{}
+}
+
+// Flush flushes the recorder and signals the first flush.
+func (f *flushRecorder) Flush() {
+	f.ResponseRecorder.Flush()
+	f.once.Do(func() { close(f.flushed) })
 }
 
 // Post builds a request with opts and serves it with h: NewRequest + Do.

@@ -16,115 +16,34 @@ import (
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
-// A ClientOption configures a [CallbackClient]. Options report invalid
-// values as errors from [NewCallbackClient].
-type ClientOption func(*clientConfig) error
-
-type clientConfig struct {
-	hc    *http.Client
-	retry rest.Retry
-	ua    string
-	log   *slog.Logger
-	hosts map[string]bool
-	sleep func(context.Context, time.Duration) error // tests
-}
-
-// WithHTTPClient sets the HTTP client (copied; nil is an error). Its
-// redirect policy is replaced: a callback is never followed to another URL.
-func WithHTTPClient(hc *http.Client) ClientOption {
-	return func(c *clientConfig) error {
-		cp, err := rest.CopyHTTPClient(hc)
-		if err != nil {
-			return fmt.Errorf("kakao: WithHTTPClient: %w", err)
-		}
-		c.hc = cp
-		return nil
-	}
-}
-
-// WithRetry sets the retry policy (default 3 attempts, 200 ms doubling,
-// at most 10 s per wait). Whatever the policy, a callback is retried only
-// after a failure that proves Kakao never saw it (the connection could not
-// be made): a callback URL is single-use, so a POST that may have arrived is
-// never repeated.
-func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) ClientOption {
-	return func(c *clientConfig) error {
-		r := rest.Retry{MaxAttempts: maxAttempts, BaseDelay: baseDelay, MaxDelay: maxDelay}
-		if err := r.Validate(); err != nil {
-			return fmt.Errorf("kakao: WithRetry: %w", err)
-		}
-		c.retry = r
-		return nil
-	}
-}
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) ClientOption {
-	return func(c *clientConfig) error {
-		if ua == "" {
-			return errors.New("kakao: WithUserAgent: empty user agent")
-		}
-		c.ua = ua
-		return nil
-	}
-}
-
-// WithLogger logs deliveries at Debug level (default: no logging). Logs
-// never hold the callback URL or any body.
-func WithLogger(l *slog.Logger) ClientOption {
-	return func(c *clientConfig) error {
-		if l == nil {
-			return errors.New("kakao: WithLogger: nil logger")
-		}
-		c.log = l
-		return nil
-	}
-}
-
-// WithAllowedHosts restricts callback URLs to the given host names
-// (exact match, port ignored). Skill requests are not signed, so without a
-// header secret anyone who can reach the skill server can choose the URL
-// the bot's answer is POSTed to; listing Kakao's callback host closes that.
-// Default: any host.
-func WithAllowedHosts(hosts ...string) ClientOption {
-	return func(c *clientConfig) error {
-		if len(hosts) == 0 {
-			return errors.New("kakao: WithAllowedHosts: no host")
-		}
-		c.hosts = make(map[string]bool, len(hosts))
-		for _, h := range hosts {
-			if h == "" {
-				return errors.New("kakao: WithAllowedHosts: empty host")
-			}
-			c.hosts[strings.ToLower(h)] = true
-		}
-		return nil
-	}
-}
-
-// CallbackClient POSTs final responses to callback URLs. It is immutable
-// and safe for concurrent use. It prints as kakao.CallbackClient{} with
-// every fmt verb and in slog: it holds no secret, and a callback URL,
-// which is one, is only ever an argument.
-type CallbackClient struct {
+// Client POSTs final responses to callback URLs: the one request a skill
+// server sends to Kakao. It is immutable and safe for concurrent use. It
+// prints as kakao.Client{} with every fmt verb and in slog: it holds no
+// secret, and a callback URL, which is one, is only ever an argument.
+type Client struct {
 	rc    rest.Client
 	log   *slog.Logger
 	hosts map[string]bool
 }
 
-var callbackClientForm = redact.Form{Type: "kakao.CallbackClient"}
+var clientForm = redact.Form{Type: "kakao.Client"}
 
-// Format writes kakao.CallbackClient{} for every verb.
-func (c CallbackClient) Format(f fmt.State, verb rune) { callbackClientForm.Format(f, verb) }
+// Format writes kakao.Client{} for every verb.
+func (c Client) Format(f fmt.State, verb rune) { clientForm.Format(f, verb) }
 
-// LogValue logs kakao.CallbackClient{}.
-func (c CallbackClient) LogValue() slog.Value { return callbackClientForm.LogValue() }
+// LogValue logs kakao.Client{}.
+func (c Client) LogValue() slog.Value { return clientForm.LogValue() }
 
-// NewCallbackClient returns a client; it performs no I/O.
-func NewCallbackClient(opts ...ClientOption) (*CallbackClient, error) {
-	cfg := clientConfig{retry: rest.DefaultRetry}
+// New returns a callback client; it performs no I/O. Kakao needs no
+// credential for a callback: the callback URL is one, and it is an
+// argument of [Client.Send].
+func New(opts ...Option) (*Client, error) {
+	cfg := config{retry: rest.DefaultRetry}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
+		if o == nil {
+			return nil, argErr("New", "opts", "nil option")
+		}
+		if err := o.applyClient(&cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -135,16 +54,23 @@ func NewCallbackClient(opts ...ClientOption) (*CallbackClient, error) {
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.DiscardHandler)
 	}
-	return &CallbackClient{
+	var onErr func(context.Context, error)
+	if fn := cfg.onErr; fn != nil {
+		onErr = func(_ context.Context, err error) {
+			fn(nil, fmt.Errorf("kakao: callback attempt failed, retrying: %w", err))
+		}
+	}
+	return &Client{
 		rc: rest.Client{
 			HTTP:      cfg.hc,
 			UserAgent: cfg.ua,
 			// rest logs the request path on retries; a callback path is a
 			// credential, so rest gets no logger and we log ourselves.
-			Logger: slog.New(slog.DiscardHandler),
-			Retry:  cfg.retry,
-			Check:  checkCallback,
-			Sleep:  cfg.sleep,
+			Logger:  slog.New(slog.DiscardHandler),
+			Retry:   cfg.retry,
+			Check:   checkCallback,
+			Sleep:   cfg.sleep,
+			OnError: onErr,
 		},
 		log:   cfg.log,
 		hosts: cfg.hosts,
@@ -158,20 +84,20 @@ type Meta struct {
 	Header     http.Header
 }
 
-// CallbackResult is Kakao's answer to a delivered callback.
-type CallbackResult struct {
+// Result is Kakao's answer to a delivered callback.
+type Result struct {
 	TaskID  string
 	Status  CallbackStatus
 	Message string
 	// Timestamp is the answer's timestamp as sent (a Unix time; whether in
-	// seconds or milliseconds is not documented, see [CallbackResult.Time]).
+	// seconds or milliseconds is not documented, see [Result.Time]).
 	Timestamp int64
 	Meta      Meta
 }
 
 // Time interprets Timestamp, as milliseconds when it is too large to be
 // seconds.
-func (r *CallbackResult) Time() time.Time {
+func (r *Result) Time() time.Time {
 	if r.Timestamp > 1e11 {
 		return time.UnixMilli(r.Timestamp)
 	}
@@ -223,9 +149,12 @@ func checkCallback(r *rest.Response) error {
 // Send validates resp and POSTs it (without useCallback) to callbackURL,
 // once. It returns Kakao's answer, or an *APIError for a FAIL/ERROR answer
 // or a non-2xx status. No error holds the URL.
-func (c *CallbackClient) Send(ctx context.Context, callbackURL string, resp *Response) (*CallbackResult, error) {
+func (c *Client) Send(ctx context.Context, callbackURL string, resp *Response) (*Result, error) {
 	if err := c.checkURL(callbackURL); err != nil {
 		return nil, err
+	}
+	if resp == nil {
+		return nil, argErr("Client.Send", "resp", "nil response")
 	}
 	if err := resp.Validate(); err != nil {
 		return nil, err
@@ -259,7 +188,7 @@ func (c *CallbackClient) Send(ctx context.Context, callbackURL string, resp *Res
 	}
 	w, _ := parseResult(r.Body)
 	ts, _ := w.Timestamp.Int64()
-	res := &CallbackResult{
+	res := &Result{
 		TaskID:    w.TaskID,
 		Status:    CallbackStatus(w.Status),
 		Message:   w.Message,
@@ -279,22 +208,22 @@ func requestID(h http.Header) string {
 	return ""
 }
 
-func (c *CallbackClient) checkURL(raw string) error {
+func (c *Client) checkURL(raw string) error {
 	if raw == "" {
-		return fmt.Errorf("%w: empty", ErrCallbackURL)
+		return callbackURLErr("empty")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%w: does not parse", ErrCallbackURL)
+		return callbackURLErr("does not parse")
 	}
 	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("%w: not an absolute http(s) URL", ErrCallbackURL)
+		return callbackURLErr("not an absolute http(s) URL")
 	}
 	if u.User != nil {
-		return fmt.Errorf("%w: carries user information", ErrCallbackURL)
+		return callbackURLErr("carries user information")
 	}
 	if c.hosts != nil && !c.hosts[strings.ToLower(u.Hostname())] {
-		return fmt.Errorf("%w: host not allowed", ErrCallbackURL)
+		return callbackURLErr("host not allowed")
 	}
 	return nil
 }

@@ -1,0 +1,386 @@
+package kakao
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/redact"
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/signature"
+)
+
+// Decode decodes a skill request body already trusted (Kakao signs
+// nothing; see [Parse] for the header-secret check). It fails, wrapping
+// [ErrMalformed], only when body is not a JSON object, a known field has a
+// type no real payload uses, or userRequest is missing; unknown fields are
+// ignored. The error never contains body content.
+func Decode(body []byte) (*Request, error) {
+	if req, ok := parseFast(body); ok {
+		return req, nil
+	}
+	return parseLenient(body)
+}
+
+// Parse checks token, the value of the shared-secret header the skill
+// settings send (see [WithHeaderSecret]), against secrets in constant time,
+// then decodes body with [Decode]. An empty set refuses everything. A
+// missing or wrong token is an error wrapping [signature.ErrForbidden]
+// (the handler's 403: Kakao signs nothing, so the header says who the
+// caller claims to be, it proves nothing about the body).
+func Parse(secrets signature.SecretSet, body []byte, token string) (*Request, error) {
+	if err := verifyToken(secrets, token); err != nil {
+		return nil, err
+	}
+	return Decode(body)
+}
+
+// ParseRequest reads the shared secret from header [DefaultSecretHeader]
+// (refusing a header sent more than once), checks it as [Parse] does, then
+// reads at most [DefaultMaxBodyBytes] of r's body and decodes it. The
+// secret is checked before the body is read. A longer body is an
+// *http.MaxBytesError.
+func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Request, error) {
+	if r == nil {
+		return nil, argErr("ParseRequest", "r", "nil request")
+	}
+	token, err := webhookio.Credential(r.Header, DefaultSecretHeader)
+	if err != nil {
+		return nil, fmt.Errorf("kakao: shared-secret %w: %w", err, signature.ErrForbidden)
+	}
+	if err := verifyToken(secrets, token); err != nil {
+		return nil, err
+	}
+	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(body)
+}
+
+var (
+	errNoSecrets      = fmt.Errorf("kakao: no shared secret to check the header against: %w", signature.ErrForbidden)
+	errSecretMissing  = fmt.Errorf("kakao: shared-secret header missing: %w", signature.ErrForbidden)
+	errSecretMismatch = fmt.Errorf("kakao: shared-secret header does not match: %w", signature.ErrForbidden)
+	errBotID          = fmt.Errorf("kakao: bot ID not allowed: %w", signature.ErrForbidden)
+	errNilResponse    = errors.New("kakao: skill function returned a nil response and no error")
+)
+
+// verifyToken checks a header-secret value, failing closed.
+func verifyToken(secrets signature.SecretSet, token string) error {
+	switch {
+	case secrets.Len() == 0:
+		return errNoSecrets
+	case token == "":
+		return errSecretMissing
+	case secrets.VerifyToken(token) != nil:
+		return errSecretMismatch
+	}
+	return nil
+}
+
+// HandlerFunc answers one skill request. The response it returns is
+// validated before it is written; an error (or an invalid response) is
+// answered 500, or with the [WithFallback] response.
+type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
+
+// WebhookHandler is an http.Handler that serves a skill: it reads the
+// request (bounded), checks the optional header secret and bot allow-list,
+// calls the skill function and writes its response, or, with
+// [WithCallback], runs the AI-chatbot callback flow. It is safe for
+// concurrent use.
+//
+// A WebhookHandler prints (every fmt verb, slog) as
+// kakao.WebhookHandler{HeaderName:"…", Secrets:signature.SecretSet{Len:1}},
+// never a secret.
+type WebhookHandler struct {
+	fn           HandlerFunc
+	cfg          handlerConfig
+	waitingBody  []byte
+	fallbackBody []byte
+	// runner calls every skill function, without a budget: it holds the
+	// in-flight cap. A callback request runs inside one of its slots
+	// through callback, which has the callback budget; callback's own cap
+	// (the same number) therefore never binds.
+	runner   *webhookio.Runner
+	callback *webhookio.Runner
+}
+
+func (h *WebhookHandler) form() redact.Form {
+	return redact.Form{Type: "kakao.WebhookHandler", Fields: []redact.Field{
+		{Name: "HeaderName", Value: h.cfg.headerName},
+		{Name: "Secrets", Value: h.cfg.secrets},
+	}}
+}
+
+// Format writes the secret header's name and how many secrets the handler
+// holds, for every verb.
+func (h *WebhookHandler) Format(f fmt.State, verb rune) { h.form().Format(f, verb) }
+
+// LogValue logs the secret header's name and how many secrets the handler
+// holds.
+func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
+
+// NewWebhookHandler returns a handler that answers with fn. It performs no
+// I/O.
+func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
+	if fn == nil {
+		return nil, argErr("NewWebhookHandler", "fn", "nil function")
+	}
+	h := &WebhookHandler{fn: fn, cfg: handlerConfig{maxBody: DefaultMaxBodyBytes, maxInFlight: webhookio.DefaultMaxInFlight}}
+	for _, o := range opts {
+		if o == nil {
+			return nil, argErr("NewWebhookHandler", "opts", "nil option")
+		}
+		if err := o.applyHandler(&h.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if h.cfg.log == nil {
+		h.cfg.log = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if h.cfg.fallback != nil {
+		if h.fallbackBody, err = json.Marshal(h.cfg.fallback); err != nil {
+			return nil, fmt.Errorf("kakao: encoding fallback: %w", err)
+		}
+	}
+	if h.cfg.callback {
+		if h.waitingBody, err = json.Marshal(h.cfg.waiting); err != nil {
+			return nil, fmt.Errorf("kakao: encoding waiting response: %w", err)
+		}
+		if h.cfg.client == nil {
+			copts := []Option{WithLogger(h.cfg.log)}
+			if h.cfg.onErr != nil {
+				copts = append(copts, WithErrorHandler(h.cfg.onErr))
+			}
+			if h.cfg.client, err = New(copts...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	h.setClock(webhookio.RealClock{})
+	return h, nil
+}
+
+// setClock (re)builds the runners on clock c.
+func (h *WebhookHandler) setClock(c webhookio.Clock) {
+	h.runner = webhookio.NewRunner(webhookio.RunnerConfig{
+		Budget: webhookio.NoBudget, MaxInFlight: h.cfg.maxInFlight, Clock: c, OnError: h.runnerError,
+	})
+	if h.cfg.callback {
+		h.callback = webhookio.NewRunner(webhookio.RunnerConfig{
+			Budget: h.cfg.budget, WorkTimeout: CallbackValidity, MaxInFlight: h.cfg.maxInFlight, Clock: c, OnError: h.runnerError,
+		})
+	}
+}
+
+// Wait blocks until every skill function the handler has started has
+// returned and every callback has been delivered or has failed, or ctx is
+// done. Call it after http.Server.Shutdown so that no final response is
+// lost; it returns at once when there are none.
+func (h *WebhookHandler) Wait(ctx context.Context) error { return h.runner.Wait(ctx) }
+
+// ServeHTTP implements http.Handler. It returns when the skill function
+// has: with [WithCallback], a request answered useCallback has had its
+// complete answer flushed to Kakao at the budget, and ServeHTTP goes on
+// until the final response has been POSTed.
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := webhookio.CheckMethod(r); err != nil {
+		h.fail(w, r, fmt.Errorf("kakao: %w", err))
+		return
+	}
+	if h.cfg.headerName != "" {
+		if err := h.checkSecret(r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			err = fmt.Errorf("kakao: body over %d bytes: %w", mbe.Limit, err)
+		} else {
+			err = webhookio.Malformed("kakao", errors.New("reading body failed"))
+		}
+		h.fail(w, r, err)
+		return
+	}
+	req, err := Decode(body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if h.cfg.botIDs != nil && !h.cfg.botIDs[req.Bot.ID] {
+		h.fail(w, r, errBotID)
+		return
+	}
+	var job *webhookio.Job[*Response]
+	if h.callback != nil && req.UserRequest.CallbackURL != "" {
+		c := &callbackCall{skillCall: skillCall{h: h, r: r, req: req}, w: w}
+		// The URL is valid for a minute from now, on the runner's clock.
+		c.deadline = h.callback.Clock().Now().Add(CallbackValidity)
+		c.job = webhookio.Job[*Response]{Run: c.runCallback, Answer: ignoreAnswer}
+		job = &c.job
+	} else {
+		c := &skillCall{h: h, r: r, req: req}
+		c.job = webhookio.Job[*Response]{Run: c.run, Answer: c.answer}
+		job = &c.job
+	}
+	if err := webhookio.Run(h.runner, w, r, job); err != nil {
+		h.fail(w, r, fmt.Errorf("kakao: %w", err))
+	}
+}
+
+func (h *WebhookHandler) checkSecret(r *http.Request) error {
+	v, err := webhookio.Credential(r.Header, h.cfg.headerName)
+	if err != nil {
+		return fmt.Errorf("kakao: shared-secret %w: %w", err, signature.ErrForbidden)
+	}
+	return verifyToken(h.cfg.secrets, v)
+}
+
+func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	webhookio.Fail(w, r, err, nil)
+	h.report(r, err)
+}
+
+func (h *WebhookHandler) report(r *http.Request, err error) {
+	h.cfg.log.DebugContext(r.Context(), "kakao: skill", "error", err.Error())
+	if h.cfg.onErr != nil {
+		h.cfg.onErr(r, err)
+	}
+}
+
+// runnerError reports a useCallback answer that could not be flushed,
+// unless Kakao had already hung up (then the answer was not written, and
+// the late path says so).
+func (h *WebhookHandler) runnerError(r *http.Request, err error) {
+	if r.Context().Err() == nil {
+		h.report(r, fmt.Errorf("kakao: %w", err))
+	}
+}
+
+// check classifies fn's result: nil, or the error to report.
+func check(resp *Response, err error) error {
+	switch {
+	case err != nil:
+		return fmt.Errorf("kakao: %w: %w", webhookio.ErrCallback, err)
+	case resp == nil:
+		return fmt.Errorf("kakao: %w: %w", webhookio.ErrCallback, errNilResponse)
+	}
+	if verr := resp.Validate(); verr != nil {
+		return fmt.Errorf("kakao: %w: %w", webhookio.ErrCallback, verr)
+	}
+	return nil
+}
+
+// write answers with fn's result, or the fallback, or 500.
+func (h *WebhookHandler) write(w http.ResponseWriter, r *http.Request, resp *Response, err error) {
+	if err = check(resp, err); err == nil {
+		var body []byte
+		if body, err = json.Marshal(resp.wire()); err == nil {
+			webhookio.WriteJSON(w, body)
+			return
+		}
+		err = fmt.Errorf("kakao: %w: encoding response: %w", webhookio.ErrCallback, err)
+	}
+	h.report(r, err)
+	if h.fallbackBody != nil {
+		webhookio.WriteJSON(w, h.fallbackBody)
+		return
+	}
+	// Always 500, whatever fn's error wraps.
+	w.WriteHeader(http.StatusInternalServerError)
+}
+
+// skillCall is one request's call of the skill function.
+type skillCall struct {
+	h   *WebhookHandler
+	r   *http.Request
+	req *Request
+	job webhookio.Job[*Response]
+}
+
+// callbackCall is a callback request's call: the skill function races
+// the callback budget, inside the slot the request holds.
+type callbackCall struct {
+	skillCall
+	w        http.ResponseWriter
+	deadline time.Time // when the callback URL expires
+	inner    webhookio.Job[*Response]
+	// promised is set when the useCallback answer was written. The budget
+	// timer's goroutine sets it before the runner hands the result to
+	// late, under the runner's lock.
+	promised bool
+}
+
+func (c *skillCall) run(ctx context.Context) (*Response, error) { return c.h.fn(ctx, c.req) }
+
+func (c *skillCall) answer(w http.ResponseWriter, resp *Response, err error) {
+	c.h.write(w, c.r, resp, err)
+}
+
+func ignoreAnswer(http.ResponseWriter, *Response, error) {}
+
+// runCallback runs the callback flow inside the slot c holds.
+func (c *callbackCall) runCallback(context.Context) (*Response, error) {
+	c.inner = webhookio.Job[*Response]{Run: c.runUntilExpiry, Answer: c.answerInTime, Ack: c.ack, Late: c.late}
+	// Run cannot fail here: the slot this request holds in h.runner
+	// leaves room for it under the same cap in h.callback.
+	return nil, webhookio.Run(c.h.callback, c.w, c.r, &c.inner)
+}
+
+func (c *callbackCall) runUntilExpiry(ctx context.Context) (*Response, error) {
+	ctx, cancel := context.WithDeadline(ctx, c.deadline)
+	defer cancel()
+	return c.h.fn(ctx, c.req)
+}
+
+// errHungUp reports a callback request Kakao gave up on before anything
+// was written: no useCallback was promised, so the answer is dropped.
+var errHungUp = errors.New("kakao: request ended before the skill answered; nothing was promised, so the answer is not delivered")
+
+func (c *callbackCall) answerInTime(w http.ResponseWriter, resp *Response, err error) {
+	if c.r.Context().Err() != nil {
+		c.h.report(c.r, fmt.Errorf("%w: %w", errHungUp, context.Cause(c.r.Context())))
+		return
+	}
+	c.h.write(w, c.r, resp, err)
+}
+
+// ack answers useCallback, but only to a Kakao still waiting: a request
+// that has ended is promised nothing.
+func (c *callbackCall) ack(w http.ResponseWriter) {
+	if c.r.Context().Err() != nil {
+		return
+	}
+	c.promised = true
+	webhookio.WriteAck(w, http.StatusOK, "application/json; charset=utf-8", c.h.waitingBody)
+}
+
+// late delivers fn's result (or the fallback) to the callback URL, once.
+func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
+	h := c.h
+	if !c.promised {
+		h.report(c.r, fmt.Errorf("%w: %w", errHungUp, context.Cause(c.r.Context())))
+		return
+	}
+	if err := check(resp, err); err != nil {
+		h.report(c.r, err)
+		if h.cfg.fallback == nil {
+			return
+		}
+		resp = h.cfg.fallback
+	}
+	ctx, cancel := context.WithDeadline(ctx, c.deadline)
+	defer cancel()
+	if _, err := h.cfg.client.Send(ctx, c.req.UserRequest.CallbackURL, resp); err != nil {
+		h.report(c.r, err)
+	}
+}
