@@ -84,9 +84,14 @@ func FuzzDecode(f *testing.F) {
 }
 
 // FuzzResponse: decoding a response never panics; what decodes validates
-// without panicking and re-encodes stably.
+// without panicking and re-encodes stably; the handler's encoder writes
+// what encoding/json writes.
 func FuzzResponse(f *testing.F) {
 	addSeeds(f, "golden")
+	for _, text := range []string{`<b>&amp;</b>`, `a\u2028b\u2029c`, `\ud83d\ude18 \"quoted\" back\\slash`, `tab\there\nnew\u0001`, `\ufffd\u00e9`} {
+		f.Add([]byte(`{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"` + text + `"}},{"simpleImage":{"imageUrl":"https://x/` + text + `","altText":"` + text + `"}}]}}`))
+	}
+	f.Add([]byte("{\"template\":{\"outputs\":[{\"simpleText\":{\"text\":\"\xff\xfe\"}}]}}"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > 1<<20 {
 			return
@@ -97,6 +102,10 @@ func FuzzResponse(f *testing.F) {
 		}
 		_ = r.Validate()
 		enc1, err := json.Marshal(r)
+		fast, ferr := r.appendJSON(nil)
+		if (err == nil) != (ferr == nil) || !bytes.Equal(enc1, fast) {
+			t.Fatalf("appendJSON = %s, %v; json.Marshal = %s, %v", fast, ferr, enc1, err)
+		}
 		if err != nil {
 			return // a raw output that is not valid JSON cannot come from decoding; other errors are fine
 		}

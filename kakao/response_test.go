@@ -1,9 +1,11 @@
 package kakao
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -141,6 +143,35 @@ func TestGoldenResponses(t *testing.T) {
 			again, _ := json.MarshalIndent(&back, "", "  ")
 			if diff := jsonDiff(t, want, again); diff != "" {
 				t.Errorf("decode/encode (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAppendJSON: the handler's encoder writes what json.Marshal writes,
+// for every golden response and for strings encoding/json escapes.
+func TestAppendJSON(t *testing.T) {
+	t.Parallel()
+	cases := goldenResponses()
+	for i, s := range []string{"", "plain", "한글 😘", "<b>&</b>", "a\u2028b\u2029c", `"q" \ /`, "tab\tnl\n\x01\x7f", "bad \xff\xfe utf-8", "\u00e9\ufffd"} {
+		cases[fmt.Sprintf("string_%d", i)] = NewResponse(Text(s), Image("https://example.com/"+s, s), Output{SimpleText: &SimpleText{Text: s}, SimpleImage: &SimpleImage{}})
+	}
+	cases["nil_outputs"] = &Response{Template: &Template{}}
+	cases["empty"] = &Response{}
+	cases["raw_spaced"] = NewResponse(Output{Raw: json.RawMessage("{ \"x\" : \"<y>\" }")})
+	for name, resp := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			want, err := json.Marshal(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := resp.appendJSON(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want, got) {
+				t.Errorf("appendJSON:\n%s\njson.Marshal:\n%s", got, want)
 			}
 		})
 	}

@@ -19,15 +19,16 @@ func (r *Response) Validate() error {
 	if r == nil {
 		return invalid.New(pkg, "", "nil response")
 	}
-	var v validator
+	var buf [128]byte
+	v := validator{buf: buf[:0]}
 	if r.Template == nil && r.Context == nil && r.Data == nil && !r.UseCallback {
-		v.add("template", "a response needs a template, context, data or useCallback")
+		v.add(v.join(root, "template"), "a response needs a template, context, data or useCallback")
 	}
 	if r.Template != nil {
-		v.template("template", r.Template)
+		v.template(v.join(root, "template"), r.Template)
 	}
 	if r.Context != nil {
-		v.context("context", r.Context)
+		v.context(v.join(root, "context"), r.Context)
 	}
 	return invalid.Join(v.errs)
 }
@@ -35,36 +36,54 @@ func (r *Response) Validate() error {
 // Validate checks one output on its own; paths start at the output kind
 // ("basicCard.buttons[3].label").
 func (o *Output) Validate() error {
-	var v validator
-	v.output("", o)
+	var buf [128]byte
+	v := validator{buf: buf[:0]}
+	v.output(root, o)
 	return invalid.Join(v.errs)
 }
 
-// validator collects the problems of one response.
+// validator collects the problems of one response. It builds each
+// problem's JSON path only when it reports one: a path is a mark, the
+// length of buf while buf spells it out; join and idx extend a path by
+// rewriting buf past its mark, so a path stays valid while the paths made
+// from it after it are in use, which is how the checks below nest.
 type validator struct {
 	errs []*ValidationError
+	buf  []byte
 }
 
-func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, invalid.New(pkg, path, fmt.Sprintf(format, args...)))
+// root is the empty path.
+const root = 0
+
+func (v *validator) add(path int, format string, args ...any) {
+	v.errs = append(v.errs, invalid.New(pkg, string(v.buf[:path]), fmt.Sprintf(format, args...)))
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
+// join returns path.key.
+func (v *validator) join(path int, key string) int {
+	v.buf = v.buf[:path]
+	if path != root {
+		v.buf = append(v.buf, '.')
 	}
-	return path + "." + key
+	v.buf = append(v.buf, key...)
+	return len(v.buf)
 }
 
-func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+// idx returns path[i].
+func (v *validator) idx(path, i int) int {
+	v.buf = append(v.buf[:path], '[')
+	v.buf = strconv.AppendInt(v.buf, int64(i), 10)
+	v.buf = append(v.buf, ']')
+	return len(v.buf)
+}
 
-func (v *validator) maxLen(path, s string, max int) {
+func (v *validator) maxLen(path int, s string, max int) {
 	if n := textUnit.Len(s); n > max {
 		v.add(path, "%d characters, limit is %d", n, max)
 	}
 }
 
-func (v *validator) required(path, s string) bool {
+func (v *validator) required(path int, s string) bool {
 	if s == "" {
 		v.add(path, "required")
 		return false
@@ -72,7 +91,7 @@ func (v *validator) required(path, s string) bool {
 	return true
 }
 
-func (v *validator) httpURL(path, s string) {
+func (v *validator) httpURL(path int, s string) {
 	if !v.required(path, s) {
 		return
 	}
@@ -82,8 +101,8 @@ func (v *validator) httpURL(path, s string) {
 	}
 }
 
-func (v *validator) template(path string, t *Template) {
-	op := join(path, "outputs")
+func (v *validator) template(path int, t *Template) {
+	op := v.join(path, "outputs")
 	switch n := len(t.Outputs); {
 	case n == 0:
 		v.add(op, "at least 1 output is required")
@@ -91,32 +110,32 @@ func (v *validator) template(path string, t *Template) {
 		v.add(op, "%d outputs, limit is %d", n, MaxOutputs)
 	}
 	for i := range t.Outputs {
-		v.output(idx(op, i), &t.Outputs[i])
+		v.output(v.idx(op, i), &t.Outputs[i])
 	}
-	qp := join(path, "quickReplies")
+	qp := v.join(path, "quickReplies")
 	if n := len(t.QuickReplies); n > MaxQuickReplies {
 		v.add(qp, "%d quick replies, limit is %d", n, MaxQuickReplies)
 	}
 	for i := range t.QuickReplies {
-		v.quickReply(idx(qp, i), &t.QuickReplies[i])
+		v.quickReply(v.idx(qp, i), &t.QuickReplies[i])
 	}
 }
 
-func (v *validator) quickReply(path string, q *QuickReply) {
-	v.required(join(path, "label"), q.Label)
+func (v *validator) quickReply(path int, q *QuickReply) {
+	v.required(v.join(path, "label"), q.Label)
 	switch q.Action {
 	case ReplyMessage:
-		v.required(join(path, "messageText"), q.MessageText)
+		v.required(v.join(path, "messageText"), q.MessageText)
 	case ReplyBlock:
-		v.required(join(path, "blockId"), q.BlockID)
+		v.required(v.join(path, "blockId"), q.BlockID)
 	case "":
-		v.add(join(path, "action"), "required")
+		v.add(v.join(path, "action"), "required")
 	default:
-		v.add(join(path, "action"), "unknown quick-reply action %q (message or block)", string(q.Action))
+		v.add(v.join(path, "action"), "unknown quick-reply action %q (message or block)", string(q.Action))
 	}
 }
 
-func (v *validator) output(path string, o *Output) {
+func (v *validator) output(path int, o *Output) {
 	kind, second, n := o.kindCount()
 	switch n {
 	case 0:
@@ -127,15 +146,15 @@ func (v *validator) output(path string, o *Output) {
 		v.add(path, "%d kinds set (%s and %s); set exactly one", n, kind, second)
 		return
 	}
-	p := join(path, string(kind))
+	p := v.join(path, string(kind))
 	switch kind {
 	case KindSimpleText:
-		if v.required(join(p, "text"), o.SimpleText.Text) {
-			v.maxLen(join(p, "text"), o.SimpleText.Text, MaxSimpleTextLen)
+		if v.required(v.join(p, "text"), o.SimpleText.Text) {
+			v.maxLen(v.join(p, "text"), o.SimpleText.Text, MaxSimpleTextLen)
 		}
 	case KindSimpleImage:
-		v.httpURL(join(p, "imageUrl"), o.SimpleImage.ImageURL)
-		v.maxLen(join(p, "altText"), o.SimpleImage.AltText, MaxAltTextLen)
+		v.httpURL(v.join(p, "imageUrl"), o.SimpleImage.ImageURL)
+		v.maxLen(v.join(p, "altText"), o.SimpleImage.AltText, MaxAltTextLen)
 	case KindTextCard:
 		v.textCard(p, o.TextCard, false)
 	case KindBasicCard:
@@ -158,16 +177,16 @@ func (v *validator) output(path string, o *Output) {
 	}
 }
 
-func (v *validator) context(p string, c *ContextControl) {
-	vp := join(p, "values")
+func (v *validator) context(p int, c *ContextControl) {
+	vp := v.join(p, "values")
 	for i := range c.Values {
-		q := idx(vp, i)
-		v.required(join(q, "name"), c.Values[i].Name)
+		q := v.idx(vp, i)
+		v.required(v.join(q, "name"), c.Values[i].Name)
 		if c.Values[i].LifeSpan < 0 {
-			v.add(join(q, "lifeSpan"), "must not be negative")
+			v.add(v.join(q, "lifeSpan"), "must not be negative")
 		}
 		if c.Values[i].TTL < 0 {
-			v.add(join(q, "ttl"), "must not be negative")
+			v.add(v.join(q, "ttl"), "must not be negative")
 		}
 	}
 }

@@ -2,64 +2,64 @@ package kakao
 
 // The validation of cards, carousels and buttons (see validate.go).
 
-func (v *validator) textCard(p string, c *TextCard, inCarousel bool) {
+func (v *validator) textCard(p int, c *TextCard, inCarousel bool) {
 	if c.Title == "" && c.Description == "" {
 		v.add(p, "a textCard needs a title or a description")
 	}
-	v.maxLen(join(p, "title"), c.Title, MaxTitleLen)
+	v.maxLen(v.join(p, "title"), c.Title, MaxTitleLen)
 	max := MaxTextCardDesc
 	if inCarousel {
 		max = MaxCarouselDesc
 	}
-	v.maxLen(join(p, "description"), c.Description, max)
+	v.maxLen(v.join(p, "description"), c.Description, max)
 	v.buttons(p, c.Buttons, c.ButtonLayout, false)
 }
 
-func (v *validator) basicCard(p string, c *BasicCard) {
-	v.maxLen(join(p, "title"), c.Title, MaxTitleLen)
-	v.maxLen(join(p, "description"), c.Description, MaxBasicCardDesc)
+func (v *validator) basicCard(p int, c *BasicCard) {
+	v.maxLen(v.join(p, "title"), c.Title, MaxTitleLen)
+	v.maxLen(v.join(p, "description"), c.Description, MaxBasicCardDesc)
 	fixed := false
 	if c.Thumbnail == nil {
-		v.add(join(p, "thumbnail"), "required")
+		v.add(v.join(p, "thumbnail"), "required")
 	} else {
-		v.thumbnail(join(p, "thumbnail"), c.Thumbnail)
+		v.thumbnail(v.join(p, "thumbnail"), c.Thumbnail)
 		fixed = c.Thumbnail.FixedRatio
 	}
-	v.profile(join(p, "profile"), c.Profile)
+	v.profile(v.join(p, "profile"), c.Profile)
 	v.buttons(p, c.Buttons, c.ButtonLayout, fixed)
 }
 
-func (v *validator) commerceCard(p string, c *CommerceCard) {
-	v.maxLen(join(p, "title"), c.Title, MaxCommerceTitle)
-	v.maxLen(join(p, "description"), c.Description, MaxCommerceDesc)
+func (v *validator) commerceCard(p int, c *CommerceCard) {
+	v.maxLen(v.join(p, "title"), c.Title, MaxCommerceTitle)
+	v.maxLen(v.join(p, "description"), c.Description, MaxCommerceDesc)
 	if c.Price < 0 {
-		v.add(join(p, "price"), "must not be negative")
+		v.add(v.join(p, "price"), "must not be negative")
 	}
 	if c.Currency != "" && c.Currency != "won" {
-		v.add(join(p, "currency"), "only \"won\" is supported")
+		v.add(v.join(p, "currency"), "only \"won\" is supported")
 	}
 	if c.DiscountRate != 0 && c.DiscountedPrice == 0 {
-		v.add(join(p, "discountedPrice"), "required with discountRate")
+		v.add(v.join(p, "discountedPrice"), "required with discountRate")
 	}
 	if c.DiscountRate < 0 || c.DiscountRate > 100 {
-		v.add(join(p, "discountRate"), "must be a percentage")
+		v.add(v.join(p, "discountRate"), "must be a percentage")
 	}
-	tp := join(p, "thumbnails")
+	tp := v.join(p, "thumbnails")
 	if len(c.Thumbnails) != 1 {
 		v.add(tp, "exactly 1 thumbnail is required, got %d", len(c.Thumbnails))
 	}
 	fixed := false
 	for i := range c.Thumbnails {
-		v.thumbnail(idx(tp, i), &c.Thumbnails[i])
+		v.thumbnail(v.idx(tp, i), &c.Thumbnails[i])
 		fixed = fixed || c.Thumbnails[i].FixedRatio
 	}
-	v.profile(join(p, "profile"), c.Profile)
+	v.profile(v.join(p, "profile"), c.Profile)
 	v.buttons(p, c.Buttons, c.ButtonLayout, fixed)
 }
 
-func (v *validator) listCard(p string, c *ListCard, inCarousel bool) {
-	v.required(join(p, "header.title"), c.Header.Title)
-	ip := join(p, "items")
+func (v *validator) listCard(p int, c *ListCard, inCarousel bool) {
+	v.required(v.join(p, "header.title"), c.Header.Title)
+	ip := v.join(p, "items")
 	max := MaxListItems
 	if inCarousel {
 		max = MaxCarouselList
@@ -72,40 +72,40 @@ func (v *validator) listCard(p string, c *ListCard, inCarousel bool) {
 	}
 	for i := range c.Items {
 		it := &c.Items[i]
-		q := idx(ip, i)
-		v.required(join(q, "title"), it.Title)
+		q := v.idx(ip, i)
+		v.required(v.join(q, "title"), it.Title)
 		switch it.Action {
 		case "":
 		case "block":
-			v.required(join(q, "blockId"), it.BlockID)
+			v.required(v.join(q, "blockId"), it.BlockID)
 		case "message":
-			v.required(join(q, "messageText"), it.MessageText)
+			v.required(v.join(q, "messageText"), it.MessageText)
 		default:
-			v.add(join(q, "action"), "unknown list-item action %q (block or message)", it.Action)
+			v.add(v.join(q, "action"), "unknown list-item action %q (block or message)", it.Action)
 		}
 	}
 	v.buttons(p, c.Buttons, c.ButtonLayout, false)
 }
 
-func (v *validator) itemCard(p string, c *ItemCard, inCarousel bool) {
+func (v *validator) itemCard(p int, c *ItemCard, inCarousel bool) {
 	if c.Thumbnail != nil {
-		v.thumbnail(join(p, "thumbnail"), c.Thumbnail)
+		v.thumbnail(v.join(p, "thumbnail"), c.Thumbnail)
 	}
 	if c.Head != nil && c.Profile != nil {
-		v.add(join(p, "profile"), "head and profile are mutually exclusive")
+		v.add(v.join(p, "profile"), "head and profile are mutually exclusive")
 	}
 	if c.Head != nil {
-		v.required(join(p, "head.title"), c.Head.Title)
+		v.required(v.join(p, "head.title"), c.Head.Title)
 	}
 	if c.Profile != nil {
-		if v.required(join(p, "profile.title"), c.Profile.Title) {
-			v.maxLen(join(p, "profile.title"), c.Profile.Title, MaxProfileTitle)
+		if v.required(v.join(p, "profile.title"), c.Profile.Title) {
+			v.maxLen(v.join(p, "profile.title"), c.Profile.Title, MaxProfileTitle)
 		}
 	}
 	if c.ImageTitle != nil {
-		v.required(join(p, "imageTitle.title"), c.ImageTitle.Title)
+		v.required(v.join(p, "imageTitle.title"), c.ImageTitle.Title)
 	}
-	lp := join(p, "itemList")
+	lp := v.join(p, "itemList")
 	max := MaxItemList
 	if inCarousel {
 		max = MaxCarouselItems
@@ -117,42 +117,42 @@ func (v *validator) itemCard(p string, c *ItemCard, inCarousel bool) {
 		v.add(lp, "%d items, limit is %d", n, max)
 	}
 	for i := range c.ItemList {
-		q := idx(lp, i)
-		if v.required(join(q, "title"), c.ItemList[i].Title) {
-			v.maxLen(join(q, "title"), c.ItemList[i].Title, MaxItemTitleLen)
+		q := v.idx(lp, i)
+		if v.required(v.join(q, "title"), c.ItemList[i].Title) {
+			v.maxLen(v.join(q, "title"), c.ItemList[i].Title, MaxItemTitleLen)
 		}
-		v.required(join(q, "description"), c.ItemList[i].Description)
+		v.required(v.join(q, "description"), c.ItemList[i].Description)
 	}
 	switch c.ItemListAlignment {
 	case "", "left", "right":
 	default:
-		v.add(join(p, "itemListAlignment"), "must be left or right")
+		v.add(v.join(p, "itemListAlignment"), "must be left or right")
 	}
 	if s := c.ItemListSummary; s != nil {
-		sp := join(p, "itemListSummary")
-		if v.required(join(sp, "title"), s.Title) {
-			v.maxLen(join(sp, "title"), s.Title, MaxItemTitleLen)
+		sp := v.join(p, "itemListSummary")
+		if v.required(v.join(sp, "title"), s.Title) {
+			v.maxLen(v.join(sp, "title"), s.Title, MaxItemTitleLen)
 		}
-		if v.required(join(sp, "description"), s.Description) {
-			v.maxLen(join(sp, "description"), s.Description, MaxSummaryDescLen)
+		if v.required(v.join(sp, "description"), s.Description) {
+			v.maxLen(v.join(sp, "description"), s.Description, MaxSummaryDescLen)
 		}
 	}
 	if c.Description != "" && c.Title == "" {
-		v.add(join(p, "title"), "required with description")
+		v.add(v.join(p, "title"), "required with description")
 	}
 	maxText := MaxItemCardText
 	if inCarousel {
 		maxText = MaxItemCardTextC
 	}
 	if n := textUnit.Len(c.Title) + textUnit.Len(c.Description); n > maxText {
-		v.add(join(p, "description"), "title and description hold %d characters, limit is %d together", n, maxText)
+		v.add(v.join(p, "description"), "title and description hold %d characters, limit is %d together", n, maxText)
 	}
 	fixed := c.Thumbnail != nil && c.Thumbnail.FixedRatio
 	v.buttons(p, c.Buttons, c.ButtonLayout, fixed)
 }
 
-func (v *validator) carousel(p string, c *Carousel) {
-	ip := join(p, "items")
+func (v *validator) carousel(p int, c *Carousel) {
+	ip := v.join(p, "items")
 	kind := c.Kind()
 	max := MaxCarouselCards
 	if kind == KindListCard {
@@ -166,7 +166,7 @@ func (v *validator) carousel(p string, c *Carousel) {
 	}
 	var firstItem *ItemCard
 	for i, it := range c.Items {
-		q := idx(ip, i)
+		q := v.idx(ip, i)
 		if isNilCard(it) {
 			v.add(q, "nil card")
 			continue
@@ -197,32 +197,32 @@ func (v *validator) carousel(p string, c *Carousel) {
 		}
 	}
 	if h := c.Header; h != nil {
-		hp := join(p, "header")
+		hp := v.join(p, "header")
 		if kind == KindTextCard || kind == KindListCard {
 			v.add(hp, "a carousel of %s cannot have a header", kind)
 		}
-		v.required(join(hp, "title"), h.Title)
-		v.required(join(hp, "description"), h.Description)
+		v.required(v.join(hp, "title"), h.Title)
+		v.required(v.join(hp, "description"), h.Description)
 		if h.Thumbnail == nil {
-			v.add(join(hp, "thumbnail"), "required")
+			v.add(v.join(hp, "thumbnail"), "required")
 		} else {
-			v.httpURL(join(hp, "thumbnail.imageUrl"), h.Thumbnail.ImageURL)
+			v.httpURL(v.join(hp, "thumbnail.imageUrl"), h.Thumbnail.ImageURL)
 		}
 	}
 }
 
-func (v *validator) thumbnail(p string, t *Thumbnail) {
-	v.httpURL(join(p, "imageUrl"), t.ImageURL)
-	v.maxLen(join(p, "altText"), t.AltText, MaxAltTextLen)
+func (v *validator) thumbnail(p int, t *Thumbnail) {
+	v.httpURL(v.join(p, "imageUrl"), t.ImageURL)
+	v.maxLen(v.join(p, "altText"), t.AltText, MaxAltTextLen)
 }
 
-func (v *validator) profile(p string, pr *Profile) {
+func (v *validator) profile(p int, pr *Profile) {
 	if pr != nil {
-		v.required(join(p, "nickname"), pr.Nickname)
+		v.required(v.join(p, "nickname"), pr.Nickname)
 	}
 }
 
-func (v *validator) buttons(p string, bs []Button, layout ButtonLayout, fixedRatio bool) {
+func (v *validator) buttons(p int, bs []Button, layout ButtonLayout, fixedRatio bool) {
 	horizontal := false
 	switch layout {
 	case LayoutHorizontal:
@@ -231,9 +231,9 @@ func (v *validator) buttons(p string, bs []Button, layout ButtonLayout, fixedRat
 	case "":
 		horizontal = fixedRatio
 	default:
-		v.add(join(p, "buttonLayout"), "must be vertical or horizontal")
+		v.add(v.join(p, "buttonLayout"), "must be vertical or horizontal")
 	}
-	bp := join(p, "buttons")
+	bp := v.join(p, "buttons")
 	max := MaxButtons
 	if horizontal {
 		max = MaxButtonsH
@@ -250,26 +250,26 @@ func (v *validator) buttons(p string, bs []Button, layout ButtonLayout, fixedRat
 		labelMax = MaxButtonLabelH
 	}
 	for i := range bs {
-		v.button(idx(bp, i), &bs[i], labelMax)
+		v.button(v.idx(bp, i), &bs[i], labelMax)
 	}
 }
 
-func (v *validator) button(p string, b *Button, labelMax int) {
-	if v.required(join(p, "label"), b.Label) {
-		v.maxLen(join(p, "label"), b.Label, labelMax)
+func (v *validator) button(p int, b *Button, labelMax int) {
+	if v.required(v.join(p, "label"), b.Label) {
+		v.maxLen(v.join(p, "label"), b.Label, labelMax)
 	}
 	switch b.Action {
 	case ActionWebLink:
-		v.httpURL(join(p, "webLinkUrl"), b.WebLinkURL)
+		v.httpURL(v.join(p, "webLinkUrl"), b.WebLinkURL)
 	case ActionPhone:
-		v.required(join(p, "phoneNumber"), b.PhoneNumber)
+		v.required(v.join(p, "phoneNumber"), b.PhoneNumber)
 	case ActionBlock:
-		v.required(join(p, "blockId"), b.BlockID)
+		v.required(v.join(p, "blockId"), b.BlockID)
 	case ActionMessage, ActionShare, ActionOperator, ActionPlugin, ActionAddChannel:
 	case "":
-		v.add(join(p, "action"), "required")
+		v.add(v.join(p, "action"), "required")
 	default:
-		v.add(join(p, "action"), "unknown button action %q", string(b.Action))
+		v.add(v.join(p, "action"), "unknown button action %q", string(b.Action))
 	}
 }
 

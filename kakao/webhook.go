@@ -284,7 +284,7 @@ func check(resp *Response, err error) error {
 func (h *WebhookHandler) write(w http.ResponseWriter, r *http.Request, resp *Response, err error) {
 	if err = check(resp, err); err == nil {
 		var body []byte
-		if body, err = json.Marshal(resp.wire()); err == nil {
+		if body, err = resp.appendJSON(make([]byte, 0, 256)); err == nil {
 			webhookio.WriteJSON(w, body)
 			return
 		}
