@@ -120,18 +120,18 @@ func TestServerRefusesRequestsWithoutCredentials(t *testing.T) {
 			return r
 		}, http.StatusUnauthorized},
 		{"naverworks/unsigned", func(t *testing.T) *http.Request {
-			r := naverworkstest.NewCallback(t, testWorksSecret, worksEvent)
+			r := naverworkstest.NewRequest(t, testWorksSecret, worksEvent)
 			r.URL.Path = "/naverworks/callback"
 			r.Header.Del(naverworks.SignatureHeader)
 			return r
 		}, http.StatusUnauthorized},
 		{"naverworks/signed with another secret", func(t *testing.T) *http.Request {
-			r := naverworkstest.NewCallback(t, "another-secret", worksEvent)
+			r := naverworkstest.NewRequest(t, "another-secret", worksEvent)
 			r.URL.Path = "/naverworks/callback"
 			return r
 		}, http.StatusUnauthorized},
 		{"naverworks/for another bot", func(t *testing.T) *http.Request {
-			r := naverworkstest.NewCallback(t, testWorksSecret, worksEvent)
+			r := naverworkstest.NewRequest(t, testWorksSecret, worksEvent)
 			r.URL.Path = "/naverworks/callback"
 			r.Header.Set(naverworks.BotIDHeader, "9999")
 			return r
