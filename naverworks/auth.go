@@ -160,7 +160,7 @@ func WithTokenURL(u string) TokenOption {
 	return func(c *tokenConfig) error {
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return errors.New("naverworks: token URL must be an absolute http(s) URL")
+			return argError("WithTokenURL", "u", "not an absolute http(s) URL")
 		}
 		c.tokenURL = u
 		return nil
@@ -173,11 +173,10 @@ func WithTokenURL(u string) TokenOption {
 // option, as for [New].)
 func WithTokenHTTPClient(hc *http.Client) TokenOption {
 	return func(c *tokenConfig) error {
-		cc, err := rest.CopyHTTPClient(hc)
-		if err != nil {
-			return fmt.Errorf("naverworks: %w", err)
+		if hc == nil {
+			return argError("WithTokenHTTPClient", "hc", "nil")
 		}
-		c.http = cc
+		c.http, _ = rest.CopyHTTPClient(hc)
 		return nil
 	}
 }
@@ -188,7 +187,7 @@ func WithTokenHTTPClient(hc *http.Client) TokenOption {
 func WithTokenClock(now func() time.Time) TokenOption {
 	return func(c *tokenConfig) error {
 		if now == nil {
-			return errors.New("naverworks: nil clock")
+			return argError("WithTokenClock", "now", "nil")
 		}
 		c.now = now
 		c.customClock = true
@@ -201,7 +200,7 @@ func WithTokenClock(now func() time.Time) TokenOption {
 func WithRefreshMargin(d time.Duration) TokenOption {
 	return func(c *tokenConfig) error {
 		if d < 0 {
-			return errors.New("naverworks: negative refresh margin")
+			return argError("WithRefreshMargin", "d", "negative")
 		}
 		c.margin = d
 		return nil
@@ -213,7 +212,7 @@ func WithRefreshMargin(d time.Duration) TokenOption {
 func WithAssertionLifetime(d time.Duration) TokenOption {
 	return func(c *tokenConfig) error {
 		if d < time.Second || d > MaxAssertionLifetime {
-			return fmt.Errorf("naverworks: assertion lifetime must be between 1s and %s", MaxAssertionLifetime)
+			return argError("WithAssertionLifetime", "d", "not between 1s and "+MaxAssertionLifetime.String())
 		}
 		c.lifetime = d
 		return nil
@@ -225,7 +224,7 @@ func WithAssertionLifetime(d time.Duration) TokenOption {
 func WithScopeSeparator(sep string) TokenOption {
 	return func(c *tokenConfig) error {
 		if sep == "" {
-			return errors.New("naverworks: empty scope separator")
+			return argError("WithScopeSeparator", "sep", "empty")
 		}
 		c.separator = sep
 		return nil
@@ -237,7 +236,7 @@ func WithScopeSeparator(sep string) TokenOption {
 func WithTokenLogger(l *slog.Logger) TokenOption {
 	return func(c *tokenConfig) error {
 		if l == nil {
-			return errors.New("naverworks: nil logger")
+			return argError("WithTokenLogger", "l", "nil")
 		}
 		c.logger = l
 		return nil
@@ -267,21 +266,21 @@ func TokenSource(ctx context.Context, creds Credentials, opts ...TokenOption) (o
 // NewTokenCache is [TokenSource] with the concrete result type.
 func NewTokenCache(ctx context.Context, creds Credentials, opts ...TokenOption) (*TokenCache, error) {
 	if ctx == nil {
-		return nil, errors.New("naverworks: nil context")
+		return nil, argError("TokenSource", "ctx", "nil")
 	}
 	switch {
 	case creds.ClientID == "":
-		return nil, errors.New("naverworks: credentials: empty ClientID")
+		return nil, argError("TokenSource", "creds", "empty ClientID")
 	case creds.ClientSecret == "":
-		return nil, errors.New("naverworks: credentials: empty ClientSecret")
+		return nil, argError("TokenSource", "creds", "empty ClientSecret")
 	case creds.ServiceAccount == "":
-		return nil, errors.New("naverworks: credentials: empty ServiceAccount")
+		return nil, argError("TokenSource", "creds", "empty ServiceAccount")
 	case len(creds.Scopes) == 0:
-		return nil, errors.New("naverworks: credentials: no Scopes")
+		return nil, argError("TokenSource", "creds", "no Scopes")
 	}
 	for i, s := range creds.Scopes {
 		if s == "" || strings.ContainsAny(s, " ,") {
-			return nil, fmt.Errorf("naverworks: credentials: scope %d is empty or holds a separator", i)
+			return nil, argError("TokenSource", fmt.Sprintf("creds.Scopes[%d]", i), "empty or holds a separator")
 		}
 	}
 	key, err := ParsePrivateKey(creds.PrivateKey)
@@ -298,7 +297,7 @@ func NewTokenCache(ctx context.Context, creds Credentials, opts ...TokenOption) 
 	}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("naverworks: nil TokenOption")
+			return nil, argError("TokenSource", "opts", "nil TokenOption")
 		}
 		if err := o(&cfg); err != nil {
 			return nil, err

@@ -64,19 +64,19 @@ type Client struct {
 // fresh one; a second refusal is returned.
 func New(botID string, ts oauth2.TokenSource, opts ...Option) (*Client, error) {
 	if botID == "" {
-		return nil, errors.New("naverworks: empty bot ID")
+		return nil, argError("New", "botID", "empty")
 	}
 	if strings.ContainsAny(botID, "/?#") {
-		return nil, errors.New("naverworks: bot ID holds a URL delimiter")
+		return nil, argError("New", "botID", "holds a URL delimiter")
 	}
 	if ts == nil {
-		return nil, errors.New("naverworks: nil token source")
+		return nil, argError("New", "ts", "nil")
 	}
 	base, _ := url.Parse(DefaultBaseURL)
 	cfg := config{baseURL: base, retry: rest.DefaultRetry}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("naverworks: nil Option")
+			return nil, argError("New", "opts", "nil Option")
 		}
 		if err := o.applyClient(&cfg); err != nil {
 			return nil, err

@@ -84,6 +84,8 @@ type APIError struct {
 	Body []byte
 }
 
+// Error names the status, the platform code and its description, never
+// the raw body.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "naverworks: API error (HTTP %d", e.StatusCode)
@@ -113,6 +115,7 @@ type TokenError struct {
 	Description string
 }
 
+// Error names the status, the OAuth error code and its description.
 func (e *TokenError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "naverworks: token request failed (HTTP %d", e.StatusCode)

@@ -2,8 +2,6 @@ package naverworks
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -91,7 +89,7 @@ type handlerConfig struct {
 func WithLogger(l *slog.Logger) SharedOption {
 	return sharedOption(func(c *common) error {
 		if l == nil {
-			return errors.New("naverworks: nil logger")
+			return argError("WithLogger", "l", "nil")
 		}
 		c.logger = l
 		return nil
@@ -108,7 +106,7 @@ func WithLogger(l *slog.Logger) SharedOption {
 func WithErrorHandler(fn func(*http.Request, error)) SharedOption {
 	return sharedOption(func(c *common) error {
 		if fn == nil {
-			return errors.New("naverworks: nil error handler")
+			return argError("WithErrorHandler", "fn", "nil")
 		}
 		c.onErr = fn
 		return nil
@@ -119,11 +117,10 @@ func WithErrorHandler(fn func(*http.Request, error)) SharedOption {
 // default has a 30 s timeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return clientOption(func(c *config) error {
-		cc, err := rest.CopyHTTPClient(hc)
-		if err != nil {
-			return fmt.Errorf("naverworks: %w", err)
+		if hc == nil {
+			return argError("WithHTTPClient", "hc", "nil")
 		}
-		c.http = cc
+		c.http, _ = rest.CopyHTTPClient(hc)
 		return nil
 	})
 }
@@ -134,7 +131,7 @@ func WithBaseURL(u string) Option {
 	return clientOption(func(c *config) error {
 		p, err := rest.ParseBaseURL(u)
 		if err != nil {
-			return fmt.Errorf("naverworks: %w", err)
+			return argError("WithBaseURL", "u", "not an absolute http(s) URL")
 		}
 		c.baseURL = p
 		return nil
@@ -151,10 +148,10 @@ func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
 	return clientOption(func(c *config) error {
 		r := rest.Retry{MaxAttempts: maxAttempts, BaseDelay: baseDelay, MaxDelay: maxDelay}
 		if maxAttempts < 1 {
-			return errors.New("naverworks: retry needs at least 1 attempt")
+			return argError("WithRetry", "maxAttempts", "below 1")
 		}
 		if err := r.Validate(); err != nil {
-			return fmt.Errorf("naverworks: %w", err)
+			return argError("WithRetry", "baseDelay, maxDelay", err.Error())
 		}
 		c.retry = r
 		return nil
@@ -165,7 +162,7 @@ func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
 func WithUserAgent(ua string) Option {
 	return clientOption(func(c *config) error {
 		if ua == "" {
-			return errors.New("naverworks: empty user agent")
+			return argError("WithUserAgent", "ua", "empty")
 		}
 		c.userAgent = ua
 		return nil
@@ -177,7 +174,7 @@ func WithUserAgent(ua string) Option {
 func WithMaxBodyBytes(n int64) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if n <= 0 {
-			return errors.New("naverworks: body limit must be positive")
+			return argError("WithMaxBodyBytes", "n", "not positive")
 		}
 		c.maxBody = n
 		return nil
@@ -190,7 +187,7 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 func WithMaxInFlight(n int) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if n <= 0 {
-			return errors.New("naverworks: in-flight cap must be positive")
+			return argError("WithMaxInFlight", "n", "not positive")
 		}
 		c.maxInFlight = n
 		return nil
@@ -202,7 +199,7 @@ func WithMaxInFlight(n int) HandlerOption {
 func WithBotID(id string) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if id == "" {
-			return errors.New("naverworks: empty bot ID")
+			return argError("WithBotID", "id", "empty")
 		}
 		c.botID = id
 		return nil
@@ -216,7 +213,7 @@ func WithBotID(id string) HandlerOption {
 func WithBudget(d time.Duration) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if d < 0 {
-			return errors.New("naverworks: negative budget")
+			return argError("WithBudget", "d", "negative")
 		}
 		c.budget = d
 		return nil
@@ -229,7 +226,7 @@ func WithBudget(d time.Duration) HandlerOption {
 func WithWorkTimeout(d time.Duration) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if d <= 0 {
-			return errors.New("naverworks: work timeout must be positive")
+			return argError("WithWorkTimeout", "d", "not positive")
 		}
 		c.workTimeout = d
 		return nil

@@ -45,8 +45,9 @@ func TestOptionsRefuseBadValues(t *testing.T) {
 		t.Run("New/"+tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, err := naverworks.New("bot", staticTokens{}, tt.opt)
-			if err == nil || c != nil || !strings.HasPrefix(err.Error(), "naverworks: ") {
-				t.Errorf("New = %v, %v; want a naverworks error", c, err)
+			var ae *naverworks.ArgumentError
+			if c != nil || !errors.As(err, &ae) || !strings.HasPrefix(err.Error(), "naverworks: ") {
+				t.Errorf("New = %v, %v; want a naverworks *ArgumentError", c, err)
 			}
 		})
 	}
@@ -68,8 +69,9 @@ func TestOptionsRefuseBadValues(t *testing.T) {
 		t.Run("NewWebhookHandler/"+tt.name, func(t *testing.T) {
 			t.Parallel()
 			h, err := naverworks.NewWebhookHandler(secrets, fn, tt.opt)
-			if err == nil || h != nil || !strings.HasPrefix(err.Error(), "naverworks: ") {
-				t.Errorf("NewWebhookHandler = %v, %v; want a naverworks error", h, err)
+			var ae *naverworks.ArgumentError
+			if h != nil || !errors.As(err, &ae) || !strings.HasPrefix(err.Error(), "naverworks: ") {
+				t.Errorf("NewWebhookHandler = %v, %v; want a naverworks *ArgumentError", h, err)
 			}
 		})
 	}

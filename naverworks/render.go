@@ -38,7 +38,7 @@ import (
 func Render(c message.Content, opts message.RenderOptions) ([]Content, message.Report, error) {
 	var rep message.Report
 	if c == nil {
-		return nil, rep, errors.New("naverworks: render: nil content")
+		return nil, rep, argError("Render", "c", "nil")
 	}
 	var r renderer
 	out, err := r.render(c)

@@ -2,7 +2,6 @@ package naverworks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -61,7 +60,7 @@ func Parse(secrets signature.SecretSet, body []byte, sig string) (Event, error) 
 // [WithBotID].
 func ParseRequest(secrets signature.SecretSet, r *http.Request) (Event, error) {
 	if r == nil {
-		return nil, errors.New("naverworks: nil request")
+		return nil, argError("ParseRequest", "r", "nil")
 	}
 	if err := webhookio.CheckMethod(r); err != nil {
 		return nil, fmt.Errorf("naverworks: %w", err)
@@ -138,10 +137,10 @@ func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 // request ended, 200 otherwise.
 func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
 	if secrets.Len() == 0 {
-		return nil, errors.New("naverworks: no bot secret")
+		return nil, argError("NewWebhookHandler", "secrets", "empty set")
 	}
 	if fn == nil {
-		return nil, errors.New("naverworks: nil HandlerFunc")
+		return nil, argError("NewWebhookHandler", "fn", "nil")
 	}
 	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{
 		maxBody:     DefaultMaxBodyBytes,
@@ -150,7 +149,7 @@ func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...Hand
 	}}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("naverworks: nil HandlerOption")
+			return nil, argError("NewWebhookHandler", "opts", "nil HandlerOption")
 		}
 		if err := o.applyHandler(&h.cfg); err != nil {
 			return nil, err

@@ -180,6 +180,7 @@ type DecodeError struct {
 	Err        error
 }
 
+// Error names the status and where decoding failed.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("decoding the HTTP %d response: %v", e.StatusCode, e.Err)
 }
@@ -452,6 +453,7 @@ func DefaultCheck(r *Response) error {
 // StatusError is DefaultCheck's error.
 type StatusError struct{ StatusCode int }
 
+// Error names the status.
 func (e *StatusError) Error() string { return fmt.Sprintf("unexpected HTTP status %d", e.StatusCode) }
 
 // NetworkError is a failure to complete an exchange. Its text names the
@@ -462,6 +464,7 @@ type NetworkError struct {
 	Err    error
 }
 
+// Error names the method, the host and the failure.
 func (e *NetworkError) Error() string {
 	return fmt.Sprintf("%s %s: %v", e.Method, e.Host, e.Err)
 }
