@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/version"
-	"github.com/channelkit/channelkit/internal/wire"
 )
 
 // MaxErrorBody bounds how much of an error response is read and kept.
@@ -155,38 +154,6 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	resp, _, err := c.do(ctx, req)
 	return resp, err
 }
-
-// DoJSON is Do for a JSON answer: it decodes the body of a successful
-// response (at most MaxBody bytes, as Do reads) into out. An empty body, or
-// a nil out, decodes nothing. A body that does not decode into out is a
-// *DecodeError, which quotes nothing from the body; the response is
-// returned with it.
-func (c *Client) DoJSON(ctx context.Context, req *Request, out any) (*Response, error) {
-	resp, err := c.Do(ctx, req)
-	if err != nil || out == nil || len(resp.Body) == 0 {
-		return resp, err
-	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return resp, &DecodeError{StatusCode: resp.StatusCode, Err: wire.JSONError(err)}
-	}
-	return resp, nil
-}
-
-// DecodeError is a successful response whose body is not the JSON the
-// caller expected. Its text names the status and where decoding failed,
-// never the body's content (encoding/json's own texts can quote it).
-type DecodeError struct {
-	StatusCode int
-	Err        error
-}
-
-// Error names the status and where decoding failed.
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("decoding the HTTP %d response: %v", e.StatusCode, e.Err)
-}
-
-// Unwrap returns the decoding error, already free of body content.
-func (e *DecodeError) Unwrap() error { return e.Err }
 
 // DoStream is Do for downloads: on success the caller must close the body.
 func (c *Client) DoStream(ctx context.Context, req *Request) (*Stream, error) {
@@ -440,50 +407,4 @@ func (req *Request) mayRetry(resp *Response, err error) bool {
 		return true
 	}
 	return req.RetryOn(resp, err)
-}
-
-// DefaultCheck accepts 2xx and reports anything else as *StatusError.
-func DefaultCheck(r *Response) error {
-	if r.StatusCode >= 200 && r.StatusCode < 300 {
-		return nil
-	}
-	return &StatusError{StatusCode: r.StatusCode}
-}
-
-// StatusError is DefaultCheck's error.
-type StatusError struct{ StatusCode int }
-
-// Error names the status.
-func (e *StatusError) Error() string { return fmt.Sprintf("unexpected HTTP status %d", e.StatusCode) }
-
-// NetworkError is a failure to complete an exchange. Its text names the
-// method and host, never the full URL or any header.
-type NetworkError struct {
-	Method string
-	Host   string
-	Err    error
-}
-
-// Error names the method, the host and the failure.
-func (e *NetworkError) Error() string {
-	return fmt.Sprintf("%s %s: %v", e.Method, e.Host, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *NetworkError) Unwrap() error { return e.Err }
-
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
-// Truncate returns at most n bytes of b, copied, for keeping in an error.
-func Truncate(b []byte, n int) []byte {
-	if len(b) > n {
-		b = b[:n]
-	}
-	return append([]byte(nil), b...)
 }
