@@ -18,8 +18,8 @@ import (
 //
 //sumtype:decl
 type Action interface {
-	// ActionType returns the wire type ("postback", "message", …).
-	ActionType() string
+	// Type returns the wire type ("postback", "message", …).
+	Type() string
 	isAction()
 }
 
@@ -89,29 +89,29 @@ type RawAction struct {
 	JSON json.RawMessage
 }
 
-// ActionType returns "postback".
-func (*PostbackAction) ActionType() string { return "postback" }
+// Type returns "postback".
+func (*PostbackAction) Type() string { return "postback" }
 
-// ActionType returns "message".
-func (*MessageAction) ActionType() string { return "message" }
+// Type returns "message".
+func (*MessageAction) Type() string { return "message" }
 
-// ActionType returns "uri".
-func (*URIAction) ActionType() string { return "uri" }
+// Type returns "uri".
+func (*URIAction) Type() string { return "uri" }
 
-// ActionType returns "camera".
-func (*CameraAction) ActionType() string { return "camera" }
+// Type returns "camera".
+func (*CameraAction) Type() string { return "camera" }
 
-// ActionType returns "cameraRoll".
-func (*CameraRollAction) ActionType() string { return "cameraRoll" }
+// Type returns "cameraRoll".
+func (*CameraRollAction) Type() string { return "cameraRoll" }
 
-// ActionType returns "location".
-func (*LocationAction) ActionType() string { return "location" }
+// Type returns "location".
+func (*LocationAction) Type() string { return "location" }
 
-// ActionType returns "copy".
-func (*CopyAction) ActionType() string { return "copy" }
+// Type returns "copy".
+func (*CopyAction) Type() string { return "copy" }
 
-// ActionType returns the "type" of the raw JSON, or "".
-func (a *RawAction) ActionType() string {
+// Type returns the "type" of the raw JSON, or "".
+func (a *RawAction) Type() string {
 	t, _, _ := wire.Peek(a.JSON, "type")
 	return t
 }
@@ -131,7 +131,7 @@ func (a *PostbackAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON writes the action with "type": "message".
@@ -140,7 +140,7 @@ func (a *MessageAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON writes the action with "type": "uri".
@@ -149,7 +149,7 @@ func (a *URIAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON writes the action with "type": "camera".
@@ -158,7 +158,7 @@ func (a *CameraAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON writes the action with "type": "cameraRoll".
@@ -167,7 +167,7 @@ func (a *CameraRollAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON writes the action with "type": "location".
@@ -176,7 +176,7 @@ func (a *LocationAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON writes the action with "type": "copy".
@@ -185,7 +185,7 @@ func (a *CopyAction) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Type string `json:"type"`
 		*plain
-	}{a.ActionType(), (*plain)(a)})
+	}{a.Type(), (*plain)(a)})
 }
 
 // MarshalJSON returns the raw JSON unchanged.

@@ -166,7 +166,7 @@ func TestContentRoundTrip(t *testing.T) {
 func TestActionRoundTrip(t *testing.T) {
 	t.Parallel()
 	for _, in := range allActions {
-		t.Run(in.ActionType(), func(t *testing.T) {
+		t.Run(in.Type(), func(t *testing.T) {
 			t.Parallel()
 			b, err := json.Marshal(in)
 			if err != nil {

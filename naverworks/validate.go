@@ -314,7 +314,7 @@ func (v *validator) action(p string, a Action, w where) {
 		return
 	}
 	if !w.allows(a) {
-		v.add(p+".type", "%s actions are not allowed in a %s", a.ActionType(), w)
+		v.add(p+".type", "%s actions are not allowed in a %s", a.Type(), w)
 		return
 	}
 	labelMax := limits.label
@@ -358,7 +358,7 @@ func (v *validator) action(p string, a Action, w where) {
 	case *LocationAction:
 		label(a.Label, false)
 	case *RawAction:
-		if !jsonValid(a.JSON) || a.ActionType() == "" {
+		if !jsonValid(a.JSON) || a.Type() == "" {
 			v.add(p, "raw action must be a JSON object with a type")
 		}
 	}
