@@ -39,7 +39,7 @@ const chatbotTimeout = 20 * time.Second
 // bridge answers LINE events with a CLOVA Chatbot domain.
 type bridge struct {
 	line    *line.Client
-	chatbot *clova.Chatbot
+	chatbot *clova.Client
 	log     *slog.Logger
 }
 
@@ -54,7 +54,7 @@ func newBridge(cfg config, logger *slog.Logger, lineOpts []line.Option, chatbotO
 	if err != nil {
 		return nil, err
 	}
-	cb, err := clova.NewChatbot(cfg.invokeURL, cfg.chatbotKey, append([]clova.Option{clova.WithChatbotLogger(logger)}, chatbotOpts...)...)
+	cb, err := clova.New(cfg.invokeURL, cfg.chatbotKey, append([]clova.Option{clova.WithLogger(logger)}, chatbotOpts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +62,9 @@ func newBridge(cfg config, logger *slog.Logger, lineOpts []line.Option, chatbotO
 	return line.NewWebhookHandler(secrets, b.handle,
 		// Acknowledge LINE at once and ask the chatbot afterwards: LINE
 		// wants its answer within about 2 seconds.
-		line.WithAsync(64),
-		line.WithHandlerLogger(logger),
+		line.WithAsync(),
+		line.WithMaxInFlight(64),
+		line.WithLogger(logger),
 		line.WithErrorHandler(func(r *http.Request, err error) {
 			logger.ErrorContext(r.Context(), "LINE webhook failed", "err", err)
 		}),

@@ -31,17 +31,17 @@ type rig struct {
 	logs    *syncBuffer
 	h       *line.WebhookHandler
 	line    *linetest.Server
-	chatbot *clovatest.ChatbotServer
+	chatbot *clovatest.Server
 }
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{logs: new(syncBuffer), line: linetest.NewServer(t), chatbot: clovatest.NewChatbotServer(t, chatbotKey)}
+	r := &rig{logs: new(syncBuffer), line: linetest.NewServer(t), chatbot: clovatest.NewServer(t, clovatest.WithSecretKey(chatbotKey))}
 	env := map[string]string{
 		"LINE_CHANNEL_SECRET":          lineSecret,
 		"LINE_CHANNEL_SECRET_PREVIOUS": oldLineSecret,
 		"LINE_CHANNEL_TOKEN":           linetest.ChannelToken,
-		"CLOVA_CHATBOT_INVOKE_URL":     r.chatbot.InvokeURL,
+		"CLOVA_CHATBOT_INVOKE_URL":     r.chatbot.URL(),
 		"CLOVA_CHATBOT_SECRET_KEY":     chatbotKey,
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
@@ -49,8 +49,8 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	r.h, err = newBridge(cfg, slog.New(slog.NewTextHandler(r.logs, nil)),
-		[]line.Option{line.WithBaseURL(r.line.URL), line.WithHTTPClient(r.line.HTTPClient())},
-		[]clova.Option{clova.WithHTTPClient(r.chatbot.Client())})
+		[]line.Option{line.WithBaseURL(r.line.URL()), line.WithHTTPClient(r.line.HTTPClient())},
+		[]clova.Option{clova.WithHTTPClient(r.chatbot.HTTPClient())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func replies(t *testing.T, s *linetest.Server) [][]sent {
 // asked is what the chatbot was asked: the event and the text.
 type asked struct{ Event, UserID, Text string }
 
-func questions(t *testing.T, s *clovatest.ChatbotServer) []asked {
+func questions(t *testing.T, s *clovatest.Server) []asked {
 	t.Helper()
 	var out []asked
 	for _, c := range s.Calls() {
@@ -146,7 +146,7 @@ func TestRunRefusesToStartWithoutCredentials(t *testing.T) {
 func TestBridge(t *testing.T) {
 	tests := []struct {
 		name        string
-		script      func(*clovatest.ChatbotServer)
+		script      func(*clovatest.Server)
 		event       line.Event
 		wantAsked   []asked
 		wantReplies [][]sent
@@ -154,7 +154,7 @@ func TestBridge(t *testing.T) {
 	}{
 		{
 			name: "text is asked and answered",
-			script: func(s *clovatest.ChatbotServer) {
+			script: func(s *clovatest.Server) {
 				s.ReplyText("영업시간", "매일 10시부터 22시까지 열어요.")
 			},
 			event:       linetest.TextMessage("U1", "영업시간"),
@@ -163,7 +163,7 @@ func TestBridge(t *testing.T) {
 		},
 		{
 			name: "a new friend gets the welcome message",
-			script: func(s *clovatest.ChatbotServer) {
+			script: func(s *clovatest.Server) {
 				s.Welcome(&clova.TextBubble{Data: clova.TextData{Description: "반가워요!"}})
 			},
 			event:       linetest.Follow("U1"),
@@ -172,14 +172,14 @@ func TestBridge(t *testing.T) {
 		},
 		{
 			name:        "a tapped postback goes back to the chatbot",
-			script:      func(s *clovatest.ChatbotServer) { s.ReplyText("order:pizza", "피자 한 판 주문했어요.") },
+			script:      func(s *clovatest.Server) { s.ReplyText("order:pizza", "피자 한 판 주문했어요.") },
 			event:       linetest.Postback("U1", "order:pizza"),
 			wantAsked:   []asked{{"send", "U1", "order:pizza"}},
 			wantReplies: [][]sent{{{"text", "피자 한 판 주문했어요."}}},
 		},
 		{
 			name: "several bubbles, one LINE cannot show",
-			script: func(s *clovatest.ChatbotServer) {
+			script: func(s *clovatest.Server) {
 				s.Reply("메뉴", &clova.TextBubble{Data: clova.TextData{Description: "오늘의 메뉴예요."}},
 					&clova.UnknownBubble{Type: "flex", Raw: json.RawMessage(`{"type":"flex","data":{}}`)},
 					&clova.ImageBubble{Data: clova.ImageData{ImageURL: "https://example.com/pizza.png"}})
@@ -191,7 +191,7 @@ func TestBridge(t *testing.T) {
 		},
 		{
 			name:        "the chatbot fails",
-			script:      func(s *clovatest.ChatbotServer) { s.Inject(clovatest.Fault{Status: http.StatusInternalServerError}) },
+			script:      func(s *clovatest.Server) { s.FailNext(clovatest.Fault{Status: http.StatusInternalServerError}) },
 			event:       linetest.TextMessage("U1", "안녕"),
 			wantAsked:   []asked{{"send", "U1", "안녕"}},
 			wantReplies: [][]sent{{{"text", sorryText}}},
@@ -199,14 +199,14 @@ func TestBridge(t *testing.T) {
 		},
 		{
 			name:        "not text",
-			script:      func(*clovatest.ChatbotServer) {},
+			script:      func(*clovatest.Server) {},
 			event:       linetest.ImageMessage("U1", "m1"),
 			wantAsked:   nil,
 			wantReplies: [][]sent{{{"text", textOnly}}},
 		},
 		{
 			name:        "an event without a reply token",
-			script:      func(*clovatest.ChatbotServer) {},
+			script:      func(*clovatest.Server) {},
 			event:       linetest.Unfollow("U1"),
 			wantAsked:   nil,
 			wantReplies: nil,

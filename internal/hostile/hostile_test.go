@@ -242,8 +242,8 @@ func platforms(t *testing.T) []*platform {
 		Envelope: naverworks.Envelope{Source: naverworks.Source{UserID: "hostile-user"}},
 		Content:  &naverworks.TextContent{Text: marker},
 	}
-	clovaIntent := func(opts ...clovatest.Option) *clova.Request {
-		opts = append([]clovatest.Option{clovatest.WithApplicationID(clovaApp), clovatest.WithSlot("text", marker)}, opts...)
+	clovaIntent := func(opts ...clovatest.RequestOption) *clova.Request {
+		opts = append([]clovatest.RequestOption{clovatest.WithApplicationID(clovaApp), clovatest.WithSlot("text", marker)}, opts...)
 		return clovatest.Intent("Echo", opts...)
 	}
 	return []*platform{{
@@ -267,7 +267,7 @@ func platforms(t *testing.T) []*platform {
 					}
 					return p.ran(text)
 				},
-				line.WithErrorHandler(p.onErr), line.WithHandlerLogger(p.logger()))
+				line.WithErrorHandler(p.onErr), line.WithLogger(p.logger()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -284,7 +284,7 @@ func platforms(t *testing.T) []*platform {
 		numKey:    "code",
 		cred:      kakaoCred,
 		handler: func(t *testing.T, p *probe) (http.Handler, func(context.Context) error) {
-			h, err := kakao.NewSkillHandler(func(_ context.Context, req *kakao.Request) (*kakao.Response, error) {
+			h, err := kakao.NewWebhookHandler(func(_ context.Context, req *kakao.Request) (*kakao.Response, error) {
 				if err := p.ran(req.UserRequest.Utterance); err != nil {
 					return nil, err
 				}
@@ -358,21 +358,21 @@ func platforms(t *testing.T) []*platform {
 					}
 					return p.ran(text)
 				},
-				naverworks.WithErrorHandler(p.onErr), naverworks.WithHandlerLogger(p.logger()),
+				naverworks.WithErrorHandler(p.onErr), naverworks.WithLogger(p.logger()),
 				naverworks.WithBotID(naverworkstest.BotID))
 			if err != nil {
 				t.Fatal(err)
 			}
 			return h, h.Wait
 		},
-		post: func(t *testing.T, body []byte) *http.Request { return naverworkstest.NewCallback(t, worksSecret, body) },
+		post: func(t *testing.T, body []byte) *http.Request { return naverworkstest.NewRequest(t, worksSecret, body) },
 		forbid: func(t *testing.T) *http.Request {
-			r := naverworkstest.NewCallback(t, worksSecret, worksEvent)
+			r := naverworkstest.NewRequest(t, worksSecret, worksEvent)
 			r.Header.Set(naverworks.BotIDHeader, "9999999")
 			return r
 		},
 		forbidTwice: func(t *testing.T) *http.Request {
-			r := naverworkstest.NewCallback(t, worksSecret, worksEvent)
+			r := naverworkstest.NewRequest(t, worksSecret, worksEvent)
 			r.Header.Add(naverworks.BotIDHeader, "9999999")
 			return r
 		},
@@ -387,7 +387,7 @@ func platforms(t *testing.T) []*platform {
 		kind:      `"type":"IntentRequest"`,
 		cred:      clovaCred,
 		handler: func(t *testing.T, p *probe) (http.Handler, func(context.Context) error) {
-			h, err := clova.NewExtensionHandler(clovaApp, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
+			h, err := clova.NewWebhookHandler(clovaApp, func(_ context.Context, req *clova.Request) (*clova.Response, error) {
 				text := ""
 				if ir, ok := req.Request.(*clova.IntentRequest); ok {
 					if s, ok := ir.Intent.Slot("text"); ok {
@@ -399,7 +399,7 @@ func platforms(t *testing.T) []*platform {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return h, nil
+			return h, h.Wait
 		},
 		post: func(t *testing.T, body []byte) *http.Request { return clovatest.NewRawRequest(t, nil, body) },
 		forbid: func(t *testing.T) *http.Request {
@@ -721,7 +721,10 @@ func TestParseRequestRepeatedSignature(t *testing.T) {
 				return err
 			}
 		case "naverworks":
-			parse = func(r *http.Request) error { _, err := naverworks.ParseRequest(worksSecret, r); return err }
+			parse = func(r *http.Request) error {
+				_, err := naverworks.ParseRequest(signature.MustSecretSet(worksSecret), r)
+				return err
+			}
 		case "clova":
 			parse = func(r *http.Request) error { _, err := clova.ParseRequest(clovatest.PublicKey(), r); return err }
 		default:

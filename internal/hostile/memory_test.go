@@ -103,12 +103,12 @@ func memoryHandlers(t *testing.T) []struct {
 		})},
 		{"line", must(line.NewWebhookHandler(signature.MustSecretSet(memorySecret),
 			func(context.Context, *line.Callback) error { return nil }))},
-		{"kakao", must(kakao.NewSkillHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) { return nil, nil }))},
+		{"kakao", must(kakao.NewWebhookHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) { return nil, nil }))},
 		{"talktalk", must(talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) { return nil, nil },
 			talktalk.WithAllowList(loopback)))},
 		{"naverworks", must(naverworks.NewWebhookHandler(signature.MustSecretSet(memorySecret),
 			func(context.Context, naverworks.Event) error { return nil }))},
-		{"clova", must(clova.NewExtensionHandler(memoryApp, func(context.Context, *clova.Request) (*clova.Response, error) { return nil, nil },
+		{"clova", must(clova.NewWebhookHandler(memoryApp, func(context.Context, *clova.Request) (*clova.Response, error) { return nil, nil },
 			clova.WithPublicKey(clovatest.PublicKey())))},
 	}
 }
@@ -206,9 +206,16 @@ func TestParseRequestHoldsWhatArrived(t *testing.T) {
 		parse func(*http.Request) error
 	}{
 		{"line", func(r *http.Request) error { _, err := line.ParseRequest(set, r); return err }},
-		{"kakao", func(r *http.Request) error { _, err := kakao.ParseRequest(r, 0); return err }},
-		{"talktalk", func(r *http.Request) error { _, err := talktalk.ParseRequest(r); return err }},
-		{"naverworks", func(r *http.Request) error { _, err := naverworks.ParseRequest(memorySecret, r); return err }},
+		{"kakao", func(r *http.Request) error {
+			r.Header.Set(kakao.DefaultSecretHeader, memorySecret) // checked before the body is read
+			_, err := kakao.ParseRequest(set, r)
+			return err
+		}},
+		{"talktalk", func(r *http.Request) error { _, err := talktalk.ParseRequest(httptestPeer, r); return err }},
+		{"naverworks", func(r *http.Request) error {
+			_, err := naverworks.ParseRequest(signature.MustSecretSet(memorySecret), r)
+			return err
+		}},
 		{"clova", func(r *http.Request) error { _, err := clova.ParseRequest(pub, r); return err }},
 	}
 	for _, tt := range tests {
@@ -276,9 +283,16 @@ func TestParseRequestRefusesDeclaredOversize(t *testing.T) {
 		parse func(*http.Request) error
 	}{
 		{"line", func(r *http.Request) error { _, err := line.ParseRequest(set, r); return err }},
-		{"kakao", func(r *http.Request) error { _, err := kakao.ParseRequest(r, 0); return err }},
-		{"talktalk", func(r *http.Request) error { _, err := talktalk.ParseRequest(r); return err }},
-		{"naverworks", func(r *http.Request) error { _, err := naverworks.ParseRequest(memorySecret, r); return err }},
+		{"kakao", func(r *http.Request) error {
+			r.Header.Set(kakao.DefaultSecretHeader, memorySecret) // checked before the body is read
+			_, err := kakao.ParseRequest(set, r)
+			return err
+		}},
+		{"talktalk", func(r *http.Request) error { _, err := talktalk.ParseRequest(httptestPeer, r); return err }},
+		{"naverworks", func(r *http.Request) error {
+			_, err := naverworks.ParseRequest(signature.MustSecretSet(memorySecret), r)
+			return err
+		}},
 		{"clova", func(r *http.Request) error { _, err := clova.ParseRequest(pub, r); return err }},
 	}
 	for _, tt := range tests {
@@ -297,3 +311,8 @@ func TestParseRequestRefusesDeclaredOversize(t *testing.T) {
 		})
 	}
 }
+
+// httptestPeer admits the peer address httptest.NewRequest gives a
+// request (192.0.2.1) to TalkTalk's ParseRequest, which checks the sender
+// before it reads the body.
+var httptestPeer, _ = signature.NewAllowList([]string{"192.0.2.1/32"})

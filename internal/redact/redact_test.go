@@ -104,10 +104,10 @@ func subjects(t *testing.T) []subject {
 		talktalk.WithPathToken(ttPathToken), talktalk.WithHeaderToken("X-Relay-Token", ttHeaderTok))
 	must(err)
 
-	kh, err := kakao.NewSkillHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) { return nil, nil },
+	kh, err := kakao.NewWebhookHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) { return nil, nil },
 		kakao.WithHeaderSecret("X-Skill-Secret", signature.MustSecretSet(kakaoSecret)))
 	must(err)
-	kc, err := kakao.NewCallbackClient()
+	kc, err := kakao.New()
 	must(err)
 
 	nwSrv := naverworkstest.NewServer(t)
@@ -121,9 +121,9 @@ func subjects(t *testing.T) []subject {
 	nh, err := naverworks.NewWebhookHandler(signature.MustSecretSet(nwBotSecret), func(context.Context, naverworks.Event) error { return nil })
 	must(err)
 
-	cb, err := clova.NewChatbot("https://example.apigw.ntruss.com/custom/v1/1/abc", chatbotKey)
+	cb, err := clova.New("https://example.apigw.ntruss.com/custom/v1/1/abc", chatbotKey)
 	must(err)
-	ch, err := clova.NewExtensionHandler("com.example.ext", func(context.Context, *clova.Request) (*clova.Response, error) { return nil, nil },
+	ch, err := clova.NewWebhookHandler("com.example.ext", func(context.Context, *clova.Request) (*clova.Response, error) { return nil, nil },
 		clova.WithPublicKey(clovatest.PublicKey()))
 	must(err)
 	tok := clova.AccessToken(accessToken)
@@ -132,8 +132,8 @@ func subjects(t *testing.T) []subject {
 
 	lSrv := linetest.NewServer(t, linetest.WithChannelToken(fakeLineTok))
 	tSrv := talktalktest.NewServer(t, talktalktest.WithAuthorizationKey(fakeTTKey))
-	cSrv := clovatest.NewChatbotServer(t, fakeCBSecret)
-	kSrv := kakaotest.NewCallbackServer(t)
+	cSrv := clovatest.NewServer(t, clovatest.WithSecretKey(fakeCBSecret))
+	kSrv := kakaotest.NewServer(t)
 	cbURL := kSrv.NewCallbackURL()
 	cbToken := cbURL[strings.LastIndexByte(cbURL, '/')+1:]
 
@@ -165,16 +165,16 @@ func subjects(t *testing.T) []subject {
 		{name: "talktalk.WebhookHandler", ptr: th,
 			want:    `talktalk.WebhookHandler{PathToken:"[REDACTED]", HeaderName:"X-Relay-Token", HeaderToken:"[REDACTED]"}`,
 			secrets: []string{ttPathToken, ttHeaderTok}},
-		{name: "kakao.SkillHandler", ptr: kh,
-			want:    `kakao.SkillHandler{HeaderName:"X-Skill-Secret", Secrets:signature.SecretSet{Len:1}}`,
+		{name: "kakao.WebhookHandler", ptr: kh,
+			want:    `kakao.WebhookHandler{HeaderName:"X-Skill-Secret", Secrets:signature.SecretSet{Len:1}}`,
 			secrets: []string{kakaoSecret}},
-		{name: "kakao.CallbackClient", val: *kc, ptr: kc,
-			want: `kakao.CallbackClient{}`},
-		{name: "clova.Chatbot", val: *cb, ptr: cb,
-			want:    `clova.Chatbot{InvokeURL:"https://example.apigw.ntruss.com/custom/v1/1/abc"}`,
+		{name: "kakao.Client", val: *kc, ptr: kc,
+			want: `kakao.Client{}`},
+		{name: "clova.Client", val: *cb, ptr: cb,
+			want:    `clova.Client{InvokeURL:"https://example.apigw.ntruss.com/custom/v1/1/abc"}`,
 			secrets: []string{chatbotKey}},
-		{name: "clova.ExtensionHandler", ptr: ch,
-			want: `clova.ExtensionHandler{ExtensionID:"com.example.ext"}`},
+		{name: "clova.WebhookHandler", ptr: ch,
+			want: `clova.WebhookHandler{ExtensionID:"com.example.ext"}`},
 		{name: "clova.AccessToken", val: tok, ptr: &tok, jsonWire: true, exported: true,
 			want:    `[REDACTED]`,
 			secrets: []string{accessToken}},
@@ -184,19 +184,19 @@ func subjects(t *testing.T) []subject {
 		{name: "clova.Request", val: *req, ptr: req, jsonWire: true, exported: true,
 			secrets: []string{accessToken}},
 		{name: "linetest.Server", ptr: lSrv,
-			want:    fmt.Sprintf(`linetest.Server{URL:%q}`, lSrv.URL),
+			want:    fmt.Sprintf(`linetest.Server{URL:%q}`, lSrv.URL()),
 			secrets: []string{fakeLineTok}},
 		{name: "talktalktest.Server", ptr: tSrv,
 			want:    fmt.Sprintf(`talktalktest.Server{URL:%q}`, tSrv.URL()),
 			secrets: []string{fakeTTKey}},
-		{name: "clovatest.ChatbotServer", ptr: cSrv,
-			want:    fmt.Sprintf(`clovatest.ChatbotServer{InvokeURL:%q}`, cSrv.InvokeURL),
+		{name: "clovatest.Server", ptr: cSrv,
+			want:    fmt.Sprintf(`clovatest.Server{URL:%q}`, cSrv.URL()),
 			secrets: []string{fakeCBSecret}},
 		{name: "naverworkstest.Server", ptr: nwSrv,
-			want:    fmt.Sprintf(`naverworkstest.Server{URL:%q}`, nwSrv.URL),
+			want:    fmt.Sprintf(`naverworkstest.Server{URL:%q}`, nwSrv.URL()),
 			secrets: []string{issued.AccessToken}},
-		{name: "kakaotest.CallbackServer", ptr: kSrv,
-			want:    fmt.Sprintf(`kakaotest.CallbackServer{URL:%q}`, kSrv.URL()),
+		{name: "kakaotest.Server", ptr: kSrv,
+			want:    fmt.Sprintf(`kakaotest.Server{URL:%q}`, kSrv.URL()),
 			secrets: []string{cbToken}},
 	}
 }
@@ -474,7 +474,7 @@ func FuzzPrintIndependentOfSecret(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cb, err := clova.NewChatbot("https://example.com/invoke", secret)
+			cb, err := clova.New("https://example.com/invoke", secret)
 			if err != nil {
 				t.Fatal(err)
 			}
