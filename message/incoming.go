@@ -50,6 +50,10 @@ type Incoming struct {
 	ReceivedAt time.Time
 	// Redelivery reports that the platform says it sent this event before.
 	Redelivery bool
+	// Standby reports an event the bot only observes: a human agent holds
+	// the conversation (TalkTalk's standby). A [Router] does not answer it
+	// unless a route asks for standby events.
+	Standby bool
 	// Raw is the platform package's own event value (for example a
 	// *line.MessageEvent), for anything the neutral form does not carry.
 	Raw any
