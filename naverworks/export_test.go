@@ -21,3 +21,6 @@ func SetClock(h *WebhookHandler, c webhookio.Clock) { h.setClock(c) }
 func SignAssertionForBench(key *rsa.PrivateKey, now time.Time) (string, error) {
 	return signAssertion(key, "client", "sa@example.com", now, MaxAssertionLifetime)
 }
+
+// SetBotClock is SetClock for a BotHandler.
+func SetBotClock(h *BotHandler, c webhookio.Clock) { h.setClock(c) }

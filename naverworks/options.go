@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/message"
 )
 
 // DefaultBaseURL is the NAVER WORKS API base.
@@ -26,8 +27,9 @@ const DefaultWorkTimeout = 30 * time.Second
 // Option configures a [Client]; pass it to [New].
 type Option interface{ applyClient(*config) error }
 
-// HandlerOption configures a [WebhookHandler]; pass it to
-// [NewWebhookHandler].
+// HandlerOption configures a [WebhookHandler] or a [BotHandler]; pass it
+// to [NewWebhookHandler] or [NewBotHandler]. [WithClient] and
+// [WithRenderOptions] are for NewBotHandler only.
 type HandlerOption interface{ applyHandler(*handlerConfig) error }
 
 // SharedOption is an option both [New] and [NewWebhookHandler] accept.
@@ -80,6 +82,12 @@ type handlerConfig struct {
 	botID       string
 	budget      time.Duration
 	workTimeout time.Duration
+
+	// What only [NewBotHandler] takes; botOnly names the first such option
+	// given, so that [NewWebhookHandler] can refuse it.
+	botOnly string
+	client  *Client
+	render  message.RenderOptions
 }
 
 // WithLogger logs at Debug level. A client logs its requests (method,

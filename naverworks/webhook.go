@@ -136,11 +136,24 @@ func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 // panicked in time, 503 no free slot under the in-flight cap before the
 // request ended, 200 otherwise.
 func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
-	if secrets.Len() == 0 {
-		return nil, argError("NewWebhookHandler", "secrets", "empty set")
-	}
 	if fn == nil {
 		return nil, argError("NewWebhookHandler", "fn", "nil")
+	}
+	h, err := newWebhookHandler("NewWebhookHandler", secrets, fn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if h.cfg.botOnly != "" {
+		return nil, argError("NewWebhookHandler", "opts", h.cfg.botOnly+" is an option of NewBotHandler")
+	}
+	return h, nil
+}
+
+// newWebhookHandler builds the handler of [NewWebhookHandler] and
+// [NewBotHandler]; ctor names the constructor in argument errors.
+func newWebhookHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc, opts []HandlerOption) (*WebhookHandler, error) {
+	if secrets.Len() == 0 {
+		return nil, argError(ctor, "secrets", "empty set")
 	}
 	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{
 		maxBody:     DefaultMaxBodyBytes,
@@ -149,7 +162,7 @@ func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...Hand
 	}}
 	for _, o := range opts {
 		if o == nil {
-			return nil, argError("NewWebhookHandler", "opts", "nil HandlerOption")
+			return nil, argError(ctor, "opts", "nil HandlerOption")
 		}
 		if err := o.applyHandler(&h.cfg); err != nil {
 			return nil, err
