@@ -20,3 +20,6 @@ func WithSleep(sleep func(context.Context, time.Duration) error) Option {
 
 // JSONDiff is jsonDiff for the external tests.
 var JSONDiff = jsonDiff
+
+// SetBotClock replaces the clock of b's runners, as SetClock does.
+func SetBotClock(b *BotHandler, c webhookio.Clock) { b.wh.setClock(c) }

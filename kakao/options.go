@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/rest"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -16,9 +17,11 @@ import (
 // values, nil included, as errors from New.
 type Option interface{ applyClient(*config) error }
 
-// HandlerOption configures a [WebhookHandler]; pass it to
-// [NewWebhookHandler]. Options report invalid values, nil included, as
-// errors from NewWebhookHandler.
+// HandlerOption configures a [WebhookHandler] or a [BotHandler]; pass it
+// to [NewWebhookHandler] or [NewBotHandler]. Options report invalid
+// values, nil included, as errors from the constructor; the bot's own
+// options ([WithRenderOptions], [WithWelcomeBlock]) are an error from
+// NewWebhookHandler.
 type HandlerOption interface{ applyHandler(*handlerConfig) error }
 
 // SharedOption is an option both [New] and [NewWebhookHandler] accept.
@@ -68,6 +71,11 @@ type handlerConfig struct {
 	budget      time.Duration
 	waiting     *Response
 	client      *Client
+	// NewBotHandler's options; botOnly names the last one set, which
+	// NewWebhookHandler refuses.
+	render  message.RenderOptions
+	welcome string
+	botOnly string
 }
 
 // DefaultMaxBodyBytes is the default limit on a skill request body: 1 MiB.

@@ -98,7 +98,9 @@ type HandlerFunc func(ctx context.Context, req *Request) (*Response, error)
 // kakao.WebhookHandler{HeaderName:"…", Secrets:signature.SecretSet{Len:1}},
 // never a secret.
 type WebhookHandler struct {
-	fn           HandlerFunc
+	// fn is the skill function, given the HTTP request for the error
+	// handler (NewBotHandler's reports its handler's error itself).
+	fn           func(ctx context.Context, r *http.Request, req *Request) (*Response, error)
 	cfg          handlerConfig
 	waitingBody  []byte
 	fallbackBody []byte
@@ -131,10 +133,24 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 	if fn == nil {
 		return nil, argErr("NewWebhookHandler", "fn", "nil function")
 	}
-	h := &WebhookHandler{fn: fn, cfg: handlerConfig{maxBody: DefaultMaxBodyBytes, maxInFlight: webhookio.DefaultMaxInFlight}}
+	h, err := newWebhookHandler("NewWebhookHandler", opts)
+	if err != nil {
+		return nil, err
+	}
+	if h.cfg.botOnly != "" {
+		return nil, argErr("NewWebhookHandler", "opts", h.cfg.botOnly+" configures NewBotHandler only")
+	}
+	h.fn = func(ctx context.Context, _ *http.Request, req *Request) (*Response, error) { return fn(ctx, req) }
+	return h, nil
+}
+
+// newWebhookHandler builds the handler machinery both constructors share,
+// all but the skill function; name is the constructor, for errors.
+func newWebhookHandler(name string, opts []HandlerOption) (*WebhookHandler, error) {
+	h := &WebhookHandler{cfg: handlerConfig{maxBody: DefaultMaxBodyBytes, maxInFlight: webhookio.DefaultMaxInFlight}}
 	for _, o := range opts {
 		if o == nil {
-			return nil, argErr("NewWebhookHandler", "opts", "nil option")
+			return nil, argErr(name, "opts", "nil option")
 		}
 		if err := o.applyHandler(&h.cfg); err != nil {
 			return nil, err
@@ -320,7 +336,7 @@ type callbackCall struct {
 	promised bool
 }
 
-func (c *skillCall) run(ctx context.Context) (*Response, error) { return c.h.fn(ctx, c.req) }
+func (c *skillCall) run(ctx context.Context) (*Response, error) { return c.h.fn(ctx, c.r, c.req) }
 
 func (c *skillCall) answer(w http.ResponseWriter, resp *Response, err error) {
 	c.h.write(w, c.r, resp, err)
@@ -339,7 +355,7 @@ func (c *callbackCall) runCallback(context.Context) (*Response, error) {
 func (c *callbackCall) runUntilExpiry(ctx context.Context) (*Response, error) {
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
-	return c.h.fn(ctx, c.req)
+	return c.h.fn(ctx, c.r, c.req)
 }
 
 // errHungUp reports a callback request Kakao gave up on before anything
@@ -381,6 +397,6 @@ func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
 	if _, err := h.cfg.client.Send(ctx, c.req.UserRequest.CallbackURL, resp); err != nil {
-		h.report(c.r, err)
+		h.report(c.r, fmt.Errorf("kakao: %w: delivering the answer to the callback URL: %w", webhookio.ErrCallback, err))
 	}
 }
