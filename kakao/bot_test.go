@@ -474,3 +474,70 @@ func TestBotRespondsLikeThePlatform(t *testing.T) {
 		t.Errorf("RenderOptions %+v, Capabilities %+v", opts, caps)
 	}
 }
+
+// glueHandler is what NewBotHandler replaces: a WebhookHandler whose
+// function does by hand what the bot handler does for an echo, ToIncoming
+// and Render.
+func glueHandler(b *testing.B) http.Handler {
+	h, err := kakao.NewWebhookHandler(func(_ context.Context, req *kakao.Request) (*kakao.Response, error) {
+		in, ok := kakao.ToIncoming(req)
+		if !ok || in.Content == nil {
+			return nil, errors.New("not a message")
+		}
+		resp, _, err := kakao.Render(in.Content, message.RenderOptions{})
+		return resp, err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// botHandler is the same echo as a message.Handler.
+func botHandler(b *testing.B) http.Handler {
+	h, err := kakao.NewBotHandler(message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		_, err := r.Reply(ctx, in.Content)
+		return err
+	}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// BenchmarkBotHandler compares the bot handler with the hand-written glue
+// in process: each alone (time and allocations), then interleaved request
+// by request, reporting the medians and their ratio (bot/glue).
+func BenchmarkBotHandler(b *testing.B) {
+	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
+	serve := func(h http.Handler) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+		if w.Code != 200 || !bytes.Contains(w.Body.Bytes(), []byte("오늘 날씨 어때?")) {
+			b.Fatalf("status %d %s", w.Code, w.Body)
+		}
+	}
+	for _, bc := range []struct {
+		name string
+		h    func(*testing.B) http.Handler
+	}{{"glue", glueHandler}, {"bot", botHandler}} {
+		b.Run(bc.name, func(b *testing.B) {
+			h := bc.h(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				serve(h)
+			}
+		})
+	}
+	b.Run("ratio", func(b *testing.B) {
+		glue, bot := glueHandler(b), botHandler(b)
+		timed := func(h http.Handler) func() time.Duration {
+			return func() time.Duration {
+				start := time.Now()
+				serve(h)
+				return time.Since(start)
+			}
+		}
+		ratio(b, timed(glue), timed(bot))
+	})
+}
