@@ -9,7 +9,8 @@ import (
 // ToIncoming turns an event into channelkit's neutral form. It returns
 // false for nil and for an [*InvalidEvent]; every other event converts
 // (events without a neutral meaning become message.KindOther, with the
-// event in Raw).
+// event in Raw). An event of a channel in standby mode (another channel
+// holds the chat; see [Client.AcquireChatControl]) is marked Standby.
 func ToIncoming(ev Event) (message.Incoming, bool) {
 	if ev == nil {
 		return message.Incoming{}, false
@@ -23,6 +24,7 @@ func ToIncoming(ev Event) (message.Incoming, bool) {
 		Kind:       message.KindOther,
 		EventID:    b.WebhookEventID,
 		Redelivery: b.DeliveryContext.IsRedelivery,
+		Standby:    b.Mode == ModeStandby,
 		Raw:        ev,
 	}
 	if b.Timestamp > 0 {

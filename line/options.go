@@ -24,8 +24,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // Option configures a [Client]; pass it to [New].
 type Option interface{ applyClient(*config) error }
 
-// HandlerOption configures a [WebhookHandler]; pass it to
-// [NewWebhookHandler].
+// HandlerOption configures a [WebhookHandler] or a [BotHandler]; pass it
+// to [NewWebhookHandler] or [NewBotHandler]. [WithClient],
+// [WithRenderOptions] and [WithPushFallback] are for NewBotHandler only.
 type HandlerOption interface{ applyHandler(*handlerConfig) error }
 
 // SharedOption is an option both [New] and [NewWebhookHandler] accept.
@@ -70,6 +71,7 @@ type handlerConfig struct {
 	dedupe      message.Deduper
 	async       bool
 	logger      *slog.Logger
+	bot         botConfig
 }
 
 // WithLogger logs at Debug level: a client its retries, a handler the

@@ -121,20 +121,38 @@ func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...Hand
 	if fn == nil {
 		return nil, errors.New("line: nil handler function")
 	}
-	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{maxBody: DefaultMaxBodyBytes}}
+	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes}
+	if err := cfg.apply(opts); err != nil {
+		return nil, err
+	}
+	if cfg.bot.only != "" {
+		return nil, fmt.Errorf("line: %s is an option of NewBotHandler, not NewWebhookHandler", cfg.bot.only)
+	}
+	return newWebhookHandler(secrets, fn, cfg), nil
+}
+
+// apply applies opts to c.
+func (c *handlerConfig) apply(opts []HandlerOption) error {
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("line: nil option")
+			return errors.New("line: nil option")
 		}
-		if err := o.applyHandler(&h.cfg); err != nil {
-			return nil, err
+		if err := o.applyHandler(c); err != nil {
+			return err
 		}
 	}
-	if h.cfg.logger == nil {
-		h.cfg.logger = slog.New(slog.DiscardHandler)
+	return nil
+}
+
+// newWebhookHandler is the handler both NewWebhookHandler and
+// NewBotHandler serve with: cfg is already checked.
+func newWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, cfg handlerConfig) *WebhookHandler {
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
 	}
+	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: cfg}
 	h.rn = webhookio.NewRunner(h.runnerConfig(nil))
-	return h, nil
+	return h
 }
 
 // runnerConfig is the handler's runner: no budget in synchronous mode (the

@@ -30,8 +30,9 @@
 // official SDK's clients (messaging_api.NewMessagingApiAPI and
 // NewMessagingApiBlobAPI, module.NewLineModuleAPI) given its URL with their
 // WithEndpoint options and [Server.HTTPClient]. Every call is
-// recorded with its decoded body ([Server.Calls]). Faults can be
-// injected: any status for the next requests to a path ([Server.FailNext]
+// recorded with its decoded body ([Server.Calls]), and the sends it
+// accepted, what LINE would deliver, are listed apart
+// ([Server.Accepted]). Faults can be injected: any status for the next requests to a path ([Server.FailNext]
 // with a [Fault]; without a body the answer carries LINE's own error body
 // for the status, so tests need not know the wire form), 429 with
 // Retry-After ([Server.RateLimit]), a 5xx after the request was accepted

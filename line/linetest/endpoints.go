@@ -3,10 +3,12 @@ package linetest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/channelkit/channelkit/internal/fakeserver"
 	"github.com/channelkit/channelkit/internal/uuid"
 	"github.com/channelkit/channelkit/line"
 )
@@ -37,12 +39,26 @@ type sendBody struct {
 	ReplyToken string            `json:"replyToken"`
 	To         json.RawMessage   `json:"to"`
 	Messages   []json.RawMessage `json:"messages"`
+	raw        []byte
+}
+
+// accept records a send LINE would deliver, for [Server.Accepted].
+func (s *Server) accept(r *http.Request, b *sendBody) {
+	c := decodeCall(fakeserver.Call{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: b.raw})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accepted = append(s.accepted, c)
 }
 
 // validate answers 400 and returns false for a body LINE would reject.
 func (s *Server) validate(w http.ResponseWriter, r *http.Request) (*sendBody, bool) {
 	var b sendBody
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+	raw, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(raw, &b)
+	}
+	b.raw = raw
+	if err != nil {
 		s.fail(w, http.StatusBadRequest, "The request body could not be parsed as JSON")
 		return nil, false
 	}
@@ -99,6 +115,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "Invalid reply token")
 		return
 	}
+	s.accept(r, b)
 	writeJSON(w, http.StatusOK, sentMessages(s, len(b.Messages)))
 }
 
@@ -144,6 +161,7 @@ func (s *Server) keyed(w http.ResponseWriter, r *http.Request) {
 		s.failAccept[r.URL.Path]--
 	}
 	s.mu.Unlock()
+	s.accept(r, b)
 	if lose {
 		s.fail(w, http.StatusInternalServerError, "An error occurred in the server")
 		return

@@ -52,6 +52,7 @@ type Server struct {
 	failAccept map[string]int
 	profiles   map[string]line.Profile
 	contents   map[string]content
+	accepted   []Call
 }
 
 func (s *Server) form() redact.Form {
@@ -265,6 +266,17 @@ func (s *Server) Calls() []Call {
 	return out
 }
 
+// Accepted returns the sends (reply, push, multicast, broadcast) the
+// server accepted, in order: what LINE would deliver. Unlike [Server.Calls]
+// it leaves out the ones refused (a fault, an invalid reply token, a limit,
+// a retry key seen before), and keeps a send accepted by
+// [Server.FailAfterAccept] although its answer was an error.
+func (s *Server) Accepted() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.accepted...)
+}
+
 // Replies returns the recorded calls to the reply endpoint.
 func (s *Server) Replies() []Call { return s.CallsTo("/v2/bot/message/reply") }
 
@@ -282,8 +294,8 @@ func (s *Server) CallsTo(path string) []Call {
 	return out
 }
 
-// Reset forgets recorded calls, pending faults, used reply tokens and
-// retry keys.
+// Reset forgets recorded and accepted calls, pending faults, used reply
+// tokens and retry keys.
 func (s *Server) Reset() {
 	s.fs.Reset()
 	s.mu.Lock()
@@ -292,6 +304,7 @@ func (s *Server) Reset() {
 	s.retryKeys = map[string]string{}
 	s.failAccept = map[string]int{}
 	s.badTokens = 0
+	s.accepted = nil
 }
 
 func decodeCall(c fakeserver.Call) Call {

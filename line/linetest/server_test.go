@@ -264,3 +264,46 @@ func TestClient(t *testing.T) {
 		t.Errorf("calls = %+v, URL %s", calls, srv.URL())
 	}
 }
+
+// TestAccepted: only the sends LINE would deliver are listed, in order;
+// a push accepted before its answer was lost counts once.
+func TestAccepted(t *testing.T) {
+	t.Parallel()
+	srv := linetest.NewServer(t)
+	send := func(path, body string, header http.Header) int {
+		code, _, _ := post(t, srv, path, linetest.ChannelToken, header, body)
+		return code
+	}
+	msg := `"messages":[{"type":"text","text":"%s"}]`
+	key := http.Header{"X-Line-Retry-Key": {"123e4567-e89b-42d3-a456-426614174000"}}
+	srv.InvalidReplyToken(1)
+	steps := []struct {
+		path, body string
+		header     http.Header
+		want       int
+	}{
+		{"/v2/bot/message/reply", `{"replyToken":"t1",` + strings.Replace(msg, "%s", "refused", 1) + `}`, nil, 400},
+		{"/v2/bot/message/reply", `{"replyToken":"t2",` + strings.Replace(msg, "%s", "one", 1) + `}`, nil, 200},
+		{"/v2/bot/message/reply", `{"replyToken":"t2",` + strings.Replace(msg, "%s", "spent", 1) + `}`, nil, 400},
+		{"/v2/bot/message/push", `{"to":"U1",` + strings.Replace(msg, "%s", "two", 1) + `}`, key, 500},
+		{"/v2/bot/message/push", `{"to":"U1",` + strings.Replace(msg, "%s", "two", 1) + `}`, key, 409},
+	}
+	srv.FailAfterAccept("/v2/bot/message/push", 1)
+	for i, s := range steps {
+		if code := send(s.path, s.body, s.header); code != s.want {
+			t.Errorf("step %d: %d; want %d", i, code, s.want)
+		}
+	}
+	var got []string
+	for _, c := range srv.Accepted() {
+		got = append(got, c.Path+":"+c.Messages[0]["text"].(string))
+	}
+	want := []string{"/v2/bot/message/reply:one", "/v2/bot/message/push:two"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Accepted (-want +got):\n%s", d)
+	}
+	srv.Reset()
+	if a := srv.Accepted(); len(a) != 0 {
+		t.Errorf("after Reset: %v", a)
+	}
+}
