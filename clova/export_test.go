@@ -10,3 +10,6 @@ func SetClock(h *WebhookHandler, c webhookio.Clock) {
 		k.now = c.Now
 	}
 }
+
+// WebhookOf returns the WebhookHandler underneath b, for SetClock.
+func WebhookOf(b *BotHandler) *WebhookHandler { return b.wh }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/message"
 )
 
 // DefaultMaxBodyBytes is the default limit on a CEK request body: 1 MiB.
@@ -19,8 +20,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // Option configures a [Client]; pass it to [New].
 type Option interface{ applyClient(*config) error }
 
-// HandlerOption configures a [WebhookHandler]; pass it to
-// [NewWebhookHandler].
+// HandlerOption configures a [WebhookHandler] or a [BotHandler]; pass it
+// to [NewWebhookHandler] or [NewBotHandler]. [WithRenderOptions] only
+// configures a BotHandler, and NewWebhookHandler refuses it.
 type HandlerOption interface{ applyHandler(*handlerConfig) error }
 
 // SharedOption is an option both [New] and [NewWebhookHandler] accept:
@@ -55,6 +57,10 @@ type handlerConfig struct {
 	maxBody     int64
 	maxInFlight int
 	keySetBy    string
+	// render and botOnly are set by options only NewBotHandler takes;
+	// botOnly names the first, which NewWebhookHandler refuses.
+	render  message.RenderOptions
+	botOnly string
 }
 
 // clientOption is an [Option] that only a client takes.
@@ -260,6 +266,20 @@ func WithMaxInFlight(n int) HandlerOption {
 			return argError("WithMaxInFlight", "n", "must be positive")
 		}
 		c.maxInFlight = n
+		return nil
+	})
+}
+
+// WithRenderOptions makes a [BotHandler]'s Responder render with o
+// (default: best effort). With o.Strict, a reply that would lose anything
+// is not spoken, and Reply returns an error wrapping [message.ErrLossy].
+// Only NewBotHandler takes it.
+func WithRenderOptions(o message.RenderOptions) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		c.render = o
+		if c.botOnly == "" {
+			c.botOnly = "WithRenderOptions"
+		}
 		return nil
 	})
 }

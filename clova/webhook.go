@@ -159,6 +159,8 @@ type WebhookHandler struct {
 	log         *slog.Logger
 	maxInFlight int
 	runner      *webhookio.Runner
+	// bot, when set, answers instead of fn: the handler is a BotHandler's.
+	bot *BotHandler
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -183,16 +185,31 @@ func NewWebhookHandler(extensionID string, fn HandlerFunc, opts ...HandlerOption
 	if fn == nil {
 		return nil, argError("NewWebhookHandler", "fn", "is nil")
 	}
+	h, c, err := newWebhookHandler("NewWebhookHandler", extensionID, opts)
+	if err != nil {
+		return nil, err
+	}
+	if c.botOnly != "" {
+		return nil, argError("NewWebhookHandler", "opts", c.botOnly+" only configures a BotHandler")
+	}
+	h.fn = fn
+	return h, nil
+}
+
+// newWebhookHandler builds the handler that NewWebhookHandler and
+// NewBotHandler (named by ctor in argument errors) share, without its
+// function, and returns the configuration the options made.
+func newWebhookHandler(ctor, extensionID string, opts []HandlerOption) (*WebhookHandler, *handlerConfig, error) {
 	c := handlerConfig{common: common{now: time.Now}, maxBody: DefaultMaxBodyBytes}
 	for _, o := range opts {
 		if o == nil {
-			return nil, argError("NewWebhookHandler", "opts", "holds a nil HandlerOption")
+			return nil, nil, argError(ctor, "opts", "holds a nil HandlerOption")
 		}
 		if err := o.applyHandler(&c); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	h := &WebhookHandler{extensionID: extensionID, fn: fn, insecure: c.insecure, maxBody: c.maxBody, onErr: c.onErr, log: c.log, maxInFlight: c.maxInFlight}
+	h := &WebhookHandler{extensionID: extensionID, insecure: c.insecure, maxBody: c.maxBody, onErr: c.onErr, log: c.log, maxInFlight: c.maxInFlight}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -209,7 +226,7 @@ func NewWebhookHandler(extensionID string, fn HandlerFunc, opts ...HandlerOption
 	default:
 		h.keys = staticKey{ProductionPublicKey()}
 	}
-	return h, nil
+	return h, &c, nil
 }
 
 // ServeHTTP verifies, decodes and answers one CEK request; see
@@ -247,7 +264,12 @@ var calls = sync.Pool{New: func() any {
 	return c
 }}
 
-func (c *call) run(ctx context.Context) (*Response, error) { return c.h.fn(ctx, c.req) }
+func (c *call) run(ctx context.Context) (*Response, error) {
+	if c.h.bot != nil {
+		return c.h.bot.run(ctx, c.r, c.req)
+	}
+	return c.h.fn(ctx, c.req)
+}
 
 func (c *call) answer(w http.ResponseWriter, resp *Response, err error) {
 	c.h.answer(w, c.r, c.req, resp, err)
