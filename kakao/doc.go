@@ -13,6 +13,35 @@ Skills are synchronous: the answer is the HTTP response, within 5 seconds.
 	if err != nil { … }
 	mux.Handle("POST /kakao/skill", h)
 
+# One bot, every platform
+
+[NewBotHandler] serves the same skill with a neutral [message.Handler],
+the one a LINE, TalkTalk, NAVER WORKS or CLOVA bot runs too. The native
+path above and the neutral one side by side:
+
+	// native: a kakao.Response
+	kakao.NewWebhookHandler(func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
+		return kakao.NewResponse(kakao.Text("you said " + req.UserRequest.Utterance)), nil
+	})
+
+	// neutral: message.Content, rendered for Kakao by the Responder
+	kakao.NewBotHandler(message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		_, err := r.Reply(ctx, &message.Text{Text: "you said " + in.Content.(*message.Text).Text})
+		return err
+	}), kakao.WithWelcomeBlock("웰컴 블록"))
+
+Kakao's reply model is the skill response: each Reply renders its contents
+with [Render] and appends their outputs to it, and the response is written
+when the handler returns (or POSTed once to the callback URL, with
+[WithCallback], when the handler outlasts the budget). A response shows at
+most [MaxOutputs] outputs; Reply reports the rest as [message.Dropped] and
+returns an error. The Responder is valid until the handler returns. A skill
+has no typing indicator and no hand-over: Typing, PassToHuman and TakeBack
+return errors wrapping errors.ErrUnsupported and [message.ErrNoHandover].
+[WithWelcomeBlock] turns requests from the welcome block into
+[message.KindFollow]; [WithRenderOptions] makes rendering strict. Every
+other [HandlerOption] works as it does for [NewWebhookHandler].
+
 # Webhooks
 
 The inbound side comes in layers. [Decode] decodes a body already
@@ -139,8 +168,8 @@ becomes a [Result], or an [*APIError] when status is FAIL or ERROR or the
 HTTP status is not 2xx.
 
 Options: [Option] configures a [Client], [HandlerOption] a
-[WebhookHandler], and a [SharedOption] ([WithLogger], [WithErrorHandler])
-either.
+[WebhookHandler] or a [BotHandler], and a [SharedOption] ([WithLogger],
+[WithErrorHandler]) either.
 
 The callback URL is a credential: it never appears in an error or a log line.
 

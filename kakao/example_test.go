@@ -109,3 +109,44 @@ func ExampleRender() {
 	// {"version":"2.0","template":{"outputs":[{"textCard":{"title":"주문하시겠어요?","buttons":[{"label":"네","action":"message","messageText":"네","extra":{"channelkit_postback":"order=yes"}},{"label":"지도","action":"webLink","webLinkUrl":"https://map.kakao.com"}]}}]}}
 	// lossless
 }
+
+func ExampleNewBotHandler() {
+	h, err := kakao.NewBotHandler(message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		if in.Kind == message.KindFollow {
+			_, err := r.Reply(ctx, &message.Text{Text: "어서 오세요"})
+			return err
+		}
+		_, err := r.Reply(ctx, &message.Text{Text: "you said: " + in.Content.(*message.Text).Text},
+			&message.Text{Text: "또 물어보세요"})
+		return err
+	}), kakao.WithWelcomeBlock("웰컴 블록"))
+	if err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	for _, body := range [][]byte{
+		mustJSON(kakaotest.NewPayload(kakaotest.WithUtterance("안녕"))),
+		mustJSON(kakaotest.NewPayload(kakaotest.WithBlock("b1", "웰컴 블록"))),
+	} {
+		res, err := srv.Client().Post(srv.URL, "application/json", bytes.NewReader(body))
+		if err != nil {
+			panic(err)
+		}
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		fmt.Println(string(out))
+	}
+	// Output:
+	// {"version":"2.0","template":{"outputs":[{"simpleText":{"text":"you said: 안녕"}},{"simpleText":{"text":"또 물어보세요"}}]}}
+	// {"version":"2.0","template":{"outputs":[{"simpleText":{"text":"어서 오세요"}}]}}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
