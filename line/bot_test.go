@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/message/messagetest"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -405,4 +407,29 @@ func TestNewBotHandlerErrors(t *testing.T) {
 	if s := fmt.Sprintf("%+v", b); s != "line.BotHandler{Secrets:signature.SecretSet{Len:1}}" || strings.Contains(s, secret) {
 		t.Errorf("printed %s", s)
 	}
+}
+
+// TestBotConformance runs messagetest's responder suite: one "hello"
+// from one user, the texts LINE accepted for that user (the reply with
+// the event's token, and pushes to the user), in order.
+func TestBotConformance(t *testing.T) {
+	t.Parallel()
+	messagetest.TestBot(t, messagetest.Bot{
+		Platform: message.LINE,
+		Caps:     line.Capabilities,
+		Run: func(t testing.TB, h message.Handler) ([]string, []error) {
+			e := newBot(t, h)
+			ev := linetest.TextMessage("U1", "hello")
+			e.send(t, ev)
+			var got []string
+			for _, c := range e.fake.Accepted() {
+				if c.ReplyToken == ev.ReplyToken || slices.Equal(c.To, []string{"U1"}) {
+					for _, m := range c.Messages {
+						got = append(got, fmt.Sprint(m["text"]))
+					}
+				}
+			}
+			return got, e.reported()
+		},
+	})
 }
