@@ -18,8 +18,9 @@ var ErrUnsupportedContent = fmt.Errorf("talktalk: content not supported: %w", er
 
 // ToIncoming converts an inbound event to the neutral form. ok is false
 // when the bot must not answer the event: echoes (answering one loops),
-// user messages sent while a human agent holds the thread (Standby), and
-// outbound-only events. The Incoming is filled in either case.
+// user messages sent while a human agent holds the thread (Incoming.Standby
+// is set on those), and outbound-only events. The Incoming is filled in
+// either case.
 //
 // Open and friend "on" are KindFollow; leave and friend "off" are
 // KindUnfollow; handover, profile and payment events are KindOther with the
@@ -40,6 +41,7 @@ func ToIncoming(ev Event) (message.Incoming, bool) {
 	switch e := ev.(type) {
 	case *SendEvent:
 		sendToIncoming(&in, &e.Content)
+		in.Standby = e.Standby
 		return in, !e.Standby
 	case *EchoEvent:
 		return in, false

@@ -75,6 +75,9 @@ func TestToIncoming(t *testing.T) {
 			if diff := cmp.Diff(tt.wantContent, in.Content); diff != "" {
 				t.Errorf("content (-want +got):\n%s", diff)
 			}
+			if in.Standby != (tt.name == "standby") {
+				t.Errorf("Standby = %v", in.Standby)
+			}
 			if in.Raw != ev {
 				t.Error("Raw is not the event")
 			}

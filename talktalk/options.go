@@ -13,6 +13,7 @@ import (
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -86,6 +87,11 @@ type handlerConfig struct {
 	budget      time.Duration
 	workTimeout time.Duration
 	late        *Client
+	// The bot handler's: its client and render options, and the name of
+	// the last such option given, which NewWebhookHandler refuses.
+	client  *Client
+	render  message.RenderOptions
+	botOnly string
 }
 
 // optionError is the error of an option given a value it cannot take.
@@ -297,6 +303,32 @@ func WithLateReplyClient(c *Client) HandlerOption {
 			return optionError("WithLateReplyClient", "client", "nil")
 		}
 		cfg.late = c
+		return nil
+	})
+}
+
+// WithClient sets the client a [BotHandler] sends through: every reply
+// message that cannot go in the webhook response (the second and later
+// ones, those after the budget, those to a pay_complete or leave event),
+// the typing indicator, and hand-over. Without it those calls fail and
+// are reported. nil is an error, and so is passing it to
+// [NewWebhookHandler], whose late replies take [WithLateReplyClient].
+func WithClient(c *Client) HandlerOption {
+	return handlerOption(func(cfg *handlerConfig) error {
+		if c == nil {
+			return optionError("WithClient", "client", "nil")
+		}
+		cfg.client, cfg.botOnly = c, "WithClient"
+		return nil
+	})
+}
+
+// WithRenderOptions sets how a [BotHandler]'s Responder renders neutral
+// content with [Render] (default: best effort, losses reported).
+// [NewWebhookHandler] refuses it.
+func WithRenderOptions(o message.RenderOptions) HandlerOption {
+	return handlerOption(func(cfg *handlerConfig) error {
+		cfg.render, cfg.botOnly = o, "WithRenderOptions"
 		return nil
 	})
 }

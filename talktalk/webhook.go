@@ -114,6 +114,21 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 	if fn == nil {
 		return nil, invalid.Arg(pkg, "NewWebhookHandler", "fn", "nil")
 	}
+	h, err := newWebhookHandler("NewWebhookHandler", opts)
+	if err != nil {
+		return nil, err
+	}
+	if h.cfg.botOnly != "" {
+		return nil, invalid.Arg(pkg, "NewWebhookHandler", h.cfg.botOnly, "a NewBotHandler option")
+	}
+	h.fn = fn
+	return h, nil
+}
+
+// newWebhookHandler applies opts for constructor fn and returns a handler
+// without a function: the machinery NewWebhookHandler and NewBotHandler
+// share.
+func newWebhookHandler(fn string, opts []HandlerOption) (*WebhookHandler, error) {
 	cfg := handlerConfig{
 		maxBody:     DefaultMaxBodyBytes,
 		budget:      DefaultBudget,
@@ -122,7 +137,7 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 	}
 	for _, o := range opts {
 		if o == nil {
-			return nil, invalid.Arg(pkg, "NewWebhookHandler", "opts", "nil option")
+			return nil, invalid.Arg(pkg, fn, "opts", "nil option")
 		}
 		if err := o.applyHandler(&cfg); err != nil {
 			return nil, err
@@ -136,9 +151,9 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 		cfg.allow = a
 	}
 	if cfg.workTimeout < cfg.budget {
-		return nil, invalid.Arg(pkg, "NewWebhookHandler", "WithWorkTimeout", "shorter than the budget")
+		return nil, invalid.Arg(pkg, fn, "WithWorkTimeout", "shorter than the budget")
 	}
-	h := &WebhookHandler{fn: fn, cfg: cfg}
+	h := &WebhookHandler{cfg: cfg}
 	h.rn = h.newRunner(nil)
 	return h, nil
 }
@@ -161,18 +176,8 @@ func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx)
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if err := h.admit(r); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("talktalk: reading body: %w", err))
-		return
-	}
-	ev, err := Decode(body)
-	if err != nil {
-		h.fail(w, r, err)
+	ev := h.accept(w, r)
+	if ev == nil {
 		return
 	}
 	c := calls.Get().(*call)
@@ -180,12 +185,32 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pay := ev.(*PayCompleteEvent); pay {
 		c.pay, c.job.Ack = true, ackPayment
 	}
-	err = webhookio.Run(h.rn, w, r, &c.job)
+	err := webhookio.Run(h.rn, w, r, &c.job)
 	c.h, c.r, c.ev = nil, nil, nil
 	calls.Put(c)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("talktalk: %s: %w", ev.Type(), err))
 	}
+}
+
+// accept checks r, reads its body and decodes the event. On failure it
+// answers r, reports the error and returns nil.
+func (h *WebhookHandler) accept(w http.ResponseWriter, r *http.Request) Event {
+	if err := h.admit(r); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("talktalk: reading body: %w", err))
+		return nil
+	}
+	ev, err := Decode(body)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	return ev
 }
 
 func (h *WebhookHandler) admit(r *http.Request) error {

@@ -1,0 +1,338 @@
+package talktalk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/channelkit/channelkit/internal/invalid"
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/message"
+)
+
+// BotHandler is the http.Handler that answers TalkTalk's webhook with a
+// platform-neutral [message.Handler]. Create it with [NewBotHandler].
+//
+// A BotHandler prints like a [WebhookHandler], as
+// talktalk.BotHandler{PathToken:"[REDACTED]", …}: never a token.
+type BotHandler struct {
+	wh *WebhookHandler
+	h  message.Handler
+}
+
+// NewBotHandler returns a handler that does what [NewWebhookHandler]'s
+// does (the same checks, status codes, budget, cap and options), turns
+// each event into a [message.Incoming] with [ToIncoming] and calls h with
+// a [message.Responder] for TalkTalk's reply model:
+//
+//   - The first message h replies within the budget goes in the webhook
+//     response, written and flushed at once, so that it reaches TalkTalk
+//     before anything sent after it.
+//   - Every later message, every message after the budget, and the
+//     replies to a pay_complete (whose status approves the payment) or a
+//     leave (whose response TalkTalk ignores) go through the send API
+//     with the [WithClient] client. Without one they are not delivered:
+//     Reply returns an error and a Dropped loss.
+//   - Typing shows the typing indicator, PassToHuman and TakeBack pass
+//     and take the thread ([Client.PassThread], [Client.TakeThread]),
+//     all through the WithClient client.
+//
+// Events ToIncoming does not map (echoes, outbound-only events) are
+// answered 200 without calling h; a user's message while a human agent
+// holds the thread is passed to h with Incoming.Standby set (a
+// message.Router skips it). h's error is answered 500 when nothing was
+// written yet (a pay_complete declined with [ErrDecline], 422) and
+// reported wrapping [ErrCallback]; a message Reply could not render or
+// deliver is reported too, once, unless h returned Reply's error, which is
+// then in h's. Options [WithClient] and [WithRenderOptions] are for
+// NewBotHandler only.
+func NewBotHandler(h message.Handler, opts ...HandlerOption) (*BotHandler, error) {
+	if h == nil {
+		return nil, invalid.Arg(pkg, "NewBotHandler", "h", "nil")
+	}
+	wh, err := newWebhookHandler("NewBotHandler", opts)
+	if err != nil {
+		return nil, err
+	}
+	return &BotHandler{wh: wh, h: h}, nil
+}
+
+// Format writes which tokens the handler checks, for every verb.
+func (b *BotHandler) Format(f fmt.State, verb rune) {
+	form := b.wh.form()
+	form.Type = "talktalk.BotHandler"
+	form.Format(f, verb)
+}
+
+// LogValue logs which tokens the handler checks.
+func (b *BotHandler) LogValue() slog.Value {
+	form := b.wh.form()
+	form.Type = "talktalk.BotHandler"
+	return form.LogValue()
+}
+
+// Wait blocks until every handler call still running in the background
+// has returned, or ctx is done. Call it after http.Server.Shutdown.
+func (b *BotHandler) Wait(ctx context.Context) error { return b.wh.Wait(ctx) }
+
+// ServeHTTP implements http.Handler.
+func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ev := b.wh.accept(w, r)
+	if ev == nil {
+		return
+	}
+	in, ok := ToIncoming(ev)
+	if !ok && !in.Standby {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	c := botCalls.Get().(*botCall)
+	_, pay := ev.(*PayCompleteEvent)
+	_, leave := ev.(*LeaveEvent)
+	c.b, c.r, c.w, c.ev, c.in = b, r, w, ev, &in
+	c.pay, c.inline, c.state = pay, !pay && !leave, statePending
+	err := webhookio.Run(b.wh.rn, w, r, &c.job)
+	clear(c.errs)
+	c.b, c.r, c.w, c.ev, c.in, c.errs = nil, nil, nil, nil, nil, c.errs[:0]
+	botCalls.Put(c)
+	if err != nil {
+		b.wh.fail(w, r, fmt.Errorf("talktalk: %s: %w", ev.Type(), err))
+	}
+}
+
+// The webhook response's states.
+const (
+	statePending   = iota // nothing written yet
+	stateResponded        // a reply message went in the response
+	stateAcked            // the budget ran out: an empty acknowledgement went
+)
+
+// botCall is one event on its way through the runner, and the
+// [message.Responder] its handler gets. Calls are reused like [call]s: a
+// Responder is valid only until the handler returns.
+type botCall struct {
+	b      *BotHandler
+	r      *http.Request
+	w      http.ResponseWriter
+	ev     Event
+	in     *message.Incoming
+	pay    bool
+	inline bool // a reply message may go in the webhook response
+	// errs are Reply's errors, reported when the handler has returned.
+	errs []error
+	job  webhookio.Job[struct{}]
+
+	// mu orders the responder's write of the response against the
+	// budget's acknowledgement, which runs on the timer's goroutine.
+	mu    sync.Mutex
+	state int
+}
+
+var botCalls = sync.Pool{New: func() any {
+	c := new(botCall)
+	c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: c.ack, Late: c.late}
+	return c
+}}
+
+var _ message.Responder = (*botCall)(nil)
+
+func (c *botCall) run(ctx context.Context) (struct{}, error) {
+	if c.pay {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.b.wh.cfg.budget)
+		defer cancel()
+	}
+	return struct{}{}, c.b.h.Handle(ctx, c.in, c)
+}
+
+// ack acknowledges at the budget, unless a reply is already the response.
+func (c *botCall) ack(w http.ResponseWriter) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state == stateResponded {
+		return
+	}
+	c.state = stateAcked
+	if c.pay {
+		ackPayment(w)
+		return
+	}
+	ack(w)
+}
+
+// answer ends a handler that returned within the budget. No lock: the
+// timer will not fire, and the responder is done.
+func (c *botCall) answer(w http.ResponseWriter, _ struct{}, err error) {
+	if c.state != stateResponded {
+		switch {
+		case err == nil:
+			w.WriteHeader(http.StatusOK)
+		case c.pay && errors.Is(err, ErrDecline):
+			w.WriteHeader(StatusDeclined)
+		default:
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}
+	c.finish(err, false)
+}
+
+func (c *botCall) late(_ context.Context, _ struct{}, err error) { c.finish(err, true) }
+
+// finish reports the handler's error and every Reply error it did not
+// return.
+func (c *botCall) finish(err error, late bool) {
+	if err != nil && c.pay && errors.Is(err, ErrDecline) {
+		err = nil
+	}
+	switch {
+	case err == nil:
+	case late:
+		c.b.wh.report(c.r, &LateError{Event: c.ev, Err: err})
+	default:
+		c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", c.ev.Type(), ErrCallback, err))
+	}
+	for _, e := range c.errs {
+		if err == nil || !errors.Is(err, e) {
+			c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: reply not delivered: %w", c.ev.Type(), ErrCallback, e))
+		}
+	}
+}
+
+// errNoClient is the error of a message that does not fit in the webhook
+// response when there is no client to send it.
+var errNoClient = errors.New("talktalk: only one message goes in the webhook response, and there is no WithClient client to send the rest")
+
+// Reply implements [message.Responder]: each content rendered with
+// [Render], in order, the first in the webhook response while it is free,
+// the rest through the send API. After a message fails to be delivered
+// the rest are not sent (Dropped), so that the user never sees a gap.
+func (c *botCall) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
+	var rep message.Report
+	var errs []error
+	broken := false
+	for i, content := range contents {
+		if broken {
+			rep.Add(at(i), message.Dropped, "not sent: an earlier message was not delivered")
+			errs = append(errs, fmt.Errorf("talktalk: reply %s not sent: an earlier message was not delivered", at(i)))
+			continue
+		}
+		evs, r, err := Render(content, c.b.wh.cfg.render)
+		if err != nil {
+			rep.Add(at(i), message.Dropped, "could not be rendered for TalkTalk")
+			errs = append(errs, fmt.Errorf("talktalk: reply %s: %w", at(i), err))
+			continue
+		}
+		if !r.Lossless() {
+			rep.Merge(at(i), r)
+		}
+		for _, ev := range evs {
+			if err := c.deliver(ctx, ev); err != nil {
+				rep.Add(at(i), message.Dropped, "not delivered")
+				errs = append(errs, fmt.Errorf("talktalk: reply %s not delivered: %w", at(i), err))
+				broken = true
+				break
+			}
+		}
+	}
+	var err error
+	switch len(errs) {
+	case 0:
+		return rep, nil
+	case 1:
+		err = errs[0]
+	default:
+		err = errors.Join(errs...)
+	}
+	c.errs = append(c.errs, err)
+	return rep, err
+}
+
+// at is the loss path of Reply's content i: "[i]".
+func at(i int) string { return "[" + strconv.Itoa(i) + "]" }
+
+// deliver sends one rendered message: in the webhook response if it is
+// still free, else through the client.
+func (c *botCall) deliver(ctx context.Context, ev *SendEvent) error {
+	if c.inline && c.respond(ev) {
+		return nil
+	}
+	cl := c.b.wh.cfg.client
+	if cl == nil {
+		return errNoClient
+	}
+	ev.User = c.ev.UserID()
+	_, err := cl.Send(ctx, ev)
+	return err
+}
+
+// respond writes ev (validated by Render) as the webhook response and
+// flushes it, if nothing was written yet and TalkTalk is still waiting.
+func (c *botCall) respond(ev *SendEvent) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != statePending || c.r.Context().Err() != nil {
+		return false
+	}
+	body, err := encodeEvent(ev)
+	if err != nil {
+		return false
+	}
+	c.state = stateResponded
+	hd := c.w.Header()
+	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	hd["Content-Type"] = []string{"application/json;charset=UTF-8"}
+	c.w.WriteHeader(http.StatusOK)
+	if _, err := c.w.Write(body); err != nil {
+		return false
+	}
+	if err := http.NewResponseController(c.w).Flush(); err != nil {
+		c.b.wh.report(c.r, fmt.Errorf("talktalk: reply not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); later messages may reach the user first: %w", err))
+	}
+	return true
+}
+
+// Typing implements [message.Responder] with [Client.Typing] through the
+// WithClient client; without one it returns an error wrapping
+// errors.ErrUnsupported.
+func (c *botCall) Typing(ctx context.Context) error {
+	cl := c.b.wh.cfg.client
+	if cl == nil {
+		return fmt.Errorf("talktalk: typing needs a WithClient client: %w", errors.ErrUnsupported)
+	}
+	_, err := cl.Typing(ctx, c.ev.UserID(), true)
+	return err
+}
+
+// PassToHuman implements [message.Responder] with [Client.PassThread]
+// through the WithClient client; without one it returns an error wrapping
+// [message.ErrNoHandover].
+func (c *botCall) PassToHuman(ctx context.Context) error {
+	cl := c.b.wh.cfg.client
+	if cl == nil {
+		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
+	}
+	_, err := cl.PassThread(ctx, c.ev.UserID())
+	return err
+}
+
+// TakeBack implements [message.Responder] with [Client.TakeThread], like
+// PassToHuman.
+func (c *botCall) TakeBack(ctx context.Context) error {
+	cl := c.b.wh.cfg.client
+	if cl == nil {
+		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
+	}
+	_, err := cl.TakeThread(ctx, c.ev.UserID())
+	return err
+}
+
+// Capabilities implements [message.Responder]: [Capabilities].
+func (c *botCall) Capabilities() message.Capabilities { return Capabilities }
+
+// RenderOptions implements [message.Responder]: the [WithRenderOptions]
+// options.
+func (c *botCall) RenderOptions() message.RenderOptions { return c.b.wh.cfg.render }
