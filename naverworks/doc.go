@@ -152,6 +152,30 @@
 // call buttons tel: links, share buttons are dropped, text past 2,000 is
 // split).
 //
+// # One bot, every platform
+//
+// [NewBotHandler] runs one [message.Handler], the same on all five
+// platforms, on NAVER WORKS: each event goes through [ToIncoming], and
+// the [message.Responder] renders with [Render] and sends every message,
+// in order, to the event's room or else its user, through the [Client] of
+// [WithClient]. Next to the native handler above:
+//
+//	bot, err := naverworks.NewBotHandler(secrets,
+//		message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+//			_, err := r.Reply(ctx, &message.Text{Text: "hello"})
+//			return err
+//		}), naverworks.WithClient(client), naverworks.WithBotID(os.Getenv("NW_BOT_ID")))
+//	http.Handle("POST /callback", bot)
+//
+// A send that fails after the client's retries holds back the rest of
+// that Reply: each content not delivered is a Dropped loss in the report,
+// and the Reply fails with a [*ReplyError]. Whatever the handler does
+// with it, the failure reaches [WithErrorHandler] (wrapping
+// [ErrCallback]), with the handler's own error. NAVER WORKS has no typing
+// indicator and no hand-over: Typing returns an error wrapping
+// errors.ErrUnsupported, PassToHuman and TakeBack one wrapping
+// [message.ErrNoHandover]. [WithRenderOptions] makes rendering strict.
+//
 // # Testing
 //
 // Package naverworkstest fakes the token endpoint (it verifies the
