@@ -2,97 +2,64 @@ package talktalk
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/channelkit/channelkit/internal/wire"
+	"github.com/channelkit/channelkit/internal/wire/wiretest"
 )
 
 // fastDecodeCases are bodies the fast decoder takes (fast) or leaves to
 // encoding/json.
-var fastDecodeCases = []struct {
-	name string
-	body string
-	fast bool
-}{
-	{"user text", `{"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","textContent":{"text":"안녕하세요","inputType":"typing"},"options":{"mobile":true}}`, true},
-	{"every field", `{"event":"send","user":"u","partner":"wc1234","standby":true,"messageId":1234567890,"textContent":{"text":"결제","code":"pay=1","inputType":"button"},"options":{"notification":false,"mobile":false,"noReflectBot":true}}`, true},
-	{"white space", " \t\n{ \"event\" : \"send\" , \"user\" :\"u\",\"textContent\":{ } ,\"options\":{}\r\n} \n", true},
-	{"event not first", `{"user":"u","event":"send","textContent":{"text":"hi"}}`, true},
-	{"number forms", `{"event":"send","messageId":-0.5e+10}`, true},
-	{"empty strings", `{"event":"send","user":"","textContent":{"text":""}}`, true},
-	{"escapes", `{"event":"send","user":"\/u","textContent":{"text":"a\"b\\c\nd\re\tf\bg\fh 한글\n"}}`, true},
-	{"unicode escape", `{"event":"send","textContent":{"text":"\u00e9"}}`, false},
-	{"unknown escape", `{"event":"send","textContent":{"text":"\x41"}}`, false},
-	{"escape at the end", `{"event":"send","textContent":{"text":"a\`, false},
-	{"escaped key", `{"event":"send","us\u0065r":"u"}`, false},
-	{"escaped event", `{"event":"se\u006ed"}`, false},
-	{"escape and invalid UTF-8", "{\"event\":\"send\",\"user\":\"\\n\xff\"}", false},
-	{"raw control character", "{\"event\":\"send\",\"textContent\":{\"text\":\"a\tb\"}}", false},
-	{"invalid UTF-8", "{\"event\":\"send\",\"user\":\"\xff\"}", false},
-	{"image", `{"event":"send","user":"u","imageContent":{"imageUrl":"https://x/a.jpg","width":"640","height":480},"options":{"mobile":true}}`, true},
-	{"uploaded image", `{"event":"send","imageContent":{"imageId":"img-1","width":6.4e2}}`, true},
-	{"image with quick reply", `{"event":"send","imageContent":{"imageUrl":"u","quickReply":{"buttonList":[]}}}`, false},
-	{"image width null", `{"event":"send","imageContent":{"width":null}}`, false},
-	{"image width repeated", `{"event":"send","imageContent":{"width":1,"width":2}}`, false},
-	{"text and image", `{"event":"send","textContent":{"text":"a"},"imageContent":{"imageUrl":"u"}}`, true},
-	{"quick reply", `{"event":"send","textContent":{"text":"a","quickReply":{"buttonList":[]}}}`, false},
-	{"product option", `{"event":"send","options":{"product":{"name":"n"}}}`, false},
-	{"unknown key", `{"event":"send","reaction":"👍"}`, false},
-	{"key in other case", `{"event":"send","User":"u"}`, false},
-	{"repeated key", `{"event":"send","user":"a","user":"b"}`, false},
-	{"repeated option", `{"event":"send","options":{"mobile":true,"mobile":false}}`, false},
-	{"repeated event", `{"event":"send","event":"send"}`, false},
-	{"null", `{"event":"send","partner":null}`, false},
-	{"string message ID", `{"event":"send","messageId":"12"}`, false},
-	{"bad number", `{"event":"send","messageId":01}`, false},
-	{"bad fraction", `{"event":"send","messageId":1.}`, false},
-	{"bool as string", `{"event":"send","standby":"true"}`, false},
-	{"other event", `{"event":"open","user":"u"}`, false},
-	{"no event", `{"user":"u"}`, false},
-	{"trailing comma", `{"event":"send","user":"u",}`, false},
-	{"missing comma", `{"event":"send" "user":"u"}`, false},
-	{"trailing data", `{"event":"send"}{}`, false},
-	{"truncated", `{"event":"send","user":"u"`, false},
-	{"literal run-on", `{"event":"send","standby":truex}`, false},
-	{"not an object", `["send"]`, false},
+var fastDecodeCases = []wiretest.Case{
+	{Name: "user text", Body: `{"event":"send","user":"al-2eGuGr5WQOnco1_V-FQ","textContent":{"text":"안녕하세요","inputType":"typing"},"options":{"mobile":true}}`, Fast: true},
+	{Name: "every field", Body: `{"event":"send","user":"u","partner":"wc1234","standby":true,"messageId":1234567890,"textContent":{"text":"결제","code":"pay=1","inputType":"button"},"options":{"notification":false,"mobile":false,"noReflectBot":true}}`, Fast: true},
+	{Name: "white space", Body: " \t\n{ \"event\" : \"send\" , \"user\" :\"u\",\"textContent\":{ } ,\"options\":{}\r\n} \n", Fast: true},
+	{Name: "event not first", Body: `{"user":"u","event":"send","textContent":{"text":"hi"}}`, Fast: true},
+	{Name: "number forms", Body: `{"event":"send","messageId":-0.5e+10}`, Fast: true},
+	{Name: "empty strings", Body: `{"event":"send","user":"","textContent":{"text":""}}`, Fast: true},
+	{Name: "escapes", Body: `{"event":"send","user":"\/u","textContent":{"text":"a\"b\\c\nd\re\tf\bg\fh 한글\n"}}`, Fast: true},
+	{Name: "unicode escape", Body: `{"event":"send","textContent":{"text":"\u00e9"}}`, Fast: false},
+	{Name: "unknown escape", Body: `{"event":"send","textContent":{"text":"\x41"}}`, Fast: false},
+	{Name: "escape at the end", Body: `{"event":"send","textContent":{"text":"a\`, Fast: false},
+	{Name: "escaped key", Body: `{"event":"send","us\u0065r":"u"}`, Fast: false},
+	{Name: "escaped event", Body: `{"event":"se\u006ed"}`, Fast: false},
+	{Name: "escape and invalid UTF-8", Body: "{\"event\":\"send\",\"user\":\"\\n\xff\"}", Fast: false},
+	{Name: "raw control character", Body: "{\"event\":\"send\",\"textContent\":{\"text\":\"a\tb\"}}", Fast: false},
+	{Name: "invalid UTF-8", Body: "{\"event\":\"send\",\"user\":\"\xff\"}", Fast: false},
+	{Name: "image", Body: `{"event":"send","user":"u","imageContent":{"imageUrl":"https://x/a.jpg","width":"640","height":480},"options":{"mobile":true}}`, Fast: true},
+	{Name: "uploaded image", Body: `{"event":"send","imageContent":{"imageId":"img-1","width":6.4e2}}`, Fast: true},
+	{Name: "image with quick reply", Body: `{"event":"send","imageContent":{"imageUrl":"u","quickReply":{"buttonList":[]}}}`, Fast: false},
+	{Name: "image width null", Body: `{"event":"send","imageContent":{"width":null}}`, Fast: false},
+	{Name: "image width repeated", Body: `{"event":"send","imageContent":{"width":1,"width":2}}`, Fast: false},
+	{Name: "text and image", Body: `{"event":"send","textContent":{"text":"a"},"imageContent":{"imageUrl":"u"}}`, Fast: true},
+	{Name: "quick reply", Body: `{"event":"send","textContent":{"text":"a","quickReply":{"buttonList":[]}}}`, Fast: false},
+	{Name: "product option", Body: `{"event":"send","options":{"product":{"name":"n"}}}`, Fast: false},
+	{Name: "unknown key", Body: `{"event":"send","reaction":"👍"}`, Fast: false},
+	{Name: "key in other case", Body: `{"event":"send","User":"u"}`, Fast: false},
+	{Name: "repeated key", Body: `{"event":"send","user":"a","user":"b"}`, Fast: false},
+	{Name: "repeated option", Body: `{"event":"send","options":{"mobile":true,"mobile":false}}`, Fast: false},
+	{Name: "repeated event", Body: `{"event":"send","event":"send"}`, Fast: false},
+	{Name: "null", Body: `{"event":"send","partner":null}`, Fast: false},
+	{Name: "string message ID", Body: `{"event":"send","messageId":"12"}`, Fast: false},
+	{Name: "bad number", Body: `{"event":"send","messageId":01}`, Fast: false},
+	{Name: "bad fraction", Body: `{"event":"send","messageId":1.}`, Fast: false},
+	{Name: "bool as string", Body: `{"event":"send","standby":"true"}`, Fast: false},
+	{Name: "other event", Body: `{"event":"open","user":"u"}`, Fast: false},
+	{Name: "no event", Body: `{"user":"u"}`, Fast: false},
+	{Name: "trailing comma", Body: `{"event":"send","user":"u",}`, Fast: false},
+	{Name: "missing comma", Body: `{"event":"send" "user":"u"}`, Fast: false},
+	{Name: "trailing data", Body: `{"event":"send"}{}`, Fast: false},
+	{Name: "truncated", Body: `{"event":"send","user":"u"`, Fast: false},
+	{Name: "literal run-on", Body: `{"event":"send","standby":truex}`, Fast: false},
+	{Name: "not an object", Body: `["send"]`, Fast: false},
 }
 
 // TestFastDecoding: the fast decoder builds what encoding/json builds, and
 // takes what it should.
 func TestFastDecoding(t *testing.T) {
-	for _, tt := range fastDecodeCases {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := decodeSendFast([]byte(tt.body))
-			if ok != tt.fast {
-				t.Fatalf("fast path taken = %v, want %v", ok, tt.fast)
-			}
-			if ok {
-				checkFastDecoding(t, []byte(tt.body), got)
-			}
-		})
-	}
-	files, err := filepath.Glob("testdata/webhook/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	taken := 0
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, ok := decodeSendFast(body); ok {
-			taken++
-			checkFastDecoding(t, body, got)
-		}
-	}
-	if taken == 0 {
-		t.Error("no recorded body took the fast path")
-	}
+	wiretest.CheckFast(t, fastDecodeCases, "testdata/webhook/*.json", decodeSendFast, checkFastDecoding)
 }
 
 // checkFastDecoding fails t unless body is a send event that
@@ -117,12 +84,5 @@ func checkFastDecoding(t *testing.T, body []byte, got *SendEvent) {
 // FuzzFastDecoding: whatever the fast decoder takes, encoding/json decodes
 // to the same event.
 func FuzzFastDecoding(f *testing.F) {
-	for _, tt := range fastDecodeCases {
-		f.Add([]byte(tt.body))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if got, ok := decodeSendFast(body); ok {
-			checkFastDecoding(t, body, got)
-		}
-	})
+	wiretest.FuzzFast(f, fastDecodeCases, decodeSendFast, checkFastDecoding)
 }
