@@ -35,10 +35,8 @@ func stateOf(req *Request) []byte {
 // that is not UTF-8 cannot be a JSON string, and is an error.
 func attributesWith(req *Request, conv *message.Conversation) (json.RawMessage, error) {
 	var in json.RawMessage
-	if req.Session != nil && !wire.IsNull(req.Session.SessionAttributes) {
-		if _, err := wire.Keys(req.Session.SessionAttributes); err == nil {
-			in = req.Session.SessionAttributes
-		}
+	if req.Session != nil && isObject(req.Session.SessionAttributes) {
+		in = req.Session.SessionAttributes
 	}
 	if !conv.Changed() {
 		return in, nil
@@ -67,4 +65,11 @@ func attributesWith(req *Request, conv *message.Conversation) (json.RawMessage, 
 		return nil, fmt.Errorf("clova: encoding session attributes: %w", err)
 	}
 	return out, nil
+}
+
+// isObject reports whether raw, JSON the request decoder accepted, is an
+// object.
+func isObject(raw []byte) bool {
+	raw = trimLeft(raw)
+	return len(raw) > 0 && raw[0] == '{'
 }
