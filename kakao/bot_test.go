@@ -541,3 +541,29 @@ func BenchmarkBotHandler(b *testing.B) {
 		ratio(b, timed(glue), timed(bot))
 	})
 }
+
+// TestBotCallbackErrorAfterReply: past the budget, a handler that replied
+// and then failed has its reply POSTed once and its error reported.
+func TestBotCallbackErrorAfterReply(t *testing.T) {
+	t.Parallel()
+	errBoom := errors.New("boom")
+	g := newBotRig(t, message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
+		if _, err := r.Reply(ctx, &message.Text{Text: "일부 답"}); err != nil {
+			return err
+		}
+		return errBoom
+	}), true)
+	if _, answer := g.post(); answer == nil || !answer.UseCallback {
+		t.Fatalf("HTTP answer %+v, want the useCallback answer", answer)
+	}
+	calls := g.cb.Calls()
+	if len(calls) != 1 || calls[0].Status != kakao.CallbackSuccess {
+		t.Fatalf("callback POSTs %+v, want exactly one, accepted", calls)
+	}
+	if diff := cmp.Diff([]string{"일부 답"}, texts(calls[0].Response)); diff != "" {
+		t.Errorf("posted (-want +got):\n%s", diff)
+	}
+	if errs := g.rec.all(); len(errs) != 1 || !errors.Is(errs[0], errBoom) || !errors.Is(errs[0], kakao.ErrCallback) {
+		t.Errorf("reported %v, want the handler's error wrapping ErrCallback", errs)
+	}
+}
