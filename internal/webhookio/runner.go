@@ -88,7 +88,9 @@ func (rn *Runner) Budget() time.Duration { return rn.cfg.Budget }
 
 // Wait blocks until every function the runner started has returned (late
 // paths included), or ctx is done. Handlers' Wait methods call it after
-// http.Server.Shutdown.
+// http.Server.Shutdown. Work after an acknowledgement runs inside its
+// request, so Shutdown itself also waits for it: give Shutdown a deadline
+// at least as long as the longest work timeout.
 func (rn *Runner) Wait(ctx context.Context) error { return Wait(ctx, &rn.wg) }
 
 // Job is one call of the user's function for one request.
@@ -209,7 +211,14 @@ func (rn *Runner) detach(ctx context.Context) (context.Context, context.CancelFu
 
 // ack writes job's acknowledgement and pushes it to the client, so that
 // the platform has its answer while the function goes on.
+//
+// The acknowledgement asks the client to close the connection: the
+// function still runs on this request's goroutine, so the server would
+// read nothing more from the connection until it returns, and a platform
+// that reuses keep-alive connections would see its next webhook wait for
+// this one's work.
 func (rn *Runner) ack(w http.ResponseWriter, r *http.Request, write func(http.ResponseWriter)) {
+	w.Header()["Connection"] = []string{"close"}
 	write(w)
 	if err := http.NewResponseController(w).Flush(); err != nil && rn.cfg.OnError != nil {
 		rn.cfg.OnError(r, fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err))

@@ -356,3 +356,84 @@ func TestManualClockOrder(t *testing.T) {
 		t.Fatalf("after 11.5 s fired %v with %d pending", fired, clk.Pending())
 	}
 }
+
+// TestRunAckClosesConnection: a platform that reuses keep-alive
+// connections must not have its next webhook wait for this one's work, so
+// an acknowledgement with work still running closes the connection.
+func TestRunAckClosesConnection(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: 0})
+	release := make(chan struct{})
+	var n atomic.Int32
+	srv := serve(t, rn, func() *Job[string] {
+		first := n.Add(1) == 1
+		return newOutcome().job(func(ctx context.Context) (string, error) {
+			if first {
+				<-release
+			}
+			return "", nil
+		})
+	})
+	defer close(release)
+	client := srv.Client()
+	resp, err := client.Post(srv.URL, "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !resp.Close {
+		t.Fatal("acknowledgement with work running did not ask to close the connection")
+	}
+	// The next webhook is answered while the first one's work still runs.
+	// (The deadline only keeps a regression from hanging the test.)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
+	resp2, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("second webhook while the first one's work runs: %v", err)
+	}
+	resp2.Body.Close()
+}
+
+// TestRunLateWorkOutlivesRequestAndWait: the late function's context is
+// not cancelled with its request, and Wait waits for it.
+func TestRunLateWorkOutlivesRequestAndWait(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: 0, WorkTimeout: time.Hour})
+	acked := make(chan struct{})
+	release := make(chan struct{})
+	ctxErr := make(chan error, 1)
+	job := &Job[string]{
+		Run: func(ctx context.Context) (string, error) {
+			<-release
+			ctxErr <- ctx.Err()
+			return "", nil
+		},
+		Answer: func(http.ResponseWriter, string, error) { t.Error("Answer with a zero budget") },
+		Ack: func(w http.ResponseWriter) {
+			WriteAck(w, http.StatusOK, "", nil)
+			close(acked)
+		},
+	}
+	reqCtx, cancelReq := context.WithCancel(context.Background())
+	req := httptest.NewRequestWithContext(reqCtx, http.MethodPost, "/", nil)
+	done := make(chan error, 1)
+	go func() { done <- Run(rn, httptest.NewRecorder(), req, job) }()
+	<-acked
+	cancelReq() // the platform hangs up after the acknowledgement
+	waitCtx, cancelWait := context.WithCancel(context.Background())
+	cancelWait()
+	if err := rn.Wait(waitCtx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait with the work still running returned %v, want it to wait (context.Canceled)", err)
+	}
+	close(release)
+	if err := <-ctxErr; err != nil {
+		t.Fatalf("the late function's context ended with its request: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := rn.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
