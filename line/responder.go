@@ -112,11 +112,10 @@ func (r *responder) deliver(ctx context.Context, msgs []messaging_api.MessageInt
 		r.token = "" // a reply token works once, whatever the outcome
 		n := min(len(msgs), limits.messages)
 		_, err := r.bot.client.Reply(ctx, token, msgs[:n])
-		var apiErr *APIError
 		switch {
 		case err == nil:
 			sent = n
-		case !errors.As(err, &apiErr) || !apiErr.InvalidReplyToken():
+		case !invalidReplyToken(err):
 			return 0, fmt.Errorf("line: Reply: replying: %w", err)
 		case !r.bot.pushFallback:
 			return 0, fmt.Errorf("line: Reply: the reply token was refused and WithPushFallback is not set: %w", err)
@@ -133,6 +132,12 @@ func (r *responder) deliver(ctx context.Context, msgs []messaging_api.MessageInt
 		sent += n
 	}
 	return sent, nil
+}
+
+// invalidReplyToken reports whether err is LINE refusing a reply token.
+func invalidReplyToken(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.InvalidReplyToken()
 }
 
 // Typing implements message.Responder: the loading animation, in
