@@ -17,6 +17,7 @@ import (
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
 	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/message/messagetest"
 )
 
 // botServer is a BotHandler behind a real httptest server, with the
@@ -108,6 +109,39 @@ func spoken(resp *clova.Response) []string {
 }
 
 func text(s string) *message.Text { return &message.Text{Text: s} }
+
+// TestBotConforms runs the responder suite. CEK never delivers what the
+// user said, only the intent CLOVA recognised (ToIncoming makes it a
+// KindPostback whose Data is the intent's name), so the harness sends the
+// intent "hello" and, before the suite's handler sees it, turns that
+// postback into the text the suite expects. Everything the suite checks
+// after that (what is spoken, in which order, exactly once; Typing,
+// hand-over, the handler's error) goes through the real BotHandler;
+// TestBotHandlerSpeaksEveryReplyInOrder checks the Incoming CLOVA really
+// gives.
+func TestBotConforms(t *testing.T) {
+	t.Parallel()
+	messagetest.TestBot(t, messagetest.Bot{
+		Platform: message.Clova,
+		Caps:     clova.Capabilities,
+		Run: func(t testing.TB, h message.Handler) ([]string, []error) {
+			asText := message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+				if in.Kind != message.KindPostback || in.Data != "hello" {
+					t.Errorf("CLOVA delivered %s %q, want the intent hello as a postback", in.Kind, in.Data)
+				}
+				said := *in
+				said.Kind, said.Content, said.Data = message.KindMessage, &message.Text{Text: in.Data}, ""
+				return h.Handle(ctx, &said, r)
+			})
+			s := newBotServer(t, asText)
+			code, resp := s.post(clovatest.Intent("hello", clovatest.WithUserID("user-1")))
+			if code != http.StatusOK && code != http.StatusInternalServerError {
+				t.Errorf("status %d", code)
+			}
+			return spoken(resp), s.reported()
+		},
+	})
+}
 
 func TestBotHandlerSpeaksEveryReplyInOrder(t *testing.T) {
 	t.Parallel()
