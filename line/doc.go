@@ -137,6 +137,31 @@
 // [message.Content] into messaging_api messages and a [message.Report] of
 // everything LINE could not show (see its documentation for the mapping).
 //
+// # One bot, every platform
+//
+// [NewBotHandler] runs a [message.Handler], the same one every other
+// platform package runs, on LINE. The native path and the neutral one
+// side by side:
+//
+//	// native: LINE's events and messages
+//	line.NewWebhookHandler(secrets, func(ctx context.Context, cb *line.Callback) error {
+//		for _, ev := range cb.Events { … client.Reply(ctx, e.ReplyToken, msgs) … }
+//		return nil
+//	}, line.WithAsync())
+//
+//	// neutral: message.Incoming in, message.Content out
+//	line.NewBotHandler(secrets, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+//		_, err := r.Reply(ctx, &message.Text{Text: "you said: " + in.Content.(*message.Text).Text})
+//		return err
+//	}), line.WithClient(client))
+//
+// The Responder does LINE's reply model: the first Reply uses the event's
+// reply token (5 messages), everything after it is pushed to the
+// conversation; [WithPushFallback] also pushes when the token has expired.
+// Typing is the loading animation, PassToHuman and TakeBack are chat
+// control. Failed deliveries reach the error handler even when the
+// handler ignores them.
+//
 // # Testing
 //
 // Package [linetest] is a fake Messaging API (recorded calls, limits,
