@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -184,19 +185,15 @@ type responder struct {
 
 var _ message.Responder = (*responder)(nil)
 
-// Reply implements [message.Responder]. A content's loss paths are its
-// own when Reply is called with one content, and prefixed with its index
-// ("[1].Text") when with several.
+// Reply implements [message.Responder]. A content's loss paths are
+// prefixed with its index among contents ("[1].Text").
 func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	var rep message.Report
 	var errs []error
 	for i, c := range contents {
-		p := ""
-		if len(contents) > 1 {
-			p = message.Index("", i)
-		}
+		p := at(i)
 		if rs.done {
 			rep.Add(p, message.Dropped, "not delivered: the handler had returned")
 			errs = append(errs, fmt.Errorf("clova: reply%s: the response was already sent: %w", p, errors.ErrUnsupported))
@@ -296,6 +293,18 @@ func (rs *responder) fit(vals []SpeechInfo) (kept []SpeechInfo, used int, cut bo
 	}
 	return kept, used, true
 }
+
+// at returns the loss path of content i of a Reply: "[i]".
+func at(i int) string {
+	if i < len(indexPaths) {
+		return indexPaths[i]
+	}
+	return "[" + strconv.Itoa(i) + "]"
+}
+
+// indexPaths are the paths of the first contents, so that a Reply costs
+// no allocation for them.
+var indexPaths = [...]string{"[0]", "[1]", "[2]", "[3]", "[4]", "[5]", "[6]", "[7]"}
 
 // close ends the Responder's validity: later Reply calls deliver nothing.
 func (rs *responder) close() {

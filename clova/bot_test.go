@@ -272,10 +272,10 @@ func TestBotHandlerSpeechBudget(t *testing.T) {
 	if errs[0] != nil || !reps[0].Lossless() {
 		t.Errorf("first reply: %v, %v; want lossless", reps[0], errs[0])
 	}
-	if errs[1] != nil || !hasLoss(reps[1], "", message.Truncated) {
+	if errs[1] != nil || !hasLoss(reps[1], "[0]", message.Truncated) {
 		t.Errorf("second reply: %v, %v; want a Truncated loss and no error", reps[1], errs[1])
 	}
-	if errs[2] == nil || !errors.Is(errs[2], errors.ErrUnsupported) || !hasLoss(reps[2], "", message.Dropped) {
+	if errs[2] == nil || !errors.Is(errs[2], errors.ErrUnsupported) || !hasLoss(reps[2], "[0]", message.Dropped) {
 		t.Errorf("third reply: %v, %v; want a Dropped loss and an error", reps[2], errs[2])
 	}
 	got := s.reported()
@@ -326,7 +326,7 @@ func TestBotHandlerStrictRefusesALoss(t *testing.T) {
 	if len(spoken(resp)) != 0 {
 		t.Errorf("spoken %q, want nothing", spoken(resp))
 	}
-	if !errors.Is(rerr, message.ErrLossy) || !hasLoss(rep, "", message.Dropped) {
+	if !errors.Is(rerr, message.ErrLossy) || !hasLoss(rep, "[0]", message.Dropped) {
 		t.Errorf("Reply = %v, %v; want ErrLossy and a Dropped loss", rep, rerr)
 	}
 }
@@ -340,7 +340,7 @@ func TestBotHandlerReplyAfterReturn(t *testing.T) {
 	}))
 	s.post(clovatest.Intent("Ask"))
 	rep, err := late.Reply(context.Background(), text("too late"))
-	if err == nil || !hasLoss(rep, "", message.Dropped) {
+	if err == nil || !hasLoss(rep, "[0]", message.Dropped) {
 		t.Errorf("late Reply = %v, %v; want a Dropped loss and an error", rep, err)
 	}
 	if errs := s.reported(); len(errs) != 1 || !errors.Is(errs[0], clova.ErrCallback) {

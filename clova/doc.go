@@ -78,7 +78,9 @@
 // # Options
 //
 // [Option] configures a [Client] ([New]), [HandlerOption] a
-// [WebhookHandler] ([NewWebhookHandler]), and a [SharedOption] either:
+// [WebhookHandler] ([NewWebhookHandler]) or a [BotHandler]
+// ([NewBotHandler], which also takes [WithRenderOptions]), and a
+// [SharedOption] either:
 // [WithLogger], [WithErrorHandler] and [WithClock]. Client options:
 // [WithHTTPClient], [WithRetry], [WithUserAgent] (the invoke URL is New's
 // argument, so there is no WithBaseURL). Handler options: [WithPublicKey],
@@ -136,6 +138,42 @@
 // carrying the intent name, SkillEnabled/SkillDisabled → follow/unfollow).
 // [ToContent] maps CLOVA Chatbot bubbles to neutral content for the other
 // direction.
+//
+// # One bot, every platform
+//
+// [NewBotHandler] serves the extension with a [message.Handler], the
+// conversation contract every channelkit platform shares, instead of a
+// [HandlerFunc]. The same Handler runs on LINE, Kakao, TalkTalk and NAVER
+// WORKS; here the Responder speaks every Reply (rendered with [RenderLang]
+// in the request's language) in the one CEK response, written when the
+// Handler returns. Next to the native path above:
+//
+//	// native: a Request in, a Response out
+//	h, err := clova.NewWebhookHandler(id, func(ctx context.Context, req *clova.Request) (*clova.Response, error) {
+//		in, _ := clova.ToIncoming(req)
+//		resp, _, err := clova.Render(&message.Text{Text: "you asked for " + in.Data}, message.RenderOptions{})
+//		return resp, err
+//	})
+//
+//	// neutral: the Handler every platform runs
+//	bot := message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+//		_, err := r.Reply(ctx, &message.Text{Text: "you asked for " + in.Data})
+//		return err
+//	})
+//	b, err := clova.NewBotHandler(id, bot, clova.WithRenderOptions(message.RenderOptions{Strict: true}))
+//	http.Handle("POST /clova", b)
+//
+// A launch reaches the Handler as KindFollow and an intent as KindPostback
+// whose Data is the intent's name; device telemetry does not reach it. One
+// response speaks at most 1,000 characters: Reply cuts a reply that
+// crosses the budget (a Truncated loss) and does not speak one past it (a
+// Dropped loss and an error). A Handler that fails or panics is answered
+// 500, never half an answer. What a successful Handler replied but CEK
+// could not speak goes to [WithErrorHandler] wrapping [ErrCallback] too.
+// Typing is unsupported and there is no hand-over. Without
+// [message.Conversations], the conversation state is the session attribute
+// [StateAttribute]: a value the Handler sets is sent back in the response,
+// which keeps the session open so that the next utterance carries it.
 //
 // # Testing
 //
