@@ -47,10 +47,11 @@ func CopyHTTPClient(c *http.Client) (*http.Client, error) {
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("bad base URL: %w", err)
+		// url.Parse's error quotes the whole URL, user:password included.
+		return nil, errors.New("bad base URL: not a URL")
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("base URL must be absolute http(s), got scheme %q", u.Scheme)
+		return nil, errors.New("bad base URL: not an absolute http(s) URL")
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"

@@ -495,3 +495,19 @@ func TestOversizedSuccessBodyIsAnError(t *testing.T) {
 		t.Errorf("oversized error body: err = %v, kept %d bytes; want the Check error and %d bytes", err, len(resp.Body), MaxErrorBody)
 	}
 }
+
+// TestParseBaseURLQuotesNothing: a base URL may carry a password; no
+// error may repeat it.
+func TestParseBaseURLQuotesNothing(t *testing.T) {
+	for _, raw := range []string{"https://user:pa%zzss@example.com/", "ftp://user:hunter2@example.com/", "//user:hunter2@example.com"} {
+		_, err := ParseBaseURL(raw)
+		if err == nil {
+			t.Fatalf("ParseBaseURL(%q) accepted it", raw)
+		}
+		for _, secret := range []string{"pa%zzss", "hunter2", "user"} {
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("ParseBaseURL error %q repeats %q", err, secret)
+			}
+		}
+	}
+}
