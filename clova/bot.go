@@ -28,7 +28,8 @@ import (
 // speech to what earlier Reply calls said; the response is written when the
 // Handler returns. One response speaks at most 1,000 characters: a reply
 // past that budget is cut (a Truncated loss) or not spoken at all (a
-// Dropped loss, and an error). A Handler that returns an error, or panics,
+// Dropped loss, and an error); so is any reply to a SessionEndedRequest,
+// whose response CLOVA ignores. A Handler that returns an error, or panics,
 // is answered 500, never with half an answer, and its error goes to
 // [WithErrorHandler] wrapping [ErrCallback]; so does every content a
 // successful Handler replied but CEK could not speak, while the rest is
@@ -110,7 +111,8 @@ func (b *BotHandler) run(ctx context.Context, r *http.Request, req *Request) (*R
 	if c.in, ok = ToIncoming(req); !ok {
 		return nil, nil
 	}
-	c.rs = responder{b: b, r: r, lang: langOf(req)}
+	_, ended := req.Request.(*SessionEndedRequest)
+	c.rs = responder{b: b, r: r, lang: langOf(req), ended: ended}
 	conv := message.ConversationFrom(ctx)
 	if conv == nil {
 		c.conv = *message.NewConversation(c.in.ConversationID, stateOf(req))
@@ -177,6 +179,7 @@ type responder struct {
 
 	mu     sync.Mutex
 	done   bool         // the Handler returned
+	ended  bool         // the request ended the session: CLOVA ignores the response
 	single *Response    // the one content's rendered response, kept as is
 	values []SpeechInfo // everything spoken, in order
 	used   int          // PlainText characters in values
@@ -197,6 +200,11 @@ func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (me
 		if rs.done {
 			rep.Add(p, message.Dropped, "not delivered: the handler had returned")
 			errs = append(errs, fmt.Errorf("clova: reply%s: the response was already sent: %w", p, errors.ErrUnsupported))
+			continue
+		}
+		if rs.ended {
+			rep.Add(p, message.Dropped, "not delivered: CLOVA ignores the response to a SessionEndedRequest")
+			errs = append(errs, fmt.Errorf("clova: reply%s: the session has ended: %w", p, errors.ErrUnsupported))
 			continue
 		}
 		if err := rs.say(p, c, &rep); err != nil {

@@ -348,6 +348,28 @@ func TestBotHandlerReplyAfterReturn(t *testing.T) {
 	}
 }
 
+// TestBotHandlerSessionEnded: CLOVA ignores the response to a
+// SessionEndedRequest, so a reply to it is a loss and an error, not
+// silence.
+func TestBotHandlerSessionEnded(t *testing.T) {
+	t.Parallel()
+	var rep message.Report
+	var rerr error
+	s := newBotServer(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		rep, rerr = r.Reply(ctx, text("bye"))
+		return nil
+	}))
+	if code, _ := s.post(clovatest.SessionEnded()); code != http.StatusOK {
+		t.Errorf("status %d, want 200", code)
+	}
+	if !errors.Is(rerr, errors.ErrUnsupported) || !hasLoss(rep, "[0]", message.Dropped) {
+		t.Errorf("Reply = %v, %v; want a Dropped loss and ErrUnsupported", rep, rerr)
+	}
+	if errs := s.reported(); len(errs) != 1 || !errors.Is(errs[0], clova.ErrCallback) {
+		t.Errorf("reported %v, want the reply wrapping ErrCallback", errs)
+	}
+}
+
 func TestBotHandlerResponderModel(t *testing.T) {
 	t.Parallel()
 	s := newBotServer(t, message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
