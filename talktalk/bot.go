@@ -30,8 +30,11 @@ type BotHandler struct {
 // a [message.Responder] for TalkTalk's reply model:
 //
 //   - The first message h replies within the budget goes in the webhook
-//     response, written and flushed at once, so that it reaches TalkTalk
-//     before anything sent after it.
+//     response. It is written when h returns, or at the budget, or —
+//     flushed, with Connection: close, since h goes on inside the
+//     request — before anything h sends after it, so that TalkTalk has
+//     it first. If the response cannot carry it then, it goes through
+//     the send API.
 //   - Every later message, every message after the budget, and the
 //     replies to a pay_complete (whose status approves the payment) or a
 //     leave (whose response TalkTalk ignores) go through the send API
@@ -98,6 +101,10 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := webhookio.Run(b.wh.rn, w, r, &c.job)
 	clear(c.errs)
 	c.b, c.r, c.w, c.ev, c.in, c.errs = nil, nil, nil, nil, nil, c.errs[:0]
+	c.held, c.body = nil, c.body[:0]
+	if cap(c.body) > 64<<10 {
+		c.body = nil
+	}
 	botCalls.Put(c)
 	if err != nil {
 		b.wh.fail(w, r, fmt.Errorf("talktalk: %s: %w", ev.Type(), err))
@@ -106,9 +113,9 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // The webhook response's states.
 const (
-	statePending   = iota // nothing written yet
-	stateResponded        // a reply message went in the response
-	stateAcked            // the budget ran out: an empty acknowledgement went
+	statePending = iota // nothing written yet
+	stateHeld           // a reply message is held for the response
+	stateWritten        // the response is written: the held reply, or the acknowledgement
 )
 
 // botCall is one event on its way through the runner, and the
@@ -126,10 +133,12 @@ type botCall struct {
 	errs []error
 	job  webhookio.Job[struct{}]
 
-	// mu orders the responder's write of the response against the
+	// mu orders the responder's use of the response against the
 	// budget's acknowledgement, which runs on the timer's goroutine.
 	mu    sync.Mutex
 	state int
+	held  *SendEvent // the reply held for the response, and its encoding
+	body  []byte
 }
 
 var botCalls = sync.Pool{New: func() any {
@@ -149,35 +158,60 @@ func (c *botCall) run(ctx context.Context) (struct{}, error) {
 	return struct{}{}, c.b.h.Handle(ctx, c.in, c)
 }
 
-// ack acknowledges at the budget, unless a reply is already the response.
+// ack answers at the budget: with the held reply if there is one (the
+// runner flushes it), else with the empty acknowledgement.
 func (c *botCall) ack(w http.ResponseWriter) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state == stateResponded {
-		return
-	}
-	c.state = stateAcked
-	if c.pay {
+	switch {
+	case c.state == stateHeld:
+		c.writeHeldOrReport(w)
+	case c.state == stateWritten:
+	case c.pay:
 		ackPayment(w)
-		return
+	default:
+		ack(w)
 	}
-	ack(w)
+	c.state = stateWritten
 }
 
-// answer ends a handler that returned within the budget. No lock: the
-// timer will not fire, and the responder is done.
+// answer ends a handler that returned within the budget: the held reply,
+// or the status for the handler's error. No lock: the timer will not
+// fire, and the responder is done.
 func (c *botCall) answer(w http.ResponseWriter, _ struct{}, err error) {
-	if c.state != stateResponded {
-		switch {
-		case err == nil:
-			w.WriteHeader(http.StatusOK)
-		case c.pay && errors.Is(err, ErrDecline):
-			w.WriteHeader(StatusDeclined)
-		default:
-			w.WriteHeader(http.StatusInternalServerError)
-		}
+	switch {
+	case c.state == stateHeld:
+		c.writeHeldOrReport(w)
+	case c.state == stateWritten:
+	case err == nil:
+		w.WriteHeader(http.StatusOK)
+	case c.pay && errors.Is(err, ErrDecline):
+		w.WriteHeader(StatusDeclined)
+	default:
+		w.WriteHeader(http.StatusInternalServerError)
 	}
+	c.state = stateWritten
 	c.finish(err, false)
+}
+
+// writeHeld writes the held reply as a complete response.
+func (c *botCall) writeHeld(w http.ResponseWriter) error {
+	hd := w.Header()
+	hd["Content-Length"] = []string{strconv.Itoa(len(c.body))}
+	hd["Content-Type"] = jsonContentType
+	w.WriteHeader(http.StatusOK)
+	if _, err := w.Write(c.body); err != nil {
+		return fmt.Errorf("talktalk: reply not delivered: writing the webhook response: %w", err)
+	}
+	return nil
+}
+
+// writeHeldOrReport writes the held reply when the handler is done with
+// the Responder: a failure is reported when the handler has returned.
+func (c *botCall) writeHeldOrReport(w http.ResponseWriter) {
+	if err := c.writeHeld(w); err != nil {
+		c.errs = append(c.errs, err)
+	}
 }
 
 func (c *botCall) late(_ context.Context, _ struct{}, err error) { c.finish(err, true) }
@@ -251,15 +285,36 @@ func (c *botCall) Reply(ctx context.Context, contents ...message.Content) (messa
 	return rep, err
 }
 
+// jsonContentType is the response's Content-Type, one shared value:
+// nothing in net/http modifies it.
+var jsonContentType = []string{"application/json;charset=UTF-8"}
+
+var connectionClose = []string{"close"}
+
+// appendEvent appends ev's encoding to dst.
+func appendEvent(dst []byte, ev *SendEvent) ([]byte, error) {
+	if b, ok := appendFast(dst, ev); ok {
+		return b, nil
+	}
+	return encodeEvent(ev)
+}
+
 // at is the loss path of Reply's content i: "[i]".
 func at(i int) string { return "[" + strconv.Itoa(i) + "]" }
 
-// deliver sends one rendered message: in the webhook response if it is
-// still free, else through the client.
+// deliver sends one rendered message: held for the webhook response if
+// that is still free, else through the client after the held one.
 func (c *botCall) deliver(ctx context.Context, ev *SendEvent) error {
-	if c.inline && c.respond(ev) {
+	if c.inline && c.hold(ev) {
 		return nil
 	}
+	if err := c.release(ctx); err != nil {
+		return err
+	}
+	return c.send(ctx, ev)
+}
+
+func (c *botCall) send(ctx context.Context, ev *SendEvent) error {
 	cl := c.b.wh.cfg.client
 	if cl == nil {
 		return errNoClient
@@ -269,30 +324,50 @@ func (c *botCall) deliver(ctx context.Context, ev *SendEvent) error {
 	return err
 }
 
-// respond writes ev (validated by Render) as the webhook response and
-// flushes it, if nothing was written yet and TalkTalk is still waiting.
-func (c *botCall) respond(ev *SendEvent) bool {
+// hold keeps ev (validated by Render) for the webhook response, if
+// nothing was written yet and TalkTalk is still waiting. It is written
+// when the handler returns, at the budget, or before anything the handler
+// sends after it, whichever comes first.
+func (c *botCall) hold(ev *SendEvent) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state != statePending || c.r.Context().Err() != nil {
 		return false
 	}
-	body, err := encodeEvent(ev)
+	body, err := appendEvent(c.body[:0], ev)
 	if err != nil {
 		return false
 	}
-	c.state = stateResponded
-	hd := c.w.Header()
-	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
-	hd["Content-Type"] = []string{"application/json;charset=UTF-8"}
-	c.w.WriteHeader(http.StatusOK)
-	if _, err := c.w.Write(body); err != nil {
-		return false
-	}
-	if err := http.NewResponseController(c.w).Flush(); err != nil {
-		c.b.wh.report(c.r, fmt.Errorf("talktalk: reply not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); later messages may reach the user first: %w", err))
-	}
+	c.held, c.body, c.state = ev, body, stateHeld
 	return true
+}
+
+// release writes and flushes the held reply before the handler sends
+// anything else, so that TalkTalk has it first; it closes the connection,
+// since the handler goes on inside this request. A reply the response
+// could not carry is sent through the client instead.
+func (c *botCall) release(ctx context.Context) error {
+	c.mu.Lock()
+	if c.state != stateHeld {
+		c.mu.Unlock()
+		return nil
+	}
+	c.state = stateWritten
+	c.w.Header()["Connection"] = connectionClose
+	err := c.writeHeld(c.w)
+	if err == nil {
+		if ferr := http.NewResponseController(c.w).Flush(); ferr != nil {
+			c.b.wh.report(c.r, fmt.Errorf("talktalk: reply not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); later messages may reach the user first: %w", ferr))
+		}
+		c.mu.Unlock()
+		return nil
+	}
+	held := c.held
+	c.mu.Unlock()
+	if serr := c.send(ctx, held); serr != nil {
+		return fmt.Errorf("%w; then through the send API: %w", err, serr)
+	}
+	return nil
 }
 
 // Typing implements [message.Responder] with [Client.Typing] through the
@@ -302,6 +377,9 @@ func (c *botCall) Typing(ctx context.Context) error {
 	cl := c.b.wh.cfg.client
 	if cl == nil {
 		return fmt.Errorf("talktalk: typing needs a WithClient client: %w", errors.ErrUnsupported)
+	}
+	if err := c.release(ctx); err != nil {
+		return err
 	}
 	_, err := cl.Typing(ctx, c.ev.UserID(), true)
 	return err
@@ -315,6 +393,9 @@ func (c *botCall) PassToHuman(ctx context.Context) error {
 	if cl == nil {
 		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
 	}
+	if err := c.release(ctx); err != nil {
+		return err
+	}
 	_, err := cl.PassThread(ctx, c.ev.UserID())
 	return err
 }
@@ -325,6 +406,9 @@ func (c *botCall) TakeBack(ctx context.Context) error {
 	cl := c.b.wh.cfg.client
 	if cl == nil {
 		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
+	}
+	if err := c.release(ctx); err != nil {
+		return err
 	}
 	_, err := cl.TakeThread(ctx, c.ev.UserID())
 	return err

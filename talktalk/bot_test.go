@@ -157,12 +157,13 @@ func TestBotHandlerReplyPaths(t *testing.T) {
 		wantSent     []string
 		wantDropped  []string // loss paths
 		wantReported int
+		wantFlushed  bool // flushed with Connection: close before a send
 	}{
-		{"one message in the response", false, texts("one"), "one", nil, nil, 0},
-		{"the rest through the send API", false, texts("one", "two", "three"), "one", []string{"two", "three"}, nil, 0},
-		{"one message without a client", true, texts("one"), "one", nil, nil, 0},
-		{"the rest without a client", true, texts("one", "two", "three"), "one", nil, []string{"[1]", "[2]"}, 1},
-		{"unrenderable content is skipped", false, []message.Content{&message.Sticker{PackageID: "1", StickerID: "2"}, &message.Text{Text: "after"}}, "after", nil, []string{"[0]"}, 1},
+		{"one message in the response", false, texts("one"), "one", nil, nil, 0, false},
+		{"the rest through the send API", false, texts("one", "two", "three"), "one", []string{"two", "three"}, nil, 0, true},
+		{"one message without a client", true, texts("one"), "one", nil, nil, 0, false},
+		{"the rest without a client", true, texts("one", "two", "three"), "one", nil, []string{"[1]", "[2]"}, 1, true},
+		{"unrenderable content is skipped", false, []message.Content{&message.Sticker{PackageID: "1", StickerID: "2"}, &message.Text{Text: "after"}}, "after", nil, []string{"[0]"}, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,6 +173,9 @@ func TestBotHandlerReplyPaths(t *testing.T) {
 			b.serve(t, talktalktest.Text(userID, "hi"))
 			if b.rec.Code != 200 {
 				t.Errorf("status %d, want 200", b.rec.Code)
+			}
+			if b.rec.Flushed != tt.wantFlushed || (b.rec.Header().Get("Connection") == "close") != tt.wantFlushed {
+				t.Errorf("flushed %v, Connection %q; want flushed and closed: %v", b.rec.Flushed, b.rec.Header().Get("Connection"), tt.wantFlushed)
 			}
 			if got := b.inResponse(t); got != tt.wantResponse {
 				t.Errorf("response %q, want %q", got, tt.wantResponse)
@@ -262,9 +266,10 @@ func (h *botBlocked) Handle(ctx context.Context, in *message.Incoming, r message
 	return h.inner.Handle(ctx, in, r)
 }
 
-// serveAfterBudget serves ev through b, whose handler is h, holding h
-// until the budget ran out and the acknowledgement was written.
-func serveAfterBudget(t *testing.T, b *botRun, h *botBlocked, ev talktalk.Event) {
+// serveAfterBudget serves ev through b, whose handler closes started and
+// waits for release, and releases it once the budget ran out. It returns
+// the response as it was at the budget.
+func serveAfterBudget(t *testing.T, b *botRun, started, release chan struct{}, ev talktalk.Event) (code int, body string) {
 	t.Helper()
 	clock := webhookio.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	talktalk.SetBotClock(b.bh, clock)
@@ -273,21 +278,97 @@ func serveAfterBudget(t *testing.T, b *botRun, h *botBlocked, ev talktalk.Event)
 		b.bh.ServeHTTP(b.rec, talktalktest.NewEvent(t, ev))
 		close(done)
 	}()
-	<-h.started
+	<-started
 	clock.WaitForTimer(1)
 	clock.Advance(talktalk.DefaultBudget)
-	code, body := b.rec.Code, b.rec.Body.Len()
-	close(h.release)
+	code, body = b.rec.Code, b.rec.Body.String()
+	close(release)
 	<-done
 	if err := b.bh.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, pay := ev.(*talktalk.PayCompleteEvent); pay {
-		if code != http.StatusServiceUnavailable {
-			t.Errorf("payment acknowledgement %d, want 503", code)
-		}
-	} else if code != 200 || body != 0 {
-		t.Errorf("acknowledgement %d with %d bytes, want an empty 200", code, body)
+	return code, body
+}
+
+// serveBlockedAfterBudget is serveAfterBudget for a handler held before
+// it starts; the acknowledgement must be an empty 200.
+func serveBlockedAfterBudget(t *testing.T, b *botRun, h *botBlocked, ev talktalk.Event) {
+	t.Helper()
+	if code, body := serveAfterBudget(t, b, h.started, h.release, ev); code != 200 || body != "" {
+		t.Errorf("acknowledgement %d %q, want an empty 200", code, body)
+	}
+}
+
+// TestBotHandlerHeldAtBudget: a reply held for the response when the
+// budget runs out is the response.
+func TestBotHandlerHeldAtBudget(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}), make(chan struct{})
+	var errs []error
+	b := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		_, err := r.Reply(ctx, texts("first")...)
+		errs = append(errs, err)
+		close(started)
+		<-release
+		_, err = r.Reply(ctx, texts("second")...)
+		errs = append(errs, err)
+		return nil
+	}), false)
+	code, body := serveAfterBudget(t, b, started, release, talktalktest.Text(userID, "hi"))
+	if code != 200 || !strings.Contains(body, `"first"`) {
+		t.Errorf("response at the budget %d %q, want the held reply", code, body)
+	}
+	if diff := cmp.Diff([]string{"first", "second"}, b.received(t, userID)); diff != "" {
+		t.Errorf("received (-want +got):\n%s", diff)
+	}
+	if err := errors.Join(errs...); err != nil || len(b.reports.all()) != 0 {
+		t.Errorf("Reply errors %v, reported %v", err, b.reports.all())
+	}
+}
+
+// brokenWriter is a response whose connection is gone.
+type brokenWriter struct {
+	header http.Header
+	code   int
+}
+
+func (w *brokenWriter) Header() http.Header         { return w.header }
+func (w *brokenWriter) WriteHeader(code int)        { w.code = code }
+func (w *brokenWriter) Write(b []byte) (int, error) { return 0, errors.New("connection reset by peer") }
+
+// TestBotHandlerResponseFails: a held reply the response cannot carry is
+// sent through the API when a send follows, and reported when none does.
+func TestBotHandlerResponseFails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		contents     []message.Content
+		wantSent     []string
+		wantReported bool
+	}{
+		{"a send follows: through the API, in order", texts("first", "second"), []string{"first", "second"}, false},
+		{"the only reply: reported", texts("only"), nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := &replyOnce{contents: tt.contents}
+			b := newBot(t, h, false)
+			b.bh.ServeHTTP(&brokenWriter{header: http.Header{}}, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")))
+			if err := b.bh.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.wantSent, b.sent(userID)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			if h.err != nil {
+				t.Errorf("Reply error %v", h.err)
+			}
+			got := b.reports.all()
+			if tt.wantReported != (len(got) == 1 && errors.Is(got[0], talktalk.ErrCallback)) || (!tt.wantReported && len(got) != 0) {
+				t.Errorf("reported %v, want reported: %v", got, tt.wantReported)
+			}
+		})
 	}
 }
 
@@ -313,7 +394,7 @@ func TestBotHandlerAfterBudget(t *testing.T) {
 			if tt.failSend {
 				b.srv.FailNextResult(talktalk.CodeCannotSend, "보낼 수 없음")
 			}
-			serveAfterBudget(t, b, h, talktalktest.Text(userID, "hi"))
+			serveBlockedAfterBudget(t, b, h, talktalktest.Text(userID, "hi"))
 			if diff := cmp.Diff(tt.wantReceived, b.received(t, userID)); diff != "" {
 				t.Errorf("received (-want +got):\n%s", diff)
 			}
@@ -366,7 +447,7 @@ func TestBotHandlerHandlerError(t *testing.T) {
 			if tt.afterBudget {
 				h := blocked(inner)
 				b = newBot(t, h, false)
-				serveAfterBudget(t, b, h, talktalktest.Text(userID, "hi"))
+				serveBlockedAfterBudget(t, b, h, talktalktest.Text(userID, "hi"))
 			} else {
 				b = newBot(t, inner, false)
 				b.serve(t, talktalktest.Text(userID, "hi"))

@@ -91,6 +91,41 @@
 // There is no event ID in TalkTalk webhooks, hence no de-duplication
 // option; TalkTalk documents no redelivery either.
 //
+// # One bot, every platform
+//
+// The native path above answers TalkTalk events with TalkTalk values. The
+// neutral path answers any platform's events with one [message.Handler];
+// [NewBotHandler] does TalkTalk's reply model underneath:
+//
+//	// native: one TalkTalk event, one reply event
+//	h, err := talktalk.NewWebhookHandler(func(ctx context.Context, ev talktalk.Event) (talktalk.Event, error) {
+//		msg, ok := ev.(*talktalk.SendEvent)
+//		if !ok || msg.Standby || msg.Text == nil {
+//			return nil, nil
+//		}
+//		return &talktalk.SendEvent{Content: talktalk.Content{Text: &talktalk.TextContent{Text: msg.Text.Text}}}, nil
+//	}, talktalk.WithLateReplyClient(client))
+//
+//	// neutral: the same handler serves LINE, Kakao, NAVER WORKS and CLOVA
+//	echo := message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+//		if t, ok := in.Content.(*message.Text); ok && !in.Standby {
+//			_, err := r.Reply(ctx, &message.Text{Text: t.Text}, &message.Text{Text: "anything else?"})
+//			return err
+//		}
+//		return nil
+//	})
+//	bot, err := talktalk.NewBotHandler(echo, talktalk.WithClient(client))
+//
+// The first message replied within the budget goes in the webhook
+// response (flushed before anything sent after it, so that it arrives
+// first); the rest, anything after the budget, and replies to a
+// pay_complete or a leave go through the send API with the [WithClient]
+// client. Typing, PassToHuman and TakeBack use the same client. What
+// cannot be delivered is a Dropped loss in the Report and an error from
+// Reply, and is reported to [WithErrorHandler] wrapping [ErrCallback]. A
+// user's message while a human agent holds the thread reaches the handler
+// with Incoming.Standby set.
+//
 // # Threat model
 //
 // TalkTalk signs nothing: no signature, no shared secret, no token on
