@@ -107,6 +107,17 @@ var funcs = []struct {
 		"naverworks": "func(signature.SecretSet, HandlerFunc, ...HandlerOption) (*WebhookHandler, error)",
 		"clova":      "func(string, HandlerFunc, ...HandlerOption) (*WebhookHandler, error)",
 	}},
+	{"NewBotHandler", map[string]string{
+		"line":       "func(signature.SecretSet, message.Handler, ...HandlerOption) (*BotHandler, error)",
+		"kakao":      "func(message.Handler, ...HandlerOption) (*BotHandler, error)",
+		"talktalk":   "func(message.Handler, ...HandlerOption) (*BotHandler, error)",
+		"naverworks": "func(signature.SecretSet, message.Handler, ...HandlerOption) (*BotHandler, error)",
+		"clova":      "func(string, message.Handler, ...HandlerOption) (*BotHandler, error)",
+	}},
+	{"WithRenderOptions", each("func(message.RenderOptions) HandlerOption")},
+	{"WithClient", with(each("func(*Client) HandlerOption"),
+		"clova", absent("CEK answers in the HTTP response; clova.Client is the separate Chatbot API")),
+	},
 	{"WithMaxBodyBytes", each("func(int64) HandlerOption")},
 	{"WithMaxInFlight", each("func(int) HandlerOption")},
 	// The message bridge.
@@ -329,22 +340,25 @@ func TestHandlerTypes(t *testing.T) {
 			if _, ok := hf.Type().Underlying().(*types.Signature); !ok {
 				t.Errorf("%s.HandlerFunc is not a func type", p)
 			}
-			h, ok := pkg.Scope().Lookup("WebhookHandler").(*types.TypeName)
-			if !ok {
-				t.Fatalf("%s.WebhookHandler: missing type", p)
-			}
-			ms := types.NewMethodSet(types.NewPointer(h.Type()))
-			for name, want := range map[string]string{
-				"ServeHTTP": "func(http.ResponseWriter, *http.Request)",
-				"Wait":      "func(context.Context) error",
-			} {
-				sel := ms.Lookup(pkg, name)
-				if sel == nil {
-					t.Errorf("(*%s.WebhookHandler).%s: missing", p, name)
+			for _, typeName := range []string{"WebhookHandler", "BotHandler"} {
+				h, ok := pkg.Scope().Lookup(typeName).(*types.TypeName)
+				if !ok {
+					t.Errorf("%s.%s: missing type", p, typeName)
 					continue
 				}
-				if got := sigString(sel.Type().(*types.Signature), qualifier(pkg)); got != want {
-					t.Errorf("(*%s.WebhookHandler).%s:\n got %s\nwant %s", p, name, got, want)
+				ms := types.NewMethodSet(types.NewPointer(h.Type()))
+				for name, want := range map[string]string{
+					"ServeHTTP": "func(http.ResponseWriter, *http.Request)",
+					"Wait":      "func(context.Context) error",
+				} {
+					sel := ms.Lookup(pkg, name)
+					if sel == nil {
+						t.Errorf("(*%s.%s).%s: missing", p, typeName, name)
+						continue
+					}
+					if got := sigString(sel.Type().(*types.Signature), qualifier(pkg)); got != want {
+						t.Errorf("(*%s.%s).%s:\n got %s\nwant %s", p, typeName, name, got, want)
+					}
 				}
 			}
 		})
