@@ -79,7 +79,11 @@ func NewBotHandler(extensionID string, h message.Handler, opts ...HandlerOption)
 }
 
 func (b *BotHandler) form() redact.Form {
-	return redact.Form{Type: "clova.BotHandler", Fields: []redact.Field{{Name: "ExtensionID", Value: b.wh.extensionID}}}
+	wh := b.wh
+	if wh == nil { // a zero BotHandler
+		wh = &WebhookHandler{}
+	}
+	return redact.Form{Type: "clova.BotHandler", Fields: []redact.Field{{Name: "ExtensionID", Value: wh.extensionID}}}
 }
 
 // Format writes the handler's extension ID, for every verb.

@@ -93,7 +93,11 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { b.wh.Se
 func (b *BotHandler) Wait(ctx context.Context) error { return b.wh.Wait(ctx) }
 
 func (b *BotHandler) form() redact.Form {
-	f := b.wh.form()
+	wh := b.wh
+	if wh == nil { // a zero BotHandler
+		wh = &WebhookHandler{}
+	}
+	f := wh.form()
 	f.Type = "kakao.BotHandler"
 	return f
 }

@@ -86,7 +86,11 @@ func (c *handlerConfig) setBotOnly(name string) {
 }
 
 func (b *BotHandler) form() redact.Form {
-	f := b.wh.form()
+	wh := b.wh
+	if wh == nil { // a zero BotHandler
+		wh = &WebhookHandler{}
+	}
+	f := wh.form()
 	f.Type = "naverworks.BotHandler"
 	return f
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/channelkit/channelkit/internal/invalid"
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
 )
@@ -65,17 +66,19 @@ func NewBotHandler(h message.Handler, opts ...HandlerOption) (*BotHandler, error
 }
 
 // Format writes which tokens the handler checks, for every verb.
-func (b *BotHandler) Format(f fmt.State, verb rune) {
-	form := b.wh.form()
-	form.Type = "talktalk.BotHandler"
-	form.Format(f, verb)
-}
+func (b *BotHandler) Format(f fmt.State, verb rune) { b.form().Format(f, verb) }
 
 // LogValue logs which tokens the handler checks.
-func (b *BotHandler) LogValue() slog.Value {
-	form := b.wh.form()
-	form.Type = "talktalk.BotHandler"
-	return form.LogValue()
+func (b *BotHandler) LogValue() slog.Value { return b.form().LogValue() }
+
+func (b *BotHandler) form() redact.Form {
+	wh := b.wh
+	if wh == nil { // a zero BotHandler
+		wh = &WebhookHandler{}
+	}
+	f := wh.form()
+	f.Type = "talktalk.BotHandler"
+	return f
 }
 
 // Wait blocks until every handler call still running in the background
