@@ -110,7 +110,7 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	botCalls.Put(c)
 	if err != nil {
-		b.wh.fail(w, r, fmt.Errorf("talktalk: %s: %w", ev.Type(), err))
+		b.wh.fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
 
@@ -230,11 +230,11 @@ func (c *botCall) finish(err error, late bool) {
 	case late:
 		c.b.wh.report(c.r, &LateError{Event: c.ev, Err: err})
 	default:
-		c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", c.ev.Type(), ErrCallback, err))
+		c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
 	}
 	for _, e := range c.errs {
 		if err == nil || !errors.Is(err, e) {
-			c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: reply not delivered: %w", c.ev.Type(), ErrCallback, e))
+			c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: reply not delivered: %w", eventName(c.ev), ErrCallback, e))
 		}
 	}
 }

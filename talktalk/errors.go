@@ -218,9 +218,15 @@ func (e *LateError) Unwrap() []error {
 	return out
 }
 
+// eventName names ev in an error or a log line. An unknown event's name comes from the sender unchecked (TalkTalk signs
+// nothing) and could be anything of any length: it is never repeated.
 func eventName(ev Event) string {
-	if ev == nil {
+	switch ev.(type) {
+	case nil:
 		return "<nil>"
+	case *UnknownEvent:
+		return "unknown event"
+	default:
+		return ev.Type()
 	}
-	return ev.Type()
 }

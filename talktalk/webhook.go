@@ -189,7 +189,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.h, c.r, c.ev = nil, nil, nil
 	calls.Put(c)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("talktalk: %s: %w", ev.Type(), err))
+		h.fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
 
@@ -287,7 +287,7 @@ func (c *call) answer(w http.ResponseWriter, reply Event, err error) {
 	if err != nil {
 		if !c.pay || !errors.Is(err, ErrDecline) {
 			w.WriteHeader(http.StatusInternalServerError)
-			c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", c.ev.Type(), ErrCallback, err))
+			c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
 			return
 		}
 		status = StatusDeclined
@@ -299,7 +299,7 @@ func (c *call) answer(w http.ResponseWriter, reply Event, err error) {
 	body, err := encodeReply(reply)
 	if err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
-		c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: reply: %w", c.ev.Type(), ErrCallback, err))
+		c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: reply: %w", eventName(c.ev), ErrCallback, err))
 		return
 	}
 	hd := w.Header()
