@@ -83,7 +83,11 @@ type BotHandler struct {
 }
 
 func (b *BotHandler) form() redact.Form {
-	return redact.Form{Type: "line.BotHandler", Fields: []redact.Field{{Name: "Secrets", Value: b.wh.secrets}}}
+	wh := b.wh
+	if wh == nil { // a zero BotHandler
+		wh = &WebhookHandler{}
+	}
+	return redact.Form{Type: "line.BotHandler", Fields: []redact.Field{{Name: "Secrets", Value: wh.secrets}}}
 }
 
 // Format writes how many secrets the handler holds, for every verb.
@@ -100,8 +104,10 @@ func (b *BotHandler) LogValue() slog.Value { return b.form().LogValue() }
 // codes and options ([WithDeduper], [WithMaxInFlight], [WithLogger],
 // [WithErrorHandler], ...), asynchronous as with [WithAsync]: it answers
 // 200 as soon as the events are verified and decoded, then calls h for
-// each event in order. Events [ToIncoming] does not map are not passed
-// to h; an [*InvalidEvent] is reported to the error handler instead.
+// each event in order, with a context that ends after the work timeout
+// ([WithWorkTimeout], default [DefaultWorkTimeout]). Events [ToIncoming]
+// does not map are not passed to h; an [*InvalidEvent] is reported to the
+// error handler instead.
 //
 // The Responder's Reply renders each content with [Render] (options:
 // [WithRenderOptions]) and delivers the messages in order: the first
@@ -123,7 +129,7 @@ func NewBotHandler(secrets signature.SecretSet, h message.Handler, opts ...Handl
 	if h == nil {
 		return nil, errors.New("line: nil message handler")
 	}
-	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, async: true}
+	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, async: true, workTimeout: DefaultWorkTimeout}
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}

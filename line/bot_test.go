@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -431,5 +432,36 @@ func TestBotConformance(t *testing.T) {
 			}
 			return got, e.reported()
 		},
+	})
+}
+
+// TestBotHandlerWorkTimeout: the bot handler is asynchronous, so its
+// handler's context ends at the work timeout (DefaultWorkTimeout by
+// default), and a handler that waits for it returns and is reported.
+func TestBotHandlerWorkTimeout(t *testing.T) {
+	t.Parallel()
+	t.Run("default", func(t *testing.T) {
+		t.Parallel()
+		var hasDeadline bool
+		e := newBot(t, message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, _ message.Responder) error {
+			_, hasDeadline = ctx.Deadline()
+			return nil
+		}))
+		e.send(t, linetest.TextMessage("U1", "hi"))
+		if !hasDeadline {
+			t.Error("the handler's context has no deadline; want the default work timeout's")
+		}
+	})
+	t.Run("WithWorkTimeout", func(t *testing.T) {
+		t.Parallel()
+		e := newBot(t, message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, _ message.Responder) error {
+			<-ctx.Done()
+			return ctx.Err()
+		}), line.WithWorkTimeout(time.Nanosecond))
+		e.send(t, linetest.TextMessage("U1", "hi"))
+		errs := e.reported()
+		if len(errs) != 1 || !errors.Is(errs[0], context.DeadlineExceeded) || !errors.Is(errs[0], line.ErrCallback) {
+			t.Errorf("reported %v; want the handler's context error, wrapping ErrCallback", errs)
+		}
 	})
 }

@@ -60,8 +60,9 @@
 // LINE wants the 2xx answer within about 2 seconds and recommends handling
 // events asynchronously. By default the handler runs your function before
 // answering; [WithAsync] answers as soon as the events are verified and
-// decoded and runs your function afterwards (call [WebhookHandler.Wait] on
-// shutdown). Either way the function runs on the request's goroutine, at
+// decoded and runs your function afterwards, with a context that ends
+// after the work timeout ([WithWorkTimeout], 30 s by default); call
+// [WebhookHandler.Wait] on shutdown. Either way the function runs on the request's goroutine, at
 // most [WithMaxInFlight] calls at once (1024 by default), and a panic is
 // recovered and reported like an error. With webhook redelivery turned on
 // in the console, LINE resends events after failures, marked

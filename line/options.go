@@ -21,6 +21,10 @@ const (
 // DefaultMaxBodyBytes is the default limit on a webhook body (1 MiB).
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultWorkTimeout bounds the context the handler's function runs with
+// after an asynchronous handler has answered ([WithAsync], [NewBotHandler]).
+const DefaultWorkTimeout = 30 * time.Second
+
 // Option configures a [Client]; pass it to [New].
 type Option interface{ applyClient(*config) error }
 
@@ -70,6 +74,7 @@ type handlerConfig struct {
 	onErr       func(*http.Request, error)
 	dedupe      message.Deduper
 	async       bool
+	workTimeout time.Duration
 	logger      *slog.Logger
 	bot         botConfig
 }
@@ -242,13 +247,32 @@ func WithDeduper(d message.Deduper) HandlerOption {
 // WithAsync makes the handler answer 200 as soon as a request is verified
 // and decoded, and run your function afterwards, with a context that is
 // not cancelled when the request ends (what LINE recommends: it wants the
-// answer within about 2 seconds). The function still runs on the request's
-// goroutine, under the [WithMaxInFlight] cap, after the answer has been
-// flushed to LINE; its errors and panics go to the error handler. Call
-// [WebhookHandler.Wait] on shutdown to let running calls finish.
+// answer within about 2 seconds). That context ends after the work timeout
+// instead ([WithWorkTimeout], default [DefaultWorkTimeout], 30 s), so that
+// a function that hangs gives up its slot and [WebhookHandler.Wait]
+// returns. The function still runs on the request's goroutine, under the
+// [WithMaxInFlight] cap, after the answer has been flushed to LINE; its
+// errors and panics go to the error handler. Call [WebhookHandler.Wait] on
+// shutdown to let running calls finish.
 func WithAsync() HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		c.async = true
+		return nil
+	})
+}
+
+// WithWorkTimeout bounds the handler's function: its context, detached
+// from the request's, is cancelled after d (default
+// [DefaultWorkTimeout]), although LINE was answered long before. It
+// applies with [WithAsync] and to [NewBotHandler]; in the default
+// synchronous mode the function runs with the request's own context,
+// which this option does not change.
+func WithWorkTimeout(d time.Duration) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if d <= 0 {
+			return argError("WithWorkTimeout", "d", "must be positive")
+		}
+		c.workTimeout = d
 		return nil
 	})
 }

@@ -121,7 +121,7 @@ func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...Hand
 	if fn == nil {
 		return nil, errors.New("line: nil handler function")
 	}
-	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes}
+	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, workTimeout: DefaultWorkTimeout}
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
@@ -156,14 +156,21 @@ func newWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, cfg handlerC
 }
 
 // runnerConfig is the handler's runner: no budget in synchronous mode (the
-// answer is the function's), a zero budget with WithAsync (acknowledge,
-// then call).
+// answer is the function's, and so is the request's context), a zero
+// budget with WithAsync (acknowledge, then call with a context the work
+// timeout ends).
 func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerConfig {
 	budget := webhookio.NoBudget
 	if h.cfg.async {
 		budget = 0
 	}
-	return webhookio.RunnerConfig{Budget: budget, MaxInFlight: h.cfg.maxInFlight, Clock: clock, OnError: h.report}
+	return webhookio.RunnerConfig{
+		Budget:      budget,
+		WorkTimeout: h.cfg.workTimeout,
+		MaxInFlight: h.cfg.maxInFlight,
+		Clock:       clock,
+		OnError:     h.report,
+	}
 }
 
 // ServeHTTP implements http.Handler.

@@ -351,6 +351,7 @@ func TestNewWebhookHandlerValidatesOptions(t *testing.T) {
 		{"zero body limit", line.WithMaxBodyBytes(0)},
 		{"zero in flight", line.WithMaxInFlight(0)},
 		{"negative in flight", line.WithMaxInFlight(-1)},
+		{"zero work timeout", line.WithWorkTimeout(0)},
 	}
 	fn := func(context.Context, *line.Callback) error { return nil }
 	for _, tt := range tests {
@@ -878,5 +879,58 @@ func TestHandlerReportsErrCallback(t *testing.T) {
 	}
 	if !errors.Is(reported, line.ErrCallback) {
 		t.Errorf("reported %v; want it to wrap line.ErrCallback", reported)
+	}
+}
+
+// TestHandlerWorkTimeout: with WithAsync the function's context, detached
+// from the request's, ends at the work timeout (DefaultWorkTimeout unless
+// WithWorkTimeout says otherwise), so a function that hangs gives up its
+// slot and Wait returns. In synchronous mode the context is the
+// request's.
+func TestHandlerWorkTimeout(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []line.HandlerOption
+		// hang makes the function wait for its context to end.
+		hang         bool
+		wantDeadline bool
+		wantErr      error
+	}{
+		{"async, a tiny work timeout", []line.HandlerOption{line.WithAsync(), line.WithWorkTimeout(time.Nanosecond)}, true, true, context.DeadlineExceeded},
+		{"async, the default work timeout", []line.HandlerOption{line.WithAsync()}, false, true, nil},
+		{"sync, the request's context", []line.HandlerOption{line.WithWorkTimeout(time.Nanosecond)}, false, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var hasDeadline bool
+			var ctxErr error
+			h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(ctx context.Context, cb *line.Callback) error {
+				_, hasDeadline = ctx.Deadline()
+				if tt.hang {
+					<-ctx.Done()
+				}
+				ctxErr = ctx.Err()
+				return nil
+			}, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, linetest.NewRequest(t, secret, linetest.TextMessage("U1", "hi")))
+			if err := h.Wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code != 200 {
+				t.Errorf("status %d, want 200", rec.Code)
+			}
+			if hasDeadline != tt.wantDeadline {
+				t.Errorf("function's context has a deadline: %v, want %v", hasDeadline, tt.wantDeadline)
+			}
+			if !errors.Is(ctxErr, tt.wantErr) {
+				t.Errorf("function's context ended with %v, want %v", ctxErr, tt.wantErr)
+			}
+		})
 	}
 }
