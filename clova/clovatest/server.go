@@ -190,6 +190,7 @@ func (s *Server) Fallback(bubbles ...clova.Bubble) {
 // Gateway's error body for that status, {"error":{"errorCode":"…",
 // "message":"…"}}, so that a test needs no wire form.
 func (s *Server) FailNext(f Fault) {
+	f = f.Defaults()
 	if f.Body == nil && f.Status >= 400 {
 		f.Body = gatewayErrorBody(f.Status)
 	}

@@ -35,11 +35,25 @@ type Call struct {
 type Fault struct {
 	Method string
 	Path   string
+	// Status is the HTTP status answered; 0 means 500.
 	Status int
 	Header http.Header
 	Body   []byte
 	// Times is how many requests the fault applies to; 0 means 1.
 	Times int
+}
+
+// Defaults returns f with its zero values filled in: Status 0 is 500
+// (Internal Server Error) and Times 0 is 1. Every fake's FailNext applies
+// them before it picks the platform's error body for the status.
+func (f Fault) Defaults() Fault {
+	if f.Status == 0 {
+		f.Status = http.StatusInternalServerError
+	}
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	return f
 }
 
 // Server is a recording fake. It is safe for concurrent use.
@@ -90,6 +104,7 @@ func (s *Server) Handle(pattern string, h http.Handler) {
 
 // Inject queues a fault.
 func (s *Server) Inject(f Fault) {
+	f = f.Defaults()
 	if f.Times <= 0 {
 		f.Times = 1
 	}

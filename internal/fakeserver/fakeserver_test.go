@@ -92,3 +92,30 @@ func TestServerConcurrent(t *testing.T) {
 		t.Errorf("recorded %d calls, want 20", n)
 	}
 }
+
+// TestFaultDefaults: a zero Status answers 500 (it answered status 0,
+// which net/http turns into a panic in the handler), a zero Times once.
+func TestFaultDefaults(t *testing.T) {
+	got := Fault{Path: "/x"}.Defaults()
+	if got.Status != http.StatusInternalServerError || got.Times != 1 || got.Path != "/x" {
+		t.Fatalf("Defaults() = %+v, want Status 500 and Times 1", got)
+	}
+	kept := Fault{Status: 429, Times: 3}.Defaults()
+	if kept.Status != 429 || kept.Times != 3 {
+		t.Fatalf("Defaults() changed set values: %+v", kept)
+	}
+	s, err := Start(http.NotFoundHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Inject(Fault{})
+	resp, err := http.Post(s.URL+"/any", "text/plain", nil)
+	if err != nil {
+		t.Fatalf("a zero Fault broke the connection: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("a zero Fault answered %d, want 500", resp.StatusCode)
+	}
+}

@@ -269,3 +269,10 @@ func TestStart(t *testing.T) {
 		t.Error("server still answers after Close")
 	}
 }
+
+func TestStartRefusesNilOption(t *testing.T) {
+	if s, err := kakaotest.Start(nil); err == nil {
+		s.Close()
+		t.Fatal("Start(nil) succeeded")
+	}
+}

@@ -128,6 +128,9 @@ func Start(opts ...ServerOption) (*Server, error) {
 		notify:    make(chan struct{}),
 	}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("kakaotest: nil ServerOption")
+		}
 		o(s)
 	}
 	fs, err := fakeserver.Start(http.HandlerFunc(s.serve))
@@ -176,6 +179,7 @@ func (s *Server) NewCallbackURL() string {
 // ERROR with [MsgInternalError] for a 5xx status, FAIL with
 // [MsgInvalidToken] otherwise; an empty, non-nil Body answers no body.
 func (s *Server) FailNext(f Fault) {
+	f = f.Defaults()
 	if f.Times <= 0 {
 		f.Times = 1
 	}

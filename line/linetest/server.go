@@ -2,6 +2,7 @@ package linetest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -92,6 +93,9 @@ func Start(opts ...ServerOption) (*Server, error) {
 		contents:   map[string]content{},
 	}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("linetest: nil ServerOption")
+		}
 		o(s)
 	}
 	mux := http.NewServeMux()
@@ -158,6 +162,7 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.fs.Handle(pattern, h
 // LINE's own error body for the status ({"message":"…"}), and the answer
 // carries an x-line-request-id unless f.Header sets one.
 func (s *Server) FailNext(f Fault) {
+	f = f.Defaults()
 	h := f.Header.Clone()
 	if h == nil {
 		h = http.Header{}

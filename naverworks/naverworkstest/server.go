@@ -274,6 +274,7 @@ func (s *Server) Calls() []Call {
 // the token endpoint too: a client's first call fetches a token, so scope
 // Bot API failures with [BotAPIPath].
 func (s *Server) FailNext(f Fault) {
+	f = f.Defaults()
 	if f.Body == nil {
 		if strings.HasPrefix(f.Path, TokenPath) {
 			f.Body = tokenErrorBody(f.Status)

@@ -203,9 +203,7 @@ func (s *Server) FailNextResult(code, msg string) {
 // is filled with TalkTalk's {"success": false} envelope for the status (see
 // the package documentation). Faults queue in order.
 func (s *Server) FailNext(f Fault) {
-	if f.Status == 0 {
-		f.Status = http.StatusOK
-	}
+	f = f.Defaults()
 	if f.Body == nil {
 		f.Body, _ = json.Marshal(faultResult(f.Status))
 		if f.Header.Get("Content-Type") == "" {
