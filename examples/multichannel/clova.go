@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/message"
@@ -16,31 +17,26 @@ const (
 	utteranceSlot   = "utterance"
 )
 
-// clovaFunc answers a CEK request with speech. CLOVA is synchronous and
-// speech-only: cards, images and buttons are spoken or reported as lost.
-func clovaFunc(obs Observer) clova.HandlerFunc {
-	return func(ctx context.Context, req *clova.Request) (*clova.Response, error) {
-		in, ok := clova.ToIncoming(req)
-		if !ok {
-			return nil, nil // device events: nothing to say
-		}
-		if ir, isIntent := req.Request.(*clova.IntentRequest); isIntent && ir.Intent.Name == utteranceIntent {
-			if slot, ok := ir.Intent.Slots[utteranceSlot]; ok {
-				in.Kind, in.Data = message.KindMessage, ""
-				in.Content = &message.Text{Text: slot.Value.String()}
+// clovaSpeech is CLOVA's middleware: it hands the bot what the user said
+// as a text message, as every other platform does, and keeps the session
+// open. The clova bot handler ends the session after each answer unless
+// the conversation holds state: here the state counts the turns.
+func clovaSpeech(next message.Handler) message.Handler {
+	return message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		if req, ok := in.Raw.(*clova.Request); ok {
+			if ir, ok := req.Request.(*clova.IntentRequest); ok && ir.Intent.Name == utteranceIntent {
+				if slot, ok := ir.Intent.Slots[utteranceSlot]; ok {
+					in.Kind, in.Data = message.KindMessage, ""
+					in.Content = &message.Text{Text: slot.Value.String()}
+				}
 			}
 		}
-		a := Answer{Platform: message.Clova, In: in, Out: Bot(in)}
-		var resp *clova.Response
-		if a.Out != nil {
-			resp, a.Report, a.Err = clova.Render(a.Out, message.RenderOptions{})
-			if resp != nil {
-				resp.Response.ShouldEndSession = false
-			}
+		if c := message.ConversationFrom(ctx); c != nil && in.Kind != message.KindOther {
+			n, _ := strconv.Atoi(string(c.Value()))
+			c.Set([]byte(strconv.Itoa(n + 1)))
 		}
-		obs.Observe(a)
-		return resp, a.Err
-	}
+		return next.Handle(ctx, in, r)
+	})
 }
 
 func clovaConfig() platformConfig {
@@ -52,14 +48,13 @@ func clovaConfig() platformConfig {
 		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
 			// Every request's SignatureCEK is verified with CLOVA's key
 			// (embedded in the clova package, or fetched from
-			// CLOVA_PUBLIC_KEY_URL), and its application ID checked.
-			opts := []clova.HandlerOption{
-				clova.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.Clova, r, err) }),
-			}
+			// CLOVA_PUBLIC_KEY_URL), and its application ID checked. The
+			// bot's replies are spoken in the response.
+			opts := []clova.HandlerOption{clova.WithErrorHandler(s.onError(message.Clova))}
 			if u := s.env("CLOVA_PUBLIC_KEY_URL"); u != "" {
 				opts = append(opts, clova.WithPublicKeyURL(u, 0))
 			}
-			h, err := clova.NewWebhookHandler(s.env("CLOVA_EXTENSION_ID"), clovaFunc(s.obs), append(opts, s.clova...)...)
+			h, err := clova.NewBotHandler(s.env("CLOVA_EXTENSION_ID"), s.handler(clovaSpeech), append(opts, s.clova...)...)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -149,7 +149,7 @@ func TestServerRefusesRequestsWithoutCredentials(t *testing.T) {
 		}, http.StatusUnauthorized},
 	}
 	env := testEnv()
-	mux, _, err := buildMux(context.Background(), func(k string) string { return env[k] }, logObserver{log: discardLogger()})
+	mux, _, err := buildMux(context.Background(), func(k string) string { return env[k] }, discardLogger())
 	if err != nil {
 		t.Fatalf("buildMux: %v", err)
 	}
@@ -233,8 +233,8 @@ func TestDemoConfiguresTheDefences(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			obs := &collector{}
-			r, err := tt.rig(obs)
+			obs := &transcript{}
+			r, err := tt.rig(demoBot{bot: NewBot(demoSlow), t: obs})
 			if err != nil {
 				t.Fatal(err)
 			}

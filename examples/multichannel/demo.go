@@ -51,33 +51,127 @@ type call struct {
 	body []byte
 }
 
-// collector is the demo's Observer: it keeps the turns and the handler
-// failures of the current step.
-type collector struct {
+// transcript is the demo's [message.Observer]: through message.Observe it
+// sees every event the bot handles and every Reply (with its report and
+// error), and through [transcript.contents] what each Reply said. It also
+// keeps the handlers' failures. drain hands over the current step's.
+type transcript struct {
 	mu       sync.Mutex
-	answers  []Answer
+	turns    []*turn
 	failures []error
 }
 
-func (c *collector) Observe(a Answer) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.answers = append(c.answers, a)
+// turn is one event the bot handled.
+type turn struct {
+	in      message.Incoming
+	replies []replied
+	err     error // the bot's error
 }
 
-func (c *collector) Failed(_ message.Platform, _ *http.Request, err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.failures = append(c.failures, err)
+// replied is one Reply call.
+type replied struct {
+	contents []message.Content
+	report   message.Report
+	err      error
 }
 
-func (c *collector) drain() ([]Answer, []error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	answers, failures := c.answers, c.failures
-	c.answers, c.failures = nil, nil
-	return answers, failures
+type turnKey struct{}
+
+// middleware is what the demo wraps the bot in.
+func (t *transcript) middleware() []message.Middleware {
+	return []message.Middleware{message.Observe(t), t.contents}
 }
+
+// EventStart implements [message.Observer].
+func (t *transcript) EventStart(ctx context.Context, in *message.Incoming) context.Context {
+	tu := &turn{in: *in}
+	t.mu.Lock()
+	t.turns = append(t.turns, tu)
+	t.mu.Unlock()
+	return context.WithValue(ctx, turnKey{}, tu)
+}
+
+// EventEnd implements [message.Observer].
+func (t *transcript) EventEnd(ctx context.Context, _ *message.Incoming, err error, _ time.Duration) {
+	if tu, ok := ctx.Value(turnKey{}).(*turn); ok {
+		t.mu.Lock()
+		tu.err = err
+		t.mu.Unlock()
+	}
+}
+
+// Sent implements [message.Observer]: it completes the Reply that
+// contents recorded.
+func (t *transcript) Sent(ctx context.Context, s message.Sent) {
+	tu, ok := ctx.Value(turnKey{}).(*turn)
+	if !ok {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n := len(tu.replies); n > 0 {
+		tu.replies[n-1].report, tu.replies[n-1].err = s.Report, s.Err
+	}
+}
+
+// contents is middleware that records what each Reply said: the one
+// thing message.Sent does not carry.
+func (t *transcript) contents(next message.Handler) message.Handler {
+	return message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		return next.Handle(ctx, in, recording{r, t})
+	})
+}
+
+type recording struct {
+	message.Responder
+	t *transcript
+}
+
+func (r recording) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
+	if tu, ok := ctx.Value(turnKey{}).(*turn); ok {
+		r.t.mu.Lock()
+		tu.replies = append(tu.replies, replied{contents: contents})
+		r.t.mu.Unlock()
+	}
+	return r.Responder.Reply(ctx, contents...)
+}
+
+// failed is the handlers' error handler.
+func (t *transcript) failed(_ message.Platform, _ *http.Request, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.failures = append(t.failures, err)
+}
+
+func (t *transcript) drain() ([]*turn, []error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	turns, failures := t.turns, t.failures
+	t.turns, t.failures = nil, nil
+	return turns, failures
+}
+
+// demoBot is what a rig's handler runs: the bot, watched by the
+// transcript.
+type demoBot struct {
+	bot message.Handler
+	t   *transcript
+}
+
+// setup is a platform's setup, reading its variables from env, as the
+// server reads them from the environment.
+func (d demoBot) setup(env map[string]string) setup {
+	return setup{env: envOf(env), bot: d.bot, mw: d.t.middleware(), failed: d.t.failed}
+}
+
+// demoSlow is how long the bot takes to answer "slow" in the demo, and
+// demoKakaoBudget how long Kakao's handler waits before it answers
+// useCallback: the demo's short stand-ins for a slow backend and the
+// default 3.5-second budget.
+const (
+	demoSlow        = 200 * time.Millisecond
+	demoKakaoBudget = 50 * time.Millisecond
+)
 
 // demoSecret returns a fresh random secret: the demo configures every
 // platform's defence as the server does, with values of its own.
@@ -99,7 +193,7 @@ type demoOptions struct {
 	full bool // print platform JSON untouched, however long
 }
 
-type rigFunc func(obs Observer) (*rig, error)
+type rigFunc func(d demoBot) (*rig, error)
 
 // runDemo starts every platform's fake, drives each through a signed
 // conversation and prints the transcript. It returns false if any round
@@ -107,8 +201,8 @@ type rigFunc func(obs Observer) (*rig, error)
 func runDemo(ctx context.Context, w io.Writer, opts demoOptions, rigs []rigFunc) bool {
 	ok := true
 	for _, newRig := range rigs {
-		obs := &collector{}
-		r, err := newRig(obs)
+		obs := &transcript{}
+		r, err := newRig(demoBot{bot: NewBot(demoSlow), t: obs})
 		if err != nil {
 			fmt.Fprintf(w, "setup failed: %v\n", err)
 			ok = false
@@ -127,7 +221,7 @@ func runDemo(ctx context.Context, w io.Writer, opts demoOptions, rigs []rigFunc)
 	return ok
 }
 
-func runRig(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *collector) bool {
+func runRig(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *transcript) bool {
 	mux := http.NewServeMux()
 	mux.Handle("POST "+r.pattern, r.handler)
 	srv := httptest.NewServer(mux)
@@ -145,7 +239,7 @@ func runRig(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *col
 
 // runStep sends one signed webhook request, prints what happened, and
 // reports whether the bot answered and the platform got the answer.
-func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *collector, srv *httptest.Server, st step) bool {
+func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *transcript, srv *httptest.Server, st step) bool {
 	before := 0
 	if r.received != nil {
 		before = len(r.received())
@@ -170,28 +264,35 @@ func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *co
 	}
 
 	ok, answered := true, false
-	answers, failures := obs.drain()
+	turns, failures := obs.drain()
 	if waitErr != nil {
 		failures = append(failures, fmt.Errorf("waiting for its background work: %w", waitErr))
 	}
-	if len(answers) == 0 {
+	if len(turns) == 0 {
 		fmt.Fprintf(w, "» %s\n", st.label)
 	}
-	for _, a := range answers {
-		fmt.Fprintf(w, "» %s: %s\n", st.label, describeIncoming(a.In))
-		if a.Out == nil {
+	for _, tu := range turns {
+		fmt.Fprintf(w, "» %s: %s\n", st.label, describeIncoming(tu.in))
+		if len(tu.replies) == 0 {
 			fmt.Fprintln(w, "  bot: (no answer)")
-		} else {
-			fmt.Fprintf(w, "  bot: %s\n", describe(a.Out))
 		}
-		for _, l := range a.Report.Losses {
-			fmt.Fprintf(w, "  loss: %s: %s\n", a.Platform, l)
+		for _, rp := range tu.replies {
+			for _, c := range rp.contents {
+				fmt.Fprintf(w, "  bot: %s\n", describe(c))
+			}
+			for _, l := range rp.report.Losses {
+				fmt.Fprintf(w, "  loss: %s: %s\n", tu.in.Platform, l)
+			}
+			if rp.err != nil {
+				fmt.Fprintf(w, "  FAILED: reply: %v\n", rp.err)
+				ok = false
+			}
+			answered = answered || (len(rp.contents) > 0 && rp.err == nil)
 		}
-		if a.Err != nil {
-			fmt.Fprintf(w, "  FAILED: %v\n", a.Err)
+		if tu.err != nil {
+			fmt.Fprintf(w, "  FAILED: the bot: %v\n", tu.err)
 			ok = false
 		}
-		answered = answered || (a.Out != nil && a.Err == nil)
 	}
 	for _, err := range failures {
 		fmt.Fprintf(w, "  FAILED: the %s handler: %v\n", r.name, err)
@@ -203,7 +304,12 @@ func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *co
 	}
 
 	delivered := false
-	if len(bytes.TrimSpace(body)) > 0 {
+	switch {
+	case len(bytes.TrimSpace(body)) == 0:
+	case isCallbackAck(body):
+		// Not the answer: the promise of one, by callback.
+		fmt.Fprintf(w, "  %s got useCallback in the webhook response (the answer follows by callback):\n    %s\n", r.name, showJSON(body, opts))
+	default:
 		fmt.Fprintf(w, "  %s got the answer in the webhook response:\n    %s\n", r.name, showJSON(body, opts))
 		delivered = true
 	}
@@ -222,6 +328,14 @@ func runStep(ctx context.Context, w io.Writer, opts demoOptions, r *rig, obs *co
 		return false
 	}
 	return ok
+}
+
+// isCallbackAck reports whether body is Kakao's useCallback answer.
+func isCallbackAck(body []byte) bool {
+	var v struct {
+		UseCallback bool `json:"useCallback"`
+	}
+	return json.Unmarshal(body, &v) == nil && v.UseCallback
 }
 
 func describeIncoming(in message.Incoming) string {

@@ -8,15 +8,13 @@ import (
 	"github.com/channelkit/channelkit/clova/clovatest"
 )
 
-func clovaRig(obs Observer) (*rig, error) {
+func clovaRig(d demoBot) (*rig, error) {
 	// The handler is configured as the server configures it, except that
 	// the fake CEK signs with clovatest's key pair instead of CLOVA's.
 	p := clovaConfig()
-	h, _, err := p.build(context.Background(), setup{
-		env:   envOf(map[string]string{"CLOVA_EXTENSION_ID": clovatest.ApplicationID}),
-		obs:   obs,
-		clova: []clova.HandlerOption{clova.WithPublicKey(clovatest.PublicKey())},
-	})
+	s := d.setup(map[string]string{"CLOVA_EXTENSION_ID": clovatest.ApplicationID})
+	s.clova = []clova.HandlerOption{clova.WithPublicKey(clovatest.PublicKey())}
+	h, _, err := p.build(context.Background(), s)
 	if err != nil {
 		return nil, err
 	}

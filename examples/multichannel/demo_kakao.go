@@ -12,20 +12,32 @@ import (
 
 const demoKakaoBot = "5f1a2b3c4d5e6f7a8b9c0d1e"
 
-func kakaoRig(obs Observer) (*rig, error) {
-	// The skill is configured as the server configures it, with a
-	// shared secret of the demo's own; Kakao sends it in the header
-	// registered in the skill's settings.
-	secret, err := demoSecret()
+func kakaoRig(d demoBot) (*rig, error) {
+	// The fake callback endpoint stands in for Kakao's callback URLs.
+	fake, err := kakaotest.Start()
 	if err != nil {
 		return nil, err
 	}
-	p := kakaoConfig()
-	h, wait, err := p.build(context.Background(), setup{
-		env: envOf(map[string]string{"KAKAO_SKILL_SECRET": secret, "KAKAO_BOT_IDS": demoKakaoBot}),
-		obs: obs,
-	})
+	// The skill is configured as the server configures it, with a
+	// shared secret of the demo's own; Kakao sends it in the header
+	// registered in the skill's settings. The demo also turns on the
+	// AI-chatbot callback, with a budget short enough for "slow" to
+	// outlast it: the handler answers useCallback, then POSTs the bot's
+	// answer to the request's callback URL.
+	secret, err := demoSecret()
 	if err != nil {
+		fake.Close()
+		return nil, err
+	}
+	p := kakaoConfig()
+	s := d.setup(map[string]string{"KAKAO_SKILL_SECRET": secret, "KAKAO_BOT_IDS": demoKakaoBot})
+	s.kakao = []kakao.HandlerOption{
+		kakao.WithCallback(demoKakaoBudget, &kakao.Response{Data: map[string]any{"text": "생각 중이에요. 잠시만 기다려 주세요."}}),
+		kakao.WithClient(fake.Client()),
+	}
+	h, wait, err := p.build(context.Background(), s)
+	if err != nil {
+		fake.Close()
 		return nil, err
 	}
 	say := func(opts ...kakaotest.RequestOption) func(string) (*http.Request, error) {
@@ -58,8 +70,22 @@ func kakaoRig(obs Observer) (*rig, error) {
 			{"image", text("photo")},
 			{"unsupported content", text("where")},
 			{"over-limit message", text("long")},
+			{"slower than the budget", say(kakaotest.WithUtterance("slow"), kakaotest.WithCallbackURL(fake.NewCallbackURL()))},
 		},
-		wait:  wait,
-		close: func() { _ = wait(context.Background()) },
+		// Answers come back in the skill response, or, when the bot
+		// outlasts the budget, in one POST to the callback URL (whose
+		// secret part is not shown).
+		received: func() []call {
+			var out []call
+			for _, c := range fake.Calls() {
+				out = append(out, call{what: c.Method + " " + kakaotest.CallbackPath + "…", body: c.Body})
+			}
+			return out
+		},
+		wait: wait,
+		close: func() {
+			_ = wait(context.Background())
+			fake.Close()
+		},
 	}, nil
 }

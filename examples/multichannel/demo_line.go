@@ -11,7 +11,7 @@ import (
 
 const demoLineUser = "U4af4980629a1b2c3d4e5f60718293a4b"
 
-func lineRig(obs Observer) (*rig, error) {
+func lineRig(d demoBot) (*rig, error) {
 	fake, err := linetest.Start()
 	if err != nil {
 		return nil, err
@@ -24,11 +24,9 @@ func lineRig(obs Observer) (*rig, error) {
 		return nil, err
 	}
 	p := lineConfig()
-	h, wait, err := p.build(context.Background(), setup{
-		env:  envOf(map[string]string{"LINE_CHANNEL_SECRET": secret, "LINE_CHANNEL_TOKEN": linetest.ChannelToken}),
-		obs:  obs,
-		line: []line.Option{line.WithBaseURL(fake.URL()), line.WithHTTPClient(fake.HTTPClient())},
-	})
+	s := d.setup(map[string]string{"LINE_CHANNEL_SECRET": secret, "LINE_CHANNEL_TOKEN": linetest.ChannelToken})
+	s.line = []line.Option{line.WithBaseURL(fake.URL()), line.WithHTTPClient(fake.HTTPClient())}
+	h, wait, err := p.build(context.Background(), s)
 	if err != nil {
 		fake.Close()
 		return nil, err
@@ -51,6 +49,7 @@ func lineRig(obs Observer) (*rig, error) {
 			{"image", send(linetest.TextMessage(demoLineUser, "photo"))},
 			{"unsupported content", send(linetest.LocationMessage(demoLineUser, "NAVER 1784", "경기도 성남시 분당구 정자일로 95", 37.3595704, 127.105399))},
 			{"over-limit message", send(linetest.TextMessage(demoLineUser, "long"))},
+			{"more messages than one reply takes", send(linetest.TextMessage(demoLineUser, "hours"))},
 		},
 		received: func() []call {
 			var out []call

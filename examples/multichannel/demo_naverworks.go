@@ -13,7 +13,7 @@ import (
 
 const demoWorksUser = "a1b2c3d4-5e6f-7081-92a3-b4c5d6e7f809"
 
-func naverworksRig(obs Observer) (*rig, error) {
+func naverworksRig(d demoBot) (*rig, error) {
 	fake, err := naverworkstest.Start()
 	if err != nil {
 		return nil, err
@@ -28,19 +28,17 @@ func naverworksRig(obs Observer) (*rig, error) {
 	}
 	creds := fake.Credentials()
 	p := naverworksConfig()
-	h, wait, err := p.build(context.Background(), setup{
-		env: envOf(map[string]string{
-			"NAVERWORKS_CLIENT_ID":       creds.ClientID,
-			"NAVERWORKS_CLIENT_SECRET":   creds.ClientSecret,
-			"NAVERWORKS_SERVICE_ACCOUNT": creds.ServiceAccount,
-			"NAVERWORKS_PRIVATE_KEY":     creds.PrivateKey,
-			"NAVERWORKS_BOT_ID":          naverworkstest.BotID,
-			"NAVERWORKS_BOT_SECRET":      secret,
-		}),
-		obs:             obs,
-		naverworksToken: []naverworks.TokenOption{naverworks.WithTokenURL(fake.TokenURL()), naverworks.WithTokenHTTPClient(fake.HTTPClient())},
-		naverworks:      []naverworks.Option{naverworks.WithBaseURL(fake.BaseURL()), naverworks.WithHTTPClient(fake.HTTPClient())},
+	s := d.setup(map[string]string{
+		"NAVERWORKS_CLIENT_ID":       creds.ClientID,
+		"NAVERWORKS_CLIENT_SECRET":   creds.ClientSecret,
+		"NAVERWORKS_SERVICE_ACCOUNT": creds.ServiceAccount,
+		"NAVERWORKS_PRIVATE_KEY":     creds.PrivateKey,
+		"NAVERWORKS_BOT_ID":          naverworkstest.BotID,
+		"NAVERWORKS_BOT_SECRET":      secret,
 	})
+	s.naverworksToken = []naverworks.TokenOption{naverworks.WithTokenURL(fake.TokenURL()), naverworks.WithTokenHTTPClient(fake.HTTPClient())}
+	s.naverworks = []naverworks.Option{naverworks.WithBaseURL(fake.BaseURL()), naverworks.WithHTTPClient(fake.HTTPClient())}
+	h, wait, err := p.build(context.Background(), s)
 	if err != nil {
 		fake.Close()
 		return nil, err

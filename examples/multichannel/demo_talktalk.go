@@ -10,7 +10,7 @@ import (
 
 const demoTalkUser = "al-2eGuGr5WQOnco1_V-FQ"
 
-func talktalkRig(obs Observer) (*rig, error) {
+func talktalkRig(d demoBot) (*rig, error) {
 	fake, err := talktalktest.Start()
 	if err != nil {
 		return nil, err
@@ -25,15 +25,13 @@ func talktalkRig(obs Observer) (*rig, error) {
 		return nil, err
 	}
 	p := talktalkConfig()
-	h, wait, err := p.build(context.Background(), setup{
-		env: envOf(map[string]string{
-			"TALKTALK_AUTHORIZATION_KEY": fake.AuthorizationKey(),
-			"TALKTALK_PATH_TOKEN":        token,
-			"TALKTALK_TRUSTED_PROXIES":   "127.0.0.1, ::1",
-		}),
-		obs:      obs,
-		talktalk: []talktalk.Option{talktalk.WithBaseURL(fake.BaseURL()), talktalk.WithHTTPClient(fake.HTTPClient())},
+	s := d.setup(map[string]string{
+		"TALKTALK_AUTHORIZATION_KEY": fake.AuthorizationKey(),
+		"TALKTALK_PATH_TOKEN":        token,
+		"TALKTALK_TRUSTED_PROXIES":   "127.0.0.1, ::1",
 	})
+	s.talktalk = []talktalk.Option{talktalk.WithBaseURL(fake.BaseURL()), talktalk.WithHTTPClient(fake.HTTPClient())}
+	h, wait, err := p.build(context.Background(), s)
 	if err != nil {
 		fake.Close()
 		return nil, err

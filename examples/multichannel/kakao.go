@@ -10,27 +10,6 @@ import (
 	"github.com/channelkit/channelkit/signature"
 )
 
-// kakaoFunc answers a Kakao skill request. Kakao is synchronous: the answer
-// is the HTTP response.
-func kakaoFunc(obs Observer) func(context.Context, *kakao.Request) (*kakao.Response, error) {
-	return func(ctx context.Context, req *kakao.Request) (*kakao.Response, error) {
-		in, ok := kakao.ToIncoming(req)
-		if !ok {
-			return nil, fmt.Errorf("kakao: no request")
-		}
-		a := Answer{Platform: message.Kakao, In: in, Out: Bot(in)}
-		var resp *kakao.Response
-		if a.Out == nil {
-			// A skill must answer something: an empty simpleText is invalid.
-			resp = kakao.NewResponse(kakao.Text("…"))
-		} else {
-			resp, a.Report, a.Err = kakao.Render(a.Out, message.RenderOptions{})
-		}
-		obs.Observe(a)
-		return resp, a.Err
-	}
-}
-
 // kakaoHeader is the default name of the shared-secret header: register it,
 // with the value of KAKAO_SKILL_SECRET, under "헤더값 입력" in the skill's
 // settings in Kakao i Open Builder.
@@ -55,12 +34,13 @@ func kakaoConfig() platformConfig {
 			}
 			opts := []kakao.HandlerOption{
 				kakao.WithHeaderSecret(header, secrets),
-				kakao.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.Kakao, r, err) }),
+				kakao.WithErrorHandler(s.onError(message.Kakao)),
 			}
 			if ids := splitList(s.env("KAKAO_BOT_IDS")); len(ids) > 0 {
 				opts = append(opts, kakao.WithBotIDs(ids...))
 			}
-			h, err := kakao.NewWebhookHandler(kakaoFunc(s.obs), opts...)
+			// The bot's replies become the skill response.
+			h, err := kakao.NewBotHandler(s.handler(), append(opts, s.kakao...)...)
 			if err != nil {
 				return nil, nil, err
 			}

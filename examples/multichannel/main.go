@@ -1,6 +1,7 @@
 // Command multichannel is one bot on five messengers: LINE, KakaoTalk,
 // NAVER TalkTalk, NAVER WORKS and CLOVA, from one http.Server, with the bot
-// written once against channelkit's neutral message model (see Bot).
+// written once against channelkit's neutral message model (see NewBot) and
+// run by each platform's NewBotHandler.
 //
 // With -demo it needs no credentials: it starts every platform's fake
 // in-process, sends each a realistic signed conversation, and prints a

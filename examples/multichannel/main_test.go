@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/channelkit/channelkit/kakao/kakaotest"
 	"github.com/channelkit/channelkit/message"
@@ -29,9 +33,14 @@ func TestDemo(t *testing.T) {
 		"TalkTalk got the answer in the webhook response",
 		"NAVER WORKS received POST /bots/",
 		"CLOVA got the answer in the webhook response",
-		`"carousel"`,                  // a carousel reached at least one platform as one
-		"loss: clova: Image: dropped", // speech-only platforms report what they drop
-		"loss: line: Text: split",
+		`"carousel"`,                      // a carousel reached at least one platform as one
+		"loss: clova: [0].Image: dropped", // speech-only platforms report what they drop
+		"loss: line: [0].Text: split",
+		// 7 texts: 5 with the reply token, the rest pushed.
+		"LINE received POST /v2/bot/message/push",
+		// slower than the budget: useCallback, then one callback POST.
+		"Kakao got useCallback in the webhook response",
+		"Kakao received POST /v1/callback/",
 		"every platform round trip worked",
 	} {
 		if !strings.Contains(transcript, want) {
@@ -46,29 +55,39 @@ func TestDemo(t *testing.T) {
 // A bot that stops answering must fail the demo: it checks every step.
 func TestDemoFailsWhenTheBotIsSilent(t *testing.T) {
 	var out bytes.Buffer
-	silent := func(obs Observer) (*rig, error) {
-		r, err := lineRig(silentObserver{obs})
-		return r, err
+	silent := func(d demoBot) (*rig, error) {
+		d.bot = message.HandlerFunc(func(context.Context, *message.Incoming, message.Responder) error { return nil })
+		return lineRig(d)
 	}
 	if runDemo(context.Background(), &out, demoOptions{}, []rigFunc{silent}) {
-		t.Fatalf("demo succeeded although answers were never delivered:\n%s", out.String())
+		t.Fatalf("demo succeeded although the bot never answered:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "the bot did not answer") {
+		t.Errorf("transcript does not say what failed:\n%s", out.String())
 	}
 }
 
 // A platform that never receives the bot's answer must fail the demo,
-// whether the answer goes through the platform's API (LINE) or back in the
-// webhook response (Kakao).
+// whether the answer goes through the platform's API (LINE, Kakao's
+// callback) or back in the webhook response (Kakao).
 func TestDemoFailsWhenAPlatformGetsNothing(t *testing.T) {
 	tests := map[string]rigFunc{
-		"api_call_lost": func(obs Observer) (*rig, error) {
-			r, err := lineRig(obs)
+		"api_call_lost": func(d demoBot) (*rig, error) {
+			r, err := lineRig(d)
 			if err == nil {
 				r.received = func() []call { return nil }
 			}
 			return r, err
 		},
-		"webhook_response_lost": func(obs Observer) (*rig, error) {
-			r, err := kakaoRig(obs)
+		"callback_lost": func(d demoBot) (*rig, error) {
+			r, err := kakaoRig(d)
+			if err == nil {
+				r.received = func() []call { return nil }
+			}
+			return r, err
+		},
+		"webhook_response_lost": func(d demoBot) (*rig, error) {
+			r, err := kakaoRig(d)
 			if err == nil {
 				inner := r.handler
 				r.handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -92,10 +111,18 @@ func TestDemoFailsWhenAPlatformGetsNothing(t *testing.T) {
 	}
 }
 
-// silentObserver hides every answer, as if the bot had said nothing.
-type silentObserver struct{ Observer }
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-func (silentObserver) Observe(Answer) {}
+// recorder is a Responder that keeps what the bot replies.
+type recorder struct {
+	message.Responder // nil: the bot uses Reply only
+	got               []message.Content
+}
+
+func (r *recorder) Reply(_ context.Context, contents ...message.Content) (message.Report, error) {
+	r.got = append(r.got, contents...)
+	return message.Report{}, nil
+}
 
 func TestBot(t *testing.T) {
 	t.Parallel()
@@ -105,29 +132,51 @@ func TestBot(t *testing.T) {
 	tests := []struct {
 		name string
 		in   message.Incoming
-		want message.Type
+		want []message.Type // nil: no answer
 	}{
-		{"follow", message.Incoming{Kind: message.KindFollow}, message.TypeCard},
-		{"start", text("시작하기"), message.TypeCard},
-		{"menu", text(" Menu "), message.TypeCarousel},
-		{"photo", text("photo"), message.TypeImage},
-		{"where", text("where"), message.TypeLocation},
-		{"long", text("long"), message.TypeText},
-		{"echo", text("hello"), message.TypeText},
-		{"postback", message.Incoming{Kind: message.KindPostback, Data: "order=latte"}, message.TypeText},
-		{"sticker", message.Incoming{Kind: message.KindMessage, Content: &message.Sticker{}}, message.TypeText},
+		{"follow", message.Incoming{Kind: message.KindFollow}, []message.Type{message.TypeCard}},
+		{"start", text("시작하기"), []message.Type{message.TypeCard}},
+		{"menu", text(" Menu "), []message.Type{message.TypeCarousel}},
+		{"photo", text("photo"), []message.Type{message.TypeImage}},
+		{"where", text("where"), []message.Type{message.TypeLocation}},
+		{"long", text("long"), []message.Type{message.TypeText}},
+		{"hours", text("hours"), slices.Repeat([]message.Type{message.TypeText}, 7)},
+		{"slow", text("slow"), []message.Type{message.TypeText}},
+		{"echo", text("hello"), []message.Type{message.TypeText}},
+		{"postback", message.Incoming{Kind: message.KindPostback, Data: "order=latte"}, []message.Type{message.TypeText}},
+		{"sticker", message.Incoming{Kind: message.KindMessage, Content: &message.Sticker{}}, []message.Type{message.TypeText}},
+		{"unfollow", message.Incoming{Kind: message.KindUnfollow}, nil},
+		{"standby", message.Incoming{Kind: message.KindMessage, Content: &message.Text{Text: "hello"}, Standby: true}, nil},
 	}
+	bot := NewBot(time.Millisecond)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := Bot(tt.in)
-			if got == nil || got.Type() != tt.want {
-				t.Fatalf("Bot = %v, want a %s", got, tt.want)
+			var r recorder
+			in := tt.in
+			if err := bot.Handle(context.Background(), &in, &r); err != nil {
+				t.Fatal(err)
+			}
+			var got []message.Type
+			for _, c := range r.got {
+				got = append(got, c.Type())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("bot answered %v, want %v", got, tt.want)
 			}
 		})
 	}
-	if Bot(message.Incoming{Kind: message.KindUnfollow}) != nil {
-		t.Error("Bot answered an unfollow")
+}
+
+// The bot gives up a slow answer when its context ends.
+func TestBotSlowStopsWithItsContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var r recorder
+	in := message.Incoming{Kind: message.KindMessage, Content: &message.Text{Text: "slow"}}
+	if err := NewBot(time.Hour).Handle(ctx, &in, &r); !errors.Is(err, context.Canceled) || len(r.got) != 0 {
+		t.Errorf("Handle = %v with %d replies, want context.Canceled and none", err, len(r.got))
 	}
 }
 
@@ -184,7 +233,7 @@ func TestServeMountsConfiguredPlatforms(t *testing.T) {
 		"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_TOKEN": "line-token",
 		"KAKAO_SKILL_SECRET": "kakao-secret", "CLOVA_EXTENSION_ID": "com.example.ext",
 	}
-	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, logObserver{log: discardLogger()})
+	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, discardLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +255,7 @@ func TestServeMountsConfiguredPlatforms(t *testing.T) {
 func TestServe(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"KAKAO_SKILL_SECRET": testKakaoSecret, "CLOVA_EXTENSION_ID": "com.example.ext"}
-	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, logObserver{log: discardLogger()})
+	mux, mounts, err := buildMux(context.Background(), func(k string) string { return env[k] }, discardLogger())
 	if err != nil {
 		t.Fatal(err)
 	}

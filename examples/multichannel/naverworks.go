@@ -13,37 +13,6 @@ import (
 	"github.com/channelkit/channelkit/signature"
 )
 
-// naverworksFunc answers NAVER WORKS callbacks. WORKS has no reply token:
-// every answer is a send to the user or channel the event came from.
-func naverworksFunc(client *naverworks.Client, obs Observer) naverworks.HandlerFunc {
-	return func(ctx context.Context, ev naverworks.Event) error {
-		in, ok := naverworks.ToIncoming(ev)
-		if !ok {
-			return nil
-		}
-		a := Answer{Platform: message.NaverWorks, In: in, Out: Bot(in)}
-		if a.Out != nil {
-			a.Err = naverworksSend(ctx, client, ev, a.Out, &a.Report)
-		}
-		obs.Observe(a)
-		return a.Err
-	}
-}
-
-func naverworksSend(ctx context.Context, client *naverworks.Client, ev naverworks.Event, out message.Content, rep *message.Report) error {
-	contents, r, err := naverworks.Render(out, message.RenderOptions{})
-	*rep = r
-	if err != nil {
-		return err
-	}
-	for _, c := range contents {
-		if _, err := client.Reply(ctx, ev, c); err != nil {
-			return fmt.Errorf("sending to NAVER WORKS: %w", err)
-		}
-	}
-	return nil
-}
-
 func naverworksConfig() platformConfig {
 	return platformConfig{
 		name:    "NAVER WORKS",
@@ -81,9 +50,12 @@ func naverworksConfig() platformConfig {
 			if err != nil {
 				return nil, nil, err
 			}
-			h, err := naverworks.NewWebhookHandler(secrets, naverworksFunc(client, s.obs),
+			// WORKS has no reply token: every reply is a send to the user
+			// or channel the event came from.
+			h, err := naverworks.NewBotHandler(secrets, s.handler(),
+				naverworks.WithClient(client),
 				naverworks.WithBotID(botID),
-				naverworks.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.NaverWorks, r, err) }),
+				naverworks.WithErrorHandler(s.onError(message.NaverWorks)),
 			)
 			if err != nil {
 				return nil, nil, err

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/talktalk"
 )
@@ -34,15 +36,35 @@ type platformConfig struct {
 // setup is what a platform's handler is built from.
 type setup struct {
 	env func(string) string
-	obs Observer
+	// bot answers on every platform; mw wraps it (message.Observe, say),
+	// inside any middleware of the platform's own.
+	bot message.Handler
+	mw  []message.Middleware
+	// failed is told about every request a platform's handler refused (a
+	// missing or wrong credential: a secret, a signature, a path token) or
+	// could not answer, and every reply it could not deliver. err never
+	// holds a secret or the request body.
+	failed func(p message.Platform, r *http.Request, err error)
 
 	// The demo points the clients, and CLOVA's verification key, at its
-	// in-process fakes; the server leaves these empty.
+	// in-process fakes, and gives Kakao a callback; the server leaves
+	// these empty.
 	line            []line.Option
+	kakao           []kakao.HandlerOption
 	talktalk        []talktalk.Option
 	naverworksToken []naverworks.TokenOption
 	naverworks      []naverworks.Option
 	clova           []clova.HandlerOption
+}
+
+// handler returns the bot wrapped by first, then by s.mw.
+func (s setup) handler(first ...message.Middleware) message.Handler {
+	return message.Chain(s.bot, append(first, s.mw...)...)
+}
+
+// onError returns p's error handler.
+func (s setup) onError(p message.Platform) func(*http.Request, error) {
+	return func(r *http.Request, err error) { s.failed(p, r, err) }
 }
 
 // platforms lists every platform the server can mount, in order.
@@ -109,12 +131,20 @@ type mounted struct {
 // buildMux mounts every platform whose variables are set. A platform with
 // only some of its variables set is an error naming the missing ones; so
 // is a configuration that mounts nothing.
-func buildMux(ctx context.Context, env func(string) string, obs Observer) (*http.ServeMux, []mounted, error) {
+func buildMux(ctx context.Context, env func(string) string, logger *slog.Logger) (*http.ServeMux, []mounted, error) {
+	s := setup{
+		env: env,
+		bot: NewBot(slowAnswer),
+		mw:  []message.Middleware{message.Observe(message.SlogObserver(logger))},
+		failed: func(p message.Platform, r *http.Request, err error) {
+			logger.ErrorContext(r.Context(), "webhook failed", "platform", p, "err", err)
+		},
+	}
 	mux := http.NewServeMux()
 	var out []mounted
 	var problems []string
 	for _, p := range platforms() {
-		h, wait, err := p.build(ctx, setup{env: env, obs: obs})
+		h, wait, err := p.build(ctx, s)
 		if errors.Is(err, errNotConfigured) {
 			continue
 		}
@@ -138,10 +168,15 @@ func buildMux(ctx context.Context, env func(string) string, obs Observer) (*http
 	return mux, out, nil
 }
 
+// slowAnswer is how long the bot takes to answer "slow" on the server:
+// within every platform's timeout, and answered synchronously by Kakao,
+// whose callbacks the server does not enable.
+const slowAnswer = 2 * time.Second
+
 // serveEnv builds the server from env and serves it on ADDR (default
 // :8080) until ctx is done.
 func serveEnv(ctx context.Context, env func(string) string, logger *slog.Logger) error {
-	mux, mounts, err := buildMux(ctx, env, logObserver{log: logger})
+	mux, mounts, err := buildMux(ctx, env, logger)
 	if err != nil {
 		return err
 	}

@@ -12,43 +12,6 @@ import (
 	"github.com/channelkit/channelkit/talktalk"
 )
 
-// talktalkFunc answers a TalkTalk event. One message goes back in the
-// webhook response itself; when the answer needs several (a long text
-// split in parts), all of them are sent with the client instead, since the
-// webhook response holds one event.
-func talktalkFunc(client *talktalk.Client, obs Observer) talktalk.HandlerFunc {
-	return func(ctx context.Context, ev talktalk.Event) (talktalk.Event, error) {
-		in, ok := talktalk.ToIncoming(ev)
-		if !ok {
-			return nil, nil
-		}
-		if se, isSend := ev.(*talktalk.SendEvent); isSend && se.Standby {
-			return nil, nil // a human agent holds the conversation
-		}
-		a := Answer{Platform: message.TalkTalk, In: in, Out: Bot(in)}
-		defer func() { obs.Observe(a) }()
-		if a.Out == nil {
-			return nil, nil
-		}
-		var events []*talktalk.SendEvent
-		events, a.Report, a.Err = talktalk.Render(a.Out, message.RenderOptions{})
-		if a.Err != nil || len(events) == 0 {
-			return nil, a.Err
-		}
-		if len(events) == 1 {
-			return events[0], nil
-		}
-		for _, e := range events {
-			e.User = in.UserID
-			if _, err := client.Send(ctx, e); err != nil {
-				a.Err = fmt.Errorf("sending to TalkTalk: %w", err)
-				return nil, a.Err
-			}
-		}
-		return nil, nil
-	}
-}
-
 func talktalkConfig() platformConfig {
 	return platformConfig{
 		name: "TalkTalk",
@@ -77,11 +40,14 @@ func talktalkConfig() platformConfig {
 			if err != nil {
 				return nil, nil, fmt.Errorf("TALKTALK_TRUSTED_PROXIES: %w", err)
 			}
-			h, err := talktalk.NewWebhookHandler(talktalkFunc(client, s.obs),
+			// The bot's first reply goes back in the webhook response; the
+			// rest, and anything after the budget, through the send API.
+			// While a human agent holds the thread, the bot stays silent.
+			h, err := talktalk.NewBotHandler(s.handler(),
 				talktalk.WithAllowList(allow),
 				talktalk.WithPathToken(pathToken),
-				talktalk.WithLateReplyClient(client),
-				talktalk.WithErrorHandler(func(r *http.Request, err error) { s.obs.Failed(message.TalkTalk, r, err) }),
+				talktalk.WithClient(client),
+				talktalk.WithErrorHandler(s.onError(message.TalkTalk)),
 			)
 			if err != nil {
 				return nil, nil, err
