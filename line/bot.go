@@ -124,17 +124,17 @@ func (b *BotHandler) LogValue() slog.Value { return b.form().LogValue() }
 // return itself: nothing is lost without a report.
 func NewBotHandler(secrets signature.SecretSet, h message.Handler, opts ...HandlerOption) (*BotHandler, error) {
 	if secrets.Len() == 0 {
-		return nil, errors.New("line: missing channel secret")
+		return nil, argError("NewBotHandler", "secrets", "missing channel secret")
 	}
 	if h == nil {
-		return nil, errors.New("line: nil message handler")
+		return nil, argError("NewBotHandler", "h", "nil message handler")
 	}
 	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, async: true, workTimeout: DefaultWorkTimeout}
-	if err := cfg.apply(opts); err != nil {
+	if err := cfg.apply("NewBotHandler", opts); err != nil {
 		return nil, err
 	}
 	if cfg.bot.client == nil {
-		return nil, errors.New("line: NewBotHandler needs WithClient: LINE takes every answer through the Messaging API")
+		return nil, argError("NewBotHandler", "opts", "needs WithClient: LINE takes every answer through the Messaging API")
 	}
 	b := &BotHandler{h: h, bot: cfg.bot}
 	b.wh = newWebhookHandler(secrets, b.serve, cfg)

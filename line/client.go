@@ -49,12 +49,12 @@ var _ message.Handover = (*Client)(nil)
 // It does no I/O.
 func New(channelToken string, opts ...Option) (*Client, error) {
 	if channelToken == "" {
-		return nil, errors.New("line: missing channel access token")
+		return nil, argError("New", "channelToken", "missing channel access token")
 	}
 	cfg := config{retry: rest.DefaultRetry}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("line: nil option")
+			return nil, argError("New", "opts", "nil option")
 		}
 		if err := o.applyClient(&cfg); err != nil {
 			return nil, err

@@ -61,40 +61,6 @@ func text(s string) []messaging_api.MessageInterface {
 	return []messaging_api.MessageInterface{messaging_api.TextMessage{Text: s}}
 }
 
-func TestNewValidatesOptions(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		token string
-		opts  []line.Option
-	}{
-		{"empty token", "", nil},
-		{"nil HTTP client", "tok", []line.Option{line.WithHTTPClient(nil)}},
-		{"relative base URL", "tok", []line.Option{line.WithBaseURL("/v2")}},
-		{"ftp base URL", "tok", []line.Option{line.WithBaseURL("ftp://example.com")}},
-		{"negative retry", "tok", []line.Option{line.WithRetry(-1, 0, 0)}},
-		{"retry without delay", "tok", []line.Option{line.WithRetry(3, 0, time.Second)}},
-		{"nil logger", "tok", []line.Option{line.WithLogger(nil)}},
-		{"nil error handler", "tok", []line.Option{line.WithErrorHandler(nil)}},
-		{"nil option", "tok", []line.Option{nil}},
-		{"empty user agent", "tok", []line.Option{line.WithUserAgent("")}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := line.New(tt.token, tt.opts...)
-			if err == nil {
-				t.Fatal("New succeeded; want an error")
-			}
-			if !strings.HasPrefix(err.Error(), "line: ") {
-				t.Errorf("error %q does not start with the package name", err)
-			}
-		})
-	}
-	if _, err := line.New("tok"); err != nil {
-		t.Errorf("New with defaults: %v", err)
-	}
-}
-
 func TestReply(t *testing.T) {
 	t.Parallel()
 	srv := linetest.NewServer(t)

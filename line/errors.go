@@ -134,8 +134,10 @@ type ValidationErrors = invalid.ValidationErrors
 
 // ArgumentError is a bad argument to a client method or function (an
 // empty ID, a nil message, too many recipients, a send option the call
-// does not take), found before anything was sent. Func names the function
-// ("Client.Push") and Arg the argument ("to"); it never quotes the
+// does not take), found before anything was sent, or to a constructor or
+// option ([New], [NewWebhookHandler], [NewBotHandler], [WithLogger], ...),
+// which the constructor returns. Func names the function ("Client.Push",
+// "WithLogger") and Arg the argument ("to", "l"); it never quotes the
 // argument's value. It wraps [ErrInvalid].
 type ArgumentError = invalid.ArgumentError
 

@@ -2,7 +2,6 @@ package line
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -86,7 +85,7 @@ type handlerConfig struct {
 func WithLogger(l *slog.Logger) SharedOption {
 	set := func(dst **slog.Logger) error {
 		if l == nil {
-			return errors.New("line: nil logger")
+			return argError("WithLogger", "l", "nil logger")
 		}
 		*dst = l
 		return nil
@@ -112,7 +111,7 @@ func WithLogger(l *slog.Logger) SharedOption {
 func WithErrorHandler(fn func(*http.Request, error)) SharedOption {
 	set := func(dst *func(*http.Request, error)) error {
 		if fn == nil {
-			return errors.New("line: nil error handler")
+			return argError("WithErrorHandler", "fn", "nil error handler")
 		}
 		*dst = fn
 		return nil
@@ -123,13 +122,13 @@ func WithErrorHandler(fn func(*http.Request, error)) SharedOption {
 	}
 }
 
-// WithHTTPClient sends requests through a copy of c. The default client has
-// a 30-second timeout.
+// WithHTTPClient sends requests through a copy of c; a nil c is an error.
+// The default client has a 30-second timeout.
 func WithHTTPClient(c *http.Client) Option {
 	return clientOption(func(cfg *config) error {
 		cc, err := rest.CopyHTTPClient(c)
 		if err != nil {
-			return errors.New("line: " + err.Error())
+			return argError("WithHTTPClient", "c", "nil HTTP client")
 		}
 		cfg.http = cc
 		return nil
@@ -145,7 +144,7 @@ func WithBaseURL(base string) Option {
 	return clientOption(func(cfg *config) error {
 		u, err := rest.ParseBaseURL(base)
 		if err != nil {
-			return errors.New("line: " + err.Error())
+			return argError("WithBaseURL", "base", "not an absolute http(s) URL")
 		}
 		cfg.baseURL = u
 		return nil
@@ -158,7 +157,7 @@ func WithDataBaseURL(base string) Option {
 	return clientOption(func(cfg *config) error {
 		u, err := rest.ParseBaseURL(base)
 		if err != nil {
-			return errors.New("line: " + err.Error())
+			return argError("WithDataBaseURL", "base", "not an absolute http(s) URL")
 		}
 		cfg.dataURL = u
 		return nil
@@ -176,20 +175,30 @@ func WithDataBaseURL(base string) Option {
 // anything was sent, because a reply token works once.
 func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
 	return clientOption(func(cfg *config) error {
+		switch {
+		case maxAttempts < 0:
+			return argError("WithRetry", "maxAttempts", "must not be negative")
+		case baseDelay < 0:
+			return argError("WithRetry", "baseDelay", "must not be negative")
+		case maxDelay < 0:
+			return argError("WithRetry", "maxDelay", "must not be negative")
+		case maxAttempts > 1 && baseDelay == 0:
+			return argError("WithRetry", "baseDelay", "must be positive when maxAttempts is above 1")
+		}
 		r := rest.Retry{MaxAttempts: maxAttempts, BaseDelay: baseDelay, MaxDelay: maxDelay}
 		if err := r.Validate(); err != nil {
-			return errors.New("line: " + err.Error())
+			return argError("WithRetry", "maxAttempts, baseDelay, maxDelay", err.Error())
 		}
 		cfg.retry = r
 		return nil
 	})
 }
 
-// WithUserAgent replaces the User-Agent header.
+// WithUserAgent replaces the User-Agent header; an empty ua is an error.
 func WithUserAgent(ua string) Option {
 	return clientOption(func(cfg *config) error {
 		if ua == "" {
-			return errors.New("line: empty user agent")
+			return argError("WithUserAgent", "ua", "empty user agent")
 		}
 		cfg.userAgent = ua
 		return nil
@@ -201,7 +210,7 @@ func WithUserAgent(ua string) Option {
 func WithMaxBodyBytes(n int64) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if n <= 0 {
-			return errors.New("line: body limit must be positive")
+			return argError("WithMaxBodyBytes", "n", "body limit must be positive")
 		}
 		c.maxBody = n
 		return nil
@@ -217,7 +226,7 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 func WithMaxInFlight(n int) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if n <= 0 {
-			return errors.New("line: maxInFlight must be positive")
+			return argError("WithMaxInFlight", "n", "cap must be positive")
 		}
 		c.maxInFlight = n
 		return nil
@@ -237,7 +246,7 @@ func WithMaxInFlight(n int) HandlerOption {
 func WithDeduper(d message.Deduper) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if d == nil {
-			return errors.New("line: nil deduper")
+			return argError("WithDeduper", "d", "nil deduper")
 		}
 		c.dedupe = d
 		return nil

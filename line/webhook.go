@@ -2,7 +2,6 @@ package line
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -116,26 +115,26 @@ func (h *WebhookHandler) LogValue() slog.Value { return h.form().LogValue() }
 // callback. secrets must hold at least one channel secret.
 func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
 	if secrets.Len() == 0 {
-		return nil, errors.New("line: missing channel secret")
+		return nil, argError("NewWebhookHandler", "secrets", "missing channel secret")
 	}
 	if fn == nil {
-		return nil, errors.New("line: nil handler function")
+		return nil, argError("NewWebhookHandler", "fn", "nil handler function")
 	}
 	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, workTimeout: DefaultWorkTimeout}
-	if err := cfg.apply(opts); err != nil {
+	if err := cfg.apply("NewWebhookHandler", opts); err != nil {
 		return nil, err
 	}
 	if cfg.bot.only != "" {
-		return nil, fmt.Errorf("line: %s is an option of NewBotHandler, not NewWebhookHandler", cfg.bot.only)
+		return nil, argError("NewWebhookHandler", "opts", cfg.bot.only+" is an option of NewBotHandler")
 	}
 	return newWebhookHandler(secrets, fn, cfg), nil
 }
 
-// apply applies opts to c.
-func (c *handlerConfig) apply(opts []HandlerOption) error {
+// apply applies opts, given to the constructor fn, to c.
+func (c *handlerConfig) apply(fn string, opts []HandlerOption) error {
 	for _, o := range opts {
 		if o == nil {
-			return errors.New("line: nil option")
+			return argError(fn, "opts", "nil option")
 		}
 		if err := o.applyHandler(c); err != nil {
 			return err

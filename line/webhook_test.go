@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -335,41 +334,6 @@ func TestHandlerStatuses(t *testing.T) {
 	}
 	if _, err := line.NewWebhookHandler(signature.MustSecretSet(secret), nil); err == nil {
 		t.Error("handler without function")
-	}
-}
-
-func TestNewWebhookHandlerValidatesOptions(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		opt  line.HandlerOption
-	}{
-		{"nil option", nil},
-		{"nil logger", line.WithLogger(nil)},
-		{"nil error handler", line.WithErrorHandler(nil)},
-		{"nil deduper", line.WithDeduper(nil)},
-		{"zero body limit", line.WithMaxBodyBytes(0)},
-		{"zero in flight", line.WithMaxInFlight(0)},
-		{"negative in flight", line.WithMaxInFlight(-1)},
-		{"zero work timeout", line.WithWorkTimeout(0)},
-	}
-	fn := func(context.Context, *line.Callback) error { return nil }
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := line.NewWebhookHandler(signature.MustSecretSet(secret), fn, tt.opt)
-			if err == nil {
-				t.Fatal("NewWebhookHandler succeeded; want an error")
-			}
-			if !strings.HasPrefix(err.Error(), "line: ") {
-				t.Errorf("error %q does not start with the package name", err)
-			}
-		})
-	}
-	logger := slog.New(slog.DiscardHandler)
-	if _, err := line.NewWebhookHandler(signature.MustSecretSet(secret), fn,
-		line.WithLogger(logger), line.WithErrorHandler(func(*http.Request, error) {}), line.WithAsync(), line.WithMaxInFlight(8), line.WithMaxBodyBytes(1<<10)); err != nil {
-		t.Errorf("valid options: %v", err)
 	}
 }
 
