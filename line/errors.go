@@ -72,6 +72,8 @@ type ErrorDetail struct {
 	Property string `json:"property,omitempty"`
 }
 
+// Error names the HTTP status, LINE's message and up to five of its
+// details (each clipped), and the request ID; never the raw body.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "line: HTTP %d", e.StatusCode)

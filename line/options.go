@@ -218,11 +218,10 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 }
 
 // WithMaxInFlight caps how many calls of your function run at once
-// (default webhookio's 1024), in either mode. A request arriving when all
-// are busy waits for a slot; if its own context ends first it is answered
-// 503 (an error wrapping [ErrBusy] goes to the error handler) and a
-// [WithDeduper] store takes its events back, so LINE's redelivery is
-// processed.
+// (default 1024), in either mode. A request arriving when all are busy
+// waits for a slot; if its own context ends first it is answered 503 (an
+// error wrapping [ErrBusy] goes to the error handler) and a [WithDeduper]
+// store takes its events back, so LINE's redelivery is processed.
 func WithMaxInFlight(n int) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if n <= 0 {
