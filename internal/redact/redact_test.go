@@ -26,6 +26,7 @@ import (
 	"github.com/channelkit/channelkit/kakao/kakaotest"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/naverworks/naverworkstest"
 	"github.com/channelkit/channelkit/signature"
@@ -130,6 +131,19 @@ func subjects(t *testing.T) []subject {
 	user := clova.User{UserID: "u1", AccessToken: tok}
 	req := clovatest.Intent("Hello", clovatest.WithAccessToken(accessToken))
 
+	noop := message.HandlerFunc(func(context.Context, *message.Incoming, message.Responder) error { return nil })
+	lb, err := line.NewBotHandler(set, noop, line.WithClient(lc))
+	must(err)
+	tb, err := talktalk.NewBotHandler(noop, talktalk.WithClient(tc),
+		talktalk.WithPathToken(ttPathToken), talktalk.WithHeaderToken("X-Relay-Token", ttHeaderTok))
+	must(err)
+	kb, err := kakao.NewBotHandler(noop, kakao.WithHeaderSecret("X-Skill-Secret", signature.MustSecretSet(kakaoSecret)))
+	must(err)
+	nb, err := naverworks.NewBotHandler(signature.MustSecretSet(nwBotSecret), noop, naverworks.WithClient(nc))
+	must(err)
+	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
+	must(err)
+
 	lSrv := linetest.NewServer(t, linetest.WithChannelToken(fakeLineTok))
 	tSrv := talktalktest.NewServer(t, talktalktest.WithAuthorizationKey(fakeTTKey))
 	cSrv := clovatest.NewServer(t, clovatest.WithSecretKey(fakeCBSecret))
@@ -175,6 +189,20 @@ func subjects(t *testing.T) []subject {
 			secrets: []string{chatbotKey}},
 		{name: "clova.WebhookHandler", ptr: ch,
 			want: `clova.WebhookHandler{ExtensionID:"com.example.ext"}`},
+		{name: "line.BotHandler", ptr: lb,
+			want:    `line.BotHandler{Secrets:signature.SecretSet{Len:2}}`,
+			secrets: []string{lineSecret, lineToken}},
+		{name: "talktalk.BotHandler", ptr: tb,
+			want:    `talktalk.BotHandler{PathToken:"[REDACTED]", HeaderName:"X-Relay-Token", HeaderToken:"[REDACTED]"}`,
+			secrets: []string{ttPathToken, ttHeaderTok, ttKey}},
+		{name: "kakao.BotHandler", ptr: kb,
+			want:    `kakao.BotHandler{HeaderName:"X-Skill-Secret", Secrets:signature.SecretSet{Len:1}}`,
+			secrets: []string{kakaoSecret}},
+		{name: "naverworks.BotHandler", ptr: nb,
+			want:    `naverworks.BotHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,
+			secrets: []string{nwBotSecret, nwUserToken}},
+		{name: "clova.BotHandler", ptr: cbh,
+			want: `clova.BotHandler{ExtensionID:"com.example.ext"}`},
 		{name: "clova.AccessToken", val: tok, ptr: &tok, jsonWire: true, exported: true,
 			want:    `[REDACTED]`,
 			secrets: []string{accessToken}},
