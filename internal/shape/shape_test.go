@@ -118,6 +118,20 @@ var funcs = []struct {
 	{"WithClient", with(each("func(*Client) HandlerOption"),
 		"clova", absent("CEK answers in the HTTP response; clova.Client is the separate Chatbot API")),
 	},
+	{"WithBudget", map[string]string{
+		"line":       absent("LINE's answer goes through the API: the handler is synchronous, or acknowledges at once with WithAsync"),
+		"kakao":      absent("WithCallback(budget, waiting) sets it, with the useCallback answer it needs"),
+		"talktalk":   "func(time.Duration) HandlerOption",
+		"naverworks": "func(time.Duration) HandlerOption",
+		"clova":      absent("CEK is answered synchronously"),
+	}},
+	{"WithWorkTimeout", map[string]string{
+		"line":       "func(time.Duration) HandlerOption",
+		"kakao":      absent("the callback URL's one-minute validity bounds the work"),
+		"talktalk":   "func(time.Duration) HandlerOption",
+		"naverworks": "func(time.Duration) HandlerOption",
+		"clova":      absent("CEK is answered synchronously, on the request's context"),
+	}},
 	{"WithMaxBodyBytes", each("func(int64) HandlerOption")},
 	{"WithMaxInFlight", each("func(int) HandlerOption")},
 	// The message bridge.
