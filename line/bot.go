@@ -180,7 +180,7 @@ func (b *BotHandler) event(ctx context.Context, ev Event) error {
 		}
 		return nil
 	}
-	t := &turn{in: in, responder: responder{bot: &b.bot, token: replyToken(ev), to: in.ConversationID}}
+	t := &turn{in: in, responder: responder{bot: &b.bot, token: ReplyToken(ev), to: in.ConversationID}}
 	if src := ev.Base().Source; src != nil {
 		_, t.user = src.(*UserSource)
 	}
@@ -204,31 +204,4 @@ func handle(ctx context.Context, h message.Handler, in *message.Incoming, r mess
 		}
 	}()
 	return h.Handle(ctx, in, r)
-}
-
-// replyToken returns ev's reply token, "" for events without one.
-func replyToken(ev Event) string {
-	switch e := ev.(type) {
-	case *MessageEvent:
-		return e.ReplyToken
-	case *PostbackEvent:
-		return e.ReplyToken
-	case *FollowEvent:
-		return e.ReplyToken
-	case *JoinEvent:
-		return e.ReplyToken
-	case *MemberJoinedEvent:
-		return e.ReplyToken
-	case *VideoPlayCompleteEvent:
-		return e.ReplyToken
-	case *BeaconEvent:
-		return e.ReplyToken
-	case *AccountLinkEvent:
-		return e.ReplyToken
-	case *ThingsEvent:
-		return e.ReplyToken
-	case *MembershipEvent:
-		return e.ReplyToken
-	}
-	return ""
 }
