@@ -7,11 +7,37 @@
 // [Report] as a [Loss] with the path of the neutral field, and with
 // [RenderOptions].Strict any loss becomes an error wrapping [ErrLossy].
 //
+// # The conversation
+//
+// One bot runs on every platform as a [Handler]: it receives one
+// [*Incoming] and a [Responder], whose Reply answers by the platform's own
+// reply model (LINE's reply token then push, Kakao's skill response or its
+// callback URL, TalkTalk's webhook response then the send API, NAVER WORKS'
+// message to the room or user, CLOVA's speech) and returns the [Report].
+// Each platform package's NewBotHandler serves it:
+//
+//	bot := message.Chain(
+//		message.NewRouter().
+//			On(message.KindFollow, welcome).
+//			TextPrefix("order ", order).
+//			Postback("menu", menu).
+//			Fallback(echo),
+//		message.Observe(message.SlogObserver(logger)),
+//		message.Conversations(message.NewMemoryState(0), time.Hour),
+//	)
+//	lineBot, err := line.NewBotHandler(secrets, bot, line.WithClient(client))
+//
+// A [Router] dispatches by kind, text and postback data; [Middleware]
+// wraps handlers ([Chain]); [Observe] sees every event and every Reply;
+// [State] keeps a small value per conversation with a TTL and a lock so
+// that two events of one conversation are not answered at once
+// ([Conversations], [ConversationFrom], [MemoryState]).
+//
 // # Content
 //
 // [Content] is a sealed union: [*Text], [*Image], [*Video], [*Audio],
 // [*File], [*Sticker], [*Location], [*Card], [*Carousel], [*List] and
-// [*Unknown]. A type switch over it is the router:
+// [*Unknown]. A type switch over it is the simplest router:
 //
 //	switch c := in.Content.(type) {
 //	case *message.Text:
