@@ -57,7 +57,7 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Request, error
 	}
 	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kakao: reading body: %w", err)
 	}
 	return Decode(body)
 }
@@ -218,13 +218,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			err = fmt.Errorf("kakao: body over %d bytes: %w", mbe.Limit, err)
-		} else {
-			err = webhookio.Malformed("kakao", errors.New("reading body failed"))
-		}
-		h.fail(w, r, err)
+		h.fail(w, r, fmt.Errorf("kakao: reading body: %w", err))
 		return
 	}
 	req, err := Decode(body)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -451,6 +452,7 @@ type hostileCase struct {
 	body        func(p *platform) []byte // default the platform's body
 	auth        auth                     // default valid
 	chunked     bool                     // no Content-Length
+	readFails   bool                     // the body read fails after a few bytes
 	forbid      bool                     // the platform's forbidden request
 	forbidTwice bool                     // the platform's request with its caller header twice
 	do          behaviour                // what the user's function does
@@ -547,6 +549,10 @@ func hostileCases() []hostileCase {
 		{name: "chunked", chunked: true, want: 200, text: marker},
 		{name: "chunked_limit", chunked: true, body: func(p *platform) []byte { return padded(p, limit) }, want: 200, text: marker},
 		{name: "chunked_limit_plus_1", chunked: true, body: func(p *platform) []byte { return padded(p, limit+1) }, want: 413},
+		// A client that hangs up mid-body: the request is malformed, not
+		// the server's failure.
+		{name: "body_read_error", readFails: true, want: 400},
+		{name: "body_read_error_chunked", readFails: true, chunked: true, want: 400},
 
 		{name: "auth_missing", auth: authMissing},
 		{name: "auth_empty", auth: authEmpty},
@@ -593,12 +599,30 @@ func (c *hostileCase) request(t *testing.T, p *platform) *http.Request {
 	if c.auth != authValid {
 		p.cred.set(r, c.auth, body)
 	}
+	if c.readFails {
+		r.Body = &brokenBody{head: body[:min(len(body), 16)]}
+	}
 	if c.chunked {
 		r.ContentLength = -1
 		r.TransferEncoding = []string{"chunked"}
 	}
 	return r
 }
+
+// brokenBody sends head, then fails as a client that hangs up mid-body
+// does.
+type brokenBody struct{ head []byte }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+func (*brokenBody) Close() error { return nil }
 
 // serve runs h on r and reports a panic that escaped it.
 func serve(h http.Handler, r *http.Request) (rec *httptest.ResponseRecorder, escaped any) {
@@ -685,6 +709,9 @@ func check(t *testing.T, p *platform, c *hostileCase) {
 	if rec.Code != http.StatusOK && len(errs) == 0 {
 		t.Errorf("%d without an error for the error handler", rec.Code)
 	}
+	if c.readFails && (len(errs) == 0 || !errors.Is(errs[0], io.ErrUnexpectedEOF)) {
+		t.Errorf("error handler got %v, want the read's cause (io.ErrUnexpectedEOF)", errs)
+	}
 
 	// Nothing from the body, no secret and no credential sent may reach
 	// a log or an error, whatever fmt verb prints it.
@@ -750,5 +777,44 @@ func TestParseRequestRepeatedSignature(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestParseRequestReadError: every ParseRequest answers a body read that
+// fails (a client that hung up) as the handlers do: an error wrapping
+// ErrMalformed that keeps the cause.
+func TestParseRequestReadError(t *testing.T) {
+	t.Parallel()
+	parses := map[string]func(*http.Request) error{
+		"line": func(r *http.Request) error {
+			_, err := line.ParseRequest(signature.MustSecretSet(lineSecret), r)
+			return err
+		},
+		"kakao": func(r *http.Request) error {
+			_, err := kakao.ParseRequest(signature.MustSecretSet(kakaoSecret), r)
+			return err
+		},
+		"talktalk": func(r *http.Request) error { _, err := talktalk.ParseRequest(nil, r); return err },
+		"naverworks": func(r *http.Request) error {
+			_, err := naverworks.ParseRequest(signature.MustSecretSet(worksSecret), r)
+			return err
+		},
+		"clova": func(r *http.Request) error { _, err := clova.ParseRequest(clovatest.PublicKey(), r); return err },
+	}
+	malformed := map[string]error{"line": line.ErrMalformed, "kakao": kakao.ErrMalformed, "talktalk": talktalk.ErrMalformed,
+		"naverworks": naverworks.ErrMalformed, "clova": clova.ErrMalformed}
+	for _, p := range platforms(t) {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			r := p.post(t, p.body)
+			if p.name == "kakao" {
+				r.Header.Set(kakao.DefaultSecretHeader, kakaoSecret)
+			}
+			r.Body = &brokenBody{head: p.body[:16]}
+			err := parses[p.name](r)
+			if !errors.Is(err, malformed[p.name]) || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("ParseRequest = %v, want an error wrapping %s.ErrMalformed and io.ErrUnexpectedEOF", err, p.name)
+			}
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package webhookio
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -27,7 +29,9 @@ const (
 // after the response, as http.MaxBytesReader does. A declared length over
 // the limit fails before anything is read. The buffer grows with the bytes
 // received, to at most four times their number, whatever the declared
-// Content-Length; an honest body ends in a buffer of its exact size.
+// Content-Length; an honest body ends in a buffer of its exact size. A
+// read that fails for another reason (the client hung up) is an error
+// wrapping [ErrMalformed] and the cause.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
@@ -59,7 +63,8 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 // ReadRequest is [ReadBody] for code that has no ResponseWriter
 // (ParseRequest): it reads r's body, at most limit bytes (0 means
 // [DefaultMaxBody]), and sizes its buffer as ReadBody does. A longer body,
-// declared or sent, is an *http.MaxBytesError.
+// declared or sent, is an *http.MaxBytesError; another read failure wraps
+// [ErrMalformed] and the cause, as in ReadBody.
 func ReadRequest(r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
@@ -74,7 +79,9 @@ func ReadRequest(r *http.Request, limit int64) ([]byte, error) {
 }
 
 // ReadAll reads at most limit bytes from rd, for code that has no
-// ResponseWriter (ParseRequest). A longer body is an *http.MaxBytesError.
+// ResponseWriter (ParseRequest). A longer body is an *http.MaxBytesError;
+// another read failure wraps [ErrMalformed] and the cause, as in
+// [ReadBody].
 func ReadAll(rd io.Reader, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
@@ -186,10 +193,11 @@ func (b *buffer) room() []byte {
 func (b *buffer) add(k int) { b.buf = b.buf[:len(b.buf)+k] }
 
 // end finishes a read that stopped with err: at io.EOF it returns the
-// body, in a buffer of its own; otherwise err.
+// body, in a buffer of its own; otherwise err, as [readError] words it.
 func (b *buffer) end(err error) ([]byte, error) {
 	switch {
 	case err != io.EOF:
+		err = readError(err)
 	case int64(len(b.buf)) > b.limit:
 		err = &http.MaxBytesError{Limit: b.limit}
 	case b.pooled == nil:
@@ -202,6 +210,20 @@ func (b *buffer) end(err error) ([]byte, error) {
 	}
 	b.release()
 	return nil, err
+}
+
+// readError is the error of a body read that failed: an
+// *http.MaxBytesError as it is (413), and any other failure (a client that
+// hung up, an unexpected EOF, a read timeout) wrapped in [ErrMalformed]
+// (400), keeping its cause: the request did not arrive whole, which is the
+// client's failure, not the server's. A read error never holds body
+// content.
+func readError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrMalformed, err)
 }
 
 // release gives a pooled buffer back.

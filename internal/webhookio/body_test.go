@@ -204,3 +204,49 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// brokenBody sends a few bytes of a body, then fails as a client that
+// hangs up mid-body does.
+type brokenBody struct{ sent bool }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, `{"a":`), nil
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+func (*brokenBody) Close() error { return nil }
+
+// TestReadErrorIsMalformed: a body read that fails for a reason other
+// than size is a malformed request (400), and the cause is kept.
+func TestReadErrorIsMalformed(t *testing.T) {
+	t.Parallel()
+	newReq := func(n int64) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Body, r.ContentLength = &brokenBody{}, n
+		return r
+	}
+	reads := map[string]func() error{
+		"ReadBody": func() error {
+			_, err := ReadBody(httptest.NewRecorder(), newReq(100), 0)
+			return err
+		},
+		"ReadBody_chunked": func() error {
+			_, err := ReadBody(httptest.NewRecorder(), newReq(-1), 0)
+			return err
+		},
+		"ReadRequest": func() error { _, err := ReadRequest(newReq(100), 0); return err },
+		"ReadAll":     func() error { _, err := ReadAll(&brokenBody{}, 0); return err },
+	}
+	for name, read := range reads {
+		err := read()
+		if !errors.Is(err, ErrMalformed) || !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%s = %v, want an error wrapping ErrMalformed and io.ErrUnexpectedEOF", name, err)
+		}
+		if got := Status(err); got != http.StatusBadRequest {
+			t.Errorf("%s: Status = %d, want 400", name, got)
+		}
+	}
+}
