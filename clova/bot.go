@@ -154,10 +154,7 @@ func (b *BotHandler) handle(ctx context.Context, in *message.Incoming, rs *respo
 // report passes a delivery failure to the error handler and the logger.
 func (b *BotHandler) report(r *http.Request, err error) {
 	err = fmt.Errorf("clova: %w: %w", ErrCallback, err)
-	b.wh.log.DebugContext(r.Context(), "clova: reply not delivered", "error", err)
-	if b.wh.onErr != nil {
-		b.wh.onErr(r, err)
-	}
+	b.wh.rp.Report(r, err)
 }
 
 // langOf returns the speech language of req's locale ("ja-JP" speaks

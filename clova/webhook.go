@@ -155,8 +155,7 @@ type WebhookHandler struct {
 	keys        keySource
 	insecure    bool
 	maxBody     int64
-	onErr       webhookio.ErrorFunc
-	log         *slog.Logger
+	rp          webhookio.Reporter
 	maxInFlight int
 	runner      *webhookio.Runner
 	// bot, when set, answers instead of fn: the handler is a BotHandler's.
@@ -209,10 +208,8 @@ func newWebhookHandler(ctor, extensionID string, opts []HandlerOption) (*Webhook
 			return nil, nil, err
 		}
 	}
-	h := &WebhookHandler{extensionID: extensionID, insecure: c.insecure, maxBody: c.maxBody, onErr: c.onErr, log: c.log, maxInFlight: c.maxInFlight}
-	if h.log == nil {
-		h.log = slog.New(slog.DiscardHandler)
-	}
+	h := &WebhookHandler{extensionID: extensionID, insecure: c.insecure, maxBody: c.maxBody, maxInFlight: c.maxInFlight,
+		rp: webhookio.Reporter{Pkg: "clova", Logger: c.log, OnError: c.onErr, Status: status}}
 	h.runner = h.newRunner(nil)
 	switch {
 	case c.keyURL != "":
@@ -234,7 +231,7 @@ func newWebhookHandler(ctor, extensionID string, opts []HandlerOption) (*Webhook
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req, err := h.read(w, r)
 	if err != nil {
-		h.fail(w, r, err)
+		h.rp.Fail(w, r, err)
 		return
 	}
 	c := calls.Get().(*call)
@@ -243,7 +240,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	*c = call{job: c.job} // drop the request's references before pooling
 	calls.Put(c)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("clova: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("clova: %w", err))
 	}
 }
 
@@ -284,7 +281,7 @@ func (h *WebhookHandler) Wait(ctx context.Context) error { return h.runner.Wait(
 // newRunner returns the handler's runner on clock (nil: the wall clock).
 // CEK waits for the answer: there is no budget.
 func (h *WebhookHandler) newRunner(clock webhookio.Clock) *webhookio.Runner {
-	return webhookio.NewRunner(webhookio.RunnerConfig{Budget: webhookio.NoBudget, MaxInFlight: h.maxInFlight, Clock: clock, OnError: h.onErr})
+	return webhookio.NewRunner(webhookio.RunnerConfig{Budget: webhookio.NoBudget, MaxInFlight: h.maxInFlight, Clock: clock, OnError: h.rp.Report})
 }
 
 // read checks and decodes the request, everything before the function.
@@ -318,38 +315,24 @@ func (h *WebhookHandler) read(w http.ResponseWriter, r *http.Request) (*Request,
 // answer validates and writes the function's response.
 func (h *WebhookHandler) answer(w http.ResponseWriter, r *http.Request, req *Request, resp *Response, err error) {
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("clova: %w: %w", ErrCallback, err))
+		h.rp.Fail(w, r, fmt.Errorf("clova: %w: %w", ErrCallback, err))
 		return
 	}
 	if resp == nil {
 		resp = &Response{Response: ResponseBody{ShouldEndSession: true}}
 	}
 	if err := resp.Validate(); err != nil {
-		h.fail(w, r, fmt.Errorf("clova: %w: invalid response: %w", ErrCallback, err))
+		h.rp.Fail(w, r, fmt.Errorf("clova: %w: invalid response: %w", ErrCallback, err))
 		return
 	}
 	// An empty version echoes the request's; the caller's value is not
 	// modified.
 	out, err := resp.marshal(req.Version)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("clova: %w: encoding response: %w", ErrCallback, err))
+		h.rp.Fail(w, r, fmt.Errorf("clova: %w: encoding response: %w", ErrCallback, err))
 		return
 	}
 	webhookio.WriteJSON(w, out)
-}
-
-// fail answers a failed request with its status and an empty body, and
-// reports the error.
-func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := status(err)
-	h.log.DebugContext(r.Context(), "clova: CEK request failed", "status", code, "error", err)
-	if code == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", http.MethodPost)
-	}
-	w.WriteHeader(code)
-	if h.onErr != nil {
-		h.onErr(r, err)
-	}
 }
 
 func (h *WebhookHandler) verify(ctx context.Context, body []byte, sig string) error {

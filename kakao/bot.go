@@ -137,7 +137,7 @@ func (b *BotHandler) skill(ctx context.Context, r *http.Request, req *Request) (
 	case err != nil && resp == nil:
 		return nil, err // 500 or the fallback, reported
 	case err != nil:
-		b.wh.report(r, fmt.Errorf("kakao: %w: %w", ErrCallback, err))
+		b.wh.rp.Report(r, fmt.Errorf("kakao: %w: %w", ErrCallback, err))
 	case resp == nil:
 		return noReply, nil
 	}

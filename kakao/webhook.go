@@ -110,6 +110,7 @@ type WebhookHandler struct {
 	// (the same number) therefore never binds.
 	runner   *webhookio.Runner
 	callback *webhookio.Runner
+	rp       webhookio.Reporter
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -159,6 +160,7 @@ func newWebhookHandler(name string, opts []HandlerOption) (*WebhookHandler, erro
 	if h.cfg.log == nil {
 		h.cfg.log = slog.New(slog.DiscardHandler)
 	}
+	h.rp = webhookio.Reporter{Pkg: "kakao", Logger: h.cfg.log, OnError: h.cfg.onErr}
 	var err error
 	if h.cfg.fallback != nil {
 		if h.fallbackBody, err = json.Marshal(h.cfg.fallback); err != nil {
@@ -207,27 +209,27 @@ func (h *WebhookHandler) Wait(ctx context.Context) error { return h.runner.Wait(
 // until the final response has been POSTed.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := webhookio.CheckMethod(r); err != nil {
-		h.fail(w, r, fmt.Errorf("kakao: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("kakao: %w", err))
 		return
 	}
 	if h.cfg.headerName != "" {
 		if err := h.checkSecret(r); err != nil {
-			h.fail(w, r, err)
+			h.rp.Fail(w, r, err)
 			return
 		}
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("kakao: reading body: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("kakao: reading body: %w", err))
 		return
 	}
 	req, err := Decode(body)
 	if err != nil {
-		h.fail(w, r, err)
+		h.rp.Fail(w, r, err)
 		return
 	}
 	if h.cfg.botIDs != nil && !h.cfg.botIDs[req.Bot.ID] {
-		h.fail(w, r, errBotID)
+		h.rp.Fail(w, r, errBotID)
 		return
 	}
 	var job *webhookio.Job[*Response]
@@ -243,7 +245,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		job = &c.job
 	}
 	if err := webhookio.Run(h.runner, w, r, job); err != nil {
-		h.fail(w, r, fmt.Errorf("kakao: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("kakao: %w", err))
 	}
 }
 
@@ -255,24 +257,12 @@ func (h *WebhookHandler) checkSecret(r *http.Request) error {
 	return verifyToken(h.cfg.secrets, v)
 }
 
-func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	webhookio.Fail(w, r, err, nil)
-	h.report(r, err)
-}
-
-func (h *WebhookHandler) report(r *http.Request, err error) {
-	h.cfg.log.DebugContext(r.Context(), "kakao: skill", "error", err.Error())
-	if h.cfg.onErr != nil {
-		h.cfg.onErr(r, err)
-	}
-}
-
 // runnerError reports a useCallback answer that could not be flushed,
 // unless Kakao had already hung up (then the answer was not written, and
 // the late path says so).
 func (h *WebhookHandler) runnerError(r *http.Request, err error) {
 	if r.Context().Err() == nil {
-		h.report(r, fmt.Errorf("kakao: %w", err))
+		h.rp.Report(r, fmt.Errorf("kakao: %w", err))
 	}
 }
 
@@ -300,7 +290,7 @@ func (h *WebhookHandler) write(w http.ResponseWriter, r *http.Request, resp *Res
 		}
 		err = fmt.Errorf("kakao: %w: encoding response: %w", webhookio.ErrCallback, err)
 	}
-	h.report(r, err)
+	h.rp.Report(r, err)
 	if h.fallbackBody != nil {
 		webhookio.WriteJSON(w, h.fallbackBody)
 		return
@@ -358,7 +348,7 @@ var errHungUp = errors.New("kakao: request ended before the skill answered; noth
 
 func (c *callbackCall) answerInTime(w http.ResponseWriter, resp *Response, err error) {
 	if c.r.Context().Err() != nil {
-		c.h.report(c.r, fmt.Errorf("%w: %w", errHungUp, context.Cause(c.r.Context())))
+		c.h.rp.Report(c.r, fmt.Errorf("%w: %w", errHungUp, context.Cause(c.r.Context())))
 		return
 	}
 	c.h.write(w, c.r, resp, err)
@@ -378,11 +368,11 @@ func (c *callbackCall) ack(w http.ResponseWriter) {
 func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
 	h := c.h
 	if !c.promised {
-		h.report(c.r, fmt.Errorf("%w: %w", errHungUp, context.Cause(c.r.Context())))
+		h.rp.Report(c.r, fmt.Errorf("%w: %w", errHungUp, context.Cause(c.r.Context())))
 		return
 	}
 	if err := check(resp, err); err != nil {
-		h.report(c.r, err)
+		h.rp.Report(c.r, err)
 		if h.cfg.fallback == nil {
 			return
 		}
@@ -391,6 +381,6 @@ func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
 	if _, err := h.cfg.client.Send(ctx, c.req.UserRequest.CallbackURL, resp); err != nil {
-		h.report(c.r, fmt.Errorf("kakao: %w: delivering the answer to the callback URL: %w", webhookio.ErrCallback, err))
+		h.rp.Report(c.r, fmt.Errorf("kakao: %w: delivering the answer to the callback URL: %w", webhookio.ErrCallback, err))
 	}
 }

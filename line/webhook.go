@@ -98,6 +98,7 @@ type WebhookHandler struct {
 	secrets signature.SecretSet
 	fn      HandlerFunc
 	cfg     handlerConfig
+	rp      webhookio.Reporter
 	rn      *webhookio.Runner
 }
 
@@ -149,7 +150,8 @@ func newWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, cfg handlerC
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
-	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: cfg}
+	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: cfg,
+		rp: webhookio.Reporter{Pkg: "line", Logger: cfg.logger, OnError: cfg.onErr}}
 	h.rn = webhookio.NewRunner(h.runnerConfig(nil))
 	return h
 }
@@ -168,7 +170,7 @@ func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerCon
 		WorkTimeout: h.cfg.workTimeout,
 		MaxInFlight: h.cfg.maxInFlight,
 		Clock:       clock,
-		OnError:     h.report,
+		OnError:     h.rp.Report,
 	}
 }
 
@@ -176,7 +178,7 @@ func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerCon
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cb, err := h.parse(w, r)
 	if err != nil {
-		h.fail(w, r, err)
+		h.rp.Fail(w, r, err)
 		return
 	}
 	if cb == nil { // everything was a duplicate
@@ -192,7 +194,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// No slot came free before the request ended: 503, and LINE's
 		// redelivery must be processed.
 		h.forget(r, cb)
-		h.fail(w, r, fmt.Errorf("line: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("line: %w", err))
 	}
 }
 
@@ -222,7 +224,7 @@ func (c *call) run(ctx context.Context) (struct{}, error) {
 func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 	if err != nil {
 		c.h.forget(c.r, c.cb)
-		c.h.fail(w, c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
+		c.h.rp.Fail(w, c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -231,7 +233,7 @@ func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 // late reports the failure of a function that ran after the answer.
 func (c *call) late(_ context.Context, _ struct{}, err error) {
 	if err != nil {
-		c.h.report(c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
+		c.h.rp.Report(c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 	}
 }
 
@@ -271,7 +273,7 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 		}
 		seen, err := h.cfg.dedupe.Seen(r.Context(), id)
 		if err != nil {
-			h.report(r, fmt.Errorf("line: de-duplication lookup failed, passing the event on: %w", err))
+			h.rp.Report(r, fmt.Errorf("line: de-duplication lookup failed, passing the event on: %w", err))
 		}
 		if !seen || err != nil {
 			kept = append(kept, ev)
@@ -298,20 +300,8 @@ func (h *WebhookHandler) forget(r *http.Request, cb *Callback) {
 	for _, ev := range cb.Events {
 		if id := ev.Base().WebhookEventID; id != "" {
 			if err := f.Forget(ctx, id); err != nil {
-				h.report(r, fmt.Errorf("line: de-duplication: could not forget a failed event: %w", err))
+				h.rp.Report(r, fmt.Errorf("line: de-duplication: could not forget a failed event: %w", err))
 			}
 		}
-	}
-}
-
-func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	webhookio.Fail(w, r, err, nil)
-	h.report(r, err)
-}
-
-func (h *WebhookHandler) report(r *http.Request, err error) {
-	h.cfg.logger.DebugContext(r.Context(), "line: webhook", "error", err.Error())
-	if h.cfg.onErr != nil {
-		h.cfg.onErr(r, err)
 	}
 }

@@ -256,7 +256,7 @@ func TestHandlerLogger(t *testing.T) {
 	h.ServeHTTP(rec, r)
 	mu.Lock()
 	defer mu.Unlock()
-	if rec.Code != http.StatusUnauthorized || !strings.Contains(logs.String(), "callback failed") {
+	if rec.Code != http.StatusUnauthorized || !strings.Contains(logs.String(), "naverworks: webhook request failed") {
 		t.Errorf("status %d, logs %q", rec.Code, logs.String())
 	}
 	if strings.Contains(logs.String(), sig) || strings.Contains(logs.String(), secret) {

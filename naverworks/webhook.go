@@ -98,7 +98,7 @@ type WebhookHandler struct {
 	secrets signature.SecretSet
 	fn      HandlerFunc
 	cfg     handlerConfig
-	log     *slog.Logger
+	rp      webhookio.Reporter
 	rcfg    webhookio.RunnerConfig
 	rn      *webhookio.Runner
 }
@@ -168,12 +168,12 @@ func newWebhookHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc,
 			return nil, err
 		}
 	}
-	h.log = h.cfg.log()
+	h.rp = webhookio.Reporter{Pkg: "naverworks", Logger: h.cfg.log(), OnError: h.cfg.onErr}
 	h.rcfg = webhookio.RunnerConfig{
 		Budget:      h.cfg.budget,
 		WorkTimeout: h.cfg.workTimeout,
 		MaxInFlight: h.cfg.maxInFlight,
-		OnError:     h.report,
+		OnError:     h.rp.Report,
 	}
 	h.rn = webhookio.NewRunner(h.rcfg)
 	return h, nil
@@ -189,7 +189,7 @@ func (h *WebhookHandler) setClock(c webhookio.Clock) {
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ev, err := h.parse(w, r)
 	if err != nil {
-		h.fail(w, r, err)
+		h.rp.Fail(w, r, err)
 		return
 	}
 	c := calls.Get().(*call)
@@ -198,7 +198,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	*c = call{job: c.job}
 	calls.Put(c)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("naverworks: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("naverworks: %w", err))
 	}
 }
 
@@ -225,7 +225,7 @@ func (c *call) run(ctx context.Context) (struct{}, error) { return struct{}{}, c
 // it failed or panicked.
 func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 	if err != nil {
-		c.h.fail(w, c.r, fmt.Errorf("naverworks: %w: %w", ErrCallback, err))
+		c.h.rp.Fail(w, c.r, fmt.Errorf("naverworks: %w: %w", ErrCallback, err))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -234,7 +234,7 @@ func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 // late reports a failure that came after the acknowledgement.
 func (c *call) late(_ context.Context, _ struct{}, err error) {
 	if err != nil {
-		c.h.report(c.r, fmt.Errorf("naverworks: %w (after acknowledging): %w", ErrCallback, err))
+		c.h.rp.Report(c.r, fmt.Errorf("naverworks: %w (after acknowledging): %w", ErrCallback, err))
 	}
 }
 
@@ -268,18 +268,4 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, e
 		return nil, fmt.Errorf("naverworks: %w", err)
 	}
 	return decodeEvent(body)
-}
-
-func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	h.log.DebugContext(r.Context(), "naverworks: callback failed", "status", webhookio.Status(err), "error", err)
-	webhookio.Fail(w, r, err, h.cfg.onErr)
-}
-
-// report hands a failure that came after the answer (or the runner's own)
-// to the logger and the error handler.
-func (h *WebhookHandler) report(r *http.Request, err error) {
-	h.log.DebugContext(context.WithoutCancel(r.Context()), "naverworks: callback function failed", "error", err)
-	if h.cfg.onErr != nil {
-		h.cfg.onErr(r, err)
-	}
 }

@@ -110,7 +110,7 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	botCalls.Put(c)
 	if err != nil {
-		b.wh.fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
+		b.wh.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
 
@@ -228,13 +228,13 @@ func (c *botCall) finish(err error, late bool) {
 	switch {
 	case err == nil:
 	case late:
-		c.b.wh.report(c.r, &LateError{Event: c.ev, Err: err})
+		c.b.wh.rp.Report(c.r, &LateError{Event: c.ev, Err: err})
 	default:
-		c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
+		c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
 	}
 	for _, e := range c.errs {
 		if err == nil || !errors.Is(err, e) {
-			c.b.wh.report(c.r, fmt.Errorf("talktalk: %s: %w: reply not delivered: %w", eventName(c.ev), ErrCallback, e))
+			c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: %s: %w: reply not delivered: %w", eventName(c.ev), ErrCallback, e))
 		}
 	}
 }
@@ -360,7 +360,7 @@ func (c *botCall) release(ctx context.Context) error {
 	err := c.writeHeld(c.w)
 	if err == nil {
 		if ferr := http.NewResponseController(c.w).Flush(); ferr != nil {
-			c.b.wh.report(c.r, fmt.Errorf("talktalk: reply not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); later messages may reach the user first: %w", ferr))
+			c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: reply not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); later messages may reach the user first: %w", ferr))
 		}
 		c.mu.Unlock()
 		return nil

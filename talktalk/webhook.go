@@ -80,6 +80,7 @@ const StatusDeclined = http.StatusUnprocessableEntity
 type WebhookHandler struct {
 	fn  HandlerFunc
 	cfg handlerConfig
+	rp  webhookio.Reporter
 	rn  *webhookio.Runner
 }
 
@@ -153,7 +154,7 @@ func newWebhookHandler(fn string, opts []HandlerOption) (*WebhookHandler, error)
 	if cfg.workTimeout < cfg.budget {
 		return nil, invalid.Arg(pkg, fn, "WithWorkTimeout", "shorter than the budget")
 	}
-	h := &WebhookHandler{cfg: cfg}
+	h := &WebhookHandler{cfg: cfg, rp: webhookio.Reporter{Pkg: pkg, Logger: cfg.logger, OnError: cfg.onErr}}
 	h.rn = h.newRunner(nil)
 	return h, nil
 }
@@ -165,7 +166,7 @@ func (h *WebhookHandler) newRunner(clock webhookio.Clock) *webhookio.Runner {
 		WorkTimeout: h.cfg.workTimeout,
 		MaxInFlight: h.cfg.maxInFlight,
 		Clock:       clock,
-		OnError:     h.report,
+		OnError:     h.rp.Report,
 	})
 }
 
@@ -189,7 +190,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.h, c.r, c.ev = nil, nil, nil
 	calls.Put(c)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
+		h.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
 
@@ -197,17 +198,17 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // answers r, reports the error and returns nil.
 func (h *WebhookHandler) accept(w http.ResponseWriter, r *http.Request) Event {
 	if err := h.admit(r); err != nil {
-		h.fail(w, r, err)
+		h.rp.Fail(w, r, err)
 		return nil
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("talktalk: reading body: %w", err))
+		h.rp.Fail(w, r, fmt.Errorf("talktalk: reading body: %w", err))
 		return nil
 	}
 	ev, err := Decode(body)
 	if err != nil {
-		h.fail(w, r, err)
+		h.rp.Fail(w, r, err)
 		return nil
 	}
 	return ev
@@ -286,8 +287,7 @@ func (c *call) answer(w http.ResponseWriter, reply Event, err error) {
 	status := http.StatusOK
 	if err != nil {
 		if !c.pay || !errors.Is(err, ErrDecline) {
-			w.WriteHeader(http.StatusInternalServerError)
-			c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
+			c.h.rp.Fail(w, c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
 			return
 		}
 		status = StatusDeclined
@@ -298,8 +298,7 @@ func (c *call) answer(w http.ResponseWriter, reply Event, err error) {
 	}
 	body, err := encodeReply(reply)
 	if err != nil {
-		w.WriteHeader(http.StatusInternalServerError)
-		c.h.report(c.r, fmt.Errorf("talktalk: %s: %w: reply: %w", eventName(c.ev), ErrCallback, err))
+		c.h.rp.Fail(w, c.r, fmt.Errorf("talktalk: %s: %w: reply: %w", eventName(c.ev), ErrCallback, err))
 		return
 	}
 	hd := w.Header()
@@ -332,21 +331,7 @@ func (c *call) late(ctx context.Context, reply Event, err error) {
 			return
 		}
 	}
-	c.h.report(c.r, le)
-}
-
-// fail answers a request refused before the function ran.
-func (h *WebhookHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	webhookio.Fail(w, r, err, nil)
-	h.report(r, err)
-}
-
-// report logs err and hands it to the error handler.
-func (h *WebhookHandler) report(r *http.Request, err error) {
-	h.cfg.logger.DebugContext(r.Context(), "talktalk: webhook", "error", err.Error())
-	if h.cfg.onErr != nil {
-		h.cfg.onErr(r, err)
-	}
+	c.h.rp.Report(c.r, le)
 }
 
 // withUser returns a copy of ev addressed to user (or to nobody, for a

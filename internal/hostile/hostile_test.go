@@ -290,7 +290,7 @@ func platforms(t *testing.T) []*platform {
 					return nil, err
 				}
 				return &kakao.Response{Template: &kakao.Template{Outputs: []kakao.Output{kakao.Text("ok")}}}, nil
-			}, kakao.WithErrorHandler(p.onErr), kakao.WithHeaderSecret(kakaoHeader, signature.MustSecretSet(kakaoSecret, kakaoPrevious)),
+			}, kakao.WithErrorHandler(p.onErr), kakao.WithLogger(p.logger()), kakao.WithHeaderSecret(kakaoHeader, signature.MustSecretSet(kakaoSecret, kakaoPrevious)),
 				kakao.WithBotIDs(kakaoBot))
 			if err != nil {
 				t.Fatal(err)
@@ -326,7 +326,7 @@ func platforms(t *testing.T) []*platform {
 					text = s.Content.Text.Text
 				}
 				return nil, p.ran(text)
-			}, talktalk.WithErrorHandler(p.onErr), talktalk.WithHeaderToken(talkHeader, talkToken))
+			}, talktalk.WithErrorHandler(p.onErr), talktalk.WithLogger(p.logger()), talktalk.WithHeaderToken(talkHeader, talkToken))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -816,5 +816,42 @@ func TestParseRequestReadError(t *testing.T) {
 				t.Errorf("ParseRequest = %v, want an error wrapping %s.ErrMalformed and io.ErrUnexpectedEOF", err, p.name)
 			}
 		})
+	}
+}
+
+// TestFailuresReportAlike: the same failure is reported the same way by
+// all five handlers: one Debug line "<pkg>: webhook request failed" with
+// the status answered and the error, and one call of the error handler
+// with that error.
+func TestFailuresReportAlike(t *testing.T) {
+	t.Parallel()
+	names := map[string]bool{"callback_fails": true, "callback_panics": true, "auth_wrong": true, "forbidden": true,
+		"method_GET": true, "body_truncated": true, "size_limit_plus_1": true, "body_read_error": true}
+	for _, p := range platforms(t) {
+		for _, c := range hostileCases() {
+			if !names[c.name] || (c.forbid && p.forbid == nil) {
+				continue
+			}
+			t.Run(p.name+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				pr := &probe{do: c.do}
+				h, wait := p.handler(t, pr)
+				rec, _ := serve(h, c.request(t, p))
+				if err := wait(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				pr.mu.Lock()
+				errs := pr.errs
+				pr.mu.Unlock()
+				if len(errs) != 1 {
+					t.Fatalf("error handler called %d times (%v), want once", len(errs), errs)
+				}
+				logs := strings.Split(strings.TrimSuffix(pr.logs.String(), "\n"), "\n")
+				want := fmt.Sprintf(`level=DEBUG msg="%s: webhook request failed" status=%d error=%q`, p.name, rec.Code, errs[0].Error())
+				if len(logs) != 1 || !strings.HasSuffix(logs[0], want) {
+					t.Errorf("logged\n%s\nwant one line ending in\n%s", strings.Join(logs, "\n"), want)
+				}
+			})
+		}
 	}
 }

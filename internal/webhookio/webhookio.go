@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 
@@ -92,6 +93,54 @@ func Fail(w http.ResponseWriter, r *http.Request, err error, onErr ErrorFunc) {
 	w.WriteHeader(code)
 	if onErr != nil {
 		onErr(r, err)
+	}
+}
+
+// Reporter answers and reports the failures of one platform's handlers,
+// the same way in every platform package: a Debug line
+// "<Pkg>: webhook request failed" with the attributes status and error,
+// then the error handler. The zero Logger and OnError drop the report.
+type Reporter struct {
+	// Pkg is the platform package's name, the log line's prefix.
+	Pkg string
+	// Logger receives the Debug line (nil: none).
+	Logger *slog.Logger
+	// OnError is the user's error handler (nil: none).
+	OnError ErrorFunc
+	// Status maps an error to its status where a platform adds to the
+	// fixed table (CLOVA: 503 when its key is unavailable). nil: [Status].
+	Status func(error) int
+}
+
+// Fail answers r with the status of err and an empty body (Allow: POST
+// with a 405), then reports err.
+func (rp *Reporter) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := rp.status(err)
+	if code == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", http.MethodPost)
+	}
+	w.WriteHeader(code)
+	rp.report(r, err, code)
+}
+
+// Report reports err, a failure that was answered already or that comes
+// after the answer, with the status it maps to.
+func (rp *Reporter) Report(r *http.Request, err error) { rp.report(r, err, rp.status(err)) }
+
+func (rp *Reporter) status(err error) int {
+	if rp.Status != nil {
+		return rp.Status(err)
+	}
+	return Status(err)
+}
+
+func (rp *Reporter) report(r *http.Request, err error, code int) {
+	if l := rp.Logger; l != nil && l.Enabled(r.Context(), slog.LevelDebug) {
+		l.LogAttrs(r.Context(), slog.LevelDebug, rp.Pkg+": webhook request failed",
+			slog.Int("status", code), slog.String("error", err.Error()))
+	}
+	if rp.OnError != nil {
+		rp.OnError(r, err)
 	}
 }
 

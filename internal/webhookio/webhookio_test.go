@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -165,4 +166,31 @@ func TestReadNilBody(t *testing.T) {
 	if b, err := ReadAll(nil, 10); err != nil || len(b) != 0 {
 		t.Errorf("ReadAll(nil) = %q, %v", b, err)
 	}
+}
+
+func TestReporter(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	var got []error
+	rp := &Reporter{Pkg: "demo", Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		OnError: func(_ *http.Request, err error) { got = append(got, err) }}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	w := httptest.NewRecorder()
+	err := fmt.Errorf("demo: %w", ErrMethod)
+	rp.Fail(w, r, err)
+	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != http.MethodPost || w.Body.Len() != 0 {
+		t.Errorf("Fail answered %d, Allow %q, body %q", w.Code, w.Header().Get("Allow"), w.Body.String())
+	}
+	rp.Report(r, fmt.Errorf("demo: %w: boom", ErrCallback))
+	if len(got) != 2 || got[0] != err {
+		t.Errorf("error handler got %v", got)
+	}
+	for i, want := range []string{`msg="demo: webhook request failed" status=405 error="demo: method not allowed"`,
+		`msg="demo: webhook request failed" status=500 error="demo: callback failed: boom"`} {
+		if lines := strings.Split(logs.String(), "\n"); len(lines) < 2 || !strings.Contains(lines[i], want) {
+			t.Errorf("log line %d: %q, want it to hold %s", i, logs.String(), want)
+		}
+	}
+	var zero Reporter // drops the report
+	zero.Fail(httptest.NewRecorder(), r, err)
 }
