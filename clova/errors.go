@@ -23,6 +23,11 @@ var ErrMalformed = webhookio.ErrMalformed
 // value in every channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
+// ErrLate is wrapped by every error the handler reports after it
+// acknowledged the request (CEK waits for every answer, so a CLOVA handler reports none): the platform never sees that failure in
+// its answer. The same value in every channelkit platform package.
+var ErrLate = webhookio.ErrLate
+
 // ErrApplicationID reports a correctly signed CEK request addressed to
 // another extension: context.System.application.applicationId is missing or
 // differs from the extension ID the handler was built with. It wraps

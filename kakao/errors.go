@@ -23,6 +23,11 @@ var ErrMalformed = webhookio.ErrMalformed
 // channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
+// ErrLate is wrapped by every error the handler reports after it
+// acknowledged the request (a callback request answered useCallback): the platform never sees that failure in
+// its answer. The same value in every channelkit platform package.
+var ErrLate = webhookio.ErrLate
+
 // ErrInvalid is wrapped by every error about something refused before it
 // was written or sent: a response that breaks a documented limit or misses
 // a required field ([Response.Validate]), and a bad argument

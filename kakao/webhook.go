@@ -372,7 +372,7 @@ func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
 		return
 	}
 	if err := check(resp, err); err != nil {
-		h.rp.Report(c.r, err)
+		h.rp.Report(c.r, fmt.Errorf("%w (%w)", err, webhookio.ErrLate))
 		if h.cfg.fallback == nil {
 			return
 		}
@@ -381,6 +381,6 @@ func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
 	if _, err := h.cfg.client.Send(ctx, c.req.UserRequest.CallbackURL, resp); err != nil {
-		h.rp.Report(c.r, fmt.Errorf("kakao: %w: delivering the answer to the callback URL: %w", webhookio.ErrCallback, err))
+		h.rp.Report(c.r, fmt.Errorf("kakao: %w: %w: delivering the answer to the callback URL: %w", webhookio.ErrLate, webhookio.ErrCallback, err))
 	}
 }

@@ -23,6 +23,11 @@ var ErrMalformed = webhookio.ErrMalformed
 // value in every channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
+// ErrLate is wrapped by every error the handler reports after it
+// acknowledged the request (with [WithAsync]): the platform never sees that failure in
+// its answer. The same value in every channelkit platform package.
+var ErrLate = webhookio.ErrLate
+
 // ErrInvalid is wrapped by every [*ValidationError] and [*ArgumentError]:
 // a request that breaks LINE's limits, or a bad argument, found before
 // anything was sent. It is the same value in every channelkit platform

@@ -233,7 +233,7 @@ func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 // late reports the failure of a function that ran after the answer.
 func (c *call) late(_ context.Context, _ struct{}, err error) {
 	if err != nil {
-		c.h.rp.Report(c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
+		c.h.rp.Report(c.r, fmt.Errorf("line: %w: %w: %w", webhookio.ErrLate, webhookio.ErrCallback, err))
 	}
 }
 

@@ -283,8 +283,8 @@ func TestBotHandlerLateFailure(t *testing.T) {
 		t.Fatal("Reply succeeded against a 400")
 	}
 	errs := rig.errs()
-	if len(errs) != 1 || !errors.Is(errs[0], naverworks.ErrCallback) || !strings.Contains(errs[0].Error(), "after acknowledging") {
-		t.Errorf("reported %v, want one late error wrapping ErrCallback", errs)
+	if len(errs) != 1 || !errors.Is(errs[0], naverworks.ErrCallback) || !errors.Is(errs[0], naverworks.ErrLate) {
+		t.Errorf("reported %v, want one error wrapping ErrLate and ErrCallback", errs)
 	}
 }
 

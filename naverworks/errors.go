@@ -22,6 +22,11 @@ var ErrMalformed = webhookio.ErrMalformed
 // value in every channelkit platform package.
 var ErrCallback = webhookio.ErrCallback
 
+// ErrLate is wrapped by every error the handler reports after it
+// acknowledged the request (a function that missed [WithBudget]): the platform never sees that failure in
+// its answer. The same value in every channelkit platform package.
+var ErrLate = webhookio.ErrLate
+
 // ErrBusy is wrapped by the error a handler reports for a callback that
 // found no free slot under [WithMaxInFlight] before its request ended; it
 // was answered 503. It is the same value in every channelkit platform

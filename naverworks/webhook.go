@@ -234,7 +234,7 @@ func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 // late reports a failure that came after the acknowledgement.
 func (c *call) late(_ context.Context, _ struct{}, err error) {
 	if err != nil {
-		c.h.rp.Report(c.r, fmt.Errorf("naverworks: %w (after acknowledging): %w", ErrCallback, err))
+		c.h.rp.Report(c.r, fmt.Errorf("naverworks: %w: %w: %w", ErrLate, ErrCallback, err))
 	}
 }
 

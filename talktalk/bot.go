@@ -234,6 +234,10 @@ func (c *botCall) finish(err error, late bool) {
 	}
 	for _, e := range c.errs {
 		if err == nil || !errors.Is(err, e) {
+			if late {
+				c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: %s: %w: %w: reply not delivered: %w", eventName(c.ev), ErrLate, ErrCallback, e))
+				continue
+			}
 			c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: %s: %w: reply not delivered: %w", eventName(c.ev), ErrCallback, e))
 		}
 	}

@@ -179,8 +179,9 @@ var ErrDecline = errors.New("talktalk: payment declined")
 
 // ErrLate is wrapped by the errors a [WebhookHandler] reports when the
 // callback finished after the budget: its reply could not go in the
-// webhook response. See [LateError].
-var ErrLate = errors.New("talktalk: callback finished after the budget")
+// webhook response. See [LateError]. It is the ErrLate of every channelkit
+// platform package.
+var ErrLate = webhookio.ErrLate
 
 // LateError reports a callback that outlived the handler's budget. Reply is
 // the synchronous reply it returned, if any, which was not delivered

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
@@ -853,5 +854,67 @@ func TestFailuresReportAlike(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestLateFailuresWrapErrLate: a function that fails after the handler
+// acknowledged is reported wrapping the shared ErrLate, on every platform
+// with such a path (Kakao's callback path is tested in its package; CLOVA
+// has none).
+func TestLateFailuresWrapErrLate(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("hostile: late failure")
+	handlers := map[string]func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error){
+		"line": func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error) {
+			h, err := line.NewWebhookHandler(signature.MustSecretSet(lineSecret),
+				func(context.Context, *line.Callback) error { return boom }, line.WithAsync(), line.WithErrorHandler(onErr))
+			if err != nil {
+				return nil, nil, err
+			}
+			return h, h.Wait, nil
+		},
+		"naverworks": func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error) {
+			h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(worksSecret),
+				func(context.Context, naverworks.Event) error { return boom }, naverworks.WithBudget(0), naverworks.WithErrorHandler(onErr))
+			if err != nil {
+				return nil, nil, err
+			}
+			return h, h.Wait, nil
+		},
+		"talktalk": func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error) {
+			h, err := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) {
+				time.Sleep(50 * time.Millisecond)
+				return nil, boom
+			}, talktalk.WithBudget(time.Millisecond), talktalk.WithErrorHandler(onErr))
+			if err != nil {
+				return nil, nil, err
+			}
+			return h, h.Wait, nil
+		},
+	}
+	lates := map[string]error{"line": line.ErrLate, "naverworks": naverworks.ErrLate, "talktalk": talktalk.ErrLate}
+	for _, p := range platforms(t) {
+		build, ok := handlers[p.name]
+		if !ok {
+			continue
+		}
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var errs []error
+			h, wait, err := build(func(_ *http.Request, err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() })
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, _ := serve(h, p.post(t, p.body))
+			if err := wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if rec.Code != http.StatusOK || len(errs) != 1 || !errors.Is(errs[0], lates[p.name]) || !errors.Is(errs[0], boom) {
+				t.Errorf("status %d, errors %v: want 200 and one error wrapping %s.ErrLate and the function's", rec.Code, errs, p.name)
+			}
+		})
 	}
 }

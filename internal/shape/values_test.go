@@ -18,17 +18,17 @@ import (
 // errors.Is works for all five.
 func TestSharedValues(t *testing.T) {
 	type set struct {
-		malformed, callback, invalid, busy error
-		maxBody                            int64
+		malformed, callback, invalid, busy, late error
+		maxBody                                  int64
 	}
 	got := map[string]set{
-		"line":       {line.ErrMalformed, line.ErrCallback, line.ErrInvalid, line.ErrBusy, line.DefaultMaxBodyBytes},
-		"kakao":      {kakao.ErrMalformed, kakao.ErrCallback, kakao.ErrInvalid, kakao.ErrBusy, kakao.DefaultMaxBodyBytes},
-		"talktalk":   {talktalk.ErrMalformed, talktalk.ErrCallback, talktalk.ErrInvalid, talktalk.ErrBusy, talktalk.DefaultMaxBodyBytes},
-		"naverworks": {naverworks.ErrMalformed, naverworks.ErrCallback, naverworks.ErrInvalid, naverworks.ErrBusy, naverworks.DefaultMaxBodyBytes},
-		"clova":      {clova.ErrMalformed, clova.ErrCallback, clova.ErrInvalid, clova.ErrBusy, clova.DefaultMaxBodyBytes},
+		"line":       {line.ErrMalformed, line.ErrCallback, line.ErrInvalid, line.ErrBusy, line.ErrLate, line.DefaultMaxBodyBytes},
+		"kakao":      {kakao.ErrMalformed, kakao.ErrCallback, kakao.ErrInvalid, kakao.ErrBusy, kakao.ErrLate, kakao.DefaultMaxBodyBytes},
+		"talktalk":   {talktalk.ErrMalformed, talktalk.ErrCallback, talktalk.ErrInvalid, talktalk.ErrBusy, talktalk.ErrLate, talktalk.DefaultMaxBodyBytes},
+		"naverworks": {naverworks.ErrMalformed, naverworks.ErrCallback, naverworks.ErrInvalid, naverworks.ErrBusy, naverworks.ErrLate, naverworks.DefaultMaxBodyBytes},
+		"clova":      {clova.ErrMalformed, clova.ErrCallback, clova.ErrInvalid, clova.ErrBusy, clova.ErrLate, clova.DefaultMaxBodyBytes},
 	}
-	want := set{webhookio.ErrMalformed, webhookio.ErrCallback, invalid.ErrInvalid, webhookio.ErrBusy, webhookio.DefaultMaxBody}
+	want := set{webhookio.ErrMalformed, webhookio.ErrCallback, invalid.ErrInvalid, webhookio.ErrBusy, webhookio.ErrLate, webhookio.DefaultMaxBody}
 	var names []string
 	for p := range got {
 		names = append(names, p)
@@ -44,6 +44,7 @@ func TestSharedValues(t *testing.T) {
 			{"ErrCallback", g.callback, want.callback},
 			{"ErrInvalid", g.invalid, want.invalid},
 			{"ErrBusy", g.busy, want.busy},
+			{"ErrLate", g.late, want.late},
 		} {
 			if !errors.Is(c.got, c.want) || c.got != c.want {
 				t.Errorf("%s.%s is not the shared sentinel", p, c.name)

@@ -35,6 +35,12 @@ const DefaultMaxInFlight = 1024
 // so the platform retries where it retries.
 var ErrBusy = errors.New("too many requests in flight")
 
+// ErrLate is wrapped by every error a handler reports after it
+// acknowledged the request: the function's failure, or a late reply's,
+// that the platform never sees in the answer. Platform packages re-export
+// it as their own ErrLate.
+var ErrLate = errors.New("function finished after the answer")
+
 // ErrPanic is wrapped by the error of a function that panicked.
 var ErrPanic = errors.New("function panicked")
 
@@ -106,7 +112,7 @@ type Job[T any] struct {
 	// must write a complete response: use [WriteAck].
 	Ack func(w http.ResponseWriter)
 	// Late receives Run's result after Ack was written. Its ctx is Run's.
-	// nil drops late results.
+	// nil drops late results. Every error it reports wraps [ErrLate].
 	Late func(ctx context.Context, v T, err error)
 }
 
