@@ -8,6 +8,7 @@ import (
 
 	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/signature"
 )
 
 // ErrMalformed is wrapped by every error about a request body that is not a
@@ -47,6 +48,10 @@ var ErrBusy = webhookio.ErrBusy
 // error is also an [*ArgumentError]. Its text never contains the URL: it
 // is a one-time credential.
 var ErrCallbackURL = errors.New("kakao: unusable callback URL")
+
+// ErrBotID reports a request whose bot.id is not one [WithBotIDs] allows;
+// the handler answers it 403. It wraps [signature.ErrForbidden].
+var ErrBotID = fmt.Errorf("kakao: bot ID not allowed: %w", signature.ErrForbidden)
 
 // ErrCallbackExpired reports that the one-minute validity of a callback URL
 // ran out before the final response could be sent.

@@ -66,7 +66,6 @@ var (
 	errNoSecrets      = fmt.Errorf("kakao: no shared secret to check the header against: %w", signature.ErrForbidden)
 	errSecretMissing  = fmt.Errorf("kakao: shared-secret header missing: %w", signature.ErrForbidden)
 	errSecretMismatch = fmt.Errorf("kakao: shared-secret header does not match: %w", signature.ErrForbidden)
-	errBotID          = fmt.Errorf("kakao: bot ID not allowed: %w", signature.ErrForbidden)
 	errNilResponse    = errors.New("kakao: skill function returned a nil response and no error")
 )
 
@@ -229,7 +228,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.cfg.botIDs != nil && !h.cfg.botIDs[req.Bot.ID] {
-		h.rp.Fail(w, r, errBotID)
+		h.rp.Fail(w, r, ErrBotID)
 		return
 	}
 	var job *webhookio.Job[*Response]

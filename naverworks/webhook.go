@@ -252,7 +252,11 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, e
 	}
 	if h.cfg.botID != "" {
 		// A bot ID sent twice is refused like a wrong one.
-		if id, err := webhookio.Credential(r.Header, botIDKey); err != nil || id != h.cfg.botID {
+		id, err := webhookio.Credential(r.Header, botIDKey)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBotID, err)
+		}
+		if id != h.cfg.botID {
 			return nil, ErrBotID
 		}
 	}

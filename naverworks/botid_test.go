@@ -1,0 +1,39 @@
+package naverworks_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/naverworks/naverworkstest"
+	"github.com/channelkit/channelkit/signature"
+)
+
+// TestRepeatedBotIDHeader: a bot ID sent twice is refused as every other
+// repeated credential header is, and says so.
+func TestRepeatedBotIDHeader(t *testing.T) {
+	const secret = "bot-secret"
+	var got error
+	h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(secret), func(context.Context, naverworks.Event) error {
+		t.Error("the function ran for a repeated bot ID")
+		return nil
+	}, naverworks.WithBotID(naverworkstest.BotID), naverworks.WithErrorHandler(func(_ *http.Request, err error) { got = err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := naverworkstest.NewRequest(t, secret, map[string]any{"type": "message", "source": map[string]any{"userId": "u1"}, "content": map[string]any{"type": "text", "text": "hi"}})
+	req.Header.Set(naverworks.BotIDHeader, naverworkstest.BotID)
+	req.Header.Add(naverworks.BotIDHeader, naverworkstest.BotID)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", rec.Code)
+	}
+	if !errors.Is(got, naverworks.ErrBotID) || !errors.Is(got, webhookio.ErrRepeatedHeader) {
+		t.Fatalf("reported %v, want ErrBotID wrapping the repeated-header error", got)
+	}
+}
