@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,9 +116,24 @@ func newClient(tb testing.TB) *redis.Client {
 	return rdb
 }
 
-// prefix is a key namespace of tb's own, so that tests run in parallel.
+var (
+	prefixMu sync.Mutex
+	prefixes = map[testing.TB]string{}
+	runs     int
+)
+
+// prefix is a key namespace of tb's own, the same on every call within
+// tb, so that tests run in parallel and again with -count on one server.
 func prefix(tb testing.TB) string {
-	return "test:" + strings.NewReplacer("{", "(", "}", ")").Replace(tb.Name())
+	prefixMu.Lock()
+	defer prefixMu.Unlock()
+	p, ok := prefixes[tb]
+	if !ok {
+		runs++
+		p = fmt.Sprintf("test:%d:%s", runs, strings.NewReplacer("{", "(", "}", ")").Replace(tb.Name()))
+		prefixes[tb] = p
+	}
+	return p
 }
 
 // until polls cond every 5 ms for at most 5 s: for waiting on Redis's own
