@@ -355,12 +355,12 @@ func (c *callbackCall) answerInTime(w http.ResponseWriter, resp *Response, err e
 
 // ack answers useCallback, but only to a Kakao still waiting: a request
 // that has ended is promised nothing.
-func (c *callbackCall) ack(w http.ResponseWriter) {
+func (c *callbackCall) ack(w http.ResponseWriter) error {
 	if c.r.Context().Err() != nil {
-		return
+		return nil
 	}
 	c.promised = true
-	webhookio.WriteAck(w, http.StatusOK, "application/json; charset=utf-8", c.h.waitingBody)
+	return webhookio.WriteAck(w, http.StatusOK, "application/json; charset=utf-8", c.h.waitingBody)
 }
 
 // late delivers fn's result (or the fallback) to the callback URL, once.

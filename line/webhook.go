@@ -238,7 +238,7 @@ func (c *call) late(_ context.Context, _ struct{}, err error) {
 }
 
 // ack is the asynchronous answer, written before the function runs.
-func ack(w http.ResponseWriter) { webhookio.WriteAck(w, http.StatusOK, "", nil) }
+func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.StatusOK, "", nil) }
 
 // Wait blocks until every call of the function has returned, or ctx is
 // done. Stop the HTTP server first (http.Server.Shutdown) so no new calls

@@ -239,7 +239,7 @@ func (c *call) late(_ context.Context, _ struct{}, err error) {
 }
 
 // ack is the acknowledgement: 200 with an empty body.
-func ack(w http.ResponseWriter) { webhookio.WriteAck(w, http.StatusOK, "", nil) }
+func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.StatusOK, "", nil) }
 
 // Wait blocks until every function the handler started has returned, or
 // ctx is done. Call it after the HTTP server has stopped accepting

@@ -161,21 +161,26 @@ func (c *botCall) run(ctx context.Context) (struct{}, error) {
 	return struct{}{}, c.b.h.Handle(ctx, c.in, c)
 }
 
-// ack answers at the budget: with the held reply if there is one (the
-// runner flushes it), else with the empty acknowledgement.
-func (c *botCall) ack(w http.ResponseWriter) {
+// ack answers at the budget: with the held reply if there is one, else
+// with the empty acknowledgement; it asks to close the connection and
+// flushes under c.mu, as every other write of the call does.
+func (c *botCall) ack(w http.ResponseWriter) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var err error
 	switch {
 	case c.state == stateHeld:
+		webhookio.AckHeader(w)
 		c.writeHeldOrReport(w)
+		err = webhookio.FlushAck(w)
 	case c.state == stateWritten:
 	case c.pay:
-		ackPayment(w)
+		err = ackPayment(w)
 	default:
-		ack(w)
+		err = ack(w)
 	}
 	c.state = stateWritten
+	return err
 }
 
 // answer ends a handler that returned within the budget: the held reply,

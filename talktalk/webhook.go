@@ -274,12 +274,12 @@ func (c *call) run(ctx context.Context) (Event, error) {
 }
 
 // ack acknowledges an event whose function missed the budget.
-func ack(w http.ResponseWriter) { webhookio.WriteAck(w, http.StatusOK, "", nil) }
+func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.StatusOK, "", nil) }
 
 // ackPayment declines a payment whose function missed the budget: an
 // unanswered payment is never approved.
-func ackPayment(w http.ResponseWriter) {
-	webhookio.WriteAck(w, http.StatusServiceUnavailable, "", nil)
+func ackPayment(w http.ResponseWriter) error {
+	return webhookio.WriteAck(w, http.StatusServiceUnavailable, "", nil)
 }
 
 // answer writes the function's result within the budget.

@@ -108,9 +108,13 @@ type Job[T any] struct {
 	// within the budget (always, with NoBudget).
 	Answer func(w http.ResponseWriter, v T, err error)
 	// Ack writes the acknowledgement when the budget ran out first (or at
-	// once, with a zero budget). It runs on another goroutine than Run and
-	// must write a complete response: use [WriteAck].
-	Ack func(w http.ResponseWriter)
+	// once, with a zero budget). It runs on another goroutine than Run, so
+	// it must hold whatever lock the job's own writes to w hold, and write
+	// a complete response that asks to close the connection and is
+	// flushed: [WriteAck] does all three (or [AckHeader] and [FlushAck]
+	// around a response of the job's own). Its error, a failed flush, goes
+	// to the runner's OnError.
+	Ack func(w http.ResponseWriter) error
 	// Late receives Run's result after Ack was written. Its ctx is Run's.
 	// nil drops late results. Every error it reports wraps [ErrLate].
 	Late func(ctx context.Context, v T, err error)
@@ -142,7 +146,7 @@ func (t *turn[T]) fire() {
 		return
 	}
 	t.state = turnAcked
-	t.rn.ack(t.w, t.r, t.job.Ack)
+	t.rn.ack(t.r, func() error { return t.job.Ack(t.w) })
 }
 
 // Run calls job for request r under rn's cap and budget. It returns an
@@ -163,7 +167,7 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 	ctx, cancel := rn.detach(r.Context())
 	defer cancel()
 	if rn.cfg.Budget == 0 {
-		rn.ack(w, r, job.Ack)
+		rn.ack(r, func() error { return job.Ack(w) })
 		v, err := call(ctx, job.Run)
 		if job.Late != nil {
 			job.Late(ctx, v, err)
@@ -215,19 +219,10 @@ func (rn *Runner) detach(ctx context.Context) (context.Context, context.CancelFu
 	return context.WithCancel(ctx)
 }
 
-// ack writes job's acknowledgement and pushes it to the client, so that
-// the platform has its answer while the function goes on.
-//
-// The acknowledgement asks the client to close the connection: the
-// function still runs on this request's goroutine, so the server would
-// read nothing more from the connection until it returns, and a platform
-// that reuses keep-alive connections would see its next webhook wait for
-// this one's work.
-func (rn *Runner) ack(w http.ResponseWriter, r *http.Request, write func(http.ResponseWriter)) {
-	w.Header()["Connection"] = []string{"close"}
-	write(w)
-	if err := http.NewResponseController(w).Flush(); err != nil && rn.cfg.OnError != nil {
-		rn.cfg.OnError(r, fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err))
+// ack runs job's acknowledgement and reports a failure to flush it.
+func (rn *Runner) ack(r *http.Request, write func() error) {
+	if err := write(); err != nil && rn.cfg.OnError != nil {
+		rn.cfg.OnError(r, err)
 	}
 }
 
@@ -242,12 +237,14 @@ func call[T any](ctx context.Context, fn func(context.Context) (T, error)) (v T,
 	return fn(ctx)
 }
 
-// WriteAck writes a complete response (status, and body with its
-// Content-Length and contentType when body is not empty), as an
-// acknowledgement must be: the client sees it whole when it is flushed,
-// although the handler has not returned.
-func WriteAck(w http.ResponseWriter, status int, contentType string, body []byte) {
+// WriteAck writes a complete acknowledgement: the status, and the body
+// with its Content-Length and contentType when body is not empty, asking
+// the client to close the connection ([AckHeader]), and flushes it
+// ([FlushAck]), so that the client sees it whole although the handler has
+// not returned.
+func WriteAck(w http.ResponseWriter, status int, contentType string, body []byte) error {
 	h := w.Header()
+	AckHeader(w)
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	if len(body) > 0 && contentType != "" {
 		h["Content-Type"] = []string{contentType}
@@ -256,4 +253,25 @@ func WriteAck(w http.ResponseWriter, status int, contentType string, body []byte
 	if len(body) > 0 {
 		_, _ = w.Write(body)
 	}
+	return FlushAck(w)
+}
+
+// AckHeader asks the client to close the connection after the response:
+// the function still runs on this request's goroutine, so the server would
+// read nothing more from the connection until it returns, and a platform
+// that reuses keep-alive connections would see its next webhook wait for
+// this one's work. Call it before writing the header.
+func AckHeader(w http.ResponseWriter) {
+	w.Header()["Connection"] = []string{"close"}
+}
+
+// FlushAck pushes a written acknowledgement to the client. It fails when
+// the ResponseWriter cannot flush (a buffering middleware or
+// http.TimeoutHandler in front of the handler): the platform then sees the
+// answer only when the function returns.
+func FlushAck(w http.ResponseWriter) error {
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		return fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err)
+	}
+	return nil
 }

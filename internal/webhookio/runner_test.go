@@ -40,11 +40,11 @@ func (o *outcome) job(run func(ctx context.Context) (string, error)) *Job[string
 			}
 			WriteAck(w, http.StatusOK, "text/plain", []byte("answer:"+v))
 		},
-		Ack: func(w http.ResponseWriter) {
+		Ack: func(w http.ResponseWriter) error {
 			o.mu.Lock()
 			o.acked++
 			o.mu.Unlock()
-			WriteAck(w, http.StatusAccepted, "text/plain", []byte("ack"))
+			return WriteAck(w, http.StatusAccepted, "text/plain", []byte("ack"))
 		},
 		Late: func(ctx context.Context, v string, err error) {
 			o.mu.Lock()
@@ -410,9 +410,10 @@ func TestRunLateWorkOutlivesRequestAndWait(t *testing.T) {
 			return "", nil
 		},
 		Answer: func(http.ResponseWriter, string, error) { t.Error("Answer with a zero budget") },
-		Ack: func(w http.ResponseWriter) {
-			WriteAck(w, http.StatusOK, "", nil)
+		Ack: func(w http.ResponseWriter) error {
+			err := WriteAck(w, http.StatusOK, "", nil)
 			close(acked)
+			return err
 		},
 	}
 	reqCtx, cancelReq := context.WithCancel(context.Background())
