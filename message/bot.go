@@ -2,6 +2,7 @@ package message
 
 import (
 	"context"
+	"errors"
 )
 
 // Handler answers one neutral event: the conversation contract every
@@ -23,8 +24,9 @@ func (f HandlerFunc) Handle(ctx context.Context, in *Incoming, r Responder) erro
 // model: LINE's reply token then push, Kakao's skill response or its
 // callback URL, TalkTalk's webhook response then the send API, a NAVER
 // WORKS message to the channel or user, CLOVA's speech response. A
-// Responder is valid until the Handler returns, and is not safe for
-// concurrent use: answer in order from one goroutine.
+// Responder is valid until the Handler returns (later calls fail with
+// [ErrResponderDone]), and is not meant for concurrent use: answer in
+// order from one goroutine.
 type Responder interface {
 	// Reply renders contents for the platform with RenderOptions and
 	// delivers them after what earlier Reply calls delivered. The report
@@ -46,6 +48,11 @@ type Responder interface {
 	// RenderOptions is how Reply renders: strict or best effort.
 	RenderOptions() RenderOptions
 }
+
+// ErrResponderDone is wrapped by the error of a Responder call made after
+// the Handler it was given to had returned: nothing is delivered, and
+// Reply reports every content as a Dropped loss.
+var ErrResponderDone = errors.New("message: responder used after the handler returned")
 
 // Middleware wraps a Handler: logging, state, locks, observation.
 type Middleware func(Handler) Handler
