@@ -122,6 +122,12 @@ func (b *BotHandler) LogValue() slog.Value { return b.form().LogValue() }
 // The error handler receives, wrapping [ErrCallback], every error h
 // returns or panics with, and every failed Reply whose error h did not
 // return itself: nothing is lost without a report.
+//
+// The Responder is valid until h returns. A later Reply delivers nothing,
+// reports every content as a [message.Dropped] loss and returns an error
+// wrapping [message.ErrResponderDone]; Typing, PassToHuman and TakeBack
+// return such an error too. Only the caller sees these errors, not the
+// error handler.
 func NewBotHandler(secrets signature.SecretSet, h message.Handler, opts ...HandlerOption) (*BotHandler, error) {
 	if secrets.Len() == 0 {
 		return nil, argError("NewBotHandler", "secrets", "missing channel secret")
@@ -185,8 +191,7 @@ func (b *BotHandler) event(ctx context.Context, ev Event) error {
 		_, t.user = src.(*UserSource)
 	}
 	err := handle(ctx, b.h, &t.in, &t.responder)
-	t.done.Store(true)
-	return t.outcome(err)
+	return t.finish(err)
 }
 
 // turn is one event's Incoming and Responder, allocated together.

@@ -465,3 +465,73 @@ func TestBotHandlerWorkTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestBotHandlerAfterReturn: a Responder used after the handler returned
+// delivers nothing, returns an error wrapping message.ErrResponderDone,
+// reports every content as a Dropped loss at its index and leaves the
+// error handler alone (the caller has the error).
+func TestBotHandlerAfterReturn(t *testing.T) {
+	t.Parallel()
+	var kept message.Responder
+	e := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		kept = r
+		return nil
+	}))
+	e.send(t, linetest.TextMessage("U1", "hello"))
+	ctx := context.Background()
+	rep, err := kept.Reply(ctx, texts("late", "later")...)
+	if !errors.Is(err, message.ErrResponderDone) {
+		t.Errorf("late Reply: %v; want ErrResponderDone", err)
+	}
+	var paths []string
+	for _, l := range rep.Losses {
+		if l.Reason == message.Dropped {
+			paths = append(paths, l.Path)
+		}
+	}
+	if d := cmp.Diff([]string{"[0]", "[1]"}, paths); d != "" {
+		t.Errorf("late Reply's Dropped losses (-want +got):\n%s", d)
+	}
+	for name, f := range map[string]func(context.Context) error{"Typing": kept.Typing, "PassToHuman": kept.PassToHuman, "TakeBack": kept.TakeBack} {
+		if err := f(ctx); !errors.Is(err, message.ErrResponderDone) {
+			t.Errorf("late %s: %v; want ErrResponderDone", name, err)
+		}
+	}
+	if len(e.fake.Calls()) != 0 {
+		t.Errorf("calls %v; want none after the handler returned", e.fake.Calls())
+	}
+	if errs := e.reported(); len(errs) != 0 {
+		t.Errorf("reported %v; want nothing: the late caller has the error", errs)
+	}
+}
+
+// TestBotHandlerReplyRacesReturn: a Reply that fails while the handler
+// returns is either reported (it came first) or ErrResponderDone, without
+// a data race (go test -race).
+func TestBotHandlerReplyRacesReturn(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	var late error
+	e := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, late = r.Reply(context.Background(), &message.Text{Text: strings.Repeat("x", 5001)})
+		}()
+		return nil
+	}), line.WithRenderOptions(message.RenderOptions{Strict: true}))
+	e.send(t, linetest.TextMessage("U1", "hello"))
+	wg.Wait()
+	errs := e.reported()
+	switch {
+	case errors.Is(late, message.ErrResponderDone):
+		if len(errs) != 0 {
+			t.Errorf("reported %v for a Reply after the return", errs)
+		}
+	case errors.Is(late, message.ErrLossy):
+		// Before the return: the handler did not return it, so it is
+		// reported.
+	default:
+		t.Errorf("racing Reply: %v; want ErrLossy or ErrResponderDone", late)
+	}
+}

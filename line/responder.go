@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
+	"sync"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
@@ -22,7 +22,11 @@ type responder struct {
 	token string // the reply token; "" once a reply was tried
 	to    string // the conversation: user, group or room ID
 	user  bool   // a one-to-one chat
-	done  atomic.Bool
+
+	// mu guards done and failed (and the token): a call after the
+	// handler returned may race finish.
+	mu   sync.Mutex
+	done bool // the handler returned
 	// failed is every error Reply returned: reported unless the handler
 	// returns it.
 	failed []error
@@ -30,14 +34,21 @@ type responder struct {
 
 var _ message.Responder = (*responder)(nil)
 
-// errReturned is the error of a Responder used after its Handler returned.
-var errReturned = errors.New("line: Responder used after the Handler returned")
+// errDone is the error of a Responder used after its Handler returned.
+var errDone = fmt.Errorf("line: %w", message.ErrResponderDone)
 
-// Reply implements message.Responder.
+// Reply implements message.Responder. After the handler returned it
+// delivers nothing: every content is a Dropped loss and the error wraps
+// [message.ErrResponderDone], for the caller only.
 func (r *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	var rep message.Report
-	if r.done.Load() {
-		return rep, errReturned
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		for i := range contents {
+			rep.Add(message.Index("", i), message.Dropped, "not delivered: the handler had returned")
+		}
+		return rep, errDone
 	}
 	if len(contents) == 0 {
 		return rep, nil
@@ -143,8 +154,8 @@ func invalidReplyToken(err error) bool {
 // Typing implements message.Responder: the loading animation, in
 // one-to-one chats only.
 func (r *responder) Typing(ctx context.Context) error {
-	if r.done.Load() {
-		return errReturned
+	if r.finished() {
+		return errDone
 	}
 	if !r.user {
 		return fmt.Errorf("line: the loading animation shows in one-to-one chats only: %w", errors.ErrUnsupported)
@@ -156,8 +167,8 @@ func (r *responder) Typing(ctx context.Context) error {
 // PassToHuman implements message.Responder: it releases chat control
 // (module channels only; see [Client.PassToHuman]).
 func (r *responder) PassToHuman(ctx context.Context) error {
-	if r.done.Load() {
-		return errReturned
+	if r.finished() {
+		return errDone
 	}
 	return r.bot.client.PassToHuman(ctx, r.to)
 }
@@ -165,8 +176,8 @@ func (r *responder) PassToHuman(ctx context.Context) error {
 // TakeBack implements message.Responder: it acquires chat control
 // (module channels only; see [Client.TakeBack]).
 func (r *responder) TakeBack(ctx context.Context) error {
-	if r.done.Load() {
-		return errReturned
+	if r.finished() {
+		return errDone
 	}
 	return r.bot.client.TakeBack(ctx, r.to)
 }
@@ -177,9 +188,20 @@ func (r *responder) Capabilities() message.Capabilities { return Capabilities }
 // RenderOptions implements message.Responder: the [WithRenderOptions].
 func (r *responder) RenderOptions() message.RenderOptions { return r.bot.render }
 
-// outcome is what the event reports: herr, and every failed Reply herr
-// does not carry.
-func (r *responder) outcome(herr error) error {
+// finished reports whether the handler returned.
+func (r *responder) finished() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done
+}
+
+// finish ends the Responder's validity, after a Reply in progress, and
+// returns what the event reports: herr, and every failed Reply herr does
+// not carry.
+func (r *responder) finish(herr error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done = true
 	if len(r.failed) == 0 {
 		return herr
 	}
