@@ -615,3 +615,52 @@ func TestBotHandlerOptions(t *testing.T) {
 		t.Errorf("printed as %s", s)
 	}
 }
+
+// TestBotHandlerBudgetRacesRelease: the budget's acknowledgement (on the
+// timer's goroutine) and a Reply that releases the held reply (on the
+// handler's) both write the response; whichever comes first, the user
+// gets both messages in order, and -race sees every write under the
+// call's lock (the runner once set Connection: close and flushed outside
+// it: a race on the header map).
+func TestBotHandlerBudgetRacesRelease(t *testing.T) {
+	t.Parallel()
+	for range 100 {
+		replied, goOn := make(chan struct{}), make(chan struct{})
+		var errs []error
+		b := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+			_, err := r.Reply(ctx, texts("one")...)
+			errs = append(errs, err)
+			close(replied)
+			<-goOn
+			_, err = r.Reply(ctx, texts("two")...)
+			errs = append(errs, err)
+			return nil
+		}), false)
+		clock := webhookio.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		talktalk.SetBotClock(b.bh, clock)
+		done := make(chan struct{})
+		go func() {
+			b.bh.ServeHTTP(b.rec, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")))
+			close(done)
+		}()
+		<-replied
+		clock.WaitForTimer(1)
+		fired := make(chan struct{})
+		go func() {
+			clock.Advance(talktalk.DefaultBudget)
+			close(fired)
+		}()
+		close(goOn)
+		<-fired
+		<-done
+		if err := b.bh.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"one", "two"}, b.received(t, userID)); diff != "" {
+			t.Fatalf("received (-want +got):\n%s", diff)
+		}
+		if err := errors.Join(errs...); err != nil || len(b.reports.all()) != 0 {
+			t.Fatalf("Reply errors %v, reported %v", err, b.reports.all())
+		}
+	}
+}
