@@ -34,8 +34,16 @@ import (
 // errors.ErrUnsupported, and PassToHuman and TakeBack one wrapping
 // [message.ErrNoHandover]: a skill has neither.
 //
+// A failed Reply whose error the handler does not return itself is
+// reported to the error handler, wrapping [ErrCallback]. Quick replies
+// past [MaxQuickReplies], earlier replies' included, are Dropped losses
+// and an error (strict rendering refuses their content).
+//
 // The Responder is valid until the handler returns: the answer is written
-// then, and a later Reply delivers nothing and returns an error.
+// then. A later Reply delivers nothing, reports every content as a
+// [message.Dropped] loss and returns an error wrapping
+// [message.ErrResponderDone]; Typing, PassToHuman and TakeBack return such
+// an error too. Only the caller sees these errors, not the error handler.
 type BotHandler struct {
 	wh      *WebhookHandler
 	h       message.Handler
@@ -131,14 +139,15 @@ func (b *BotHandler) skill(ctx context.Context, r *http.Request, req *Request) (
 		c.in.Kind, c.in.Content, c.in.Data = message.KindFollow, nil, ""
 	}
 	c.resp.b = b
-	err := b.h.Handle(ctx, &c.in, &c.resp)
-	resp := c.resp.finish()
+	herr := b.h.Handle(ctx, &c.in, &c.resp)
+	resp, err := c.resp.finish(herr)
 	switch {
-	case err != nil && resp == nil:
+	case herr != nil && resp == nil:
 		return nil, err // 500 or the fallback, reported
 	case err != nil:
 		b.wh.rp.Report(r, fmt.Errorf("kakao: %w: %w", ErrCallback, err))
-	case resp == nil:
+	}
+	if resp == nil {
 		return noReply, nil
 	}
 	return resp, nil
@@ -148,30 +157,36 @@ func (b *BotHandler) skill(ctx context.Context, r *http.Request, req *Request) (
 type responder struct {
 	b *BotHandler
 
-	mu   sync.Mutex // a Reply after the handler returned may race finish
+	mu   sync.Mutex // a call after the handler returned may race finish
 	done bool
 	resp *Response
+	// failed is every error Reply returned: reported unless the handler
+	// returns it.
+	failed []error
 }
 
 var (
-	errTooMany    = fmt.Errorf("kakao: reply: a response shows at most %d outputs", MaxOutputs)
-	errAfterReply = errors.New("kakao: reply after the handler returned: the answer was already written")
-	errTyping     = fmt.Errorf("kakao: typing: %w", errors.ErrUnsupported)
-	errHandover   = fmt.Errorf("kakao: %w", message.ErrNoHandover)
+	errTooMany      = fmt.Errorf("kakao: reply: a response shows at most %d outputs", MaxOutputs)
+	errTooManyQuick = fmt.Errorf("kakao: reply: a response shows at most %d quick replies", MaxQuickReplies)
+	errDone         = fmt.Errorf("kakao: the answer was already written: %w", message.ErrResponderDone)
+	errTyping       = fmt.Errorf("kakao: typing: %w", errors.ErrUnsupported)
+	errHandover     = fmt.Errorf("kakao: %w", message.ErrNoHandover)
 )
 
 // Reply implements [message.Responder]: it renders contents and appends
 // them to the response. Loss paths start with the content's index in
-// contents ("[1].Buttons[3]").
+// contents ("[1].Buttons[3]"). After the handler returned it delivers
+// nothing: every content is a Dropped loss and the error wraps
+// [message.ErrResponderDone], for the caller only.
 func (r *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	var rep message.Report
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.done {
 		for i := range contents {
-			rep.Add(index(i), message.Dropped, "the handler had returned: the answer was already written")
+			rep.Add(index(i), message.Dropped, "not delivered: the handler had returned and the answer was already written")
 		}
-		return rep, errAfterReply
+		return rep, errDone
 	}
 	var errs []error
 	for i, c := range contents {
@@ -182,63 +197,106 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 			errs = append(errs, fmt.Errorf("kakao: reply: content %s: %w", path, err))
 			continue
 		}
-		outs := out.Template.Outputs
-		room := MaxOutputs
+		outs, quick := out.Template.Outputs, out.Template.QuickReplies
+		room, quickRoom := MaxOutputs, MaxQuickReplies
 		if r.resp != nil {
 			room -= len(r.resp.Template.Outputs)
+			quickRoom -= len(r.resp.Template.QuickReplies)
+		}
+		if len(outs) > room && (room <= 0 || r.b.render.Strict) {
+			rep.Addf(path, message.Dropped, "a response shows at most %d outputs, and earlier replies hold them", MaxOutputs)
+			errs = append(errs, fmt.Errorf("%w: content %s not delivered", errTooMany, path))
+			continue
+		}
+		if len(quick) > quickRoom && r.b.render.Strict {
+			rep.Addf(path, message.Dropped, "a response shows at most %d quick replies, earlier replies' included", MaxQuickReplies)
+			errs = append(errs, fmt.Errorf("%w: content %s not delivered", errTooManyQuick, path))
+			continue
 		}
 		if len(outs) > room {
-			if room <= 0 || r.b.render.Strict {
-				rep.Addf(path, message.Dropped, "a response shows at most %d outputs, and earlier replies hold them", MaxOutputs)
-				errs = append(errs, fmt.Errorf("%w: content %s not delivered", errTooMany, path))
-				continue
-			}
 			rep.Addf(path, message.Dropped, "a response shows at most %d outputs: %d of this content's %d did not fit", MaxOutputs, len(outs)-room, len(outs))
 			errs = append(errs, fmt.Errorf("%w: content %s delivered in part", errTooMany, path))
 			out.Template.Outputs = outs[:room]
 		}
+		if len(quick) > quickRoom {
+			for k := max(quickRoom, 0); k < len(quick); k++ {
+				rep.Addf(message.JoinPath(path, message.Index("QuickReplies", k)), message.Dropped,
+					"a response shows at most %d quick replies, earlier replies' included", MaxQuickReplies)
+			}
+			errs = append(errs, fmt.Errorf("%w: content %s delivered without %d of its quick replies", errTooManyQuick, path, len(quick)-max(quickRoom, 0)))
+			out.Template.QuickReplies = quick[:max(quickRoom, 0)]
+		}
 		rep.Merge(path, crep)
-		r.add(out, path, &rep)
+		r.add(out)
 	}
-	return rep, errors.Join(errs...)
+	err := errors.Join(errs...)
+	if err != nil {
+		r.failed = append(r.failed, err)
+	}
+	return rep, err
 }
 
-// add appends out's outputs and quick replies to the response; r.mu is
-// held. The first content's response becomes the response.
-func (r *responder) add(out *Response, path string, rep *message.Report) {
+// add appends out's outputs and quick replies, which fit, to the
+// response; r.mu is held. The first content's response becomes the
+// response.
+func (r *responder) add(out *Response) {
 	if r.resp == nil {
 		r.resp = out
 		return
 	}
 	t := r.resp.Template
 	t.Outputs = append(t.Outputs, out.Template.Outputs...)
-	for k, q := range out.Template.QuickReplies {
-		if len(t.QuickReplies) >= MaxQuickReplies {
-			rep.Addf(message.JoinPath(path, message.Index("QuickReplies", k)), message.Dropped,
-				"a response shows at most %d quick replies, earlier replies' included", MaxQuickReplies)
-			continue
-		}
-		t.QuickReplies = append(t.QuickReplies, q)
-	}
+	t.QuickReplies = append(t.QuickReplies, out.Template.QuickReplies...)
 }
 
-// finish ends the Responder's validity and returns what it collected
-// (nil: nothing).
-func (r *responder) finish() *Response {
+// finish ends the Responder's validity, after a Reply in progress, and
+// returns what it collected (nil: nothing) and what the request reports:
+// herr, and every failed Reply herr does not carry.
+func (r *responder) finish(herr error) (*Response, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done = true
-	return r.resp
+	if len(r.failed) == 0 {
+		return r.resp, herr
+	}
+	errs := make([]error, 0, len(r.failed)+1)
+	if herr != nil {
+		errs = append(errs, herr)
+	}
+	for _, f := range r.failed {
+		if herr == nil || !errors.Is(herr, f) {
+			errs = append(errs, f)
+		}
+	}
+	if len(errs) == 1 {
+		return r.resp, errs[0]
+	}
+	return r.resp, errors.Join(errs...)
+}
+
+// finished reports whether the handler returned.
+func (r *responder) finished() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.done
 }
 
 // Typing implements [message.Responder]: Kakao has no typing indicator.
-func (r *responder) Typing(context.Context) error { return errTyping }
+func (r *responder) Typing(context.Context) error { return r.unsupported(errTyping) }
 
 // PassToHuman implements [message.Responder]: a skill cannot hand over.
-func (r *responder) PassToHuman(context.Context) error { return errHandover }
+func (r *responder) PassToHuman(context.Context) error { return r.unsupported(errHandover) }
 
 // TakeBack implements [message.Responder]: a skill cannot hand over.
-func (r *responder) TakeBack(context.Context) error { return errHandover }
+func (r *responder) TakeBack(context.Context) error { return r.unsupported(errHandover) }
+
+// unsupported returns err, or errDone once the handler returned.
+func (r *responder) unsupported(err error) error {
+	if r.finished() {
+		return errDone
+	}
+	return err
+}
 
 // Capabilities implements [message.Responder]: [Capabilities].
 func (r *responder) Capabilities() message.Capabilities { return Capabilities }

@@ -211,6 +211,9 @@ func TestBotReplies(t *testing.T) {
 		losses    [][]string
 		failed    []bool // Reply returned an error
 		reported  error  // wrapped by the one reported error; nil: none
+		// reportsReply: the one reported error carries the failed Reply's
+		// error, which the handler ignored.
+		reportsReply bool
 		noReplyOK bool   // the answer is the empty {"version":"2.0"}
 	}{
 		{
@@ -234,7 +237,7 @@ func TestBotReplies(t *testing.T) {
 				return nil
 			},
 			status: 200, body: []string{"1", "2", "3"},
-			losses: [][]string{nil, {"[1]: dropped", "[2]: dropped"}}, failed: []bool{false, true},
+			losses: [][]string{nil, {"[1]: dropped", "[2]: dropped"}}, failed: []bool{false, true}, reportsReply: true,
 		},
 		{
 			name: "long_text_in_part",
@@ -244,7 +247,7 @@ func TestBotReplies(t *testing.T) {
 				return nil
 			},
 			status: 200, body: []string{"1", strings.Repeat("가", kakao.MaxSimpleTextLen), strings.Repeat("가", kakao.MaxSimpleTextLen)},
-			losses: [][]string{{"[1]: dropped", "[1].Text: split"}}, failed: []bool{true},
+			losses: [][]string{{"[1]: dropped", "[1].Text: split"}}, failed: []bool{true}, reportsReply: true,
 		},
 		{
 			name: "strict_refuses_a_loss",
@@ -255,7 +258,16 @@ func TestBotReplies(t *testing.T) {
 				res.reports, res.errs = append(res.reports, rep), append(res.errs, err)
 				return nil
 			},
-			status: 200, body: []string{"짧은 답"}, losses: [][]string{{"[1]: dropped"}}, failed: []bool{true},
+			status: 200, body: []string{"짧은 답"}, losses: [][]string{{"[1]: dropped"}}, failed: []bool{true}, reportsReply: true,
+		},
+		{
+			name: "failed_reply_returned_is_reported_once",
+			handle: func(ctx context.Context, r message.Responder, res *result) error {
+				rep, err := r.Reply(ctx, text("1"), &message.Sticker{PackageID: "1", StickerID: "2"})
+				res.reports, res.errs = append(res.reports, rep), append(res.errs, err)
+				return err
+			},
+			status: 200, body: []string{"1"}, losses: [][]string{{"[1]: dropped"}}, failed: []bool{true}, reportsReply: true,
 		},
 		{
 			name: "error_after_a_reply_is_delivered_and_reported",
@@ -318,6 +330,11 @@ func TestBotReplies(t *testing.T) {
 			}
 			errs := rec.all()
 			switch {
+			case tt.reportsReply:
+				last := res.errs[len(res.errs)-1]
+				if len(errs) != 1 || !errors.Is(errs[0], last) || !errors.Is(errs[0], kakao.ErrCallback) {
+					t.Errorf("reported %v, want one error wrapping ErrCallback and the failed Reply's %v", errs, last)
+				}
 			case tt.reported == nil && len(errs) != 0:
 				t.Errorf("reported %v", errs)
 			case tt.reported != nil && (len(errs) != 1 || !errors.Is(errs[0], tt.reported) || !errors.Is(errs[0], kakao.ErrCallback)):
@@ -328,7 +345,9 @@ func TestBotReplies(t *testing.T) {
 }
 
 // TestBotQuickReplies: quick replies of several contents attach to the one
-// response, up to Kakao's limit; the rest are reported.
+// response, up to Kakao's limit; the rest are Dropped losses and the
+// Reply's error (reported, as the handler ignored it). Strict rendering
+// refuses the content whose quick replies do not fit.
 func TestBotQuickReplies(t *testing.T) {
 	t.Parallel()
 	withQR := func(text string, n int) message.Content {
@@ -338,47 +357,95 @@ func TestBotQuickReplies(t *testing.T) {
 		}
 		return c
 	}
-	var rep message.Report
-	bot, err := kakao.NewBotHandler(message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
-		rep, _ = r.Reply(ctx, withQR("a", 6), withQR("b", 6))
-		return nil
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := kakaotest.Post(t, bot)
-	if n := len(got.Response.Template.QuickReplies); n != kakao.MaxQuickReplies {
-		t.Errorf("%d quick replies, want %d", n, kakao.MaxQuickReplies)
-	}
-	var paths []string
-	for _, l := range rep.Losses {
-		paths = append(paths, l.Path)
-	}
-	if diff := cmp.Diff([]string{"[1].QuickReplies[4]", "[1].QuickReplies[5]"}, paths); diff != "" {
-		t.Errorf("losses (-want +got):\n%s", diff)
+	for _, tt := range []struct {
+		name   string
+		strict bool
+		quick  int
+		texts  []string
+		paths  []string
+	}{
+		{"best_effort", false, kakao.MaxQuickReplies, []string{"a", "b"}, []string{"[1].QuickReplies[4]", "[1].QuickReplies[5]"}},
+		{"strict", true, 6, []string{"a"}, []string{"[1]"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var rep message.Report
+			var replyErr error
+			var rec errRecorder
+			bot, err := kakao.NewBotHandler(message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
+				rep, replyErr = r.Reply(ctx, withQR("a", 6), withQR("b", 6))
+				return nil
+			}), kakao.WithErrorHandler(rec.handle), kakao.WithRenderOptions(message.RenderOptions{Strict: tt.strict}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := kakaotest.Post(t, bot)
+			if n := len(got.Response.Template.QuickReplies); n != tt.quick {
+				t.Errorf("%d quick replies, want %d", n, tt.quick)
+			}
+			if diff := cmp.Diff(tt.texts, texts(got.Response)); diff != "" {
+				t.Errorf("answered (-want +got):\n%s", diff)
+			}
+			var paths []string
+			for _, l := range rep.Losses {
+				if l.Reason == message.Dropped {
+					paths = append(paths, l.Path)
+				}
+			}
+			if diff := cmp.Diff(tt.paths, paths); diff != "" {
+				t.Errorf("losses (-want +got):\n%s", diff)
+			}
+			if replyErr == nil {
+				t.Error("Reply with quick replies over the limit: no error")
+			}
+			if errs := rec.all(); len(errs) != 1 || !errors.Is(errs[0], kakao.ErrCallback) {
+				t.Errorf("reported %v, want the ignored Reply error wrapping ErrCallback", errs)
+			}
+		})
 	}
 }
 
-// TestBotReplyAfterReturn: a Responder kept past Handle delivers nothing
-// and says so.
+// TestBotReplyAfterReturn: a Responder kept past Handle delivers nothing,
+// reports every content as a Dropped loss and returns an error wrapping
+// message.ErrResponderDone, which the error handler does not get.
 func TestBotReplyAfterReturn(t *testing.T) {
 	t.Parallel()
 	kept := make(chan message.Responder, 1)
+	var rec errRecorder
 	bot, err := kakao.NewBotHandler(message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
 		kept <- r
 		_, err := r.Reply(ctx, &message.Text{Text: "제때"})
 		return err
-	}))
+	}), kakao.WithErrorHandler(rec.handle))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := kakaotest.Post(t, bot)
-	rep, err := (<-kept).Reply(context.Background(), &message.Text{Text: "늦게"})
-	if err == nil || len(rep.Losses) != 1 || rep.Losses[0].Reason != message.Dropped {
-		t.Errorf("late Reply: %v, %v; want an error and a dropped loss", rep, err)
+	r := <-kept
+	ctx := context.Background()
+	rep, err := r.Reply(ctx, &message.Text{Text: "늦게"}, &message.Text{Text: "더 늦게"})
+	if !errors.Is(err, message.ErrResponderDone) {
+		t.Errorf("late Reply: %v; want ErrResponderDone", err)
+	}
+	var paths []string
+	for _, l := range rep.Losses {
+		if l.Reason == message.Dropped {
+			paths = append(paths, l.Path)
+		}
+	}
+	if diff := cmp.Diff([]string{"[0]", "[1]"}, paths); diff != "" {
+		t.Errorf("late Reply's Dropped losses (-want +got):\n%s", diff)
+	}
+	for name, f := range map[string]func(context.Context) error{"Typing": r.Typing, "PassToHuman": r.PassToHuman, "TakeBack": r.TakeBack} {
+		if err := f(ctx); !errors.Is(err, message.ErrResponderDone) {
+			t.Errorf("late %s: %v; want ErrResponderDone", name, err)
+		}
 	}
 	if diff := cmp.Diff([]string{"제때"}, texts(got.Response)); diff != "" {
 		t.Errorf("answered (-want +got):\n%s", diff)
+	}
+	if errs := rec.all(); len(errs) != 0 {
+		t.Errorf("reported %v; want nothing: the late caller has the error", errs)
 	}
 }
 
