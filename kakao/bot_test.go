@@ -211,10 +211,10 @@ func TestBotReplies(t *testing.T) {
 		losses    [][]string
 		failed    []bool // Reply returned an error
 		reported  error  // wrapped by the one reported error; nil: none
-		// reportsReply: the one reported error carries the failed Reply's
-		// error, which the handler ignored.
-		reportsReply bool
 		noReplyOK bool   // the answer is the empty {"version":"2.0"}
+		// reportsReply: the one reported error carries the last Reply's
+		// error.
+		reportsReply bool
 	}{
 		{
 			name: "two_replies_in_order",
