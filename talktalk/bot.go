@@ -44,6 +44,9 @@ type BotHandler struct {
 //   - Typing shows the typing indicator, PassToHuman and TakeBack pass
 //     and take the thread ([Client.PassThread], [Client.TakeThread]),
 //     all through the WithClient client.
+//   - The Responder is h's for the call only: once h has returned, every
+//     call delivers nothing and fails with an error wrapping
+//     [message.ErrResponderDone] (Reply reports each content Dropped).
 //
 // Events ToIncoming does not map (echoes, outbound-only events) are
 // answered 200 without calling h; a user's message while a human agent
@@ -121,9 +124,8 @@ const (
 	stateWritten        // the response is written: the held reply, or the acknowledgement
 )
 
-// botCall is one event on its way through the runner, and the
-// [message.Responder] its handler gets. Calls are reused like [call]s: a
-// Responder is valid only until the handler returns.
+// botCall is one event on its way through the runner. Calls are reused
+// like [call]s; the handler gets a [responder] of its own.
 type botCall struct {
 	b      *BotHandler
 	r      *http.Request
@@ -137,8 +139,12 @@ type botCall struct {
 	job  webhookio.Job[struct{}]
 
 	// mu orders the responder's use of the response against the
-	// budget's acknowledgement, which runs on the timer's goroutine.
-	mu    sync.Mutex
+	// budget's acknowledgement, which runs on the timer's goroutine, and
+	// against the handler's return.
+	mu sync.Mutex
+	// gen counts the handler calls the botCall has served: a responder
+	// acts only while gen is still the one it was made with.
+	gen   uint64
 	state int
 	held  *SendEvent // the reply held for the response, and its encoding
 	body  []byte
@@ -150,15 +156,68 @@ var botCalls = sync.Pool{New: func() any {
 	return c
 }}
 
-var _ message.Responder = (*botCall)(nil)
+// responder is the [message.Responder] of one handler call. It is made
+// for that call and never reused, and it holds what it needs outside
+// c.mu itself: a Responder kept after the handler returned reaches
+// neither this request nor a later one that reuses c, since every use of
+// c checks, under c.mu, that gen has not moved on.
+type responder struct {
+	c    *botCall
+	gen  uint64
+	b    *BotHandler
+	user string
+}
+
+var _ message.Responder = (*responder)(nil)
+
+// errResponderDone is the error of every responder call made after its
+// handler returned.
+var errResponderDone = fmt.Errorf("talktalk: %w", message.ErrResponderDone)
 
 func (c *botCall) run(ctx context.Context) (struct{}, error) {
+	rs := &responder{c: c, gen: c.gen, b: c.b, user: c.ev.UserID()}
+	defer c.retire()
 	if c.pay {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.b.wh.cfg.budget)
 		defer cancel()
 	}
-	return struct{}{}, c.b.h.Handle(ctx, c.in, c)
+	return struct{}{}, c.b.h.Handle(ctx, c.in, rs)
+}
+
+// retire ends the responder of the handler that returned (or panicked).
+func (c *botCall) retire() {
+	c.mu.Lock()
+	c.gen++
+	c.mu.Unlock()
+}
+
+// lock locks c.mu if r's handler has not returned, and reports whether
+// it did.
+func (r *responder) lock() bool {
+	r.c.mu.Lock()
+	if r.c.gen != r.gen {
+		r.c.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+// live reports whether r's handler has not returned yet.
+func (r *responder) live() error {
+	if !r.lock() {
+		return errResponderDone
+	}
+	r.c.mu.Unlock()
+	return nil
+}
+
+// keep keeps a Reply error for the handler's error report.
+func (r *responder) keep(err error) {
+	if r.lock() {
+		r.c.errs = append(r.c.errs, err)
+		r.c.mu.Unlock()
+	}
 }
 
 // ack answers at the budget: with the held reply if there is one, else
@@ -256,8 +315,17 @@ var errNoClient = errors.New("talktalk: only one message goes in the webhook res
 // [Render], in order, the first in the webhook response while it is free,
 // the rest through the send API. After a message fails to be delivered
 // the rest are not sent (Dropped), so that the user never sees a gap.
-func (c *botCall) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
+//
+// After the handler has returned, nothing is sent: every content is a
+// Dropped loss and the error wraps [message.ErrResponderDone].
+func (r *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	var rep message.Report
+	if err := r.live(); err != nil {
+		for i := range contents {
+			rep.Add(at(i), message.Dropped, "not sent: the handler had returned")
+		}
+		return rep, err
+	}
 	var errs []error
 	broken := false
 	for i, content := range contents {
@@ -266,17 +334,17 @@ func (c *botCall) Reply(ctx context.Context, contents ...message.Content) (messa
 			errs = append(errs, fmt.Errorf("talktalk: reply %s not sent: an earlier message was not delivered", at(i)))
 			continue
 		}
-		evs, r, err := Render(content, c.b.wh.cfg.render)
+		evs, crep, err := Render(content, r.b.wh.cfg.render)
 		if err != nil {
 			rep.Add(at(i), message.Dropped, "could not be rendered for TalkTalk")
 			errs = append(errs, fmt.Errorf("talktalk: reply %s: %w", at(i), err))
 			continue
 		}
-		if !r.Lossless() {
-			rep.Merge(at(i), r)
+		if !crep.Lossless() {
+			rep.Merge(at(i), crep)
 		}
 		for _, ev := range evs {
-			if err := c.deliver(ctx, ev); err != nil {
+			if err := r.deliver(ctx, ev); err != nil {
 				rep.Add(at(i), message.Dropped, "not delivered")
 				errs = append(errs, fmt.Errorf("talktalk: reply %s not delivered: %w", at(i), err))
 				broken = true
@@ -293,7 +361,7 @@ func (c *botCall) Reply(ctx context.Context, contents ...message.Content) (messa
 	default:
 		err = errors.Join(errs...)
 	}
-	c.errs = append(c.errs, err)
+	r.keep(err)
 	return rep, err
 }
 
@@ -316,22 +384,22 @@ func at(i int) string { return "[" + strconv.Itoa(i) + "]" }
 
 // deliver sends one rendered message: held for the webhook response if
 // that is still free, else through the client after the held one.
-func (c *botCall) deliver(ctx context.Context, ev *SendEvent) error {
-	if c.inline && c.hold(ev) {
+func (r *responder) deliver(ctx context.Context, ev *SendEvent) error {
+	if r.hold(ev) {
 		return nil
 	}
-	if err := c.release(ctx); err != nil {
+	if err := r.release(ctx); err != nil {
 		return err
 	}
-	return c.send(ctx, ev)
+	return r.send(ctx, ev)
 }
 
-func (c *botCall) send(ctx context.Context, ev *SendEvent) error {
-	cl := c.b.wh.cfg.client
+func (r *responder) send(ctx context.Context, ev *SendEvent) error {
+	cl := r.b.wh.cfg.client
 	if cl == nil {
 		return errNoClient
 	}
-	ev.User = c.ev.UserID()
+	ev.User = r.user
 	_, err := cl.Send(ctx, ev)
 	return err
 }
@@ -340,10 +408,13 @@ func (c *botCall) send(ctx context.Context, ev *SendEvent) error {
 // nothing was written yet and TalkTalk is still waiting. It is written
 // when the handler returns, at the budget, or before anything the handler
 // sends after it, whichever comes first.
-func (c *botCall) hold(ev *SendEvent) bool {
-	c.mu.Lock()
+func (r *responder) hold(ev *SendEvent) bool {
+	if !r.lock() {
+		return false
+	}
+	c := r.c
 	defer c.mu.Unlock()
-	if c.state != statePending || c.r.Context().Err() != nil {
+	if !c.inline || c.state != statePending || c.r.Context().Err() != nil {
 		return false
 	}
 	body, err := appendEvent(c.body[:0], ev)
@@ -357,9 +428,13 @@ func (c *botCall) hold(ev *SendEvent) bool {
 // release writes and flushes the held reply before the handler sends
 // anything else, so that TalkTalk has it first; it closes the connection,
 // since the handler goes on inside this request. A reply the response
-// could not carry is sent through the client instead.
-func (c *botCall) release(ctx context.Context) error {
-	c.mu.Lock()
+// could not carry is sent through the client instead. After the handler
+// has returned it does nothing and returns errResponderDone.
+func (r *responder) release(ctx context.Context) error {
+	if !r.lock() {
+		return errResponderDone
+	}
+	c := r.c
 	if c.state != stateHeld {
 		c.mu.Unlock()
 		return nil
@@ -376,7 +451,7 @@ func (c *botCall) release(ctx context.Context) error {
 	}
 	held := c.held
 	c.mu.Unlock()
-	if serr := c.send(ctx, held); serr != nil {
+	if serr := r.send(ctx, held); serr != nil {
 		return fmt.Errorf("%w; then through the send API: %w", err, serr)
 	}
 	return nil
@@ -385,50 +460,59 @@ func (c *botCall) release(ctx context.Context) error {
 // Typing implements [message.Responder] with [Client.Typing] through the
 // WithClient client; without one it returns an error wrapping
 // errors.ErrUnsupported.
-func (c *botCall) Typing(ctx context.Context) error {
-	cl := c.b.wh.cfg.client
+func (r *responder) Typing(ctx context.Context) error {
+	if err := r.live(); err != nil {
+		return err
+	}
+	cl := r.b.wh.cfg.client
 	if cl == nil {
 		return fmt.Errorf("talktalk: typing needs a WithClient client: %w", errors.ErrUnsupported)
 	}
-	if err := c.release(ctx); err != nil {
+	if err := r.release(ctx); err != nil {
 		return err
 	}
-	_, err := cl.Typing(ctx, c.ev.UserID(), true)
+	_, err := cl.Typing(ctx, r.user, true)
 	return err
 }
 
 // PassToHuman implements [message.Responder] with [Client.PassThread]
 // through the WithClient client; without one it returns an error wrapping
 // [message.ErrNoHandover].
-func (c *botCall) PassToHuman(ctx context.Context) error {
-	cl := c.b.wh.cfg.client
+func (r *responder) PassToHuman(ctx context.Context) error {
+	if err := r.live(); err != nil {
+		return err
+	}
+	cl := r.b.wh.cfg.client
 	if cl == nil {
 		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
 	}
-	if err := c.release(ctx); err != nil {
+	if err := r.release(ctx); err != nil {
 		return err
 	}
-	_, err := cl.PassThread(ctx, c.ev.UserID())
+	_, err := cl.PassThread(ctx, r.user)
 	return err
 }
 
 // TakeBack implements [message.Responder] with [Client.TakeThread], like
 // PassToHuman.
-func (c *botCall) TakeBack(ctx context.Context) error {
-	cl := c.b.wh.cfg.client
+func (r *responder) TakeBack(ctx context.Context) error {
+	if err := r.live(); err != nil {
+		return err
+	}
+	cl := r.b.wh.cfg.client
 	if cl == nil {
 		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
 	}
-	if err := c.release(ctx); err != nil {
+	if err := r.release(ctx); err != nil {
 		return err
 	}
-	_, err := cl.TakeThread(ctx, c.ev.UserID())
+	_, err := cl.TakeThread(ctx, r.user)
 	return err
 }
 
 // Capabilities implements [message.Responder]: [Capabilities].
-func (c *botCall) Capabilities() message.Capabilities { return Capabilities }
+func (r *responder) Capabilities() message.Capabilities { return Capabilities }
 
 // RenderOptions implements [message.Responder]: the [WithRenderOptions]
 // options.
-func (c *botCall) RenderOptions() message.RenderOptions { return c.b.wh.cfg.render }
+func (r *responder) RenderOptions() message.RenderOptions { return r.b.wh.cfg.render }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
@@ -662,5 +663,91 @@ func TestBotHandlerBudgetRacesRelease(t *testing.T) {
 		if err := errors.Join(errs...); err != nil || len(b.reports.all()) != 0 {
 			t.Fatalf("Reply errors %v, reported %v", err, b.reports.all())
 		}
+	}
+}
+
+// TestBotHandlerResponderAfterReturn: a Responder kept from one request
+// and used during another user's request, and after it, delivers nothing
+// to anyone: every call fails with ErrResponderDone and Reply reports each
+// content Dropped. (Calls were reused: the kept Responder answered the
+// other user, then panicked.)
+func TestBotHandlerResponderAfterReturn(t *testing.T) {
+	t.Parallel()
+	const other = "bob-9xQ2"
+	var kept message.Responder
+	check := func(when string) {
+		ctx := context.Background()
+		rep, err := kept.Reply(ctx, texts("leak one", "leak two")...)
+		if !errors.Is(err, message.ErrResponderDone) {
+			t.Errorf("%s: Reply error %v, want ErrResponderDone", when, err)
+		}
+		want := []message.Loss{{Path: "[0]", Reason: message.Dropped}, {Path: "[1]", Reason: message.Dropped}}
+		if diff := cmp.Diff(want, rep.Losses, cmpopts.IgnoreFields(message.Loss{}, "Detail")); diff != "" {
+			t.Errorf("%s: losses (-want +got):\n%s", when, diff)
+		}
+		for name, f := range map[string]func(context.Context) error{"Typing": kept.Typing, "PassToHuman": kept.PassToHuman, "TakeBack": kept.TakeBack} {
+			if err := f(ctx); !errors.Is(err, message.ErrResponderDone) {
+				t.Errorf("%s: %s error %v, want ErrResponderDone", when, name, err)
+			}
+		}
+	}
+	b := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		if kept == nil {
+			kept = r
+			return nil
+		}
+		check("during another request")
+		_, err := r.Reply(ctx, texts("yours")...)
+		return err
+	}), false)
+	b.serve(t, talktalktest.Text(userID, "first"))
+	b.rec = httptest.NewRecorder()
+	b.serve(t, talktalktest.Text(other, "second"))
+	check("after it")
+
+	// Used on another goroutine while the calls are reused for more
+	// requests: still nothing, and no race.
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := kept.Reply(context.Background(), texts("leak")...); !errors.Is(err, message.ErrResponderDone) {
+				t.Errorf("concurrent Reply error %v, want ErrResponderDone", err)
+				return
+			}
+			_ = kept.Typing(context.Background())
+		}
+	}()
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			b.bh.ServeHTTP(rec, talktalktest.NewEvent(t, talktalktest.Text(other, "more")))
+			if !strings.Contains(rec.Body.String(), `"yours"`) || strings.Contains(rec.Body.String(), "leak") {
+				t.Errorf("response %q, want only the user's own reply", rec.Body.String())
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-stopped
+	if err := b.bh.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.inResponse(t); got != "yours" {
+		t.Errorf("the other user's response %q, want only their own reply", got)
+	}
+	if evs := b.srv.Events(); len(evs) != 0 {
+		t.Errorf("send API got %d events, want none: %v", len(evs), evs)
+	}
+	if got := b.reports.all(); len(got) != 0 {
+		t.Errorf("reported %v", got)
 	}
 }
