@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
@@ -40,6 +41,12 @@ type BotHandler struct {
 // sent, content that could not be rendered), go to [WithErrorHandler]
 // wrapping [ErrCallback]; within the budget the callback is then answered
 // 500 (NAVER WORKS never resends it).
+//
+// The Responder is valid until h returns. A later Reply sends nothing,
+// reports every content as a [message.Dropped] loss and returns an error
+// wrapping [message.ErrResponderDone]; Typing, PassToHuman and TakeBack
+// return such an error too. Only the caller sees these errors, not the
+// error handler.
 func NewBotHandler(secrets signature.SecretSet, h message.Handler, opts ...HandlerOption) (*BotHandler, error) {
 	if h == nil {
 		return nil, argError("NewBotHandler", "h", "nil")
@@ -130,8 +137,7 @@ func (b *BotHandler) handle(ctx context.Context, ev Event) error {
 	t.responder = responder{client: b.wh.cfg.client, opts: b.wh.cfg.render}
 	t.channel, t.user = ev.EventSource().ReplyTarget()
 	herr := b.h.Handle(ctx, &t.in, &t.responder)
-	t.done = true
-	return t.unreported(herr)
+	return t.finish(herr)
 }
 
 // responder is the NAVER WORKS [message.Responder]: one send per rendered
@@ -140,26 +146,41 @@ type responder struct {
 	client        *Client
 	opts          message.RenderOptions
 	channel, user string
-	path          string // the send URL, built on first use
-	failed        []error
-	done          bool
+
+	// mu guards the rest: a call after the handler returned may race
+	// finish.
+	mu     sync.Mutex
+	path   string // the send URL, built on first use
+	failed []error
+	done   bool // the handler returned
 }
 
 var (
 	errTyping   = fmt.Errorf("naverworks: typing indicator: %w", errors.ErrUnsupported)
 	errHandover = fmt.Errorf("naverworks: %w", message.ErrNoHandover)
-	errAfter    = errors.New("naverworks: Responder used after the handler returned")
+	errDone     = fmt.Errorf("naverworks: %w", message.ErrResponderDone)
 )
 
 // Typing returns an error wrapping errors.ErrUnsupported: NAVER WORKS has
 // no typing indicator.
-func (r *responder) Typing(context.Context) error { return errTyping }
+func (r *responder) Typing(context.Context) error { return r.unsupported(errTyping) }
 
 // PassToHuman returns an error wrapping [message.ErrNoHandover].
-func (r *responder) PassToHuman(context.Context) error { return errHandover }
+func (r *responder) PassToHuman(context.Context) error { return r.unsupported(errHandover) }
 
 // TakeBack returns an error wrapping [message.ErrNoHandover].
-func (r *responder) TakeBack(context.Context) error { return errHandover }
+func (r *responder) TakeBack(context.Context) error { return r.unsupported(errHandover) }
+
+// unsupported returns err, or one wrapping [message.ErrResponderDone] once
+// the handler returned.
+func (r *responder) unsupported(err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		return errDone
+	}
+	return err
+}
 
 // Capabilities returns the package's [Capabilities].
 func (r *responder) Capabilities() message.Capabilities { return Capabilities }
@@ -202,11 +223,18 @@ func (e *ReplyError) Error() string {
 func (e *ReplyError) Unwrap() []error { return e.Errs }
 
 // Reply renders each content with [Render] and sends the messages in
-// order. See [ReplyError] for what happens when one fails.
+// order. See [ReplyError] for what happens when one fails. After the
+// handler returned it sends nothing: every content is a Dropped loss and
+// the error wraps [message.ErrResponderDone], for the caller only.
 func (r *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	var rep message.Report
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.done {
-		return rep, errAfter
+		for i := range contents {
+			rep.Add(index(i), message.Dropped, "not delivered: the handler had returned")
+		}
+		return rep, errDone
 	}
 	if len(contents) == 0 {
 		return rep, nil
@@ -286,9 +314,13 @@ func (r *responder) send(ctx context.Context, m Content) (*Result, error) {
 	return r.client.send(ctx, "Responder.Reply", r.path, m)
 }
 
-// unreported joins herr with the Reply errors it does not already hold,
-// so that no failed delivery goes unreported.
-func (r *responder) unreported(herr error) error {
+// finish ends the Responder's validity, after a Reply in progress, and
+// joins herr with the Reply errors it does not already hold, so that no
+// failed delivery goes unreported.
+func (r *responder) finish(herr error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done = true
 	if len(r.failed) == 0 {
 		return herr
 	}

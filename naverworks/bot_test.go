@@ -389,3 +389,64 @@ func TestNewBotHandlerArguments(t *testing.T) {
 		t.Errorf("printed as %s", s)
 	}
 }
+
+// TestBotHandlerAfterReturn: a Responder used after the handler returned
+// sends nothing, returns an error wrapping message.ErrResponderDone,
+// reports every content as a Dropped loss at its index and leaves the
+// error handler alone (the caller has the error).
+func TestBotHandlerAfterReturn(t *testing.T) {
+	var kept message.Responder
+	rig := newBotRig(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		kept = r
+		return nil
+	}), nil)
+	rig.post(t, hello(botUser))
+	ctx := context.Background()
+	rep, err := kept.Reply(ctx, &message.Text{Text: "late"}, &message.Text{Text: "later"})
+	if !errors.Is(err, message.ErrResponderDone) {
+		t.Errorf("late Reply: %v; want ErrResponderDone", err)
+	}
+	var paths []string
+	for _, l := range rep.Losses {
+		if l.Reason == message.Dropped {
+			paths = append(paths, l.Path)
+		}
+	}
+	if got := strings.Join(paths, " "); got != "[0] [1]" {
+		t.Errorf("late Reply's Dropped losses at %q; want \"[0] [1]\"", got)
+	}
+	for name, f := range map[string]func(context.Context) error{"Typing": kept.Typing, "PassToHuman": kept.PassToHuman, "TakeBack": kept.TakeBack} {
+		if err := f(ctx); !errors.Is(err, message.ErrResponderDone) {
+			t.Errorf("late %s: %v; want ErrResponderDone", name, err)
+		}
+	}
+	if n := len(rig.srv.Messages()); n != 0 {
+		t.Errorf("sent %d messages after the handler returned", n)
+	}
+	if errs := rig.errs(); len(errs) != 0 {
+		t.Errorf("reported %v; want nothing: the late caller has the error", errs)
+	}
+}
+
+// TestBotHandlerReplyRacesReturn: a Reply made while the handler returns
+// is delivered or ErrResponderDone, without a data race (go test -race).
+func TestBotHandlerReplyRacesReturn(t *testing.T) {
+	var wg sync.WaitGroup
+	var late error
+	rig := newBotRig(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, late = r.Reply(context.Background(), &message.Text{Text: "racing"})
+		}()
+		return nil
+	}), nil)
+	rig.post(t, hello(botUser))
+	wg.Wait()
+	if late != nil && !errors.Is(late, message.ErrResponderDone) {
+		t.Errorf("racing Reply: %v; want nil or ErrResponderDone", late)
+	}
+	if errs := rig.errs(); len(errs) != 0 {
+		t.Errorf("reported %v", errs)
+	}
+}
