@@ -36,6 +36,12 @@ import (
 // answered 200. Typing returns an error wrapping errors.ErrUnsupported,
 // PassToHuman and TakeBack one wrapping [message.ErrNoHandover].
 //
+// The Responder is valid until the Handler returns. A later Reply delivers
+// nothing, reports every content as a [message.Dropped] loss and returns
+// an error wrapping [message.ErrResponderDone]; Typing, PassToHuman and
+// TakeBack return such an error too. Only the caller sees these errors,
+// not the error handler.
+//
 // The conversation state is the session attributes when no state store is
 // set: unless the context already holds a [message.Conversation] (put
 // there by [message.Conversations] or an outer middleware), the Handler's
@@ -189,20 +195,26 @@ type responder struct {
 
 var _ message.Responder = (*responder)(nil)
 
+// errDone is the error of a Responder used after the Handler returned.
+var errDone = fmt.Errorf("clova: the response was already sent: %w", message.ErrResponderDone)
+
 // Reply implements [message.Responder]. A content's loss paths are
-// prefixed with its index among contents ("[1].Text").
+// prefixed with its index among contents ("[1].Text"). After the Handler
+// returned it delivers nothing: every content is a Dropped loss and the
+// error wraps [message.ErrResponderDone], for the caller only.
 func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	var rep message.Report
+	if rs.done {
+		for i := range contents {
+			rep.Add(at(i), message.Dropped, "not delivered: the handler had returned")
+		}
+		return rep, errDone
+	}
 	var errs []error
 	for i, c := range contents {
 		p := at(i)
-		if rs.done {
-			rep.Add(p, message.Dropped, "not delivered: the handler had returned")
-			errs = append(errs, fmt.Errorf("clova: reply%s: the response was already sent: %w", p, errors.ErrUnsupported))
-			continue
-		}
 		if rs.ended {
 			rep.Add(p, message.Dropped, "not delivered: CLOVA ignores the response to a SessionEndedRequest")
 			errs = append(errs, fmt.Errorf("clova: reply%s: the session has ended: %w", p, errors.ErrUnsupported))
@@ -216,12 +228,7 @@ func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (me
 		return rep, nil
 	}
 	err := errors.Join(errs...)
-	if rs.done {
-		// The response is gone: nothing else will report this.
-		rs.b.report(rs.r, err)
-	} else {
-		rs.lost = errors.Join(rs.lost, err)
-	}
+	rs.lost = errors.Join(rs.lost, err)
 	return rep, err
 }
 
@@ -340,17 +347,32 @@ func (rs *responder) response() *Response {
 // Typing returns an error wrapping errors.ErrUnsupported: CLOVA speaks
 // when the response comes.
 func (rs *responder) Typing(context.Context) error {
-	return fmt.Errorf("clova: typing: %w", errors.ErrUnsupported)
+	return rs.unsupported(errTyping)
 }
 
 // PassToHuman returns an error wrapping [message.ErrNoHandover].
 func (rs *responder) PassToHuman(context.Context) error {
-	return fmt.Errorf("clova: %w", message.ErrNoHandover)
+	return rs.unsupported(errHandover)
 }
 
 // TakeBack returns an error wrapping [message.ErrNoHandover].
 func (rs *responder) TakeBack(context.Context) error {
-	return fmt.Errorf("clova: %w", message.ErrNoHandover)
+	return rs.unsupported(errHandover)
+}
+
+var (
+	errTyping   = fmt.Errorf("clova: typing: %w", errors.ErrUnsupported)
+	errHandover = fmt.Errorf("clova: %w", message.ErrNoHandover)
+)
+
+// unsupported returns err, or errDone once the Handler returned.
+func (rs *responder) unsupported(err error) error {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.done {
+		return errDone
+	}
+	return err
 }
 
 // Capabilities returns [Capabilities].

@@ -331,6 +331,10 @@ func TestBotHandlerStrictRefusesALoss(t *testing.T) {
 	}
 }
 
+// TestBotHandlerReplyAfterReturn: a Responder used after the handler
+// returned delivers nothing, returns an error wrapping
+// message.ErrResponderDone, reports every content as a Dropped loss at its
+// index and leaves the error handler alone (the caller has the error).
 func TestBotHandlerReplyAfterReturn(t *testing.T) {
 	t.Parallel()
 	var late message.Responder
@@ -339,12 +343,18 @@ func TestBotHandlerReplyAfterReturn(t *testing.T) {
 		return nil
 	}))
 	s.post(clovatest.Intent("Ask"))
-	rep, err := late.Reply(context.Background(), text("too late"))
-	if err == nil || !hasLoss(rep, "[0]", message.Dropped) {
-		t.Errorf("late Reply = %v, %v; want a Dropped loss and an error", rep, err)
+	ctx := context.Background()
+	rep, err := late.Reply(ctx, text("too late"), text("later"))
+	if !errors.Is(err, message.ErrResponderDone) || !hasLoss(rep, "[0]", message.Dropped) || !hasLoss(rep, "[1]", message.Dropped) {
+		t.Errorf("late Reply = %v, %v; want Dropped losses at [0] and [1] and ErrResponderDone", rep, err)
 	}
-	if errs := s.reported(); len(errs) != 1 || !errors.Is(errs[0], clova.ErrCallback) {
-		t.Errorf("reported %v, want the late reply wrapping ErrCallback", errs)
+	for name, f := range map[string]func(context.Context) error{"Typing": late.Typing, "PassToHuman": late.PassToHuman, "TakeBack": late.TakeBack} {
+		if err := f(ctx); !errors.Is(err, message.ErrResponderDone) {
+			t.Errorf("late %s: %v; want ErrResponderDone", name, err)
+		}
+	}
+	if errs := s.reported(); len(errs) != 0 {
+		t.Errorf("reported %v; want nothing: the late caller has the error", errs)
 	}
 }
 
