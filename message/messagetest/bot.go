@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/channelkit/channelkit/message"
 )
@@ -29,9 +31,12 @@ type Bot struct {
 var errHandler = errors.New("messagetest: the handler failed")
 
 // TestBot runs the responder conformance suite against b: every reply is
-// delivered exactly once and in order, or reported as a loss; the Incoming
-// is the user's text; Typing and hand-over are done or report that the
-// platform cannot; the handler's error reaches the error handler.
+// delivered exactly once and in order, or reported as a loss, and nothing
+// else the suite replies is delivered; the Incoming is the user's text;
+// Typing and hand-over are done or report that the platform cannot; the
+// handler's error reaches the error handler; a Reply after the handler
+// returned delivers nothing, is a Dropped loss and returns an error
+// wrapping [message.ErrResponderDone].
 func TestBot(t *testing.T, b Bot) {
 	t.Helper()
 	for _, c := range botCases(b) {
@@ -43,14 +48,30 @@ func TestBot(t *testing.T, b Bot) {
 	}
 }
 
+// lateWait bounds how long the suite waits for a Reply made after the
+// handler returned.
+const lateWait = 10 * time.Second
+
 // run runs the case against b and returns its problems.
 func (c botCase) run(t testing.TB, b Bot) []string {
-	probe := &botProbe{}
+	probe := &botProbe{returned: make(chan struct{})}
+	var once sync.Once
 	got, reported := b.Run(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		defer once.Do(func() { close(probe.returned) })
 		probe.calls++
 		probe.in = *in
 		return c.handle(ctx, in, r, probe)
 	}))
+	if probe.calls != 1 {
+		return []string{fmt.Sprintf("the handler ran %d times for one event, want 1", probe.calls)}
+	}
+	if probe.late != nil {
+		select {
+		case <-probe.late:
+		case <-time.After(lateWait):
+			return []string{fmt.Sprintf("a Reply after the handler returned did not return within %v", lateWait)}
+		}
+	}
 	return c.check(b, probe, got, reported)
 }
 
@@ -65,6 +86,14 @@ type botProbe struct {
 	take    error
 	caps    message.Capabilities
 	opts    message.RenderOptions
+
+	// returned is closed when the handler has returned.
+	returned chan struct{}
+	// late, when set, is closed once the Reply after the return is made,
+	// with its report and error.
+	late    chan struct{}
+	lateRep message.Report
+	lateErr error
 }
 
 type botCase struct {
@@ -84,12 +113,23 @@ func reply(ctx context.Context, r message.Responder, p *botProbe, texts ...strin
 }
 
 // delivered checks that got holds want in order, each exactly once, except
-// those reported lost; it returns the problems.
+// those reported lost (a loss each, and an error), and none of the suite's
+// other texts; it returns the problems. Texts the suite never replies
+// (an echo of "hello", say) are the platform's business.
 func delivered(want []string, got []string, p *botProbe) []string {
 	var problems []string
 	seen := map[string]int{}
 	for _, g := range got {
 		seen[g]++
+	}
+	var unasked []string
+	for _, g := range got {
+		if suiteTexts[g] && !slices.Contains(want, g) && !slices.Contains(unasked, g) {
+			unasked = append(unasked, g)
+		}
+	}
+	if len(unasked) > 0 {
+		problems = append(problems, fmt.Sprintf("%q delivered but never asked for", unasked))
 	}
 	losses := 0
 	for _, rep := range p.reports {
@@ -105,8 +145,8 @@ func delivered(want []string, got []string, p *botProbe) []string {
 			missing = append(missing, w)
 		}
 	}
-	if len(missing) > 0 && (losses == 0 || !failed) {
-		problems = append(problems, fmt.Sprintf("%q not delivered, yet Reply reported no loss and no error (losses %d, error %v)", missing, losses, failed))
+	if len(missing) > 0 && (losses < len(missing) || !failed) {
+		problems = append(problems, fmt.Sprintf("%q not delivered, yet Reply reported fewer losses or no error (losses %d, error %v)", missing, losses, failed))
 	}
 	// Order: the delivered ones appear in want's order.
 	var order []string
@@ -127,6 +167,39 @@ func delivered(want []string, got []string, p *botProbe) []string {
 	return problems
 }
 
+// lateText is what the suite replies after the handler returned.
+const lateText = "too late"
+
+// suiteTexts are the texts the suite replies (the parts up to
+// maxParts): a delivered one the case did not ask for is a problem.
+var suiteTexts = func() map[string]bool {
+	m := map[string]bool{"one": true, "first": true, "second": true, lateText: true}
+	for i := range maxParts {
+		m[partText(i)] = true
+	}
+	return m
+}()
+
+// maxParts bounds the parts the suite counts as its own.
+const maxParts = 64
+
+func partText(i int) string { return "part " + strconv.Itoa(i+1) }
+
+// afterReturn waits until the handler has returned and the Responder says
+// so (Typing wraps message.ErrResponderDone; a Responder that never says
+// so gets a second), then replies lateText and records the outcome.
+func afterReturn(r message.Responder, p *botProbe) {
+	defer close(p.late)
+	<-p.returned
+	ctx := context.Background()
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if errors.Is(r.Typing(ctx), message.ErrResponderDone) {
+			break
+		}
+	}
+	p.lateRep, p.lateErr = r.Reply(ctx, &message.Text{Text: lateText})
+}
+
 func botCases(b Bot) []botCase {
 	many := b.Caps.MaxMessagesPerReply + 2
 	if b.Caps.MaxMessagesPerReply <= 0 {
@@ -134,7 +207,7 @@ func botCases(b Bot) []botCase {
 	}
 	var manyTexts []string
 	for i := range many {
-		manyTexts = append(manyTexts, "part "+strconv.Itoa(i+1))
+		manyTexts = append(manyTexts, partText(i))
 	}
 	return []botCase{
 		{
@@ -145,9 +218,6 @@ func botCases(b Bot) []botCase {
 			},
 			check: func(b Bot, p *botProbe, got []string, reported []error) []string {
 				var problems []string
-				if p.calls != 1 {
-					return []string{fmt.Sprintf("the handler ran %d times for one event, want 1", p.calls)}
-				}
 				if p.in.Platform != b.Platform || p.in.Kind != message.KindMessage {
 					problems = append(problems, fmt.Sprintf("Incoming is %s/%s, want %s/%s", p.in.Platform, p.in.Kind, b.Platform, message.KindMessage))
 				}
@@ -224,6 +294,30 @@ func botCases(b Bot) []botCase {
 					if e != nil && !errors.Is(e, message.ErrNoHandover) {
 						problems = append(problems, fmt.Sprintf("hand-over: %v, want nil or an error wrapping message.ErrNoHandover", e))
 					}
+				}
+				return problems
+			},
+		},
+		{
+			name: "reply after return",
+			handle: func(ctx context.Context, in *message.Incoming, r message.Responder, p *botProbe) error {
+				p.late = make(chan struct{})
+				go afterReturn(r, p)
+				return nil
+			},
+			check: func(b Bot, p *botProbe, got []string, reported []error) []string {
+				var problems []string
+				if slices.Contains(got, lateText) {
+					problems = append(problems, fmt.Sprintf("a Reply after the handler returned delivered %q", lateText))
+				}
+				if !errors.Is(p.lateErr, message.ErrResponderDone) {
+					problems = append(problems, fmt.Sprintf("Reply after the handler returned: error %v, want one wrapping message.ErrResponderDone", p.lateErr))
+				}
+				if !slices.ContainsFunc(p.lateRep.Losses, func(l message.Loss) bool { return l.Path == "[0]" && l.Reason == message.Dropped }) {
+					problems = append(problems, fmt.Sprintf("Reply after the handler returned: losses %v, want a Dropped loss at [0]", p.lateRep.Losses))
+				}
+				if len(reported) != 0 {
+					problems = append(problems, fmt.Sprintf("reported %v for a Reply after the handler returned: its caller has the error", reported))
 				}
 				return problems
 			},
