@@ -105,12 +105,14 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.b, c.r, c.w, c.ev, c.in = b, r, w, ev, &in
 	c.pay, c.inline, c.state = pay, !pay && !leave, statePending
 	err := webhookio.Run(b.wh.rn, w, r, &c.job)
+	c.mu.Lock()
 	clear(c.errs)
-	c.b, c.r, c.w, c.ev, c.in, c.errs = nil, nil, nil, nil, nil, c.errs[:0]
-	c.held, c.body = nil, c.body[:0]
+	c.b, c.r, c.w, c.ev, c.in, c.ctx, c.errs = nil, nil, nil, nil, nil, nil, c.errs[:0]
+	c.held, c.body, c.unsent, c.werr = nil, c.body[:0], nil, nil
 	if cap(c.body) > 64<<10 {
 		c.body = nil
 	}
+	c.mu.Unlock()
 	botCalls.Put(c)
 	if err != nil {
 		b.wh.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
@@ -134,9 +136,10 @@ type botCall struct {
 	in     *message.Incoming
 	pay    bool
 	inline bool // a reply message may go in the webhook response
-	// errs are Reply's errors, reported when the handler has returned.
-	errs []error
-	job  webhookio.Job[struct{}]
+	// ctx is run's: a held reply the response could not carry is sent
+	// with it when the handler returns.
+	ctx context.Context
+	job webhookio.Job[struct{}]
 
 	// mu orders the responder's use of the response against the
 	// budget's acknowledgement, which runs on the timer's goroutine, and
@@ -148,6 +151,14 @@ type botCall struct {
 	state int
 	held  *SendEvent // the reply held for the response, and its encoding
 	body  []byte
+	// unsent is the held reply when the response could not carry it (werr
+	// says why): it goes through the send API before anything the handler
+	// sends after it, or when the handler returns.
+	unsent *SendEvent
+	werr   error
+	// errs are Reply's errors and the undelivered held reply's, reported
+	// when the handler has returned.
+	errs []error
 }
 
 var botCalls = sync.Pool{New: func() any {
@@ -177,6 +188,7 @@ var errResponderDone = fmt.Errorf("talktalk: %w", message.ErrResponderDone)
 func (c *botCall) run(ctx context.Context) (struct{}, error) {
 	rs := &responder{c: c, gen: c.gen, b: c.b, user: c.ev.UserID()}
 	defer c.retire()
+	c.ctx = ctx
 	if c.pay {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.b.wh.cfg.budget)
@@ -230,7 +242,7 @@ func (c *botCall) ack(w http.ResponseWriter) error {
 	switch {
 	case c.state == stateHeld:
 		webhookio.AckHeader(w)
-		c.writeHeldOrReport(w)
+		c.writeHeldOrKeep(w)
 		err = webhookio.FlushAck(w)
 	case c.state == stateWritten:
 	case c.pay:
@@ -243,12 +255,12 @@ func (c *botCall) ack(w http.ResponseWriter) error {
 }
 
 // answer ends a handler that returned within the budget: the held reply,
-// or the status for the handler's error. No lock: the timer will not
-// fire, and the responder is done.
+// or the status for the handler's error.
 func (c *botCall) answer(w http.ResponseWriter, _ struct{}, err error) {
+	c.mu.Lock()
 	switch {
 	case c.state == stateHeld:
-		c.writeHeldOrReport(w)
+		c.writeHeldOrKeep(w)
 	case c.state == stateWritten:
 	case err == nil:
 		w.WriteHeader(http.StatusOK)
@@ -258,6 +270,8 @@ func (c *botCall) answer(w http.ResponseWriter, _ struct{}, err error) {
 		w.WriteHeader(http.StatusInternalServerError)
 	}
 	c.state = stateWritten
+	c.mu.Unlock()
+	c.sendUnsent(c.ctx)
 	c.finish(err, false)
 }
 
@@ -273,15 +287,44 @@ func (c *botCall) writeHeld(w http.ResponseWriter) error {
 	return nil
 }
 
-// writeHeldOrReport writes the held reply when the handler is done with
-// the Responder: a failure is reported when the handler has returned.
-func (c *botCall) writeHeldOrReport(w http.ResponseWriter) {
+// writeHeldOrKeep writes the held reply at the budget or when the
+// handler returns; one the response cannot carry is kept unsent. Call it
+// with c.mu held.
+func (c *botCall) writeHeldOrKeep(w http.ResponseWriter) {
 	if err := c.writeHeld(w); err != nil {
-		c.errs = append(c.errs, err)
+		c.unsent, c.werr = c.held, err
 	}
 }
 
-func (c *botCall) late(_ context.Context, _ struct{}, err error) { c.finish(err, true) }
+// takeUnsent returns the held reply the response could not carry, and
+// why, once. Call it with c.mu held.
+func (c *botCall) takeUnsent() (*SendEvent, error) {
+	ev, err := c.unsent, c.werr
+	c.unsent, c.werr = nil, nil
+	return ev, err
+}
+
+// sendUnsent sends, now that the handler has returned, the held reply
+// the response could not carry, if the handler sent nothing after it; a
+// failure is reported.
+func (c *botCall) sendUnsent(ctx context.Context) {
+	c.mu.Lock()
+	ev, werr := c.takeUnsent()
+	c.mu.Unlock()
+	if ev == nil {
+		return
+	}
+	if err := resend(ctx, c.b, c.ev.UserID(), ev, werr); err != nil {
+		c.mu.Lock()
+		c.errs = append(c.errs, err)
+		c.mu.Unlock()
+	}
+}
+
+func (c *botCall) late(ctx context.Context, _ struct{}, err error) {
+	c.sendUnsent(ctx)
+	c.finish(err, true)
+}
 
 // finish reports the handler's error and every Reply error it did not
 // return.
@@ -289,6 +332,9 @@ func (c *botCall) finish(err error, late bool) {
 	if err != nil && c.pay && errors.Is(err, ErrDecline) {
 		err = nil
 	}
+	c.mu.Lock()
+	errs := c.errs
+	c.mu.Unlock()
 	switch {
 	case err == nil:
 	case late:
@@ -296,7 +342,7 @@ func (c *botCall) finish(err error, late bool) {
 	default:
 		c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: %s: %w: %w", eventName(c.ev), ErrCallback, err))
 	}
-	for _, e := range c.errs {
+	for _, e := range errs {
 		if err == nil || !errors.Is(err, e) {
 			if late {
 				c.b.wh.rp.Report(c.r, fmt.Errorf("talktalk: %s: %w: %w: reply not delivered: %w", eventName(c.ev), ErrLate, ErrCallback, e))
@@ -395,13 +441,30 @@ func (r *responder) deliver(ctx context.Context, ev *SendEvent) error {
 }
 
 func (r *responder) send(ctx context.Context, ev *SendEvent) error {
-	cl := r.b.wh.cfg.client
+	return sendTo(ctx, r.b, r.user, ev)
+}
+
+// sendTo sends ev to user through b's client.
+func sendTo(ctx context.Context, b *BotHandler, user string, ev *SendEvent) error {
+	cl := b.wh.cfg.client
 	if cl == nil {
 		return errNoClient
 	}
-	ev.User = r.user
+	ev.User = user
 	_, err := cl.Send(ctx, ev)
 	return err
+}
+
+// resend sends ev, a held reply the webhook response could not carry
+// (werr), through b's client instead.
+func resend(ctx context.Context, b *BotHandler, user string, ev *SendEvent, werr error) error {
+	if b.wh.cfg.client == nil {
+		return fmt.Errorf("%w, and there is no WithClient client to send it instead", werr)
+	}
+	if err := sendTo(ctx, b, user, ev); err != nil {
+		return fmt.Errorf("%w; then through the send API: %w", werr, err)
+	}
+	return nil
 }
 
 // hold keeps ev (validated by Render) for the webhook response, if
@@ -428,13 +491,18 @@ func (r *responder) hold(ev *SendEvent) bool {
 // release writes and flushes the held reply before the handler sends
 // anything else, so that TalkTalk has it first; it closes the connection,
 // since the handler goes on inside this request. A reply the response
-// could not carry is sent through the client instead. After the handler
-// has returned it does nothing and returns errResponderDone.
+// could not carry (now, or at the budget) is sent through the client
+// instead. After the handler has returned it does nothing and returns
+// errResponderDone.
 func (r *responder) release(ctx context.Context) error {
 	if !r.lock() {
 		return errResponderDone
 	}
 	c := r.c
+	if ev, werr := c.takeUnsent(); ev != nil {
+		c.mu.Unlock()
+		return resend(ctx, r.b, r.user, ev, werr)
+	}
 	if c.state != stateHeld {
 		c.mu.Unlock()
 		return nil
@@ -451,10 +519,7 @@ func (r *responder) release(ctx context.Context) error {
 	}
 	held := c.held
 	c.mu.Unlock()
-	if serr := r.send(ctx, held); serr != nil {
-		return fmt.Errorf("%w; then through the send API: %w", err, serr)
-	}
-	return nil
+	return resend(ctx, r.b, r.user, held, err)
 }
 
 // Typing implements [message.Responder] with [Client.Typing] through the

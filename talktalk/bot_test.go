@@ -336,25 +336,30 @@ type brokenWriter struct {
 func (w *brokenWriter) Header() http.Header         { return w.header }
 func (w *brokenWriter) WriteHeader(code int)        { w.code = code }
 func (w *brokenWriter) Write(b []byte) (int, error) { return 0, errors.New("connection reset by peer") }
+func (w *brokenWriter) Flush()                      {}
 
 // TestBotHandlerResponseFails: a held reply the response cannot carry is
-// sent through the API when a send follows, and reported when none does.
+// sent through the API before the send that follows it, or when the
+// handler returns (it was only reported); without a client it is
+// reported.
 func TestBotHandlerResponseFails(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name         string
+		noClient     bool
 		contents     []message.Content
 		wantSent     []string
 		wantReported bool
 	}{
-		{"a send follows: through the API, in order", texts("first", "second"), []string{"first", "second"}, false},
-		{"the only reply: reported", texts("only"), nil, true},
+		{"a send follows: through the API, in order", false, texts("first", "second"), []string{"first", "second"}, false},
+		{"the only reply: through the API when the handler returns", false, texts("only"), []string{"only"}, false},
+		{"the only reply, no client: reported", true, texts("only"), nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := &replyOnce{contents: tt.contents}
-			b := newBot(t, h, false)
+			b := newBot(t, h, tt.noClient)
 			b.bh.ServeHTTP(&brokenWriter{header: http.Header{}}, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")))
 			if err := b.bh.Wait(context.Background()); err != nil {
 				t.Fatal(err)
@@ -749,5 +754,51 @@ func TestBotHandlerResponderAfterReturn(t *testing.T) {
 	}
 	if got := b.reports.all(); len(got) != 0 {
 		t.Errorf("reported %v", got)
+	}
+}
+
+// TestBotHandlerResponseFailsAtBudget: a held reply the response cannot
+// carry at the budget goes through the API, before the handler's next
+// message or when the handler returns (it was only reported).
+func TestBotHandlerResponseFailsAtBudget(t *testing.T) {
+	t.Parallel()
+	for _, then := range [][]string{nil, {"two"}} {
+		t.Run(fmt.Sprintf("then %q", then), func(t *testing.T) {
+			t.Parallel()
+			started, release := make(chan struct{}), make(chan struct{})
+			var errs []error
+			b := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+				_, err := r.Reply(ctx, texts("one")...)
+				errs = append(errs, err)
+				close(started)
+				<-release
+				if then != nil {
+					_, err = r.Reply(ctx, texts(then...)...)
+					errs = append(errs, err)
+				}
+				return nil
+			}), false)
+			clock := webhookio.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+			talktalk.SetBotClock(b.bh, clock)
+			done := make(chan struct{})
+			go func() {
+				b.bh.ServeHTTP(&brokenWriter{header: http.Header{}}, talktalktest.NewEvent(t, talktalktest.Text(userID, "hi")))
+				close(done)
+			}()
+			<-started
+			clock.WaitForTimer(1)
+			clock.Advance(talktalk.DefaultBudget)
+			close(release)
+			<-done
+			if err := b.bh.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(append([]string{"one"}, then...), b.sent(userID)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			if err := errors.Join(errs...); err != nil || len(b.reports.all()) != 0 {
+				t.Errorf("Reply errors %v, reported %v", err, b.reports.all())
+			}
+		})
 	}
 }
