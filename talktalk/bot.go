@@ -359,8 +359,10 @@ var errNoClient = errors.New("talktalk: only one message goes in the webhook res
 
 // Reply implements [message.Responder]: each content rendered with
 // [Render], in order, the first in the webhook response while it is free,
-// the rest through the send API. After a message fails to be delivered
-// the rest are not sent (Dropped), so that the user never sees a gap.
+// the rest through the send API. After a content fails to be rendered
+// (strict rendering refusing a loss included) or a message fails to be
+// delivered, the rest are not sent (Dropped), so that the user never sees
+// a gap.
 //
 // After the handler has returned, nothing is sent: every content is a
 // Dropped loss and the error wraps [message.ErrResponderDone].
@@ -384,6 +386,7 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 		if err != nil {
 			rep.Add(at(i), message.Dropped, "could not be rendered for TalkTalk")
 			errs = append(errs, fmt.Errorf("talktalk: reply %s: %w", at(i), err))
+			broken = true
 			continue
 		}
 		if !crep.Lossless() {

@@ -164,7 +164,8 @@ func TestBotHandlerReplyPaths(t *testing.T) {
 		{"the rest through the send API", false, texts("one", "two", "three"), "one", []string{"two", "three"}, nil, 0, true},
 		{"one message without a client", true, texts("one"), "one", nil, nil, 0, false},
 		{"the rest without a client", true, texts("one", "two", "three"), "one", nil, []string{"[1]", "[2]"}, 1, true},
-		{"unrenderable content is skipped", false, []message.Content{&message.Sticker{PackageID: "1", StickerID: "2"}, &message.Text{Text: "after"}}, "after", nil, []string{"[0]"}, 1, false},
+		{"unrenderable content holds back the rest", false, []message.Content{&message.Sticker{PackageID: "1", StickerID: "2"}, &message.Text{Text: "after"}}, "", nil, []string{"[0]", "[1]"}, 1, false},
+		{"no gap after unrenderable content", false, []message.Content{&message.Text{Text: "before"}, &message.Sticker{PackageID: "1", StickerID: "2"}, &message.Text{Text: "after"}}, "before", nil, []string{"[1]", "[2]"}, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
