@@ -121,7 +121,18 @@ func TestValidateAllocatesNothingWhenValid(t *testing.T) {
 	if err := talktalk.Validate(ev); err != nil {
 		t.Fatal(err)
 	}
-	if n := testing.AllocsPerRun(100, func() { _ = talktalk.Validate(ev) }); n != 0 {
-		t.Errorf("Validate allocates %v times on a valid event", n)
+	// AllocsPerRun counts the whole process's allocations, so goroutines
+	// an earlier test left finishing (a closing server, background work)
+	// can add to one measurement; an allocation of Validate's own shows in
+	// every one, so the least of five is the honest count.
+	least := -1.0
+	for range 5 {
+		n := testing.AllocsPerRun(100, func() { _ = talktalk.Validate(ev) })
+		if least < 0 || n < least {
+			least = n
+		}
+	}
+	if least != 0 {
+		t.Errorf("Validate allocates %v times on a valid event", least)
 	}
 }
