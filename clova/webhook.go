@@ -104,6 +104,9 @@ func ParseRequest(pub *rsa.PublicKey, r *http.Request) (*Request, error) {
 	if r == nil {
 		return nil, argError("ParseRequest", "r", "is nil")
 	}
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, fmt.Errorf("clova: %w", err)
+	}
 	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
 	if err != nil {
 		return nil, fmt.Errorf("clova: reading body: %w", err)

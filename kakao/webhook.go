@@ -48,6 +48,9 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Request, error
 	if r == nil {
 		return nil, argErr("ParseRequest", "r", "nil request")
 	}
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, fmt.Errorf("kakao: %w", err)
+	}
 	token, err := webhookio.Credential(r.Header, DefaultSecretHeader)
 	if err != nil {
 		return nil, fmt.Errorf("kakao: shared-secret %w: %w", err, signature.ErrForbidden)

@@ -46,6 +46,9 @@ func ParseRequest(secrets signature.SecretSet, r *http.Request) (*Callback, erro
 	if r == nil {
 		return nil, argError("ParseRequest", "r", "nil request")
 	}
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, fmt.Errorf("line: %w", err)
+	}
 	body, err := webhookio.ReadRequest(r, DefaultMaxBodyBytes)
 	if err != nil {
 		return nil, fmt.Errorf("line: reading body: %w", err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/naverworks"
@@ -35,5 +36,16 @@ func TestRepeatedBotIDHeader(t *testing.T) {
 	}
 	if !errors.Is(got, naverworks.ErrBotID) || !errors.Is(got, webhookio.ErrRepeatedHeader) {
 		t.Fatalf("reported %v, want ErrBotID wrapping the repeated-header error", got)
+	}
+}
+
+// TestWorkTimeoutShorterThanBudget is refused, as in talktalk: the
+// function's context would end before the handler stopped waiting for it.
+func TestWorkTimeoutShorterThanBudget(t *testing.T) {
+	_, err := naverworks.NewWebhookHandler(signature.MustSecretSet("s"), func(context.Context, naverworks.Event) error { return nil },
+		naverworks.WithBudget(2*time.Second), naverworks.WithWorkTimeout(time.Second))
+	var ae *naverworks.ArgumentError
+	if !errors.As(err, &ae) || !errors.Is(err, naverworks.ErrInvalid) {
+		t.Fatalf("got %v, want an *ArgumentError", err)
 	}
 }

@@ -168,6 +168,11 @@ func newWebhookHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc,
 			return nil, err
 		}
 	}
+	if h.cfg.workTimeout < h.cfg.budget {
+		// As in talktalk: the function's context would end before the
+		// handler stops waiting for it.
+		return nil, argError(ctor, "WithWorkTimeout", "shorter than the budget")
+	}
 	h.rp = webhookio.Reporter{Pkg: "naverworks", Logger: h.cfg.log(), OnError: h.cfg.onErr}
 	h.rcfg = webhookio.RunnerConfig{
 		Budget:      h.cfg.budget,

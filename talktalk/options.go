@@ -273,7 +273,7 @@ func WithMaxInFlight(n int) HandlerOption {
 func WithBudget(d time.Duration) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if d <= 0 || d >= maxBudget {
-			return optionError("WithBudget", "d", fmt.Sprintf("must be between 0 and %v", maxBudget))
+			return optionError("WithBudget", "d", fmt.Sprintf("must be more than 0 and less than %v", maxBudget))
 		}
 		c.budget = d
 		return nil

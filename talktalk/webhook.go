@@ -36,11 +36,15 @@ var defaultAllowList = sync.OnceValues(func() (*signature.AllowList, error) { re
 // published TalkTalk ranges, [signature.NewTalkTalkAllowList]), reads its
 // body (at most [DefaultMaxBodyBytes]) and decodes it with [Decode]. A
 // sender outside the list is an error wrapping [signature.ErrForbidden],
-// found before the body is read. It checks neither the method nor path
-// and header tokens: [WebhookHandler] does.
+// found before the body is read. A method other than POST is an error, as
+// in every package's ParseRequest. It does not check path and header
+// tokens: [WebhookHandler] does.
 func ParseRequest(allow *signature.AllowList, r *http.Request) (Event, error) {
 	if r == nil {
 		return nil, invalid.Arg(pkg, "ParseRequest", "r", "nil request")
+	}
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, fmt.Errorf("talktalk: %w", err)
 	}
 	if allow == nil {
 		a, err := defaultAllowList()
