@@ -82,10 +82,10 @@ func TestConformance(t *testing.T) {
 			switch {
 			case want.eventType == "":
 				if !errors.Is(err, naverworks.ErrMalformed) {
-					t.Fatalf("ParseEvent = %v, %v; want ErrMalformed", ev, err)
+					t.Fatalf("Decode = %v, %v; want ErrMalformed", ev, err)
 				}
 			case err != nil:
-				t.Fatalf("ParseEvent: %v", err)
+				t.Fatalf("Decode: %v", err)
 			default:
 				if ev.Type() != want.eventType {
 					t.Errorf("EventType = %q, want %q", ev.Type(), want.eventType)
