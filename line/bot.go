@@ -115,7 +115,11 @@ func (b *BotHandler) LogValue() slog.Value { return b.form().LogValue() }
 // after that by [Client.Push] to the conversation (the user, group or
 // room), 5 messages a push. A reply token LINE refuses as expired or
 // used is an error, and its messages are lost, unless [WithPushFallback]
-// pushes them instead. Typing shows the loading animation (one-to-one
+// pushes them instead. A content that fails to render (strict rendering
+// refusing a loss included) is not delivered, nor is any after it in
+// that Reply: the contents before it are, and Reply reports the rest as
+// Dropped losses and returns an error wrapping the render error. Typing
+// shows the loading animation (one-to-one
 // chats only); PassToHuman and TakeBack release and acquire chat
 // control (module channels only).
 //

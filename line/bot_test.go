@@ -348,8 +348,8 @@ func TestBotHandlerResponder(t *testing.T) {
 	if !errors.Is(reply, message.ErrLossy) {
 		t.Errorf("strict Reply of a split text: %v; want ErrLossy", reply)
 	}
-	if s := sent(e.fake); len(s) != 0 {
-		t.Errorf("sent %v; want nothing when a content is refused", s)
+	if d := cmp.Diff([]string{"reply:ok"}, sent(e.fake)); d != "" {
+		t.Errorf("sent (-want +got):\n%s; want what came before the refused content", d)
 	}
 	if errs := e.reported(); len(errs) != 1 || !errors.Is(errs[0], message.ErrLossy) {
 		t.Errorf("reported %v; want the refused render", errs)
@@ -533,5 +533,50 @@ func TestBotHandlerReplyRacesReturn(t *testing.T) {
 		// reported.
 	default:
 		t.Errorf("racing Reply: %v; want ErrLossy or ErrResponderDone", late)
+	}
+}
+
+// TestBotHandlerReplyHoldsBackAfterARenderFailure: the contents before
+// one that fails to render are delivered; it and every later content of
+// the Reply are Dropped, and Reply's error wraps the render error.
+func TestBotHandlerReplyHoldsBackAfterARenderFailure(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		opts   message.RenderOptions
+		bad    message.Content
+		detail string
+		want   error
+	}{
+		{"unrenderable", message.RenderOptions{}, &message.Unknown{Platform: message.Kakao}, "did not render: line: unknown  content from \"kakao\": unsupported operation", errors.ErrUnsupported},
+		{"strict refusal", message.RenderOptions{Strict: true}, &message.Text{Text: strings.Repeat("x", 5001)}, "", message.ErrLossy},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var rep message.Report
+			var err error
+			e := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+				rep, err = r.Reply(ctx, &message.Text{Text: "first"}, tt.bad, &message.Text{Text: "last"})
+				return nil
+			}), line.WithRenderOptions(tt.opts))
+			e.send(t, linetest.TextMessage("U1", "hello"))
+			if d := cmp.Diff([]string{"reply:first"}, sent(e.fake)); d != "" {
+				t.Errorf("sent (-want +got):\n%s", d)
+			}
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Reply error %v; want one wrapping %v", err, tt.want)
+			}
+			want := []message.Loss{
+				{Path: "[1]", Reason: message.Dropped, Detail: tt.detail},
+				{Path: "[2]", Reason: message.Dropped, Detail: "held back: an earlier content did not render"},
+			}
+			if d := cmp.Diff(want, rep.Losses, cmp.Comparer(func(a, b message.Loss) bool {
+				return a.Path == b.Path && a.Reason == b.Reason &&
+					(a.Detail == b.Detail || a.Detail == "" && strings.HasPrefix(b.Detail, "did not render: ") || b.Detail == "" && strings.HasPrefix(a.Detail, "did not render: "))
+			})); d != "" {
+				t.Errorf("report (-want +got):\n%s", d)
+			}
+		})
 	}
 }

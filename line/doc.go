@@ -159,8 +159,11 @@
 // The Responder does LINE's reply model: the first Reply uses the event's
 // reply token (5 messages), everything after it is pushed to the
 // conversation; [WithPushFallback] also pushes when the token has expired.
-// Typing is the loading animation, PassToHuman and TakeBack are chat
-// control. Failed deliveries reach the error handler even when the
+// A content that fails to render (strict rendering refusing a loss
+// included) holds back the rest of its Reply, as a failed send does: the
+// contents before it are delivered, it and those after it are Dropped
+// losses, and Reply's error wraps the render error. Typing is the loading
+// animation, PassToHuman and TakeBack are chat control. Failed deliveries reach the error handler even when the
 // handler ignores them.
 //
 // # Testing

@@ -37,9 +37,12 @@ var _ message.Responder = (*responder)(nil)
 // errDone is the error of a Responder used after its Handler returned.
 var errDone = fmt.Errorf("line: %w", message.ErrResponderDone)
 
-// Reply implements message.Responder. After the handler returned it
-// delivers nothing: every content is a Dropped loss and the error wraps
-// [message.ErrResponderDone], for the caller only.
+// Reply implements message.Responder. The contents before the first
+// that fails to render (strict rendering refusing a loss included) are
+// delivered in order; that content and every one after it are Dropped
+// losses, and the error wraps the render error. After the handler
+// returned it delivers nothing: every content is a Dropped loss and the
+// error wraps [message.ErrResponderDone], for the caller only.
 func (r *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
 	var rep message.Report
 	r.mu.Lock()
@@ -54,36 +57,40 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 		return rep, nil
 	}
 	var buf [8]int
-	msgs, ends, err := r.render(&rep, contents, buf[:0])
-	if err != nil {
-		for i := range contents {
-			rep.Add(message.Index("", i), message.Dropped, "not sent: the Reply had content that could not be rendered")
+	msgs, ends, rerr := r.render(&rep, contents, buf[:0])
+	if rerr != nil {
+		for i := len(ends) + 1; i < len(contents); i++ {
+			rep.Add(message.Index("", i), message.Dropped, "held back: an earlier content did not render")
 		}
-		r.failed = append(r.failed, err)
-		return rep, err
 	}
-	sent, err := r.deliver(ctx, msgs)
+	var err error
+	if len(msgs) > 0 {
+		var sent int
+		if sent, err = r.deliver(ctx, msgs); err != nil {
+			lost(&rep, ends, sent)
+		}
+	}
+	err = errors.Join(rerr, err)
 	if err != nil {
-		lost(&rep, ends, sent)
 		r.failed = append(r.failed, err)
 	}
 	return rep, err
 }
 
-// render renders contents in order, appending to ends the number of
-// messages of contents[0..i] for each i. Nothing is sent unless
-// everything renders.
+// render renders contents in order, up to the first that fails to render,
+// appending to ends the number of messages of contents[0..i] for each i
+// that rendered. The one that failed is a Dropped loss in rep, and its
+// error is returned with the messages of the contents before it.
 func (r *responder) render(rep *message.Report, contents []message.Content, ends []int) ([]messaging_api.MessageInterface, []int, error) {
 	var msgs []messaging_api.MessageInterface
-	var errs []error
 	for i, c := range contents {
 		ms, crep, err := Render(c, r.bot.render)
+		if err != nil {
+			rep.Add(message.Index("", i), message.Dropped, "did not render: "+err.Error())
+			return msgs, ends, fmt.Errorf("line: Reply: contents[%d]: %w", i, err)
+		}
 		if !crep.Lossless() {
 			rep.Merge(message.Index("", i), crep)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("line: Reply: contents[%d]: %w", i, err))
-			continue
 		}
 		if msgs == nil && i == len(contents)-1 {
 			msgs = ms // the one content: its messages as they are
@@ -91,9 +98,6 @@ func (r *responder) render(rep *message.Report, contents []message.Content, ends
 			msgs = append(msgs, ms...)
 		}
 		ends = append(ends, len(msgs))
-	}
-	if len(errs) > 0 {
-		return nil, nil, errors.Join(errs...)
 	}
 	return msgs, ends, nil
 }
