@@ -174,7 +174,10 @@ var (
 )
 
 // Reply implements [message.Responder]: it renders contents and appends
-// them to the response. Loss paths start with the content's index in
+// them to the response. A content that fails to render (strict rendering
+// refusing a loss included) is not delivered, nor is any after it: those
+// before it are, the rest are Dropped losses, and the error wraps the
+// render error. Loss paths start with the content's index in
 // contents ("[1].Buttons[3]"). After the handler returned it delivers
 // nothing: every content is a Dropped loss and the error wraps
 // [message.ErrResponderDone], for the caller only.
@@ -193,9 +196,12 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 		path := index(i)
 		out, crep, err := Render(c, r.b.render)
 		if err != nil {
-			rep.Add(path, message.Dropped, err.Error())
+			rep.Add(path, message.Dropped, "did not render: "+err.Error())
 			errs = append(errs, fmt.Errorf("kakao: reply: content %s: %w", path, err))
-			continue
+			for k := i + 1; k < len(contents); k++ {
+				rep.Add(index(k), message.Dropped, "held back: an earlier content did not render")
+			}
+			break
 		}
 		outs, quick := out.Template.Outputs, out.Template.QuickReplies
 		room, quickRoom := MaxOutputs, MaxQuickReplies

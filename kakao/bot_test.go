@@ -261,6 +261,32 @@ func TestBotReplies(t *testing.T) {
 			status: 200, body: []string{"짧은 답"}, losses: [][]string{{"[1]: dropped"}}, failed: []bool{true}, reportsReply: true,
 		},
 		{
+			name: "render_failure_holds_back_the_rest",
+			handle: func(ctx context.Context, r message.Responder, res *result) error {
+				rep, err := r.Reply(ctx, text("1"), &message.Unknown{Platform: message.LINE}, text("3"))
+				res.reports, res.errs = append(res.reports, rep), append(res.errs, err)
+				if !errors.Is(err, errors.ErrUnsupported) {
+					t.Errorf("Reply error %v; want the render error", err)
+				}
+				return nil
+			},
+			status: 200, body: []string{"1"}, losses: [][]string{{"[1]: dropped", "[2]: dropped"}}, failed: []bool{true}, reportsReply: true,
+		},
+		{
+			name: "strict_refusal_holds_back_the_rest",
+			opts: []kakao.HandlerOption{kakao.WithRenderOptions(message.RenderOptions{Strict: true})},
+			handle: func(ctx context.Context, r message.Responder, res *result) error {
+				long := text(strings.Repeat("가", kakao.MaxSimpleTextLen+1))
+				rep, err := r.Reply(ctx, text("1"), long, text("3"))
+				res.reports, res.errs = append(res.reports, rep), append(res.errs, err)
+				if !errors.Is(err, message.ErrLossy) {
+					t.Errorf("Reply error %v; want the refused loss", err)
+				}
+				return nil
+			},
+			status: 200, body: []string{"1"}, losses: [][]string{{"[1]: dropped", "[2]: dropped"}}, failed: []bool{true}, reportsReply: true,
+		},
+		{
 			name: "failed_reply_returned_is_reported_once",
 			handle: func(ctx context.Context, r message.Responder, res *result) error {
 				rep, err := r.Reply(ctx, text("1"), &message.Sticker{PackageID: "1", StickerID: "2"})

@@ -35,7 +35,11 @@ with [Render] and appends their outputs to it, and the response is written
 when the handler returns (or POSTed once to the callback URL, with
 [WithCallback], when the handler outlasts the budget). A response shows at
 most [MaxOutputs] outputs; Reply reports the rest as [message.Dropped] and
-returns an error. The Responder is valid until the handler returns. A skill
+returns an error. A content that fails to render (strict rendering
+refusing a loss included) holds back the rest of its Reply: the contents
+before it are shown, it and those after it are [message.Dropped] losses,
+and Reply's error wraps the render error. The Responder is valid until the
+handler returns. A skill
 has no typing indicator and no hand-over: Typing, PassToHuman and TakeBack
 return errors wrapping errors.ErrUnsupported and [message.ErrNoHandover].
 [WithWelcomeBlock] turns requests from the welcome block into
