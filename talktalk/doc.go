@@ -14,7 +14,7 @@
 //		return &talktalk.SendEvent{Content: talktalk.Content{
 //			Text: &talktalk.TextContent{Text: "you said " + msg.Text.Text},
 //		}}, nil
-//	}, talktalk.WithPathToken(os.Getenv("TALKTALK_PATH_TOKEN")), talktalk.WithLateReplyClient(client), talktalk.WithLogger(logger))
+//	}, talktalk.WithPathToken(signature.MustSecretSet(os.Getenv("TALKTALK_PATH_TOKEN"))), talktalk.WithLateReplyClient(client), talktalk.WithLogger(logger))
 //	…
 //	mux.Handle("POST /talktalk/", h)
 //	…
@@ -143,8 +143,13 @@
 //     it yourself.
 //   - A shared secret in the URL ([WithPathToken]; TalkTalk cannot send
 //     custom headers, so a path segment is the only secret it can carry) or
-//     in a header added by your own gateway ([WithHeaderToken]). Both are
-//     compared in constant time.
+//     in a header added by your own gateway ([WithHeaderToken]). Both take
+//     a [signature.SecretSet] and are compared in constant time
+//     ([signature.SecretSet.VerifyToken]); to rotate a token without
+//     refusing a request, list the new one and the old one until TalkTalk
+//     (or your gateway) uses only the new one. A path token must be one
+//     path segment: the set hides its tokens, so one with a slash is not
+//     refused when the handler is built, and it never matches.
 //
 // What this does not protect against: anyone who can make TalkTalk send
 // from its address ranges. An allow-list proves "from TalkTalk's

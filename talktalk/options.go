@@ -1,16 +1,13 @@
 package talktalk
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/invalid"
-	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
@@ -76,17 +73,17 @@ type config struct {
 
 // handlerConfig is what the handler options set.
 type handlerConfig struct {
-	allow       *signature.AllowList
-	pathToken   redact.Hidden[*[sha256.Size]byte] // SHA-256 of the token, hidden from fmt
-	headerName  string
-	headerToken redact.Hidden[*[sha256.Size]byte] // SHA-256 of the token, hidden from fmt
-	maxBody     int64
-	maxInFlight int
-	logger      *slog.Logger
-	onErr       webhookio.ErrorFunc
-	budget      time.Duration
-	workTimeout time.Duration
-	late        *Client
+	allow        *signature.AllowList
+	pathTokens   signature.SecretSet // Len 0: no path token is checked
+	headerName   string
+	headerTokens signature.SecretSet // Len 0: no header token is checked
+	maxBody      int64
+	maxInFlight  int
+	logger       *slog.Logger
+	onErr        webhookio.ErrorFunc
+	budget       time.Duration
+	workTimeout  time.Duration
+	late         *Client
 	// The bot handler's: its client and render options, and the name of
 	// the last such option given, which NewWebhookHandler refuses.
 	client  *Client
@@ -210,31 +207,38 @@ func WithAllowList(a *signature.AllowList) HandlerOption {
 	})
 }
 
-// WithPathToken requires the last segment of the request path to equal
-// token: register https://bot.example.com/talktalk/<token> in Partner
-// Center. It is compared in constant time. A request without it gets 403.
-func WithPathToken(token string) HandlerOption {
+// WithPathToken requires the last segment of the request path to be one of
+// tokens: register https://bot.example.com/talktalk/<token> in Partner
+// Center. It is compared in constant time ([signature.SecretSet.VerifyToken]).
+// A request without it gets 403. To rotate the token without refusing a
+// request, list the new token and the old one, register the URL with the
+// new one, then drop the old one. An empty set is an error. A token must be
+// one path segment: a [signature.SecretSet] does not reveal its secrets, so
+// a token containing a slash cannot be refused here, and it never matches.
+func WithPathToken(tokens signature.SecretSet) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
-		if token == "" || strings.Contains(token, "/") {
-			return optionError("WithPathToken", "token", "must be non-empty and contain no slash")
+		if tokens.Len() == 0 {
+			return optionError("WithPathToken", "tokens", "empty token set")
 		}
-		sum := sha256.Sum256([]byte(token))
-		c.pathToken = redact.Hide(&sum)
+		c.pathTokens = tokens
 		return nil
 	})
 }
 
-// WithHeaderToken requires header name to equal token, compared in
-// constant time, and to be sent once. TalkTalk itself cannot send custom
-// headers: this is for a relay or gateway in front of the handler that
-// adds one.
-func WithHeaderToken(name, token string) HandlerOption {
+// WithHeaderToken requires header name to be one of tokens, compared in
+// constant time ([signature.SecretSet.VerifyToken]), and to be sent once.
+// TalkTalk itself cannot send custom headers: this is for a relay or
+// gateway in front of the handler that adds one. List the new token and the
+// old one while the relay switches. An empty name or set is an error.
+func WithHeaderToken(name string, tokens signature.SecretSet) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
-		if name == "" || token == "" {
-			return optionError("WithHeaderToken", "token", "needs a header name and a token")
+		if name == "" {
+			return optionError("WithHeaderToken", "name", "empty header name")
 		}
-		sum := sha256.Sum256([]byte(token))
-		c.headerName, c.headerToken = http.CanonicalHeaderKey(name), redact.Hide(&sum)
+		if tokens.Len() == 0 {
+			return optionError("WithHeaderToken", "tokens", "empty token set")
+		}
+		c.headerName, c.headerTokens = http.CanonicalHeaderKey(name), tokens
 		return nil
 	})
 }

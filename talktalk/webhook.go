@@ -2,8 +2,6 @@ package talktalk
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -89,16 +87,16 @@ type WebhookHandler struct {
 }
 
 func (h *WebhookHandler) form() redact.Form {
-	set := func(d redact.Hidden[*[sha256.Size]byte]) string {
-		if d.Reveal() == nil {
+	set := func(tokens signature.SecretSet) string {
+		if tokens.Len() == 0 {
 			return ""
 		}
 		return redact.Placeholder
 	}
 	return redact.Form{Type: "talktalk.WebhookHandler", Fields: []redact.Field{
-		{Name: "PathToken", Value: set(h.cfg.pathToken)},
+		{Name: "PathToken", Value: set(h.cfg.pathTokens)},
 		{Name: "HeaderName", Value: h.cfg.headerName},
-		{Name: "HeaderToken", Value: set(h.cfg.headerToken)},
+		{Name: "HeaderToken", Value: set(h.cfg.headerTokens)},
 	}}
 }
 
@@ -225,27 +223,22 @@ func (h *WebhookHandler) admit(r *http.Request) error {
 	if err := h.cfg.allow.Check(r); err != nil {
 		return fmt.Errorf("talktalk: %w", err)
 	}
-	if want := h.cfg.pathToken.Reveal(); want != nil {
+	if h.cfg.pathTokens.Len() > 0 {
 		p := strings.TrimSuffix(r.URL.Path, "/")
-		if !tokenEqual(want, p[strings.LastIndexByte(p, '/')+1:]) {
+		if h.cfg.pathTokens.VerifyToken(p[strings.LastIndexByte(p, '/')+1:]) != nil {
 			return fmt.Errorf("talktalk: %w: path token missing or wrong", signature.ErrForbidden)
 		}
 	}
-	if want := h.cfg.headerToken.Reveal(); want != nil {
+	if h.cfg.headerTokens.Len() > 0 {
 		v, err := webhookio.Credential(r.Header, h.cfg.headerName)
 		if err != nil {
 			return fmt.Errorf("talktalk: %w: header token: %w", signature.ErrForbidden, err)
 		}
-		if !tokenEqual(want, v) {
+		if h.cfg.headerTokens.VerifyToken(v) != nil {
 			return fmt.Errorf("talktalk: %w: header token missing or wrong", signature.ErrForbidden)
 		}
 	}
 	return nil
-}
-
-func tokenEqual(want *[sha256.Size]byte, got string) bool {
-	sum := sha256.Sum256([]byte(got))
-	return subtle.ConstantTimeCompare(want[:], sum[:]) == 1
 }
 
 // call is one event on its way through the runner. Calls are reused:

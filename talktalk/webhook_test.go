@@ -88,6 +88,8 @@ func TestWebhookStatuses(t *testing.T) {
 	send := func(text string) []byte {
 		return []byte(`{"event":"send","user":"` + userID + `","textContent":{"text":"` + text + `","inputType":"typing"}}`)
 	}
+	// The new token first, the previous one still accepted.
+	rotating := signature.MustSecretSet("n3w-path", "s3cr3t-path")
 	pay := func(key string) []byte {
 		return []byte(`{"event":"pay_complete","user":"u","options":{"paymentResult":{"code":"Success","merchantPayKey":"` + key + `"}}}`)
 	}
@@ -122,20 +124,42 @@ func TestWebhookStatuses(t *testing.T) {
 		{"through a trusted proxy from elsewhere", []talktalk.HandlerOption{talktalk.WithAllowList(proxyList)}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithRemoteAddr("10.1.2.3:5555"), talktalktest.WithForwardedFor("198.51.100.1"))
 		}, 403, "", signature.ErrForbidden},
-		{"path token", []talktalk.HandlerOption{talktalk.WithPathToken("s3cr3t-path")}, func(t *testing.T) *http.Request {
+		{"path token", []talktalk.HandlerOption{talktalk.WithPathToken(signature.MustSecretSet("s3cr3t-path"))}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/s3cr3t-path"))
 		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
-		{"wrong path token", []talktalk.HandlerOption{talktalk.WithPathToken("s3cr3t-path")}, func(t *testing.T) *http.Request {
+		{"wrong path token", []talktalk.HandlerOption{talktalk.WithPathToken(signature.MustSecretSet("s3cr3t-path"))}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/s3cr3t-pat"))
 		}, 403, "", signature.ErrForbidden},
-		{"no path token", []talktalk.HandlerOption{talktalk.WithPathToken("s3cr3t-path")}, func(t *testing.T) *http.Request {
+		{"no path token", []talktalk.HandlerOption{talktalk.WithPathToken(signature.MustSecretSet("s3cr3t-path"))}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("hi"))
 		}, 403, "", signature.ErrForbidden},
-		{"header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", "hdr-s3cr3t")}, func(t *testing.T) *http.Request {
+		{"header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", signature.MustSecretSet("hdr-s3cr3t"))}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithHeader("X-Relay-Token", "hdr-s3cr3t"))
 		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
-		{"wrong header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", "hdr-s3cr3t")}, func(t *testing.T) *http.Request {
+		{"wrong header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", signature.MustSecretSet("hdr-s3cr3t"))}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithHeader("X-Relay-Token", "hdr-s3cr3"))
+		}, 403, "", signature.ErrForbidden},
+		// Rotation: while the token changes, the set holds the new one and
+		// the previous one, and a request with either is let in.
+		{"previous path token", []talktalk.HandlerOption{talktalk.WithPathToken(rotating)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/s3cr3t-path"))
+		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"current path token", []talktalk.HandlerOption{talktalk.WithPathToken(rotating)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/n3w-path"))
+		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"neither path token", []talktalk.HandlerOption{talktalk.WithPathToken(rotating)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/retired-path"))
+		}, 403, "", signature.ErrForbidden},
+		{"previous header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", rotating)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithHeader("X-Relay-Token", "s3cr3t-path"))
+		}, 200, `{"event":"send","textContent":{"text":"echo: hi"}}`, nil},
+		{"neither header token", []talktalk.HandlerOption{talktalk.WithHeaderToken("X-Relay-Token", rotating)}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithHeader("X-Relay-Token", "retired-path"))
+		}, 403, "", signature.ErrForbidden},
+		// A SecretSet hides its secrets, so a token with a slash cannot be
+		// refused by WithPathToken; it is one no request path matches.
+		{"slash in path token", []talktalk.HandlerOption{talktalk.WithPathToken(signature.MustSecretSet("a/b"))}, func(t *testing.T) *http.Request {
+			return talktalktest.NewRequest(t, send("hi"), talktalktest.WithTarget("/talktalk/a/b"))
 		}, 403, "", signature.ErrForbidden},
 		{"body too large", []talktalk.HandlerOption{talktalk.WithMaxBodyBytes(32)}, func(t *testing.T) *http.Request {
 			return talktalktest.NewRequest(t, send("a long enough message"))
@@ -202,9 +226,9 @@ func TestWebhookConstructorErrors(t *testing.T) {
 	}{
 		{"nil fn", nil, nil},
 		{"nil allow-list", fn, []talktalk.HandlerOption{talktalk.WithAllowList(nil)}},
-		{"empty path token", fn, []talktalk.HandlerOption{talktalk.WithPathToken("")}},
-		{"slash in path token", fn, []talktalk.HandlerOption{talktalk.WithPathToken("a/b")}},
-		{"empty header token", fn, []talktalk.HandlerOption{talktalk.WithHeaderToken("X-T", "")}},
+		{"empty path token set", fn, []talktalk.HandlerOption{talktalk.WithPathToken(signature.SecretSet{})}},
+		{"empty header token set", fn, []talktalk.HandlerOption{talktalk.WithHeaderToken("X-T", signature.SecretSet{})}},
+		{"empty header name", fn, []talktalk.HandlerOption{talktalk.WithHeaderToken("", signature.MustSecretSet("t"))}},
 		{"budget over TalkTalk's timeout", fn, []talktalk.HandlerOption{talktalk.WithBudget(5 * time.Second)}},
 		{"zero budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(0)}},
 		{"work timeout shorter than budget", fn, []talktalk.HandlerOption{talktalk.WithBudget(2 * time.Second), talktalk.WithWorkTimeout(time.Second)}},
@@ -616,7 +640,7 @@ func TestWebhookLogger(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h, err := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) { return nil, nil },
-		talktalk.WithLogger(logger), talktalk.WithPathToken("s3cr3t-path"))
+		talktalk.WithLogger(logger), talktalk.WithPathToken(signature.MustSecretSet("s3cr3t-path")))
 	if err != nil {
 		t.Fatal(err)
 	}

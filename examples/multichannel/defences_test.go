@@ -25,6 +25,7 @@ const (
 	testKakaoBot    = "5f1a2b3c4d5e6f7a8b9c0d1e"
 	testTalkKey     = "test-talktalk-authorization-key"
 	testPathToken   = "0123456789abcdef0123456789abcdef"
+	testPrevToken   = "fedcba9876543210fedcba9876543210"
 	testWorksSecret = "test-naverworks-bot-secret"
 )
 
@@ -32,19 +33,20 @@ const (
 // variables the examples' README lists.
 func testEnv() map[string]string {
 	return map[string]string{
-		"LINE_CHANNEL_SECRET":        testLineSecret,
-		"LINE_CHANNEL_TOKEN":         testLineToken,
-		"KAKAO_SKILL_SECRET":         testKakaoSecret,
-		"KAKAO_BOT_IDS":              testKakaoBot,
-		"TALKTALK_AUTHORIZATION_KEY": testTalkKey,
-		"TALKTALK_PATH_TOKEN":        testPathToken,
-		"NAVERWORKS_CLIENT_ID":       naverworkstest.ClientID,
-		"NAVERWORKS_CLIENT_SECRET":   naverworkstest.ClientSecret,
-		"NAVERWORKS_SERVICE_ACCOUNT": naverworkstest.ServiceAccount,
-		"NAVERWORKS_PRIVATE_KEY":     naverworkstest.PrivateKeyPEM(),
-		"NAVERWORKS_BOT_ID":          naverworkstest.BotID,
-		"NAVERWORKS_BOT_SECRET":      testWorksSecret,
-		"CLOVA_EXTENSION_ID":         clovatest.ApplicationID,
+		"LINE_CHANNEL_SECRET":          testLineSecret,
+		"LINE_CHANNEL_TOKEN":           testLineToken,
+		"KAKAO_SKILL_SECRET":           testKakaoSecret,
+		"KAKAO_BOT_IDS":                testKakaoBot,
+		"TALKTALK_AUTHORIZATION_KEY":   testTalkKey,
+		"TALKTALK_PATH_TOKEN":          testPathToken,
+		"TALKTALK_PATH_TOKEN_PREVIOUS": testPrevToken,
+		"NAVERWORKS_CLIENT_ID":         naverworkstest.ClientID,
+		"NAVERWORKS_CLIENT_SECRET":     naverworkstest.ClientSecret,
+		"NAVERWORKS_SERVICE_ACCOUNT":   naverworkstest.ServiceAccount,
+		"NAVERWORKS_PRIVATE_KEY":       naverworkstest.PrivateKeyPEM(),
+		"NAVERWORKS_BOT_ID":            naverworkstest.BotID,
+		"NAVERWORKS_BOT_SECRET":        testWorksSecret,
+		"CLOVA_EXTENSION_ID":           clovatest.ApplicationID,
 	}
 }
 
@@ -92,6 +94,9 @@ func TestServerRefusesRequestsWithoutCredentials(t *testing.T) {
 		}, http.StatusForbidden},
 		{"talktalk/with the path token", func(t *testing.T) *http.Request {
 			return talktalktest.NewEvent(t, talktalktest.Text("al-user", "hello"), talktalktest.WithTarget("/talktalk/"+testPathToken))
+		}, http.StatusOK},
+		{"talktalk/with the previous path token", func(t *testing.T) *http.Request {
+			return talktalktest.NewEvent(t, talktalktest.Text("al-user", "hello"), talktalktest.WithTarget("/talktalk/"+testPrevToken))
 		}, http.StatusOK},
 		{"talktalk/without the path token", func(t *testing.T) *http.Request {
 			return talktalktest.NewEvent(t, talktalktest.Text("al-user", "hello"), talktalktest.WithTarget("/talktalk/"))

@@ -40,6 +40,7 @@
 //	KAKAO_BOT_IDS                 optional: comma-separated bot IDs allowed to call the skill
 //	TALKTALK_AUTHORIZATION_KEY    required for TalkTalk: the send API key
 //	TALKTALK_PATH_TOKEN           required for TalkTalk: a random secret; the webhook URL ends in it
+//	TALKTALK_PATH_TOKEN_PREVIOUS  optional: the previous path token, still accepted while you rotate
 //	TALKTALK_TRUSTED_PROXIES      optional: comma-separated CIDRs of your proxy, whose
 //	                              X-Forwarded-For is then believed
 //	NAVERWORKS_CLIENT_ID          required for NAVER WORKS: the app's Client ID

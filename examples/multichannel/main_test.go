@@ -196,6 +196,7 @@ func TestServeRefusesIncompleteConfiguration(t *testing.T) {
 			"NAVERWORKS_PRIVATE_KEY": "s", "NAVERWORKS_PRIVATE_KEY_FILE": "s", "NAVERWORKS_BOT_ID": "s", "NAVERWORKS_BOT_SECRET": "s",
 		}, []string{"set only one of NAVERWORKS_PRIVATE_KEY and NAVERWORKS_PRIVATE_KEY_FILE"}},
 		{"path_token_with_a_slash", map[string]string{"TALKTALK_AUTHORIZATION_KEY": "s", "TALKTALK_PATH_TOKEN": "s/s"}, []string{"TALKTALK_PATH_TOKEN"}},
+		{"previous_path_token_with_a_slash", map[string]string{"TALKTALK_AUTHORIZATION_KEY": "s", "TALKTALK_PATH_TOKEN": "s", "TALKTALK_PATH_TOKEN_PREVIOUS": "s/s"}, []string{"TALKTALK_PATH_TOKEN_PREVIOUS"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

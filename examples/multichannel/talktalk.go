@@ -19,11 +19,24 @@ func talktalkConfig() platformConfig {
 		// token: https://<host>/talktalk/<TALKTALK_PATH_TOKEN>.
 		pattern:  "/talktalk/",
 		required: [][]string{{"TALKTALK_AUTHORIZATION_KEY"}, {"TALKTALK_PATH_TOKEN"}},
-		optional: []string{"TALKTALK_TRUSTED_PROXIES"},
+		optional: []string{"TALKTALK_PATH_TOKEN_PREVIOUS", "TALKTALK_TRUSTED_PROXIES"},
 		mount: func(ctx context.Context, s setup) (http.Handler, func(context.Context) error, error) {
-			pathToken := s.env("TALKTALK_PATH_TOKEN")
-			if strings.Contains(pathToken, "/") {
+			// The path token (or, while rotating, the previous one) ends the
+			// URL. The handler cannot see inside its token set, so a token
+			// with a slash, which no path would match, is refused here.
+			tokens := []string{s.env("TALKTALK_PATH_TOKEN")}
+			if prev := s.env("TALKTALK_PATH_TOKEN_PREVIOUS"); prev != "" {
+				tokens = append(tokens, prev)
+			}
+			if strings.Contains(tokens[0], "/") {
 				return nil, nil, errors.New("TALKTALK_PATH_TOKEN: must be one path segment, without a slash")
+			}
+			if len(tokens) > 1 && strings.Contains(tokens[1], "/") {
+				return nil, nil, errors.New("TALKTALK_PATH_TOKEN_PREVIOUS: must be one path segment, without a slash")
+			}
+			pathTokens, err := signature.NewSecretSet(tokens...)
+			if err != nil {
+				return nil, nil, fmt.Errorf("TALKTALK_PATH_TOKEN: %w", err)
 			}
 			client, err := talktalk.New(s.env("TALKTALK_AUTHORIZATION_KEY"), s.talktalk...)
 			if err != nil {
@@ -45,7 +58,7 @@ func talktalkConfig() platformConfig {
 			// While a human agent holds the thread, the bot stays silent.
 			h, err := talktalk.NewBotHandler(s.handler(),
 				talktalk.WithAllowList(allow),
-				talktalk.WithPathToken(pathToken),
+				talktalk.WithPathToken(pathTokens),
 				talktalk.WithClient(client),
 				talktalk.WithErrorHandler(s.onError(message.TalkTalk)),
 			)

@@ -15,7 +15,7 @@ import (
 // config is what the bot needs; main fills it from the environment.
 type config struct {
 	authorizationKey string
-	pathToken        string
+	pathTokens       []string // the current token, then the previous one while rotating
 	trustedProxies   []string
 }
 
@@ -46,10 +46,14 @@ func newBot(cfg config, logger *slog.Logger, clientOpts []talktalk.Option) (*tal
 	if err != nil {
 		return nil, fmt.Errorf("TALKTALK_TRUSTED_PROXIES: %w", err)
 	}
+	tokens, err := signature.NewSecretSet(cfg.pathTokens...)
+	if err != nil {
+		return nil, fmt.Errorf("TALKTALK_PATH_TOKEN: %w", err)
+	}
 	b := &bot{send: client, handover: client, log: logger}
 	return talktalk.NewWebhookHandler(b.answer,
 		talktalk.WithAllowList(allow),
-		talktalk.WithPathToken(cfg.pathToken),
+		talktalk.WithPathToken(tokens),
 		// A reply that misses the webhook budget is sent through the API.
 		talktalk.WithLateReplyClient(client),
 		talktalk.WithLogger(logger),

@@ -14,6 +14,7 @@
 //
 //	TALKTALK_AUTHORIZATION_KEY  required: the send API key (Partner Center, 보내기 API)
 //	TALKTALK_PATH_TOKEN         required: a random secret; the webhook URL ends in it
+//	TALKTALK_PATH_TOKEN_PREVIOUS  optional: the previous path token, still accepted while you rotate
 //	TALKTALK_TRUSTED_PROXIES    optional: comma-separated CIDRs of your load balancer or reverse proxy,
 //	                            whose X-Forwarded-For is then believed
 //	ADDR                        optional: listen address (default :8080)
@@ -91,13 +92,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	cfg := config{
 		authorizationKey: need("TALKTALK_AUTHORIZATION_KEY"),
-		pathToken:        need("TALKTALK_PATH_TOKEN"),
+		pathTokens:       []string{need("TALKTALK_PATH_TOKEN")},
 	}
 	if len(missing) > 0 {
 		return config{}, fmt.Errorf("missing environment variables: %s", strings.Join(missing, ", "))
 	}
-	if strings.Contains(cfg.pathToken, "/") {
+	if prev := getenv("TALKTALK_PATH_TOKEN_PREVIOUS"); prev != "" {
+		cfg.pathTokens = append(cfg.pathTokens, prev)
+	}
+	// The handler cannot see inside its token set, so a token with a slash,
+	// which no request path would match, is refused here.
+	if strings.Contains(cfg.pathTokens[0], "/") {
 		return config{}, errors.New("TALKTALK_PATH_TOKEN: must be one path segment, without a slash")
+	}
+	if len(cfg.pathTokens) > 1 && strings.Contains(cfg.pathTokens[1], "/") {
+		return config{}, errors.New("TALKTALK_PATH_TOKEN_PREVIOUS: must be one path segment, without a slash")
 	}
 	for _, p := range strings.Split(getenv("TALKTALK_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {

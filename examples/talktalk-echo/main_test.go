@@ -110,6 +110,7 @@ func TestLoadConfig(t *testing.T) {
 	for _, env := range []map[string]string{
 		{"TALKTALK_AUTHORIZATION_KEY": "k"},
 		{"TALKTALK_AUTHORIZATION_KEY": "k", "TALKTALK_PATH_TOKEN": "not/one-segment"},
+		{"TALKTALK_AUTHORIZATION_KEY": "k", "TALKTALK_PATH_TOKEN": "k", "TALKTALK_PATH_TOKEN_PREVIOUS": "not/one-segment"},
 	} {
 		err = run(context.Background(), func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 		if err == nil || !strings.Contains(err.Error(), "TALKTALK_PATH_TOKEN") {
@@ -118,6 +119,33 @@ func TestLoadConfig(t *testing.T) {
 		if strings.Contains(err.Error(), "not/one-segment") {
 			t.Errorf("run error %q shows the path token", err)
 		}
+	}
+}
+
+// TestPathTokenRotation: while TALKTALK_PATH_TOKEN_PREVIOUS is set, the
+// URL with the previous token still works; one with neither token is 403.
+func TestPathTokenRotation(t *testing.T) {
+	const previous = "fedcba9876543210fedcba9876543210"
+	h, _ := newTestBot(t, map[string]string{"TALKTALK_PATH_TOKEN_PREVIOUS": previous})
+	for _, tt := range []struct {
+		name   string
+		target string
+		want   int
+	}{
+		{"current", target, http.StatusOK},
+		{"previous", "/talktalk/" + previous, http.StatusOK},
+		{"neither", "/talktalk/00000000000000000000000000000000", http.StatusForbidden},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, talktalktest.NewEvent(t, talktalktest.Text(user, "hi"), talktalktest.WithTarget(tt.target)))
+			if rec.Code != tt.want {
+				t.Errorf("status = %d, want %d", rec.Code, tt.want)
+			}
+		})
+	}
+	if err := h.Wait(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
 

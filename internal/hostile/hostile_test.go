@@ -196,7 +196,7 @@ const (
 	lineSecret, linePrevious, lineRetired    = "line-current-secret", "line-previous-secret", "line-retired-secret"
 	kakaoSecret, kakaoPrevious, kakaoRetired = "kakao-current-secret", "kakao-previous-secret", "kakao-retired-secret"
 	kakaoHeader, kakaoBot                    = "X-Skill-Secret", "hostile-bot"
-	talkToken, talkRetired                   = "talktalk-relay-token", "talktalk-retired-token"
+	talkToken, talkPrevious, talkRetired     = "talktalk-relay-token", "talktalk-previous-token", "talktalk-retired-token"
 	talkHeader                               = "X-Relay-Token"
 	worksSecret, worksPrevious, worksRetired = "works-current-secret", "works-previous-secret", "works-retired-secret"
 	clovaApp                                 = "com.example.hostile"
@@ -233,7 +233,7 @@ func platforms(t *testing.T) []*platform {
 		retired: hmacSigner(lineRetired), wrong: otherBody(hmacSigner(lineSecret))}
 	kakaoCred := credentials{header: kakaoHeader, valid: token(kakaoSecret), previous: token(kakaoPrevious),
 		retired: token(kakaoRetired), wrong: token("kakao-wrong-secret")}
-	talkCred := credentials{header: talkHeader, valid: token(talkToken), retired: token(talkRetired), wrong: token("talktalk-wrong-token")}
+	talkCred := credentials{header: talkHeader, valid: token(talkToken), previous: token(talkPrevious), retired: token(talkRetired), wrong: token("talktalk-wrong-token")}
 	worksCred := credentials{header: naverworks.SignatureHeader, valid: hmacSigner(worksSecret), previous: hmacSigner(worksPrevious),
 		retired: hmacSigner(worksRetired), wrong: otherBody(hmacSigner(worksSecret))}
 	clovaSign := func(body []byte) string { return clovatest.Sign(nil, body) }
@@ -327,7 +327,7 @@ func platforms(t *testing.T) []*platform {
 					text = s.Content.Text.Text
 				}
 				return nil, p.ran(text)
-			}, talktalk.WithErrorHandler(p.onErr), talktalk.WithLogger(p.logger()), talktalk.WithHeaderToken(talkHeader, talkToken))
+			}, talktalk.WithErrorHandler(p.onErr), talktalk.WithLogger(p.logger()), talktalk.WithHeaderToken(talkHeader, signature.MustSecretSet(talkToken, talkPrevious)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -341,7 +341,7 @@ func platforms(t *testing.T) []*platform {
 			return talktalktest.NewRequest(t, mustJSON(talktalktest.Text("hostile-user", marker)),
 				talktalktest.WithHeader(talkHeader, talkToken), talktalktest.WithRemoteAddr("198.51.100.7:40000"))
 		},
-		secrets: []string{talkToken, talkRetired},
+		secrets: []string{talkToken, talkPrevious, talkRetired},
 	}, {
 		name:      "naverworks",
 		authFails: http.StatusUnauthorized,

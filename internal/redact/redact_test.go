@@ -102,7 +102,7 @@ func subjects(t *testing.T) []subject {
 	tc, err := talktalk.New(ttKey)
 	must(err)
 	th, err := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) { return nil, nil },
-		talktalk.WithPathToken(ttPathToken), talktalk.WithHeaderToken("X-Relay-Token", ttHeaderTok))
+		talktalk.WithPathToken(signature.MustSecretSet(ttPathToken)), talktalk.WithHeaderToken("X-Relay-Token", signature.MustSecretSet(ttHeaderTok)))
 	must(err)
 
 	kh, err := kakao.NewWebhookHandler(func(context.Context, *kakao.Request) (*kakao.Response, error) { return nil, nil },
@@ -135,7 +135,7 @@ func subjects(t *testing.T) []subject {
 	lb, err := line.NewBotHandler(set, noop, line.WithClient(lc))
 	must(err)
 	tb, err := talktalk.NewBotHandler(noop, talktalk.WithClient(tc),
-		talktalk.WithPathToken(ttPathToken), talktalk.WithHeaderToken("X-Relay-Token", ttHeaderTok))
+		talktalk.WithPathToken(signature.MustSecretSet(ttPathToken)), talktalk.WithHeaderToken("X-Relay-Token", signature.MustSecretSet(ttHeaderTok)))
 	must(err)
 	kb, err := kakao.NewBotHandler(noop, kakao.WithHeaderSecret("X-Skill-Secret", signature.MustSecretSet(kakaoSecret)))
 	must(err)
