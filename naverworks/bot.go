@@ -189,15 +189,16 @@ func (r *responder) Capabilities() message.Capabilities { return Capabilities }
 func (r *responder) RenderOptions() message.RenderOptions { return r.opts }
 
 // ReplyError is the error of a Reply that did not deliver everything.
-// Contents that cannot be rendered are left out (with strict
-// [message.RenderOptions], the whole reply is: nothing is sent). Once a
-// send fails, the messages after it in the same Reply are not sent, so
-// that the room never shows a later part without an earlier one. Every
+// A content that fails to render (strict [message.RenderOptions]
+// refusing a loss included) is not sent, nor is any content after it in
+// the same Reply; the contents before it are. Once a send fails, the
+// messages after it in the same Reply are not sent either, so that the
+// room never shows a later part without an earlier one. Every
 // content not delivered, wholly or in part, is a Dropped loss in the
 // Reply's report at its index ("[1]").
 type ReplyError struct {
 	// Undelivered is how many messages were not sent; a content that did
-	// not render counts as one.
+	// not render, or was held back unrendered after one, counts as one.
 	Undelivered int
 	// Errs are the render and send failures, in order.
 	Errs []error
@@ -249,22 +250,18 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 	for i, c := range contents {
 		msgs, crep, err := Render(c, r.opts)
 		if err != nil {
-			rep.Addf(index(i), message.Dropped, "not rendered: %s", renderFailure(err))
-			undelivered++
+			rep.Addf(index(i), message.Dropped, "did not render: %s", renderFailure(err))
 			errs = append(errs, fmt.Errorf("naverworks: reply: content %d: %w", i, err))
-		} else if len(crep.Losses) > 0 {
+			for k := i + 1; k < len(contents); k++ {
+				rep.Add(index(k), message.Dropped, "held back: an earlier content did not render")
+			}
+			undelivered += len(contents) - i
+			break
+		}
+		if len(crep.Losses) > 0 {
 			rep.Merge(index(i), crep)
 		}
 		rendered = append(rendered, msgs)
-	}
-	if r.opts.Strict && errs != nil {
-		for i, msgs := range rendered {
-			if msgs != nil {
-				rep.Add(index(i), message.Dropped, "not sent: strict rendering refused another content of the reply")
-				undelivered += len(msgs)
-			}
-		}
-		return r.failure(rep, undelivered, errs)
 	}
 	stopped := false
 	for i, msgs := range rendered {

@@ -288,48 +288,45 @@ func TestBotHandlerLateFailure(t *testing.T) {
 	}
 }
 
+// TestBotHandlerRender: the contents before one that fails to render are
+// sent; it and every later content of the Reply are Dropped, and Reply's
+// error wraps the render error.
 func TestBotHandlerRender(t *testing.T) {
-	t.Run("best effort sends what renders", func(t *testing.T) {
-		got := make(chan replyResult, 1)
-		rig := newBotRig(t, replyWith(got,
-			&message.Text{Text: "before"},
-			&message.Unknown{Platform: message.LINE, Kind: "flex"},
-			&message.Text{Text: strings.Repeat("가", 2500)},
-		), nil)
-		rig.post(t, hello(botUser))
-		r := <-got
-		if !errors.Is(r.err, errors.ErrUnsupported) {
-			t.Errorf("Reply error %v, want one wrapping errors.ErrUnsupported", r.err)
-		}
-		if texts := rig.texts(botUser); len(texts) != 3 || texts[0] != "before" || len(texts[1])+len(texts[2]) != len(strings.Repeat("가", 2500)) {
-			t.Errorf("delivered %d messages, want before and the long text in two", len(texts))
-		}
-		if len(r.rep.Losses) != 2 || r.rep.Losses[0].Path != "[1]" || r.rep.Losses[0].Reason != message.Dropped ||
-			r.rep.Losses[1].Path != "[2].Text" || r.rep.Losses[1].Reason != message.Split {
-			t.Errorf("losses %v, want [1] dropped and [2].Text split", r.rep.Losses)
-		}
-		if len(rig.errs()) != 1 {
-			t.Errorf("reported %v, want the render failure", rig.errs())
-		}
-	})
-	t.Run("strict sends nothing when a content is lossy", func(t *testing.T) {
-		got := make(chan replyResult, 1)
-		rig := newBotRig(t, replyWith(got,
-			&message.Text{Text: "fine"},
-			&message.Image{URL: "https://example.com/a.png", AltText: "a cat"},
-		), nil, naverworks.WithRenderOptions(message.RenderOptions{Strict: true}))
-		rig.post(t, hello(botUser))
-		r := <-got
-		if !errors.Is(r.err, message.ErrLossy) {
-			t.Errorf("Reply error %v, want one wrapping message.ErrLossy", r.err)
-		}
-		if texts := rig.texts(botUser); len(texts) != 0 {
-			t.Errorf("delivered %q, want nothing", texts)
-		}
-		if len(r.rep.Losses) != 2 {
-			t.Errorf("losses %v, want both contents dropped", r.rep.Losses)
-		}
-	})
+	for _, tt := range []struct {
+		name string
+		opts []naverworks.HandlerOption
+		bad  message.Content
+		want error
+	}{
+		{"best effort", nil, &message.Unknown{Platform: message.LINE, Kind: "flex"}, errors.ErrUnsupported},
+		{"strict refuses a loss", []naverworks.HandlerOption{naverworks.WithRenderOptions(message.RenderOptions{Strict: true})},
+			&message.Image{URL: "https://example.com/a.png", AltText: "a cat"}, message.ErrLossy},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := make(chan replyResult, 1)
+			rig := newBotRig(t, replyWith(got,
+				&message.Text{Text: "before"},
+				tt.bad,
+				&message.Text{Text: "after"},
+			), nil, tt.opts...)
+			rig.post(t, hello(botUser))
+			r := <-got
+			if !errors.Is(r.err, tt.want) {
+				t.Errorf("Reply error %v, want one wrapping %v", r.err, tt.want)
+			}
+			if texts := rig.texts(botUser); len(texts) != 1 || texts[0] != "before" {
+				t.Errorf("delivered %q, want before only", texts)
+			}
+			if len(r.rep.Losses) != 2 ||
+				r.rep.Losses[0].Path != "[1]" || r.rep.Losses[0].Reason != message.Dropped || !strings.HasPrefix(r.rep.Losses[0].Detail, "did not render: ") ||
+				r.rep.Losses[1].Path != "[2]" || r.rep.Losses[1].Reason != message.Dropped || !strings.HasPrefix(r.rep.Losses[1].Detail, "held back") {
+				t.Errorf("losses %v, want [1] dropped (did not render) and [2] dropped (held back)", r.rep.Losses)
+			}
+			if len(rig.errs()) != 1 {
+				t.Errorf("reported %v, want the render failure", rig.errs())
+			}
+		})
+	}
 }
 
 func TestBotHandlerResponder(t *testing.T) {

@@ -167,10 +167,12 @@
 //		}), naverworks.WithClient(client), naverworks.WithBotID(os.Getenv("NW_BOT_ID")))
 //	http.Handle("POST /callback", bot)
 //
-// A send that fails after the client's retries holds back the rest of
-// that Reply: each content not delivered is a Dropped loss in the report,
-// and the Reply fails with a [*ReplyError]. Whatever the handler does
-// with it, the failure reaches [WithErrorHandler] (wrapping
+// A content that fails to render (strict rendering refusing a loss
+// included), or a send that fails after the client's retries, holds back
+// the rest of that Reply: the contents before it are sent, each content
+// not delivered is a Dropped loss in the report, and the Reply fails with
+// a [*ReplyError] wrapping the failure. Whatever the handler does with
+// it, the failure reaches [WithErrorHandler] (wrapping
 // [ErrCallback]), with the handler's own error. NAVER WORKS has no typing
 // indicator and no hand-over: Typing returns an error wrapping
 // errors.ErrUnsupported, PassToHuman and TakeBack one wrapping
