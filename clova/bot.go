@@ -28,9 +28,13 @@ import (
 // speech to what earlier Reply calls said; the response is written when the
 // Handler returns. One response speaks at most 1,000 characters: a reply
 // past that budget is cut (a Truncated loss) or not spoken at all (a
-// Dropped loss, and an error); so is any reply to a SessionEndedRequest,
-// whose response CLOVA ignores. A Handler that returns an error, or panics,
-// is answered 500, never with half an answer, and its error goes to
+// Dropped loss, and an error). A content CEK cannot say (it fails to
+// render, strict rendering included, or is past the budget) holds back
+// the rest of its Reply: the contents before it are spoken, it and those
+// after it are Dropped losses, and Reply's error wraps the failure. Any
+// reply to a SessionEndedRequest, whose response CLOVA ignores, is a
+// Dropped loss and an error too. A Handler that returns an error, or
+// panics, is answered 500, never with half an answer, and its error goes to
 // [WithErrorHandler] wrapping [ErrCallback]; so does every content a
 // successful Handler replied but CEK could not speak, while the rest is
 // answered 200. Typing returns an error wrapping errors.ErrUnsupported,
@@ -199,7 +203,11 @@ var _ message.Responder = (*responder)(nil)
 var errDone = fmt.Errorf("clova: the response was already sent: %w", message.ErrResponderDone)
 
 // Reply implements [message.Responder]. A content's loss paths are
-// prefixed with its index among contents ("[1].Text"). After the Handler
+// prefixed with its index among contents ("[1].Text"). A content CEK
+// cannot say (it fails to render, strict rendering refuses a loss, or it
+// is past the speech budget) is not spoken, nor is any after it: those
+// before it are, the rest are Dropped losses, and the error wraps the
+// failure. After the Handler
 // returned it delivers nothing: every content is a Dropped loss and the
 // error wraps [message.ErrResponderDone], for the caller only.
 func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (message.Report, error) {
@@ -222,6 +230,10 @@ func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (me
 		}
 		if err := rs.say(p, c, &rep); err != nil {
 			errs = append(errs, err)
+			for k := i + 1; k < len(contents); k++ {
+				rep.Add(at(k), message.Dropped, "held back: CEK could not say an earlier content")
+			}
+			break
 		}
 	}
 	if len(errs) == 0 {
@@ -238,7 +250,7 @@ func (rs *responder) Reply(ctx context.Context, contents ...message.Content) (me
 func (rs *responder) say(p string, c message.Content, rep *message.Report) error {
 	resp, crep, err := RenderLang(rs.lang, c, rs.b.render)
 	if err != nil {
-		rep.Add(p, message.Dropped, "not delivered: CLOVA cannot say it")
+		rep.Add(p, message.Dropped, "did not render: "+err.Error())
 		return fmt.Errorf("clova: reply%s: %w", p, err)
 	}
 	speech := resp.Response.OutputSpeech
@@ -253,17 +265,17 @@ func (rs *responder) say(p string, c message.Content, rep *message.Report) error
 	kept, used, cut := rs.fit(vals)
 	if cut {
 		if len(kept) == 0 {
-			rep.Add(p, message.Dropped, "not delivered: over CEK's 1,000-character speech limit for one response")
+			rep.Add(p, message.Dropped, "did not render: over CEK's 1,000-character speech limit for one response")
 			return fmt.Errorf("clova: reply%s: over CEK's %d-character speech limit for one response: %w", p, limits.SpeechRunes, errors.ErrUnsupported)
 		}
 		crep.Addf("", message.Truncated, "CEK speaks at most %d characters per response", limits.SpeechRunes)
 	}
 	if len(kept) == 0 {
-		rep.Add(p, message.Dropped, "not delivered: nothing to say")
+		rep.Add(p, message.Dropped, "did not render: nothing to say")
 		return fmt.Errorf("clova: reply%s: nothing to say: %w", p, errors.ErrUnsupported)
 	}
 	if err := rs.b.render.Check(message.Clova, crep); err != nil {
-		rep.Add(p, message.Dropped, "not delivered: strict rendering refused a loss")
+		rep.Add(p, message.Dropped, "did not render: strict rendering refused a loss")
 		return fmt.Errorf("clova: reply%s: %w", p, err)
 	}
 	rep.Merge(p, crep)

@@ -289,23 +289,45 @@ func words(n int) string {
 	return strings.Repeat("abcdefghi.", n/10)
 }
 
+// TestBotHandlerUnsayableContent: the contents before one CEK cannot say
+// are spoken; it and every later content of the Reply are Dropped, and
+// Reply's error wraps why.
 func TestBotHandlerUnsayableContent(t *testing.T) {
 	t.Parallel()
-	var rep message.Report
-	var rerr error
-	s := newBotServer(t, message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
-		rep, rerr = r.Reply(ctx, text("here."), &message.Video{URL: "https://example.com/v.mp4"})
-		return nil
-	}))
-	_, resp := s.post(clovatest.Intent("Show"))
-	if want := []string{"here."}; !slices.Equal(spoken(resp), want) {
-		t.Errorf("spoken %q, want %q", spoken(resp), want)
-	}
-	if !errors.Is(rerr, errors.ErrUnsupported) || !hasLoss(rep, "[1]", message.Dropped) {
-		t.Errorf("Reply = %v, %v; want a Dropped loss at [1] and ErrUnsupported", rep, rerr)
-	}
-	if errs := s.reported(); len(errs) != 1 || !errors.Is(errs[0], clova.ErrCallback) {
-		t.Errorf("reported %v, want the video wrapping ErrCallback", errs)
+	for _, tt := range []struct {
+		name string
+		opts []clova.HandlerOption
+		bad  message.Content
+		want error
+	}{
+		{"unsayable", nil, &message.Video{URL: "https://example.com/v.mp4"}, errors.ErrUnsupported},
+		{"strict refuses a loss", []clova.HandlerOption{clova.WithRenderOptions(message.RenderOptions{Strict: true})},
+			&message.Card{Title: "Menu", Text: "pizza"}, message.ErrLossy},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var rep message.Report
+			var rerr error
+			s := newBotServer(t, message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r message.Responder) error {
+				rep, rerr = r.Reply(ctx, text("here."), tt.bad, text("after."))
+				return nil
+			}), tt.opts...)
+			_, resp := s.post(clovatest.Intent("Show"))
+			if want := []string{"here."}; !slices.Equal(spoken(resp), want) {
+				t.Errorf("spoken %q, want %q", spoken(resp), want)
+			}
+			if !errors.Is(rerr, tt.want) {
+				t.Errorf("Reply error %v, want one wrapping %v", rerr, tt.want)
+			}
+			if len(rep.Losses) != 2 ||
+				rep.Losses[0].Path != "[1]" || rep.Losses[0].Reason != message.Dropped || !strings.HasPrefix(rep.Losses[0].Detail, "did not render: ") ||
+				rep.Losses[1].Path != "[2]" || rep.Losses[1].Reason != message.Dropped || !strings.HasPrefix(rep.Losses[1].Detail, "held back") {
+				t.Errorf("losses %v, want [1] dropped (did not render) and [2] dropped (held back)", rep.Losses)
+			}
+			if errs := s.reported(); len(errs) != 1 || !errors.Is(errs[0], clova.ErrCallback) {
+				t.Errorf("reported %v, want the failure wrapping ErrCallback", errs)
+			}
+		})
 	}
 }
 

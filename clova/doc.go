@@ -167,7 +167,11 @@
 // whose Data is the intent's name; device telemetry does not reach it. One
 // response speaks at most 1,000 characters: Reply cuts a reply that
 // crosses the budget (a Truncated loss) and does not speak one past it (a
-// Dropped loss and an error). A Handler that fails or panics is answered
+// Dropped loss and an error). A content CEK cannot say (it fails to
+// render, strict rendering refusing a loss included, or is past the
+// budget) holds back the rest of its Reply: the contents before it are
+// spoken, it and those after it are Dropped losses, and Reply's error
+// wraps the failure. A Handler that fails or panics is answered
 // 500, never half an answer. What a successful Handler replied but CEK
 // could not speak goes to [WithErrorHandler] wrapping [ErrCallback] too.
 // Typing is unsupported and there is no hand-over. Without
