@@ -375,18 +375,18 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 		return rep, err
 	}
 	var errs []error
-	broken := false
+	held := "" // why the rest is held back, once something failed
 	for i, content := range contents {
-		if broken {
-			rep.Add(at(i), message.Dropped, "not sent: an earlier message was not delivered")
-			errs = append(errs, fmt.Errorf("talktalk: reply %s not sent: an earlier message was not delivered", at(i)))
+		if held != "" {
+			rep.Add(at(i), message.Dropped, held)
+			errs = append(errs, fmt.Errorf("talktalk: reply %s not sent: %s", at(i), held))
 			continue
 		}
 		evs, crep, err := Render(content, r.b.wh.cfg.render)
 		if err != nil {
-			rep.Add(at(i), message.Dropped, "could not be rendered for TalkTalk")
+			rep.Add(at(i), message.Dropped, "did not render: "+err.Error())
 			errs = append(errs, fmt.Errorf("talktalk: reply %s: %w", at(i), err))
-			broken = true
+			held = "held back: an earlier content did not render"
 			continue
 		}
 		if !crep.Lossless() {
@@ -396,7 +396,7 @@ func (r *responder) Reply(ctx context.Context, contents ...message.Content) (mes
 			if err := r.deliver(ctx, ev); err != nil {
 				rep.Add(at(i), message.Dropped, "not delivered")
 				errs = append(errs, fmt.Errorf("talktalk: reply %s not delivered: %w", at(i), err))
-				broken = true
+				held = "not sent: an earlier message was not delivered"
 				break
 			}
 		}

@@ -148,6 +148,44 @@ func (r *replyOnce) Handle(ctx context.Context, in *message.Incoming, rs message
 	return nil
 }
 
+// TestBotHandlerReplyRenderFailure: the contents before one that fails to
+// render are delivered; it and every later content are Dropped, saying
+// why, and Reply's error wraps the render error.
+func TestBotHandlerReplyRenderFailure(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts []talktalk.HandlerOption
+		bad  message.Content
+		want error
+	}{
+		{"unrenderable", nil, &message.Sticker{PackageID: "1", StickerID: "2"}, errors.ErrUnsupported},
+		{"strict refuses a loss", []talktalk.HandlerOption{talktalk.WithRenderOptions(message.RenderOptions{Strict: true})},
+			&message.Image{URL: "https://example.com/a.png", AltText: "a cat"}, message.ErrLossy},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := &replyOnce{contents: []message.Content{&message.Text{Text: "before"}, tt.bad, &message.Text{Text: "after"}}}
+			b := newBot(t, h, false, tt.opts...)
+			b.serve(t, talktalktest.Text(userID, "hi"))
+			if got := b.inResponse(t); got != "before" {
+				t.Errorf("response %q, want before", got)
+			}
+			if sent := b.sent(userID); len(sent) != 0 {
+				t.Errorf("sent %q, want nothing more", sent)
+			}
+			if !errors.Is(h.err, tt.want) {
+				t.Errorf("Reply error %v, want one wrapping %v", h.err, tt.want)
+			}
+			if l := h.rep.Losses; len(l) != 2 ||
+				l[0].Path != "[1]" || l[0].Reason != message.Dropped || !strings.HasPrefix(l[0].Detail, "did not render: ") ||
+				l[1].Path != "[2]" || l[1].Reason != message.Dropped || l[1].Detail != "held back: an earlier content did not render" {
+				t.Errorf("losses %v, want [1] dropped (did not render) and [2] dropped (held back)", l)
+			}
+		})
+	}
+}
+
 func TestBotHandlerReplyPaths(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -120,9 +120,12 @@
 // response (flushed before anything sent after it, so that it arrives
 // first); the rest, anything after the budget, and replies to a
 // pay_complete or a leave go through the send API with the [WithClient]
-// client. Typing, PassToHuman and TakeBack use the same client. What
-// cannot be delivered is a Dropped loss in the Report and an error from
-// Reply, and is reported to [WithErrorHandler] wrapping [ErrCallback]. A
+// client. Typing, PassToHuman and TakeBack use the same client. A content
+// that fails to render (strict rendering refusing a loss included), or a
+// message that fails to be sent, holds back the rest of its Reply: the
+// contents before it are delivered, and Reply's error wraps the failure.
+// What cannot be delivered is a Dropped loss in the Report and an error
+// from Reply, and is reported to [WithErrorHandler] wrapping [ErrCallback]. A
 // user's message while a human agent holds the thread reaches the handler
 // with Incoming.Standby set.
 //
