@@ -33,6 +33,15 @@ type Responder interface {
 	// lists every loss, including messages that could not be delivered;
 	// the error is non-nil when nothing, or not everything, was
 	// delivered, or when strict rendering refused a loss.
+	//
+	// Reply never leaves a gap: the user never sees a later content
+	// without an earlier one. When content i fails to render (strict
+	// rendering refusing a loss included), the contents before it are
+	// delivered in order; content i and every content after it in that
+	// Reply are Dropped losses at "[i]", "[i+1]", …, whose Detail says
+	// why ("did not render: …", then "held back: …"), and the error
+	// wraps the render error. A failed send holds back the rest of the
+	// Reply the same way.
 	Reply(ctx context.Context, contents ...Content) (Report, error)
 	// Typing shows that the bot is preparing an answer (LINE's loading
 	// animation, TalkTalk's typing indicator). Elsewhere it returns an
