@@ -71,6 +71,7 @@ type APIError struct {
 	Body []byte
 }
 
+// Error describes the failure without the body or any credential.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "clova: chatbot API error: HTTP %d", e.StatusCode)

@@ -259,6 +259,7 @@ type EntityError struct {
 	Reason string
 }
 
+// Error names the entity and the problem, never the value.
 func (e *EntityError) Error() string {
 	s := "kakao: "
 	if e.Param != "" {

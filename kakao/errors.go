@@ -117,6 +117,7 @@ type APIError struct {
 	Body []byte
 }
 
+// Error describes the failure without the body or the callback URL.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("kakao: callback failed: HTTP ")

@@ -127,6 +127,7 @@ type LossyError struct {
 	Report   Report
 }
 
+// Error lists the losses that strict rendering refused.
 func (e *LossyError) Error() string {
 	return fmt.Sprintf("%s: lossy rendering: %s", e.Platform, e.Report)
 }

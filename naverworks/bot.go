@@ -204,6 +204,7 @@ type ReplyError struct {
 	Errs []error
 }
 
+// Error says how many contents were not delivered, and why.
 func (e *ReplyError) Error() string {
 	s := "naverworks: reply: " + strconv.Itoa(e.Undelivered) + " message"
 	if e.Undelivered != 1 {

@@ -110,6 +110,7 @@ type APIError struct {
 	Body []byte
 }
 
+// Error describes the failure without the body or the authorization key.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("talktalk: API error")
@@ -194,6 +195,7 @@ type LateError struct {
 	SendErr error
 }
 
+// Error says what happened to the late result.
 func (e *LateError) Error() string {
 	switch {
 	case e.Err != nil:

@@ -32,6 +32,7 @@ func New(pkg, path, reason string) *ValidationError {
 	return &ValidationError{Pkg: pkg, Path: path, Reason: reason}
 }
 
+// Error reads "pkg: path: reason".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.Grow(len(e.Pkg) + len(e.Path) + len(e.Reason) + 4)
@@ -120,6 +121,7 @@ func Arg(pkg, fn, arg, reason string) *ArgumentError {
 	return &ArgumentError{Pkg: pkg, Func: fn, Arg: arg, Reason: reason}
 }
 
+// Error reads "pkg: Func: arg: reason"; it never quotes the value.
 func (e *ArgumentError) Error() string {
 	var b strings.Builder
 	if e.Pkg != "" {
