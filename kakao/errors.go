@@ -8,6 +8,7 @@ import (
 
 	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
+	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -127,8 +128,9 @@ func (e *APIError) Error() string {
 		b.WriteString(e.Code)
 	}
 	if e.Message != "" {
+		m, _ := message.TruncateText(e.Message, 200, message.Runes)
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(m)
 	}
 	return b.String()
 }
