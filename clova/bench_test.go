@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/benchpair"
+
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
 )
@@ -446,27 +448,5 @@ func BenchmarkClientSendRatio(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	timed := func(f func()) time.Duration {
-		start := time.Now()
-		f()
-		return time.Since(start)
-	}
-	var rawT, ckT []time.Duration
-	for i := 0; b.Loop(); i++ {
-		if i%2 == 0 {
-			rawT = append(rawT, timed(raw))
-			ckT = append(ckT, timed(ours))
-		} else {
-			ckT = append(ckT, timed(ours))
-			rawT = append(rawT, timed(raw))
-		}
-	}
-	med := func(ds []time.Duration) float64 {
-		slices.Sort(ds)
-		return float64(ds[len(ds)/2])
-	}
-	mr, mc := med(rawT), med(ckT)
-	b.ReportMetric(mr, "raw-ns/op")
-	b.ReportMetric(mc, "clova-ns/op")
-	b.ReportMetric(mc/mr, "ratio")
+	benchpair.Medians(b, "raw", raw, "clova", ours)
 }

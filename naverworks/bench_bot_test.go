@@ -6,9 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
-	"time"
+
+	"github.com/channelkit/channelkit/internal/benchpair"
 
 	"golang.org/x/oauth2"
 
@@ -111,31 +111,8 @@ func BenchmarkBotHandler(b *testing.B) {
 		})
 	}
 	b.Run("ratio", func(b *testing.B) {
-		timed := func(h http.Handler) time.Duration {
-			start := time.Now()
-			serveBench(b, h, sig)
-			return time.Since(start)
-		}
-		var botT, glueT []time.Duration
 		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if i%2 == 0 {
-				glueT = append(glueT, timed(glue))
-				botT = append(botT, timed(bot))
-			} else {
-				botT = append(botT, timed(bot))
-				glueT = append(glueT, timed(glue))
-			}
-		}
-		b.StopTimer()
-		med := func(ds []time.Duration) float64 {
-			slices.Sort(ds)
-			return float64(ds[len(ds)/2])
-		}
-		g, o := med(glueT), med(botT)
-		b.ReportMetric(g, "glue-p50-ns")
-		b.ReportMetric(o, "bot-p50-ns")
-		b.ReportMetric(o/g, "ratio")
+		benchpair.Medians(b, "glue", func() { serveBench(b, glue, sig) }, "bot", func() { serveBench(b, bot, sig) })
 		ga := testing.AllocsPerRun(200, func() { serveBench(b, glue, sig) })
 		oa := testing.AllocsPerRun(200, func() { serveBench(b, bot, sig) })
 		b.ReportMetric(ga, "glue-allocs")

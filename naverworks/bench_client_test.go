@@ -6,9 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
-	"time"
+
+	"github.com/channelkit/channelkit/internal/benchpair"
 
 	"golang.org/x/oauth2"
 
@@ -95,30 +95,6 @@ func BenchmarkClientSendRatio(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	timed := func(f func()) time.Duration {
-		start := time.Now()
-		f()
-		return time.Since(start)
-	}
-	var rawT, ourT []time.Duration
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if i%2 == 0 {
-			rawT = append(rawT, timed(raw))
-			ourT = append(ourT, timed(ours))
-		} else {
-			ourT = append(ourT, timed(ours))
-			rawT = append(rawT, timed(raw))
-		}
-	}
-	b.StopTimer()
-	med := func(ds []time.Duration) float64 {
-		slices.Sort(ds)
-		return float64(ds[len(ds)/2])
-	}
-	mr, mo := med(rawT), med(ourT)
-	b.ReportMetric(mr, "raw-p50-ns")
-	b.ReportMetric(mo, "naverworks-p50-ns")
-	b.ReportMetric(mo/mr, "ratio")
+	benchpair.Medians(b, "raw", raw, "naverworks", ours)
 }
