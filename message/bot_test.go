@@ -257,6 +257,44 @@ func TestConversationsSerialises(t *testing.T) {
 	}
 }
 
+// TestConversationsKeepBotsApart: the same user talking to two bots of a
+// multi-bot handler has two conversations, and a single-bot handler's
+// events keep the bare ConversationID as their key.
+func TestConversationsKeepBotsApart(t *testing.T) {
+	st := message.NewMemoryState(10)
+	h := message.Chain(message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		c := message.ConversationFrom(ctx)
+		if c.ID != in.ConversationID {
+			t.Errorf("Conversation.ID = %q, want the ConversationID %q", c.ID, in.ConversationID)
+		}
+		c.Set(append(c.Value(), in.BotID...))
+		return nil
+	}), message.Conversations(st, time.Hour))
+	ctx := context.Background()
+	for _, bot := range []string{"botA", "botB", "botA", ""} {
+		in := textIn("x")
+		in.BotID = bot
+		if err := h.Handle(ctx, in, &recorder{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := textIn("x")
+	for key, want := range map[string]string{
+		"C1":           "",
+		"line/botA/C1": "botAbotA",
+		"line/botB/C1": "botB",
+	} {
+		v, ok, _ := st.Load(ctx, key)
+		if string(v) != want || (want != "" && !ok) {
+			t.Errorf("state[%q] = %q, want %q", key, v, want)
+		}
+	}
+	in.BotID = "botB"
+	if got := message.StateKey(in); got != "line/botB/C1" {
+		t.Errorf("StateKey = %q", got)
+	}
+}
+
 // An OpenTelemetry-style adapter: a span per event, closed with its error;
 // this is all an adapter needs.
 type spanObserver struct {

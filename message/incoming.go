@@ -33,6 +33,11 @@ const (
 type Incoming struct {
 	Platform Platform
 	Kind     Kind
+	// BotID is the bot the event was sent to, as a multi-bot handler
+	// resolved and verified it (a LINE channel's destination, a NAVER
+	// WORKS bot ID, a Kakao bot ID, a TalkTalk partner, a CEK extension
+	// ID); empty from a handler that serves one bot.
+	BotID string
 	// EventID identifies the event for de-duplication; empty when the
 	// platform gives none.
 	EventID string

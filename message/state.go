@@ -67,31 +67,49 @@ func ConversationFrom(ctx context.Context) *Conversation {
 // [Conversation] in the context, calls the handler, and saves the value
 // (for ttl) if the handler changed it. A failed load, lock or save is the
 // handler's error.
+//
+// The key under which st holds a conversation is [StateKey] of the event:
+// the ConversationID, prefixed with the bot ID when a multi-bot handler
+// resolved one, so that two bots a user talks to keep apart.
 func Conversations(st State, ttl time.Duration) Middleware {
 	return func(next Handler) Handler {
 		return HandlerFunc(func(ctx context.Context, in *Incoming, r Responder) error {
 			if in.ConversationID == "" {
 				return next.Handle(ctx, in, r)
 			}
-			unlock, err := st.Lock(ctx, in.ConversationID)
+			key := StateKey(in)
+			unlock, err := st.Lock(ctx, key)
 			if err != nil {
 				return fmt.Errorf("message: locking the conversation: %w", err)
 			}
 			defer func() { _ = unlock(context.WithoutCancel(ctx)) }()
-			v, _, err := st.Load(ctx, in.ConversationID)
+			v, _, err := st.Load(ctx, key)
 			if err != nil {
 				return fmt.Errorf("message: loading the conversation: %w", err)
 			}
 			c := &Conversation{ID: in.ConversationID, value: v}
 			herr := next.Handle(WithConversation(ctx, c), in, r)
 			if c.changed {
-				if err := st.Save(context.WithoutCancel(ctx), c.ID, c.value, ttl); err != nil {
+				if err := st.Save(context.WithoutCancel(ctx), key, c.value, ttl); err != nil {
 					return errors.Join(herr, fmt.Errorf("message: saving the conversation: %w", err))
 				}
 			}
 			return herr
 		})
 	}
+}
+
+// StateKey is the key [Conversations] keeps an event's conversation under
+// in a [State]: the ConversationID for a single-bot handler's event, and
+// the platform, bot ID and ConversationID ("line/<bot>/<conversation>")
+// when a multi-bot handler set BotID, so that the same user talking to
+// two bots has two conversations. Empty when the event has no
+// ConversationID.
+func StateKey(in *Incoming) string {
+	if in.ConversationID == "" || in.BotID == "" {
+		return in.ConversationID
+	}
+	return string(in.Platform) + "/" + in.BotID + "/" + in.ConversationID
 }
 
 // MemoryState is an in-process [State]: at most max conversations (the

@@ -9,7 +9,7 @@
 // Status codes (channelkit's house rule):
 //
 //	405 wrong method             413 body over the limit
-//	400 malformed body           401 missing or invalid signature
+//	400 malformed body           401 missing or invalid signature, or unknown bot
 //	403 caller not allowed       500 the user's callback failed
 //	503 no free slot under the in-flight cap before the request ended
 //	200 success
@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/signature"
 )
 
@@ -70,7 +71,10 @@ func Status(err error) int {
 		return http.StatusMethodNotAllowed
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, signature.ErrMissing), errors.Is(err, signature.ErrMismatch):
+	case errors.Is(err, signature.ErrMissing), errors.Is(err, signature.ErrMismatch),
+		errors.Is(err, botset.ErrUnknownBot):
+		// An unknown bot is answered as a wrong secret is, so that a
+		// caller cannot probe which bots a server has.
 		return http.StatusUnauthorized
 	case errors.Is(err, signature.ErrForbidden):
 		return http.StatusForbidden

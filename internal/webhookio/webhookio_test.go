@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/channelkit/channelkit/internal/botset"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +28,7 @@ func TestStatus(t *testing.T) {
 		{fmt.Errorf("line: %w", &http.MaxBytesError{Limit: 10}), 413},
 		{fmt.Errorf("line: %w", signature.ErrMissing), 401},
 		{signature.ErrMismatch, 401},
+		{fmt.Errorf("line: %w", botset.ErrUnknownBot), 401},
 		{fmt.Errorf("x: %w", signature.ErrForbidden), 403},
 		{Malformed("kakao", errors.New("unexpected end of JSON input")), 400},
 		{fmt.Errorf("%w: boom", ErrCallback), 500},

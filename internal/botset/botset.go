@@ -1,0 +1,243 @@
+// Package botset is the resolution every channelkit multi-bot handler
+// shares: it finds the credentials of the bot a webhook request is for,
+// through the user's resolver, and caches the answer.
+//
+// A bot ID comes from the request before anything in it is verified (a
+// path segment, a header, a body field), so the cache must not let an
+// unverified request grow memory or reach the user's resolver without
+// bound: IDs are length-checked before any lookup, unknown IDs are cached
+// for a shorter time than known ones, and the whole cache is capped.
+package botset
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// ErrUnknownBot is wrapped by the error of a request for a bot the
+// resolver does not know (or an ID no bot can have). Handlers answer it
+// with the same status as a failed signature check, 401, so that a caller
+// cannot tell an unknown bot from a wrong secret. Platform packages
+// re-export it as their own ErrUnknownBot.
+var ErrUnknownBot = errors.New("unknown bot")
+
+// MaxIDLen is the longest bot ID looked up. Longer IDs are unknown without
+// a lookup: no platform's bot, channel or extension ID comes near it.
+const MaxIDLen = 256
+
+// DefaultTTL is how long a resolved bot is served from the cache before
+// the resolver is asked again: a revoked bot stops being served at most
+// this long after the resolver stops returning it.
+const DefaultTTL = time.Minute
+
+// DefaultMaxEntries caps the cache (known and unknown IDs together).
+const DefaultMaxEntries = 10000
+
+// Config configures a [Cache].
+type Config struct {
+	// TTL is how long a resolved bot is cached. 0 turns caching off: every
+	// request asks the resolver (concurrent lookups of one ID still share
+	// one call).
+	TTL time.Duration
+	// NegativeTTL is how long an unknown ID is cached (0: TTL/6, at least
+	// one second when TTL is set).
+	NegativeTTL time.Duration
+	// MaxEntries caps the entries held (0: DefaultMaxEntries). When the
+	// cache is full, expired entries are dropped first, then unknown IDs,
+	// then any.
+	MaxEntries int
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// Resolve finds a bot by ID. It returns an error wrapping ErrUnknownBot
+// for an ID it does not serve; any other error is a failed lookup (a
+// database down), which is not cached.
+type Resolve[B any] func(ctx context.Context, id string) (B, error)
+
+// Cache caches a resolver's answers per bot ID. It is safe for concurrent
+// use; concurrent lookups of one ID that is not cached share one call of
+// the resolver.
+type Cache[B any] struct {
+	resolve Resolve[B]
+	ttl     time.Duration
+	negTTL  time.Duration
+	max     int
+	now     func() time.Time
+
+	mu      sync.RWMutex
+	entries map[string]*entry[B]
+	flights map[string]*flight[B]
+	gen     map[string]uint64 // bumped by Forget, so an in-flight lookup does not cache a revoked answer
+}
+
+type entry[B any] struct {
+	bot     B
+	known   bool
+	expires time.Time
+}
+
+type flight[B any] struct {
+	done chan struct{}
+	bot  B
+	err  error
+}
+
+// New returns a cache in front of resolve.
+func New[B any](resolve Resolve[B], cfg Config) *Cache[B] {
+	c := &Cache[B]{
+		resolve: resolve,
+		ttl:     cfg.TTL,
+		negTTL:  cfg.NegativeTTL,
+		max:     cfg.MaxEntries,
+		now:     cfg.Now,
+		entries: make(map[string]*entry[B]),
+		flights: make(map[string]*flight[B]),
+		gen:     make(map[string]uint64),
+	}
+	if c.max <= 0 {
+		c.max = DefaultMaxEntries
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.negTTL <= 0 && c.ttl > 0 {
+		c.negTTL = max(c.ttl/6, time.Second)
+	}
+	return c
+}
+
+// Get returns the bot with the given ID: from the cache while its entry
+// lasts, else from the resolver. An empty or over-long ID is unknown
+// without a lookup. The error wraps ErrUnknownBot for an unknown bot; any
+// other error is the resolver's (or ctx's) and is not cached.
+func (c *Cache[B]) Get(ctx context.Context, id string) (B, error) {
+	var zero B
+	if id == "" || len(id) > MaxIDLen {
+		return zero, ErrUnknownBot
+	}
+	if c.ttl > 0 {
+		now := c.now()
+		c.mu.RLock()
+		e, ok := c.entries[id]
+		c.mu.RUnlock()
+		if ok && now.Before(e.expires) {
+			if !e.known {
+				return zero, ErrUnknownBot
+			}
+			return e.bot, nil
+		}
+	}
+	return c.lookup(ctx, id)
+}
+
+// lookup asks the resolver, one call per ID at a time.
+func (c *Cache[B]) lookup(ctx context.Context, id string) (B, error) {
+	c.mu.Lock()
+	for {
+		f, ok := c.flights[id]
+		if !ok {
+			break
+		}
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			var zero B
+			return zero, ctx.Err()
+		}
+		// The leader's request may have ended while ours goes on: its
+		// context error is not our answer, so look again.
+		if !isContextErr(f.err) || ctx.Err() != nil {
+			return f.bot, f.err
+		}
+		c.mu.Lock()
+	}
+	f := &flight[B]{done: make(chan struct{})}
+	c.flights[id] = f
+	gen := c.gen[id]
+	c.mu.Unlock()
+
+	f.bot, f.err = c.call(ctx, id)
+
+	c.mu.Lock()
+	delete(c.flights, id)
+	if c.ttl > 0 && c.gen[id] == gen {
+		switch {
+		case f.err == nil:
+			c.store(id, &entry[B]{bot: f.bot, known: true, expires: c.now().Add(c.ttl)})
+		case errors.Is(f.err, ErrUnknownBot):
+			c.store(id, &entry[B]{known: false, expires: c.now().Add(c.negTTL)})
+		}
+	}
+	delete(c.gen, id) // no other lookup of id runs while c.mu is held
+	c.mu.Unlock()
+	close(f.done)
+	return f.bot, f.err
+}
+
+// call runs the resolver, turning a panic into an error: a resolver is
+// user code, and one bad bot must not take the handler down.
+func (c *Cache[B]) call(ctx context.Context, id string) (bot B, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var zero B
+			bot, err = zero, errResolverPanic
+		}
+	}()
+	return c.resolve(ctx, id)
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+var errResolverPanic = errors.New("bot resolver panicked")
+
+// store adds e under id; c.mu is held. A full cache drops expired entries,
+// then unknown IDs, then whatever the map yields first.
+func (c *Cache[B]) store(id string, e *entry[B]) {
+	if _, ok := c.entries[id]; !ok && len(c.entries) >= c.max {
+		now := c.now()
+		for k, old := range c.entries {
+			if !now.Before(old.expires) {
+				delete(c.entries, k)
+			}
+		}
+		if len(c.entries) >= c.max {
+			for k, old := range c.entries {
+				if !old.known {
+					delete(c.entries, k)
+				}
+			}
+		}
+		for k := range c.entries {
+			if len(c.entries) < c.max {
+				break
+			}
+			delete(c.entries, k)
+		}
+	}
+	c.entries[id] = e
+}
+
+// Forget drops what the cache holds for id, and keeps a lookup already
+// running from caching its answer: the next request asks the resolver.
+// Use it when a bot is revoked or its secret rotated.
+func (c *Cache[B]) Forget(id string) {
+	c.mu.Lock()
+	delete(c.entries, id)
+	if _, ok := c.flights[id]; ok {
+		c.gen[id]++
+	}
+	c.mu.Unlock()
+}
+
+// Len reports how many IDs the cache holds (for tests and metrics).
+func (c *Cache[B]) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.entries)
+}

@@ -1,0 +1,321 @@
+package botset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// counting is a resolver over a map that counts its calls.
+type counting struct {
+	mu    sync.Mutex
+	bots  map[string]string
+	calls atomic.Int64
+}
+
+func (r *counting) resolve(_ context.Context, id string) (string, error) {
+	r.calls.Add(1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, ok := r.bots[id]
+	if !ok {
+		return "", fmt.Errorf("no bot %q: %w", id, ErrUnknownBot)
+	}
+	return b, nil
+}
+
+func TestCacheServesFromCacheUntilTTL(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	r := &counting{bots: map[string]string{"a": "bot-a"}}
+	c := New(r.resolve, Config{TTL: time.Minute, Now: clk.Now})
+	ctx := context.Background()
+
+	for i := range 3 {
+		got, err := c.Get(ctx, "a")
+		if err != nil || got != "bot-a" {
+			t.Fatalf("Get #%d = %q, %v; want bot-a", i, got, err)
+		}
+	}
+	if n := r.calls.Load(); n != 1 {
+		t.Fatalf("resolver calls = %d, want 1 within the TTL", n)
+	}
+	clk.Add(time.Minute)
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.calls.Load(); n != 2 {
+		t.Fatalf("resolver calls = %d, want 2 after the TTL", n)
+	}
+}
+
+func TestCacheRevokedBotStopsAfterTTL(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	r := &counting{bots: map[string]string{"a": "bot-a"}}
+	c := New(r.resolve, Config{TTL: time.Minute, Now: clk.Now})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	delete(r.bots, "a")
+	r.mu.Unlock()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatalf("within the TTL the cached bot is served; got %v", err)
+	}
+	clk.Add(time.Minute)
+	if _, err := c.Get(ctx, "a"); !errors.Is(err, ErrUnknownBot) {
+		t.Fatalf("after the TTL: err = %v, want ErrUnknownBot", err)
+	}
+}
+
+func TestCacheForgetDropsAtOnce(t *testing.T) {
+	r := &counting{bots: map[string]string{"a": "bot-a"}}
+	c := New(r.resolve, Config{TTL: time.Hour})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	r.bots["a"] = "bot-a-rotated"
+	r.mu.Unlock()
+	c.Forget("a")
+	got, err := c.Get(ctx, "a")
+	if err != nil || got != "bot-a-rotated" {
+		t.Fatalf("after Forget: %q, %v; want the rotated bot", got, err)
+	}
+}
+
+func TestCacheForgetDuringLookupIsNotCached(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var calls atomic.Int64
+	c := New(func(ctx context.Context, id string) (string, error) {
+		if calls.Add(1) == 1 {
+			close(started)
+			<-release
+			return "old", nil
+		}
+		return "new", nil
+	}, Config{TTL: time.Hour})
+	ctx := context.Background()
+	done := make(chan string)
+	go func() { b, _ := c.Get(ctx, "a"); done <- b }()
+	<-started
+	c.Forget("a")
+	close(release)
+	if b := <-done; b != "old" {
+		t.Fatalf("the running lookup returns %q, want old", b)
+	}
+	if b, _ := c.Get(ctx, "a"); b != "new" {
+		t.Fatalf("after a Forget during the lookup: %q, want new (the old answer must not be cached)", b)
+	}
+}
+
+func TestCacheUnknownIsCachedShorter(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	r := &counting{bots: map[string]string{}}
+	c := New(r.resolve, Config{TTL: time.Minute, Now: clk.Now})
+	ctx := context.Background()
+	for range 3 {
+		if _, err := c.Get(ctx, "x"); !errors.Is(err, ErrUnknownBot) {
+			t.Fatalf("err = %v, want ErrUnknownBot", err)
+		}
+	}
+	if n := r.calls.Load(); n != 1 {
+		t.Fatalf("resolver calls = %d, want 1 (unknown IDs are cached)", n)
+	}
+	clk.Add(10 * time.Second) // the negative TTL: TTL/6
+	r.mu.Lock()
+	r.bots["x"] = "bot-x"
+	r.mu.Unlock()
+	if b, err := c.Get(ctx, "x"); err != nil || b != "bot-x" {
+		t.Fatalf("a bot added after its ID was unknown: %q, %v; want it served after the negative TTL", b, err)
+	}
+}
+
+func TestCacheRefusesIDsWithoutLookup(t *testing.T) {
+	r := &counting{bots: map[string]string{"": "empty", strings.Repeat("a", MaxIDLen+1): "long"}}
+	c := New(r.resolve, Config{TTL: time.Minute})
+	for _, id := range []string{"", strings.Repeat("a", MaxIDLen+1)} {
+		if _, err := c.Get(context.Background(), id); !errors.Is(err, ErrUnknownBot) {
+			t.Errorf("Get(len %d) err = %v, want ErrUnknownBot", len(id), err)
+		}
+	}
+	if n := r.calls.Load(); n != 0 {
+		t.Fatalf("resolver calls = %d, want 0", n)
+	}
+}
+
+func TestCacheLookupErrorIsNotCached(t *testing.T) {
+	var calls atomic.Int64
+	down := errors.New("database down")
+	c := New(func(context.Context, string) (string, error) {
+		calls.Add(1)
+		return "", down
+	}, Config{TTL: time.Minute})
+	for range 2 {
+		if _, err := c.Get(context.Background(), "a"); !errors.Is(err, down) || errors.Is(err, ErrUnknownBot) {
+			t.Fatalf("err = %v, want the resolver's error", err)
+		}
+	}
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("resolver calls = %d, want 2 (failures are not cached)", n)
+	}
+}
+
+func TestCacheSingleFlight(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int64
+	c := New(func(context.Context, string) (string, error) {
+		calls.Add(1)
+		<-release
+		return "bot", nil
+	}, Config{TTL: time.Minute})
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if b, err := c.Get(context.Background(), "a"); err != nil || b != "bot" {
+				errs <- fmt.Errorf("Get = %q, %v", b, err)
+			}
+		}()
+	}
+	// Let the goroutines pile up on the one lookup, then release it.
+	for c.waiting("a") == 0 {
+		runtimeGosched()
+	}
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("resolver calls = %d, want 1", n)
+	}
+}
+
+func TestCacheFollowerOutlivesLeadersContext(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int64
+	c := New(func(ctx context.Context, _ string) (string, error) {
+		if calls.Add(1) == 1 {
+			<-release
+			return "", ctx.Err()
+		}
+		return "bot", nil
+	}, Config{TTL: time.Minute})
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leader := make(chan error)
+	go func() { _, err := c.Get(leaderCtx, "a"); leader <- err }()
+	for c.waiting("a") == 0 {
+		runtimeGosched()
+	}
+	follower := make(chan string)
+	go func() { b, _ := c.Get(context.Background(), "a"); follower <- b }()
+	cancel()
+	close(release)
+	if err := <-leader; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader err = %v, want context.Canceled", err)
+	}
+	if b := <-follower; b != "bot" {
+		t.Fatalf("follower got %q, want bot: the leader's cancellation is not its answer", b)
+	}
+}
+
+func TestCacheRecoversResolverPanic(t *testing.T) {
+	c := New(func(context.Context, string) (string, error) { panic("boom") }, Config{TTL: time.Minute})
+	_, err := c.Get(context.Background(), "a")
+	if err == nil || errors.Is(err, ErrUnknownBot) {
+		t.Fatalf("err = %v, want a resolver failure", err)
+	}
+}
+
+func TestCacheIsBounded(t *testing.T) {
+	r := &counting{bots: map[string]string{"known": "bot"}}
+	c := New(r.resolve, Config{TTL: time.Minute, MaxEntries: 100})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "known"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1000 {
+		_, _ = c.Get(ctx, fmt.Sprint("unknown-", i))
+	}
+	if n := c.Len(); n > 100 {
+		t.Fatalf("Len = %d, want at most 100", n)
+	}
+	before := r.calls.Load()
+	if _, err := c.Get(ctx, "known"); err != nil {
+		t.Fatal(err)
+	}
+	if r.calls.Load() != before {
+		t.Fatal("a flood of unknown IDs evicted the known bot")
+	}
+}
+
+func TestCacheTTLZeroAsksEveryTime(t *testing.T) {
+	r := &counting{bots: map[string]string{"a": "bot"}}
+	c := New(r.resolve, Config{})
+	for range 3 {
+		if _, err := c.Get(context.Background(), "a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := r.calls.Load(); n != 3 {
+		t.Fatalf("resolver calls = %d, want 3 with caching off", n)
+	}
+	if c.Len() != 0 {
+		t.Fatalf("Len = %d, want 0", c.Len())
+	}
+}
+
+func BenchmarkCacheHit(b *testing.B) {
+	r := &counting{bots: map[string]string{"a": "bot"}}
+	c := New(r.resolve, Config{TTL: time.Hour})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.Get(ctx, "a"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCacheHitSerial(b *testing.B) {
+	r := &counting{bots: map[string]string{"a": "bot"}}
+	c := New(r.resolve, Config{TTL: time.Hour})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Get(ctx, "a"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
