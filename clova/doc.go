@@ -66,14 +66,54 @@
 // bytes. Access tokens are an [AccessToken], which prints as "[REDACTED]"
 // with every fmt verb and in slog; string(token) reads it.
 //
+// The built-in intents are constants ([IntentGuide], [IntentCancel],
+// [IntentYes], [IntentNo], [IntentStop], …) and so are the event names of
+// each namespace ([EventSkillEnabled], [EventPlayFinished],
+// [EventSpeechFinished], …); [Request.IsIntent] and [Request.IsEvent]
+// test a request for one:
+//
+//	switch {
+//	case req.IsIntent(clova.IntentGuide):
+//		return help(), nil
+//	case req.IsEvent(clova.NamespaceClovaSkill, clova.EventSkillEnabled):
+//		return nil, createUser(ctx, req.UserID())
+//	}
+//
 // # Responses
 //
 // [NewResponse] with [SimpleSpeech], [SpeechList] or [SpeechSet] over
 // [PlainText] and [SpeechURL] values; set Response.Reprompt,
-// Response.ShouldEndSession, Response.Card (raw JSON) and
+// Response.ShouldEndSession, a card ([Response.SetCard] with a
+// [TextCard], [ImageTextCard], [ImageListCard], [CardList], or a
+// [RawCard] for any other content template; [DecodeCard] reads one) and
 // [Response.SetSessionAttributes]. Directives: [AudioPlay],
 // [StreamDeliver], [PlaybackPause], [PlaybackResume], [PlaybackStop], and
 // [NewDirective] or a [Directive] literal for anything else.
+//
+// # Account linking
+//
+// An extension that acts on a user's account elsewhere (an order, a
+// calendar) links the two with OAuth 2.0's authorization-code grant,
+// configured in the CLOVA developer console's account-linking settings:
+//
+//   - Authorization URI: your login page (HTTPS on port 443, usable on a
+//     phone, no pop-ups). CLOVA opens it with state (valid for 5 minutes),
+//     client_id, response_type=code, scope and redirect_uri; after the
+//     login it redirects to redirect_uri with state and code.
+//   - Client ID and Client Secret: the credentials CLOVA presents to your
+//     token endpoint.
+//   - Access Token URI (and the refresh URI, if different): where CLOVA
+//     exchanges the code, and later refreshes the token, itself.
+//   - Client authentication scheme, scope, privacy policy URI.
+//
+// Once linked, every request carries the access token CLOVA holds, in
+// context.System.user.accessToken and session.user.accessToken
+// ([Request.AccessToken]); disabling the extension deletes it. Check the
+// token with your own service, and when it is missing or refused, ask the
+// user to link the account in the CLOVA app: [RequireLinkedAccount] (and
+// [RequireLinkedAccountMiddleware] for a [BotHandler]) answers a request
+// without a token with [LinkPrompt]. No dedicated "link your account"
+// directive or card is documented (UNCONFIRMED), so the prompt is speech.
 //
 // # Options
 //
