@@ -43,7 +43,9 @@
 // [*UnsendEvent], [*VideoPlayCompleteEvent], [*BeaconEvent],
 // [*AccountLinkEvent], [*ThingsEvent], [*MembershipEvent], [*ModuleEvent],
 // [*ActivatedEvent], [*DeactivatedEvent], [*BotSuspendedEvent],
-// [*BotResumedEvent] and [*DeliveryEvent]. Every event embeds [EventBase]
+// [*BotResumedEvent], [*DeliveryEvent] and [*MessageEditedEvent] (a text
+// message edited in a group; ToIncoming reports it as KindOther, since it
+// is not a new message). Every event embeds [EventBase]
 // (Mode, Timestamp, Source, WebhookEventID, DeliveryContext). Sources are
 // [*UserSource], [*GroupSource] and [*RoomSource].
 //
