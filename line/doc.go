@@ -105,6 +105,17 @@
 // [message.Handover]. Chat control works only for module channels, a
 // partner feature LINE must approve; other channels get 403.
 //
+// # Rich menus
+//
+// [Client.CreateRichMenu] takes a messaging_api.RichMenuRequest, checked
+// offline by [ValidateRichMenu]; [Client.SetRichMenuImage] uploads its
+// image (checked by [CheckRichMenuImage]); [Client.SetDefaultRichMenu],
+// [Client.LinkRichMenu] and [Client.LinkRichMenuBulk] show it; aliases
+// ([Client.CreateRichMenuAlias], [Client.GetRichMenuAlias]) name it, for
+// the richmenuswitch action and for finding a menu made on an earlier run.
+// A create is never repeated once LINE may have received it; reads,
+// deletes, links and alias updates are retried.
+//
 // # Channel access tokens
 //
 // Instead of a token pasted from the console, a client can take tokens

@@ -64,6 +64,12 @@
 //     404.
 //   - No rate limits, quotas, plans or channel types: chat control always
 //     succeeds (LINE allows it only for module channels).
+//   - Rich menus live in memory (with [Server.RichMenuLinks] and
+//     [Server.DefaultRichMenu] to inspect them); the fake checks menus and
+//     images with line.ValidateRichMenu and line.CheckRichMenuImage, and
+//     wants an image before a menu is made default, linked or aliased (the
+//     last is UNCONFIRMED for LINE). Error texts are the fake's own. The
+//     rich-menu batch endpoints are not served.
 //   - Token API errors are {"error","error_description"} with texts of the
 //     fake's own; LINE's exact descriptions are UNCONFIRMED. The fake does
 //     not cap active v2.1 tokens (LINE allows 30 per channel) and issues

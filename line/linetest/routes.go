@@ -6,4 +6,5 @@ import "net/http"
 // chat control: one line per file of endpoints, so that each concept
 // keeps its own file.
 func (s *Server) routes(mux *http.ServeMux) {
+	s.richMenuRoutes(mux)
 }

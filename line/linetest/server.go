@@ -66,6 +66,7 @@ type Server struct {
 	clock      func() time.Time
 	issued     map[string]issued
 	issuances  int
+	rm         richMenus
 }
 
 func (s *Server) form() redact.Form {
