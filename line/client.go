@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+
+	"golang.org/x/oauth2"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
@@ -45,12 +48,17 @@ func (c Client) LogValue() slog.Value { return c.form().LogValue() }
 
 var _ message.Handover = (*Client)(nil)
 
-// New returns a client that authenticates with a channel access token.
-// It does no I/O.
+// New returns a client that authenticates with a channel access token:
+// the static channelToken (a long-lived token pasted from the console), or,
+// with channelToken empty, the tokens of [WithTokenSource] (one that
+// renews itself, such as [TokenSource]'s). Giving both, or neither, is an
+// error. New does no I/O.
+//
+// With a token source, a call LINE refuses with HTTP 401 is sent once
+// more: if the source implements [Invalidator], the refused token is
+// dropped first, so the second attempt carries a fresh one. A second 401
+// is returned. Many calls refused with the same token cause one issuance.
 func New(channelToken string, opts ...Option) (*Client, error) {
-	if channelToken == "" {
-		return nil, argError("New", "channelToken", "missing channel access token")
-	}
 	cfg := config{retry: rest.DefaultRetry}
 	for _, o := range opts {
 		if o == nil {
@@ -59,6 +67,12 @@ func New(channelToken string, opts ...Option) (*Client, error) {
 		if err := o.applyClient(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	switch {
+	case channelToken == "" && cfg.ts == nil:
+		return nil, argError("New", "channelToken", "missing channel access token (or WithTokenSource)")
+	case channelToken != "" && cfg.ts != nil:
+		return nil, argError("New", "channelToken", "give a channel access token or WithTokenSource, not both")
 	}
 	if cfg.http == nil {
 		cfg.http = rest.NewHTTPClient()
@@ -75,7 +89,7 @@ func New(channelToken string, opts ...Option) (*Client, error) {
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
-	bearer := "Bearer " + channelToken
+	bearer := "Bearer " + channelToken // unused with a token source
 	base := rest.Client{
 		HTTP:      cfg.http,
 		BaseURL:   cfg.baseURL,
@@ -89,6 +103,24 @@ func New(channelToken string, opts ...Option) (*Client, error) {
 		},
 		Sleep: cfg.sleep,
 		Rand:  cfg.rand,
+	}
+	if cfg.ts != nil {
+		ts := redact.Hide(cfg.ts)
+		base.Auth = func(_ context.Context, h http.Header) error {
+			tok, err := ts.Reveal().Token()
+			if err != nil {
+				return fmt.Errorf("line: channel access token: %w", err)
+			}
+			h["Authorization"] = []string{"Bearer " + tok.AccessToken}
+			return nil
+		}
+		base.Refresh = func(_ context.Context, refused http.Header) bool {
+			if inv, ok := ts.Reveal().(Invalidator); ok {
+				tok, _ := strings.CutPrefix(refused.Get("Authorization"), "Bearer ")
+				inv.Invalidate(&oauth2.Token{AccessToken: tok})
+			}
+			return true
+		}
 	}
 	if onErr := cfg.onErr; onErr != nil {
 		base.OnError = func(_ context.Context, err error) { onErr(nil, fmt.Errorf("line: %w", err)) }

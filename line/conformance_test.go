@@ -45,14 +45,11 @@ var oddFiles = map[string]expectation{
 	"line-bot-sdk-java__signature_empty_object":  {events: 0},
 	// Connection check.
 	"line-bot-sdk-go__empty_events": {events: 0},
-	// New or made-up event types: kept raw as *UnknownEvent. messageEdited
-	// is newer than the spec digest this package follows.
-	"line-bot-sdk-go__unknown_event_minimal":      {events: 1, unknown: []string{"UNKNOWN"}},
-	"line-bot-sdk-go__message_edited_quote_token": {events: 1, unknown: []string{"messageEdited"}},
-	"line-bot-sdk-java__message_edited":           {events: 1, unknown: []string{"messageEdited"}},
-	"line-bot-sdk-java__unknown":                  {events: -1, unknown: []string{"greatNewFeature"}, unknownSources: 1, unknownMessages: 1},
-	"line-bot-sdk-php__all_events_47":             {events: 47, unknown: []string{"__unknown__", "__unknown__", "messageEdited"}, unknownSources: 1, unknownMessages: 1},
-	"line-bot-sdk-python__v3_all_events":          {events: 28, unknown: []string{"messageEdited", "undefined"}},
+	// Made-up event types: kept raw as *UnknownEvent.
+	"line-bot-sdk-go__unknown_event_minimal": {events: 1, unknown: []string{"UNKNOWN"}},
+	"line-bot-sdk-java__unknown":             {events: -1, unknown: []string{"greatNewFeature"}, unknownSources: 1, unknownMessages: 1},
+	"line-bot-sdk-php__all_events_47":        {events: 47, unknown: []string{"__unknown__", "__unknown__"}, unknownSources: 1, unknownMessages: 1},
+	"line-bot-sdk-python__v3_all_events":     {events: 28, unknown: []string{"undefined"}},
 	// PROVENANCE.md says 30 and 11 events; the bodies hold 32 and 12.
 	"line-bot-sdk-go__legacy_all_events":        {events: 32},
 	"line-bot-sdk-php__signature_eleven_events": {events: 12},
@@ -212,5 +209,50 @@ func checkPathsAgree(t *testing.T, body []byte) {
 	}
 	if diff := cmp.Diff(slow, fast); diff != "" {
 		t.Errorf("fast path differs from per-event decoding (-slow +fast):\n%s", diff)
+	}
+}
+
+// TestMessageEditedFromPeers decodes the messageEdited bodies of the
+// official SDKs' test suites into the typed event, on both decoding
+// paths.
+func TestMessageEditedFromPeers(t *testing.T) {
+	dir := conformance.Dir(t, "line")
+	want := map[string]*line.MessageEditedEvent{}
+	for _, c := range conformance.Cases(t, dir) {
+		if !strings.Contains(c.Name, "message_edited") {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			fast, slow, err := line.DecodePaths(c.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fast == nil {
+				t.Error("the one-pass path gave up on a known event")
+			}
+			for path, cb := range map[string]*line.Callback{"fast": fast, "slow": slow} {
+				if cb == nil {
+					continue
+				}
+				if len(cb.Events) != 1 {
+					t.Fatalf("%s: %d events, want 1", path, len(cb.Events))
+				}
+				e, ok := cb.Events[0].(*line.MessageEditedEvent)
+				if !ok {
+					t.Fatalf("%s: %T, want *line.MessageEditedEvent", path, cb.Events[0])
+				}
+				text, ok := e.Message.(*line.TextContent)
+				if !ok || text.ID == "" || text.Text == "" {
+					t.Fatalf("%s: message %#v, want text with an ID", path, e.Message)
+				}
+				if line.ReplyToken(e) != e.ReplyToken || e.Type() != line.EventMessageEdited {
+					t.Errorf("%s: ReplyToken or Type disagree", path)
+				}
+				want[c.Name] = e
+			}
+		})
+	}
+	if len(want) != 2 {
+		t.Errorf("found %d messageEdited corpus files, want 2", len(want))
 	}
 }

@@ -129,6 +129,12 @@ func decodeEvent(b []byte) Event {
 			e.Message, err = decodeContent(b)
 		}
 		ev = e
+	case EventMessageEdited:
+		e := new(MessageEditedEvent)
+		if err = decodeBase(b, e, &e.EventBase); err == nil {
+			e.Message, err = decodeContent(b)
+		}
+		ev = e
 	case EventPostback:
 		e := new(PostbackEvent)
 		err, ev = decodeBase(b, e, &e.EventBase), e

@@ -86,7 +86,7 @@ func init() {
 		EventMessage, EventPostback, EventFollow, EventUnfollow, EventJoin, EventLeave, EventMemberJoined,
 		EventMemberLeft, EventUnsend, EventVideoPlayComplete, EventBeacon, EventAccountLink, EventThings,
 		EventMembership, EventModule, EventActivated, EventDeactivated, EventBotSuspended, EventBotResumed,
-		EventDelivery, SourceUser, SourceGroup, SourceRoom, ContentText, ContentImage, ContentVideo,
+		EventDelivery, EventMessageEdited, SourceUser, SourceGroup, SourceRoom, ContentText, ContentImage, ContentVideo,
 		ContentAudio, ContentFile, ContentLocation, ContentSticker, string(ModeActive), string(ModeStandby),
 	} {
 		tokens[s] = token(s)
@@ -188,6 +188,12 @@ func (f *fastEvent) build(sl *slabs, rest int) (Event, bool) {
 		e := sl.msgEvents.take(rest)
 		*e = MessageEvent{EventBase: b, ReplyToken: f.ReplyToken, Message: c}
 		return e, true
+	case EventMessageEdited:
+		c, ok := f.Message.build(sl, rest)
+		if !ok {
+			return nil, false
+		}
+		return &MessageEditedEvent{EventBase: b, ReplyToken: f.ReplyToken, Message: c}, true
 	case EventPostback:
 		e := &PostbackEvent{EventBase: b, ReplyToken: f.ReplyToken}
 		if f.Postback != nil {

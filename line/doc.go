@@ -43,7 +43,9 @@
 // [*UnsendEvent], [*VideoPlayCompleteEvent], [*BeaconEvent],
 // [*AccountLinkEvent], [*ThingsEvent], [*MembershipEvent], [*ModuleEvent],
 // [*ActivatedEvent], [*DeactivatedEvent], [*BotSuspendedEvent],
-// [*BotResumedEvent] and [*DeliveryEvent]. Every event embeds [EventBase]
+// [*BotResumedEvent], [*DeliveryEvent] and [*MessageEditedEvent] (a text
+// message edited in a group; ToIncoming reports it as KindOther, since it
+// is not a new message). Every event embeds [EventBase]
 // (Mode, Timestamp, Source, WebhookEventID, DeliveryContext). Sources are
 // [*UserSource], [*GroupSource] and [*RoomSource].
 //
@@ -102,6 +104,38 @@
 // [Client.ReleaseChatControl]) with which the client implements
 // [message.Handover]. Chat control works only for module channels, a
 // partner feature LINE must approve; other channels get 403.
+//
+// # Rich menus
+//
+// [Client.CreateRichMenu] takes a messaging_api.RichMenuRequest, checked
+// offline by [ValidateRichMenu]; [Client.SetRichMenuImage] uploads its
+// image (checked by [CheckRichMenuImage]); [Client.SetDefaultRichMenu],
+// [Client.LinkRichMenu] and [Client.LinkRichMenuBulk] show it; aliases
+// ([Client.CreateRichMenuAlias], [Client.GetRichMenuAlias]) name it, for
+// the richmenuswitch action and for finding a menu made on an earlier run.
+// A create is never repeated once LINE may have received it; reads,
+// deletes, links and alias updates are retried.
+//
+// # Channel access tokens
+//
+// Instead of a token pasted from the console, a client can take tokens
+// that renew themselves: [TokenSource] signs a JWT assertion with the
+// channel's Assertion Signing Key (the kid and the private JWK from the
+// LINE Developers Console, in [Credentials]), issues a v2.1 token
+// (token_exp [DefaultTokenLifetime], at most 30 days) and caches it until
+// [DefaultRefreshMargin] before it expires; [WithStatelessTokens] issues
+// 15-minute stateless tokens from the channel ID and secret instead. Pass
+// it with [WithTokenSource] and an empty token:
+//
+//	ts, err := line.TokenSource(ctx, line.Credentials{ChannelID: id, KeyID: kid, PrivateKey: jwk})
+//	client, err := line.New("", line.WithTokenSource(ts))
+//
+// The cache ([TokenCache]) answers a warm call without locks or clock
+// reads; any number of concurrent callers with a cold or due cache cause
+// one issuance. A call LINE refuses with 401 invalidates the token it
+// carried, once between all the calls that carried it, and is sent once
+// more with a fresh one. [VerifyToken] and [RevokeToken] call LINE's
+// verify and revoke endpoints; a failed token request is a [*TokenError].
 //
 // # Errors
 //

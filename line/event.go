@@ -101,6 +101,7 @@ const (
 	EventBotSuspended      = "botSuspended"
 	EventBotResumed        = "botResumed"
 	EventDelivery          = "delivery"
+	EventMessageEdited     = "messageEdited"
 )
 
 // MessageEvent: a user sent a message.
@@ -111,6 +112,21 @@ type MessageEvent struct {
 	ReplyToken string `json:"replyToken,omitempty"`
 	// Message is the content: [*TextContent], [*ImageContent], … or
 	// [*UnknownContent].
+	Message MessageContent `json:"-"`
+}
+
+// MessageEditedEvent: a user edited a text message they had sent. Message
+// is the message as it reads now, with the ID of the original. LINE lets
+// users edit messages only in group chats for now, so the event comes from
+// groups; several edits of one message may arrive out of order, and the
+// one with the largest Timestamp is the latest (line-bot-sdk-go's
+// MessageEditedEvent, webhook "messageEdited").
+type MessageEditedEvent struct {
+	EventBase
+	// ReplyToken answers this event with Client.Reply. May be empty.
+	ReplyToken string `json:"replyToken,omitempty"`
+	// Message is the edited content: [*TextContent] (only text can be
+	// edited today), or [*UnknownContent].
 	Message MessageContent `json:"-"`
 }
 

@@ -7,6 +7,12 @@ func (e *MessageEvent) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON writes the event with its "type".
+func (e *MessageEditedEvent) MarshalJSON() ([]byte, error) {
+	type alias MessageEditedEvent
+	return marshalTagged(e.Type(), (*alias)(e), srcField(&e.EventBase), msgField(e.Message))
+}
+
+// MarshalJSON writes the event with its "type".
 func (e *PostbackEvent) MarshalJSON() ([]byte, error) {
 	type alias PostbackEvent
 	return marshalTagged(e.Type(), (*alias)(e), srcField(&e.EventBase))

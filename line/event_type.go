@@ -6,6 +6,9 @@ package line
 // Type returns EventMessage.
 func (*MessageEvent) Type() string { return EventMessage }
 
+// Type returns EventMessageEdited.
+func (*MessageEditedEvent) Type() string { return EventMessageEdited }
+
 // Type returns EventPostback.
 func (*PostbackEvent) Type() string { return EventPostback }
 
@@ -70,6 +73,7 @@ func (e *UnknownEvent) Type() string { return e.EventType }
 func (e *InvalidEvent) Type() string { return e.EventType }
 
 func (*MessageEvent) isEvent()           {}
+func (*MessageEditedEvent) isEvent()     {}
 func (*PostbackEvent) isEvent()          {}
 func (*FollowEvent) isEvent()            {}
 func (*UnfollowEvent) isEvent()          {}
@@ -97,6 +101,8 @@ func (*InvalidEvent) isEvent()           {}
 func ReplyToken(ev Event) string {
 	switch e := ev.(type) {
 	case *MessageEvent:
+		return e.ReplyToken
+	case *MessageEditedEvent:
 		return e.ReplyToken
 	case *PostbackEvent:
 		return e.ReplyToken

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/message"
 )
@@ -62,6 +64,7 @@ type config struct {
 	onErr     func(*http.Request, error)
 	retry     rest.Retry
 	userAgent string
+	ts        oauth2.TokenSource
 	// for tests
 	sleep func(context.Context, time.Duration) error
 	rand  func(int64) int64
@@ -190,6 +193,22 @@ func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
 			return argError("WithRetry", "maxAttempts, baseDelay, maxDelay", err.Error())
 		}
 		cfg.retry = r
+		return nil
+	})
+}
+
+// WithTokenSource makes the client take its channel access tokens from
+// ts, once per attempt, instead of the static token given to [New] (which
+// must then be ""). Use [TokenSource] for tokens that renew themselves, or
+// a shared one (redisstore.TokenSource) for many replicas. ts must be
+// safe for concurrent use and fast when warm: it is called on every
+// request. A nil ts is an error.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return clientOption(func(cfg *config) error {
+		if ts == nil {
+			return argError("WithTokenSource", "ts", "nil token source")
+		}
+		cfg.ts = ts
 		return nil
 	})
 }

@@ -35,6 +35,9 @@ func typesOf(cb *line.Callback) []string {
 		if m, ok := e.(*line.MessageEvent); ok {
 			out[i] += fmt.Sprintf("/%T", m.Message)
 		}
+		if m, ok := e.(*line.MessageEditedEvent); ok {
+			out[i] += fmt.Sprintf("/%T", m.Message)
+		}
 		if s := e.Base().Source; s != nil {
 			out[i] += fmt.Sprintf("@%T", s)
 		}
@@ -63,9 +66,10 @@ func TestTestdataRoundTrip(t *testing.T) {
 			"*line.AccountLinkEvent@*line.UserSource", "*line.AccountLinkEvent@*line.UserSource", "*line.ThingsEvent@*line.UserSource", "*line.MembershipEvent@*line.UserSource"},
 		"module_events": {"*line.ModuleEvent", "*line.ModuleEvent", "*line.ActivatedEvent@*line.UserSource", "*line.DeactivatedEvent@*line.UserSource",
 			"*line.BotSuspendedEvent", "*line.BotResumedEvent", "*line.DeliveryEvent@*line.UserSource"},
-		"redelivery":    {"*line.MessageEvent/*line.TextContent@*line.UserSource"},
-		"unknown_types": {"*line.UnknownEvent@*line.UserSource", "*line.MessageEvent/*line.TextContent@*line.UnknownSource", "*line.MessageEvent/*line.UnknownContent@*line.UserSource"},
-		"empty":         {},
+		"message_edited": {"*line.MessageEditedEvent/*line.TextContent@*line.GroupSource", "*line.MessageEditedEvent/*line.TextContent@*line.GroupSource"},
+		"redelivery":     {"*line.MessageEvent/*line.TextContent@*line.UserSource"},
+		"unknown_types":  {"*line.UnknownEvent@*line.UserSource", "*line.MessageEvent/*line.TextContent@*line.UnknownSource", "*line.MessageEvent/*line.UnknownContent@*line.UserSource"},
+		"empty":          {},
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".json")

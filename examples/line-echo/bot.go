@@ -19,7 +19,20 @@ import (
 type config struct {
 	// secrets are the channel secrets to accept, current first.
 	secrets []string
-	token   string
+	// token is a channel access token pasted from the console; when it
+	// is empty, creds issue tokens that renew themselves.
+	token string
+	creds line.Credentials
+	// tokenOpts are added to the token source's options (tests point it
+	// at a fake).
+	tokenOpts []line.TokenOption
+}
+
+// String describes the configuration without its secrets, token or key:
+// fmt would otherwise print them, since it reaches unexported fields
+// without calling their own redacting methods.
+func (c config) String() string {
+	return fmt.Sprintf("line-echo config{%d channel secrets, pasted token: %t, channel %s}", len(c.secrets), c.token != "", c.creds.ChannelID)
 }
 
 // Redelivered events are recognised for this long. LINE's redelivery
@@ -34,11 +47,31 @@ const (
 // newBot returns the webhook handler. clientOpts are added to the LINE
 // client's options (tests point it at a fake).
 func newBot(cfg config, logger *slog.Logger, clientOpts []line.Option) (*line.WebhookHandler, error) {
-	secrets, err := signature.NewSecretSet(cfg.secrets...)
+	client, err := newClient(cfg, logger, clientOpts)
 	if err != nil {
 		return nil, err
 	}
-	client, err := line.New(cfg.token, append([]line.Option{line.WithLogger(logger)}, clientOpts...)...)
+	return newHandler(cfg, client, logger)
+}
+
+// newClient returns the LINE client: with the pasted token, or with a
+// token source that issues v2.1 tokens from the channel's assertion key
+// and renews them before they expire.
+func newClient(cfg config, logger *slog.Logger, clientOpts []line.Option) (*line.Client, error) {
+	opts := append([]line.Option{line.WithLogger(logger)}, clientOpts...)
+	if cfg.token != "" {
+		return line.New(cfg.token, opts...)
+	}
+	ts, err := line.TokenSource(context.Background(), cfg.creds, append([]line.TokenOption{line.WithTokenLogger(logger)}, cfg.tokenOpts...)...)
+	if err != nil {
+		return nil, err
+	}
+	return line.New("", append(opts, line.WithTokenSource(ts))...)
+}
+
+// newHandler returns the webhook handler answering with client.
+func newHandler(cfg config, client *line.Client, logger *slog.Logger) (*line.WebhookHandler, error) {
+	secrets, err := signature.NewSecretSet(cfg.secrets...)
 	if err != nil {
 		return nil, err
 	}

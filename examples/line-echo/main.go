@@ -11,9 +11,16 @@
 // and names every required variable that is missing:
 //
 //	LINE_CHANNEL_SECRET           required: the channel secret shown in the console
-//	LINE_CHANNEL_TOKEN            required: a channel access token issued in the console
+//	LINE_CHANNEL_TOKEN            a channel access token issued in the console, or instead:
+//	LINE_CHANNEL_ID               the channel ID, with
+//	LINE_ASSERTION_KID            the kid the console gave the assertion key's public half, and
+//	LINE_ASSERTION_KEY            the assertion key's private JWK (or PEM): tokens then renew themselves
 //	LINE_CHANNEL_SECRET_PREVIOUS  optional: the previous secret, still accepted while you rotate
 //	ADDR                          optional: listen address (default :8080)
+//
+// At start-up the bot makes its rich menu the default. The menu is created
+// once and named by an alias; later starts find it by the alias and create
+// nothing.
 //
 // Run it locally:
 //
@@ -36,6 +43,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/channelkit/channelkit/line"
 )
 
 func main() {
@@ -56,7 +65,14 @@ func run(ctx context.Context, getenv func(string) string, logger *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	h, err := newBot(cfg, logger, nil)
+	client, err := newClient(cfg, logger, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := ensureRichMenu(ctx, client); err != nil {
+		return fmt.Errorf("setting up the rich menu: %w", err)
+	}
+	h, err := newHandler(cfg, client, logger)
 	if err != nil {
 		return err
 	}
@@ -86,7 +102,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	cfg := config{
 		secrets: []string{need("LINE_CHANNEL_SECRET")},
-		token:   need("LINE_CHANNEL_TOKEN"),
+		token:   getenv("LINE_CHANNEL_TOKEN"),
+	}
+	if cfg.token == "" {
+		cfg.creds = line.Credentials{
+			ChannelID:     getenv("LINE_CHANNEL_ID"),
+			ChannelSecret: getenv("LINE_CHANNEL_SECRET"),
+			KeyID:         getenv("LINE_ASSERTION_KID"),
+			PrivateKey:    getenv("LINE_ASSERTION_KEY"),
+		}
+		if cfg.creds.ChannelID == "" || cfg.creds.KeyID == "" || cfg.creds.PrivateKey == "" {
+			missing = append(missing, "LINE_CHANNEL_TOKEN (or LINE_CHANNEL_ID, LINE_ASSERTION_KID and LINE_ASSERTION_KEY)")
+		}
 	}
 	if len(missing) > 0 {
 		return config{}, fmt.Errorf("missing environment variables: %s", strings.Join(missing, ", "))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -215,5 +216,51 @@ func TestServe(t *testing.T) {
 	want := []sent{{ReplyToken: ev.ReplyToken, Texts: []string{"over the wire"}}}
 	if diff := cmp.Diff(want, calls(srv.Replies())); diff != "" {
 		t.Errorf("replies (-want +got):\n%s", diff)
+	}
+}
+
+// TestRichMenuIsCreatedOnce starts the bot's set-up twice against one
+// fake, with tokens from the token source rather than a pasted token: the
+// menu is created, given its image, aliased and made default once; the
+// second start finds it by its alias.
+func TestRichMenuIsCreatedOnce(t *testing.T) {
+	srv := linetest.NewServer(t)
+	env := map[string]string{
+		"LINE_CHANNEL_SECRET": linetest.ChannelSecret,
+		"LINE_CHANNEL_ID":     linetest.ChannelID,
+		"LINE_ASSERTION_KID":  linetest.AssertionKeyID,
+		"LINE_ASSERTION_KEY":  linetest.PrivateKeyJWK(),
+	}
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.tokenOpts = []line.TokenOption{line.WithTokenBaseURL(srv.URL()), line.WithTokenHTTPClient(srv.HTTPClient())}
+	var ids []string
+	for range 2 {
+		client, err := newClient(cfg, slog.New(slog.DiscardHandler), []line.Option{line.WithBaseURL(srv.URL()), line.WithHTTPClient(srv.HTTPClient())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := ensureRichMenu(context.Background(), client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if ids[0] == "" || ids[0] != ids[1] {
+		t.Errorf("menu IDs %q: want one menu found again", ids)
+	}
+	if got := len(srv.CallsTo("/v2/bot/richmenu")); got != 1 {
+		t.Errorf("%d menus created, want 1", got)
+	}
+	if got := srv.DefaultRichMenu(); got != ids[0] {
+		t.Errorf("default menu %q, want %q", got, ids[0])
+	}
+	if got := srv.TokenIssuances(); got != 2 {
+		t.Errorf("%d tokens issued, want 2 (one per start)", got)
+	}
+	if env["LINE_ASSERTION_KEY"] == "" || strings.Contains(fmt.Sprint(cfg), env["LINE_ASSERTION_KEY"]) {
+		t.Error("the config prints the assertion key")
 	}
 }

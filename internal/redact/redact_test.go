@@ -38,6 +38,7 @@ import (
 // in output can only mean a leak.
 const (
 	lineToken    = "PLANTED-line-channel-token-41"
+	lineChanSec  = "PLANTED-line-channel-secret-56"
 	lineSecret   = "PLANTED-line-channel-secret-42"
 	ttKey        = "PLANTED-talktalk-authorization-key-43"
 	ttPathToken  = "PLANTED-talktalk-path-token-44"
@@ -111,6 +112,16 @@ func subjects(t *testing.T) []subject {
 	kc, err := kakao.New()
 	must(err)
 
+	lineSrv := linetest.NewServer(t)
+	lineCreds := lineSrv.Credentials()
+	lineCreds.ChannelSecret = lineChanSec
+	lineCache, err := lineSrv.TokenSource()
+	must(err)
+	lineIssued, err := lineCache.Token()
+	must(err)
+	lineTSClient, err := line.New("", line.WithTokenSource(lineCache))
+	must(err)
+
 	nwSrv := naverworkstest.NewServer(t)
 	ts, err := nwSrv.TokenSource()
 	must(err)
@@ -155,6 +166,15 @@ func subjects(t *testing.T) []subject {
 		{name: "naverworks.Credentials", val: creds, ptr: &creds, exported: true,
 			want:    `naverworks.Credentials{ClientID:"cid", ClientSecret:"[REDACTED]", ServiceAccount:"sa@example.com", PrivateKey:"[REDACTED]", Scopes:[]string{"bot"}}`,
 			secrets: []string{nwClientSec, pemLine, "PRIVATE KEY"}},
+		{name: "line.Credentials", val: lineCreds, ptr: &lineCreds, exported: true,
+			want:    fmt.Sprintf(`line.Credentials{ChannelID:%q, ChannelSecret:"[REDACTED]", KeyID:%q, PrivateKey:"[REDACTED]"}`, lineCreds.ChannelID, lineCreds.KeyID),
+			secrets: []string{lineChanSec, lineCreds.PrivateKey}},
+		{name: "line.TokenCache", ptr: lineCache,
+			want:    `line.TokenCache{}`,
+			secrets: []string{lineIssued.AccessToken}},
+		{name: "line.Client with a token source", val: *lineTSClient, ptr: lineTSClient,
+			want:    `line.Client{BaseURL:"https://api.line.me/", DataBaseURL:"https://api-data.line.me/"}`,
+			secrets: []string{lineIssued.AccessToken}},
 		{name: "naverworks.TokenCache", ptr: cache,
 			want:    `naverworks.TokenCache{}`,
 			secrets: []string{issued.AccessToken, "fake-refresh-token", naverworkstest.ClientSecret, pemLine, "PRIVATE KEY"}},

@@ -40,6 +40,17 @@
 // token ([Server.InvalidReplyToken]), and any endpoint can be overridden
 // ([Server.Handle]).
 //
+// It also fakes the channel access token API: v2.1 issuance
+// (POST /oauth2/v2.1/token), whose JWT assertion it checks as LINE does
+// (RS256 signed with [Key], kid [AssertionKeyID], iss and sub [ChannelID],
+// aud "https://api.line.me/", exp at most 30 minutes ahead, token_exp up
+// to 30 days), stateless issuance (POST /oauth2/v3/token, by secret or
+// assertion), verify and revoke. The tokens it issues are accepted by the
+// other endpoints until they expire ([WithClock] moves time) or are
+// revoked ([Server.RevokeToken], [Server.ExpireTokens]);
+// [Server.TokenIssuances] counts them and [Server.TokenSource] is a
+// line.TokenCache wired to the fake.
+//
 // # Where it differs from LINE
 //
 //   - Any non-empty reply token is valid once; LINE only accepts tokens it
@@ -53,6 +64,16 @@
 //     404.
 //   - No rate limits, quotas, plans or channel types: chat control always
 //     succeeds (LINE allows it only for module channels).
+//   - Rich menus live in memory (with [Server.RichMenuLinks] and
+//     [Server.DefaultRichMenu] to inspect them); the fake checks menus and
+//     images with line.ValidateRichMenu and line.CheckRichMenuImage, and
+//     wants an image before a menu is made default, linked or aliased (the
+//     last is UNCONFIRMED for LINE). Error texts are the fake's own. The
+//     rich-menu batch endpoints are not served.
+//   - Token API errors are {"error","error_description"} with texts of the
+//     fake's own; LINE's exact descriptions are UNCONFIRMED. The fake does
+//     not cap active v2.1 tokens (LINE allows 30 per channel) and issues
+//     no long-lived or short-lived (v2) tokens.
 //   - Retry keys are remembered for the life of the server, not 24 hours.
 //   - An empty X-Line-Retry-Key counts as none: line-bot-sdk-go sends the
 //     header empty on every push, multicast and broadcast called without a

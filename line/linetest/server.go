@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,14 @@ func WithChannelToken(token string) ServerOption {
 	return func(s *Server) { s.token = redact.Hide(token) }
 }
 
+// WithClock makes the fake read time from now: when the tokens it issues
+// expire, and the assertions' exp. Share the clock with
+// line.WithTokenClock ([Server.TokenSource] does) to move time in a test.
+// A nil clock leaves time.Now.
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) { s.clock = now }
+}
+
 // Server is a fake LINE Messaging API. It is safe for concurrent use. It
 // prints as linetest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
@@ -54,6 +63,10 @@ type Server struct {
 	profiles   map[string]line.Profile
 	contents   map[string]content
 	accepted   []Call
+	clock      func() time.Time
+	issued     map[string]issued
+	issuances  int
+	rm         richMenus
 }
 
 func (s *Server) form() redact.Form {
@@ -91,6 +104,7 @@ func Start(opts ...ServerOption) (*Server, error) {
 		failAccept: map[string]int{},
 		profiles:   map[string]line.Profile{},
 		contents:   map[string]content{},
+		issued:     map[string]issued{},
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -107,6 +121,11 @@ func Start(opts ...ServerOption) (*Server, error) {
 	mux.HandleFunc("GET /v2/bot/profile/{userId}", s.profile)
 	mux.HandleFunc("GET /v2/bot/message/{messageId}/content", s.content)
 	mux.HandleFunc("POST /v2/bot/chat/{chatId}/control/{verb}", s.control)
+	mux.HandleFunc("POST /oauth2/v2.1/token", s.tokenV21)
+	mux.HandleFunc("POST /oauth2/v3/token", s.tokenStateless)
+	mux.HandleFunc("GET /oauth2/v2.1/verify", s.verifyV21)
+	mux.HandleFunc("POST /oauth2/v2.1/revoke", s.revokeV21)
+	s.routes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusNotFound, "Not found")
 	})
@@ -345,7 +364,13 @@ func (s *Server) nextID() string {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Line-Request-Id", s.nextID())
-		if r.Header.Get("Authorization") != "Bearer "+s.token.Reveal() {
+		if strings.HasPrefix(r.URL.Path, "/oauth2/") {
+			next.ServeHTTP(w, r) // the token API authenticates by its form
+			return
+		}
+		auth := r.Header.Get("Authorization")
+		tok, bearer := strings.CutPrefix(auth, "Bearer ")
+		if auth != "Bearer "+s.token.Reveal() && (!bearer || !s.tokenValid(tok)) {
 			s.fail(w, http.StatusUnauthorized, "Authentication failed. Confirm that the access token in the authorization header is valid.")
 			return
 		}

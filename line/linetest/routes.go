@@ -1,0 +1,10 @@
+package linetest
+
+import "net/http"
+
+// routes registers the endpoints beyond sending, profiles, content and
+// chat control: one line per file of endpoints, so that each concept
+// keeps its own file.
+func (s *Server) routes(mux *http.ServeMux) {
+	s.richMenuRoutes(mux)
+}
