@@ -134,6 +134,7 @@ func subjects(t *testing.T) []subject {
 	noop := message.HandlerFunc(func(context.Context, *message.Incoming, message.Responder) error { return nil })
 	lb, err := line.NewBotHandler(set, noop, line.WithClient(lc))
 	must(err)
+	lbot := line.Bot{ID: "Ubot", Secrets: set, Client: lc}
 	tb, err := talktalk.NewBotHandler(noop, talktalk.WithClient(tc),
 		talktalk.WithPathToken(signature.MustSecretSet(ttPathToken)), talktalk.WithHeaderToken("X-Relay-Token", signature.MustSecretSet(ttHeaderTok)))
 	must(err)
@@ -192,6 +193,9 @@ func subjects(t *testing.T) []subject {
 		{name: "line.BotHandler", ptr: lb,
 			want:    `line.BotHandler{Secrets:signature.SecretSet{Len:2}}`,
 			secrets: []string{lineSecret, lineToken}},
+		{name: "line.Bot", val: lbot, ptr: &lbot,
+			want:    `line.Bot{ID:"Ubot", Secrets:signature.SecretSet{Len:2}, Client:line.Client{BaseURL:"https://api.line.me/", DataBaseURL:"https://api-data.line.me/"}}`,
+			secrets: []string{lineSecret, "PLANTED-previous-secret-55", lineToken}},
 		{name: "talktalk.BotHandler", ptr: tb,
 			want:    `talktalk.BotHandler{PathToken:"[REDACTED]", HeaderName:"X-Relay-Token", HeaderToken:"[REDACTED]"}`,
 			secrets: []string{ttPathToken, ttHeaderTok, ttKey}},
