@@ -8,11 +8,12 @@ import (
 
 	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/talktalk"
 )
 
 // multiBotPlatforms are the packages whose multi-bot names are checked;
 // each platform's branch adds itself (and its values below).
-var multiBotPlatforms = []string{"line"}
+var multiBotPlatforms = []string{"line", "talktalk"}
 
 // TestMultiBotTypes: Bot is a struct with an ID, BotResolver resolves by
 // ID, BotResolverFunc adapts a function to it, and both handlers can
@@ -77,7 +78,8 @@ func TestMultiBotValues(t *testing.T) {
 		unknown error
 		ttl     time.Duration
 	}{
-		"line": {line.ErrUnknownBot, line.DefaultBotCacheTTL},
+		"line":     {line.ErrUnknownBot, line.DefaultBotCacheTTL},
+		"talktalk": {talktalk.ErrUnknownBot, talktalk.DefaultBotCacheTTL},
 	}
 	for _, p := range multiBotPlatforms {
 		g, ok := got[p]
