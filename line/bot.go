@@ -146,6 +146,9 @@ func NewBotHandler(secrets signature.SecretSet, h message.Handler, opts ...Handl
 	if cfg.bot.client == nil {
 		return nil, argError("NewBotHandler", "opts", "needs WithClient: LINE takes every answer through the Messaging API")
 	}
+	if err := cfg.singleOnly("NewBotHandler"); err != nil {
+		return nil, err
+	}
 	b := &BotHandler{h: h, bot: cfg.bot}
 	b.wh = newWebhookHandler(secrets, b.serve, cfg)
 	return b, nil
@@ -191,6 +194,15 @@ func (b *BotHandler) event(ctx context.Context, ev Event) error {
 		return nil
 	}
 	t := &turn{in: in, responder: responder{bot: &b.bot, token: ReplyToken(ev), to: in.ConversationID}}
+	if b.wh.multi != nil {
+		// A multi-bot handler: answer through this bot's client.
+		if bot, ok := BotFromContext(ctx); ok {
+			t.in.BotID = bot.ID
+			t.cfg = b.bot
+			t.cfg.client = bot.Client
+			t.responder.bot = &t.cfg
+		}
+	}
 	if src := ev.Base().Source; src != nil {
 		_, t.user = src.(*UserSource)
 	}
@@ -202,6 +214,7 @@ func (b *BotHandler) event(ctx context.Context, ev Event) error {
 type turn struct {
 	in message.Incoming
 	responder
+	cfg botConfig // a multi-bot handler's, with the bot's client
 }
 
 // handle calls h, turning a panic into an error wrapping

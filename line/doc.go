@@ -200,6 +200,56 @@
 // animation, PassToHuman and TakeBack are chat control. Failed deliveries reach the error handler even when the
 // handler ignores them.
 //
+// # Many bots
+//
+// A service that runs many LINE bots serves them all from one handler:
+// [NewMultiWebhookHandler] or [NewMultiBotHandler] take a [BotResolver]
+// instead of one channel secret, and each [Bot] carries its own secrets
+// and [Client].
+//
+//	bots, err := line.StaticBots( // or a BotResolverFunc over your database
+//		&line.Bot{ID: "U1a2b…", Secrets: signature.MustSecretSet(secret1), Client: client1},
+//		&line.Bot{ID: "U9f8e…", Secrets: signature.MustSecretSet(secret2), Client: client2},
+//	)
+//	handler, err := line.NewMultiBotHandler(bots, myHandler)
+//	http.Handle("POST /callback", handler) // one webhook URL for every channel
+//
+// Where the ID comes from: the body's "destination", the bot's user ID
+// (U followed by 32 hex digits), which LINE writes first in every
+// webhook body. The handler finds it with a cheap scan of the bounded
+// body, before anything is verified, resolves it (through a cache:
+// [WithBotCacheTTL]), verifies the signature with that bot's Secrets and
+// only then decodes the body, once; the decoded destination must be the
+// one scanned, or the request is refused (401). [WithBotPath] takes the
+// ID from a path wildcard instead (one webhook URL per channel:
+// "POST /line/{bot}"), and the ID is then yours to choose. Your
+// function finds the bot with [BotFromContext]; a [NewMultiBotHandler]
+// answers through the bot's Client and sets Incoming.BotID, so that
+// conversation state is kept per bot.
+//
+// What an unverified ID can and cannot do: it only picks which secret the
+// body is verified with. A body for bot A signed with bot B's secret, or
+// with none, fails (401), and so does a request for a bot the resolver
+// does not know ([ErrUnknownBot] goes to the error handler; the response
+// is the same as for a wrong signature, so a caller cannot probe which
+// bots exist). A caller can make the handler call your resolver for IDs
+// of its choosing: IDs over 256 bytes are refused without a lookup,
+// unknown IDs are cached too (for a sixth of the TTL), and the cache is
+// bounded, so keep the resolver cheap for IDs it does not know.
+//
+// Rotating one bot's secret touches no other bot: have the resolver
+// return the bot with a SecretSet of the new secret and the previous one,
+// call [WebhookHandler.ForgetBot] (or [BotHandler.ForgetBot]) with its ID
+// so the next request asks the resolver, and drop the previous secret
+// once LINE signs with the new one. A bot the resolver stops returning is
+// refused at most the cache TTL later ([DefaultBotCacheTTL], one
+// minute), at once after ForgetBot.
+//
+// Clients are cheap to hold: a [Client] made by [New] without
+// [WithHTTPClient] shares the standard library's default transport (and
+// its connection pool) with every other such client, so a thousand bots
+// hold a thousand small structs, not a thousand pools.
+//
 // # Testing
 //
 // Package [linetest] is a fake Messaging API (recorded calls, limits,

@@ -2,6 +2,7 @@ package line_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -115,4 +116,61 @@ func ExampleRender() {
 	// 1 flex
 	// Buttons[1]: dropped (LINE has no share action)
 	// true
+}
+
+// One handler answers for two LINE channels: each webhook is verified with
+// its bot's secret and answered with its bot's token.
+func ExampleNewMultiBotHandler() {
+	// Two channels, each with its own fake Messaging API and token.
+	apiA, err := linetest.Start(linetest.WithChannelToken("token-of-shop-a"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer apiA.Close()
+	apiB, err := linetest.Start(linetest.WithChannelToken("token-of-shop-b"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer apiB.Close()
+
+	const shopA, shopB = "U00000000000000000000000000000a01", "U00000000000000000000000000000b02"
+	bots, err := line.StaticBots(
+		&line.Bot{ID: shopA, Secrets: signature.MustSecretSet("secret-of-shop-a"), Client: apiA.Client()},
+		&line.Bot{ID: shopB, Secrets: signature.MustSecretSet("secret-of-shop-b"), Client: apiB.Client()},
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	handler, err := line.NewMultiBotHandler(bots, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		_, err := r.Reply(ctx, &message.Text{Text: "hello from " + in.BotID})
+		return err
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// LINE delivers each channel's webhook, signed with that channel's
+	// secret, to the same URL; the destination names the bot.
+	for _, c := range []struct{ bot, secret string }{{shopA, "secret-of-shop-a"}, {shopB, "secret-of-shop-b"}} {
+		body, err := json.Marshal(&line.Callback{Destination: c.bot, Events: []line.Event{linetest.TextMessage("U4af4980629", "hi")}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, linetest.NewRequestBody(c.secret, body))
+		fmt.Println("webhook answered", rec.Code)
+	}
+	if err := handler.Wait(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	for _, api := range []*linetest.Server{apiA, apiB} {
+		for _, call := range api.Replies() {
+			fmt.Println(call.Header.Get("Authorization"), call.Messages[0]["text"])
+		}
+	}
+	// Output:
+	// webhook answered 200
+	// webhook answered 200
+	// Bearer token-of-shop-a hello from U00000000000000000000000000000a01
+	// Bearer token-of-shop-b hello from U00000000000000000000000000000b02
 }

@@ -79,6 +79,7 @@ type handlerConfig struct {
 	workTimeout time.Duration
 	logger      *slog.Logger
 	bot         botConfig
+	multi       multiConfig
 }
 
 // WithLogger logs at Debug level: a client its retries, a handler the

@@ -103,6 +103,7 @@ type WebhookHandler struct {
 	cfg     handlerConfig
 	rp      webhookio.Reporter
 	rn      *webhookio.Runner
+	multi   *multiBots // nil: a single-bot handler
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -130,6 +131,9 @@ func NewWebhookHandler(secrets signature.SecretSet, fn HandlerFunc, opts ...Hand
 	}
 	if cfg.bot.only != "" {
 		return nil, argError("NewWebhookHandler", "opts", cfg.bot.only+" is an option of NewBotHandler")
+	}
+	if err := cfg.singleOnly("NewWebhookHandler"); err != nil {
+		return nil, err
 	}
 	return newWebhookHandler(secrets, fn, cfg), nil
 }
@@ -179,7 +183,7 @@ func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerCon
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	cb, err := h.parse(w, r)
+	cb, bot, err := h.parse(w, r)
 	if err != nil {
 		h.rp.Fail(w, r, err)
 		return
@@ -189,14 +193,14 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := calls.Get().(*call)
-	c.h, c.r, c.cb = h, r, cb
+	c.h, c.r, c.cb, c.bot = h, r, cb, bot
 	err = webhookio.Run(h.rn, w, r, &c.job)
 	*c = call{job: c.job}
 	calls.Put(c)
 	if err != nil {
 		// No slot came free before the request ended: 503, and LINE's
 		// redelivery must be processed.
-		h.forget(r, cb)
+		h.forget(r, bot, cb)
 		h.rp.Fail(w, r, fmt.Errorf("line: %w", err))
 	}
 }
@@ -210,6 +214,7 @@ type call struct {
 	h   *WebhookHandler
 	r   *http.Request
 	cb  *Callback
+	bot *Bot // the resolved bot of a multi-bot handler
 }
 
 var calls = sync.Pool{New: func() any {
@@ -219,6 +224,9 @@ var calls = sync.Pool{New: func() any {
 }}
 
 func (c *call) run(ctx context.Context) (struct{}, error) {
+	if c.bot != nil {
+		ctx = withBot(ctx, c.bot)
+	}
 	return struct{}{}, c.h.fn(ctx, c.cb)
 }
 
@@ -226,7 +234,7 @@ func (c *call) run(ctx context.Context) (struct{}, error) {
 // back) when the function failed.
 func (c *call) answer(w http.ResponseWriter, _ struct{}, err error) {
 	if err != nil {
-		c.h.forget(c.r, c.cb)
+		c.h.forget(c.r, c.bot, c.cb)
 		c.h.rp.Fail(w, c.r, fmt.Errorf("line: %w: %w", webhookio.ErrCallback, err))
 		return
 	}
@@ -248,24 +256,32 @@ func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.Status
 // start.
 func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
-func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, error) {
+// parse reads, verifies and decodes r's callback, and returns it with
+// the bot it was resolved to (nil on a single-bot handler).
+func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, *Bot, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
-		return nil, fmt.Errorf("line: %w", err)
+		return nil, nil, fmt.Errorf("line: %w", err)
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("line: reading body: %w", err)
+		return nil, nil, fmt.Errorf("line: reading body: %w", err)
 	}
 	sig, err := signatureOf(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	cb, err := Parse(h.secrets, body, sig)
+	var cb *Callback
+	var bot *Bot
+	if h.multi != nil {
+		cb, bot, err = h.multi.parse(r, body, sig)
+	} else {
+		cb, err = Parse(h.secrets, body, sig)
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if h.cfg.dedupe == nil || len(cb.Events) == 0 {
-		return cb, nil
+		return cb, bot, nil
 	}
 	kept := cb.Events[:0]
 	for _, ev := range cb.Events {
@@ -274,7 +290,7 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 			kept = append(kept, ev)
 			continue
 		}
-		seen, err := h.cfg.dedupe.Seen(r.Context(), id)
+		seen, err := h.cfg.dedupe.Seen(r.Context(), dedupeKey(bot, id))
 		if err != nil {
 			h.rp.Report(r, fmt.Errorf("line: de-duplication lookup failed, passing the event on: %w", err))
 		}
@@ -285,16 +301,16 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 	clear(cb.Events[len(kept):])
 	cb.Events = kept
 	if len(kept) == 0 {
-		return nil, nil
+		return nil, bot, nil
 	}
-	return cb, nil
+	return cb, bot, nil
 }
 
 // forget takes back the events of cb that the deduper recorded, when the
 // handler is about to ask LINE to redeliver them (a 500 or 503): the redelivery
 // must be processed, not dropped as a duplicate. It needs a deduper that
 // implements message.Forgetter, as the in-memory one does.
-func (h *WebhookHandler) forget(r *http.Request, cb *Callback) {
+func (h *WebhookHandler) forget(r *http.Request, bot *Bot, cb *Callback) {
 	f, ok := h.cfg.dedupe.(message.Forgetter)
 	if !ok {
 		return
@@ -302,7 +318,7 @@ func (h *WebhookHandler) forget(r *http.Request, cb *Callback) {
 	ctx := context.WithoutCancel(r.Context())
 	for _, ev := range cb.Events {
 		if id := ev.Base().WebhookEventID; id != "" {
-			if err := f.Forget(ctx, id); err != nil {
+			if err := f.Forget(ctx, dedupeKey(bot, id)); err != nil {
 				h.rp.Report(r, fmt.Errorf("line: de-duplication: could not forget a failed event: %w", err))
 			}
 		}

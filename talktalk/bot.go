@@ -65,6 +65,9 @@ func NewBotHandler(h message.Handler, opts ...HandlerOption) (*BotHandler, error
 	if err != nil {
 		return nil, err
 	}
+	if err := wh.cfg.singleOnly("NewBotHandler"); err != nil {
+		return nil, err
+	}
 	return &BotHandler{wh: wh, h: h}, nil
 }
 
@@ -90,7 +93,7 @@ func (b *BotHandler) Wait(ctx context.Context) error { return b.wh.Wait(ctx) }
 
 // ServeHTTP implements http.Handler.
 func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev := b.wh.accept(w, r)
+	ev, bot := b.wh.accept(w, r)
 	if ev == nil {
 		return
 	}
@@ -102,12 +105,16 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := botCalls.Get().(*botCall)
 	_, pay := ev.(*PayCompleteEvent)
 	_, leave := ev.(*LeaveEvent)
-	c.b, c.r, c.w, c.ev, c.in = b, r, w, ev, &in
+	c.b, c.r, c.w, c.ev, c.in, c.bot, c.cl = b, r, w, ev, &in, bot, b.wh.cfg.client
+	if bot != nil {
+		in.BotID, c.cl = bot.ID, bot.Client
+	}
 	c.pay, c.inline, c.state = pay, !pay && !leave, statePending
 	err := webhookio.Run(b.wh.rn, w, r, &c.job)
 	c.mu.Lock()
 	clear(c.errs)
 	c.b, c.r, c.w, c.ev, c.in, c.ctx, c.errs = nil, nil, nil, nil, nil, nil, c.errs[:0]
+	c.bot, c.cl = nil, nil
 	c.held, c.body, c.unsent, c.werr = nil, c.body[:0], nil, nil
 	if cap(c.body) > 64<<10 {
 		c.body = nil
@@ -134,6 +141,8 @@ type botCall struct {
 	w      http.ResponseWriter
 	ev     Event
 	in     *message.Incoming
+	bot    *Bot    // the resolved bot of a multi-bot handler
+	cl     *Client // the client this call sends through: the bot's, or WithClient's
 	pay    bool
 	inline bool // a reply message may go in the webhook response
 	// ctx is run's: a held reply the response could not carry is sent
@@ -176,6 +185,7 @@ type responder struct {
 	c    *botCall
 	gen  uint64
 	b    *BotHandler
+	cl   *Client
 	user string
 }
 
@@ -186,8 +196,11 @@ var _ message.Responder = (*responder)(nil)
 var errResponderDone = fmt.Errorf("talktalk: %w", message.ErrResponderDone)
 
 func (c *botCall) run(ctx context.Context) (struct{}, error) {
-	rs := &responder{c: c, gen: c.gen, b: c.b, user: c.ev.UserID()}
+	rs := &responder{c: c, gen: c.gen, b: c.b, cl: c.cl, user: c.ev.UserID()}
 	defer c.retire()
+	if c.bot != nil {
+		ctx = context.WithValue(ctx, botKey{}, c.bot)
+	}
 	c.ctx = ctx
 	if c.pay {
 		var cancel context.CancelFunc
@@ -314,7 +327,7 @@ func (c *botCall) sendUnsent(ctx context.Context) {
 	if ev == nil {
 		return
 	}
-	if err := resend(ctx, c.b, c.ev.UserID(), ev, werr); err != nil {
+	if err := resend(ctx, c.cl, c.ev.UserID(), ev, werr); err != nil {
 		c.mu.Lock()
 		c.errs = append(c.errs, err)
 		c.mu.Unlock()
@@ -444,12 +457,11 @@ func (r *responder) deliver(ctx context.Context, ev *SendEvent) error {
 }
 
 func (r *responder) send(ctx context.Context, ev *SendEvent) error {
-	return sendTo(ctx, r.b, r.user, ev)
+	return sendTo(ctx, r.cl, r.user, ev)
 }
 
-// sendTo sends ev to user through b's client.
-func sendTo(ctx context.Context, b *BotHandler, user string, ev *SendEvent) error {
-	cl := b.wh.cfg.client
+// sendTo sends ev to user through cl.
+func sendTo(ctx context.Context, cl *Client, user string, ev *SendEvent) error {
 	if cl == nil {
 		return errNoClient
 	}
@@ -459,12 +471,12 @@ func sendTo(ctx context.Context, b *BotHandler, user string, ev *SendEvent) erro
 }
 
 // resend sends ev, a held reply the webhook response could not carry
-// (werr), through b's client instead.
-func resend(ctx context.Context, b *BotHandler, user string, ev *SendEvent, werr error) error {
-	if b.wh.cfg.client == nil {
+// (werr), through cl instead.
+func resend(ctx context.Context, cl *Client, user string, ev *SendEvent, werr error) error {
+	if cl == nil {
 		return fmt.Errorf("%w, and there is no WithClient client to send it instead", werr)
 	}
-	if err := sendTo(ctx, b, user, ev); err != nil {
+	if err := sendTo(ctx, cl, user, ev); err != nil {
 		return fmt.Errorf("%w; then through the send API: %w", werr, err)
 	}
 	return nil
@@ -504,7 +516,7 @@ func (r *responder) release(ctx context.Context) error {
 	c := r.c
 	if ev, werr := c.takeUnsent(); ev != nil {
 		c.mu.Unlock()
-		return resend(ctx, r.b, r.user, ev, werr)
+		return resend(ctx, r.cl, r.user, ev, werr)
 	}
 	if c.state != stateHeld {
 		c.mu.Unlock()
@@ -522,7 +534,7 @@ func (r *responder) release(ctx context.Context) error {
 	}
 	held := c.held
 	c.mu.Unlock()
-	return resend(ctx, r.b, r.user, held, err)
+	return resend(ctx, r.cl, r.user, held, err)
 }
 
 // Typing implements [message.Responder] with [Client.Typing] through the
@@ -532,7 +544,7 @@ func (r *responder) Typing(ctx context.Context) error {
 	if err := r.live(); err != nil {
 		return err
 	}
-	cl := r.b.wh.cfg.client
+	cl := r.cl
 	if cl == nil {
 		return fmt.Errorf("talktalk: typing needs a WithClient client: %w", errors.ErrUnsupported)
 	}
@@ -550,7 +562,7 @@ func (r *responder) PassToHuman(ctx context.Context) error {
 	if err := r.live(); err != nil {
 		return err
 	}
-	cl := r.b.wh.cfg.client
+	cl := r.cl
 	if cl == nil {
 		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
 	}
@@ -567,7 +579,7 @@ func (r *responder) TakeBack(ctx context.Context) error {
 	if err := r.live(); err != nil {
 		return err
 	}
-	cl := r.b.wh.cfg.client
+	cl := r.cl
 	if cl == nil {
 		return fmt.Errorf("talktalk: hand-over needs a WithClient client: %w", message.ErrNoHandover)
 	}

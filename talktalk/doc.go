@@ -169,6 +169,55 @@
 // again, pass a new list. Treat user IDs as personal data: TalkTalk asks
 // partners not to expose them in URLs.
 //
+// # Many bots
+//
+// A service that runs many partner accounts serves them all from one
+// handler: [NewMultiWebhookHandler] or [NewMultiBotHandler] take a
+// [BotResolver] instead of fixed tokens and a client, and each [Bot]
+// carries its own path tokens and [Client] (its authorization key).
+//
+//	bots, err := talktalk.StaticBots( // or a BotResolverFunc over your database
+//		&talktalk.Bot{ID: "shop-1", Tokens: signature.MustSecretSet(token1), Client: client1},
+//		&talktalk.Bot{ID: "shop-2", Tokens: signature.MustSecretSet(token2), Client: client2},
+//	)
+//	handler, err := talktalk.NewMultiBotHandler(bots, myHandler, talktalk.WithBotPath("bot"))
+//	mux.Handle("POST /talktalk/{bot}/{token}", handler)
+//	// Partner Center: https://bot.example.com/talktalk/shop-1/<token1>, …
+//
+// Where the ID comes from: the path. TalkTalk names no partner in the
+// body, so [WithBotPath] is required and each partner's webhook URL
+// carries its ID. A request must first come from an address on the
+// allow-list ([WithAllowList] applies to every bot; 403 otherwise); then
+// the ID is resolved (through a cache: [WithBotCacheTTL]) and, if the bot
+// has Tokens, the last path segment must be one of them, compared in
+// constant time as [WithPathToken] compares. [WithHeaderToken] and
+// WithPathToken, which fix one bot's tokens, are constructor errors here.
+// Your function finds the bot with [BotFromContext]; a
+// [NewMultiBotHandler] sends through the bot's Client (as does a
+// [NewMultiWebhookHandler] with a late reply) and sets Incoming.BotID,
+// so that conversation state is kept per bot.
+//
+// What an unverified ID can and cannot do: it only picks which tokens the
+// request is checked against. A request for partner A with partner B's
+// token fails, and so does one for a partner the resolver does not know;
+// both are answered 401 with nothing in the body (not 403, as a
+// single-bot handler answers a wrong token), so a caller cannot probe
+// which partners exist; the error handler sees [ErrUnknownBot] or
+// [signature.ErrMismatch]. A partner without Tokens is protected by the
+// allow-list alone. A caller on the allow-list can make the handler call
+// your resolver for IDs of its choosing: IDs over 256 bytes are refused
+// without a lookup, unknown IDs are cached too (for a sixth of the TTL),
+// and the cache is bounded.
+//
+// Rotating one partner's token touches no other: have the resolver
+// return the bot with a SecretSet of the new and the previous token,
+// call [WebhookHandler.ForgetBot] (or [BotHandler.ForgetBot]) with its ID,
+// register the URL with the new token in Partner Center, then drop the
+// previous one. A bot the resolver stops returning is refused at most the
+// cache TTL later ([DefaultBotCacheTTL], one minute), at once after
+// ForgetBot. Clients made by [New] without [WithHTTPClient] share the
+// standard library's default transport, so many of them are cheap.
+//
 // # Sending
 //
 // [New] takes the send API key from Partner Center and sends it verbatim

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"net/http/httptest"
 
 	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
@@ -111,4 +113,68 @@ func ExampleToIncoming() {
 	fmt.Println(in.Kind, in.Data, in.UserID, answer)
 	// Output:
 	// postback pay=1 al-2eGuGr5WQOnco1_V-FQ true
+}
+
+// One handler answers for two partner accounts, each on its own webhook
+// URL with its own path token, sending through its own authorization key.
+func ExampleNewMultiBotHandler() {
+	apiA, err := talktalktest.Start(talktalktest.WithAuthorizationKey("key-of-shop-1"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer apiA.Close()
+	apiB, err := talktalktest.Start(talktalktest.WithAuthorizationKey("key-of-shop-2"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer apiB.Close()
+
+	bots, err := talktalk.StaticBots(
+		&talktalk.Bot{ID: "shop-1", Tokens: signature.MustSecretSet("token-of-shop-1"), Client: apiA.Client()},
+		&talktalk.Bot{ID: "shop-2", Tokens: signature.MustSecretSet("token-of-shop-2"), Client: apiB.Client()},
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	handler, err := talktalk.NewMultiBotHandler(bots, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		// The first message goes in the webhook response, the second
+		// through the partner's own client.
+		_, err := r.Reply(ctx, &message.Text{Text: "hello from " + in.BotID}, &message.Text{Text: "bye from " + in.BotID})
+		return err
+	}), talktalk.WithBotPath("bot"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /talktalk/{bot}/{token}", handler)
+
+	for _, target := range []string{"/talktalk/shop-1/token-of-shop-1", "/talktalk/shop-2/token-of-shop-2", "/talktalk/shop-1/token-of-shop-2"} {
+		req, err := talktalktest.BuildEvent(talktalktest.Text("user-1", "hi"), talktalktest.WithTarget(target))
+		if err != nil {
+			log.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		var reply talktalk.SendEvent
+		_ = json.Unmarshal(rec.Body.Bytes(), &reply)
+		text := ""
+		if reply.Text != nil {
+			text = reply.Text.Text
+		}
+		fmt.Printf("%s %d %q\n", target, rec.Code, text)
+	}
+	if err := handler.Wait(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	for _, api := range []*talktalktest.Server{apiA, apiB} {
+		for _, call := range api.Calls() {
+			fmt.Println(call.Header.Get("Authorization"), api.Sent()[0].Content.Text.Text)
+		}
+	}
+	// Output:
+	// /talktalk/shop-1/token-of-shop-1 200 "hello from shop-1"
+	// /talktalk/shop-2/token-of-shop-2 200 "hello from shop-2"
+	// /talktalk/shop-1/token-of-shop-2 401 ""
+	// key-of-shop-1 bye from shop-1
+	// key-of-shop-2 bye from shop-2
 }

@@ -89,6 +89,7 @@ type handlerConfig struct {
 	client  *Client
 	render  message.RenderOptions
 	botOnly string
+	multi   multiConfig
 }
 
 // optionError is the error of an option given a value it cannot take.

@@ -80,10 +80,11 @@ const StatusDeclined = http.StatusUnprocessableEntity
 // talktalk.WebhookHandler{PathToken:"[REDACTED]", HeaderName:"…", HeaderToken:""}:
 // whether each token is set, never the token.
 type WebhookHandler struct {
-	fn  HandlerFunc
-	cfg handlerConfig
-	rp  webhookio.Reporter
-	rn  *webhookio.Runner
+	fn    HandlerFunc
+	cfg   handlerConfig
+	rp    webhookio.Reporter
+	rn    *webhookio.Runner
+	multi *multiBots // nil: a single-bot handler
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -123,6 +124,9 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 	}
 	if h.cfg.botOnly != "" {
 		return nil, invalid.Arg(pkg, "NewWebhookHandler", h.cfg.botOnly, "a NewBotHandler option")
+	}
+	if err := h.cfg.singleOnly("NewWebhookHandler"); err != nil {
+		return nil, err
 	}
 	h.fn = fn
 	return h, nil
@@ -179,66 +183,71 @@ func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx)
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev := h.accept(w, r)
+	ev, bot := h.accept(w, r)
 	if ev == nil {
 		return
 	}
 	c := calls.Get().(*call)
-	c.h, c.r, c.ev, c.pay, c.job.Ack = h, r, ev, false, ack
+	c.h, c.r, c.ev, c.bot, c.pay, c.job.Ack = h, r, ev, bot, false, ack
 	if _, pay := ev.(*PayCompleteEvent); pay {
 		c.pay, c.job.Ack = true, ackPayment
 	}
 	err := webhookio.Run(h.rn, w, r, &c.job)
-	c.h, c.r, c.ev = nil, nil, nil
+	c.h, c.r, c.ev, c.bot = nil, nil, nil, nil
 	calls.Put(c)
 	if err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
 
-// accept checks r, reads its body and decodes the event. On failure it
-// answers r, reports the error and returns nil.
-func (h *WebhookHandler) accept(w http.ResponseWriter, r *http.Request) Event {
-	if err := h.admit(r); err != nil {
+// accept checks r, reads its body and decodes the event; a multi-bot
+// handler also returns the bot r was resolved to. On failure it answers
+// r, reports the error and returns nil.
+func (h *WebhookHandler) accept(w http.ResponseWriter, r *http.Request) (Event, *Bot) {
+	bot, err := h.admit(r)
+	if err != nil {
 		h.rp.Fail(w, r, err)
-		return nil
+		return nil, nil
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("talktalk: reading body: %w", err))
-		return nil
+		return nil, nil
 	}
 	ev, err := Decode(body)
 	if err != nil {
 		h.rp.Fail(w, r, err)
-		return nil
+		return nil, nil
 	}
-	return ev
+	return ev, bot
 }
 
-func (h *WebhookHandler) admit(r *http.Request) error {
+func (h *WebhookHandler) admit(r *http.Request) (*Bot, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
-		return fmt.Errorf("talktalk: %w", err)
+		return nil, fmt.Errorf("talktalk: %w", err)
 	}
 	if err := h.cfg.allow.Check(r); err != nil {
-		return fmt.Errorf("talktalk: %w", err)
+		return nil, fmt.Errorf("talktalk: %w", err)
+	}
+	if h.multi != nil {
+		return h.multi.resolve(r)
 	}
 	if h.cfg.pathTokens.Len() > 0 {
 		p := strings.TrimSuffix(r.URL.Path, "/")
 		if h.cfg.pathTokens.VerifyToken(p[strings.LastIndexByte(p, '/')+1:]) != nil {
-			return fmt.Errorf("talktalk: %w: path token missing or wrong", signature.ErrForbidden)
+			return nil, fmt.Errorf("talktalk: %w: path token missing or wrong", signature.ErrForbidden)
 		}
 	}
 	if h.cfg.headerTokens.Len() > 0 {
 		v, err := webhookio.Credential(r.Header, h.cfg.headerName)
 		if err != nil {
-			return fmt.Errorf("talktalk: %w: header token: %w", signature.ErrForbidden, err)
+			return nil, fmt.Errorf("talktalk: %w: header token: %w", signature.ErrForbidden, err)
 		}
 		if h.cfg.headerTokens.VerifyToken(v) != nil {
-			return fmt.Errorf("talktalk: %w: header token missing or wrong", signature.ErrForbidden)
+			return nil, fmt.Errorf("talktalk: %w: header token missing or wrong", signature.ErrForbidden)
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // call is one event on its way through the runner. Calls are reused:
@@ -248,6 +257,7 @@ type call struct {
 	h   *WebhookHandler
 	r   *http.Request
 	ev  Event
+	bot *Bot // the resolved bot of a multi-bot handler
 	pay bool
 	job webhookio.Job[Event]
 }
@@ -262,6 +272,9 @@ var calls = sync.Pool{New: func() any {
 // pay_complete function has no life after the budget: its ctx ends with
 // it.
 func (c *call) run(ctx context.Context) (Event, error) {
+	if c.bot != nil {
+		ctx = context.WithValue(ctx, botKey{}, c.bot)
+	}
 	if c.pay {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.h.cfg.budget)
@@ -322,7 +335,11 @@ func (c *call) late(ctx context.Context, reply Event, err error) {
 		return
 	}
 	le := &LateError{Event: c.ev, Reply: reply, Err: err}
-	if client := c.h.cfg.late; err == nil && client != nil && !c.pay && c.ev.UserID() != "" {
+	client := c.h.cfg.late
+	if c.bot != nil {
+		client = c.bot.Client
+	}
+	if err == nil && client != nil && !c.pay && c.ev.UserID() != "" {
 		_, le.SendErr = client.Post(ctx, withUser(reply, c.ev.UserID()))
 		if le.SendErr == nil {
 			return

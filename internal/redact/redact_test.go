@@ -145,6 +145,8 @@ func subjects(t *testing.T) []subject {
 	noop := message.HandlerFunc(func(context.Context, *message.Incoming, message.Responder) error { return nil })
 	lb, err := line.NewBotHandler(set, noop, line.WithClient(lc))
 	must(err)
+	lbot := line.Bot{ID: "Ubot", Secrets: set, Client: lc}
+	tbot := talktalk.Bot{ID: "partner", Tokens: signature.MustSecretSet(ttPathToken), Client: tc}
 	tb, err := talktalk.NewBotHandler(noop, talktalk.WithClient(tc),
 		talktalk.WithPathToken(signature.MustSecretSet(ttPathToken)), talktalk.WithHeaderToken("X-Relay-Token", signature.MustSecretSet(ttHeaderTok)))
 	must(err)
@@ -212,6 +214,12 @@ func subjects(t *testing.T) []subject {
 		{name: "line.BotHandler", ptr: lb,
 			want:    `line.BotHandler{Secrets:signature.SecretSet{Len:2}}`,
 			secrets: []string{lineSecret, lineToken}},
+		{name: "line.Bot", val: lbot, ptr: &lbot,
+			want:    `line.Bot{ID:"Ubot", Secrets:signature.SecretSet{Len:2}, Client:line.Client{BaseURL:"https://api.line.me/", DataBaseURL:"https://api-data.line.me/"}}`,
+			secrets: []string{lineSecret, "PLANTED-previous-secret-55", lineToken}},
+		{name: "talktalk.Bot", val: tbot, ptr: &tbot,
+			want:    `talktalk.Bot{ID:"partner", Tokens:signature.SecretSet{Len:1}, Client:talktalk.Client{BaseURL:"https://gw.talk.naver.com/chatbot/v1/"}}`,
+			secrets: []string{ttPathToken, ttKey}},
 		{name: "talktalk.BotHandler", ptr: tb,
 			want:    `talktalk.BotHandler{PathToken:"[REDACTED]", HeaderName:"X-Relay-Token", HeaderToken:"[REDACTED]"}`,
 			secrets: []string{ttPathToken, ttHeaderTok, ttKey}},

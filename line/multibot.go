@@ -1,0 +1,469 @@
+package line
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/botset"
+	"github.com/channelkit/channelkit/internal/invalid"
+	"github.com/channelkit/channelkit/internal/redact"
+	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/signature"
+)
+
+// Bot is one bot a multi-bot handler serves: the ID a request names and
+// the credentials it is verified and answered with.
+//
+// ID is the bot's user ID, the "destination" LINE puts in every webhook
+// body sent to it (U followed by 32 hex digits; the Messaging API's
+// "get bot info" returns it as userId), unless the handler takes the ID
+// from the path ([WithBotPath]), where it is whatever the path names.
+// Secrets holds the channel secret (and the previous one while you
+// rotate it). Client answers for the bot: [NewMultiBotHandler] needs it,
+// [NewMultiWebhookHandler] does not use it.
+//
+// A Bot prints (every fmt verb, slog) as
+// line.Bot{ID:"…", Secrets:signature.SecretSet{Len:1}, Client:line.Client{…}},
+// never a secret or token.
+type Bot struct {
+	ID      string
+	Secrets signature.SecretSet
+	Client  *Client
+}
+
+func (b Bot) form() redact.Form {
+	var cl any
+	if b.Client != nil {
+		cl = *b.Client
+	}
+	return redact.Form{Type: "line.Bot", Fields: []redact.Field{
+		{Name: "ID", Value: b.ID},
+		{Name: "Secrets", Value: b.Secrets},
+		{Name: "Client", Value: cl},
+	}}
+}
+
+// Format writes the bot's ID, how many secrets it holds and its client's
+// base URLs, for every verb.
+func (b Bot) Format(f fmt.State, verb rune) { b.form().Format(f, verb) }
+
+// LogValue logs the bot's ID, how many secrets it holds and its client's
+// base URLs.
+func (b Bot) LogValue() slog.Value { return b.form().LogValue() }
+
+// BotResolver finds a bot by the ID a request names. It returns an error
+// wrapping [ErrUnknownBot] for a bot it does not serve; any other error
+// is a failed lookup (answered 500, so that LINE redelivers where
+// redelivery is on) and is not cached. It is called concurrently, with
+// the request's context, and with IDs taken from requests that are not
+// verified yet (at most 256 bytes long).
+type BotResolver interface {
+	ResolveBot(ctx context.Context, id string) (*Bot, error)
+}
+
+// BotResolverFunc adapts a function to [BotResolver].
+type BotResolverFunc func(ctx context.Context, id string) (*Bot, error)
+
+// ResolveBot calls f.
+func (f BotResolverFunc) ResolveBot(ctx context.Context, id string) (*Bot, error) { return f(ctx, id) }
+
+// ErrUnknownBot is wrapped by the error of a request for a bot the
+// resolver does not serve. The handler answers it 401, as it answers a
+// wrong signature, so that a caller cannot tell which bots exist. It is
+// the same value in every channelkit platform package.
+var ErrUnknownBot = botset.ErrUnknownBot
+
+// DefaultBotCacheTTL is how long a multi-bot handler caches a resolved
+// bot unless [WithBotCacheTTL] says otherwise.
+const DefaultBotCacheTTL = botset.DefaultTTL
+
+// staticBots is the resolver StaticBots returns.
+type staticBots map[string]*Bot
+
+func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
+	if b, ok := s[id]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("line: %w", ErrUnknownBot)
+}
+
+// StaticBots returns a [BotResolver] over a fixed set of bots, such as
+// one read from a configuration file. Each bot needs an ID (unique, at
+// most 256 bytes) and a channel secret; a nil bot, a missing or duplicate
+// ID or a missing secret is an error, a [ValidationErrors] naming every
+// problem (bots[2].Secrets). The bots are shared, not copied: do not
+// modify them afterwards. The resolver is safe for concurrent use.
+func StaticBots(bots ...*Bot) (BotResolver, error) {
+	set := make(staticBots, len(bots))
+	first := make(map[string]int, len(bots))
+	var errs []*ValidationError
+	for i, b := range bots {
+		at := "bots[" + strconv.Itoa(i) + "]"
+		if b == nil {
+			errs = append(errs, invalid.New("line", at, "nil bot"))
+			continue
+		}
+		switch j, dup := first[b.ID]; {
+		case b.ID == "":
+			errs = append(errs, invalid.New("line", at+".ID", "missing bot ID"))
+		case len(b.ID) > botset.MaxIDLen:
+			errs = append(errs, invalid.New("line", at+".ID", "longer than "+strconv.Itoa(botset.MaxIDLen)+" bytes"))
+		case dup:
+			errs = append(errs, invalid.New("line", at+".ID", "the same ID as bots["+strconv.Itoa(j)+"]"))
+		default:
+			first[b.ID] = i
+			set[b.ID] = b
+		}
+		if b.Secrets.Len() == 0 {
+			errs = append(errs, invalid.New("line", at+".Secrets", "missing channel secret"))
+		}
+	}
+	if err := invalid.Join(errs); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// multiConfig holds the options only the multi-bot constructors take.
+type multiConfig struct {
+	path   string
+	ttl    time.Duration
+	ttlSet bool
+	now    func() time.Time // tests
+	// only names the first multi-bot option given, which the single-bot
+	// constructors refuse.
+	only string
+}
+
+// multiOption adapts a function to a [HandlerOption] that only the
+// multi-bot constructors accept.
+func multiOption(name string, fn func(*multiConfig) error) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if c.multi.only == "" {
+			c.multi.only = name
+		}
+		return fn(&c.multi)
+	})
+}
+
+// WithBotPath takes the bot ID from the request path's wildcard name
+// (r.PathValue(name); mount the handler with a Go 1.22+ ServeMux pattern:
+// mux.Handle("POST /line/{bot}", h)) instead of the body's destination.
+// An empty value is an unknown bot. An empty name is an error, and so is
+// passing it to [NewWebhookHandler] or [NewBotHandler].
+func WithBotPath(name string) HandlerOption {
+	return multiOption("WithBotPath", func(c *multiConfig) error {
+		if name == "" {
+			return argError("WithBotPath", "name", "empty wildcard name")
+		}
+		c.path = name
+		return nil
+	})
+}
+
+// WithBotCacheTTL sets how long a multi-bot handler caches a resolved bot
+// (default [DefaultBotCacheTTL], one minute); 0 asks the resolver on
+// every request, a negative d is an error. A bot the resolver stops
+// returning (revoked) is still served at most this long;
+// [WebhookHandler.ForgetBot] drops it at once. Unknown IDs are cached for
+// a sixth of d (at least a second). The single-bot constructors refuse
+// it.
+func WithBotCacheTTL(d time.Duration) HandlerOption {
+	return multiOption("WithBotCacheTTL", func(c *multiConfig) error {
+		if d < 0 {
+			return argError("WithBotCacheTTL", "d", "must not be negative")
+		}
+		c.ttl, c.ttlSet = d, true
+		return nil
+	})
+}
+
+// multiBots is a multi-bot handler's resolution: where the ID comes from
+// and the cache in front of the resolver.
+type multiBots struct {
+	path  string
+	cache *botset.Cache[*Bot]
+	// client: every bot must have a Client (a BotHandler answers with it).
+	client bool
+}
+
+func newMultiBots(bots BotResolver, cfg *multiConfig, client bool) *multiBots {
+	ttl := DefaultBotCacheTTL
+	if cfg.ttlSet {
+		ttl = cfg.ttl
+	}
+	return &multiBots{
+		path:   cfg.path,
+		cache:  botset.New(bots.ResolveBot, botset.Config{TTL: ttl, Now: cfg.now}),
+		client: client,
+	}
+}
+
+// errNoDestination is the error of a body without a destination to
+// resolve: nothing names a bot, so it is an unknown one.
+var errNoDestination = fmt.Errorf("line: %w: no destination in the body", ErrUnknownBot)
+
+// errOtherDestination is the error of a body whose decoded destination is
+// not the one it was resolved and verified by.
+var errOtherDestination = fmt.Errorf("line: %w: the decoded destination is not the one the body was verified for", signature.ErrMismatch)
+
+// parse resolves the bot body is for, verifies sig with its secrets and
+// decodes body.
+func (m *multiBots) parse(r *http.Request, body []byte, sig string) (*Callback, *Bot, error) {
+	var id string
+	if m.path != "" {
+		id = r.PathValue(m.path)
+	} else {
+		var ok bool
+		if id, ok = destinationOf(body); !ok {
+			return nil, nil, errNoDestination
+		}
+	}
+	bot, err := m.cache.Get(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, ErrUnknownBot) {
+			return nil, nil, fmt.Errorf("line: %w", err)
+		}
+		return nil, nil, fmt.Errorf("line: resolving the bot: %w", err)
+	}
+	switch {
+	case bot == nil:
+		return nil, nil, errors.New("line: resolving the bot: the resolver returned no bot and no error")
+	case bot.Secrets.Len() == 0:
+		return nil, nil, errors.New("line: resolving the bot: the resolved bot has no channel secret")
+	case m.client && bot.Client == nil:
+		return nil, nil, errors.New("line: resolving the bot: the resolved bot has no Client to answer with")
+	}
+	cb, err := Parse(bot.Secrets, body, sig)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.path == "" && cb.Destination != id {
+		return nil, nil, errOtherDestination
+	}
+	return cb, bot, nil
+}
+
+// botKey is the context key of the bot a request was resolved to.
+type botKey struct{}
+
+// withBot returns ctx carrying bot.
+func withBot(ctx context.Context, bot *Bot) context.Context {
+	return context.WithValue(ctx, botKey{}, bot)
+}
+
+// BotFromContext returns the bot a multi-bot handler resolved the request
+// to, inside its [HandlerFunc] or [message.Handler]; false from a
+// single-bot handler.
+func BotFromContext(ctx context.Context) (*Bot, bool) {
+	b, ok := ctx.Value(botKey{}).(*Bot)
+	return b, ok && b != nil
+}
+
+// NewMultiWebhookHandler is [NewWebhookHandler] for many bots: each
+// request is resolved to its bot by the body's destination (or the path,
+// [WithBotPath]), through bots and a cache ([WithBotCacheTTL]), verified
+// with that bot's Secrets, and fn is called with the bot in the context
+// ([BotFromContext]). A body signed with another bot's secret is answered
+// 401, and so is a request for a bot bots does not serve (an error
+// wrapping [ErrUnknownBot] goes to the error handler); a failed lookup is
+// answered 500. The other handler options apply as they do to
+// NewWebhookHandler; [WithClient], [WithRenderOptions] and
+// [WithPushFallback] are errors here. A [WithDeduper] store sees each
+// event ID scoped by the bot ID ("botID/eventID"). See "Many bots" in the
+// package documentation.
+func NewMultiWebhookHandler(bots BotResolver, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
+	if bots == nil {
+		return nil, argError("NewMultiWebhookHandler", "bots", "nil resolver")
+	}
+	if fn == nil {
+		return nil, argError("NewMultiWebhookHandler", "fn", "nil handler function")
+	}
+	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, workTimeout: DefaultWorkTimeout}
+	if err := cfg.apply("NewMultiWebhookHandler", opts); err != nil {
+		return nil, err
+	}
+	if cfg.bot.only != "" {
+		return nil, argError("NewMultiWebhookHandler", "opts", cfg.bot.only+" is an option of NewBotHandler: each Bot carries its Client")
+	}
+	h := newWebhookHandler(signature.SecretSet{}, fn, cfg)
+	h.multi = newMultiBots(bots, &cfg.multi, false)
+	return h, nil
+}
+
+// NewMultiBotHandler is [NewBotHandler] for many bots: each request is
+// resolved and verified as [NewMultiWebhookHandler] does, and h answers
+// each event through the resolved bot's Client; every Incoming carries
+// the bot's ID (Incoming.BotID), so that conversation state is kept per
+// bot. A resolved bot without a Client is a failed lookup (500).
+// [WithClient] is an error here: each Bot carries its Client.
+// [WithRenderOptions] and [WithPushFallback] apply to every bot.
+func NewMultiBotHandler(bots BotResolver, h message.Handler, opts ...HandlerOption) (*BotHandler, error) {
+	if bots == nil {
+		return nil, argError("NewMultiBotHandler", "bots", "nil resolver")
+	}
+	if h == nil {
+		return nil, argError("NewMultiBotHandler", "h", "nil message handler")
+	}
+	cfg := handlerConfig{maxBody: DefaultMaxBodyBytes, async: true, workTimeout: DefaultWorkTimeout}
+	if err := cfg.apply("NewMultiBotHandler", opts); err != nil {
+		return nil, err
+	}
+	if cfg.bot.client != nil {
+		return nil, argError("NewMultiBotHandler", "opts", "WithClient: each Bot carries its Client")
+	}
+	b := &BotHandler{h: h, bot: cfg.bot}
+	b.wh = newWebhookHandler(signature.SecretSet{}, b.serve, cfg)
+	b.wh.multi = newMultiBots(bots, &cfg.multi, true)
+	return b, nil
+}
+
+// ForgetBot drops what the handler caches for the bot id, after its
+// secret was rotated or it was revoked: the next request for it asks the
+// resolver. A no-op on a single-bot handler. Safe for concurrent use.
+func (h *WebhookHandler) ForgetBot(id string) {
+	if h.multi != nil {
+		h.multi.cache.Forget(id)
+	}
+}
+
+// ForgetBot is [WebhookHandler.ForgetBot].
+func (b *BotHandler) ForgetBot(id string) { b.wh.ForgetBot(id) }
+
+// singleOnly is the error of a multi-bot option given to a single-bot
+// constructor fn, or nil.
+func (c *handlerConfig) singleOnly(fn string) error {
+	if c.multi.only == "" {
+		return nil
+	}
+	return argError(fn, "opts", c.multi.only+" is an option of NewMultiWebhookHandler and NewMultiBotHandler")
+}
+
+// dedupeKey is the key an event ID is de-duplicated under: the ID itself
+// on a single-bot handler, scoped by the bot on a multi-bot one.
+func dedupeKey(bot *Bot, id string) string {
+	if bot == nil {
+		return id
+	}
+	return bot.ID + "/" + id
+}
+
+// destinationOf finds the top-level "destination" string of a callback
+// body without decoding it: the bot to verify the body with must be known
+// before the body is trusted, and decoding it twice would double the
+// handler's cost. LINE writes destination first, so the scan usually
+// reads only the first few dozen bytes; other top-level members before it
+// are skipped without being decoded. A value with escapes, a body that is
+// not an object, or one without the member yields false. The value is
+// never trusted as such: it picks the secret the body is verified with,
+// and the decoded destination must be the same (parse checks it).
+func destinationOf(body []byte) (string, bool) {
+	i := skipWS(body, 0)
+	if i >= len(body) || body[i] != '{' {
+		return "", false
+	}
+	i++
+	for {
+		i = skipWS(body, i)
+		if i >= len(body) || body[i] != '"' {
+			return "", false
+		}
+		end, esc := scanString(body, i)
+		if end < 0 {
+			return "", false
+		}
+		key := body[i+1 : end-1]
+		i = skipWS(body, end)
+		if i >= len(body) || body[i] != ':' {
+			return "", false
+		}
+		i = skipWS(body, i+1)
+		if !esc && string(key) == "destination" {
+			if i >= len(body) || body[i] != '"' {
+				return "", false
+			}
+			end, esc := scanString(body, i)
+			if end < 0 || esc {
+				return "", false
+			}
+			return string(body[i+1 : end-1]), true
+		}
+		if i = skipValue(body, i); i < 0 {
+			return "", false
+		}
+		i = skipWS(body, i)
+		if i >= len(body) || body[i] != ',' {
+			return "", false
+		}
+		i++
+	}
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanString returns the index after the string that starts at b[i] (a
+// quote), and whether it holds an escape; -1 if it does not end.
+func scanString(b []byte, i int) (int, bool) {
+	esc := false
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			esc = true
+			i++
+		case '"':
+			return i + 1, esc
+		}
+	}
+	return -1, esc
+}
+
+// skipValue returns the index after the value that starts at b[i], -1 if
+// it does not end. Objects and arrays are skipped by counting brackets
+// outside strings; scalars end at the next delimiter. It checks no more
+// than it must: the body is verified and decoded properly afterwards.
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		end, _ := scanString(b, i)
+		return end
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				end, _ := scanString(b, i)
+				if end < 0 {
+					return -1
+				}
+				i = end
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return -1
+	}
+	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
+		i++
+	}
+	return i
+}

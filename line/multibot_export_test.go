@@ -1,0 +1,16 @@
+package line
+
+import "time"
+
+// WithBotClock sets the clock of a multi-bot handler's bot cache, so that
+// tests move past its TTL without waiting.
+func WithBotClock(now func() time.Time) HandlerOption {
+	return multiOption("WithBotClock", func(c *multiConfig) error {
+		c.now = now
+		return nil
+	})
+}
+
+// DestinationOf is destinationOf, the scan that picks the bot to verify
+// a body with.
+func DestinationOf(body []byte) (string, bool) { return destinationOf(body) }
