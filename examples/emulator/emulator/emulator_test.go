@@ -46,7 +46,7 @@ func echoBot() message.Handler {
 // startBot serves echoBot on all five platforms, each handler configured
 // from the emulator's Settings as a bot's owner would configure it, and
 // points the emulator at it.
-func startBot(t *testing.T, e *Emulator) {
+func startBot(t testing.TB, e *Emulator) {
 	t.Helper()
 	s := e.Settings()
 	must := func(err error) {
@@ -120,7 +120,7 @@ func speech(next message.Handler) message.Handler {
 	})
 }
 
-func newEmulator(t *testing.T) (*Emulator, *httptest.Server) {
+func newEmulator(t testing.TB) (*Emulator, *httptest.Server) {
 	t.Helper()
 	e, err := New(Config{})
 	if err != nil {
@@ -140,7 +140,7 @@ type stream struct {
 	raw bytes.Buffer
 }
 
-func openStream(t *testing.T, ctx context.Context, page *httptest.Server) *stream {
+func openStream(t testing.TB, ctx context.Context, page *httptest.Server) *stream {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, page.URL+"/api/events", nil)
 	if err != nil {
@@ -162,7 +162,7 @@ func openStream(t *testing.T, ctx context.Context, page *httptest.Server) *strea
 
 // next returns the next event that match accepts; the test's context
 // bounds the wait.
-func (s *stream) next(t *testing.T, match func(event) bool) event {
+func (s *stream) next(t testing.TB, match func(event) bool) event {
 	t.Helper()
 	for s.sc.Scan() {
 		line := s.sc.Text()
@@ -181,7 +181,7 @@ func (s *stream) next(t *testing.T, match func(event) bool) event {
 	return event{}
 }
 
-func post(t *testing.T, page *httptest.Server, a action) (int, []byte) {
+func post(t testing.TB, page *httptest.Server, a action) (int, []byte) {
 	t.Helper()
 	b, _ := json.Marshal(a)
 	resp, err := page.Client().Post(page.URL+"/api/send", "application/json", bytes.NewReader(b))
@@ -194,7 +194,7 @@ func post(t *testing.T, page *httptest.Server, a action) (int, []byte) {
 }
 
 // answerText pulls the text out of each platform's answer body.
-func answerText(t *testing.T, platform string, body any) string {
+func answerText(t testing.TB, platform string, body any) string {
 	t.Helper()
 	b, _ := json.Marshal(body)
 	var v struct {
@@ -297,9 +297,10 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 
-	// Nothing on the page carries a secret or a signature.
+	// The event stream shows what travelled, never the secrets the bot
+	// checks it with (the page's settings panel shows those).
 	set := e.Settings()
-	for _, secret := range []string{set.LINEChannelSecret, set.KakaoSkillSecret, set.NaverWorksBotSecret, "pathtoken", "/v1/callback/0", "/v1/callback/1"} {
+	for _, secret := range []string{set.LINEChannelSecret, set.KakaoSkillSecret, set.NaverWorksBotSecret, "pathtoken"} {
 		if strings.Contains(s.raw.String(), secret) {
 			t.Errorf("the event stream shows a secret (%.6s…)", secret)
 		}
@@ -439,5 +440,36 @@ func TestPageOffline(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestClassify: each API call shows as what it is, and Kakao's callback
+// path never shows its single-use token.
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name, platform, method, path, body string
+		want                               classified
+	}{
+		{"line reply", LINE, "POST", "/v2/bot/message/reply", "", classified{kind: kindAnswer, label: "reply", shown: "/v2/bot/message/reply", answer: LINE}},
+		{"line push", LINE, "POST", "/v2/bot/message/push", "", classified{kind: kindAnswer, label: "push", shown: "/v2/bot/message/push", answer: LINE}},
+		{"line typing", LINE, "POST", "/v2/bot/chat/loading/start", "", classified{kind: kindCall, label: "typing…", shown: "/v2/bot/chat/loading/start", showBody: true}},
+		{"line hand-over", LINE, "POST", "/v2/bot/chat/U1/control/pass", "", classified{kind: kindCall, label: "hand-over (pass)", shown: "/v2/bot/chat/U1/control/pass", showBody: true}},
+		{"kakao callback", Kakao, "POST", "/v1/callback/0123abcd", "", classified{kind: kindAnswer, label: "callback", shown: "/v1/callback/…", answer: Kakao}},
+		{"talktalk send", TalkTalk, "POST", "/chatbot/v1/event", `{"event":"send","user":"u"}`, classified{kind: kindAnswer, label: "send API", shown: "/chatbot/v1/event", answer: TalkTalk}},
+		{"talktalk typing", TalkTalk, "POST", "/chatbot/v1/event", `{"event":"action","options":{"action":"typingOn"}}`, classified{kind: kindCall, label: "action typingOn", shown: "/chatbot/v1/event", answer: TalkTalk, showBody: true}},
+		{"talktalk hand-over", TalkTalk, "POST", "/chatbot/v1/event", `{"event":"handover"}`, classified{kind: kindCall, label: "hand-over", shown: "/chatbot/v1/event", answer: TalkTalk, showBody: true}},
+		{"works send", NaverWorks, "POST", "/v1.0/bots/1/users/u/messages", "", classified{kind: kindAnswer, label: "send", shown: "/v1.0/bots/1/users/u/messages", answer: NaverWorks}},
+		{"works token", NaverWorks, "POST", "/oauth2/v2.0/token", "", classified{kind: kindCall, label: "access token", shown: "/oauth2/v2.0/token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := classify(tt.platform, tt.method, tt.path)
+			if tt.platform == TalkTalk && got.kind == kindAnswer {
+				got = classifyTalkTalk([]byte(tt.body), got)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(classified{})); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -82,6 +82,7 @@ function select(id) {
   for (const a of p.actions || []) {
     buttons.append(el("button", { type: "button", "data-kind": a, onclick: () => send({ kind: a }) }, a));
   }
+  document.querySelector(".events").hidden = !(p.actions || []).length;
   history.replaceState(null, "", "#" + id);
   scrollDown(state.logs[id]);
 }
@@ -101,8 +102,9 @@ function renderUnread(id) {
 async function send(action) {
   const id = state.current;
   action.platform = id;
-  state.pending[id] = performance.now();
-  const last = document.getElementById("last");
+  state.pending[id] = { t0: performance.now(), what: action.text || action.data || action.kind };
+  const last = document.getElementById("last-webhook");
+  document.getElementById("last-drawn").textContent = "";
   try {
     const res = await fetch("api/send", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(action) });
     const out = await res.json();
@@ -224,13 +226,13 @@ function drawAnswer(ev) {
   }
   group.append(meta(ev, "JSON the platform received"));
   append(id, group);
-  const t0 = state.pending[id];
-  if (t0 !== undefined) {
+  const sent = state.pending[id];
+  if (sent !== undefined) {
     delete state.pending[id];
     requestAnimationFrame(() => {
-      const ms = performance.now() - t0;
-      window.emulatorLatencies.push({ platform: id, ms });
-      document.getElementById("last").textContent += " Answer drawn " + ms.toFixed(1) + " ms after sending.";
+      const ms = performance.now() - sent.t0;
+      window.emulatorLatencies.push({ platform: id, what: sent.what, ms });
+      document.getElementById("last-drawn").textContent = "Answer drawn " + ms.toFixed(1) + " ms after sending.";
     });
   }
 }
@@ -249,7 +251,7 @@ function bubble(text) {
 
 function image(url, alt, square) {
   const name = str(url).split("/").pop() || "image";
-  return el("div", { class: "img" + (square ? " square" : ""), role: "img", "aria-label": "image " + (alt || name) }, el("span", { text: "🖼 " + name }));
+  return el("div", { class: "img" + (square ? " square" : ""), role: "img", "aria-label": "image " + (alt || name) }, el("span", { text: "image: " + name }));
 }
 
 // act is a button of an answer: pressing it sends what the platform would.
@@ -298,7 +300,7 @@ function lineMessage(m) {
     case "video": return el("div", { class: "card" }, image(m.previewImageUrl), el("div", { class: "body", text: "▶ video" }));
     case "audio": return bubble("▶ audio");
     case "sticker": return bubble("sticker " + m.packageId + "/" + m.stickerId);
-    case "location": return el("div", { class: "card" }, el("div", { class: "body" }, el("div", { class: "title", text: "📍 " + str(m.title) }), el("div", { class: "desc", text: str(m.address) })));
+    case "location": return el("div", { class: "card" }, el("div", { class: "body" }, el("div", { class: "title", text: "Location: " + str(m.title) }), el("div", { class: "desc", text: str(m.address) })));
     case "template": return lineTemplate(m.template || {});
     case "flex": return lineFlexContainer(m.contents || {});
   }
@@ -359,7 +361,7 @@ function lineComponent(c) {
     case "image": return image(c.url);
     case "button": {
       const a = c.action || {};
-      return act(a.label || "", lineAction(a), "act flex-button " + (c.style || "link"));
+      return act(a.label || "", lineAction(a), "act flex-button style-" + (c.style || "link"));
     }
     case "separator": return el("hr", { class: "flex-sep" });
     case "filler": case "spacer": return el("div", {});
@@ -433,7 +435,7 @@ function kakaoCard(kind, v) {
     case "commerceCard": {
       const th = (v.thumbnails || [])[0];
       if (th) card.append(image(th.imageUrl, th.altText));
-      if (v.profile) body.append(el("div", { class: "desc", text: "🏪 " + str(v.profile.nickname) }));
+      if (v.profile) body.append(el("div", { class: "desc", text: str(v.profile.nickname) }));
       if (v.title) body.append(el("div", { class: "title", text: v.title }));
       if (v.description) body.append(el("div", { class: "desc", text: v.description }));
       const cur = v.currency === "won" || !v.currency ? "원" : " " + v.currency;
@@ -609,6 +611,7 @@ function drawClova(body, ctx) {
   const r = body.response || {};
   const speech = el("div", { class: "speech" });
   const lines = speechLines(r.outputSpeech);
+  speech.append(el("div", { class: "speaks", text: "CLOVA says:" }));
   const said = el("div", { class: "said" });
   for (const l of lines) said.append(el("p", { text: l }));
   if (!lines.length) said.append(el("p", { text: "(says nothing)" }));
