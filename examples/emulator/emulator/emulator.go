@@ -147,8 +147,6 @@ type Emulator struct {
 	mu      sync.Mutex
 	targets Targets
 	cek     cekSession
-	// pageURL is what the page's own address is, for the settings panel.
-	started bool
 }
 
 type secrets struct {
