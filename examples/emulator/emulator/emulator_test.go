@@ -473,3 +473,42 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+// TestSlowPage: a page that falls behind loses its stream, never an
+// event: reconnecting with Last-Event-ID replays what it missed.
+func TestSlowPage(t *testing.T) {
+	h := newHub()
+	defer h.close()
+	srv := httptest.NewServer(http.HandlerFunc(h.serve))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The page reads nothing while far more events than its buffer are
+	// published: the hub ends its stream.
+	for i := range 2000 {
+		h.publish(event{Kind: kindCall, Platform: LINE, Label: strings.Repeat("x", i%7)})
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatalf("the stream did not end cleanly: %v", err)
+	}
+	resp.Body.Close()
+	// Reconnecting after event 1600 replays 1601 to 2000 from the backlog.
+	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	req.Header.Set("Last-Event-ID", "1600")
+	resp, err = srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	s := &stream{sc: bufio.NewScanner(resp.Body)}
+	for want := int64(1601); want <= 2000; want++ {
+		if ev := s.next(t, func(event) bool { return true }); ev.Seq != want {
+			t.Fatalf("replayed event %d, want %d", ev.Seq, want)
+		}
+	}
+}

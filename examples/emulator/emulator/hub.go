@@ -78,7 +78,12 @@ func (h *hub) publish(ev event) event {
 	for c := range h.subs {
 		select {
 		case c <- ev:
-		default: // a page too slow to keep up reloads the backlog on reconnect
+		default:
+			// A page too slow to keep up loses its stream rather than
+			// an event: its EventSource reconnects with Last-Event-ID
+			// and is sent what it missed from the backlog.
+			delete(h.subs, c)
+			close(c)
 		}
 	}
 	return ev
@@ -115,7 +120,7 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	h.mu.Unlock()
 	defer func() {
 		h.mu.Lock()
-		delete(h.subs, c)
+		delete(h.subs, c) // a no-op when publish dropped it
 		h.mu.Unlock()
 	}()
 
@@ -138,8 +143,8 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	fl.Flush()
 	for {
 		select {
-		case ev := <-c:
-			if !write(ev) {
+		case ev, ok := <-c:
+			if !ok || !write(ev) {
 				return
 			}
 			fl.Flush()
