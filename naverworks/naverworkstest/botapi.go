@@ -54,7 +54,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			apiError(w, http.StatusUnauthorized, "UNAUTHORIZED", "invalid or expired access token")
 			return
 		}
-		if id := r.PathValue("botId"); id != "" && id != BotID {
+		if id := r.PathValue("botId"); id != "" && !s.botIDs[id] {
 			apiError(w, http.StatusNotFound, "BOT_NOT_EXIST", "no such bot")
 			return
 		}

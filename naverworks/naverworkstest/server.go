@@ -102,6 +102,22 @@ func WithNumericExpiresIn() ServerOption {
 	return func(s *Server) error { s.numericExpiry = true; return nil }
 }
 
+// WithBotIDs makes the fake's Bot API serve the bots ids besides [BotID],
+// for a test of a multi-bot handler; a call for any other bot is answered
+// 404 BOT_NOT_EXIST. Build their clients with [Server.NewBotClient]. An
+// empty ID is an error.
+func WithBotIDs(ids ...string) ServerOption {
+	return func(s *Server) error {
+		for _, id := range ids {
+			if id == "" {
+				return errors.New("naverworkstest: empty bot ID")
+			}
+			s.botIDs[id] = true
+		}
+		return nil
+	}
+}
+
 // Server is the fake. Its methods are safe for concurrent use. It prints as
 // naverworkstest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
@@ -109,6 +125,7 @@ type Server struct {
 	now           func() time.Time
 	lifetime      time.Duration
 	numericExpiry bool
+	botIDs        map[string]bool // the bots the Bot API serves
 	tokenReqs     atomic.Int64
 
 	clientOnce sync.Once
@@ -161,6 +178,7 @@ func Start(opts ...ServerOption) (*Server, error) {
 		channels:  map[string][]string{},
 		richmenus: map[string]json.RawMessage{},
 		files:     map[string]storedFile{},
+		botIDs:    map[string]bool{BotID: true},
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -246,6 +264,15 @@ func (s *Server) NewClient(opts ...naverworks.Option) (*naverworks.Client, error
 	}
 	base := []naverworks.Option{naverworks.WithBaseURL(s.BaseURL()), naverworks.WithHTTPClient(s.HTTPClient())}
 	return naverworks.New(BotID, ts, append(base, opts...)...)
+}
+
+// NewBotClient returns a client of the bot botID (one the fake serves:
+// [BotID] or one of [WithBotIDs]) wired to the fake, authenticating with
+// ts, for a test where several bots share one Service Account and so one
+// token source ([Server.TokenSource]). opts come after the fake's own.
+func (s *Server) NewBotClient(botID string, ts oauth2.TokenSource, opts ...naverworks.Option) (*naverworks.Client, error) {
+	base := []naverworks.Option{naverworks.WithBaseURL(s.BaseURL()), naverworks.WithHTTPClient(s.HTTPClient())}
+	return naverworks.New(botID, ts, append(base, opts...)...)
 }
 
 // Messages returns the messages sent so far, in order.
