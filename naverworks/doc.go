@@ -113,6 +113,22 @@
 // [Client.Download] follows the 302 of a received file, sending the bearer
 // token only to NAVER WORKS hosts.
 //
+// The rest of the Bot API: [Client.ChannelInfo] (a room's title, domain
+// and type), the default rich menu ([Client.SetDefaultRichMenu],
+// [Client.DefaultRichMenu], [Client.DeleteDefaultRichMenu]; the DELETE is
+// UNCONFIRMED), bot settings with [Client.UpdateBot] (PATCH /bots/{botId}:
+// Callback URL, callback events, allowed domains, group rooms), and the
+// Directory profile of a user with [Client.UserProfile] (GET
+// /users/{userId}, scope user.profile.read).
+//
+// Mentions: [Mention] builds the <m userId="…"> tag NAVER WORKS shows as
+// @name, in a [Text]'s text or a [Link]'s or [ButtonTemplate]'s
+// contentText ([MentionAll] mentions a room's members; at most
+// [MaxMentions]); [Validate] refuses more, or a malformed tag.
+// [ParseMentions] and [TextContent.Mentions] find the tags in a text. How
+// an incoming mention is marked is UNCONFIRMED (the tag form in
+// content.text is what they read; no metadata field is documented).
+//
 // Calls that return data return it with a Meta field (status, request ID,
 // headers); the others return a [*Result] holding only Meta. Success is any
 // 2xx (sends answer 201). Idempotent calls retry on 429,
@@ -233,5 +249,8 @@
 // records messages and answers faults on demand: FailNext), hands out a
 // [Client] wired to both (Server.Client), and builds signed callbacks
 // (NewRequest). WithBotIDs and Server.NewBotClient serve more bots than
-// the fake's own, for multi-bot tests.
+// the fake's own, for multi-bot tests. It also serves room details, the
+// default rich menu, bot settings (Server.BotUpdates), Directory users
+// (Server.AddUser), and checks the mention tags of every text it is sent
+// (Message.Mentions).
 package naverworks

@@ -137,3 +137,21 @@ func ExampleNewMultiBotHandler() {
 	// bot 2000002 to user-1: this is bot 2000002
 	// token requests: 1
 }
+
+// Mentioning a user in a room: the tag becomes @name in NAVER WORKS.
+func ExampleMention() {
+	srv, err := naverworkstest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	text := &naverworks.Text{Text: "Lunch, " + naverworks.Mention("kim@example.com") + "? " + naverworks.Mention(naverworks.MentionAll)}
+	if _, err := srv.Client().SendToChannel(context.Background(), "room-1", text); err != nil {
+		panic(err)
+	}
+	fmt.Println(text.Text)
+	fmt.Println(srv.Messages()[0].Mentions)
+	// Output:
+	// Lunch, <m userId="kim@example.com">? <m userId="all">
+	// [kim@example.com all]
+}
