@@ -132,6 +132,7 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	nh, err := naverworks.NewWebhookHandler(signature.MustSecretSet(nwBotSecret), func(context.Context, naverworks.Event) error { return nil })
 	must(err)
+	nbot := &naverworks.Bot{ID: "bot-1", Secrets: signature.MustSecretSet(nwBotSecret), Client: nc}
 
 	cb, err := clova.New("https://example.apigw.ntruss.com/custom/v1/1/abc", chatbotKey)
 	must(err)
@@ -183,6 +184,9 @@ func subjects(t *testing.T) []subject {
 		{name: "naverworks.Client", val: *nc, ptr: nc,
 			want:    `naverworks.Client{BotID:"bot-1", BaseURL:"https://www.worksapis.com/v1.0/"}`,
 			secrets: []string{nwUserToken}},
+		{name: "naverworks.Bot", val: *nbot, ptr: nbot, exported: true,
+			want:    `naverworks.Bot{ID:"bot-1", Secrets:signature.SecretSet{Len:1}, Client:naverworks.Client{BotID:"bot-1", BaseURL:"https://www.worksapis.com/v1.0/"}}`,
+			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "naverworks.WebhookHandler", ptr: nh,
 			want:    `naverworks.WebhookHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,
 			secrets: []string{nwBotSecret}},
