@@ -2,6 +2,7 @@ package clova_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -144,4 +145,55 @@ func ExampleRender() {
 	// Image: dropped (CEK responses are speech only)
 	// Buttons[0].Action: dropped (label spoken; the action is not available by voice)
 	// content: downgraded (card spoken as text)
+}
+
+// Two extensions served by one handler: each request is verified with
+// CLOVA's key, then its applicationId picks the extension.
+func ExampleNewMultiBotHandler() {
+	bots, err := clova.StaticBots(
+		&clova.Bot{ID: "com.example.extension.pizza"},
+		&clova.Bot{ID: "com.example.extension.coffee"},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h, err := clova.NewMultiBotHandler(bots, message.HandlerFunc(
+		func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+			_, err := r.Reply(ctx, &message.Text{Text: "This is " + in.BotID + "."})
+			return err
+		}),
+		clova.WithPublicKey(clovatest.PublicKey())) // production: omit, the CLOVA key is embedded
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	for _, id := range []string{"com.example.extension.pizza", "com.example.extension.coffee", "com.example.extension.unknown"} {
+		r, err := clovatest.NewSignedRequest(nil, srv.URL, clovatest.Launch(clovatest.WithApplicationID(id)))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		out, err := srv.Client().Do(r)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		body, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		var resp clova.Response
+		_ = json.Unmarshal(body, &resp)
+		said := ""
+		if s := resp.Response.OutputSpeech; s != nil && len(s.Values) > 0 {
+			said = s.Values[0].Value
+		}
+		fmt.Println(out.StatusCode, said)
+	}
+	// Output:
+	// 200 This is com.example.extension.pizza.
+	// 200 This is com.example.extension.coffee.
+	// 401
 }

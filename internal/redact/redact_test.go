@@ -143,6 +143,7 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
 	must(err)
+	cbot := &clova.Bot{ID: "com.example.ext"}
 
 	lSrv := linetest.NewServer(t, linetest.WithChannelToken(fakeLineTok))
 	tSrv := talktalktest.NewServer(t, talktalktest.WithAuthorizationKey(fakeTTKey))
@@ -203,6 +204,8 @@ func subjects(t *testing.T) []subject {
 			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "clova.BotHandler", ptr: cbh,
 			want: `clova.BotHandler{ExtensionID:"com.example.ext"}`},
+		{name: "clova.Bot", val: *cbot, ptr: cbot, exported: true,
+			want: `clova.Bot{ID:"com.example.ext"}`},
 		{name: "clova.AccessToken", val: tok, ptr: &tok, jsonWire: true, exported: true,
 			want:    `[REDACTED]`,
 			secrets: []string{accessToken}},
