@@ -231,6 +231,33 @@
 // signature.SecretSet holding the current and the previous secret; a CEK
 // extension has no secret to rotate, and CLOVA's key is the handler's.)
 //
+// # A chatbot domain on every messenger
+//
+// [NewChatbotHandler] returns a [message.Handler] that answers with a CLOVA
+// Chatbot domain, what the CLOVA Chatbot console's messenger linkage does,
+// on any channelkit platform:
+//
+//	cl, err := clova.New(invokeURL, secretKey)
+//	if err != nil { … }
+//	domain, err := clova.NewChatbotHandler(cl)
+//	if err != nil { … }
+//	lineBot, err := line.NewBotHandler(secrets, domain, line.WithClient(lineClient))
+//	kakaoBot, err := kakao.NewBotHandler(domain)
+//	voice, err := clova.NewBotHandler("com.example.extension.faq", domain)
+//
+// A follow (a LINE follow, a CEK launch) asks for the welcome message
+// (open), a text asks it (send), a postback sends its data back (send: the
+// chatbot's postback form, which the buttons [ToContent] makes carry), and
+// the answer's bubbles are replied as [ToContent] turns them into neutral
+// content. A message the chatbot cannot take (an image, a sticker) asks
+// nothing, or [WithUnsupportedText] in its place. The chatbot user is
+// "<platform>:<bot ID>:<user ID>" ([ChatbotUserID], [WithChatbotUserID]).
+// A CEK intent asks its name, or a slot's value ([WithCEKSlot]). A CEK
+// account-linking token is never sent to the chatbot, whose documented
+// request has no place for it (an undocumented one is UNCONFIRMED);
+// [WithAccountLink] hands it to your code. A failed chatbot call is the
+// Handler's error.
+//
 // # Testing
 //
 // Package clovatest generates a test key pair, builds and signs CEK

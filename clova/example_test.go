@@ -197,3 +197,50 @@ func ExampleNewMultiBotHandler() {
 	// 200 This is com.example.extension.coffee.
 	// 401
 }
+
+// A CLOVA Chatbot domain answering a neutral Handler: here called
+// directly with the Incoming a messenger package would build; in a
+// service, pass it to line.NewBotHandler, kakao.NewBotHandler,
+// talktalk.NewBotHandler, naverworks.NewBotHandler or clova.NewBotHandler.
+func ExampleNewChatbotHandler() {
+	domain, err := clovatest.Start() // the fake domain; a service calls clova.New(invokeURL, secretKey)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer domain.Close()
+	domain.ReplyText("opening hours?", "We open at nine.")
+
+	h, err := clova.NewChatbotHandler(domain.Client(), clova.WithUnsupportedText("[non-text message]"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in := &message.Incoming{Platform: message.LINE, Kind: message.KindMessage, UserID: "U4af4980629",
+		ConversationID: "U4af4980629", Content: &message.Text{Text: "opening hours?"}}
+	if err := h.Handle(context.Background(), in, printResponder{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("asked as", domain.Calls()[0].Request.UserID)
+	// Output:
+	// reply: We open at nine.
+	// asked as line::U4af4980629
+}
+
+// printResponder prints what is replied.
+type printResponder struct{}
+
+func (printResponder) Reply(_ context.Context, cs ...message.Content) (message.Report, error) {
+	for _, c := range cs {
+		if t, ok := c.(*message.Text); ok {
+			fmt.Println("reply:", t.Text)
+		}
+	}
+	return message.Report{}, nil
+}
+func (printResponder) Typing(context.Context) error         { return nil }
+func (printResponder) PassToHuman(context.Context) error    { return nil }
+func (printResponder) TakeBack(context.Context) error       { return nil }
+func (printResponder) Capabilities() message.Capabilities   { return message.Capabilities{} }
+func (printResponder) RenderOptions() message.RenderOptions { return message.RenderOptions{} }
