@@ -157,6 +157,9 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
 	must(err)
+	cbot := &clova.Bot{ID: "com.example.ext"}
+	cch, err := clova.NewChatbotHandler(cb)
+	must(err)
 
 	lSrv := linetest.NewServer(t, linetest.WithChannelToken(fakeLineTok))
 	tSrv := talktalktest.NewServer(t, talktalktest.WithAuthorizationKey(fakeTTKey))
@@ -235,6 +238,11 @@ func subjects(t *testing.T) []subject {
 			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "clova.BotHandler", ptr: cbh,
 			want: `clova.BotHandler{ExtensionID:"com.example.ext"}`},
+		{name: "clova.Bot", val: *cbot, ptr: cbot, exported: true,
+			want: `clova.Bot{ID:"com.example.ext"}`},
+		{name: "clova.ChatbotHandler", ptr: cch,
+			want:    `clova.ChatbotHandler{Client:clova.Client{InvokeURL:"https://example.apigw.ntruss.com/custom/v1/1/abc"}}`,
+			secrets: []string{chatbotKey}},
 		{name: "clova.AccessToken", val: tok, ptr: &tok, jsonWire: true, exported: true,
 			want:    `[REDACTED]`,
 			secrets: []string{accessToken}},
