@@ -21,7 +21,7 @@ func parseLenient(body []byte) (*Request, error) {
 	var w struct {
 		Intent      fastIntent       `json:"intent"`
 		UserRequest *UserRequest     `json:"userRequest"`
-		Bot         Bot              `json:"bot"`
+		Bot         BotInfo          `json:"bot"`
 		Action      Action           `json:"action"`
 		Contexts    []map[string]any `json:"contexts"`
 		Flow        *Flow            `json:"flow"`
@@ -77,7 +77,7 @@ type fastRequest struct {
 		} `json:"user"`
 		CallbackURL string `json:"callbackUrl"`
 	} `json:"userRequest"`
-	Bot    Bot `json:"bot"`
+	Bot    BotInfo `json:"bot"`
 	Action struct {
 		ID           string                `json:"id"`
 		Name         string                `json:"name"`

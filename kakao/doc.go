@@ -62,6 +62,7 @@ its response after [Response.Validate]. Status codes are fixed:
 
 	405 not a POST                  413 body over the limit
 	400 not a skill payload         403 header secret or bot ID refused
+	401 unknown bot, or its header secret refused (multi-bot handlers)
 	500 the skill function failed   200 the response (or the WithFallback response)
 	503 no free slot under the in-flight cap before the request ended
 
@@ -176,6 +177,61 @@ Options: [Option] configures a [Client], [HandlerOption] a
 [WithErrorHandler]) either.
 
 The callback URL is a credential: it never appears in an error or a log line.
+
+# Many bots
+
+A chatbot builder serves many bots from one handler.
+[NewMultiWebhookHandler] and [NewMultiBotHandler] take a [BotResolver]
+instead of one bot's settings: [StaticBots] for a fixed set, or your own
+(a database lookup) through [BotResolverFunc].
+
+	bots, err := kakao.StaticBots(
+		&kakao.Bot{ID: "64e9a0b1c2d3e4f5a6b7c8d9", HeaderSecrets: signature.MustSecretSet(secretA)},
+		&kakao.Bot{ID: "65f0b1c2d3e4f5a6b7c8d9e0", HeaderSecrets: signature.MustSecretSet(secretB)},
+	)
+	if err != nil { … }
+	h, err := kakao.NewMultiBotHandler(bots, brain, kakao.WithCallback(0, nil))
+	if err != nil { … }
+	mux.Handle("POST /kakao/skill", h)
+
+Each request names its bot in bot.id (or, with [WithBotPath], in a path
+segment: mux.Handle("POST /kakao/{bot}", h), each bot's skill registered
+at its own URL). The handler resolves it, checks the header secret the
+bot's skill settings send ("헤더값 입력") against the bot's HeaderSecrets,
+in the header [WithHeaderSecret] names (default [DefaultSecretHeader]),
+and calls your function with the bot in the context ([BotFromContext]);
+[NewMultiBotHandler] also sets [message.Incoming].BotID. A callback is
+POSTed through the bot's Client (or the handler's own). A Bot without
+HeaderSecrets is checked against WithHeaderSecret's secrets, and without
+those serves unauthenticated requests, as a single-bot handler without
+WithHeaderSecret does.
+
+bot.id is read from a body nothing has verified: Kakao signs nothing. It
+only picks which secret the request is checked with. It cannot make a
+request for bot A pass with bot B's secret: each bot's header is
+compared with that bot's own secrets. What a caller can do is make the
+server ask the resolver about IDs of its choosing; answers are cached
+([WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs a sixth as
+long), concurrent lookups of one ID share one call, the cache is bounded,
+and IDs longer than 256 bytes are unknown without a lookup. An unknown bot
+and a wrong or missing header secret get the same answer, 401 with an
+empty body (a single-bot handler answers a wrong secret 403), so a caller
+cannot learn which bots exist; the error handler gets [ErrUnknownBot] or
+the secret error. A resolver that fails (any error not wrapping
+ErrUnknownBot) is answered 500 and not cached.
+
+To rotate one bot's secret, have the resolver return the bot with both
+values (signature.MustSecretSet(newSecret, oldSecret)) and call
+[WebhookHandler.ForgetBot] with its ID; change the skill settings' header;
+later drop the old value the same way. No other bot is touched. A revoked
+bot is served at most the cache TTL after the resolver stops returning it,
+or not at all after ForgetBot.
+
+A Bot's Client is optional: Kakao needs no credential for a callback, so
+one [Client] (or none, the handler's own) serves every bot. A Client
+shares net/http's default transport unless [WithHTTPClient] is given, so
+a thousand bots hold no connection pool each (about 640 bytes per idle
+Bot with its own Client and a header secret, measured).
 
 # System entities
 

@@ -8,7 +8,7 @@ import "encoding/json"
 type Request struct {
 	Intent      Intent           `json:"intent"`
 	UserRequest UserRequest      `json:"userRequest"`
-	Bot         Bot              `json:"bot"`
+	Bot         BotInfo          `json:"bot"`
 	Action      Action           `json:"action"`
 	Contexts    []map[string]any `json:"contexts,omitempty"`
 	Flow        *Flow            `json:"flow,omitempty"`
@@ -125,8 +125,10 @@ type User struct {
 	Properties UserProperties `json:"properties"`
 }
 
-// Bot is the bot the skill belongs to.
-type Bot struct {
+// BotInfo is the bot the skill belongs to, as the request names it
+// (bot.id, bot.name). It is not [Bot], which is a bot a multi-bot handler
+// serves, with its credentials.
+type BotInfo struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }

@@ -70,7 +70,7 @@ func TestDecodeFields(t *testing.T) {
 			Utterance: "자세히 보기", Lang: "ko",
 			User: User{ID: "c0ffee00", Type: "botUserKey", Properties: UserProperties{PlusfriendUserKey: "pfk-2", BotUserKey: "c0ffee00"}},
 		},
-		Bot: Bot{ID: "64e9a0b1c2d3e4f5a6b7c8d9", Name: "쇼핑 도우미"},
+		Bot: BotInfo{ID: "64e9a0b1c2d3e4f5a6b7c8d9", Name: "쇼핑 도우미"},
 		Action: Action{
 			ID: "651b2c3d4e5f6a7b8c9d0e20", Name: "detail",
 			Params:       Params{"product": "A-100"},

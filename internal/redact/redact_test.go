@@ -139,6 +139,7 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	kb, err := kakao.NewBotHandler(noop, kakao.WithHeaderSecret("X-Skill-Secret", signature.MustSecretSet(kakaoSecret)))
 	must(err)
+	kbot := kakao.Bot{ID: "kakao-bot-1", HeaderSecrets: signature.MustSecretSet(kakaoSecret), Client: kc}
 	nb, err := naverworks.NewBotHandler(signature.MustSecretSet(nwBotSecret), noop, naverworks.WithClient(nc))
 	must(err)
 	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
@@ -197,6 +198,9 @@ func subjects(t *testing.T) []subject {
 			secrets: []string{ttPathToken, ttHeaderTok, ttKey}},
 		{name: "kakao.BotHandler", ptr: kb,
 			want:    `kakao.BotHandler{HeaderName:"X-Skill-Secret", Secrets:signature.SecretSet{Len:1}}`,
+			secrets: []string{kakaoSecret}},
+		{name: "kakao.Bot", val: kbot, ptr: &kbot,
+			want:    `kakao.Bot{ID:"kakao-bot-1", HeaderSecrets:signature.SecretSet{Len:1}, Client:kakao.Client{}}`,
 			secrets: []string{kakaoSecret}},
 		{name: "naverworks.BotHandler", ptr: nb,
 			want:    `naverworks.BotHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,

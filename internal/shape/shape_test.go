@@ -46,6 +46,16 @@ func with(m map[string]string, kv ...string) map[string]string {
 	return out
 }
 
+// multiBotRow is a many-bots row for the listed packages only, while
+// the five packages gain the names one by one.
+func multiBotRow(want string, pkgs ...string) map[string]string {
+	m := make(map[string]string, len(pkgs))
+	for _, p := range pkgs {
+		m[p] = want
+	}
+	return m
+}
+
 const (
 	noSignature = "the platform signs nothing; Parse/ParseRequest check what it has"
 	noBaseURL   = "the client posts to URLs the platform hands out per request"
@@ -142,6 +152,14 @@ var funcs = []struct {
 		"naverworks": "func(Event) (message.Incoming, bool)",
 		"clova":      "func(*Request) (message.Incoming, bool)",
 	}},
+	// Many bots. Rows list the packages that have the names so far; a
+	// package missing from a row is not checked (see multiBotRow).
+	{"NewMultiWebhookHandler", multiBotRow("func(BotResolver, HandlerFunc, ...HandlerOption) (*WebhookHandler, error)", "kakao")},
+	{"NewMultiBotHandler", multiBotRow("func(BotResolver, message.Handler, ...HandlerOption) (*BotHandler, error)", "kakao")},
+	{"StaticBots", multiBotRow("func(...*Bot) (BotResolver, error)", "kakao")},
+	{"BotFromContext", multiBotRow("func(context.Context) (*Bot, bool)", "kakao")},
+	{"WithBotPath", multiBotRow("func(string) HandlerOption", "kakao")},
+	{"WithBotCacheTTL", multiBotRow("func(time.Duration) HandlerOption", "kakao")},
 }
 
 // fakeFuncs is the vocabulary of the <pkg>test fakes.
@@ -285,7 +303,10 @@ func TestPlatformFunctions(t *testing.T) {
 		for _, p := range platforms {
 			t.Run(p+"."+f.name, func(t *testing.T) {
 				pkg := pkgs[module+p]
-				want := f.want[p]
+				want, listed := f.want[p]
+				if !listed {
+					t.Skipf("%s: no row entry yet", p)
+				}
 				obj := pkg.Scope().Lookup(f.name)
 				if isAbsent(want) {
 					if obj != nil && obj.Exported() {

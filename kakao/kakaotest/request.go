@@ -137,7 +137,7 @@ func newBuilder(opts []RequestOption) *builder {
 					BotUserKey:        "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90ab",
 				}},
 		},
-		Bot:      kakao.Bot{ID: "5fe45a6ddfbb1f7d2a8b1c3e", Name: "테스트 봇"},
+		Bot:      kakao.BotInfo{ID: "5fe45a6ddfbb1f7d2a8b1c3e", Name: "테스트 봇"},
 		Action:   kakao.Action{ID: "6b1f0c2d3e4f5a6b7c8d9e0f", Name: "스킬 이름", Params: kakao.Params{}, DetailParams: map[string]kakao.DetailParam{}, ClientExtra: nil},
 		Contexts: []map[string]any{},
 		Flow: &kakao.Flow{
