@@ -81,7 +81,9 @@ Decoding is tolerant, because real payloads are odd: unknown fields are
 ignored; lang and clientExtra may be null; user.properties keeps unknown and
 snake_case keys in Extra; parameter values that are not strings are kept as
 their JSON text; intent.extra.knowledge is also read from "knowledges" and
-"matched_knowledges". Only a body that is not a JSON object, has no
+"matched_knowledges"; contexts decode into typed [Context] values
+(lifespan or lifeSpan, numbers as strings, bare-string parameters),
+keeping unknown keys. Only a body that is not a JSON object, has no
 userRequest, or gives a known field a type no real payload uses is refused
 (400, [ErrMalformed]).
 

@@ -659,3 +659,35 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestMultiBotWelcomeBlock: WithWelcomeBlock applies on a multi-bot
+// handler: the welcome block's request is a follow, for the right bot.
+func TestMultiBotWelcomeBlock(t *testing.T) {
+	t.Parallel()
+	a, b := twoBots(t, kakaotest.NewServer(t))
+	var mu sync.Mutex
+	var got []message.Incoming
+	h, err := kakao.NewMultiBotHandler(static(t, a, b), message.HandlerFunc(func(_ context.Context, in *message.Incoming, _ message.Responder) error {
+		mu.Lock()
+		got = append(got, *in)
+		mu.Unlock()
+		return nil
+	}), kakao.WithWelcomeBlock("웰컴 블록"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kakaotest.Post(t, h, kakaotest.WithBotID(botB), kakaotest.WithSecret(secretB), kakaotest.WithBlock("w-id", "웰컴 블록"))
+	kakaotest.Post(t, h, kakaotest.WithBotID(botA), kakaotest.WithSecret(secretA), kakaotest.WithBlock("o-id", "주문"), kakaotest.WithUtterance("주문"))
+	type seen struct {
+		Kind  message.Kind
+		BotID string
+	}
+	var gotSeen []seen
+	for _, in := range got {
+		gotSeen = append(gotSeen, seen{in.Kind, in.BotID})
+	}
+	want := []seen{{message.KindFollow, botB}, {message.KindMessage, botA}}
+	if diff := cmp.Diff(want, gotSeen); diff != "" {
+		t.Errorf("incoming (-want +got):\n%s", diff)
+	}
+}

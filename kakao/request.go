@@ -6,12 +6,12 @@ import "encoding/json"
 // block with the skill runs. Unknown fields are ignored; fields that arrive
 // as null decode to their zero value.
 type Request struct {
-	Intent      Intent           `json:"intent"`
-	UserRequest UserRequest      `json:"userRequest"`
-	Bot         BotInfo          `json:"bot"`
-	Action      Action           `json:"action"`
-	Contexts    []map[string]any `json:"contexts,omitempty"`
-	Flow        *Flow            `json:"flow,omitempty"`
+	Intent      Intent      `json:"intent"`
+	UserRequest UserRequest `json:"userRequest"`
+	Bot         BotInfo     `json:"bot"`
+	Action      Action      `json:"action"`
+	Contexts    []Context   `json:"contexts,omitempty"`
+	Flow        *Flow       `json:"flow,omitempty"`
 }
 
 // Intent is the block the utterance matched.

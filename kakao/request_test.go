@@ -77,8 +77,8 @@ func TestDecodeFields(t *testing.T) {
 			DetailParams: map[string]DetailParam{"product": {Origin: "A-100", Value: "A-100"}},
 			ClientExtra:  map[string]any{"channelkit_postback": "product=A-100", "page": float64(2)},
 		},
-		Contexts: []map[string]any{{"name": "cart", "lifespan": float64(4), "ttl": float64(600),
-			"params": map[string]any{"size": map[string]any{"value": "M", "resolvedValue": "M"}}}},
+		Contexts: []Context{{Name: "cart", Lifespan: 4, TTL: 600,
+			Params: map[string]ContextParam{"size": {Value: "M", ResolvedValue: "M"}}}},
 		Flow: &Flow{
 			LastBlock: &Block{ID: "651b2c3d4e5f6a7b8c9d0e00", Name: "상품 목록"},
 			Trigger:   &Trigger{Type: TriggerCardButtonMessage, ReferrerBlock: &Block{ID: "651b2c3d4e5f6a7b8c9d0e00", Name: "상품 목록"}},
