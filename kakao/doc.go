@@ -174,6 +174,31 @@ and never after a 2xx. Kakao's answer {taskId, status, message, timestamp}
 becomes a [Result], or an [*APIError] when status is FAIL or ERROR or the
 HTTP status is not 2xx.
 
+# Event API
+
+[Client.SendEvent] sends a bot-initiated message: Kakao runs the block
+bound to an event name for up to [MaxEventUsers] users ([Event],
+[EventUser]; user IDs of type appUserId, plusfriendUserKey or botUserKey,
+as a skill request's user.properties carries them). Its credential is the
+REST API key of the Kakao Developers app the bot is linked to
+([WithRESTAPIKey], sent as "Authorization: KakaoAK <key>").
+
+	cl, err := kakao.New(kakao.WithRESTAPIKey(restAPIKey))
+	res, err := cl.SendEvent(ctx, botID, &kakao.Event{Name: "delivery_done",
+		Users: []kakao.EventUser{{Type: kakao.EventBotUserKey, ID: userKey}}})
+
+It is a method of [Client] with an option, not a second client type,
+because the package keeps one client (New(...Option), as the shared
+vocabulary has it): Kakao's callbacks need no credential, so the key is
+the client's only one, and a multi-bot [Bot.Client] can carry each bot's
+key. The event is validated before it is sent ([Event.Validate]: a name,
+1 to 100 users, known types) and POSTed once: it is retried only when the
+connection could not be made, since a delivered event is a billed
+message. The endpoint, the 100-user limit and the answer's shape come
+from the peer library kakao-chatbot and are UNCONFIRMED in Kakao's
+reference; [WithBaseURL] points it elsewhere (a development channel's
+host, or the kakaotest fake).
+
 Options: [Option] configures a [Client], [HandlerOption] a
 [WebhookHandler] or a [BotHandler], and a [SharedOption] ([WithLogger],
 [WithErrorHandler]) either.

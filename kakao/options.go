@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
@@ -55,6 +56,9 @@ type config struct {
 	onErr func(*http.Request, error)
 	hosts map[string]bool
 	sleep func(context.Context, time.Duration) error // tests
+	// The Event API's key and base URL.
+	restKey   redact.Hidden[string]
+	eventBase string
 }
 
 // handlerConfig is what the HandlerOptions set.

@@ -81,7 +81,6 @@ var funcs = []struct {
 	{"WithRetry", each("func(int, time.Duration, time.Duration) Option")},
 	{"WithUserAgent", each("func(string) Option")},
 	{"WithBaseURL", with(each("func(string) Option"),
-		"kakao", absent(noBaseURL),
 		"clova", absent("the invoke URL is New's first argument: each CLOVA Chatbot domain has its own")),
 	},
 	// Options both take.
