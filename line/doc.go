@@ -116,6 +116,29 @@
 // A create is never repeated once LINE may have received it; reads,
 // deletes, links and alias updates are retried.
 //
+// # Groups, rooms and followers
+//
+// [Client.GetGroupSummary], [Client.GetGroupMemberCount],
+// [Client.GetRoomMemberCount], [Client.GetGroupMemberProfile] and
+// [Client.GetRoomMemberProfile] describe the chats the bot is in;
+// [Client.LeaveGroup] and [Client.LeaveRoom] leave them. Member and
+// follower IDs come in pages: [Client.GetGroupMemberIDs],
+// [Client.GetRoomMemberIDs] and [Client.GetFollowerIDs] return one
+// ([IDPage], with the Next token of the page after it), and
+// [Client.GroupMemberIDs], [Client.RoomMemberIDs] and [Client.FollowerIDs]
+// are range-over-func iterators that follow the tokens, fetching a page
+// only when the loop needs it:
+//
+//	for id, err := range client.FollowerIDs(ctx) {
+//		if err != nil {
+//			return err // a page failed; the loop ends here
+//		}
+//		…
+//	}
+//
+// LINE serves member and follower IDs to verified and premium accounts
+// only; others get 403.
+//
 // # Channel access tokens
 //
 // Instead of a token pasted from the console, a client can take tokens

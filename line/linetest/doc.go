@@ -40,6 +40,13 @@
 // token ([Server.InvalidReplyToken]), and any endpoint can be overridden
 // ([Server.Handle]).
 //
+// Groups and rooms the test puts the bot in ([Server.AddGroup],
+// [Server.AddRoom]) and followers ([Server.SetFollowers]) are served:
+// summaries, member counts, member profiles, member and follower IDs in
+// pages that end with a "next" token ([MemberPageSize] members a page;
+// followers by the "limit" parameter, 1–1000, 300 by default), and
+// leaving ([Server.Left] lists what the bot left).
+//
 // It also fakes the channel access token API: v2.1 issuance
 // (POST /oauth2/v2.1/token), whose JWT assertion it checks as LINE does
 // (RS256 signed with [Key], kid [AssertionKeyID], iss and sub [ChannelID],
@@ -74,6 +81,11 @@
 //     fake's own; LINE's exact descriptions are UNCONFIRMED. The fake does
 //     not cap active v2.1 tokens (LINE allows 30 per channel) and issues
 //     no long-lived or short-lived (v2) tokens.
+//   - Groups and rooms exist only as the test set them; leaving one
+//     deletes it and sends no leave event. Member and follower IDs are
+//     served to every account (LINE only to verified and premium ones),
+//     [MemberPageSize] to a page (LINE's page size is UNCONFIRMED), with
+//     next tokens of the fake's own; a token it did not hand out is 400.
 //   - Retry keys are remembered for the life of the server, not 24 hours.
 //   - An empty X-Line-Retry-Key counts as none: line-bot-sdk-go sends the
 //     header empty on every push, multicast and broadcast called without a

@@ -7,4 +7,5 @@ import "net/http"
 // keeps its own file.
 func (s *Server) routes(mux *http.ServeMux) {
 	s.richMenuRoutes(mux)
+	s.groupRoutes(mux)
 }

@@ -67,6 +67,7 @@ type Server struct {
 	issued     map[string]issued
 	issuances  int
 	rm         richMenus
+	chats      chats
 }
 
 func (s *Server) form() redact.Form {
