@@ -139,6 +139,22 @@
 // LINE serves member and follower IDs to verified and premium accounts
 // only; others get 403.
 //
+// # The bot's account
+//
+// [Client.GetBotInfo] returns the bot's user ID, basic ID, name and chat
+// settings. [Client.MarkAsReadByToken] marks a chat read up to a message,
+// with the MarkAsReadToken its content carries ([TextContent] and the
+// other message contents); [Client.MarkAsRead] marks a user's whole chat
+// read, a partner feature.
+//
+// Account linking joins a LINE user to an account in your service:
+// [Client.IssueLinkToken] for the user who asked (a [LinkToken], valid 10
+// minutes, once; it never prints), a link to your login page carrying it,
+// and, once they logged in, a redirect to [AccountLinkURL](token, nonce)
+// with a fresh nonce you keep with their account. LINE then sends an
+// [*AccountLinkEvent] whose Link.Nonce names the account and whose
+// Link.Result is "ok" or "failed".
+//
 // # Channel access tokens
 //
 // Instead of a token pasted from the console, a client can take tokens

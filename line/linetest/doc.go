@@ -47,6 +47,12 @@
 // followers by the "limit" parameter, 1–1000, 300 by default), and
 // leaving ([Server.Left] lists what the bot left).
 //
+// Bot info ([Server.SetBotInfo]), link tokens ([Server.LinkTokenUser]
+// says whom a token was issued for) and both forms of mark-as-read
+// ([Server.MarkedRead]) are served; a markAsReadToken is accepted only if
+// [Server.NewMarkAsReadToken] made it, as LINE accepts only tokens the bot
+// received.
+//
 // It also fakes the channel access token API: v2.1 issuance
 // (POST /oauth2/v2.1/token), whose JWT assertion it checks as LINE does
 // (RS256 signed with [Key], kid [AssertionKeyID], iss and sub [ChannelID],
@@ -86,6 +92,10 @@
 //     served to every account (LINE only to verified and premium ones),
 //     [MemberPageSize] to a page (LINE's page size is UNCONFIRMED), with
 //     next tokens of the fake's own; a token it did not hand out is 400.
+//   - Any non-empty user gets a link token (LINE's checks on the user are
+//     UNCONFIRMED), and the fake sends no accountLink event. The partner
+//     mark-as-read is served to every channel (LINE: approved partners
+//     only, 403 otherwise).
 //   - Retry keys are remembered for the life of the server, not 24 hours.
 //   - An empty X-Line-Retry-Key counts as none: line-bot-sdk-go sends the
 //     header empty on every push, multicast and broadcast called without a

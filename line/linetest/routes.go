@@ -8,4 +8,5 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	s.richMenuRoutes(mux)
 	s.groupRoutes(mux)
+	s.accountRoutes(mux)
 }

@@ -68,6 +68,7 @@ type Server struct {
 	issuances  int
 	rm         richMenus
 	chats      chats
+	acct       account
 }
 
 func (s *Server) form() redact.Form {
