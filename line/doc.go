@@ -155,6 +155,20 @@
 // [*AccountLinkEvent] whose Link.Nonce names the account and whose
 // Link.Result is "ok" or "failed".
 //
+// # Narrowcast, quota and the channel's webhook
+//
+// [Client.Narrowcast] sends to the friends a [NarrowcastTarget] selects
+// (an audience, demographics, a cap), with a retry key as push has; LINE
+// sends in the background, and [Client.GetNarrowcastProgress] with the
+// result's [SendResult.ProgressID] follows it. [Client.GetMessageQuota]
+// and [Client.GetMessageQuotaConsumption] say how much of the month's
+// quota is left. [Client.GetWebhookEndpoint], [Client.SetWebhookEndpoint]
+// (an https URL, checked before sending) and [Client.TestWebhookEndpoint]
+// manage the channel's webhook URL. [Client.GetContentPreview] downloads
+// the preview of an image or video a user sent, and
+// [Client.GetContentTranscoding] says whether a video or audio can be
+// downloaded yet.
+//
 // # Channel access tokens
 //
 // Instead of a token pasted from the console, a client can take tokens

@@ -53,6 +53,11 @@
 // [Server.NewMarkAsReadToken] made it, as LINE accepts only tokens the bot
 // received.
 //
+// Narrowcast (checked as push is, with its recipient type and limit,
+// answered 202, with a retry key) and its progress, the message quota
+// and consumption, the webhook endpoint (get, set, test), and content
+// previews and transcoding status are served as well.
+//
 // It also fakes the channel access token API: v2.1 issuance
 // (POST /oauth2/v2.1/token), whose JWT assertion it checks as LINE does
 // (RS256 signed with [Key], kid [AssertionKeyID], iss and sub [ChannelID],
@@ -96,6 +101,17 @@
 //     UNCONFIRMED), and the fake sends no accountLink event. The partner
 //     mark-as-read is served to every channel (LINE: approved partners
 //     only, 403 otherwise).
+//   - A narrowcast is "succeeded" at once, with no counts, unless the test
+//     says otherwise ([Server.SetNarrowcastProgress]); its audience and
+//     filter are not resolved. An unknown progress request ID is 404
+//     (LINE's answer is UNCONFIRMED). Quota and consumption are what the
+//     test set; the fake counts nothing.
+//   - Testing a webhook URL does not call it: the answer is a success
+//     unless [Server.SetWebhookTestResult] says otherwise. Testing with no
+//     URL given or set is 400 (UNCONFIRMED for LINE).
+//   - Transcoding is "succeeded" for content set with [Server.SetContent],
+//     unless [Server.SetTranscoding] says otherwise; unknown messages are
+//     404.
 //   - Retry keys are remembered for the life of the server, not 24 hours.
 //   - An empty X-Line-Retry-Key counts as none: line-bot-sdk-go sends the
 //     header empty on every push, multicast and broadcast called without a

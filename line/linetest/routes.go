@@ -9,4 +9,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.richMenuRoutes(mux)
 	s.groupRoutes(mux)
 	s.accountRoutes(mux)
+	s.narrowcastRoutes(mux)
+	s.endpointRoutes(mux)
+	s.mediaRoutes(mux)
 }

@@ -69,6 +69,9 @@ type Server struct {
 	rm         richMenus
 	chats      chats
 	acct       account
+	nc         narrowcasts
+	hook       endpoint
+	media      media
 }
 
 func (s *Server) form() redact.Form {
