@@ -114,7 +114,10 @@
 // ([Client.CreateRichMenuAlias], [Client.GetRichMenuAlias]) name it, for
 // the richmenuswitch action and for finding a menu made on an earlier run.
 // A create is never repeated once LINE may have received it; reads,
-// deletes, links and alias updates are retried.
+// deletes, links and alias updates are retried. [Client.RichMenuBatch]
+// moves or unlinks the menus of every user linked to a menu
+// ([BatchLink], [BatchUnlink], [BatchUnlinkAll]) in the background;
+// [Client.GetRichMenuBatchProgress] follows it.
 //
 // # Groups, rooms and followers
 //

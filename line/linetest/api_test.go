@@ -36,6 +36,10 @@ func TestServerRefusesWhatLINERefuses(t *testing.T) {
 		{"webhook URL over http", "PUT", "/v2/bot/channel/webhook/endpoint", `{"endpoint":"http://example.com/cb"}`, 400, "endpoint"},
 		{"webhook URL of 501 characters", "PUT", "/v2/bot/channel/webhook/endpoint", `{"endpoint":"https://example.com/` + strings.Repeat("a", 481) + `"}`, 400, "endpoint"},
 		{"progress without requestId", "GET", "/v2/bot/message/progress/narrowcast", "", 400, "requestId"},
+		{"rich-menu batch without operations", "POST", "/v2/bot/richmenu/batch", `{"operations":[]}`, 400, "operations"},
+		{"rich-menu batch link without to", "POST", "/v2/bot/richmenu/batch", `{"operations":[{"type":"link","from":"richmenu-1"}]}`, 400, "operations[0].to"},
+		{"rich-menu batch of an unknown operation", "POST", "/v2/bot/richmenu/batch", `{"operations":[{"type":"swap"}]}`, 400, "operations[0].type"},
+		{"rich-menu batch with a bad resume key", "POST", "/v2/bot/richmenu/batch", `{"operations":[{"type":"unlinkAll"}],"resumeRequestKey":"no spaces"}`, 400, "resumeRequestKey"},
 		{"profile of a non-member", "GET", "/v2/bot/group/C1/member/U2", "", 404, ""},
 		{"leave a room the bot is not in", "POST", "/v2/bot/room/R1/leave", "", 404, ""},
 	}

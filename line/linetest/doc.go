@@ -86,8 +86,11 @@
 //     [Server.DefaultRichMenu] to inspect them); the fake checks menus and
 //     images with line.ValidateRichMenu and line.CheckRichMenuImage, and
 //     wants an image before a menu is made default, linked or aliased (the
-//     last is UNCONFIRMED for LINE). Error texts are the fake's own. The
-//     rich-menu batch endpoints are not served.
+//     last is UNCONFIRMED for LINE). Error texts are the fake's own. A
+//     rich-menu batch is carried out at once and is "succeeded"
+//     ([Server.SetRichMenuBatchProgress] sets another phase); a link to a
+//     menu without an image is refused as a single link is (UNCONFIRMED
+//     for LINE's batch). The batch validation endpoint is not served.
 //   - Token API errors are {"error","error_description"} with texts of the
 //     fake's own; LINE's exact descriptions are UNCONFIRMED. The fake does
 //     not cap active v2.1 tokens (LINE allows 30 per channel) and issues

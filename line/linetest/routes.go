@@ -12,4 +12,5 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.narrowcastRoutes(mux)
 	s.endpointRoutes(mux)
 	s.mediaRoutes(mux)
+	s.richMenuBatchRoutes(mux)
 }

@@ -72,6 +72,7 @@ type Server struct {
 	nc         narrowcasts
 	hook       endpoint
 	media      media
+	rmBatch    map[string]line.RichMenuBatchProgress
 }
 
 func (s *Server) form() redact.Form {
