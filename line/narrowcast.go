@@ -14,8 +14,8 @@ import (
 // NarrowcastTarget says whom a narrowcast reaches: friends in an audience
 // (Recipient: an AudienceRecipient, a RedeliveryRecipient, or an
 // OperatorRecipient combining them), narrowed by demographics (Filter),
-// and capped (Limit). All three are optional; with none, every friend is
-// a target, as with broadcast.
+// and capped (Limit). All three are optional (with none, LINE's reference
+// suggests every friend is a target, as with broadcast: UNCONFIRMED).
 //
 // The values are line-bot-sdk-go's, and its encoder fills in the "type"
 // of a recipient or demographic filter given by pointer on the value
