@@ -169,6 +169,8 @@ func subjects(t *testing.T) []subject {
 	tSrv := talktalktest.NewServer(t, talktalktest.WithAuthorizationKey(fakeTTKey))
 	cSrv := clovatest.NewServer(t, clovatest.WithSecretKey(fakeCBSecret))
 	kSrv := kakaotest.NewServer(t)
+	linkTok, err := linetest.NewServer(t).Client().IssueLinkToken(context.Background(), "U1")
+	must(err)
 	cbURL := kSrv.NewCallbackURL()
 	cbToken := cbURL[strings.LastIndexByte(cbURL, '/')+1:]
 
@@ -263,6 +265,9 @@ func subjects(t *testing.T) []subject {
 		{name: "linetest.Server", ptr: lSrv,
 			want:    fmt.Sprintf(`linetest.Server{URL:%q}`, lSrv.URL()),
 			secrets: []string{fakeLineTok}},
+		{name: "line.LinkToken", val: *linkTok, ptr: linkTok,
+			want:    `line.LinkToken{Token:"[REDACTED]"}`,
+			secrets: []string{linkTok.Token()}},
 		{name: "talktalktest.Server", ptr: tSrv,
 			want:    fmt.Sprintf(`talktalktest.Server{URL:%q}`, tSrv.URL()),
 			secrets: []string{fakeTTKey}},

@@ -46,6 +46,18 @@ func with(m map[string]string, kv ...string) map[string]string {
 	return out
 }
 
+// tokens is the expectation for a token-source name: line and naverworks
+// issue tokens, the other three take credentials that do not expire.
+func tokens(sig string) map[string]string {
+	return map[string]string{
+		"line":       sig,
+		"naverworks": sig,
+		"kakao":      absent("Kakao calls the skill server and takes its answer; callback URLs carry their own one-time authority"),
+		"talktalk":   absent("the client authenticates with the partner center's static authorization key"),
+		"clova":      absent("CEK sends requests and needs no token; the Chatbot API client takes a static secret key"),
+	}
+}
+
 const (
 	noSignature = "the platform signs nothing; Parse/ParseRequest check what it has"
 	noBaseURL   = "the client posts to URLs the platform hands out per request"
@@ -184,6 +196,15 @@ var funcs = []struct {
 		"naverworks": "func(time.Duration) HandlerOption",
 		"clova":      "func(time.Duration) HandlerOption",
 	}},
+	// Tokens that renew themselves: LINE's channel access tokens and NAVER
+	// WORKS' access tokens, both issued with a signed JWT assertion.
+	{"TokenSource", tokens("func(context.Context, Credentials, ...TokenOption) (oauth2.TokenSource, error)")},
+	{"NewTokenCache", tokens("func(context.Context, Credentials, ...TokenOption) (*TokenCache, error)")},
+	{"WithTokenHTTPClient", tokens("func(*http.Client) TokenOption")},
+	{"WithTokenClock", tokens("func(func() time.Time) TokenOption")},
+	{"WithRefreshMargin", tokens("func(time.Duration) TokenOption")},
+	{"WithAssertionLifetime", tokens("func(time.Duration) TokenOption")},
+	{"WithTokenLogger", tokens("func(*slog.Logger) TokenOption")},
 }
 
 // fakeFuncs is the vocabulary of the <pkg>test fakes.
