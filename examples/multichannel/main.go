@@ -11,6 +11,13 @@
 //
 //	go run ./examples/multichannel -demo
 //
+// With -emulator it needs no credentials either: it serves the emulator
+// page (examples/emulator) on -emulator-addr (default 127.0.0.1:8090)
+// with the bot in-process, configured with the emulator's test
+// credentials, so that you can chat with it as each messenger shows it.
+//
+//	go run ./examples/multichannel -emulator
+//
 // The demo configures every platform's defence itself, with values of its
 // own (a Kakao header secret, a TalkTalk path token, LINE and NAVER WORKS
 // signing secrets), through the same code that reads the environment
@@ -87,8 +94,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.SetOutput(stderr)
 	demo := fs.Bool("demo", false, "run every platform against its in-process fake and print a transcript")
 	full := fs.Bool("full", false, "with -demo: print platform JSON exactly, however long")
+	emu := fs.Bool("emulator", false, "serve the emulator page with the bot in-process: chat with it as each messenger shows it")
+	emuAddr := fs.String("emulator-addr", "127.0.0.1:8090", "with -emulator: where to serve the page and the bot")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *emu {
+		return runEmulator(ctx, *emuAddr, stdout, stderr)
 	}
 	if *demo {
 		if !runDemo(ctx, stdout, demoOptions{full: *full}, demoRigs()) {

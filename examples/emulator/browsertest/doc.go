@@ -1,0 +1,2 @@
+// Package browsertest drives the emulator page in headless Chromium.
+package browsertest
