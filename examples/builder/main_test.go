@@ -432,3 +432,48 @@ func TestServe(t *testing.T) {
 		t.Fatalf("serve after shutdown: %v", err)
 	}
 }
+
+// A LINE answer whose reply token has expired (a slow chatbot) is pushed
+// instead, with the bot's own channel token.
+func TestLINEExpiredReplyTokenIsPushed(t *testing.T) {
+	t.Parallel()
+	const id, secret, token = "U0123456789abcdef0123456789abcdef", "line-secret", "line-token"
+	fake := linetest.NewServer(t, linetest.WithChannelToken(token))
+	fake.InvalidReplyToken(1)
+	cfg := &Config{Bots: []BotConfig{{Platform: "line", ID: id,
+		LINE: &LINEBot{ChannelSecrets: []string{secret}, ChannelToken: token}, Answer: Answer{Go: "echo"}}}}
+	bots, err := cfg.resolve(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failures []error
+	s, err := buildServer(cfg, bots, wiring{
+		lineOpts: func(*resolved) []line.Option {
+			return []line.Option{line.WithBaseURL(fake.URL()), line.WithHTTPClient(fake.HTTPClient())}
+		},
+		failed: func(_ message.Platform, _ *http.Request, err error) { failures = append(failures, err) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := lineRequest(id, secret, linetest.TextMessage(demoLINEUser, "hello"))("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	s.mux.ServeHTTP(w, req)
+	if err := s.mounted[0].wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != http.StatusOK || len(failures) > 0 {
+		t.Fatalf("webhook = %d, failures %v", w.Code, failures)
+	}
+	type push struct{ Auth, To, Text string }
+	var got []push
+	for _, c := range fake.Pushes() {
+		got = append(got, push{c.Header.Get("Authorization"), strings.Join(c.To, ","), c.Messages[0]["text"].(string)})
+	}
+	if diff := cmp.Diff([]push{{"Bearer " + token, demoLINEUser, "You said: hello"}}, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}

@@ -169,8 +169,11 @@ func buildLINE(bs []*resolved, h message.Handler, w wiring) (mounted, http.Handl
 		return mounted{}, nil, err
 	}
 	// LINE wants its webhook acknowledged within a couple of seconds: the
-	// handler answers at once and replies in the background.
+	// handler answers at once and replies in the background. A chatbot can
+	// answer after the reply token has expired: the answer is then pushed
+	// (pushes are billed, replies are not).
 	mh, err := line.NewMultiBotHandler(resolver, h,
+		line.WithPushFallback(),
 		line.WithMaxInFlight(64),
 		line.WithErrorHandler(w.onError(message.LINE)),
 	)
