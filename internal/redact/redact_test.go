@@ -132,6 +132,7 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	nh, err := naverworks.NewWebhookHandler(signature.MustSecretSet(nwBotSecret), func(context.Context, naverworks.Event) error { return nil })
 	must(err)
+	nbot := &naverworks.Bot{ID: "bot-1", Secrets: signature.MustSecretSet(nwBotSecret), Client: nc}
 
 	cb, err := clova.New("https://example.apigw.ntruss.com/custom/v1/1/abc", chatbotKey)
 	must(err)
@@ -155,6 +156,9 @@ func subjects(t *testing.T) []subject {
 	nb, err := naverworks.NewBotHandler(signature.MustSecretSet(nwBotSecret), noop, naverworks.WithClient(nc))
 	must(err)
 	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
+	must(err)
+	cbot := &clova.Bot{ID: "com.example.ext"}
+	cch, err := clova.NewChatbotHandler(cb)
 	must(err)
 
 	lSrv := linetest.NewServer(t, linetest.WithChannelToken(fakeLineTok))
@@ -183,6 +187,9 @@ func subjects(t *testing.T) []subject {
 		{name: "naverworks.Client", val: *nc, ptr: nc,
 			want:    `naverworks.Client{BotID:"bot-1", BaseURL:"https://www.worksapis.com/v1.0/"}`,
 			secrets: []string{nwUserToken}},
+		{name: "naverworks.Bot", val: *nbot, ptr: nbot, exported: true,
+			want:    `naverworks.Bot{ID:"bot-1", Secrets:signature.SecretSet{Len:1}, Client:naverworks.Client{BotID:"bot-1", BaseURL:"https://www.worksapis.com/v1.0/"}}`,
+			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "naverworks.WebhookHandler", ptr: nh,
 			want:    `naverworks.WebhookHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,
 			secrets: []string{nwBotSecret}},
@@ -231,6 +238,11 @@ func subjects(t *testing.T) []subject {
 			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "clova.BotHandler", ptr: cbh,
 			want: `clova.BotHandler{ExtensionID:"com.example.ext"}`},
+		{name: "clova.Bot", val: *cbot, ptr: cbot, exported: true,
+			want: `clova.Bot{ID:"com.example.ext"}`},
+		{name: "clova.ChatbotHandler", ptr: cch,
+			want:    `clova.ChatbotHandler{Client:clova.Client{InvokeURL:"https://example.apigw.ntruss.com/custom/v1/1/abc"}}`,
+			secrets: []string{chatbotKey}},
 		{name: "clova.AccessToken", val: tok, ptr: &tok, jsonWire: true, exported: true,
 			want:    `[REDACTED]`,
 			secrets: []string{accessToken}},
