@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/channelkit/channelkit/naverworks"
 )
 
 // Config is the builder's configuration file: every bot it serves, on
@@ -23,6 +25,10 @@ type Config struct {
 	Bots []BotConfig `json:"bots"`
 	// TalkTalk holds what every TalkTalk bot shares.
 	TalkTalk *TalkTalkSettings `json:"talktalk,omitempty"`
+	// NaverWorks holds the Service Accounts NAVER WORKS bots use.
+	NaverWorks *NaverWorksSettings `json:"naverworks,omitempty"`
+	// Clova holds what every CEK extension shares.
+	Clova *ClovaSettings `json:"clova,omitempty"`
 }
 
 // BotConfig is one bot: the platform it is on, the ID a request for it
@@ -39,8 +45,12 @@ type BotConfig struct {
 	Name string `json:"name,omitempty"`
 
 	// The credentials: exactly the section of the bot's platform.
-	LINE     *LINEBot     `json:"line,omitempty"`
-	TalkTalk *TalkTalkBot `json:"talktalk,omitempty"`
+	LINE       *LINEBot       `json:"line,omitempty"`
+	Kakao      *KakaoBot      `json:"kakao,omitempty"`
+	TalkTalk   *TalkTalkBot   `json:"talktalk,omitempty"`
+	NaverWorks *NaverWorksBot `json:"naverworks,omitempty"`
+	// A CEK extension has no credential of its own: CLOVA signs every
+	// request with its key.
 
 	Answer Answer `json:"answer"`
 }
@@ -54,6 +64,15 @@ type LINEBot struct {
 	ChannelToken string `json:"channelToken"`
 }
 
+// KakaoBot is a Kakao i Open Builder bot's skill credentials.
+type KakaoBot struct {
+	// HeaderSecrets are the values of the X-Skill-Token header set in the
+	// skill's settings ("헤더값 입력"): the current one first, then the
+	// previous one while you rotate it. Kakao signs nothing; this header
+	// is what keeps strangers out.
+	HeaderSecrets []string `json:"headerSecrets"`
+}
+
 // TalkTalkBot is a TalkTalk partner account's credentials.
 type TalkTalkBot struct {
 	// AuthorizationKey is the send API key, exactly as issued.
@@ -62,6 +81,42 @@ type TalkTalkBot struct {
 	// (/talktalk/<id>/<token>): the current one first, then the previous
 	// one while you rotate it.
 	PathTokens []string `json:"pathTokens"`
+}
+
+// NaverWorksBot is a NAVER WORKS bot's credentials.
+type NaverWorksBot struct {
+	// BotSecrets verify X-WORKS-Signature: the current Bot Secret first,
+	// then the previous one while you rotate it.
+	BotSecrets []string `json:"botSecrets"`
+	// ServiceAccount names the entry of naverworks.serviceAccounts the
+	// bot sends with. Bots of one app share it, and one access token.
+	ServiceAccount string `json:"serviceAccount"`
+}
+
+// NaverWorksSettings are the Service Accounts, by a name of your choosing.
+type NaverWorksSettings struct {
+	ServiceAccounts map[string]*ServiceAccount `json:"serviceAccounts"`
+}
+
+// ServiceAccount is a NAVER WORKS app's Service Account.
+type ServiceAccount struct {
+	ClientID     string `json:"clientID"`
+	ClientSecret string `json:"clientSecret"`
+	// ServiceAccount is the Service Account ID
+	// (xxxxx.serviceaccount@domain).
+	ServiceAccount string `json:"serviceAccount"`
+	// PrivateKey is the key (PEM), or PrivateKeyFile a path to it: exactly
+	// one.
+	PrivateKey     string   `json:"privateKey,omitempty"`
+	PrivateKeyFile string   `json:"privateKeyFile,omitempty"`
+	Scopes         []string `json:"scopes,omitempty"` // default ["bot"]
+}
+
+// ClovaSettings are shared by every CEK extension.
+type ClovaSettings struct {
+	// PublicKeyURL, if set, is where CLOVA's PEM key is fetched instead of
+	// the key embedded in package clova.
+	PublicKeyURL string `json:"publicKeyURL,omitempty"`
 }
 
 // TalkTalkSettings are shared by every TalkTalk bot.
@@ -264,6 +319,11 @@ type resolved struct {
 	lineSecrets []string
 	lineToken   string
 
+	kakaoSecrets []string
+
+	worksSecrets []string
+	worksAccount *resolvedAccount
+
 	talkKey    string
 	talkTokens []string
 
@@ -282,6 +342,12 @@ func (c *Config) resolve(getenv func(string) string) ([]*resolved, error) {
 		r.problem("bots: no bot configured")
 	}
 	seen := map[string]int{}
+	accounts := c.serviceAccounts(r)
+	if c.Clova != nil && c.Clova.PublicKeyURL != "" {
+		if u, err := url.Parse(c.Clova.PublicKeyURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			r.problem("clova.publicKeyURL: want an https URL")
+		}
+	}
 	var out []*resolved
 	for i, b := range c.Bots {
 		at := b.label(i)
@@ -307,7 +373,7 @@ func (c *Config) resolve(getenv func(string) string) ([]*resolved, error) {
 			seen[key] = i
 		}
 		// Exactly the platform's own credential section.
-		sections := map[string]bool{"line": b.LINE != nil, "talktalk": b.TalkTalk != nil}
+		sections := map[string]bool{"line": b.LINE != nil, "kakao": b.Kakao != nil, "talktalk": b.TalkTalk != nil, "naverworks": b.NaverWorks != nil}
 		for p, set := range sections {
 			if set && p != b.Platform {
 				r.problem("%s: %s: a %s section on a %s bot", at, p, p, b.Platform)
@@ -336,8 +402,24 @@ func (c *Config) resolve(getenv func(string) string) ([]*resolved, error) {
 					r.problem("%s: talktalk.pathTokens[%d]: must be one path segment (no /, ?, # or %%)", at, j)
 				}
 			}
-		default:
-			r.problem("%s: platform: %s bots are not served yet by this build", at, b.Platform)
+		case "kakao":
+			// The kakao package's multi-bot handler is not in this
+			// build yet.
+			r.problem("%s: platform: kakao bots are not served by this build yet", at)
+		case "naverworks":
+			if b.NaverWorks == nil {
+				r.problem("%s: naverworks: missing (botSecrets and serviceAccount)", at)
+				break
+			}
+			rb.worksSecrets = r.secrets(at+": naverworks.botSecrets", b.NaverWorks.BotSecrets)
+			switch name := b.NaverWorks.ServiceAccount; {
+			case name == "":
+				r.problem("%s: naverworks.serviceAccount: missing", at)
+			case accounts[name] == nil:
+				r.problem("%s: naverworks.serviceAccount: no %q in naverworks.serviceAccounts", at, name)
+			default:
+				rb.worksAccount = accounts[name]
+			}
 		}
 		switch a := b.Answer; {
 		case a.Chatbot != nil:
@@ -374,4 +456,49 @@ func goHandlerNames() string {
 		names = append(names, strconv.Quote(n))
 	}
 	return strings.Join(names, ", ")
+}
+
+// resolvedAccount is a Service Account with its secrets read.
+type resolvedAccount struct {
+	name        string
+	credentials naverworks.Credentials
+}
+
+// serviceAccounts resolves naverworks.serviceAccounts, by name.
+func (c *Config) serviceAccounts(r *resolver) map[string]*resolvedAccount {
+	out := map[string]*resolvedAccount{}
+	if c.NaverWorks == nil {
+		return out
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.NaverWorks.ServiceAccounts)) {
+		sa := c.NaverWorks.ServiceAccounts[name]
+		at := fmt.Sprintf("naverworks.serviceAccounts[%q]", name)
+		if sa == nil {
+			r.problem("%s: missing", at)
+			continue
+		}
+		ra := &resolvedAccount{name: name, credentials: naverworks.Credentials{
+			ClientID:       r.secret(at+".clientID", sa.ClientID),
+			ClientSecret:   r.secret(at+".clientSecret", sa.ClientSecret),
+			ServiceAccount: r.secret(at+".serviceAccount", sa.ServiceAccount),
+			Scopes:         sa.Scopes,
+		}}
+		if len(ra.credentials.Scopes) == 0 {
+			ra.credentials.Scopes = []string{"bot"}
+		}
+		switch {
+		case sa.PrivateKey != "" && sa.PrivateKeyFile != "":
+			r.problem("%s: set only one of privateKey and privateKeyFile", at)
+		case sa.PrivateKeyFile != "":
+			pem, err := os.ReadFile(sa.PrivateKeyFile)
+			if err != nil {
+				r.problem("%s.privateKeyFile: cannot read it: %v", at, errors.Unwrap(err))
+			}
+			ra.credentials.PrivateKey = string(pem)
+		default:
+			ra.credentials.PrivateKey = r.secret(at+".privateKey", sa.PrivateKey)
+		}
+		out[name] = ra
+	}
+	return out
 }

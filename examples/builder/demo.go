@@ -19,6 +19,7 @@ import (
 	"github.com/channelkit/channelkit/clova/clovatest"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/talktalk"
 )
 
@@ -158,17 +159,20 @@ type demoRefusal struct {
 
 // demoWiring collects what each platform's demo points the clients at.
 type demoWiring struct {
-	line     map[string][]line.Option
-	talktalk map[string][]talktalk.Option
-	chatbot  map[string][]clova.Option // by platform+"\x00"+ID
-	settings Config                    // the shared sections
+	line       map[string][]line.Option
+	talktalk   map[string][]talktalk.Option
+	works      map[string][]naverworks.Option
+	worksToken map[string][]naverworks.TokenOption // by Service Account name
+	clova      []clova.HandlerOption
+	chatbot    map[string][]clova.Option // by platform+"\x00"+ID
+	settings   Config                    // the shared sections
 }
 
 type platformFunc func(w *demoWiring) (*platformDemo, error)
 
 // demoPlatforms lists the platforms the demo runs, in order.
 func demoPlatforms() []platformFunc {
-	return []platformFunc{lineDemo, talktalkDemo}
+	return []platformFunc{lineDemo, talktalkDemo, naverworksDemo, clovaDemo}
 }
 
 // demoSecret returns a fresh random secret: the demo configures every
@@ -197,6 +201,7 @@ func newChatbot(w *demoWiring, platform, id string) (*clovatest.Server, string, 
 		&clova.TextBubble{Data: clova.TextData{Description: "무엇이든 물어보세요."}},
 	)
 	fake.ReplyText("hello", "반가워요! (chatbot "+id+")")
+	fake.ReplyText("시작하기", "안녕하세요! 챗봇 "+id+"이에요.")
 	fake.ReplyText("order=latte", "카페라떼 한 잔 주문했어요.")
 	w.chatbot[platform+"\x00"+id] = []clova.Option{clova.WithHTTPClient(fake.HTTPClient())}
 	return fake, key, nil
@@ -216,7 +221,11 @@ func runDemo(ctx context.Context, out io.Writer) demoReport {
 
 func runPlatforms(ctx context.Context, out io.Writer, platforms []platformFunc) demoReport {
 	var rep demoReport
-	w := &demoWiring{line: map[string][]line.Option{}, talktalk: map[string][]talktalk.Option{}, chatbot: map[string][]clova.Option{}}
+	w := &demoWiring{
+		line: map[string][]line.Option{}, talktalk: map[string][]talktalk.Option{},
+		works: map[string][]naverworks.Option{}, worksToken: map[string][]naverworks.TokenOption{},
+		chatbot: map[string][]clova.Option{},
+	}
 	var demos []*platformDemo
 	defer func() {
 		for _, d := range demos {
@@ -244,13 +253,15 @@ func runPlatforms(ctx context.Context, out io.Writer, platforms []platformFunc) 
 		return rep
 	}
 	obs := &transcript{}
-	s, err := buildServer(cfg, bots, wiring{
-		lineOpts:     func(b *resolved) []line.Option { return w.line[b.ID] },
-		talktalkOpts: func(b *resolved) []talktalk.Option { return w.talktalk[b.ID] },
-		chatbotOpts:  func(b *resolved) []clova.Option { return w.chatbot[b.Platform+"\x00"+b.ID] },
-		mw:           obs.middleware(),
-		failed:       obs.failed,
-		lost:         obs.lost,
+	s, err := buildServer(ctx, cfg, bots, wiring{
+		lineOpts:       func(b *resolved) []line.Option { return w.line[b.ID] },
+		talktalkOpts:   func(b *resolved) []talktalk.Option { return w.talktalk[b.ID] },
+		worksOpts:      func(b *resolved) []naverworks.Option { return w.works[b.ID] },
+		worksTokenOpts: func(account string) []naverworks.TokenOption { return w.worksToken[account] },
+		clovaOpts:      w.clova,
+		chatbotOpts:    func(b *resolved) []clova.Option { return w.chatbot[b.Platform+"\x00"+b.ID] },
+		mw:             obs.middleware(),
+		failed:         obs.failed,
 	})
 	if err != nil {
 		rep.Setup = err.Error()
@@ -379,9 +390,6 @@ func (r *demoRun) step(d *platformDemo, b *demoBot, st demoStep) stepRun {
 				fail("reply: %v", rp.err)
 			}
 			answered = answered || (len(rp.contents) > 0 && rp.err == nil)
-		}
-		for _, l := range tu.lost {
-			res.Losses = append(res.Losses, "chatbot answer: "+l)
 		}
 		if tu.err != nil {
 			fail("the bot: %v", tu.err)
@@ -528,8 +536,8 @@ func (r *demoRun) refusal(d *platformDemo, f demoRefusal) refusalRun {
 
 // transcript is the demo's [message.Observer]: it sees every event a bot
 // handles and every Reply (with its report and error), and through
-// contents what each Reply said; it also keeps the handlers' failures and
-// what chatbot answers lost. drain hands over the current step's.
+// contents what each Reply said; it also keeps the handlers' failures.
+// drain hands over the current step's.
 type transcript struct {
 	mu       sync.Mutex
 	turns    []*turn
@@ -540,7 +548,6 @@ type transcript struct {
 type turn struct {
 	in      message.Incoming
 	replies []replied
-	lost    []string
 	err     error
 }
 
@@ -614,20 +621,6 @@ func (t *transcript) failed(_ message.Platform, _ *http.Request, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.failures = append(t.failures, err)
-}
-
-// lost records what a chatbot's answer lost on its way to the neutral
-// model.
-func (t *transcript) lost(ctx context.Context, _ *message.Incoming, rep message.Report) {
-	tu, ok := ctx.Value(turnKey{}).(*turn)
-	if !ok {
-		return
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, l := range rep.Losses {
-		tu.lost = append(tu.lost, l.String())
-	}
 }
 
 func (t *transcript) drain() ([]*turn, []error) {

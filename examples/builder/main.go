@@ -22,7 +22,15 @@
 //
 //	POST /line                    every LINE bot (the body's destination names it)
 //	POST /talktalk/{bot}/{token}  every TalkTalk partner account (the path names it)
+//	POST /naverworks              every NAVER WORKS bot (X-WORKS-BotId names it)
+//	POST /clova                   every CEK extension (the applicationId names it)
 //	GET  /healthz                 200 while the server runs
+//
+// Each handler verifies a request with the credentials of the bot it
+// names (LINE and NAVER WORKS: the bot's signing secrets; TalkTalk: TalkTalk's address ranges and
+// the partner's path token; CLOVA: CLOVA's signature, then the extension
+// ID) and answers through that bot's client. A request for a bot the
+// file does not hold is answered 401, as a wrong credential is.
 //
 // The file is JSON. Each bot has a platform, an id (what a request for it
 // names), the credentials of its platform and an answer:
@@ -31,11 +39,22 @@
 //	  {"platform": "line", "id": "U0123…", "name": "cafe",
 //	   "line": {"channelSecrets": ["env:CAFE_LINE_SECRET"], "channelToken": "env:CAFE_LINE_TOKEN"},
 //	   "answer": "echo"},
+//	  {"platform": "naverworks", "id": "2000001",
+//	   "naverworks": {"botSecrets": ["env:CAFE_WORKS_SECRET"], "serviceAccount": "cafe-app"}, "answer": "echo"},
+//	  {"platform": "clova", "id": "com.example.extension.cafe", "answer": "echo"},
 //	  {"platform": "talktalk", "id": "cafe",
 //	   "talktalk": {"authorizationKey": "env:CAFE_TALK_KEY", "pathTokens": ["env:CAFE_TALK_PATH"]},
 //	   "answer": {"chatbot": {"invokeURL": "https://….apigw.ntruss.com/custom_chatbot/prod/",
 //	                          "secretKey": "env:CAFE_CHATBOT_KEY"}}}
-//	]}
+//	],
+//	 "naverworks": {"serviceAccounts": {"cafe-app": {"clientID": "env:…", "clientSecret": "env:…",
+//	   "serviceAccount": "env:…", "privateKey": "env:WORKS_PRIVATE_KEY"}}}}
+//
+// NAVER WORKS bots name a Service Account of naverworks.serviceAccounts
+// (privateKey, or privateKeyFile a path to the PEM); bots of one app share
+// it, and one access token. talktalk.trustedProxies lists the CIDRs of
+// your reverse proxy (only TalkTalk's address ranges are let in);
+// clova.publicKeyURL fetches CLOVA's key instead of the embedded one.
 //
 // A secret written "env:NAME" is the value of the environment variable
 // NAME, so that the file holds no secret and can be checked in; a literal
@@ -47,7 +66,9 @@
 //
 // Answers: "echo" is a Go handler (answer.go; add yours to goHandlers); a
 // {"chatbot": …} answer asks that CLOVA Chatbot domain through its custom
-// API and renders the bubbles it answers on the bot's platform.
+// API (clova.NewChatbotHandler: a greeting asks for the welcome message,
+// a text or a button's postback is the user's utterance) and renders the
+// bubbles it answers on the bot's platform.
 //
 // Every handler reads at most 1 MiB of body; the server has read, write
 // and idle timeouts, and SIGINT/SIGTERM shut it down gracefully, waiting

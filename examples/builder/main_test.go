@@ -22,6 +22,8 @@ import (
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/naverworks/naverworkstest"
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
 
@@ -45,7 +47,13 @@ func TestDemo(t *testing.T) {
 	want := []botKey{
 		{"LINE", demoLINEEcho, "echo"}, {"LINE", demoLINEChatbot, "chatbot"},
 		{"TalkTalk", demoTalkEcho, "echo"}, {"TalkTalk", demoTalkChatbot, "chatbot"},
+		{"NAVER WORKS", demoWorksEcho, "echo"}, {"NAVER WORKS", demoWorksChatbot, "chatbot"},
+		{"CLOVA", demoClovaEcho, "echo"}, {"CLOVA", demoClovaChatbot, "chatbot"},
 	}
+	// Platforms whose answers go through an API the bot calls with its
+	// own credential; the others answer in the webhook response.
+	apiPlatforms := map[string]bool{"LINE": true, "TalkTalk": true, "NAVER WORKS": true}
+	steps := map[string][]string{"CLOVA": {"greeting", "intent"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("bots (-want +got):\n%s", diff)
 	}
@@ -54,7 +62,7 @@ func TestDemo(t *testing.T) {
 		sentWithOwn := 0
 		for _, s := range b.Steps {
 			labels = append(labels, s.Label)
-			if !s.ok() || s.Status != http.StatusOK || len(s.In) == 0 || len(s.Said) == 0 {
+			if !s.ok() || s.Status != http.StatusOK || len(s.In) == 0 || len(s.Said) == 0 || (len(s.Received) == 0 && s.Response == "") {
 				t.Errorf("%s %s %s: %+v", b.Platform, b.BotID, s.Label, s)
 			}
 			// Every call the platform received carried this bot's
@@ -73,12 +81,17 @@ func TestDemo(t *testing.T) {
 				t.Errorf("%s %s %s: a Go-answered bot asked a chatbot: %q", b.Platform, b.BotID, s.Label, s.Asked)
 			}
 		}
-		if diff := cmp.Diff([]string{"greeting", "text", "button press"}, labels); diff != "" {
+		wantSteps, ok := steps[b.Platform]
+		if !ok {
+			wantSteps = []string{"greeting", "text", "button press"}
+		}
+		if diff := cmp.Diff(wantSteps, labels); diff != "" {
 			t.Errorf("%s %s steps (-want +got):\n%s", b.Platform, b.BotID, diff)
 		}
 		// Each bot's API calls show its own credential at least once
-		// (LINE replies; TalkTalk's second greeting message).
-		if sentWithOwn == 0 {
+		// (LINE replies; TalkTalk's second greeting message; NAVER WORKS
+		// sends).
+		if apiPlatforms[b.Platform] && sentWithOwn == 0 {
 			t.Errorf("%s %s: the platform API was never called with the bot's credential", b.Platform, b.BotID)
 		}
 	}
@@ -92,7 +105,11 @@ func TestDemo(t *testing.T) {
 			t.Errorf("refusal %+v", f)
 		}
 	}
-	if diff := cmp.Diff([]string{"LINE cross-signed", "LINE unknown bot", "TalkTalk cross-signed", "TalkTalk unknown bot"}, refusals); diff != "" {
+	if diff := cmp.Diff([]string{
+		"LINE cross-signed", "LINE unknown bot",
+		"TalkTalk cross-signed", "TalkTalk unknown bot", "NAVER WORKS cross-signed", "NAVER WORKS unknown bot",
+		"CLOVA forged", "CLOVA unknown bot",
+	}, refusals); diff != "" {
 		t.Errorf("refusals (-want +got):\n%s", diff)
 	}
 	if strings.Contains(out.String(), "FAILED") {
@@ -129,6 +146,19 @@ func TestDemoFailsWhenARoundTripBreaks(t *testing.T) {
 			want: "went out with bot " + demoLINEChatbot + "'s channel token",
 		},
 		{
+			// Bot B's client sends as bot A (one Service Account serves
+			// both): the answer goes out under the wrong bot.
+			name: "naverworks_sends_as_the_other_bot",
+			platform: func(w *demoWiring) (*platformDemo, error) {
+				d, err := naverworksDemo(w)
+				if err == nil {
+					d.bots[1].out = "someone-else"
+				}
+				return d, err
+			},
+			want: "went out with no bot's bot ID",
+		},
+		{
 			name: "chatbot_down",
 			platform: func(w *demoWiring) (*platformDemo, error) {
 				d, err := talktalkDemo(w)
@@ -137,7 +167,7 @@ func TestDemoFailsWhenARoundTripBreaks(t *testing.T) {
 				}
 				return d, err
 			},
-			want: "asking the chatbot",
+			want: "chatbot API error",
 		},
 		{
 			// Both bots share a secret: the cross-signed request is
@@ -191,6 +221,7 @@ func exampleEnv(t *testing.T) map[string]string {
 	for _, m := range regexp.MustCompile(`"env:([A-Z0-9_]+)"`).FindAllStringSubmatch(string(data), -1) {
 		env[m[1]] = "secret-value-of-" + strings.ToLower(m[1])
 	}
+	env["WORKS_PRIVATE_KEY"] = naverworkstest.PrivateKeyPEM()
 	if len(env) == 0 {
 		t.Fatal("bots.example.json refers to no environment variable")
 	}
@@ -219,12 +250,12 @@ func TestExampleConfig(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []string{"line", "talktalk"} {
+	for _, p := range []string{"line", "talktalk", "naverworks", "clova"} {
 		if !platforms[p] {
 			t.Errorf("the example has no %s bot", p)
 		}
 	}
-	if _, err := buildServer(cfg, bots, wiring{}); err != nil {
+	if _, err := buildServer(context.Background(), cfg, bots, wiring{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -266,6 +297,16 @@ func TestBrokenConfigRefused(t *testing.T) {
 		{"literal_empty_secret", `{"bots":[` + strings.Replace(lineBot(""), `"env:LS"`, `""`, 1) + `]}`, []string{"line.channelSecrets[0]: missing"}},
 		{"path_token_with_slash", `{"bots":[` + talkBot("cafe", `["env:SLASHED"]`) + `]}`, []string{`bots[0] (talktalk "cafe"): talktalk.pathTokens[0]: must be one path segment`}},
 		{"talktalk_id_with_slash", `{"bots":[` + talkBot("ca/fe", `["env:TK"]`) + `]}`, []string{`id: must be one path segment`}},
+		{"works_unknown_account", `{"bots":[{"platform":"naverworks","id":"2000001","naverworks":{"botSecrets":["env:LS"],"serviceAccount":"app"},"answer":"echo"}]}`,
+			[]string{`bots[0] (naverworks "2000001"): naverworks.serviceAccount: no "app" in naverworks.serviceAccounts`}},
+		{"works_two_keys", `{"naverworks":{"serviceAccounts":{"app":{"clientID":"c","clientSecret":"env:LS","serviceAccount":"s","privateKey":"env:LS","privateKeyFile":"/k.pem"}}},` +
+			`"bots":[{"platform":"naverworks","id":"2000001","naverworks":{"botSecrets":["env:LS"],"serviceAccount":"app"},"answer":"echo"}]}`,
+			[]string{`naverworks.serviceAccounts["app"]: set only one of privateKey and privateKeyFile`}},
+		{"works_unset_client_secret", `{"naverworks":{"serviceAccounts":{"app":{"clientID":"c","clientSecret":"env:NOPE","serviceAccount":"s","privateKey":"env:LS"}}},` +
+			`"bots":[{"platform":"naverworks","id":"2000001","naverworks":{"botSecrets":["env:LS"],"serviceAccount":"app"},"answer":"echo"}]}`,
+			[]string{`naverworks.serviceAccounts["app"].clientSecret: environment variable NOPE is not set`}},
+		{"clova_key_url_not_https", `{"clova":{"publicKeyURL":"http://example.com/key.pem"},"bots":[{"platform":"clova","id":"com.example.x","answer":"echo"}]}`,
+			[]string{"clova.publicKeyURL: want an https URL"}},
 		{"every_problem_at_once", `{"bots":[` + talkBot("cafe", `[]`) + `,` + strings.Replace(lineBot(""), "env:LS", "env:NOPE", 1) + `]}`, []string{
 			`bots[0] (talktalk "cafe"): talktalk.pathTokens: missing`,
 			`bots[1] (line "U0123456789abcdef0123456789abcdef"): line.channelSecrets[0]: environment variable NOPE is not set`,
@@ -327,7 +368,7 @@ func exampleServer(t *testing.T) (*server, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := buildServer(cfg, bots, wiring{failed: func(_ message.Platform, _ *http.Request, err error) {}})
+	s, err := buildServer(context.Background(), cfg, bots, wiring{failed: func(_ message.Platform, _ *http.Request, err error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,12 +401,20 @@ func TestServerRefusesUnknownBot(t *testing.T) {
 		return talktalktest.NewEvent(t, talktalktest.Text(demoTalkUser, "hi"), talktalktest.WithTarget(target))
 	}
 	cafeToken := env["CAFE_TALKTALK_PATH_TOKEN"]
+	worksReq := func(id, secret string) *http.Request {
+		r, err := worksRequest(id, secret, &naverworks.MessageEvent{Content: &naverworks.TextContent{Text: "hi"}})("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
 	tests := []struct {
 		name           string
 		unknown, wrong *http.Request
 	}{
 		{"line", lineReq("U99999999999999999999999999999999", secret), lineReq(served, "not-the-secret")},
 		{"talktalk", talkReq("/talktalk/nobody/" + cafeToken), talkReq("/talktalk/cafe/not-the-token")},
+		{"naverworks", worksReq("2999999", env["CAFE_WORKS_BOT_SECRET"]), worksReq("2000001", "not-the-secret")},
 	}
 	type answer struct {
 		Status int
@@ -447,7 +496,7 @@ func TestLINEExpiredReplyTokenIsPushed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var failures []error
-	s, err := buildServer(cfg, bots, wiring{
+	s, err := buildServer(context.Background(), cfg, bots, wiring{
 		lineOpts: func(*resolved) []line.Option {
 			return []line.Option{line.WithBaseURL(fake.URL()), line.WithHTTPClient(fake.HTTPClient())}
 		},

@@ -9,9 +9,12 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/message"
+	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 )
@@ -20,18 +23,23 @@ import (
 // all its bots, except TalkTalk, which names no partner in its body: each
 // partner account's URL carries its ID and its path token.
 const (
-	patternLINE     = "POST /line"
-	patternTalkTalk = "POST /talktalk/{bot}/{token}"
-	patternHealth   = "GET /healthz"
+	patternLINE       = "POST /line"
+	patternTalkTalk   = "POST /talktalk/{bot}/{token}"
+	patternNaverWorks = "POST /naverworks"
+	patternClova      = "POST /clova"
+	patternHealth     = "GET /healthz"
 )
 
 // wiring is what the server is built with besides the configuration. The
 // server leaves the client options empty; the demo points the clients at
 // its in-process fakes.
 type wiring struct {
-	lineOpts     func(b *resolved) []line.Option
-	talktalkOpts func(b *resolved) []talktalk.Option
-	chatbotOpts  func(b *resolved) []clova.Option
+	lineOpts       func(b *resolved) []line.Option
+	talktalkOpts   func(b *resolved) []talktalk.Option
+	worksOpts      func(b *resolved) []naverworks.Option
+	worksTokenOpts func(account string) []naverworks.TokenOption
+	clovaOpts      []clova.HandlerOption // CLOVA's key: the demo's fake CEK signs with its own
+	chatbotOpts    func(b *resolved) []clova.Option
 
 	// mw wraps every platform's conversation handler (message.Observe).
 	mw []message.Middleware
@@ -39,9 +47,6 @@ type wiring struct {
 	// answer, and every reply it could not deliver; err never holds a
 	// secret or a body.
 	failed func(p message.Platform, r *http.Request, err error)
-	// lost is told what a chatbot's answer held that the neutral model
-	// cannot.
-	lost func(ctx context.Context, in *message.Incoming, rep message.Report)
 }
 
 func (w wiring) onError(p message.Platform) func(*http.Request, error) {
@@ -90,13 +95,22 @@ func (w wiring) answererFor(b *resolved) (answerer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: answer.chatbot: %w", b.label(), err)
 		}
-		return &chatbot{client: c, lost: w.lost}, nil
+		// A greeting asks for the domain's welcome message, a text or a
+		// button's postback is sent as the user's utterance, and the
+		// answer's bubbles are replied as neutral content, which the
+		// platform renders. The chatbot's user ID names the platform and
+		// the bot, so that one person on two bots is two chatbot users.
+		h, err := clova.NewChatbotHandler(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: answer.chatbot: %w", b.label(), err)
+		}
+		return h, nil
 	}
 	return goHandlers[b.Answer.Go](), nil
 }
 
 // buildServer builds the server from a resolved configuration.
-func buildServer(cfg *Config, bots []*resolved, w wiring) (*server, error) {
+func buildServer(ctx context.Context, cfg *Config, bots []*resolved, w wiring) (*server, error) {
 	byPlatform := map[string][]*resolved{}
 	answers := map[string]dispatch{}
 	for _, b := range bots {
@@ -127,6 +141,22 @@ func buildServer(cfg *Config, bots []*resolved, w wiring) (*server, error) {
 	}
 	if bs := byPlatform["talktalk"]; len(bs) > 0 {
 		m, h, err := buildTalkTalk(cfg.TalkTalk, bs, handler("talktalk"), w)
+		if err != nil {
+			return nil, err
+		}
+		s.mux.Handle(m.pattern, h)
+		s.mounted = append(s.mounted, m)
+	}
+	if bs := byPlatform["naverworks"]; len(bs) > 0 {
+		m, h, err := buildNaverWorks(ctx, bs, handler("naverworks"), w)
+		if err != nil {
+			return nil, err
+		}
+		s.mux.Handle(m.pattern, h)
+		s.mounted = append(s.mounted, m)
+	}
+	if bs := byPlatform["clova"]; len(bs) > 0 {
+		m, h, err := buildClova(cfg.Clova, bs, handler("clova"), w)
 		if err != nil {
 			return nil, err
 		}
@@ -181,6 +211,82 @@ func buildLINE(bs []*resolved, h message.Handler, w wiring) (mounted, http.Handl
 		return mounted{}, nil, err
 	}
 	return mounted{name: "LINE", pattern: patternLINE, bots: ids(bs), wait: mh.Wait}, mh, nil
+}
+
+// buildNaverWorks serves every NAVER WORKS bot on POST /naverworks: the
+// handler reads X-WORKS-BotId, verifies X-WORKS-Signature with that bot's
+// Bot Secrets and sends the answer through that bot's client. Bots of
+// one Service Account share one token source: one access token, one
+// renewal.
+func buildNaverWorks(ctx context.Context, bs []*resolved, h message.Handler, w wiring) (mounted, http.Handler, error) {
+	tokens := map[string]oauth2.TokenSource{}
+	var bots []*naverworks.Bot
+	for _, b := range bs {
+		acct := b.worksAccount
+		ts, ok := tokens[acct.name]
+		if !ok {
+			var opts []naverworks.TokenOption
+			if w.worksTokenOpts != nil {
+				opts = w.worksTokenOpts(acct.name)
+			}
+			var err error
+			if ts, err = naverworks.TokenSource(ctx, acct.credentials, opts...); err != nil {
+				return mounted{}, nil, fmt.Errorf("naverworks.serviceAccounts[%q]: %w", acct.name, err)
+			}
+			tokens[acct.name] = ts
+		}
+		secrets, err := signature.NewSecretSet(b.worksSecrets...)
+		if err != nil {
+			return mounted{}, nil, fmt.Errorf("%s: naverworks.botSecrets: %w", b.label(), err)
+		}
+		var opts []naverworks.Option
+		if w.worksOpts != nil {
+			opts = w.worksOpts(b)
+		}
+		client, err := naverworks.New(b.ID, ts, opts...)
+		if err != nil {
+			return mounted{}, nil, fmt.Errorf("%s: naverworks: %w", b.label(), err)
+		}
+		bots = append(bots, &naverworks.Bot{ID: b.ID, Secrets: secrets, Client: client})
+	}
+	resolver, err := naverworks.StaticBots(bots...)
+	if err != nil {
+		return mounted{}, nil, err
+	}
+	mh, err := naverworks.NewMultiBotHandler(resolver, h,
+		naverworks.WithMaxInFlight(64),
+		naverworks.WithErrorHandler(w.onError(message.NaverWorks)),
+	)
+	if err != nil {
+		return mounted{}, nil, err
+	}
+	return mounted{name: "NAVER WORKS", pattern: patternNaverWorks, bots: ids(bs), wait: mh.Wait}, mh, nil
+}
+
+// buildClova serves every CEK extension on POST /clova: the handler
+// verifies CLOVA's signature, then resolves the request's applicationId
+// (the extension ID) and speaks the answer in the CEK response.
+func buildClova(set *ClovaSettings, bs []*resolved, h message.Handler, w wiring) (mounted, http.Handler, error) {
+	var bots []*clova.Bot
+	for _, b := range bs {
+		bots = append(bots, &clova.Bot{ID: b.ID})
+	}
+	resolver, err := clova.StaticBots(bots...)
+	if err != nil {
+		return mounted{}, nil, err
+	}
+	opts := []clova.HandlerOption{
+		clova.WithMaxInFlight(64),
+		clova.WithErrorHandler(w.onError(message.Clova)),
+	}
+	if set != nil && set.PublicKeyURL != "" {
+		opts = append(opts, clova.WithPublicKeyURL(set.PublicKeyURL, 0))
+	}
+	mh, err := clova.NewMultiBotHandler(resolver, h, append(opts, w.clovaOpts...)...)
+	if err != nil {
+		return mounted{}, nil, err
+	}
+	return mounted{name: "CLOVA", pattern: patternClova, bots: ids(bs), wait: mh.Wait}, mh, nil
 }
 
 // buildTalkTalk serves every TalkTalk partner account on
@@ -239,13 +345,10 @@ func serveConfig(ctx context.Context, path, addr string, getenv func(string) str
 	if err != nil {
 		return err
 	}
-	s, err := buildServer(cfg, bots, wiring{
+	s, err := buildServer(ctx, cfg, bots, wiring{
 		mw: []message.Middleware{message.Observe(message.SlogObserver(logger))},
 		failed: func(p message.Platform, r *http.Request, err error) {
 			logger.ErrorContext(r.Context(), "webhook failed", "platform", p, "err", err)
-		},
-		lost: func(ctx context.Context, in *message.Incoming, rep message.Report) {
-			logger.InfoContext(ctx, "chatbot answer not fully representable", "platform", in.Platform, "bot", in.BotID, "losses", rep.String())
 		},
 	})
 	if err != nil {
