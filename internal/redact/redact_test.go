@@ -44,6 +44,7 @@ const (
 	ttPathToken  = "PLANTED-talktalk-path-token-44"
 	ttHeaderTok  = "PLANTED-talktalk-header-token-45"
 	kakaoSecret  = "PLANTED-kakao-header-secret-46"
+	kakaoRESTKey = "PLANTED-kakao-rest-api-key-47"
 	nwBotSecret  = "PLANTED-naverworks-bot-secret-47"
 	nwClientSec  = "PLANTED-naverworks-client-secret-48"
 	nwUserToken  = "PLANTED-naverworks-user-token-49"
@@ -153,6 +154,9 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	kb, err := kakao.NewBotHandler(noop, kakao.WithHeaderSecret("X-Skill-Secret", signature.MustSecretSet(kakaoSecret)))
 	must(err)
+	kbot := kakao.Bot{ID: "kakao-bot-1", HeaderSecrets: signature.MustSecretSet(kakaoSecret), Client: kc}
+	kec, err := kakao.New(kakao.WithRESTAPIKey(kakaoRESTKey))
+	must(err)
 	nb, err := naverworks.NewBotHandler(signature.MustSecretSet(nwBotSecret), noop, naverworks.WithClient(nc))
 	must(err)
 	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
@@ -232,6 +236,11 @@ func subjects(t *testing.T) []subject {
 			secrets: []string{ttPathToken, ttHeaderTok, ttKey}},
 		{name: "kakao.BotHandler", ptr: kb,
 			want:    `kakao.BotHandler{HeaderName:"X-Skill-Secret", Secrets:signature.SecretSet{Len:1}}`,
+			secrets: []string{kakaoSecret}},
+		{name: "kakao.Client with a REST API key", val: *kec, ptr: kec,
+			want: `kakao.Client{}`, secrets: []string{kakaoRESTKey}},
+		{name: "kakao.Bot", val: kbot, ptr: &kbot,
+			want:    `kakao.Bot{ID:"kakao-bot-1", HeaderSecrets:signature.SecretSet{Len:1}, Client:kakao.Client{}}`,
 			secrets: []string{kakaoSecret}},
 		{name: "naverworks.BotHandler", ptr: nb,
 			want:    `naverworks.BotHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,

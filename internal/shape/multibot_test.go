@@ -6,14 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/internal/botset"
+	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/talktalk"
 )
 
-// multiBotPlatforms are the packages whose multi-bot names are checked;
-// each platform's branch adds itself (and its values below).
-var multiBotPlatforms = []string{"line", "talktalk"}
+// multiBotPlatforms are the packages whose multi-bot names are checked:
+// all five serve many bots on one handler.
+var multiBotPlatforms = platforms
 
 // TestMultiBotTypes: Bot is a struct with an ID, BotResolver resolves by
 // ID, BotResolverFunc adapts a function to it, and both handlers can
@@ -78,8 +81,11 @@ func TestMultiBotValues(t *testing.T) {
 		unknown error
 		ttl     time.Duration
 	}{
-		"line":     {line.ErrUnknownBot, line.DefaultBotCacheTTL},
-		"talktalk": {talktalk.ErrUnknownBot, talktalk.DefaultBotCacheTTL},
+		"line":       {line.ErrUnknownBot, line.DefaultBotCacheTTL},
+		"kakao":      {kakao.ErrUnknownBot, kakao.DefaultBotCacheTTL},
+		"talktalk":   {talktalk.ErrUnknownBot, talktalk.DefaultBotCacheTTL},
+		"naverworks": {naverworks.ErrUnknownBot, naverworks.DefaultBotCacheTTL},
+		"clova":      {clova.ErrUnknownBot, clova.DefaultBotCacheTTL},
 	}
 	for _, p := range multiBotPlatforms {
 		g, ok := got[p]

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/channelkit/channelkit/clova"
-	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/kakao"
@@ -53,19 +52,6 @@ func TestSharedValues(t *testing.T) {
 		}
 		if g.maxBody != want.maxBody {
 			t.Errorf("%s.DefaultMaxBodyBytes = %d, want %d", p, g.maxBody, want.maxBody)
-		}
-	}
-}
-
-// TestUnknownBotIsShared: ErrUnknownBot is botset's value in every package
-// that serves many bots, so that one errors.Is works for all. The lead
-// adds each platform's row as its multi-bot handlers land.
-func TestUnknownBotIsShared(t *testing.T) {
-	for p, got := range map[string]error{
-		"clova": clova.ErrUnknownBot,
-	} {
-		if got != botset.ErrUnknownBot {
-			t.Errorf("%s.ErrUnknownBot is not internal/botset.ErrUnknownBot", p)
 		}
 	}
 }
