@@ -403,9 +403,11 @@ func (c *Config) resolve(getenv func(string) string) ([]*resolved, error) {
 				}
 			}
 		case "kakao":
-			// The kakao package's multi-bot handler is not in this
-			// build yet.
-			r.problem("%s: platform: kakao bots are not served by this build yet", at)
+			if b.Kakao == nil {
+				r.problem("%s: kakao: missing (headerSecrets)", at)
+				break
+			}
+			rb.kakaoSecrets = r.secrets(at+": kakao.headerSecrets", b.Kakao.HeaderSecrets)
 		case "naverworks":
 			if b.NaverWorks == nil {
 				r.problem("%s: naverworks: missing (botSecrets and serviceAccount)", at)

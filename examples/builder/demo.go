@@ -172,7 +172,7 @@ type platformFunc func(w *demoWiring) (*platformDemo, error)
 
 // demoPlatforms lists the platforms the demo runs, in order.
 func demoPlatforms() []platformFunc {
-	return []platformFunc{lineDemo, talktalkDemo, naverworksDemo, clovaDemo}
+	return []platformFunc{lineDemo, kakaoDemo, talktalkDemo, naverworksDemo, clovaDemo}
 }
 
 // demoSecret returns a fresh random secret: the demo configures every

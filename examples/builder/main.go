@@ -21,13 +21,15 @@
 // :8080):
 //
 //	POST /line                    every LINE bot (the body's destination names it)
+//	POST /kakao                   every Kakao bot's skill (the body's bot.id names it)
 //	POST /talktalk/{bot}/{token}  every TalkTalk partner account (the path names it)
 //	POST /naverworks              every NAVER WORKS bot (X-WORKS-BotId names it)
 //	POST /clova                   every CEK extension (the applicationId names it)
 //	GET  /healthz                 200 while the server runs
 //
 // Each handler verifies a request with the credentials of the bot it
-// names (LINE and NAVER WORKS: the bot's signing secrets; TalkTalk: TalkTalk's address ranges and
+// names (LINE and NAVER WORKS: the bot's signing secrets; Kakao: its
+// X-Skill-Token header secrets; TalkTalk: TalkTalk's address ranges and
 // the partner's path token; CLOVA: CLOVA's signature, then the extension
 // ID) and answers through that bot's client. A request for a bot the
 // file does not hold is answered 401, as a wrong credential is.
@@ -39,6 +41,7 @@
 //	  {"platform": "line", "id": "U0123…", "name": "cafe",
 //	   "line": {"channelSecrets": ["env:CAFE_LINE_SECRET"], "channelToken": "env:CAFE_LINE_TOKEN"},
 //	   "answer": "echo"},
+//	  {"platform": "kakao", "id": "64e9a0b1…", "kakao": {"headerSecrets": ["env:CAFE_KAKAO_SECRET"]}, "answer": "echo"},
 //	  {"platform": "naverworks", "id": "2000001",
 //	   "naverworks": {"botSecrets": ["env:CAFE_WORKS_SECRET"], "serviceAccount": "cafe-app"}, "answer": "echo"},
 //	  {"platform": "clova", "id": "com.example.extension.cafe", "answer": "echo"},

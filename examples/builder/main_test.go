@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/kakao/kakaotest"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
@@ -46,6 +47,7 @@ func TestDemo(t *testing.T) {
 	}
 	want := []botKey{
 		{"LINE", demoLINEEcho, "echo"}, {"LINE", demoLINEChatbot, "chatbot"},
+		{"Kakao", demoKakaoEcho, "echo"}, {"Kakao", demoKakaoChatbot, "chatbot"},
 		{"TalkTalk", demoTalkEcho, "echo"}, {"TalkTalk", demoTalkChatbot, "chatbot"},
 		{"NAVER WORKS", demoWorksEcho, "echo"}, {"NAVER WORKS", demoWorksChatbot, "chatbot"},
 		{"CLOVA", demoClovaEcho, "echo"}, {"CLOVA", demoClovaChatbot, "chatbot"},
@@ -106,7 +108,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff([]string{
-		"LINE cross-signed", "LINE unknown bot",
+		"LINE cross-signed", "LINE unknown bot", "Kakao cross-signed", "Kakao unknown bot",
 		"TalkTalk cross-signed", "TalkTalk unknown bot", "NAVER WORKS cross-signed", "NAVER WORKS unknown bot",
 		"CLOVA forged", "CLOVA unknown bot",
 	}, refusals); diff != "" {
@@ -250,7 +252,7 @@ func TestExampleConfig(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []string{"line", "talktalk", "naverworks", "clova"} {
+	for _, p := range platformNames {
 		if !platforms[p] {
 			t.Errorf("the example has no %s bot", p)
 		}
@@ -307,6 +309,8 @@ func TestBrokenConfigRefused(t *testing.T) {
 			[]string{`naverworks.serviceAccounts["app"].clientSecret: environment variable NOPE is not set`}},
 		{"clova_key_url_not_https", `{"clova":{"publicKeyURL":"http://example.com/key.pem"},"bots":[{"platform":"clova","id":"com.example.x","answer":"echo"}]}`,
 			[]string{"clova.publicKeyURL: want an https URL"}},
+		{"kakao_without_secrets", `{"bots":[{"platform":"kakao","id":"64e9a0b1c2d3e4f5a6b7c8d9","kakao":{"headerSecrets":[]},"answer":"echo"}]}`,
+			[]string{`bots[0] (kakao "64e9a0b1c2d3e4f5a6b7c8d9"): kakao.headerSecrets: missing`}},
 		{"every_problem_at_once", `{"bots":[` + talkBot("cafe", `[]`) + `,` + strings.Replace(lineBot(""), "env:LS", "env:NOPE", 1) + `]}`, []string{
 			`bots[0] (talktalk "cafe"): talktalk.pathTokens: missing`,
 			`bots[1] (line "U0123456789abcdef0123456789abcdef"): line.channelSecrets[0]: environment variable NOPE is not set`,
@@ -401,6 +405,13 @@ func TestServerRefusesUnknownBot(t *testing.T) {
 		return talktalktest.NewEvent(t, talktalktest.Text(demoTalkUser, "hi"), talktalktest.WithTarget(target))
 	}
 	cafeToken := env["CAFE_TALKTALK_PATH_TOKEN"]
+	kakaoReq := func(id, secret string) *http.Request {
+		r, err := kakaoRequest(id, secret, kakaotest.WithUtterance("hi"))("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
 	worksReq := func(id, secret string) *http.Request {
 		r, err := worksRequest(id, secret, &naverworks.MessageEvent{Content: &naverworks.TextContent{Text: "hi"}})("")
 		if err != nil {
@@ -414,6 +425,7 @@ func TestServerRefusesUnknownBot(t *testing.T) {
 	}{
 		{"line", lineReq("U99999999999999999999999999999999", secret), lineReq(served, "not-the-secret")},
 		{"talktalk", talkReq("/talktalk/nobody/" + cafeToken), talkReq("/talktalk/cafe/not-the-token")},
+		{"kakao", kakaoReq("66000000000000000000dead", env["CAFE_KAKAO_SKILL_SECRET"]), kakaoReq("64e9a0b1c2d3e4f5a6b7c8d9", "not-the-secret")},
 		{"naverworks", worksReq("2999999", env["CAFE_WORKS_BOT_SECRET"]), worksReq("2000001", "not-the-secret")},
 	}
 	type answer struct {

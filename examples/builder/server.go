@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/channelkit/channelkit/clova"
+	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/naverworks"
@@ -24,6 +25,7 @@ import (
 // partner account's URL carries its ID and its path token.
 const (
 	patternLINE       = "POST /line"
+	patternKakao      = "POST /kakao"
 	patternTalkTalk   = "POST /talktalk/{bot}/{token}"
 	patternNaverWorks = "POST /naverworks"
 	patternClova      = "POST /clova"
@@ -139,6 +141,14 @@ func buildServer(ctx context.Context, cfg *Config, bots []*resolved, w wiring) (
 		s.mux.Handle(m.pattern, h)
 		s.mounted = append(s.mounted, m)
 	}
+	if bs := byPlatform["kakao"]; len(bs) > 0 {
+		m, h, err := buildKakao(bs, handler("kakao"), w)
+		if err != nil {
+			return nil, err
+		}
+		s.mux.Handle(m.pattern, h)
+		s.mounted = append(s.mounted, m)
+	}
 	if bs := byPlatform["talktalk"]; len(bs) > 0 {
 		m, h, err := buildTalkTalk(cfg.TalkTalk, bs, handler("talktalk"), w)
 		if err != nil {
@@ -211,6 +221,33 @@ func buildLINE(bs []*resolved, h message.Handler, w wiring) (mounted, http.Handl
 		return mounted{}, nil, err
 	}
 	return mounted{name: "LINE", pattern: patternLINE, bots: ids(bs), wait: mh.Wait}, mh, nil
+}
+
+// buildKakao serves every Kakao bot on POST /kakao (each bot's skill
+// URL): the handler reads the body's bot.id, checks the X-Skill-Token
+// header against that bot's header secrets and answers in the skill
+// response.
+func buildKakao(bs []*resolved, h message.Handler, w wiring) (mounted, http.Handler, error) {
+	var bots []*kakao.Bot
+	for _, b := range bs {
+		secrets, err := signature.NewSecretSet(b.kakaoSecrets...)
+		if err != nil {
+			return mounted{}, nil, fmt.Errorf("%s: kakao.headerSecrets: %w", b.label(), err)
+		}
+		bots = append(bots, &kakao.Bot{ID: b.ID, HeaderSecrets: secrets})
+	}
+	resolver, err := kakao.StaticBots(bots...)
+	if err != nil {
+		return mounted{}, nil, err
+	}
+	mh, err := kakao.NewMultiBotHandler(resolver, h,
+		kakao.WithMaxInFlight(64),
+		kakao.WithErrorHandler(w.onError(message.Kakao)),
+	)
+	if err != nil {
+		return mounted{}, nil, err
+	}
+	return mounted{name: "Kakao", pattern: patternKakao, bots: ids(bs), wait: mh.Wait}, mh, nil
 }
 
 // buildNaverWorks serves every NAVER WORKS bot on POST /naverworks: the
