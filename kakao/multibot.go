@@ -98,7 +98,7 @@ func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
 	if b, ok := s[id]; ok {
 		return b, nil
 	}
-	return nil, errUnknownBot
+	return nil, ErrUnknownBot
 }
 
 var errUnknownBot = fmt.Errorf("kakao: %w", ErrUnknownBot)

@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"context"
 	"errors"
 	"go/types"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 )
 
@@ -98,6 +100,55 @@ func TestMultiBotValues(t *testing.T) {
 		}
 		if g.ttl != botset.DefaultTTL {
 			t.Errorf("%s.DefaultBotCacheTTL = %v, want %v", p, g.ttl, botset.DefaultTTL)
+		}
+	}
+}
+
+// TestStaticBotsUnknownIsTheSentinel: every package's StaticBots answers
+// an unknown ID with ErrUnknownBot itself, so that the handler, which
+// adds its package's prefix, reports "line: unknown bot" and never
+// "line: line: unknown bot".
+func TestStaticBotsUnknownIsTheSentinel(t *testing.T) {
+	secrets := signature.MustSecretSet("shape-test-secret")
+	type resolveFunc func(id string) error
+	build := map[string]func() (resolveFunc, error){
+		"line": func() (resolveFunc, error) {
+			r, err := line.StaticBots(&line.Bot{ID: "a", Secrets: secrets})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"kakao": func() (resolveFunc, error) {
+			r, err := kakao.StaticBots(&kakao.Bot{ID: "a"})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"talktalk": func() (resolveFunc, error) {
+			r, err := talktalk.StaticBots(&talktalk.Bot{ID: "a"})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"naverworks": func() (resolveFunc, error) {
+			r, err := naverworks.StaticBots(&naverworks.Bot{ID: "a", Secrets: secrets})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"clova": func() (resolveFunc, error) {
+			r, err := clova.StaticBots(&clova.Bot{ID: "a"})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+	}
+	for _, p := range platforms {
+		b, ok := build[p]
+		if !ok {
+			t.Errorf("%s: no StaticBots in the table", p)
+			continue
+		}
+		resolve, err := b()
+		if err != nil {
+			t.Errorf("%s.StaticBots: %v", p, err)
+			continue
+		}
+		if err := resolve("a"); err != nil {
+			t.Errorf("%s: a known bot: %v", p, err)
+		}
+		if err := resolve("b"); err != botset.ErrUnknownBot {
+			t.Errorf("%s: an unknown bot: %v, want ErrUnknownBot itself", p, err)
 		}
 	}
 }
