@@ -64,6 +64,12 @@ import (
 // chatbot user ID it is for, to your code, which can keep it where that
 // service finds it.
 //
+// Nothing of an answer is lost silently: bubbles [ToContent] cannot turn
+// into neutral content, and what the platform cannot show of the rest,
+// go to the [WithAnswerReport] function, or else make Handle return an
+// error wrapping [ErrChatbotLoss]. [WithFailureText] answers the user when
+// the domain cannot be asked.
+//
 // A ChatbotHandler is safe for concurrent use. It prints as the [Client]
 // it asks, never the secret key.
 type ChatbotHandler struct {
@@ -72,6 +78,8 @@ type ChatbotHandler struct {
 	unsupported string
 	cekSlot     string
 	link        func(ctx context.Context, userID string, token AccessToken) error
+	report      func(ctx context.Context, in *message.Incoming, rep message.Report)
+	failure     string
 }
 
 var _ message.Handler = (*ChatbotHandler)(nil)
@@ -198,6 +206,53 @@ func ChatbotUserID(in *message.Incoming) string {
 	return hashed // a platform name no channelkit package has
 }
 
+// WithAnswerReport calls fn after every answer with what the user could
+// not see of it: the chatbot's bubbles that [ToContent] could not turn
+// into neutral content (paths "bubbles[i]…") and what the platform could
+// not show of the rest (the Reply's report). fn is called for lossless
+// answers too, with an empty report. Without this option, an answer that
+// lost bubbles on the way into the neutral model makes Handle return an
+// error wrapping [ErrChatbotLoss] after the rest was replied, so that the
+// loss reaches the platform handler's error handler; a nil fn is an error.
+func WithAnswerReport(fn func(ctx context.Context, in *message.Incoming, rep message.Report)) ChatbotOption {
+	return func(h *ChatbotHandler) error {
+		if fn == nil {
+			return argError("WithAnswerReport", "fn", "is nil")
+		}
+		h.report = fn
+		return nil
+	}
+}
+
+// WithFailureText replies text when the chatbot cannot be asked (the
+// domain is down, refuses the request, or the account link fails), so
+// that the user hears something; Handle still returns the failure. An
+// empty text is an error.
+func WithFailureText(text string) ChatbotOption {
+	return func(h *ChatbotHandler) error {
+		if strings.TrimSpace(text) == "" {
+			return argError("WithFailureText", "text", "is empty")
+		}
+		h.failure = text
+		return nil
+	}
+}
+
+// ErrChatbotLoss is wrapped by the error Handle returns when part of the
+// chatbot's answer could not be turned into neutral content and no
+// [WithAnswerReport] function takes the report. The rest was replied.
+var ErrChatbotLoss = errors.New("part of the chatbot's answer could not be shown")
+
+// fail replies the failure text, if one is set, and returns err.
+func (h *ChatbotHandler) fail(ctx context.Context, r message.Responder, err error) error {
+	if h.failure != "" {
+		if _, rerr := r.Reply(ctx, &message.Text{Text: h.failure}); rerr != nil {
+			return errors.Join(err, fmt.Errorf("clova: chatbot handler: replying the failure text: %w", rerr))
+		}
+	}
+	return err
+}
+
 // Handle asks the chatbot what in says and replies its answer; see
 // [ChatbotHandler].
 func (h *ChatbotHandler) Handle(ctx context.Context, in *message.Incoming, r message.Responder) error {
@@ -219,7 +274,7 @@ func (h *ChatbotHandler) Handle(ctx context.Context, in *message.Incoming, r mes
 		if req, ok := in.Raw.(*Request); ok {
 			if tok := req.AccessToken(); tok != "" {
 				if err := h.link(ctx, uid, tok); err != nil {
-					return fmt.Errorf("clova: chatbot handler: account link: %w", err)
+					return h.fail(ctx, r, fmt.Errorf("clova: chatbot handler: account link: %w", err))
 				}
 			}
 		}
@@ -232,14 +287,24 @@ func (h *ChatbotHandler) Handle(ctx context.Context, in *message.Incoming, r mes
 		resp, err = h.cl.Send(ctx, uid, text)
 	}
 	if err != nil {
-		return err
+		return h.fail(ctx, r, err)
 	}
-	contents, _ := ToContent(resp.Bubbles)
-	if len(contents) == 0 {
+	contents, lost := ToContent(resp.Bubbles)
+	var rep message.Report
+	rep.Merge("bubbles", lost)
+	if len(contents) > 0 {
+		shown, err := r.Reply(ctx, contents...)
+		rep.Merge("", shown)
+		if err != nil && !errors.Is(err, errors.ErrUnsupported) {
+			return err
+		}
+	}
+	if h.report != nil {
+		h.report(ctx, in, rep)
 		return nil
 	}
-	if _, err := r.Reply(ctx, contents...); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return err
+	if !lost.Lossless() {
+		return fmt.Errorf("clova: chatbot handler: %w: %s", ErrChatbotLoss, lost.String())
 	}
 	return nil
 }

@@ -441,3 +441,81 @@ func TestChatbotHandlerThroughCEK(t *testing.T) {
 		t.Errorf("linked %q", linkedTo)
 	}
 }
+
+// lossyResponder reports one loss for every Reply, as a platform that
+// cannot show part of the content does.
+type lossyResponder struct{ replyRecorder }
+
+func (r *lossyResponder) Reply(ctx context.Context, cs ...message.Content) (message.Report, error) {
+	_, err := r.replyRecorder.Reply(ctx, cs...)
+	var rep message.Report
+	rep.Add("[0]", message.Truncated, "shortened by the platform")
+	return rep, err
+}
+
+// TestChatbotHandlerReportsWhatTheUserDidNotSee: a bubble ToContent
+// cannot convert is never lost silently — by default Handle replies the
+// rest and returns ErrChatbotLoss; with WithAnswerReport the function
+// gets the conversion's losses and the platform's together.
+func TestChatbotHandlerReportsWhatTheUserDidNotSee(t *testing.T) {
+	t.Parallel()
+	fake := newChatbotFake(t)
+	fake.Reply("flex please", textBubbleOf("here it is"), &clova.TextBubble{}) // the second has nothing to show
+	in := &message.Incoming{Platform: message.LINE, Kind: message.KindMessage, ConversationID: "U1", UserID: "U1", Content: &message.Text{Text: "flex please"}}
+
+	rec := &replyRecorder{}
+	err := mustChatbot(t, fake.Client()).Handle(context.Background(), in, rec)
+	if !errors.Is(err, clova.ErrChatbotLoss) {
+		t.Fatalf("Handle = %v, want ErrChatbotLoss", err)
+	}
+	if got := rec.texts(); len(got) != 1 || got[0] != "here it is" {
+		t.Errorf("replied %q, want the text bubble", got)
+	}
+
+	var got message.Report
+	lossy := &lossyResponder{}
+	h := mustChatbot(t, fake.Client(), clova.WithAnswerReport(func(_ context.Context, gotIn *message.Incoming, rep message.Report) {
+		if gotIn != in {
+			t.Error("the report came with another event")
+		}
+		got = rep
+	}))
+	if err := h.Handle(context.Background(), in, lossy); err != nil {
+		t.Fatalf("Handle with WithAnswerReport = %v, want nil", err)
+	}
+	var paths []string
+	for _, l := range got.Losses {
+		paths = append(paths, l.Path+" "+l.Reason.String())
+	}
+	if diff := cmp.Diff([]string{"bubbles[1] dropped", "[0] truncated"}, paths); diff != "" {
+		t.Errorf("reported losses (-want +got):\n%s", diff)
+	}
+}
+
+func textBubbleOf(s string) clova.Bubble {
+	return &clova.TextBubble{Data: clova.TextData{Description: s}}
+}
+
+// TestChatbotHandlerFailureText: when the domain fails, the user hears the
+// failure text and the platform handler still gets the error.
+func TestChatbotHandlerFailureText(t *testing.T) {
+	t.Parallel()
+	fake := newChatbotFake(t)
+	fake.FailNext(clovatest.Fault{Status: http.StatusServiceUnavailable})
+	rec := &replyRecorder{}
+	h := mustChatbot(t, fake.Client(), clova.WithFailureText("잠시 후 다시 시도해 주세요."))
+	in := &message.Incoming{Platform: message.Kakao, Kind: message.KindMessage, ConversationID: "k1", UserID: "k1", Content: &message.Text{Text: "hi"}}
+	err := h.Handle(context.Background(), in, rec)
+	var apiErr *clova.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("Handle = %v, want the 503 APIError", err)
+	}
+	if got := rec.texts(); len(got) != 1 || got[0] != "잠시 후 다시 시도해 주세요." {
+		t.Errorf("replied %q, want the failure text", got)
+	}
+	for _, bad := range []clova.ChatbotOption{clova.WithFailureText(" "), clova.WithAnswerReport(nil)} {
+		if _, err := clova.NewChatbotHandler(fake.Client(), bad); !errors.Is(err, clova.ErrInvalid) {
+			t.Errorf("a bad option: %v, want ErrInvalid", err)
+		}
+	}
+}
