@@ -72,6 +72,7 @@ type handlerConfig struct {
 	maxInFlight int
 	onErr       func(*http.Request, error)
 	dedupe      message.Deduper
+	queue       message.Queue
 	async       bool
 	workTimeout time.Duration
 	logger      *slog.Logger

@@ -179,6 +179,10 @@ func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerCon
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.queue != nil {
+		h.enqueue(w, r)
+		return
+	}
 	cb, err := h.parse(w, r)
 	if err != nil {
 		h.rp.Fail(w, r, err)
@@ -249,18 +253,7 @@ func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.Status
 func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
 func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, error) {
-	if err := webhookio.CheckMethod(r); err != nil {
-		return nil, fmt.Errorf("line: %w", err)
-	}
-	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
-	if err != nil {
-		return nil, fmt.Errorf("line: reading body: %w", err)
-	}
-	sig, err := signatureOf(r)
-	if err != nil {
-		return nil, err
-	}
-	cb, err := Parse(h.secrets, body, sig)
+	_, cb, err := h.verify(w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +281,26 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 		return nil, nil
 	}
 	return cb, nil
+}
+
+// verify reads r's body (bounded), checks its signature and decodes it.
+func (h *WebhookHandler) verify(w http.ResponseWriter, r *http.Request) ([]byte, *Callback, error) {
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, nil, fmt.Errorf("line: %w", err)
+	}
+	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
+	if err != nil {
+		return nil, nil, fmt.Errorf("line: reading body: %w", err)
+	}
+	sig, err := signatureOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cb, err := Parse(h.secrets, body, sig)
+	if err != nil {
+		return nil, nil, err
+	}
+	return body, cb, nil
 }
 
 // forget takes back the events of cb that the deduper recorded, when the
