@@ -11,15 +11,11 @@ import (
 	"github.com/channelkit/channelkit/message"
 )
 
-// claimSlack is how much longer a claim on a queued event lasts than the
-// work timeout, so that it still holds when a function that ran until its
-// timeout is settled.
-const claimSlack = time.Second
-
 // settleTimeout bounds the store calls that settle claims after the
 // function returned, whatever is left of the worker's context: a settle
 // abandoned halfway would leave a handled event claimed until its lease
-// ran out.
+// ran out. A claim lasts the work timeout plus settleTimeout, so that it
+// still holds when a function that ran until its timeout is settled.
 const settleTimeout = 5 * time.Second
 
 // WithQueue makes the handler acknowledge through a durable queue (LINE's
@@ -76,14 +72,15 @@ func (h *WebhookHandler) enqueue(w http.ResponseWriter, r *http.Request) {
 // error asks the queue to hand the body over again later.
 //
 // De-duplication, with a [WithDeduper] store that is a [message.Claimer]:
-// each event's webhookEventId is claimed for the work timeout (plus a
-// second) before the function runs. An event claimed by someone else
+// each event's webhookEventId is claimed for the work timeout plus 5
+// seconds (the bound on settling it) before the function runs. An event claimed by someone else
 // whose claim has not run out is left for later (HandleQueued then
 // returns an error after the others were handled), an event done is
 // dropped; when the function returns nil the claims become done records,
 // and when it fails they are deleted, so that the next try handles the
 // events. A worker that dies leaves its claims to run out: the queue's
-// visibility timeout must be longer than the claim. With a plain
+// visibility timeout must be longer than the claim (redisstore's default,
+// a minute, is longer than the default work timeout plus 5 seconds). With a plain
 // [message.Deduper], events are recorded with Seen and taken back on
 // failure if it is a [message.Forgetter]; an event whose worker died is
 // then lost unless the store's records die with the worker (an in-process
@@ -145,7 +142,7 @@ func (h *WebhookHandler) claim(ctx context.Context, cb *Callback) ([]queuedClaim
 		return nil, 0, nil
 	}
 	claimer, _ := h.cfg.dedupe.(message.Claimer)
-	lease := h.cfg.workTimeout + claimSlack
+	lease := h.cfg.workTimeout + settleTimeout
 	var claims []queuedClaim
 	held := 0
 	kept := cb.Events[:0]

@@ -268,21 +268,21 @@ func TestHandleQueuedClaims(t *testing.T) {
 
 	// c is claimed by a worker that then dies; d is new.
 	c, d := linetest.TextMessage("Uc", "three"), linetest.TextMessage("Ud", "four")
-	if _, st, err := store.Claim(ctx, c.WebhookEventID, 11*time.Second); err != nil || st != message.ClaimNew {
+	if _, st, err := store.Claim(ctx, c.WebhookEventID, 15*time.Second); err != nil || st != message.ClaimNew {
 		t.Fatalf("claiming c as the dead worker: %v %v", st, err)
 	}
 	body2 := linetest.CallbackBody(t, c, d)
 	if err := e.h.HandleQueued(ctx, body2); err == nil || !strings.Contains(err.Error(), "claimed by another worker") {
 		t.Fatalf("HandleQueued with a held event: %v, want the held error", err)
 	}
-	store.advance(11 * time.Second) // the dead worker's claim runs out
+	store.advance(15 * time.Second) // the dead worker's claim runs out
 	if err := e.h.HandleQueued(ctx, body2); err != nil {
 		t.Fatalf("HandleQueued after the claim ran out: %v", err)
 	}
 	if diff := cmp.Diff(ids(a, b, d, c), e.handled()); diff != "" {
 		t.Fatalf("handled (-want +got):\n%s", diff)
 	}
-	// The claim lasts the work timeout and a second.
+	// The claim lasts the work timeout and 5 seconds.
 	e2 := linetest.TextMessage("Ue", "five")
 	store.mu.Lock()
 	store.claims[e2.WebhookEventID] = storedClaim{}
@@ -297,8 +297,8 @@ func TestHandleQueuedClaims(t *testing.T) {
 	if err := h.HandleQueued(ctx, linetest.CallbackBody(t, e2)); err != nil {
 		t.Fatal(err)
 	}
-	if lease != 4*time.Second {
-		t.Errorf("claim lease %v, want the work timeout plus a second (4s)", lease)
+	if lease != 8*time.Second {
+		t.Errorf("claim lease %v, want the work timeout plus 5s (8s)", lease)
 	}
 }
 
