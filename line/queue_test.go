@@ -441,3 +441,46 @@ func TestWithQueueNil(t *testing.T) {
 		t.Fatalf("WithQueue(nil): %v, want an error naming it", err)
 	}
 }
+
+// FuzzHandleQueued: a queued body, whatever it holds, never panics the
+// handler; the function is called only with a body that decodes; and
+// handing the same body over again never passes an event with an ID the
+// first call handled.
+func FuzzHandleQueued(f *testing.F) {
+	seedWebhooks(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		store := newClaimStore()
+		var seen []string
+		calls := 0
+		h, err := line.NewWebhookHandler(signature.MustSecretSet(secret), func(_ context.Context, cb *line.Callback) error {
+			calls++
+			for _, ev := range cb.Events {
+				seen = append(seen, ev.Base().WebhookEventID)
+			}
+			return nil
+		}, line.WithQueue(new(sliceQueue)), line.WithDeduper(store))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = h.HandleQueued(t.Context(), body)
+		if _, derr := line.Decode(body); derr != nil {
+			if err == nil || calls != 0 {
+				t.Fatalf("a body Decode refuses: HandleQueued %v with %d calls, want an error and none", err, calls)
+			}
+			return
+		}
+		first := map[string]bool{}
+		for _, id := range seen {
+			if id != "" {
+				first[id] = true
+			}
+		}
+		seen = nil
+		_ = h.HandleQueued(t.Context(), body)
+		for _, id := range seen {
+			if first[id] {
+				t.Fatalf("event %q handled again on the second hand-over", id)
+			}
+		}
+	})
+}
