@@ -205,3 +205,13 @@ func TestReplicas(t *testing.T) {
 		})
 	}
 }
+
+// TestBadRedisURL: a REDIS_URL that does not parse stops the program
+// with an error that does not show the URL, which may hold a password.
+func TestBadRedisURL(t *testing.T) {
+	t.Parallel()
+	_, err := newStores(t.Context(), "redis://user:hunter2@[::1", slog.New(slog.DiscardHandler))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("newStores with a bad URL: %v, want an error without the password", err)
+	}
+}
