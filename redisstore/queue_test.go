@@ -185,7 +185,8 @@ func TestQueueRoundTrip(t *testing.T) {
 // WithMaxAttempts times (reclaimed after each visibility timeout), then
 // moved to the dead-letter stream with its attempt count and the error's
 // kind; the log names IDs, attempts and kinds, never the body or the
-// error's text. A good body beside it is handled once.
+// error's text. A good body beside it is handled once (the visibility
+// timeout is far longer than its handling, even on a loaded machine).
 func TestQueueDeadLetter(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -193,7 +194,7 @@ func TestQueueDeadLetter(t *testing.T) {
 	var logs bytes.Buffer
 	var logMu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	q := newQueue(t, rdb, "dl", redisstore.WithBlock(10*time.Millisecond), redisstore.WithVisibility(30*time.Millisecond),
+	q := newQueue(t, rdb, "dl", redisstore.WithBlock(10*time.Millisecond), redisstore.WithVisibility(500*time.Millisecond),
 		redisstore.WithMaxAttempts(3), redisstore.WithLogger(logger))
 	const poison = "poison-body-with-a-token-looking-part"
 	var mu sync.Mutex
@@ -214,7 +215,7 @@ func TestQueueDeadLetter(t *testing.T) {
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	done := runQueue(runCtx, q, handle)
-	until(t, "dead-lettered", func() bool { return q.Stats().DeadLettered == 1 })
+	untilWithin(t, 20*time.Second, "dead-lettered", func() bool { return q.Stats().DeadLettered == 1 })
 	cancel()
 	<-done
 
@@ -272,7 +273,7 @@ func TestQueueReclaimsFromDeadWorker(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	stream := prefix(t) + ":queue:{rc}"
-	opts := []redisstore.Option{redisstore.WithBlock(10 * time.Millisecond), redisstore.WithVisibility(50 * time.Millisecond)}
+	opts := []redisstore.Option{redisstore.WithBlock(10 * time.Millisecond), redisstore.WithVisibility(500 * time.Millisecond)}
 	dying := newQueue(t, newClient(t), "rc", append(opts, redisstore.WithConsumer("dying"))...)
 	for i := range 3 {
 		if err := dying.Enqueue(ctx, fmt.Appendf(nil, "b%d", i)); err != nil {
@@ -304,7 +305,7 @@ func TestQueueReclaimsFromDeadWorker(t *testing.T) {
 	survivor := newQueue(t, rdb, "rc", append(opts, redisstore.WithConsumer("survivor"))...)
 	var rec recorder
 	done = runQueue(ctx, survivor, rec.handle)
-	until(t, "reclaimed", func() bool { return len(rec.bodies()) == 3 })
+	untilWithin(t, 20*time.Second, "reclaimed", func() bool { return len(rec.bodies()) == 3 })
 	survivor.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
