@@ -72,6 +72,15 @@
 // webhookEventId was already seen, and takes them back when the handler
 // answers 500 or 503 so that the redelivery is processed.
 //
+// An event acknowledged with [WithAsync] is lost if the process dies
+// before it is handled. [WithQueue] acknowledges through a durable
+// [message.Queue] instead: the verified body is enqueued before the 200,
+// and workers on any replica hand it back to [WebhookHandler.HandleQueued]
+// (or [BotHandler.HandleQueued]), which de-duplicates per event with
+// claims that a dead worker's successor can take over (a
+// [message.Claimer]). The module github.com/channelkit/channelkit/redisstore
+// has such a queue (Redis Streams) and such a deduper.
+//
 // Options: [Option] configures the [Client], [HandlerOption] the handler,
 // and a [SharedOption] ([WithLogger], [WithErrorHandler]) either.
 //

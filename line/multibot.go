@@ -224,20 +224,9 @@ func (m *multiBots) parse(r *http.Request, body []byte, sig string) (*Callback, 
 			return nil, nil, errNoDestination
 		}
 	}
-	bot, err := m.cache.Get(r.Context(), id)
+	bot, err := m.lookup(r.Context(), id)
 	if err != nil {
-		if errors.Is(err, ErrUnknownBot) {
-			return nil, nil, fmt.Errorf("line: %w", err)
-		}
-		return nil, nil, fmt.Errorf("line: resolving the bot: %w", err)
-	}
-	switch {
-	case bot == nil:
-		return nil, nil, errors.New("line: resolving the bot: the resolver returned no bot and no error")
-	case bot.Secrets.Len() == 0:
-		return nil, nil, errors.New("line: resolving the bot: the resolved bot has no channel secret")
-	case m.client && bot.Client == nil:
-		return nil, nil, errors.New("line: resolving the bot: the resolved bot has no Client to answer with")
+		return nil, nil, err
 	}
 	cb, err := Parse(bot.Secrets, body, sig)
 	if err != nil {
@@ -247,6 +236,34 @@ func (m *multiBots) parse(r *http.Request, body []byte, sig string) (*Callback, 
 		return nil, nil, errOtherDestination
 	}
 	return cb, bot, nil
+}
+
+// lookup resolves id through the cache and checks that the bot can be
+// served.
+func (m *multiBots) lookup(ctx context.Context, id string) (*Bot, error) {
+	bot, err := m.cache.Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, ErrUnknownBot) {
+			return nil, fmt.Errorf("line: %w", err)
+		}
+		return nil, fmt.Errorf("line: resolving the bot: %w", err)
+	}
+	switch {
+	case bot == nil:
+		return nil, errors.New("line: resolving the bot: the resolver returned no bot and no error")
+	case bot.Secrets.Len() == 0:
+		return nil, errors.New("line: resolving the bot: the resolved bot has no channel secret")
+	case m.client && bot.Client == nil:
+		return nil, errors.New("line: resolving the bot: the resolved bot has no Client to answer with")
+	}
+	return bot, nil
+}
+
+// resolveQueued finds the bot of a queued body, which was verified with
+// its destination's secret before it was queued. A bot revoked since is
+// unknown now, and the body fails (the queue dead-letters it in the end).
+func (m *multiBots) resolveQueued(ctx context.Context, cb *Callback) (*Bot, error) {
+	return m.lookup(ctx, cb.Destination)
 }
 
 // botKey is the context key of the bot a request was resolved to.
@@ -291,6 +308,9 @@ func NewMultiWebhookHandler(bots BotResolver, fn HandlerFunc, opts ...HandlerOpt
 	if cfg.bot.only != "" {
 		return nil, argError("NewMultiWebhookHandler", "opts", cfg.bot.only+" is an option of NewBotHandler: each Bot carries its Client")
 	}
+	if err := cfg.queueNeedsDestination("NewMultiWebhookHandler"); err != nil {
+		return nil, err
+	}
 	h := newWebhookHandler(signature.SecretSet{}, fn, cfg)
 	h.multi = newMultiBots(bots, &cfg.multi, false)
 	return h, nil
@@ -317,6 +337,9 @@ func NewMultiBotHandler(bots BotResolver, h message.Handler, opts ...HandlerOpti
 	if cfg.bot.client != nil {
 		return nil, argError("NewMultiBotHandler", "opts", "WithClient: each Bot carries its Client")
 	}
+	if err := cfg.queueNeedsDestination("NewMultiBotHandler"); err != nil {
+		return nil, err
+	}
 	b := &BotHandler{h: h, bot: cfg.bot}
 	b.wh = newWebhookHandler(signature.SecretSet{}, b.serve, cfg)
 	b.wh.multi = newMultiBots(bots, &cfg.multi, true)
@@ -342,6 +365,16 @@ func (c *handlerConfig) singleOnly(fn string) error {
 		return nil
 	}
 	return argError(fn, "opts", c.multi.only+" is an option of NewMultiWebhookHandler and NewMultiBotHandler")
+}
+
+// queueNeedsDestination refuses WithQueue together with WithBotPath: a
+// queued body is handled later, away from its request, so its bot must be
+// found from the body itself (its destination), not from the path.
+func (c *handlerConfig) queueNeedsDestination(fn string) error {
+	if c.queue != nil && c.multi.path != "" {
+		return argError(fn, "opts", "WithQueue needs the bot found by the body's destination, not WithBotPath: a queued body has no request path")
+	}
+	return nil
 }
 
 // dedupeKey is the key an event ID is de-duplicated under: the ID itself

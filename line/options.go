@@ -75,6 +75,7 @@ type handlerConfig struct {
 	maxInFlight int
 	onErr       func(*http.Request, error)
 	dedupe      message.Deduper
+	queue       message.Queue
 	async       bool
 	workTimeout time.Duration
 	logger      *slog.Logger
@@ -106,7 +107,8 @@ func WithLogger(l *slog.Logger) SharedOption {
 // A handler passes it every failure with the request it belongs to:
 // refused requests, the errors your function returns (also after an
 // asynchronous handler has answered), panics, and de-duplication store
-// errors.
+// errors. For a body taken from a [WithQueue] queue, which belongs to no
+// request, the *http.Request is nil.
 //
 // A client passes it the failures it does not return to a caller: each
 // failed attempt that is then retried. The *http.Request is always nil

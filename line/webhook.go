@@ -183,6 +183,10 @@ func (h *WebhookHandler) runnerConfig(clock webhookio.Clock) webhookio.RunnerCon
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.queue != nil {
+		h.enqueue(w, r)
+		return
+	}
 	cb, bot, err := h.parse(w, r)
 	if err != nil {
 		h.rp.Fail(w, r, err)
@@ -256,27 +260,11 @@ func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.Status
 // start.
 func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
-// parse reads, verifies and decodes r's callback, and returns it with
-// the bot it was resolved to (nil on a single-bot handler).
+// parse reads, verifies and decodes r's callback, drops the events
+// already seen, and returns it with the bot it was resolved to (nil on a
+// single-bot handler).
 func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callback, *Bot, error) {
-	if err := webhookio.CheckMethod(r); err != nil {
-		return nil, nil, fmt.Errorf("line: %w", err)
-	}
-	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
-	if err != nil {
-		return nil, nil, fmt.Errorf("line: reading body: %w", err)
-	}
-	sig, err := signatureOf(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	var cb *Callback
-	var bot *Bot
-	if h.multi != nil {
-		cb, bot, err = h.multi.parse(r, body, sig)
-	} else {
-		cb, err = Parse(h.secrets, body, sig)
-	}
+	_, cb, bot, err := h.verify(w, r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,6 +292,34 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (*Callbac
 		return nil, bot, nil
 	}
 	return cb, bot, nil
+}
+
+// verify reads r's body (bounded), checks its signature (with the
+// resolved bot's secret on a multi-bot handler) and decodes it.
+func (h *WebhookHandler) verify(w http.ResponseWriter, r *http.Request) ([]byte, *Callback, *Bot, error) {
+	if err := webhookio.CheckMethod(r); err != nil {
+		return nil, nil, nil, fmt.Errorf("line: %w", err)
+	}
+	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("line: reading body: %w", err)
+	}
+	sig, err := signatureOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if h.multi != nil {
+		cb, bot, err := h.multi.parse(r, body, sig)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return body, cb, bot, nil
+	}
+	cb, err := Parse(h.secrets, body, sig)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return body, cb, nil, nil
 }
 
 // forget takes back the events of cb that the deduper recorded, when the

@@ -36,7 +36,12 @@ SET NX PX: of all the replicas, exactly one sees it as new until its TTL
 ends or it is forgotten. It does not make handling exactly-once by itself:
 an event recorded by a replica that then crashes is not redelivered unless
 the handler forgot it first (the LINE handler forgets on a 500). An error
-means nothing is known, and the handler processes the event.
+means nothing is known, and the handler processes the event. It is also
+a [message.Claimer], for events taken from a [Queue]: [Deduper.Claim]
+records a key as a claim with a lease (one script: the claim, or what was
+there: held or done), and [Deduper.Settle] turns the claim into the done
+record Seen also writes, or deletes it, only while it is still the
+caller's ([message.ErrClaimLost] otherwise).
 
 [State] ([message.State]) stores one value per conversation with a TTL, and
 locks a conversation as a lease: [State.Acquire] (and Lock, which returns
@@ -63,6 +68,52 @@ from Token; the source is never called behind the lock's back. The token
 is stored in clear in Redis: protect the Redis as you protect the
 credentials.
 
+# The queue
+
+[Queue] makes LINE's asynchronous mode durable (line.WithQueue): the
+handler appends each verified body to a Redis stream ([Queue.Enqueue],
+XADD with MAXLEN ~ [WithMaxLen]) before it answers 200, and [Queue.Run],
+on every replica, hands the bodies back (line.WebhookHandler.HandleQueued):
+
+	q, err := redisstore.NewQueue(rdb, "line", opt)
+	dedupe, err := redisstore.NewDeduper(rdb, 24*time.Hour, opt)
+	h, err := line.NewBotHandler(secrets, bot, line.WithClient(client), line.WithQueue(q), line.WithDeduper(dedupe))
+	go q.Run(ctx, h.HandleQueued)
+	// shutdown: srv.Shutdown(ctx); q.Close(); q.Wait(ctx); h.Wait(ctx)
+
+The workers of all replicas form one consumer group ([WithGroup]), each
+replica its own consumer ([WithConsumer]; default: host name, process ID
+and a random suffix). Run reads new entries with XREADGROUP (blocking at
+most [WithBlock]), at most [WithConcurrency] at once, and acknowledges
+(XACK) an entry when its handler returned nil. An entry held longer than
+[WithVisibility] (default a minute) by a worker that died, hung or failed
+is taken over with XPENDING (which gives its delivery count and owner)
+and XCLAIM (whose minimum idle time lets one worker win); after
+[WithMaxAttempts] deliveries (default 5) it moves to the dead-letter
+stream with its attempt count and the kind of the last error ("error",
+"timeout", "canceled", "panic", "abandoned"), never the error's text, in
+one MULTI with the XACK and XDEL. [Queue.Close] stops Run taking work,
+and Run returns once it finished what it holds; a cancelled context
+leaves the entries it holds pending for another worker, as a crash does.
+
+Delivery is at least once; the effect is exactly once through the
+deduper's claims: HandleQueued claims each event for the work timeout
+plus 5 s, and settles the claim as done after the bot succeeded, or
+releases it when the bot failed. A reclaimed entry whose event is done is
+skipped; one whose holder died is handled again once the claim ran out,
+so [WithVisibility] must be longer than the claim. What is not
+guaranteed: an effect the bot performed on another system just before a
+crash (before the done record) happens again when the event is handled
+again (key such effects on the event ID or a [Lease.Token]); order across
+workers; entries trimmed by MAXLEN before they were handled; writes a
+failed-over primary had not replicated.
+
+# Other token sources
+
+[TokenSource] works for any [oauth2.TokenSource], not only NAVER WORKS':
+wrap the source each replica would use, under a key naming the credential
+("line:<channel ID>", "naverworks:<bot ID>").
+
 No operation panics or waits without a bound; every network error is
 returned, wrapped with the operation's name.
 
@@ -78,6 +129,9 @@ conversation's keys share a Cluster hash tag, the conversation ID with '%',
 	<prefix>:state:{<conversation>}:fence  the fencing counter, PX one day
 	<prefix>:token:{<key>}                 the token as JSON, PX until its expiry
 	<prefix>:token:{<key>}:lock            "<nonce>", PX the fetch lease
+	<prefix>:dedupe:<key>                  "claim:<nonce>" while claimed, PX the claim's lease; then "1"
+	<prefix>:queue:{<stream>}              the stream: entries {body}, MAXLEN ~ WithMaxLen; its consumer group
+	<prefix>:queue:{<stream>}:dead         dead letters: {body, id, attempts, error (kind)}, MAXLEN ~ WithMaxLen
 
 # Testing
 

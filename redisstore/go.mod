@@ -4,6 +4,7 @@ go 1.24.0
 
 require (
 	github.com/channelkit/channelkit v0.0.0-00010101000000-000000000000
+	github.com/google/go-cmp v0.7.0
 	github.com/redis/go-redis/v9 v9.22.0
 	golang.org/x/oauth2 v0.35.0
 )

@@ -44,6 +44,7 @@ type config struct {
 	prefix string
 	lease  time.Duration // 0: the type's default
 	wait   time.Duration
+	queue  queueConfig
 }
 
 // WithPrefix puts every key under prefix (default [DefaultPrefix]), for
@@ -90,7 +91,14 @@ func WithWait(d time.Duration) Option {
 }
 
 func newConfig(fn string, rdb redis.UniversalClient, lease time.Duration, opts []Option) (config, error) {
-	c := config{prefix: DefaultPrefix, lease: lease, wait: DefaultWait}
+	c := config{prefix: DefaultPrefix, lease: lease, wait: DefaultWait, queue: queueConfig{
+		group:       DefaultGroup,
+		visibility:  DefaultVisibility,
+		maxAttempts: DefaultMaxAttempts,
+		maxLen:      DefaultMaxLen,
+		block:       DefaultBlock,
+		concurrency: DefaultConcurrency,
+	}}
 	if rdb == nil {
 		return c, argError(fn, "rdb", "nil client")
 	}

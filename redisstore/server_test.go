@@ -140,10 +140,17 @@ func prefix(tb testing.TB) string {
 // clock (a key expiring), never as a timing assertion.
 func until(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	untilWithin(tb, 5*time.Second, what, cond)
+}
+
+// untilWithin is until with a bound of its own, for work that waits on
+// real visibility timeouts.
+func untilWithin(tb testing.TB, bound time.Duration, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(bound)
 	for !cond() {
 		if time.Now().After(deadline) {
-			tb.Fatalf("%s: not within 5s", what)
+			tb.Fatalf("%s: not within %v", what, bound)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -59,6 +59,7 @@ func tokens(sig string) map[string]string {
 }
 
 const (
+	noQueue     = "acknowledges before the work too (WithBudget), but the durable queue is LINE's for now"
 	noSignature = "the platform signs nothing; Parse/ParseRequest check what it has"
 	noBaseURL   = "the client posts to URLs the platform hands out per request"
 )
@@ -143,6 +144,11 @@ var funcs = []struct {
 		"naverworks": "func(time.Duration) HandlerOption",
 		"clova":      absent("CEK is answered synchronously, on the request's context"),
 	}},
+	{"WithQueue", with(each(absent(noQueue)),
+		"line", "func(message.Queue) HandlerOption",
+		"kakao", absent("Kakao waits for the skill response (or its callback) and redelivers nothing"),
+		"clova", absent("CEK is answered synchronously")),
+	},
 	{"WithMaxBodyBytes", each("func(int64) HandlerOption")},
 	{"WithMaxInFlight", each("func(int) HandlerOption")},
 	// The message bridge.
@@ -438,6 +444,47 @@ func TestHandlerTypes(t *testing.T) {
 					}
 					if got := sigString(sel.Type().(*types.Signature), qualifier(pkg)); got != want {
 						t.Errorf("(*%s.%s).%s:\n got %s\nwant %s", p, typeName, name, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// queueMethods are the methods of *WebhookHandler and *BotHandler that
+// take a body back from a WithQueue queue: platform → signature, or
+// absent.
+var queueMethods = map[string]string{
+	"line":       "func(context.Context, []byte) error",
+	"kakao":      absent("no WithQueue"),
+	"talktalk":   absent("no WithQueue"),
+	"naverworks": absent("no WithQueue"),
+	"clova":      absent("no WithQueue"),
+}
+
+// TestQueueHandling: HandleQueued exists on both handler types exactly
+// where WithQueue does.
+func TestQueueHandling(t *testing.T) {
+	pkgs := load(t)
+	for _, p := range platforms {
+		t.Run(p, func(t *testing.T) {
+			pkg := pkgs[module+p]
+			want := queueMethods[p]
+			for _, typeName := range []string{"WebhookHandler", "BotHandler"} {
+				h, ok := pkg.Scope().Lookup(typeName).(*types.TypeName)
+				if !ok {
+					t.Fatalf("%s.%s: missing type", p, typeName)
+				}
+				sel := types.NewMethodSet(types.NewPointer(h.Type())).Lookup(pkg, "HandleQueued")
+				switch {
+				case isAbsent(want) && sel != nil:
+					t.Errorf("(*%s.%s).HandleQueued exists, but the table says %q: update the table", p, typeName, want)
+				case isAbsent(want):
+				case sel == nil:
+					t.Errorf("(*%s.%s).HandleQueued: missing (want %s)", p, typeName, want)
+				default:
+					if got := sigString(sel.Type().(*types.Signature), qualifier(pkg)); got != want {
+						t.Errorf("(*%s.%s).HandleQueued:\n got %s\nwant %s", p, typeName, got, want)
 					}
 				}
 			}

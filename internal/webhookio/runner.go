@@ -192,6 +192,27 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 	return nil
 }
 
+// Do calls fn outside any request (a body taken from a durable queue):
+// under rn's cap, counted by [Runner.Wait], with a panic turned into an
+// error wrapping ErrPanic. fn's context is ctx, not detached (the caller's
+// cancellation reaches fn), bounded by the work timeout. It returns an
+// error wrapping ErrBusy, without calling fn, when no slot came free
+// before ctx ended.
+func (rn *Runner) Do(ctx context.Context, fn func(context.Context) error) error {
+	if err := rn.acquire(ctx); err != nil {
+		return err
+	}
+	rn.wg.Add(1)
+	defer rn.release()
+	if rn.cfg.WorkTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, rn.cfg.WorkTimeout)
+		defer cancel()
+	}
+	_, err := call(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
+	return err
+}
+
 func (rn *Runner) acquire(ctx context.Context) error {
 	select {
 	case rn.sem <- struct{}{}:

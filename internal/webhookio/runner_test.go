@@ -438,3 +438,75 @@ func TestRunLateWorkOutlivesRequestAndWait(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDo: a call outside a request runs under the cap (a second call
+// waits for the slot, and gives up with ErrBusy when its context ends),
+// is bounded by the work timeout, sees its caller's cancellation, turns a
+// panic into ErrPanic, and is counted by Wait.
+func TestDo(t *testing.T) {
+	t.Parallel()
+	rn := NewRunner(RunnerConfig{MaxInFlight: 1, WorkTimeout: time.Hour})
+
+	t.Run("result and deadline", func(t *testing.T) {
+		boom := errors.New("boom")
+		var deadline time.Time
+		err := rn.Do(t.Context(), func(ctx context.Context) error {
+			deadline, _ = ctx.Deadline()
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Do: %v, want the function's error", err)
+		}
+		if deadline.IsZero() {
+			t.Fatal("the function's context has no deadline; want the work timeout")
+		}
+	})
+	t.Run("panic", func(t *testing.T) {
+		err := rn.Do(t.Context(), func(context.Context) error { panic("oops") })
+		if !errors.Is(err, ErrPanic) {
+			t.Fatalf("Do: %v, want ErrPanic", err)
+		}
+	})
+	t.Run("cancellation reaches the function", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		var got error
+		if err := rn.Do(ctx, func(ctx context.Context) error { got = ctx.Err(); return nil }); err != nil {
+			// The slot was free: acquire takes it before looking at ctx.
+			t.Fatalf("Do: %v", err)
+		}
+		if !errors.Is(got, context.Canceled) {
+			t.Fatalf("the function saw %v, want context.Canceled", got)
+		}
+	})
+	t.Run("cap, busy and Wait", func(t *testing.T) {
+		entered, release := make(chan struct{}), make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			done <- rn.Do(context.Background(), func(context.Context) error {
+				close(entered)
+				<-release
+				return nil
+			})
+		}()
+		<-entered
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		called := false
+		if err := rn.Do(ctx, func(context.Context) error { called = true; return nil }); !errors.Is(err, ErrBusy) || called {
+			t.Fatalf("Do beyond the cap with an ended context: %v (called %v), want ErrBusy and no call", err, called)
+		}
+		waitCtx, cancelWait := context.WithCancel(t.Context())
+		cancelWait()
+		if err := rn.Wait(waitCtx); err == nil {
+			t.Fatal("Wait returned nil while a call was running")
+		}
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if err := rn.Wait(t.Context()); err != nil {
+			t.Fatalf("Wait after the call returned: %v", err)
+		}
+	})
+}

@@ -128,7 +128,8 @@ func (rp *Reporter) Fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // Report reports err, a failure that was answered already or that comes
-// after the answer, with the status it maps to.
+// after the answer, with the status it maps to. r may be nil for work that
+// belongs to no request (a body taken from a queue).
 func (rp *Reporter) Report(r *http.Request, err error) { rp.report(r, err, rp.status(err)) }
 
 func (rp *Reporter) status(err error) int {
@@ -139,8 +140,12 @@ func (rp *Reporter) status(err error) int {
 }
 
 func (rp *Reporter) report(r *http.Request, err error, code int) {
-	if l := rp.Logger; l != nil && l.Enabled(r.Context(), slog.LevelDebug) {
-		l.LogAttrs(r.Context(), slog.LevelDebug, rp.Pkg+": webhook request failed",
+	ctx := context.Background()
+	if r != nil { // nil: work taken from a queue, outside any request
+		ctx = r.Context()
+	}
+	if l := rp.Logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+		l.LogAttrs(ctx, slog.LevelDebug, rp.Pkg+": webhook request failed",
 			slog.Int("status", code), slog.String("error", err.Error()))
 	}
 	if rp.OnError != nil {
