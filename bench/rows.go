@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -412,7 +411,7 @@ func (b *signalBody) Read(p []byte) (int, error) {
 // perConn serves h on a loopback listener, opens n bare TCP connections
 // that each write req, waits for n values on settled (when not nil) and
 // reads each answer (when readAnswer), and returns the growth of heap and
-// stacks in use per connection. release, when not nil, lets parked
+// stacks in use per connection (noise can outweigh it for small n). release, when not nil, lets parked
 // requests go before the connections close.
 func perConn(h http.Handler, n int, req []byte, settled <-chan struct{}, readAnswer bool, release func()) (float64, error) {
 	srv := httptest.NewServer(h)
@@ -456,11 +455,9 @@ func perConn(h http.Handler, n int, req []byte, settled <-chan struct{}, readAns
 			}
 		}
 	}
-	after := inUse()
-	if after < before {
-		return 0, errors.New("memory in use shrank while connections were added")
-	}
-	return float64(after-before) / float64(n), nil
+	// Signed: with few connections, memory freed by earlier rows can
+	// outweigh what they add.
+	return (float64(inUse()) - float64(before)) / float64(n), nil
 }
 
 // inUse is heap and stack memory in use after a full collection.
