@@ -142,7 +142,7 @@ func measureAll(cfg config, log io.Writer) (*report, error) {
 		pairs = append(pairs, ps...)
 	}
 	for _, p := range pairs {
-		if cfg.match != nil && !cfg.match.MatchString(p.name) {
+		if !cfg.wants(p.name) {
 			continue
 		}
 		fmt.Fprintf(log, "bench: %s …\n", p.name)
@@ -152,20 +152,21 @@ func measureAll(cfg config, log io.Writer) (*report, error) {
 		}
 		rep.rows = append(rep.rows, pairRow(p, res))
 	}
-	for _, f := range []func(config) ([]row, error){tokenRows, throughputRows, memoryRows} {
-		rows, err := f(cfg)
+	for _, group := range []func(config) ([]row, error){tokenRows, throughputRows, memoryRows} {
+		rows, err := group(cfg)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
-			if cfg.match == nil || cfg.match.MatchString(r.name) {
-				fmt.Fprintf(log, "bench: %s: %s\n", r.name, r.value)
-				rep.rows = append(rep.rows, r)
-			}
+			fmt.Fprintf(log, "bench: %s: %s\n", r.name, r.value)
+			rep.rows = append(rep.rows, r)
 		}
 	}
 	return rep, nil
 }
+
+// wants reports whether the row called name is to be measured.
+func (c config) wants(name string) bool { return c.match == nil || c.match.MatchString(name) }
 
 // pairRow judges a pair against its budgets: met when the median ratio is
 // within it, within spread when only the best round is, missed otherwise.

@@ -26,17 +26,37 @@ import (
 // token request. LINE has no token source of its own yet (a channel access
 // token is passed to line.New), so it has no rows here.
 func tokenRows(cfg config) ([]row, error) {
+	const warmName, coldName = "NAVER WORKS token, warm lookup", "NAVER WORKS token, cold cache, 1,000 concurrent sends"
+	var rows []row
+	if cfg.wants(warmName) {
+		r, err := warmTokenRow(cfg, warmName)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	if cfg.wants(coldName) {
+		r, err := coldTokenRow(coldName)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func warmTokenRow(cfg config, name string) (row, error) {
 	srv, err := naverworkstest.Start()
 	if err != nil {
-		return nil, err
+		return row{}, err
 	}
 	defer srv.Close()
 	ts, err := srv.TokenSource()
 	if err != nil {
-		return nil, err
+		return row{}, err
 	}
 	if _, err := ts.Token(); err != nil {
-		return nil, err
+		return row{}, err
 	}
 	const batch = 10000
 	var per []float64
@@ -45,7 +65,7 @@ func tokenRows(cfg config) ([]row, error) {
 		start := time.Now()
 		for range batch {
 			if _, err := ts.Token(); err != nil {
-				return nil, err
+				return row{}, err
 			}
 		}
 		per = append(per, float64(time.Since(start))/batch)
@@ -53,10 +73,10 @@ func tokenRows(cfg config) ([]row, error) {
 	slices.Sort(per)
 	allocs, err := allocsPerCall(func() error { _, err := ts.Token(); return err })
 	if err != nil {
-		return nil, err
+		return row{}, err
 	}
 	warm := row{
-		name:    "NAVER WORKS token, warm lookup",
+		name:    name,
 		against: "absolute",
 		value:   fmt.Sprintf("%s (%s–%s)", ns(per[len(per)/2]), ns(per[0]), ns(per[len(per)-1])),
 		detail:  fmt.Sprintf("%.0f allocs per lookup; medians of %d batches of %d", allocs, len(per), batch),
@@ -69,16 +89,20 @@ func tokenRows(cfg config) ([]row, error) {
 	case per[len(per)/2] > 100:
 		warm.verdict = withinSpread
 	}
+	return warm, nil
+}
 
-	// Cold: a fresh fake, a client whose cache is empty, 1,000 sends at once.
+// coldTokenRow: a fresh fake, a client whose cache is empty, 1,000 sends
+// at once.
+func coldTokenRow(name string) (row, error) {
 	cold, err := naverworkstest.Start()
 	if err != nil {
-		return nil, err
+		return row{}, err
 	}
 	defer cold.Close()
 	client, err := cold.NewClient()
 	if err != nil {
-		return nil, err
+		return row{}, err
 	}
 	const senders = 1000
 	var wg sync.WaitGroup
@@ -100,12 +124,12 @@ func tokenRows(cfg config) ([]row, error) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("cold sends: %w", err)
+			return row{}, fmt.Errorf("cold sends: %w", err)
 		}
 	}
 	n := cold.TokenRequests()
 	coldRow := row{
-		name:    "NAVER WORKS token, cold cache, 1,000 concurrent sends",
+		name:    name,
 		against: "absolute",
 		value:   fmt.Sprintf("%d token request(s)", n),
 		detail:  fmt.Sprintf("all %d sends done in %s", senders, took.Round(time.Millisecond)),
@@ -115,7 +139,7 @@ func tokenRows(cfg config) ([]row, error) {
 	if n != 1 {
 		coldRow.verdict = missed
 	}
-	return []row{warm, coldRow}, nil
+	return coldRow, nil
 }
 
 // lineServer is the multichannel example's LINE stack: a ServeMux routing
@@ -231,25 +255,28 @@ func throughputRows(cfg config) ([]row, error) {
 		name string
 		h    http.Handler
 	}{
-		{"multichannel LINE stack (NewBotHandler + Router)", bot},
 		{"LINE WebhookHandler (synchronous)", syncMux},
+		{"multichannel LINE stack (NewBotHandler + Router)", bot},
 	} {
 		for _, c := range []int{1, cfg.concurrency} {
 			name := fmt.Sprintf("loopback throughput, %s, concurrency %d", st.name, c)
-			if cfg.match != nil && !cfg.match.MatchString(name) {
+			if !cfg.wants(name) {
 				continue
 			}
 			ours := st.h
 			rs, os := httptest.NewServer(stdlibServer()), httptest.NewServer(ours)
-			tr := &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: 0}
-			hc := &http.Client{Transport: tr}
+			rtr, otr := &http.Transport{MaxIdleConnsPerHost: c}, &http.Transport{MaxIdleConnsPerHost: c}
 			var ref, our side
 			var ratios []float64
+			// Windows long enough that c connections are opened and reused.
 			window := cfg.perRow / time.Duration(2*cfg.rounds)
+			if cfg.perRow >= time.Second {
+				window = max(window, 250*time.Millisecond)
+			}
 			for i := range cfg.rounds {
 				var r, o side
-				first, second := func() error { return load(hc, rs.URL+"/line", body, header, c, window, &r) },
-					func() error { return load(hc, os.URL+"/line", body, header, c, window, &o) }
+				first, second := func() error { return load(&http.Client{Transport: rtr}, rs.URL+"/line", body, header, c, window, &r) },
+					func() error { return load(&http.Client{Transport: otr}, os.URL+"/line", body, header, c, window, &o) }
 				if i%2 == 1 {
 					first, second = second, first
 				}
@@ -267,7 +294,8 @@ func throughputRows(cfg config) ([]row, error) {
 					p.into.cpu += p.from.cpu
 				}
 			}
-			tr.CloseIdleConnections()
+			rtr.CloseIdleConnections()
+			otr.CloseIdleConnections()
 			rs.Close()
 			os.Close()
 			slices.Sort(ratios)
@@ -310,6 +338,11 @@ func memoryRows(cfg config) ([]row, error) {
 	request := func(declared, sent int) []byte {
 		return fmt.Appendf(nil, "POST /line HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nX-Line-Signature: %s\r\nContent-Length: %d\r\n\r\n%s", sig, declared, body[:sent])
 	}
+	const (
+		parkedName  = "memory per in-flight request (parked in the handler)"
+		stalledName = "memory per stalled request (declares 1 MiB, sends 100 bytes)"
+		idleName    = "memory per idle keep-alive connection (after one request)"
+	)
 	var rows []row
 
 	// Requests parked inside the handler, after verification and decoding.
@@ -333,6 +366,9 @@ func memoryRows(cfg config) ([]row, error) {
 	}
 	var per [2]float64
 	for i := range per {
+		if !cfg.wants(parkedName) {
+			break
+		}
 		ours, ref, parked, release, err := parkedPair()
 		if err != nil {
 			return nil, err
@@ -342,7 +378,9 @@ func memoryRows(cfg config) ([]row, error) {
 			return nil, err
 		}
 	}
-	rows = append(rows, memRow("memory per in-flight request (parked in the handler)", per[0], per[1], cfg.inFlight, "", noBudget))
+	if cfg.wants(parkedName) {
+		rows = append(rows, memRow(parkedName, per[0], per[1], cfg.inFlight, "", noBudget))
+	}
 
 	// Requests that declare 1 MiB and stall after 100 bytes, before
 	// verification: what they hold must follow the bytes received.
@@ -351,24 +389,34 @@ func memoryRows(cfg config) ([]row, error) {
 		return nil, err
 	}
 	for i, h := range []http.Handler{okHandler, referenceFullHandler(lineSecret)} {
+		if !cfg.wants(stalledName) {
+			break
+		}
 		settled := make(chan struct{}, cfg.inFlight)
 		if per[i], err = perConn(stallSignal(h, settled), cfg.inFlight, request(1<<20, 100), settled, false, nil); err != nil {
 			return nil, err
 		}
 	}
-	v := met
-	if per[0] > 64<<10 {
-		v = missed
+	if cfg.wants(stalledName) {
+		v := met
+		if per[0] > 64<<10 {
+			v = missed
+		}
+		rows = append(rows, memRow(stalledName, per[0], per[1], cfg.inFlight, "grows with bytes received, not Content-Length (≤ 64 KiB here)", v))
 	}
-	rows = append(rows, memRow("memory per stalled request (declares 1 MiB, sends 100 bytes)", per[0], per[1], cfg.inFlight, "grows with bytes received, not Content-Length (≤ 64 KiB here)", v))
 
 	// Idle keep-alive connections, after one request each.
 	for i, h := range []http.Handler{okHandler, referenceFullHandler(lineSecret)} {
+		if !cfg.wants(idleName) {
+			break
+		}
 		if per[i], err = perConn(h, cfg.idleConns, request(len(body), len(body)), nil, true, nil); err != nil {
 			return nil, err
 		}
 	}
-	rows = append(rows, memRow("memory per idle keep-alive connection (after one request)", per[0], per[1], cfg.idleConns, "", noBudget))
+	if cfg.wants(idleName) {
+		rows = append(rows, memRow(idleName, per[0], per[1], cfg.idleConns, "", noBudget))
+	}
 	return rows, nil
 }
 
