@@ -38,6 +38,11 @@ func TestMeasureAll(t *testing.T) {
 		"Kakao handler, in process",
 		"TalkTalk handler, loopback",
 		"NAVER WORKS Client.SendToUser",
+		"NAVER WORKS NewBotHandler",
+		"NAVER WORKS token, warm lookup",
+		"NAVER WORKS token, cold cache",
+		"loopback throughput, multichannel LINE stack (NewBotHandler + Router), concurrency 4",
+		"memory per idle keep-alive connection",
 		"CLOVA NewBotHandler",
 	} {
 		if !strings.Contains(doc, want) {

@@ -208,6 +208,19 @@ func naverworksPairs() ([]pair, error) {
 		return nil, err
 	}
 	ps := handlerPairs("NAVER WORKS", "/callback", naverworksBody, header, naverworksReference([]byte(naverworksSecret)), ours, 1.1)
+	bot, glue, err := naverworksBotPair()
+	if err != nil {
+		return nil, err
+	}
+	b1, b2 := newReplay("/callback", naverworksBody, header), newReplay("/callback", naverworksBody, header)
+	ps = append(ps, pair{
+		name:    "NAVER WORKS NewBotHandler, in process",
+		refName: "WebhookHandler + hand-written glue",
+		ref:     func() error { return b1.serve(glue) },
+		ours:    func() error { return b2.serve(bot) },
+		budget:  1.05,
+		allocs:  true,
+	})
 	const user = "c72af563-0f21-4736-11e4-045237113344"
 	text := &naverworks.Text{Text: "Hello, world! 안녕하세요 👋"}
 	body := []byte(`{"content":{"type":"text","text":"Hello, world! 안녕하세요 👋"}}`)
@@ -265,4 +278,67 @@ func clovaPairs() ([]pair, error) {
 			return func() error { return rawSend(hc, base, sendBody, h, http.StatusOK) }
 		}))
 	return ps, nil
+}
+
+// answerBot is the Bot API answering every send 201 in process, so that
+// the bot rows measure the handlers, not loopback.
+type answerBot struct{}
+
+func (answerBot) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusCreated, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+}
+
+// naverworksBotPair returns a BotHandler answering every message with a
+// fixed text, and the same bot written by hand on NewWebhookHandler
+// (ToIncoming, Render, one Client.Reply per message), each with a client
+// of its own.
+func naverworksBotPair() (bot, glue http.Handler, err error) {
+	newClient := func() (*naverworks.Client, error) {
+		return naverworks.New(naverworkstest.BotID, staticTokens{&oauth2.Token{AccessToken: "bench-token", TokenType: "Bearer"}},
+			naverworks.WithBaseURL("https://bench.invalid/v1.0/"), naverworks.WithHTTPClient(&http.Client{Transport: answerBot{}}))
+	}
+	answer := &message.Text{Text: "hello"}
+	set := signature.MustSecretSet(naverworksSecret)
+	bc, err := newClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	bh, err := naverworks.NewBotHandler(set, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		if in.Kind != message.KindMessage {
+			return nil
+		}
+		_, err := r.Reply(ctx, answer)
+		return err
+	}), naverworks.WithClient(bc), naverworks.WithBotID(naverworkstest.BotID))
+	if err != nil {
+		return nil, nil, err
+	}
+	gc, err := newClient()
+	if err != nil {
+		return nil, nil, err
+	}
+	gh, err := naverworks.NewWebhookHandler(set, func(ctx context.Context, ev naverworks.Event) error {
+		in, ok := naverworks.ToIncoming(ev)
+		if !ok || in.Kind != message.KindMessage {
+			return nil
+		}
+		msgs, _, err := naverworks.Render(answer, message.RenderOptions{})
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if _, err := gc.Reply(ctx, ev, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, naverworks.WithBotID(naverworkstest.BotID))
+	if err != nil {
+		return nil, nil, err
+	}
+	return bh, gh, nil
 }
