@@ -268,12 +268,16 @@ func throughputRows(cfg config) ([]row, error) {
 			rtr, otr := &http.Transport{MaxIdleConnsPerHost: c}, &http.Transport{MaxIdleConnsPerHost: c}
 			var ref, our side
 			var ratios []float64
-			// Windows long enough that c connections are opened and reused.
-			window := cfg.perRow / time.Duration(2*cfg.rounds)
+			// Three times the rounds of a pair row, in windows long enough
+			// that c connections are opened and reused: load from elsewhere on
+			// the machine comes in bursts, and more, shorter windows let the
+			// median step over them.
+			rounds := 3 * cfg.rounds
+			window := cfg.perRow / time.Duration(2*rounds)
 			if cfg.perRow >= time.Second {
-				window = max(window, 250*time.Millisecond)
+				window = max(window, 100*time.Millisecond)
 			}
-			for i := range cfg.rounds {
+			for i := range rounds {
 				var r, o side
 				first, second := func() error { return load(&http.Client{Transport: rtr}, rs.URL+"/line", body, header, c, window, &r) },
 					func() error { return load(&http.Client{Transport: otr}, os.URL+"/line", body, header, c, window, &o) }
