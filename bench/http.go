@@ -89,14 +89,21 @@ func (p *poster) post() error {
 	return nil
 }
 
-// handlerPairs returns the two rows every platform has: ours against ref
-// in process, and through a loopback server each.
+// handlerPairs returns the two rows every platform's handler has: ours
+// against the stdlib reference in process, and through a loopback server
+// each.
 func handlerPairs(name, target string, body []byte, header http.Header, ref, ours http.Handler, budget float64) []pair {
+	return sidePairs(name+" handler", "stdlib", target, body, header, ref, ours, budget)
+}
+
+// sidePairs returns ours against ref in process and through a loopback
+// server each, on the same signed request.
+func sidePairs(name, refName, target string, body []byte, header http.Header, ref, ours http.Handler, budget float64) []pair {
 	in1, in2 := newReplay(target, body, header), newReplay(target, body, header)
 	var refP, oursP poster
 	loop := pair{
-		name:    name + " handler, loopback",
-		refName: "stdlib",
+		name:    name + ", loopback",
+		refName: refName,
 		ref:     func() error { return refP.post() },
 		ours:    func() error { return oursP.post() },
 		budget:  budget,
@@ -108,8 +115,8 @@ func handlerPairs(name, target string, body []byte, header http.Header, ref, our
 		},
 	}
 	return []pair{{
-		name:    name + " handler, in process",
-		refName: "stdlib",
+		name:    name + ", in process",
+		refName: refName,
 		ref:     func() error { return in1.serve(ref) },
 		ours:    func() error { return in2.serve(ours) },
 		budget:  budget,

@@ -180,15 +180,7 @@ func linePairs() ([]pair, error) {
 		return nil, err
 	}
 	body := lineBody(1)
-	b1, b2 := newReplay("/callback", body, lineHeader(body)), newReplay("/callback", body, lineHeader(body))
-	ps = append(ps, pair{
-		name:    "LINE NewBotHandler echo, in process",
-		refName: "WebhookHandler + hand-written glue",
-		ref:     func() error { return b1.serve(glue) },
-		ours:    func() error { return b2.serve(bot) },
-		budget:  1.05,
-		allocs:  true,
-	})
+	ps = append(ps, sidePairs("LINE NewBotHandler echo", "WebhookHandler + hand-written glue", "/callback", body, lineHeader(body), glue, bot, 1.05)...)
 
 	ps = append(ps, lineClientPair())
 	return ps, nil

@@ -30,18 +30,10 @@ var hello = message.HandlerFunc(func(ctx context.Context, _ *message.Incoming, r
 	return err
 })
 
-// botPair is NewBotHandler answering a fixed text against the stdlib
-// reference answering a fixed reply, in process.
-func botPair(name, target string, body []byte, header http.Header, ref, bot http.Handler) pair {
-	r1, r2 := newReplay(target, body, header), newReplay(target, body, header)
-	return pair{
-		name:    name + " NewBotHandler, in process",
-		refName: "stdlib",
-		ref:     func() error { return r1.serve(ref) },
-		ours:    func() error { return r2.serve(bot) },
-		budget:  1.1,
-		allocs:  true,
-	}
+// botPairs is NewBotHandler answering a fixed text against the stdlib
+// reference answering a fixed reply, in process and on loopback.
+func botPairs(name, target string, body []byte, header http.Header, ref, bot http.Handler) []pair {
+	return sidePairs(name+" NewBotHandler", "stdlib", target, body, header, ref, bot, 1.1)
 }
 
 // clientPair is a client's send against a raw POST of the same body, each
@@ -121,7 +113,7 @@ func kakaoPairs() ([]pair, error) {
 		return nil, err
 	}
 	ps := handlerPairs("Kakao", "/skill", body, header, kakaoReference(), ours, 1.1)
-	ps = append(ps, botPair("Kakao", "/skill", body, header, kakaoReference(), bot))
+	ps = append(ps, botPairs("Kakao", "/skill", body, header, kakaoReference(), bot)...)
 	out := kakao.NewResponse(kakao.Text("오래 생각한 답"))
 	outBody, err := json.Marshal(out)
 	if err != nil {
@@ -165,7 +157,7 @@ func talktalkPairs() ([]pair, error) {
 	}
 	ref := http.HandlerFunc(talktalkReference)
 	ps := handlerPairs("TalkTalk", "/talktalk", body, header, ref, ours, 1.1)
-	ps = append(ps, botPair("TalkTalk", "/talktalk", body, header, ref, bot))
+	ps = append(ps, botPairs("TalkTalk", "/talktalk", body, header, ref, bot)...)
 	ev := &talktalk.SendEvent{User: "al-2eGuGr5WQOnco1_V-FQ", Content: talktalk.Content{Text: &talktalk.TextContent{Text: "주문이 접수되었습니다. 배송이 시작되면 알려드릴게요."}}}
 	evBody, err := json.Marshal(ev)
 	if err != nil {
@@ -212,15 +204,7 @@ func naverworksPairs() ([]pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	b1, b2 := newReplay("/callback", naverworksBody, header), newReplay("/callback", naverworksBody, header)
-	ps = append(ps, pair{
-		name:    "NAVER WORKS NewBotHandler, in process",
-		refName: "WebhookHandler + hand-written glue",
-		ref:     func() error { return b1.serve(glue) },
-		ours:    func() error { return b2.serve(bot) },
-		budget:  1.05,
-		allocs:  true,
-	})
+	ps = append(ps, sidePairs("NAVER WORKS NewBotHandler", "WebhookHandler + hand-written glue", "/callback", naverworksBody, header, glue, bot, 1.05)...)
 	const user = "c72af563-0f21-4736-11e4-045237113344"
 	text := &naverworks.Text{Text: "Hello, world! 안녕하세요 👋"}
 	body := []byte(`{"content":{"type":"text","text":"Hello, world! 안녕하세요 👋"}}`)
@@ -262,7 +246,7 @@ func clovaPairs() ([]pair, error) {
 	}
 	ref := clovaReference(clovatest.PublicKey(), clovatest.ApplicationID, func() cekPayload { return new(clovaPayload) })
 	ps := handlerPairs("CLOVA", "/cek", body, header, ref, ours, 1.1)
-	ps = append(ps, botPair("CLOVA", "/cek", body, header, ref, bot))
+	ps = append(ps, botPairs("CLOVA", "/cek", body, header, ref, bot)...)
 	const answer = `{"version":"v2","userId":"user-1","timestamp":1700000000000,"bubbles":[{"type":"text","data":{"description":"9시부터 6시까지예요."}}],"event":"send"}`
 	sendBody := []byte(`{"version":"v2","userId":"user-1","timestamp":1700000000000,"bubbles":[{"type":"text","data":{"description":"영업시간?"}}],"event":"send"}`)
 	ps = append(ps, clientPair("CLOVA chatbot Client.Send", http.StatusOK, answer,
