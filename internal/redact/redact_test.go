@@ -12,8 +12,10 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -541,43 +543,84 @@ func FuzzPrintIndependentOfSecret(f *testing.F) {
 	}
 	f.Add("%v %d %[1]x %10.3[1]s", nwClientSec, "x")
 	f.Add("%*d %v", "\x00", "\xff\xfe")
-	pemText := naverworkstest.PrivateKeyPEM()
-	f.Fuzz(func(t *testing.T, format, a, b string) {
-		if a == "" || b == "" || strings.ContainsAny(format, "pw") {
-			return
+	f.Fuzz(printIndependentOfSecret)
+}
+
+// fuzzPEM is the private key printIndependentOfSecret plants, encoded once.
+var fuzzPEM = sync.OnceValue(naverworkstest.PrivateKeyPEM)
+
+// printIndependentOfSecret is FuzzPrintIndependentOfSecret's body.
+func printIndependentOfSecret(t *testing.T, format, a, b string) {
+	// fmt pads to a width or precision whatever the value prints, so a
+	// large one says nothing about secrets; in the millions it made one
+	// run allocate over a gigabyte, and the fuzzing process died.
+	if a == "" || b == "" || strings.ContainsAny(format, "pw") || wideFormat(format) {
+		return
+	}
+	pemText := fuzzPEM()
+	render := func(secret string) string {
+		creds := naverworks.Credentials{ClientID: "cid", ClientSecret: secret, ServiceAccount: "sa", PrivateKey: secret + pemText, Scopes: []string{"bot"}}
+		lc, err := line.New(secret)
+		if err != nil {
+			t.Fatal(err)
 		}
-		render := func(secret string) string {
-			creds := naverworks.Credentials{ClientID: "cid", ClientSecret: secret, ServiceAccount: "sa", PrivateKey: secret + pemText, Scopes: []string{"bot"}}
-			lc, err := line.New(secret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc, err := talktalk.New(secret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cb, err := clova.New("https://example.com/invoke", secret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tok := clova.AccessToken(secret)
-			values := []any{creds, &creds, *lc, lc, *tc, tc, *cb, cb, signature.MustSecretSet(secret), tok, clova.User{UserID: "u", AccessToken: tok}}
-			var out bytes.Buffer
-			logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: dropTime}))
-			for _, v := range values {
-				fmt.Fprintf(&out, format, v)
-				out.WriteByte('\n')
-				logger.Info("m", "v", v)
-			}
-			js, err := json.Marshal(creds)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out.Write(js)
-			return out.String()
+		tc, err := talktalk.New(secret)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if pa, pb := render(a), render(b); pa != pb {
-			t.Errorf("format %q prints differently for two secrets:\n%s\n%s", format, pa, pb)
+		cb, err := clova.New("https://example.com/invoke", secret)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
+		tok := clova.AccessToken(secret)
+		values := []any{creds, &creds, *lc, lc, *tc, tc, *cb, cb, signature.MustSecretSet(secret), tok, clova.User{UserID: "u", AccessToken: tok}}
+		var out bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: dropTime}))
+		for _, v := range values {
+			fmt.Fprintf(&out, format, v)
+			out.WriteByte('\n')
+			logger.Info("m", "v", v)
+		}
+		js, err := json.Marshal(creds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Write(js)
+		return out.String()
+	}
+	if pa, pb := render(a), render(b); pa != pb {
+		t.Errorf("format %q prints differently for two secrets:\n%s\n%s", format, pa, pb)
+	}
+}
+
+// wideFormat reports whether format holds a number of more than four
+// digits: a width or precision over 9999 (or literal digits, which the
+// fuzz body can do without).
+func wideFormat(format string) bool {
+	run := 0
+	for i := 0; i < len(format); i++ {
+		if '0' <= format[i] && format[i] <= '9' {
+			if run++; run > 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// TestPrintIndependentOfSecretWideFormat runs the fuzz body on a format
+// asking for a width in the millions (a crasher the fuzzer kept: its
+// process died minimizing it). fmt pads every value to that width,
+// whatever the value prints, so such a format says nothing about secrets;
+// the body must pass it by instead of allocating hundreds of megabytes.
+func TestPrintIndependentOfSecretWideFormat(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	printIndependentOfSecret(t, "%9244444\x15", "PLANTED-ch1nne-line\x0fch1nnel-token-4a", "PLANTED-line-channel-secret-42")
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("the fuzz body allocated %d MiB for a width of 9244444; want it to skip such a format", got>>20)
+	}
 }
