@@ -54,7 +54,10 @@ var _ message.Handover = (*Client)(nil)
 // renews itself, such as [TokenSource]'s). Giving both, or neither, is an
 // error. New does no I/O.
 //
-// With a token source, a call LINE refuses with HTTP 401 is sent once
+// With a token source, each attempt asks it for a token; a source that
+// implements [ContextTokenSource] (as [*TokenCache] does) is asked with the
+// call's context, so the call's deadline bounds the wait for a token.
+// A call LINE refuses with HTTP 401 is sent once
 // more: if the source implements [Invalidator], the refused token is
 // dropped first, so the second attempt carries a fresh one. A second 401
 // is returned. Many calls refused with the same token cause one issuance.
@@ -106,8 +109,14 @@ func New(channelToken string, opts ...Option) (*Client, error) {
 	}
 	if cfg.ts != nil {
 		ts := redact.Hide(cfg.ts)
-		base.Auth = func(_ context.Context, h http.Header) error {
-			tok, err := ts.Reveal().Token()
+		base.Auth = func(ctx context.Context, h http.Header) error {
+			var tok *oauth2.Token
+			var err error
+			if cts, ok := ts.Reveal().(ContextTokenSource); ok {
+				tok, err = cts.TokenContext(ctx)
+			} else {
+				tok, err = ts.Reveal().Token()
+			}
 			if err != nil {
 				return fmt.Errorf("line: channel access token: %w", err)
 			}

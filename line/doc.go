@@ -196,8 +196,13 @@
 //	client, err := line.New("", line.WithTokenSource(ts))
 //
 // The cache ([TokenCache]) answers a warm call without locks or clock
-// reads; any number of concurrent callers with a cold or due cache cause
-// one issuance. A call LINE refuses with 401 invalidates the token it
+// reads; any number of concurrent callers with a cold or due cache share
+// one issuance, and its token or its error. After a failed issuance,
+// callers get that error for one second without a new request. The
+// client waits for a token under each call's context
+// ([TokenCache.TokenContext], [ContextTokenSource]): a call's deadline
+// bounds a slow issuance too, which goes on and caches its token for the
+// next call. A call LINE refuses with 401 invalidates the token it
 // carried, once between all the calls that carried it, and is sent once
 // more with a fresh one. [VerifyToken] and [RevokeToken] call LINE's
 // verify and revoke endpoints; a failed token request is a [*TokenError].

@@ -205,7 +205,9 @@ func WithRetry(maxAttempts int, baseDelay, maxDelay time.Duration) Option {
 // must then be ""). Use [TokenSource] for tokens that renew themselves, or
 // a shared one (redisstore.TokenSource) for many replicas. ts must be
 // safe for concurrent use and fast when warm: it is called on every
-// request. A nil ts is an error.
+// request. When ts implements [ContextTokenSource] the client calls
+// TokenContext with the request's context instead of Token. A nil ts is an
+// error.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return clientOption(func(cfg *config) error {
 		if ts == nil {

@@ -323,6 +323,5 @@ func NewTokenCache(ctx context.Context, creds Credentials, opts ...TokenOption) 
 	if cfg.customClock {
 		tc.now = cfg.now
 	}
-	tc.cur.Store(tc.newGen())
 	return tc, nil
 }

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
+	"github.com/channelkit/channelkit/internal/benchpair"
 	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/naverworks/naverworkstest"
 	"github.com/channelkit/channelkit/signature"
@@ -286,4 +289,21 @@ func BenchmarkHandlerServer(b *testing.B) {
 		b.ReportMetric(n, "naverworks-p50-ns")
 		b.ReportMetric(n/r, "ratio")
 	}
+}
+
+// BenchmarkTokenWarmVsReuse: the cache's warm lookup against
+// oauth2.ReuseTokenSourceWithExpiry's (a mutex and a clock read), which
+// the cache wrapped before it shared renewals itself.
+func BenchmarkTokenWarmVsReuse(b *testing.B) {
+	srv := naverworkstest.NewServer(b)
+	ts, err := srv.TokenSource()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := ts.Token()
+	if err != nil {
+		b.Fatal(err)
+	}
+	reuse := oauth2.ReuseTokenSourceWithExpiry(tok, oauth2.StaticTokenSource(tok), naverworks.DefaultRefreshMargin)
+	benchpair.Medians(b, "reuse", func() { _, _ = reuse.Token() }, "cache", func() { _, _ = ts.Token() })
 }

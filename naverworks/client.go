@@ -57,6 +57,9 @@ type Client struct {
 
 // New returns a client for the bot botID that authenticates with ts,
 // normally the [TokenSource] of the app's Service Account. New does no I/O.
+// Each attempt asks ts for a token; a ts that implements
+// [ContextTokenSource] (as [*TokenCache] does) is asked with the call's
+// context, so the call's deadline bounds the wait for a token.
 //
 // When a call is refused with HTTP 401 (or 403 with code UNAUTHORIZED, as
 // the official samples treat it) and ts implements [Invalidator], the
@@ -194,9 +197,16 @@ func (c *Client) botPath(segs ...string) string {
 	return c.path(append([]string{"bots", c.botID}, segs...)...)
 }
 
-// authorize sets the bearer token on one attempt.
-func (c *Client) authorize(_ context.Context, h http.Header) error {
-	tok, err := c.ts.Reveal().Token()
+// authorize sets the bearer token on one attempt; a token source that
+// implements [ContextTokenSource] waits for it under the attempt's ctx.
+func (c *Client) authorize(ctx context.Context, h http.Header) error {
+	var tok *oauth2.Token
+	var err error
+	if cts, ok := c.ts.Reveal().(ContextTokenSource); ok {
+		tok, err = cts.TokenContext(ctx)
+	} else {
+		tok, err = c.ts.Reveal().Token()
+	}
 	if err != nil {
 		return fmt.Errorf("naverworks: access token: %w", err)
 	}

@@ -40,17 +40,21 @@
 // nothing is fetched until the first call. Token requests use the HTTP
 // client of [WithTokenHTTPClient].
 //
-// Caching and refresh: the source is a [*TokenCache] holding a
-// "generation", an [oauth2.ReuseTokenSourceWithExpiry] around the exchange
-// with [WithRefreshMargin] (default 5 minutes) as its early expiry. The
-// reuse source serializes Token calls under a mutex, so any number of
-// goroutines with a cold or expired cache cause one exchange, and a warm
-// lookup is a mutex and a clock read. When the API refuses a token (HTTP
+// Caching and refresh: the source is a [*TokenCache], renewed
+// [WithRefreshMargin] (default 5 minutes) before the token expires. A warm
+// lookup is an atomic load, without locks or clock reads. Any number of
+// goroutines with a cold or expired cache share one exchange, run in a
+// goroutine of its own: its token, or its error, goes to all of them, and
+// after a failure later callers get the same error for one second without
+// a new exchange. [Client] waits for a token under each call's context
+// ([TokenCache.TokenContext], [ContextTokenSource]), so a call's deadline
+// also bounds a slow exchange; the exchange itself goes on and caches its
+// token for the next call. When the API refuses a token (HTTP
 // 401, or 403 with code UNAUTHORIZED as the official samples treat it),
 // [Client] calls [TokenCache.Invalidate] with that token and sends the
 // call once more; a second refusal is returned.
-// Invalidate swaps in a fresh generation only if the refused token is the
-// one the current generation issued (compare-and-swap), so a thousand
+// Invalidate marks the token due only if the refused token is the
+// cached one (compare-and-swap), so a thousand
 // requests refused with the same token still cause one refresh. Any token
 // source implementing [Invalidator] gets the same treatment, which is how
 // a deployment on many machines can share tokens through its own store.

@@ -1,8 +1,11 @@
 package naverworks
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,16 +24,43 @@ type Invalidator interface {
 	Invalidate(stale *oauth2.Token) bool
 }
 
-// TokenCache is the caching token source [TokenSource] returns.
+// ContextTokenSource is an [oauth2.TokenSource] that can also wait for a
+// token under a context. [Client] calls TokenContext with each request's
+// context when its token source has it, so that a request's deadline
+// bounds the wait for a token too; other sources are called through
+// Token. [*TokenCache] implements it.
+type ContextTokenSource interface {
+	oauth2.TokenSource
+	// TokenContext is Token, except that it returns ctx's error (wrapped)
+	// when ctx is done before a token is at hand.
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+// renewalBackoff is how long a failed exchange's error is returned to
+// later callers before the next one exchanges again.
+const renewalBackoff = time.Second
+
+// TokenCache is the caching token source [TokenSource] returns. It is
+// safe for concurrent use.
 //
-// It holds a "generation": an [oauth2.ReuseTokenSourceWithExpiry] around
-// the JWT exchange, with the refresh margin as its early expiry. The reuse
-// source serializes Token calls under its mutex, so concurrent callers with
-// a cold or expired cache cause exactly one exchange. Invalidate replaces
-// the generation with a fresh one (compare-and-swap, only if the stale token
-// is the one the current generation issued), which forces the next Token
-// call to exchange again. With [WithTokenClock] the cache also checks expiry
-// against that clock.
+// A warm Token call is one atomic load and one atomic flag, without locks,
+// clock reads or allocations: a timer set when a token is cached marks it
+// due for renewal at its expiry less the refresh margin. (With
+// [WithTokenClock] the injected clock is read instead, on every call.)
+//
+// When there is no token, or it is due, the first caller starts one
+// exchange in a goroutine of its own and every caller, the first
+// included, waits for it: any number of concurrent callers cause one
+// exchange, and its token or its error goes to all of them. A caller
+// whose context ends first (TokenContext) stops waiting and gets the
+// context's error; the exchange goes on, under the context given to
+// [NewTokenCache] without its cancellation, and its token is cached for
+// the next caller. After a failed exchange, callers get the same error
+// for one second without a new exchange, so that a failing token
+// endpoint is not asked again by every caller in turn; a token
+// invalidated by [TokenCache.Invalidate] lifts that pause. Invalidate
+// forgets the cached token by compare-and-swap, only if it is the stale
+// one.
 //
 // A TokenCache prints as naverworks.TokenCache{} with every fmt verb and in
 // slog: neither its tokens nor the credentials behind them.
@@ -39,51 +69,140 @@ type TokenCache struct {
 	// would print through the pointer for a verb like %s.
 	fetch  redact.Hidden[oauth2.TokenSource]
 	margin time.Duration
-	now    func() time.Time // nil: the reuse source's own check only
-	cur    atomic.Pointer[tokenGen]
+	now    func() time.Time // nil: time.Now, with renewal timers
+	cur    atomic.Pointer[cachedToken]
+
+	mu     sync.Mutex   // guards flight and failed
+	flight *tokenFlight // the exchange under way, or nil
+	failed *failedFetch // the last exchange's failure, or nil
 }
 
-type tokenGen struct {
-	src  oauth2.TokenSource
-	last atomic.Pointer[oauth2.Token]
+// tokenFlight is one exchange; done is closed once tok or err is set.
+type tokenFlight struct {
+	done chan struct{}
+	tok  *oauth2.Token
+	err  error
 }
 
-// genSource records the token each exchange of a generation returns.
-type genSource struct {
-	fetch oauth2.TokenSource
-	g     *tokenGen
+// failedFetch is an exchange's error, returned without a new exchange
+// until until.
+type failedFetch struct {
+	err   error
+	until time.Time
 }
 
-func (s genSource) Token() (*oauth2.Token, error) {
-	t, err := s.fetch.Token()
-	if err == nil {
-		s.g.last.Store(t)
+type cachedToken struct {
+	tok *oauth2.Token
+	// renew is when the token is due for renewal: its expiry less the
+	// margin (zero: never, for a token without expiry).
+	renew time.Time
+	// due is set by the renewal timer (without an injected clock) and by
+	// Invalidate.
+	due   atomic.Bool
+	timer *time.Timer
+}
+
+// valid reports whether e can be handed out.
+func (c *TokenCache) valid(e *cachedToken) bool {
+	if e == nil || e.due.Load() {
+		return false
 	}
-	return t, err
+	return c.now == nil || e.renew.IsZero() || c.now().Before(e.renew)
 }
 
-func (c *TokenCache) newGen() *tokenGen {
-	g := &tokenGen{}
-	g.src = oauth2.ReuseTokenSourceWithExpiry(nil, genSource{fetch: c.fetch.Reveal(), g: g}, c.margin)
-	return g
+func (c *TokenCache) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
 }
 
 // Token returns the cached token, exchanging a new one when there is none
-// or it expires within the refresh margin.
+// or it expires within the refresh margin. It is TokenContext without a
+// deadline.
 func (c *TokenCache) Token() (*oauth2.Token, error) {
-	for i := 0; ; i++ {
-		g := c.cur.Load()
-		t, err := g.src.Token()
-		if err != nil || c.now == nil || i > 0 {
-			return t, err
-		}
-		if t.Expiry.IsZero() || c.now().Before(t.Expiry.Add(-c.margin)) {
-			return t, nil
-		}
-		// Expired by the injected clock: start a new generation (once,
-		// whoever wins the swap) and ask again.
-		c.cur.CompareAndSwap(g, c.newGen())
+	if e := c.cur.Load(); c.valid(e) {
+		return e.tok, nil
 	}
+	return c.renewToken(context.Background())
+}
+
+// TokenContext returns the cached token, exchanging a new one when there
+// is none or it expires within the refresh margin, and implements
+// [ContextTokenSource]. Concurrent callers share one exchange and its
+// result. An exchange failure is a [*TokenError] or a network error,
+// returned to every caller waiting for that exchange and, for one second
+// after it, to later callers without a new exchange. When ctx ends before
+// the token is at hand the error wraps ctx.Err()
+// (context.DeadlineExceeded or context.Canceled).
+func (c *TokenCache) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	if e := c.cur.Load(); c.valid(e) {
+		return e.tok, nil
+	}
+	if ctx == nil {
+		return nil, argError("TokenCache.TokenContext", "ctx", "nil context")
+	}
+	return c.renewToken(ctx)
+}
+
+func (c *TokenCache) renewToken(ctx context.Context) (*oauth2.Token, error) {
+	c.mu.Lock()
+	if e := c.cur.Load(); c.valid(e) {
+		c.mu.Unlock()
+		return e.tok, nil // exchanged while this caller waited for mu
+	}
+	f := c.flight
+	if f == nil {
+		if fl := c.failed; fl != nil && c.clock().Before(fl.until) {
+			c.mu.Unlock()
+			return nil, fl.err
+		}
+		f = &tokenFlight{done: make(chan struct{})}
+		c.flight = f
+		go c.run(f)
+	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("naverworks: waiting for an access token: %w", ctx.Err())
+	}
+}
+
+// run performs f's exchange, caches its token or remembers its failure,
+// and releases f's waiters.
+func (c *TokenCache) run(f *tokenFlight) {
+	t, err := c.fetch.Reveal().Token()
+	if err == nil && t == nil {
+		err = errors.New("naverworks: the token fetcher returned no token")
+	}
+	c.mu.Lock()
+	defer func() {
+		c.flight = nil
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	if err != nil {
+		f.err = err
+		c.failed = &failedFetch{err: err, until: c.clock().Add(renewalBackoff)}
+		return
+	}
+	c.failed = nil
+	f.tok = t
+	e := &cachedToken{tok: t}
+	if !t.Expiry.IsZero() {
+		// The fetcher already moved a short-lived token's expiry so that
+		// its expiry less the margin is half its life.
+		e.renew = t.Expiry.Add(-c.margin)
+		if c.now == nil {
+			e.timer = time.AfterFunc(e.renew.Sub(time.Now()), func() { e.due.Store(true) })
+		}
+	}
+	if old := c.cur.Load(); old != nil && old.timer != nil {
+		old.timer.Stop()
+	}
+	c.cur.Store(e)
 }
 
 // Invalidate implements [Invalidator].
@@ -91,12 +210,21 @@ func (c *TokenCache) Invalidate(stale *oauth2.Token) bool {
 	if stale == nil {
 		return false
 	}
-	g := c.cur.Load()
-	t := g.last.Load()
-	if t == nil || t.AccessToken != stale.AccessToken {
+	e := c.cur.Load()
+	if e == nil || e.tok.AccessToken != stale.AccessToken {
 		return false
 	}
-	return c.cur.CompareAndSwap(g, c.newGen())
+	// Marked due rather than dropped: the next exchange replaces it and
+	// stops its timer.
+	if !e.due.CompareAndSwap(false, true) {
+		return false
+	}
+	// The server refused this token: a pause after an earlier failure
+	// must not keep the next caller from exchanging a new one.
+	c.mu.Lock()
+	c.failed = nil
+	c.mu.Unlock()
+	return true
 }
 
 var tokenCacheForm = redact.Form{Type: "naverworks.TokenCache"}

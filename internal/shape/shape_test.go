@@ -673,3 +673,50 @@ func TestFakes(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenCacheTypes: line's and naverworks' *TokenCache have the same
+// methods, and both implement the package's ContextTokenSource and
+// Invalidator, the optional interfaces their clients look for.
+func TestTokenCacheTypes(t *testing.T) {
+	pkgs := load(t)
+	for _, p := range []string{"line", "naverworks"} {
+		t.Run(p, func(t *testing.T) {
+			pkg := pkgs[module+p]
+			tc, ok := pkg.Scope().Lookup("TokenCache").(*types.TypeName)
+			if !ok {
+				t.Fatalf("%s.TokenCache: missing type", p)
+			}
+			ptr := types.NewPointer(tc.Type())
+			ms := types.NewMethodSet(ptr)
+			for name, want := range map[string]string{
+				"Token":        "func() (*oauth2.Token, error)",
+				"TokenContext": "func(context.Context) (*oauth2.Token, error)",
+				"Invalidate":   "func(*oauth2.Token) bool",
+			} {
+				sel := ms.Lookup(pkg, name)
+				if sel == nil {
+					t.Errorf("(*%s.TokenCache).%s: missing", p, name)
+					continue
+				}
+				if got := sigString(sel.Type().(*types.Signature), qualifier(pkg)); got != want {
+					t.Errorf("(*%s.TokenCache).%s:\n got %s\nwant %s", p, name, got, want)
+				}
+			}
+			for _, name := range []string{"ContextTokenSource", "Invalidator"} {
+				it, ok := pkg.Scope().Lookup(name).(*types.TypeName)
+				if !ok {
+					t.Errorf("%s.%s: missing type", p, name)
+					continue
+				}
+				iface, ok := it.Type().Underlying().(*types.Interface)
+				if !ok {
+					t.Errorf("%s.%s is not an interface", p, name)
+					continue
+				}
+				if !types.Implements(ptr, iface) {
+					t.Errorf("*%s.TokenCache does not implement %s", p, name)
+				}
+			}
+		})
+	}
+}
