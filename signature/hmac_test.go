@@ -1,11 +1,13 @@
 package signature_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,6 +124,40 @@ func TestSecretSet(t *testing.T) {
 	var zero signature.SecretSet
 	if err := zero.VerifyHMACSHA256(body, newSig); !errors.Is(err, signature.ErrMismatch) {
 		t.Errorf("zero set: err = %v, want ErrMismatch", err)
+	}
+}
+
+// TestSecretSetMatchesHMAC checks the set's saved HMAC states against
+// crypto/hmac around the lengths where HMAC and SHA-256 change course: a
+// key shorter than, as long as and longer than a block (hashed first),
+// bodies that end inside, at and past a block and its length field.
+func TestSecretSetMatchesHMAC(t *testing.T) {
+	t.Parallel()
+	for _, keyLen := range []int{1, 13, 32, 63, 64, 65, 128, 200} {
+		for _, bodyLen := range []int{0, 1, 55, 56, 63, 64, 65, 119, 120, 1000} {
+			t.Run(fmt.Sprintf("key=%d/body=%d", keyLen, bodyLen), func(t *testing.T) {
+				secret := bytes.Repeat([]byte{byte(keyLen)}, keyLen)
+				body := bytes.Repeat([]byte{'b'}, bodyLen)
+				m := hmac.New(sha256.New, secret)
+				m.Write(body)
+				sig := base64.StdEncoding.EncodeToString(m.Sum(nil))
+				set := signature.MustSecretSet("first-"+string(secret), string(secret))
+				if err := set.VerifyHMACSHA256(body, sig); err != nil {
+					t.Fatalf("crypto/hmac's signature: %v", err)
+				}
+				wrong := bytes.Clone(body)
+				wrong = append(wrong, 'x')
+				if err := set.VerifyHMACSHA256(wrong, sig); !errors.Is(err, signature.ErrMismatch) {
+					t.Fatalf("another body's signature: err = %v, want ErrMismatch", err)
+				}
+				if got := set.Len(); got != 2 {
+					t.Fatalf("Len = %d, want 2", got)
+				}
+				if err := set.VerifyToken(string(secret)); err != nil {
+					t.Fatalf("VerifyToken(second secret): %v", err)
+				}
+			})
+		}
 	}
 }
 
