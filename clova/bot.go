@@ -83,6 +83,9 @@ func NewBotHandler(extensionID string, h message.Handler, opts ...HandlerOption)
 	if err != nil {
 		return nil, err
 	}
+	if c.multiOnly != "" {
+		return nil, argError("NewBotHandler", "opts", c.multiOnly+" only configures a multi-bot handler")
+	}
 	b := &BotHandler{wh: wh, h: h, render: c.render}
 	wh.bot = b
 	return b, nil
@@ -119,11 +122,14 @@ type botCall struct {
 }
 
 // run answers one verified request: the runner's job.
-func (b *BotHandler) run(ctx context.Context, r *http.Request, req *Request) (*Response, error) {
+func (b *BotHandler) run(ctx context.Context, r *http.Request, req *Request, bot *Bot) (*Response, error) {
 	c := new(botCall)
 	var ok bool
 	if c.in, ok = ToIncoming(req); !ok {
 		return nil, nil
+	}
+	if bot != nil {
+		c.in.BotID = bot.ID
 	}
 	_, ended := req.Request.(*SessionEndedRequest)
 	c.rs = responder{b: b, r: r, lang: langOf(req), ended: ended}

@@ -125,7 +125,8 @@
 // [WithHTTPClient], [WithRetry], [WithUserAgent] (the invoke URL is New's
 // argument, so there is no WithBaseURL). Handler options: [WithPublicKey],
 // [WithPublicKeyURL], [WithKeyHTTPClient], [WithMaxBodyBytes],
-// [WithMaxInFlight], [InsecureSkipVerify]. A nil value passed to any of
+// [WithMaxInFlight], [InsecureSkipVerify]; for many bots, [WithBotPath]
+// and [WithBotCacheTTL] (see "Many bots"). A nil value passed to any of
 // them, or a nil option, is an error of the constructor.
 //
 // # Sending
@@ -218,6 +219,84 @@
 // [message.Conversations], the conversation state is the session attribute
 // [StateAttribute]: a value the Handler sets is sent back in the response,
 // which keeps the session open so that the next utterance carries it.
+//
+// # Many bots
+//
+// One service can serve many extensions (a chatbot builder's hundreds of
+// bots) on one handler: [NewMultiWebhookHandler] and [NewMultiBotHandler]
+// take a [BotResolver] instead of an extension ID.
+//
+//	bots, err := clova.StaticBots(
+//		&clova.Bot{ID: "com.example.extension.pizza"},
+//		&clova.Bot{ID: "com.example.extension.coffee"},
+//	) // or a clova.BotResolverFunc that reads your database
+//	if err != nil { … }
+//	h, err := clova.NewMultiBotHandler(bots, message.HandlerFunc(
+//		func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+//			// in.BotID is the extension the request was for
+//			_, err := r.Reply(ctx, &message.Text{Text: "this is " + in.BotID})
+//			return err
+//		}))
+//	http.Handle("POST /clova", h)
+//
+// A [Bot] is the extension: its ID is the Extension ID. A CEK extension has
+// no secret of its own: every request is verified first with CLOVA's key,
+// which proves CLOVA sent it, and only then is its applicationId
+// (context.System.application.applicationId) resolved to the bot it is
+// for. [WithBotPath] takes the ID from a path wildcard instead
+// ("POST /clova/{bot}"); the applicationId must then name the same
+// extension, or the request is refused 403 ([ErrApplicationID]). The
+// function finds the bot with [BotFromContext]; every [message.Incoming]
+// carries its ID in BotID, which [message.StateKey] puts in the state key.
+//
+// What resolving can and cannot do: the ID only picks the bot; on CEK the
+// signature is checked before anything in the body is trusted, so an
+// unsigned or altered body never reaches the resolver. An ID the resolver
+// does not serve (or an empty one, or one over 256 bytes, refused without
+// a lookup) is answered 401 with an empty body, exactly as a wrong
+// signature is ([ErrUnknownBot] to the error handler), so a caller cannot
+// probe which extensions exist; a failed lookup is answered 500 and not
+// cached, so CLOVA's retry asks again. Whoever can get CLOVA to sign a
+// request (any extension's developer) can still make the server ask the
+// resolver about IDs of their choosing: answers are cached (known bots
+// for [WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs a sixth
+// of that), concurrent lookups of one ID share one call, and the cache is
+// bounded.
+//
+// Revoking or changing one extension touches no other: update what the
+// resolver answers, then call [WebhookHandler.ForgetBot] (or
+// [BotHandler.ForgetBot]) with its ID so that the next request asks again;
+// without ForgetBot the change is seen at most the cache TTL later. (The
+// other channelkit platforms rotate a bot's secret this way, with a
+// signature.SecretSet holding the current and the previous secret; a CEK
+// extension has no secret to rotate, and CLOVA's key is the handler's.)
+//
+// # A chatbot domain on every messenger
+//
+// [NewChatbotHandler] returns a [message.Handler] that answers with a CLOVA
+// Chatbot domain, what the CLOVA Chatbot console's messenger linkage does,
+// on any channelkit platform:
+//
+//	cl, err := clova.New(invokeURL, secretKey)
+//	if err != nil { … }
+//	domain, err := clova.NewChatbotHandler(cl)
+//	if err != nil { … }
+//	lineBot, err := line.NewBotHandler(secrets, domain, line.WithClient(lineClient))
+//	kakaoBot, err := kakao.NewBotHandler(domain)
+//	voice, err := clova.NewBotHandler("com.example.extension.faq", domain)
+//
+// A follow (a LINE follow, a CEK launch) asks for the welcome message
+// (open), a text asks it (send), a postback sends its data back (send: the
+// chatbot's postback form, which the buttons [ToContent] makes carry), and
+// the answer's bubbles are replied as [ToContent] turns them into neutral
+// content. A message the chatbot cannot take (an image, a sticker) asks
+// nothing, or [WithUnsupportedText] in its place. The chatbot user is
+// "<platform>:<bot ID>:<user ID>" ([ChatbotUserID], [WithChatbotUserID]).
+// A CEK intent asks its name, or a slot's value ([WithCEKSlot]). A CEK
+// account-linking token is never sent to the chatbot, whose documented
+// request has no place for it (an undocumented one is UNCONFIRMED);
+// [WithAccountLink] hands it to your code. A failed chatbot call is the
+// Handler's error.
 //
 // # Testing
 //

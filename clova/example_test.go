@@ -2,6 +2,7 @@ package clova_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -145,3 +146,101 @@ func ExampleRender() {
 	// Buttons[0].Action: dropped (label spoken; the action is not available by voice)
 	// content: downgraded (card spoken as text)
 }
+
+// Two extensions served by one handler: each request is verified with
+// CLOVA's key, then its applicationId picks the extension.
+func ExampleNewMultiBotHandler() {
+	bots, err := clova.StaticBots(
+		&clova.Bot{ID: "com.example.extension.pizza"},
+		&clova.Bot{ID: "com.example.extension.coffee"},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h, err := clova.NewMultiBotHandler(bots, message.HandlerFunc(
+		func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+			_, err := r.Reply(ctx, &message.Text{Text: "This is " + in.BotID + "."})
+			return err
+		}),
+		clova.WithPublicKey(clovatest.PublicKey())) // production: omit, the CLOVA key is embedded
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	for _, id := range []string{"com.example.extension.pizza", "com.example.extension.coffee", "com.example.extension.unknown"} {
+		r, err := clovatest.NewSignedRequest(nil, srv.URL, clovatest.Launch(clovatest.WithApplicationID(id)))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		out, err := srv.Client().Do(r)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		body, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		var resp clova.Response
+		_ = json.Unmarshal(body, &resp)
+		said := ""
+		if s := resp.Response.OutputSpeech; s != nil && len(s.Values) > 0 {
+			said = s.Values[0].Value
+		}
+		fmt.Println(out.StatusCode, said)
+	}
+	// Output:
+	// 200 This is com.example.extension.pizza.
+	// 200 This is com.example.extension.coffee.
+	// 401
+}
+
+// A CLOVA Chatbot domain answering a neutral Handler: here called
+// directly with the Incoming a messenger package would build; in a
+// service, pass it to line.NewBotHandler, kakao.NewBotHandler,
+// talktalk.NewBotHandler, naverworks.NewBotHandler or clova.NewBotHandler.
+func ExampleNewChatbotHandler() {
+	domain, err := clovatest.Start() // the fake domain; a service calls clova.New(invokeURL, secretKey)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer domain.Close()
+	domain.ReplyText("opening hours?", "We open at nine.")
+
+	h, err := clova.NewChatbotHandler(domain.Client(), clova.WithUnsupportedText("[non-text message]"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in := &message.Incoming{Platform: message.LINE, Kind: message.KindMessage, UserID: "U4af4980629",
+		ConversationID: "U4af4980629", Content: &message.Text{Text: "opening hours?"}}
+	if err := h.Handle(context.Background(), in, printResponder{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("asked as", domain.Calls()[0].Request.UserID)
+	// Output:
+	// reply: We open at nine.
+	// asked as line::U4af4980629
+}
+
+// printResponder prints what is replied.
+type printResponder struct{}
+
+func (printResponder) Reply(_ context.Context, cs ...message.Content) (message.Report, error) {
+	for _, c := range cs {
+		if t, ok := c.(*message.Text); ok {
+			fmt.Println("reply:", t.Text)
+		}
+	}
+	return message.Report{}, nil
+}
+func (printResponder) Typing(context.Context) error         { return nil }
+func (printResponder) PassToHuman(context.Context) error    { return nil }
+func (printResponder) TakeBack(context.Context) error       { return nil }
+func (printResponder) Capabilities() message.Capabilities   { return message.Capabilities{} }
+func (printResponder) RenderOptions() message.RenderOptions { return message.RenderOptions{} }

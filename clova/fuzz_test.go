@@ -9,7 +9,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
@@ -158,6 +161,85 @@ func FuzzHandler(f *testing.F) {
 		case 400, 403, 500:
 		default:
 			t.Fatalf("status %d", rec.Code)
+		}
+	})
+}
+
+// FuzzMultiBotHandler drives a multi-bot BotHandler with arbitrary bodies
+// (verification off, so that the body reaches the resolver): it never
+// panics, answers one of its fixed statuses, a 200 carries a valid
+// response, and the Handler only ever sees a bot the resolver serves, as
+// the Incoming's BotID and in the context.
+func FuzzMultiBotHandler(f *testing.F) {
+	for _, b := range seedBodies(f) {
+		f.Add(b)
+	}
+	bots, err := clova.StaticBots(&clova.Bot{ID: clovatest.ApplicationID}, &clova.Bot{ID: "com.example.other"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var wrong atomic.Value
+	h, err := clova.NewMultiBotHandler(bots, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		b, ok := clova.BotFromContext(ctx)
+		if !ok || b.ID != in.BotID || (in.BotID != clovatest.ApplicationID && in.BotID != "com.example.other") {
+			wrong.Store(in.BotID)
+		}
+		_, err := r.Reply(ctx, &message.Text{Text: "got " + in.Data})
+		return err
+	}), clova.InsecureSkipVerify(), clova.WithBotCacheTTL(0))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+		if id := wrong.Load(); id != nil {
+			t.Fatalf("the Handler saw bot %q", id)
+		}
+		switch rec.Code {
+		case 200:
+			var resp clova.Response
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("200 with an undecodable body: %v", err)
+			}
+			if err := resp.Validate(); err != nil {
+				t.Fatalf("200 with an invalid response: %v", err)
+			}
+		case 400, 401, 403, 500:
+			if rec.Body.Len() != 0 {
+				t.Fatalf("%d with a body", rec.Code)
+			}
+		default:
+			t.Fatalf("status %d", rec.Code)
+		}
+	})
+}
+
+// FuzzChatbotUserID: the chatbot user ID of any event is empty only when
+// the event names no user or conversation, never longer than the
+// chatbot's 256 characters, and tells two users apart.
+func FuzzChatbotUserID(f *testing.F) {
+	f.Add("line", "", "U4af4980629", "U4af4980629", "U1")
+	f.Add("naverworks", "2000001", "", "channel-id", "user")
+	f.Add("kakao", strings.Repeat("b", 250), "user-key", "", "other")
+	f.Fuzz(func(t *testing.T, platform, bot, user, conv, other string) {
+		in := message.Incoming{Platform: message.Platform(platform), BotID: bot, UserID: user, ConversationID: conv}
+		id := clova.ChatbotUserID(&in)
+		if (id == "") != (user == "" && conv == "") {
+			t.Fatalf("ID %q for user %q, conversation %q", id, user, conv)
+		}
+		if n := utf8.RuneCountInString(id); n > 256 {
+			t.Fatalf("ID of %d characters", n)
+		}
+		if id != clova.ChatbotUserID(&in) {
+			t.Fatal("not deterministic")
+		}
+		if user != "" && other != "" && other != user && !strings.Contains(platform+bot, ":") {
+			in2 := in
+			in2.UserID = other
+			if clova.ChatbotUserID(&in2) == id {
+				t.Fatalf("users %q and %q share the ID %q", user, other, id)
+			}
 		}
 	})
 }

@@ -21,8 +21,11 @@ const DefaultMaxBodyBytes = 1 << 20
 type Option interface{ applyClient(*config) error }
 
 // HandlerOption configures a [WebhookHandler] or a [BotHandler]; pass it
-// to [NewWebhookHandler] or [NewBotHandler]. [WithRenderOptions] only
-// configures a BotHandler, and NewWebhookHandler refuses it.
+// to [NewWebhookHandler] or [NewBotHandler], or to their many-bot forms
+// [NewMultiWebhookHandler] and [NewMultiBotHandler]. [WithRenderOptions]
+// only configures a BotHandler, and the webhook constructors refuse it;
+// [WithBotPath] and [WithBotCacheTTL] only configure a many-bot handler,
+// and the single-bot constructors refuse them.
 type HandlerOption interface{ applyHandler(*handlerConfig) error }
 
 // SharedOption is an option both [New] and [NewWebhookHandler] accept:
@@ -61,6 +64,13 @@ type handlerConfig struct {
 	// botOnly names the first, which NewWebhookHandler refuses.
 	render  message.RenderOptions
 	botOnly string
+	// botPath, botTTL and botTTLSet are set by options only the multi-bot
+	// constructors take; multiOnly names the first, which the single-bot
+	// constructors refuse.
+	botPath   string
+	botTTL    time.Duration
+	botTTLSet bool
+	multiOnly string
 }
 
 // clientOption is an [Option] that only a client takes.
@@ -116,9 +126,9 @@ func WithErrorHandler(fn func(*http.Request, error)) SharedOption {
 }
 
 // WithClock makes a [Client] stamp requests' timestamp, and a
-// [WebhookHandler] age its [WithPublicKeyURL] key and time its fetch
-// backoff, with now instead of time.Now, for tests. A nil clock is an
-// error.
+// [WebhookHandler] age its [WithPublicKeyURL] key, time its fetch backoff
+// and (serving many bots) expire its cached bots, with now instead of
+// time.Now, for tests. A nil clock is an error.
 func WithClock(now func() time.Time) SharedOption {
 	return sharedOption(func(c *common) error {
 		if now == nil {

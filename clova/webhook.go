@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/internal/webhookio"
@@ -163,6 +164,10 @@ type WebhookHandler struct {
 	runner      *webhookio.Runner
 	// bot, when set, answers instead of fn: the handler is a BotHandler's.
 	bot *BotHandler
+	// bots, when set, resolves each request's extension: the handler is a
+	// multi-bot handler, and extensionID is empty.
+	bots    *botset.Cache[*Bot]
+	botPath string
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -193,6 +198,9 @@ func NewWebhookHandler(extensionID string, fn HandlerFunc, opts ...HandlerOption
 	}
 	if c.botOnly != "" {
 		return nil, argError("NewWebhookHandler", "opts", c.botOnly+" only configures a BotHandler")
+	}
+	if c.multiOnly != "" {
+		return nil, argError("NewWebhookHandler", "opts", c.multiOnly+" only configures a multi-bot handler")
 	}
 	h.fn = fn
 	return h, nil
@@ -232,13 +240,13 @@ func newWebhookHandler(ctor, extensionID string, opts []HandlerOption) (*Webhook
 // ServeHTTP verifies, decodes and answers one CEK request; see
 // [WebhookHandler] for the status codes.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, err := h.read(w, r)
+	req, bot, err := h.read(w, r)
 	if err != nil {
 		h.rp.Fail(w, r, err)
 		return
 	}
 	c := calls.Get().(*call)
-	c.h, c.r, c.req = h, r, req
+	c.h, c.r, c.req, c.bot = h, r, req, bot
 	err = webhookio.Run(h.runner, w, r, &c.job)
 	*c = call{job: c.job} // drop the request's references before pooling
 	calls.Put(c)
@@ -254,6 +262,7 @@ type call struct {
 	h   *WebhookHandler
 	r   *http.Request
 	req *Request
+	bot *Bot // the resolved bot, in a multi-bot handler
 	job webhookio.Job[*Response]
 }
 
@@ -265,8 +274,11 @@ var calls = sync.Pool{New: func() any {
 }}
 
 func (c *call) run(ctx context.Context) (*Response, error) {
+	if c.bot != nil {
+		ctx = context.WithValue(ctx, botKey{}, c.bot)
+	}
 	if c.h.bot != nil {
-		return c.h.bot.run(ctx, c.r, c.req)
+		return c.h.bot.run(ctx, c.r, c.req, c.bot)
 	}
 	return c.h.fn(ctx, c.req)
 }
@@ -287,32 +299,41 @@ func (h *WebhookHandler) newRunner(clock webhookio.Clock) *webhookio.Runner {
 	return webhookio.NewRunner(webhookio.RunnerConfig{Budget: webhookio.NoBudget, MaxInFlight: h.maxInFlight, Clock: clock, OnError: h.rp.Report})
 }
 
-// read checks and decodes the request, everything before the function.
-func (h *WebhookHandler) read(w http.ResponseWriter, r *http.Request) (*Request, error) {
+// read checks and decodes the request, everything before the function,
+// and in a multi-bot handler resolves the bot it is for (after the
+// signature check: CLOVA's key proves CLOVA sent it).
+func (h *WebhookHandler) read(w http.ResponseWriter, r *http.Request) (*Request, *Bot, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
-		return nil, fmt.Errorf("clova: %w", err)
+		return nil, nil, fmt.Errorf("clova: %w", err)
 	}
 	body, err := webhookio.ReadBody(w, r, h.maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("clova: reading body: %w", err)
+		return nil, nil, fmt.Errorf("clova: reading body: %w", err)
 	}
 	if !h.insecure {
 		sig, err := signatureOf(r.Header)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := h.verify(r.Context(), body, sig); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	req, err := Decode(body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if h.bots != nil {
+		bot, err := h.resolve(r, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return req, bot, nil
 	}
 	if err := req.CheckApplicationID(h.extensionID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return req, nil
+	return req, nil, nil
 }
 
 // answer validates and writes the function's response.

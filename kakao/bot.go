@@ -63,6 +63,9 @@ func NewBotHandler(h message.Handler, opts ...HandlerOption) (*BotHandler, error
 	if err != nil {
 		return nil, err
 	}
+	if wh.cfg.multiOnly != "" {
+		return nil, argErr("NewBotHandler", "opts", wh.cfg.multiOnly+" configures the multi-bot handlers only")
+	}
 	b := &BotHandler{wh: wh, h: h, render: wh.cfg.render, welcome: wh.cfg.welcome}
 	wh.fn = b.skill
 	return b, nil
@@ -137,6 +140,11 @@ func (b *BotHandler) skill(ctx context.Context, r *http.Request, req *Request) (
 	}
 	if b.welcome != "" && (req.UserRequest.Block.ID == b.welcome || req.UserRequest.Block.Name == b.welcome) {
 		c.in.Kind, c.in.Content, c.in.Data = message.KindFollow, nil, ""
+	}
+	if b.wh.bots != nil {
+		if bot, ok := BotFromContext(ctx); ok {
+			c.in.BotID = bot.ID
+		}
 	}
 	c.resp.b = b
 	herr := b.h.Handle(ctx, &c.in, &c.resp)

@@ -16,14 +16,17 @@ import (
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
-// Client POSTs final responses to callback URLs: the one request a skill
-// server sends to Kakao. It is immutable and safe for concurrent use. It
-// prints as kakao.Client{} with every fmt verb and in slog: it holds no
-// secret, and a callback URL, which is one, is only ever an argument.
+// Client POSTs final responses to callback URLs ([Client.Send]) and, with
+// [WithRESTAPIKey], sends Event API requests ([Client.SendEvent]). It is
+// immutable and safe for concurrent use. It prints as kakao.Client{} with
+// every fmt verb and in slog: its REST API key is hidden, and a callback
+// URL, which is a credential too, is only ever an argument.
 type Client struct {
-	rc    rest.Client
-	log   *slog.Logger
-	hosts map[string]bool
+	rc        rest.Client
+	log       *slog.Logger
+	hosts     map[string]bool
+	restKey   redact.Hidden[string] // the Event API's key
+	eventBase string
 }
 
 var clientForm = redact.Form{Type: "kakao.Client"}
@@ -34,11 +37,12 @@ func (c Client) Format(f fmt.State, verb rune) { clientForm.Format(f, verb) }
 // LogValue logs kakao.Client{}.
 func (c Client) LogValue() slog.Value { return clientForm.LogValue() }
 
-// New returns a callback client; it performs no I/O. Kakao needs no
-// credential for a callback: the callback URL is one, and it is an
-// argument of [Client.Send].
+// New returns a client; it performs no I/O. Kakao needs no credential
+// for a callback: the callback URL is one, and it is an argument of
+// [Client.Send]. The Event API's credential, the REST API key, is an
+// option ([WithRESTAPIKey]).
 func New(opts ...Option) (*Client, error) {
-	cfg := config{retry: rest.DefaultRetry}
+	cfg := config{retry: rest.DefaultRetry, eventBase: DefaultEventBaseURL}
 	for _, o := range opts {
 		if o == nil {
 			return nil, argErr("New", "opts", "nil option")
@@ -72,8 +76,10 @@ func New(opts ...Option) (*Client, error) {
 			Sleep:   cfg.sleep,
 			OnError: onErr,
 		},
-		log:   cfg.log,
-		hosts: cfg.hosts,
+		log:       cfg.log,
+		hosts:     cfg.hosts,
+		restKey:   cfg.restKey,
+		eventBase: cfg.eventBase,
 	}, nil
 }
 
@@ -106,6 +112,7 @@ func (r *Result) Time() time.Time {
 
 type wireResult struct {
 	TaskID    string          `json:"taskId"`
+	TaskIDAlt string          `json:"task_id"` // kakao-chatbot reads the Event API answer so
 	Status    string          `json:"status"`
 	Message   string          `json:"message"`
 	Timestamp wire.FlexString `json:"timestamp"`
@@ -117,6 +124,9 @@ func parseResult(b []byte) (wireResult, bool) {
 	var w wireResult
 	if json.Unmarshal(b, &w) != nil {
 		return wireResult{}, false
+	}
+	if w.TaskID == "" {
+		w.TaskID = w.TaskIDAlt
 	}
 	if len(w.Message) > maxMessage {
 		w.Message = string(rest.Truncate([]byte(w.Message), maxMessage))

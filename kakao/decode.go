@@ -19,12 +19,12 @@ var errNoUserRequest = errors.New("no userRequest object")
 // parseLenient decodes with every tolerance described on the types.
 func parseLenient(body []byte) (*Request, error) {
 	var w struct {
-		Intent      fastIntent       `json:"intent"`
-		UserRequest *UserRequest     `json:"userRequest"`
-		Bot         Bot              `json:"bot"`
-		Action      Action           `json:"action"`
-		Contexts    []map[string]any `json:"contexts"`
-		Flow        *Flow            `json:"flow"`
+		Intent      fastIntent   `json:"intent"`
+		UserRequest *UserRequest `json:"userRequest"`
+		Bot         BotInfo      `json:"bot"`
+		Action      Action       `json:"action"`
+		Contexts    []Context    `json:"contexts"`
+		Flow        *Flow        `json:"flow"`
 	}
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, webhookio.Malformed("kakao", wire.JSONError(err))
@@ -77,7 +77,7 @@ type fastRequest struct {
 		} `json:"user"`
 		CallbackURL string `json:"callbackUrl"`
 	} `json:"userRequest"`
-	Bot    Bot `json:"bot"`
+	Bot    BotInfo `json:"bot"`
 	Action struct {
 		ID           string                `json:"id"`
 		Name         string                `json:"name"`
@@ -85,8 +85,8 @@ type fastRequest struct {
 		DetailParams map[string]fastDetail `json:"detailParams"`
 		ClientExtra  map[string]any        `json:"clientExtra"`
 	} `json:"action"`
-	Contexts []map[string]any `json:"contexts"`
-	Flow     *Flow            `json:"flow"`
+	Contexts []Context `json:"contexts"`
+	Flow     *Flow     `json:"flow"`
 }
 
 func parseFast(body []byte) (*Request, bool) {

@@ -62,6 +62,7 @@ its response after [Response.Validate]. Status codes are fixed:
 
 	405 not a POST                  413 body over the limit
 	400 not a skill payload         403 header secret or bot ID refused
+	401 unknown bot, or its header secret refused (multi-bot handlers)
 	500 the skill function failed   200 the response (or the WithFallback response)
 	503 no free slot under the in-flight cap before the request ended
 
@@ -80,7 +81,9 @@ Decoding is tolerant, because real payloads are odd: unknown fields are
 ignored; lang and clientExtra may be null; user.properties keeps unknown and
 snake_case keys in Extra; parameter values that are not strings are kept as
 their JSON text; intent.extra.knowledge is also read from "knowledges" and
-"matched_knowledges". Only a body that is not a JSON object, has no
+"matched_knowledges"; contexts decode into typed [Context] values
+(lifespan or lifeSpan, numbers as strings, bare-string parameters),
+keeping unknown keys. Only a body that is not a JSON object, has no
 userRequest, or gives a known field a type no real payload uses is refused
 (400, [ErrMalformed]).
 
@@ -171,11 +174,91 @@ and never after a 2xx. Kakao's answer {taskId, status, message, timestamp}
 becomes a [Result], or an [*APIError] when status is FAIL or ERROR or the
 HTTP status is not 2xx.
 
+# Event API
+
+[Client.SendEvent] sends a bot-initiated message: Kakao runs the block
+bound to an event name for up to [MaxEventUsers] users ([Event],
+[EventUser]; user IDs of type appUserId, plusfriendUserKey or botUserKey,
+as a skill request's user.properties carries them). Its credential is the
+REST API key of the Kakao Developers app the bot is linked to
+([WithRESTAPIKey], sent as "Authorization: KakaoAK <key>").
+
+	cl, err := kakao.New(kakao.WithRESTAPIKey(restAPIKey))
+	res, err := cl.SendEvent(ctx, botID, &kakao.Event{Name: "delivery_done",
+		Users: []kakao.EventUser{{Type: kakao.EventBotUserKey, ID: userKey}}})
+
+It is a method of [Client] with an option, not a second client type,
+because the package keeps one client (New(...Option), as the shared
+vocabulary has it): Kakao's callbacks need no credential, so the key is
+the client's only one, and a multi-bot [Bot.Client] can carry each bot's
+key. The event is validated before it is sent ([Event.Validate]: a name,
+1 to 100 users, known types) and POSTed once: it is retried only when the
+connection could not be made, since a delivered event is a billed
+message. The endpoint, the 100-user limit and the answer's shape come
+from the peer library kakao-chatbot and are UNCONFIRMED in Kakao's
+reference; [WithBaseURL] points it elsewhere (a development channel's
+host, or the kakaotest fake).
+
 Options: [Option] configures a [Client], [HandlerOption] a
 [WebhookHandler] or a [BotHandler], and a [SharedOption] ([WithLogger],
 [WithErrorHandler]) either.
 
 The callback URL is a credential: it never appears in an error or a log line.
+
+# Many bots
+
+A chatbot builder serves many bots from one handler.
+[NewMultiWebhookHandler] and [NewMultiBotHandler] take a [BotResolver]
+instead of one bot's settings: [StaticBots] for a fixed set, or your own
+(a database lookup) through [BotResolverFunc].
+
+	bots, err := kakao.StaticBots(
+		&kakao.Bot{ID: "64e9a0b1c2d3e4f5a6b7c8d9", HeaderSecrets: signature.MustSecretSet(secretA)},
+		&kakao.Bot{ID: "65f0b1c2d3e4f5a6b7c8d9e0", HeaderSecrets: signature.MustSecretSet(secretB)},
+	)
+	if err != nil { … }
+	h, err := kakao.NewMultiBotHandler(bots, brain, kakao.WithCallback(0, nil))
+	if err != nil { … }
+	mux.Handle("POST /kakao/skill", h)
+
+Each request names its bot in bot.id (or, with [WithBotPath], in a path
+segment: mux.Handle("POST /kakao/{bot}", h), each bot's skill registered
+at its own URL). The handler resolves it, checks the header secret the
+bot's skill settings send ("헤더값 입력") against the bot's HeaderSecrets,
+in the header [WithHeaderSecret] names (default [DefaultSecretHeader]),
+and calls your function with the bot in the context ([BotFromContext]);
+[NewMultiBotHandler] also sets [message.Incoming].BotID. A callback is
+POSTed through the bot's Client (or the handler's own). A Bot without
+HeaderSecrets is checked against WithHeaderSecret's secrets, and without
+those serves unauthenticated requests, as a single-bot handler without
+WithHeaderSecret does.
+
+bot.id is read from a body nothing has verified: Kakao signs nothing. It
+only picks which secret the request is checked with. It cannot make a
+request for bot A pass with bot B's secret: each bot's header is
+compared with that bot's own secrets. What a caller can do is make the
+server ask the resolver about IDs of its choosing; answers are cached
+([WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs a sixth as
+long), concurrent lookups of one ID share one call, the cache is bounded,
+and IDs longer than 256 bytes are unknown without a lookup. An unknown bot
+and a wrong or missing header secret get the same answer, 401 with an
+empty body (a single-bot handler answers a wrong secret 403), so a caller
+cannot learn which bots exist; the error handler gets [ErrUnknownBot] or
+the secret error. A resolver that fails (any error not wrapping
+ErrUnknownBot) is answered 500 and not cached.
+
+To rotate one bot's secret, have the resolver return the bot with both
+values (signature.MustSecretSet(newSecret, oldSecret)) and call
+[WebhookHandler.ForgetBot] with its ID; change the skill settings' header;
+later drop the old value the same way. No other bot is touched. A revoked
+bot is served at most the cache TTL after the resolver stops returning it,
+or not at all after ForgetBot.
+
+A Bot's Client is optional: Kakao needs no credential for a callback, so
+one [Client] (or none, the handler's own) serves every bot. A Client
+shares net/http's default transport unless [WithHTTPClient] is given, so
+a thousand bots hold no connection pool each (about 640 bytes per idle
+Bot with its own Client and a header secret, measured).
 
 # System entities
 

@@ -104,8 +104,9 @@ const (
 	CallbackError   CallbackStatus = "ERROR"
 )
 
-// APIError is a failed callback delivery: an HTTP status other than 2xx, or
-// a 2xx answer whose status is not SUCCESS. Code holds Kakao's status
+// APIError is a failed callback delivery or Event API call
+// ([Client.SendEvent]): an HTTP status other than 2xx, or a 2xx answer
+// whose status is not SUCCESS. Code holds Kakao's status
 // ("FAIL", "ERROR") when there is one.
 type APIError struct {
 	StatusCode int
@@ -116,12 +117,17 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Body is the raw answer, truncated. Error never prints it.
 	Body []byte
+	api  string // "event" for the Event API; "" for a callback
 }
 
 // Error describes the failure without the body or the callback URL.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("kakao: callback failed: HTTP ")
+	if e.api == "event" {
+		b.WriteString("kakao: event failed: HTTP ")
+	} else {
+		b.WriteString("kakao: callback failed: HTTP ")
+	}
 	fmt.Fprintf(&b, "%d", e.StatusCode)
 	if e.Code != "" {
 		b.WriteString(" ")

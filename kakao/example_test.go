@@ -150,3 +150,45 @@ func mustJSON(v any) []byte {
 	}
 	return b
 }
+
+func ExampleNewMultiBotHandler() {
+	// The bots a builder serves, with each bot's skill-settings header
+	// secret; a resolver over a database works the same way.
+	bots, err := kakao.StaticBots(
+		&kakao.Bot{ID: "64e9a0b1c2d3e4f5a6b7c8d9", HeaderSecrets: signature.MustSecretSet("secret-of-shop-bot")},
+		&kakao.Bot{ID: "65f0b1c2d3e4f5a6b7c8d9e0", HeaderSecrets: signature.MustSecretSet("secret-of-clinic-bot")},
+	)
+	if err != nil {
+		panic(err)
+	}
+	brain := message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		_, err := r.Reply(ctx, &message.Text{Text: "bot " + in.BotID + " heard you"})
+		return err
+	})
+	h, err := kakao.NewMultiBotHandler(bots, brain)
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range []struct{ bot, secret string }{
+		{"64e9a0b1c2d3e4f5a6b7c8d9", "secret-of-shop-bot"},
+		{"65f0b1c2d3e4f5a6b7c8d9e0", "secret-of-clinic-bot"},
+		{"64e9a0b1c2d3e4f5a6b7c8d9", "secret-of-clinic-bot"}, // another bot's secret
+		{"00000000000000000000000f", "secret-of-shop-bot"},   // a bot it does not serve
+	} {
+		body, _ := json.Marshal(kakaotest.NewPayload(kakaotest.WithBotID(c.bot)))
+		r := httptest.NewRequest(http.MethodPost, "/kakao/skill", bytes.NewReader(body))
+		r.Header.Set(kakao.DefaultSecretHeader, c.secret)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Body.Len() == 0 {
+			fmt.Println(w.Code, "(empty body)")
+			continue
+		}
+		fmt.Println(w.Code, w.Body.String())
+	}
+	// Output:
+	// 200 {"version":"2.0","template":{"outputs":[{"simpleText":{"text":"bot 64e9a0b1c2d3e4f5a6b7c8d9 heard you"}}]}}
+	// 200 {"version":"2.0","template":{"outputs":[{"simpleText":{"text":"bot 65f0b1c2d3e4f5a6b7c8d9e0 heard you"}}]}}
+	// 401 (empty body)
+	// 401 (empty body)
+}

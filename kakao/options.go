@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/rest"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
@@ -55,6 +56,9 @@ type config struct {
 	onErr func(*http.Request, error)
 	hosts map[string]bool
 	sleep func(context.Context, time.Duration) error // tests
+	// The Event API's key and base URL.
+	restKey   redact.Hidden[string]
+	eventBase string
 }
 
 // handlerConfig is what the HandlerOptions set.
@@ -71,6 +75,13 @@ type handlerConfig struct {
 	budget      time.Duration
 	waiting     *Response
 	client      *Client
+	clientSet   bool // WithClient, which a multi-bot handler refuses
+	// The multi-bot handlers' options; multiOnly names the last one set,
+	// which the single-bot constructors refuse.
+	botPath   string
+	botTTL    time.Duration
+	botTTLSet bool
+	multiOnly string
 	// NewBotHandler's options; botOnly names the last one set, which
 	// NewWebhookHandler refuses.
 	render  message.RenderOptions
@@ -235,7 +246,9 @@ func WithMaxInFlight(n int) HandlerOption {
 // the old and the new value while rotating). The comparison is
 // constant-time. A missing or wrong header, or one sent more than once, is
 // answered 403 (see the package doc, Authentication).
-// [DefaultSecretHeader] is the name the examples use.
+// [DefaultSecretHeader] is the name the examples use. On a multi-bot
+// handler, name is where every bot's HeaderSecrets are read, and secrets
+// check the bots that have none of their own.
 func WithHeaderSecret(name string, secrets signature.SecretSet) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if name == "" {
@@ -251,7 +264,8 @@ func WithHeaderSecret(name string, secrets signature.SecretSet) HandlerOption {
 }
 
 // WithBotIDs accepts only requests whose bot.id is one of ids; others are
-// answered 403.
+// answered 403. A multi-bot handler refuses it: its resolver says which
+// bots it serves.
 func WithBotIDs(ids ...string) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if len(ids) == 0 {
@@ -316,13 +330,14 @@ func WithCallback(budget time.Duration, waiting *Response) HandlerOption {
 }
 
 // WithClient sets the client that delivers callback responses (default:
-// [New] with the handler's logger and error handler).
+// [New] with the handler's logger and error handler). A multi-bot handler
+// refuses it: each [Bot] carries its Client.
 func WithClient(cl *Client) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if cl == nil {
 			return argErr("WithClient", "cl", "nil client")
 		}
-		c.client = cl
+		c.client, c.clientSet = cl, true
 		return nil
 	})
 }

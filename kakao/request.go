@@ -6,12 +6,12 @@ import "encoding/json"
 // block with the skill runs. Unknown fields are ignored; fields that arrive
 // as null decode to their zero value.
 type Request struct {
-	Intent      Intent           `json:"intent"`
-	UserRequest UserRequest      `json:"userRequest"`
-	Bot         Bot              `json:"bot"`
-	Action      Action           `json:"action"`
-	Contexts    []map[string]any `json:"contexts,omitempty"`
-	Flow        *Flow            `json:"flow,omitempty"`
+	Intent      Intent      `json:"intent"`
+	UserRequest UserRequest `json:"userRequest"`
+	Bot         BotInfo     `json:"bot"`
+	Action      Action      `json:"action"`
+	Contexts    []Context   `json:"contexts,omitempty"`
+	Flow        *Flow       `json:"flow,omitempty"`
 }
 
 // Intent is the block the utterance matched.
@@ -125,8 +125,10 @@ type User struct {
 	Properties UserProperties `json:"properties"`
 }
 
-// Bot is the bot the skill belongs to.
-type Bot struct {
+// BotInfo is the bot the skill belongs to, as the request names it
+// (bot.id, bot.name). It is not [Bot], which is a bot a multi-bot handler
+// serves, with its credentials.
+type BotInfo struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }

@@ -70,15 +70,15 @@ func TestDecodeFields(t *testing.T) {
 			Utterance: "자세히 보기", Lang: "ko",
 			User: User{ID: "c0ffee00", Type: "botUserKey", Properties: UserProperties{PlusfriendUserKey: "pfk-2", BotUserKey: "c0ffee00"}},
 		},
-		Bot: Bot{ID: "64e9a0b1c2d3e4f5a6b7c8d9", Name: "쇼핑 도우미"},
+		Bot: BotInfo{ID: "64e9a0b1c2d3e4f5a6b7c8d9", Name: "쇼핑 도우미"},
 		Action: Action{
 			ID: "651b2c3d4e5f6a7b8c9d0e20", Name: "detail",
 			Params:       Params{"product": "A-100"},
 			DetailParams: map[string]DetailParam{"product": {Origin: "A-100", Value: "A-100"}},
 			ClientExtra:  map[string]any{"channelkit_postback": "product=A-100", "page": float64(2)},
 		},
-		Contexts: []map[string]any{{"name": "cart", "lifespan": float64(4), "ttl": float64(600),
-			"params": map[string]any{"size": map[string]any{"value": "M", "resolvedValue": "M"}}}},
+		Contexts: []Context{{Name: "cart", Lifespan: 4, TTL: 600,
+			Params: map[string]ContextParam{"size": {Value: "M", ResolvedValue: "M"}}}},
 		Flow: &Flow{
 			LastBlock: &Block{ID: "651b2c3d4e5f6a7b8c9d0e00", Name: "상품 목록"},
 			Trigger:   &Trigger{Type: TriggerCardButtonMessage, ReferrerBlock: &Block{ID: "651b2c3d4e5f6a7b8c9d0e00", Name: "상품 목록"}},

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
@@ -113,6 +114,9 @@ type WebhookHandler struct {
 	runner   *webhookio.Runner
 	callback *webhookio.Runner
 	rp       webhookio.Reporter
+	// bots resolves the bot of each request: set on a multi-bot handler
+	// only.
+	bots *botset.Cache[*Bot]
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -142,6 +146,9 @@ func NewWebhookHandler(fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, 
 	}
 	if h.cfg.botOnly != "" {
 		return nil, argErr("NewWebhookHandler", "opts", h.cfg.botOnly+" configures NewBotHandler only")
+	}
+	if h.cfg.multiOnly != "" {
+		return nil, argErr("NewWebhookHandler", "opts", h.cfg.multiOnly+" configures the multi-bot handlers only")
 	}
 	h.fn = func(ctx context.Context, _ *http.Request, req *Request) (*Response, error) { return fn(ctx, req) }
 	return h, nil
@@ -214,8 +221,16 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.rp.Fail(w, r, fmt.Errorf("kakao: %w", err))
 		return
 	}
-	if h.cfg.headerName != "" {
-		if err := h.checkSecret(r); err != nil {
+	var bot *Bot
+	var err error
+	if h.bots != nil && h.cfg.botPath != "" {
+		// The path names the bot: check it before reading the body.
+		if bot, err = h.resolveBot(r, r.PathValue(h.cfg.botPath)); err != nil {
+			h.rp.Fail(w, r, err)
+			return
+		}
+	} else if h.cfg.headerName != "" && h.bots == nil {
+		if err = h.checkSecret(r); err != nil {
 			h.rp.Fail(w, r, err)
 			return
 		}
@@ -230,19 +245,26 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.rp.Fail(w, r, err)
 		return
 	}
+	if h.bots != nil && bot == nil {
+		// Kakao signs nothing: bot.id only picks the secret to check.
+		if bot, err = h.resolveBot(r, req.Bot.ID); err != nil {
+			h.rp.Fail(w, r, err)
+			return
+		}
+	}
 	if h.cfg.botIDs != nil && !h.cfg.botIDs[req.Bot.ID] {
 		h.rp.Fail(w, r, ErrBotID)
 		return
 	}
 	var job *webhookio.Job[*Response]
 	if h.callback != nil && req.UserRequest.CallbackURL != "" {
-		c := &callbackCall{skillCall: skillCall{h: h, r: r, req: req}, w: w}
+		c := &callbackCall{skillCall: skillCall{h: h, r: r, req: req, bot: bot}, w: w}
 		// The URL is valid for a minute from now, on the runner's clock.
 		c.deadline = h.callback.Clock().Now().Add(CallbackValidity)
 		c.job = webhookio.Job[*Response]{Run: c.runCallback, Answer: ignoreAnswer}
 		job = &c.job
 	} else {
-		c := &skillCall{h: h, r: r, req: req}
+		c := &skillCall{h: h, r: r, req: req, bot: bot}
 		c.job = webhookio.Job[*Response]{Run: c.run, Answer: c.answer}
 		job = &c.job
 	}
@@ -306,7 +328,16 @@ type skillCall struct {
 	h   *WebhookHandler
 	r   *http.Request
 	req *Request
+	bot *Bot // the resolved bot, on a multi-bot handler
 	job webhookio.Job[*Response]
+}
+
+// context returns ctx with the resolved bot, if any.
+func (c *skillCall) context(ctx context.Context) context.Context {
+	if c.bot == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, botKey{}, c.bot)
 }
 
 // callbackCall is a callback request's call: the skill function races
@@ -322,7 +353,9 @@ type callbackCall struct {
 	promised bool
 }
 
-func (c *skillCall) run(ctx context.Context) (*Response, error) { return c.h.fn(ctx, c.r, c.req) }
+func (c *skillCall) run(ctx context.Context) (*Response, error) {
+	return c.h.fn(c.context(ctx), c.r, c.req)
+}
 
 func (c *skillCall) answer(w http.ResponseWriter, resp *Response, err error) {
 	c.h.write(w, c.r, resp, err)
@@ -341,7 +374,7 @@ func (c *callbackCall) runCallback(context.Context) (*Response, error) {
 func (c *callbackCall) runUntilExpiry(ctx context.Context) (*Response, error) {
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
-	return c.h.fn(ctx, c.r, c.req)
+	return c.h.fn(c.context(ctx), c.r, c.req)
 }
 
 // errHungUp reports a callback request Kakao gave up on before anything
@@ -382,7 +415,11 @@ func (c *callbackCall) late(ctx context.Context, resp *Response, err error) {
 	}
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
-	if _, err := h.cfg.client.Send(ctx, c.req.UserRequest.CallbackURL, resp); err != nil {
+	cl := h.cfg.client
+	if c.bot != nil && c.bot.Client != nil {
+		cl = c.bot.Client
+	}
+	if _, err := cl.Send(ctx, c.req.UserRequest.CallbackURL, resp); err != nil {
 		h.rp.Report(c.r, fmt.Errorf("kakao: %w: %w: delivering the answer to the callback URL: %w", webhookio.ErrLate, webhookio.ErrCallback, err))
 	}
 }

@@ -319,15 +319,20 @@ func (c *Client) sendKeyed(ctx context.Context, fn, path string, to any, msgs []
 	if err != nil {
 		return nil, err
 	}
-	key := sc.retryKey
+	body := sendBody{To: to, Messages: enc, NotificationDisabled: sc.notificationDisabled, CustomAggregationUnits: sc.units}
+	return c.postKeyed(ctx, path, sc.retryKey, &body)
+}
+
+// postKeyed sends body with an X-Line-Retry-Key (key, or a new one),
+// retrying as the key makes safe, and reports a 409 as a duplicate.
+func (c *Client) postKeyed(ctx context.Context, path, key string, body any) (*SendResult, error) {
 	if key == "" {
 		key = uuid.New()
 	}
-	body := sendBody{To: to, Messages: enc, NotificationDisabled: sc.notificationDisabled, CustomAggregationUnits: sc.units}
 	resp, err := c.api.Do(ctx, &rest.Request{
 		Method:     http.MethodPost,
 		Path:       path,
-		JSON:       &body,
+		JSON:       body,
 		Header:     http.Header{"X-Line-Retry-Key": {key}},
 		Idempotent: true,
 		RetryOn:    retryKeyed,

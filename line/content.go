@@ -41,6 +41,9 @@ type TextContent struct {
 	QuoteToken string `json:"quoteToken,omitempty"`
 	// QuotedMessageID is set when this message quotes another.
 	QuotedMessageID string `json:"quotedMessageId,omitempty"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
 	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 
@@ -88,7 +91,10 @@ type ImageContent struct {
 	ContentProvider ContentProvider `json:"contentProvider"`
 	ImageSet        *ImageSet       `json:"imageSet,omitempty"`
 	QuoteToken      string          `json:"quoteToken,omitempty"`
-	MarkAsReadToken string          `json:"markAsReadToken,omitempty"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
+	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 
 // VideoContent is a video message.
@@ -98,7 +104,10 @@ type VideoContent struct {
 	Duration        int64           `json:"duration,omitempty"`
 	ContentProvider ContentProvider `json:"contentProvider"`
 	QuoteToken      string          `json:"quoteToken,omitempty"`
-	MarkAsReadToken string          `json:"markAsReadToken,omitempty"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
+	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 
 // AudioContent is an audio message.
@@ -107,25 +116,34 @@ type AudioContent struct {
 	// Duration is in milliseconds.
 	Duration        int64           `json:"duration,omitempty"`
 	ContentProvider ContentProvider `json:"contentProvider"`
-	MarkAsReadToken string          `json:"markAsReadToken,omitempty"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
+	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 
 // FileContent is a file message.
 type FileContent struct {
-	ID              string `json:"id"`
-	FileName        string `json:"fileName"`
-	FileSize        int64  `json:"fileSize"`
+	ID       string `json:"id"`
+	FileName string `json:"fileName"`
+	FileSize int64  `json:"fileSize"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
 	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 
 // LocationContent is a location message.
 type LocationContent struct {
-	ID              string  `json:"id"`
-	Title           string  `json:"title,omitempty"`
-	Address         string  `json:"address,omitempty"`
-	Latitude        float64 `json:"latitude"`
-	Longitude       float64 `json:"longitude"`
-	MarkAsReadToken string  `json:"markAsReadToken,omitempty"`
+	ID        string  `json:"id"`
+	Title     string  `json:"title,omitempty"`
+	Address   string  `json:"address,omitempty"`
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
+	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 
 // StickerContent is a sticker message.
@@ -141,6 +159,9 @@ type StickerContent struct {
 	Text            string `json:"text,omitempty"`
 	QuoteToken      string `json:"quoteToken,omitempty"`
 	QuotedMessageID string `json:"quotedMessageId,omitempty"`
+	// MarkAsReadToken marks the chat read up to this message, with
+	// [Client.MarkAsReadByToken]. Optional in LINE's schema: empty when
+	// LINE sent none.
 	MarkAsReadToken string `json:"markAsReadToken,omitempty"`
 }
 

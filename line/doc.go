@@ -114,7 +114,63 @@
 // ([Client.CreateRichMenuAlias], [Client.GetRichMenuAlias]) name it, for
 // the richmenuswitch action and for finding a menu made on an earlier run.
 // A create is never repeated once LINE may have received it; reads,
-// deletes, links and alias updates are retried.
+// deletes, links and alias updates are retried. [Client.RichMenuBatch]
+// moves or unlinks the menus of every user linked to a menu
+// ([BatchLink], [BatchUnlink], [BatchUnlinkAll]) in the background;
+// [Client.GetRichMenuBatchProgress] follows it.
+//
+// # Groups, rooms and followers
+//
+// [Client.GetGroupSummary], [Client.GetGroupMemberCount],
+// [Client.GetRoomMemberCount], [Client.GetGroupMemberProfile] and
+// [Client.GetRoomMemberProfile] describe the chats the bot is in;
+// [Client.LeaveGroup] and [Client.LeaveRoom] leave them. Member and
+// follower IDs come in pages: [Client.GetGroupMemberIDs],
+// [Client.GetRoomMemberIDs] and [Client.GetFollowerIDs] return one
+// ([IDPage], with the Next token of the page after it), and
+// [Client.GroupMemberIDs], [Client.RoomMemberIDs] and [Client.FollowerIDs]
+// are range-over-func iterators that follow the tokens, fetching a page
+// only when the loop needs it:
+//
+//	for id, err := range client.FollowerIDs(ctx) {
+//		if err != nil {
+//			return err // a page failed; the loop ends here
+//		}
+//		…
+//	}
+//
+// LINE serves member and follower IDs to verified and premium accounts
+// only; others get 403.
+//
+// # The bot's account
+//
+// [Client.GetBotInfo] returns the bot's user ID, basic ID, name and chat
+// settings. [Client.MarkAsReadByToken] marks a chat read up to a message,
+// with the MarkAsReadToken its content carries ([TextContent] and the
+// other message contents); [Client.MarkAsRead] marks a user's whole chat
+// read, a partner feature.
+//
+// Account linking joins a LINE user to an account in your service:
+// [Client.IssueLinkToken] for the user who asked (a [LinkToken], valid 10
+// minutes, once; it never prints), a link to your login page carrying it,
+// and, once they logged in, a redirect to [AccountLinkURL](token, nonce)
+// with a fresh nonce you keep with their account. LINE then sends an
+// [*AccountLinkEvent] whose Link.Nonce names the account and whose
+// Link.Result is "ok" or "failed".
+//
+// # Narrowcast, quota and the channel's webhook
+//
+// [Client.Narrowcast] sends to the friends a [NarrowcastTarget] selects
+// (an audience, demographics, a cap), with a retry key as push has; LINE
+// sends in the background, and [Client.GetNarrowcastProgress] with the
+// result's [SendResult.ProgressID] follows it. [Client.GetMessageQuota]
+// and [Client.GetMessageQuotaConsumption] say how much of the month's
+// quota is left. [Client.GetWebhookEndpoint], [Client.SetWebhookEndpoint]
+// (an https URL, checked before sending) and [Client.TestWebhookEndpoint]
+// manage the channel's webhook URL. [Client.GetContentPreview] downloads
+// the preview of an image or video a user sent, and
+// [Client.GetContentTranscoding] says whether a video or audio can be
+// downloaded yet.
 //
 // # Channel access tokens
 //

@@ -133,8 +133,16 @@ func (b *BotHandler) handle(ctx context.Context, ev Event) error {
 	if !ok {
 		return nil
 	}
+	client := b.wh.cfg.client
+	if b.wh.bots != nil {
+		bot, ok := BotFromContext(ctx) // resolved, with its Client checked
+		if !ok {
+			return errNilBot
+		}
+		client, in.BotID = bot.Client, bot.ID
+	}
 	t := &turn{in: in}
-	t.responder = responder{client: b.wh.cfg.client, opts: b.wh.cfg.render}
+	t.responder = responder{client: client, opts: b.wh.cfg.render}
 	t.channel, t.user = ev.EventSource().ReplyTarget()
 	herr := b.h.Handle(ctx, &t.in, &t.responder)
 	return t.finish(herr)

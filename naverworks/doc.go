@@ -113,6 +113,22 @@
 // [Client.Download] follows the 302 of a received file, sending the bearer
 // token only to NAVER WORKS hosts.
 //
+// The rest of the Bot API: [Client.ChannelInfo] (a room's title, domain
+// and type), the default rich menu ([Client.SetDefaultRichMenu],
+// [Client.DefaultRichMenu], [Client.DeleteDefaultRichMenu]; the DELETE is
+// UNCONFIRMED), bot settings with [Client.UpdateBot] (PATCH /bots/{botId}:
+// Callback URL, callback events, allowed domains, group rooms), and the
+// Directory profile of a user with [Client.UserProfile] (GET
+// /users/{userId}, scope user.profile.read).
+//
+// Mentions: [Mention] builds the <m userId="…"> tag NAVER WORKS shows as
+// @name, in a [Text]'s text or a [Link]'s or [ButtonTemplate]'s
+// contentText ([MentionAll] mentions a room's members; at most
+// [MaxMentions]); [Validate] refuses more, or a malformed tag.
+// [ParseMentions] and [TextContent.Mentions] find the tags in a text. How
+// an incoming mention is marked is UNCONFIRMED (the tag form in
+// content.text is what they read; no metadata field is documented).
+//
 // Calls that return data return it with a Meta field (status, request ID,
 // headers); the others return a [*Result] holding only Meta. Success is any
 // 2xx (sends answer 201). Idempotent calls retry on 429,
@@ -178,11 +194,63 @@
 // errors.ErrUnsupported, PassToHuman and TakeBack one wrapping
 // [message.ErrNoHandover]. [WithRenderOptions] makes rendering strict.
 //
+// # Many bots
+//
+// A builder serving many bots from one service uses
+// [NewMultiBotHandler] (or [NewMultiWebhookHandler]) with a
+// [BotResolver]: [StaticBots] over a config file, or a
+// [BotResolverFunc] over a database. Each [Bot] carries its ID, its Bot
+// Secret and its [Client]. Bots of one app share its Service Account:
+// give their clients one token source, so that one [TokenCache] (one
+// token, one refresh) serves them all.
+//
+//	ts, err := naverworks.TokenSource(ctx, creds) // one per Service Account
+//	var bots []*naverworks.Bot
+//	for _, c := range cfg.Bots {
+//		client, err := naverworks.New(c.ID, ts)
+//		…
+//		bots = append(bots, &naverworks.Bot{ID: c.ID, Secrets: signature.MustSecretSet(c.Secret), Client: client})
+//	}
+//	resolver, err := naverworks.StaticBots(bots...)
+//	h, err := naverworks.NewMultiBotHandler(resolver, handler)
+//	http.Handle("POST /callback", h)
+//
+// The bot ID comes from the X-WORKS-BotId header, or with
+// [WithBotPath] from a path wildcard ("POST /works/{bot}"). The body is
+// read (within [WithMaxBodyBytes]) first, then the ID is resolved, through
+// a cache ([WithBotCacheTTL], default one minute), and the body verified
+// with that bot's Secrets; the function or message handler runs with the
+// bot in its context ([BotFromContext]), and every [message.Incoming]
+// carries BotID, which keeps conversation state per bot
+// ([message.StateKey]).
+//
+// The ID is read before anything is verified. It only picks the secret
+// the body is verified with: a request for bot A signed with bot B's
+// secret fails (401), and a caller without a bot's secret cannot make a
+// request for it pass. What a caller can do is make the handler look up
+// IDs of its choosing: IDs over 256 bytes are refused without a lookup,
+// unknown IDs are cached for a sixth of the TTL, the cache is bounded,
+// and an unknown ID is answered exactly as a wrong signature is (401,
+// empty body, [ErrUnknownBot] to the error handler), so the answer does
+// not tell which bots exist. A resolver failure is answered 500 and not
+// cached.
+//
+// To rotate one bot's secret, make the resolver return its Bot with
+// Secrets holding the new and the previous secret, and call
+// [WebhookHandler.ForgetBot] (or [BotHandler.ForgetBot]) with its ID; the
+// other bots are untouched. Once NAVER WORKS signs with the new secret,
+// drop the old one the same way. A revoked bot stops being served when
+// its cache entry expires, or at once after ForgetBot.
+//
 // # Testing
 //
 // Package naverworkstest fakes the token endpoint (it verifies the
 // assertion with the test key and counts requests) and the Bot API (it
 // records messages and answers faults on demand: FailNext), hands out a
 // [Client] wired to both (Server.Client), and builds signed callbacks
-// (NewRequest).
+// (NewRequest). WithBotIDs and Server.NewBotClient serve more bots than
+// the fake's own, for multi-bot tests. It also serves room details, the
+// default rich menu, bot settings (Server.BotUpdates), Directory users
+// (Server.AddUser), and checks the mention tags of every text it is sent
+// (Message.Mentions).
 package naverworks

@@ -28,8 +28,10 @@ const DefaultWorkTimeout = 30 * time.Second
 type Option interface{ applyClient(*config) error }
 
 // HandlerOption configures a [WebhookHandler] or a [BotHandler]; pass it
-// to [NewWebhookHandler] or [NewBotHandler]. [WithClient] and
-// [WithRenderOptions] are for NewBotHandler only.
+// to [NewWebhookHandler] or [NewBotHandler], or to their multi-bot forms
+// [NewMultiWebhookHandler] and [NewMultiBotHandler]. [WithClient] and
+// [WithRenderOptions] are for the bot handlers only, [WithClient] and
+// [WithBotID] for single-bot handlers, [WithBotPath] for multi-bot ones.
 type HandlerOption interface{ applyHandler(*handlerConfig) error }
 
 // SharedOption is an option both [New] and [NewWebhookHandler] accept.
@@ -80,6 +82,9 @@ type handlerConfig struct {
 	maxBody     int64
 	maxInFlight int
 	botID       string
+	botPath     string // WithBotPath
+	botTTL      time.Duration
+	botTTLSet   bool
 	budget      time.Duration
 	workTimeout time.Duration
 

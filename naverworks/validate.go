@@ -105,6 +105,7 @@ func (v *validator) content(p string, c Content) {
 	case *Text:
 		v.required(p+".text", c.Text)
 		v.maxLen(p+".text", c.Text, limits.text)
+		v.mentions(p+".text", c.Text)
 		for i, t := range c.I18nTexts {
 			v.maxLen(fmt.Sprintf("%s.i18nTexts[%d].text", p, i), t.Text, limits.text)
 		}
@@ -132,6 +133,7 @@ func (v *validator) content(p string, c Content) {
 	case *Link:
 		v.required(p+".contentText", c.ContentText)
 		v.maxLen(p+".contentText", c.ContentText, limits.contentText)
+		v.mentions(p+".contentText", c.ContentText)
 		v.required(p+".linkText", c.LinkText)
 		v.maxLen(p+".linkText", c.LinkText, limits.linkText)
 		v.required(p+".link", c.Link)
@@ -162,6 +164,7 @@ func (v *validator) content(p string, c Content) {
 	case *ButtonTemplate:
 		v.required(p+".contentText", c.ContentText)
 		v.maxLen(p+".contentText", c.ContentText, limits.contentText)
+		v.mentions(p+".contentText", c.ContentText)
 		for i, t := range c.I18nContentTexts {
 			v.maxLen(fmt.Sprintf("%s.i18nContentTexts[%d].contentText", p, i), t.ContentText, limits.contentText)
 		}

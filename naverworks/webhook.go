@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
+	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/signature"
@@ -101,9 +103,19 @@ type WebhookHandler struct {
 	rp      webhookio.Reporter
 	rcfg    webhookio.RunnerConfig
 	rn      *webhookio.Runner
+
+	// A multi-bot handler's resolution (nil bots: a single-bot handler).
+	bots    *botset.Cache[*Bot]
+	resolve botset.Resolve[*Bot]
+	botTTL  time.Duration
 }
 
 func (h *WebhookHandler) form() redact.Form {
+	if h.bots != nil {
+		return redact.Form{Type: "naverworks.WebhookHandler", Fields: []redact.Field{
+			{Name: "Bots", Value: "resolved"},
+		}}
+	}
 	return redact.Form{Type: "naverworks.WebhookHandler", Fields: []redact.Field{
 		{Name: "Secrets", Value: h.secrets},
 		{Name: "BotID", Value: h.cfg.botID},
@@ -155,6 +167,18 @@ func newWebhookHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc,
 	if secrets.Len() == 0 {
 		return nil, argError(ctor, "secrets", "empty set")
 	}
+	h, err := newHandler(ctor, secrets, fn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if h.cfg.botPath != "" {
+		return nil, argError(ctor, "opts", "WithBotPath is an option of the multi-bot handlers")
+	}
+	return h, nil
+}
+
+// newHandler builds what the single-bot and the multi-bot handlers share.
+func newHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc, opts []HandlerOption) (*WebhookHandler, error) {
 	h := &WebhookHandler{secrets: secrets, fn: fn, cfg: handlerConfig{
 		maxBody:     DefaultMaxBodyBytes,
 		budget:      DefaultBudget,
@@ -184,21 +208,25 @@ func newWebhookHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc,
 	return h, nil
 }
 
-// setClock replaces the runner's clock, for tests (export_test.go).
+// setClock replaces the runner's clock, and the bot cache's, for tests
+// (export_test.go).
 func (h *WebhookHandler) setClock(c webhookio.Clock) {
 	h.rcfg.Clock = c
 	h.rn = webhookio.NewRunner(h.rcfg)
+	if h.bots != nil {
+		h.bots = botset.New(h.resolve, botset.Config{TTL: h.botTTL, Now: c.Now})
+	}
 }
 
 // ServeHTTP implements http.Handler.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev, err := h.parse(w, r)
+	ev, bot, err := h.parse(w, r)
 	if err != nil {
 		h.rp.Fail(w, r, err)
 		return
 	}
 	c := calls.Get().(*call)
-	c.h, c.r, c.ev = h, r, ev
+	c.h, c.r, c.ev, c.bot = h, r, ev, bot
 	err = webhookio.Run(h.rn, w, r, &c.job)
 	*c = call{job: c.job}
 	calls.Put(c)
@@ -214,6 +242,7 @@ type call struct {
 	h   *WebhookHandler
 	r   *http.Request
 	ev  Event
+	bot *Bot // the resolved bot of a multi-bot handler
 	job webhookio.Job[struct{}]
 }
 
@@ -224,7 +253,12 @@ var calls = sync.Pool{New: func() any {
 }}
 
 // run calls the handler's function.
-func (c *call) run(ctx context.Context) (struct{}, error) { return struct{}{}, c.h.fn(ctx, c.ev) }
+func (c *call) run(ctx context.Context) (struct{}, error) {
+	if c.bot != nil {
+		ctx = context.WithValue(ctx, botKey{}, c.bot)
+	}
+	return struct{}{}, c.h.fn(ctx, c.ev)
+}
 
 // answer writes the function's result within the budget: 200, or 500 when
 // it failed or panicked.
@@ -251,30 +285,51 @@ func ack(w http.ResponseWriter) error { return webhookio.WriteAck(w, http.Status
 // requests (http.Server.Shutdown).
 func (h *WebhookHandler) Wait(ctx context.Context) error { return h.rn.Wait(ctx) }
 
-func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, error) {
+// parse checks, reads, verifies and decodes a callback, and for a
+// multi-bot handler resolves its bot (read after the bounded body, so that
+// a body too large is answered alike for every ID).
+func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, *Bot, error) {
 	if err := webhookio.CheckMethod(r); err != nil {
-		return nil, fmt.Errorf("naverworks: %w", err)
+		return nil, nil, fmt.Errorf("naverworks: %w", err)
 	}
 	if h.cfg.botID != "" {
 		// A bot ID sent twice is refused like a wrong one.
 		id, err := webhookio.Credential(r.Header, botIDKey)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBotID, err)
+			return nil, nil, fmt.Errorf("%w: %w", ErrBotID, err)
 		}
 		if id != h.cfg.botID {
-			return nil, ErrBotID
+			return nil, nil, ErrBotID
 		}
 	}
 	body, err := webhookio.ReadBody(w, r, h.cfg.maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("naverworks: reading body: %w", err)
+		return nil, nil, fmt.Errorf("naverworks: reading body: %w", err)
+	}
+	secrets := &h.secrets
+	var bot *Bot
+	if h.bots != nil {
+		if bot, err = h.resolveBot(r); err != nil {
+			return nil, nil, err
+		}
+		secrets = &bot.Secrets
 	}
 	sig, err := signatureOf(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := h.secrets.VerifyHMACSHA256(body, sig); err != nil {
-		return nil, fmt.Errorf("naverworks: %w", err)
+	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
+		return nil, nil, fmt.Errorf("naverworks: %w", err)
 	}
-	return decodeEvent(body)
+	ev, err := decodeEvent(body)
+	return ev, bot, err
+}
+
+// botIDOf returns r's X-WORKS-BotId; a repeated header is an unknown bot.
+func botIDOf(r *http.Request) (string, error) {
+	id, err := webhookio.Credential(r.Header, botIDKey)
+	if err != nil {
+		return "", fmt.Errorf("naverworks: %w: %w", ErrUnknownBot, err)
+	}
+	return id, nil
 }

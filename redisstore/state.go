@@ -115,7 +115,10 @@ func (s *State) Acquire(ctx context.Context, conversation string) (*Lease, error
 	defer cancel()
 	var p poller
 	for {
-		t, err := acquireScript.Run(wctx, s.rdb, []string{lock, fence}, n, s.lease.Milliseconds(), fenceTTL.Milliseconds()).Int64()
+		// Each attempt runs under the caller's context; the wait bound
+		// limits only the pauses between attempts, so that ErrLocked
+		// means the lock was seen held, never that a round trip was slow.
+		t, err := acquireScript.Run(ctx, s.rdb, []string{lock, fence}, n, s.lease.Milliseconds(), fenceTTL.Milliseconds()).Int64()
 		if err == nil && t > 0 {
 			return &Lease{st: s, conversation: conversation, lock: lock, value: strconv.FormatInt(t, 10) + ":" + n, token: t}, nil
 		}

@@ -229,3 +229,20 @@ func TestConversationsMiddleware(t *testing.T) {
 		t.Fatalf("value %q after %d events, want %d", v, n, n)
 	}
 }
+
+// TestLockWaitBoundsOnlyTheWaiting: the wait bound limits how long a
+// caller waits for a held lock, not the attempt on a free one: a wait
+// shorter than a round trip still gets a free lock, where it used to give
+// ErrLocked (the bound's deadline ended the first attempt) on a loaded
+// machine.
+func TestLockWaitBoundsOnlyTheWaiting(t *testing.T) {
+	t.Parallel()
+	st := newState(t, newClient(t), redisstore.WithWait(time.Nanosecond))
+	l, err := st.Acquire(t.Context(), "free")
+	if err != nil {
+		t.Fatalf("Acquire of a free lock with a 1 ns wait bound: %v", err)
+	}
+	if err := l.Unlock(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}

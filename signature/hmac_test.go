@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -280,5 +281,35 @@ func TestSecretSetVerifyToken(t *testing.T) {
 	var zero signature.SecretSet
 	if err := zero.VerifyToken("anything"); !errors.Is(err, signature.ErrMismatch) {
 		t.Errorf("zero set: %v", err)
+	}
+}
+
+// TestSecretSetKeepsAStateAcrossGC: sets verified less often than the
+// collector runs (one bot of many) do not key a new HMAC each: they share
+// hash states, so verifying each of many sets right after two collections
+// allocates a couple of times in all (the shared pool's per-P array),
+// where keyed HMACs per set allocated several times per set.
+func TestSecretSetKeepsAStateAcrossGC(t *testing.T) {
+	const n = 100
+	body := []byte(`{"type":"message"}`)
+	sets, sigs := make([]signature.SecretSet, n), make([]string, n)
+	for i := range sets {
+		secret := fmt.Sprintf("rarely-used-secret-%03d", i)
+		sets[i], sigs[i] = signature.MustSecretSet(secret), signature.SignHMACSHA256([]byte(secret), body)
+		if err := sets[i].VerifyHMACSHA256(body, sigs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		runtime.GC()
+		runtime.GC()
+		for i, set := range sets {
+			if err := set.VerifyHMACSHA256(body, sigs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if allocs > 4 {
+		t.Errorf("verifying %d sets after two collections allocated %v times, want at most 4 in all", n, allocs)
 	}
 }

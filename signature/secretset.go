@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/channelkit/channelkit/internal/redact"
 )
@@ -19,7 +20,8 @@ import (
 // rotated means no request is refused during the switch.
 //
 // A SecretSet is immutable and safe for concurrent use. Its zero value holds
-// no secret and verifies nothing. A verification does not allocate.
+// no secret and verifies nothing. A verification does not allocate, even
+// right after a garbage collection.
 //
 // A SecretSet never prints its secrets, nor anything derived from them:
 // every fmt verb and slog show only how many it holds
@@ -59,10 +61,32 @@ type hmacState struct {
 	sum [sha256.Size]byte
 }
 
-var hmacStates = sync.Pool{New: func() any {
+var hmacStates sync.Pool // of *hmacState
+
+// spareState is a state the collector does not empty, as it does pools,
+// so that a verification right after a collection does not allocate.
+var spareState atomic.Pointer[hmacState]
+
+// getState takes a hash state: from the pool (per P, so verifications
+// on several cores do not contend), else the spare, else a new one.
+func getState() *hmacState {
+	if st, _ := hmacStates.Get().(*hmacState); st != nil {
+		return st
+	}
+	if st := spareState.Swap(nil); st != nil {
+		return st
+	}
 	h := sha256.New()
 	return &hmacState{h: h, set: h.(encoding.BinaryUnmarshaler)}
-}}
+}
+
+// putState returns st: as the spare when there is none, else to the pool.
+func putState(st *hmacState) {
+	if spareState.Load() == nil && spareState.CompareAndSwap(nil, st) {
+		return
+	}
+	hmacStates.Put(st)
+}
 
 // NewSecretSet returns a set that accepts signatures made with any of
 // secrets, tried in the order given (put the current secret first). It is an
@@ -167,8 +191,8 @@ func (s SecretSet) VerifyHMACSHA256(body []byte, sig string) error {
 	if len(keys) == 0 {
 		return ErrMismatch
 	}
-	st := hmacStates.Get().(*hmacState)
-	defer hmacStates.Put(st)
+	st := getState()
+	defer putState(st)
 	n := keyLen()
 	for ; len(keys) >= n; keys = keys[n:] {
 		sum, err := st.mac(keys[:n], body)

@@ -90,7 +90,7 @@ func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
 	if b, ok := s[id]; ok {
 		return b, nil
 	}
-	return nil, fmt.Errorf("talktalk: %w", ErrUnknownBot)
+	return nil, ErrUnknownBot
 }
 
 // StaticBots returns a [BotResolver] over a fixed set of bots, such as

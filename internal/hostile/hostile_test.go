@@ -864,8 +864,8 @@ func TestFailuresReportAlike(t *testing.T) {
 func TestLateFailuresWrapErrLate(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("hostile: late failure")
-	handlers := map[string]func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error){
-		"line": func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error) {
+	handlers := map[string]func(onErr func(*http.Request, error), acked <-chan struct{}) (http.Handler, func(context.Context) error, error){
+		"line": func(onErr func(*http.Request, error), acked <-chan struct{}) (http.Handler, func(context.Context) error, error) {
 			h, err := line.NewWebhookHandler(signature.MustSecretSet(lineSecret),
 				func(context.Context, *line.Callback) error { return boom }, line.WithAsync(), line.WithErrorHandler(onErr))
 			if err != nil {
@@ -873,7 +873,7 @@ func TestLateFailuresWrapErrLate(t *testing.T) {
 			}
 			return h, h.Wait, nil
 		},
-		"naverworks": func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error) {
+		"naverworks": func(onErr func(*http.Request, error), acked <-chan struct{}) (http.Handler, func(context.Context) error, error) {
 			h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(worksSecret),
 				func(context.Context, naverworks.Event) error { return boom }, naverworks.WithBudget(0), naverworks.WithErrorHandler(onErr))
 			if err != nil {
@@ -881,9 +881,9 @@ func TestLateFailuresWrapErrLate(t *testing.T) {
 			}
 			return h, h.Wait, nil
 		},
-		"talktalk": func(onErr func(*http.Request, error)) (http.Handler, func(context.Context) error, error) {
+		"talktalk": func(onErr func(*http.Request, error), acked <-chan struct{}) (http.Handler, func(context.Context) error, error) {
 			h, err := talktalk.NewWebhookHandler(func(context.Context, talktalk.Event) (talktalk.Event, error) {
-				time.Sleep(50 * time.Millisecond)
+				<-acked // fail only once the budget's acknowledgement is written
 				return nil, boom
 			}, talktalk.WithBudget(time.Millisecond), talktalk.WithErrorHandler(onErr))
 			if err != nil {
@@ -902,11 +902,12 @@ func TestLateFailuresWrapErrLate(t *testing.T) {
 			t.Parallel()
 			var mu sync.Mutex
 			var errs []error
-			h, wait, err := build(func(_ *http.Request, err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() })
+			rec := &ackRecorder{ResponseRecorder: httptest.NewRecorder(), acked: make(chan struct{})}
+			h, wait, err := build(func(_ *http.Request, err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }, rec.acked)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec, _ := serve(h, p.post(t, p.body))
+			h.ServeHTTP(rec, p.post(t, p.body))
 			if err := wait(t.Context()); err != nil {
 				t.Fatal(err)
 			}
@@ -918,3 +919,19 @@ func TestLateFailuresWrapErrLate(t *testing.T) {
 		})
 	}
 }
+
+// ackRecorder is a recorder that closes acked when the handler writes its
+// status, so that a function can wait for the acknowledgement instead of
+// sleeping past the budget.
+type ackRecorder struct {
+	*httptest.ResponseRecorder
+	once  sync.Once
+	acked chan struct{}
+}
+
+func (r *ackRecorder) WriteHeader(code int) {
+	r.ResponseRecorder.WriteHeader(code)
+	r.once.Do(func() { close(r.acked) })
+}
+
+func (r *ackRecorder) Flush() { r.ResponseRecorder.Flush() }

@@ -44,6 +44,7 @@ const (
 	ttPathToken  = "PLANTED-talktalk-path-token-44"
 	ttHeaderTok  = "PLANTED-talktalk-header-token-45"
 	kakaoSecret  = "PLANTED-kakao-header-secret-46"
+	kakaoRESTKey = "PLANTED-kakao-rest-api-key-47"
 	nwBotSecret  = "PLANTED-naverworks-bot-secret-47"
 	nwClientSec  = "PLANTED-naverworks-client-secret-48"
 	nwUserToken  = "PLANTED-naverworks-user-token-49"
@@ -132,6 +133,7 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	nh, err := naverworks.NewWebhookHandler(signature.MustSecretSet(nwBotSecret), func(context.Context, naverworks.Event) error { return nil })
 	must(err)
+	nbot := &naverworks.Bot{ID: "bot-1", Secrets: signature.MustSecretSet(nwBotSecret), Client: nc}
 
 	cb, err := clova.New("https://example.apigw.ntruss.com/custom/v1/1/abc", chatbotKey)
 	must(err)
@@ -152,15 +154,23 @@ func subjects(t *testing.T) []subject {
 	must(err)
 	kb, err := kakao.NewBotHandler(noop, kakao.WithHeaderSecret("X-Skill-Secret", signature.MustSecretSet(kakaoSecret)))
 	must(err)
+	kbot := kakao.Bot{ID: "kakao-bot-1", HeaderSecrets: signature.MustSecretSet(kakaoSecret), Client: kc}
+	kec, err := kakao.New(kakao.WithRESTAPIKey(kakaoRESTKey))
+	must(err)
 	nb, err := naverworks.NewBotHandler(signature.MustSecretSet(nwBotSecret), noop, naverworks.WithClient(nc))
 	must(err)
 	cbh, err := clova.NewBotHandler("com.example.ext", noop, clova.WithPublicKey(clovatest.PublicKey()))
+	must(err)
+	cbot := &clova.Bot{ID: "com.example.ext"}
+	cch, err := clova.NewChatbotHandler(cb)
 	must(err)
 
 	lSrv := linetest.NewServer(t, linetest.WithChannelToken(fakeLineTok))
 	tSrv := talktalktest.NewServer(t, talktalktest.WithAuthorizationKey(fakeTTKey))
 	cSrv := clovatest.NewServer(t, clovatest.WithSecretKey(fakeCBSecret))
 	kSrv := kakaotest.NewServer(t)
+	linkTok, err := linetest.NewServer(t).Client().IssueLinkToken(context.Background(), "U1")
+	must(err)
 	cbURL := kSrv.NewCallbackURL()
 	cbToken := cbURL[strings.LastIndexByte(cbURL, '/')+1:]
 
@@ -183,6 +193,9 @@ func subjects(t *testing.T) []subject {
 		{name: "naverworks.Client", val: *nc, ptr: nc,
 			want:    `naverworks.Client{BotID:"bot-1", BaseURL:"https://www.worksapis.com/v1.0/"}`,
 			secrets: []string{nwUserToken}},
+		{name: "naverworks.Bot", val: *nbot, ptr: nbot, exported: true,
+			want:    `naverworks.Bot{ID:"bot-1", Secrets:signature.SecretSet{Len:1}, Client:naverworks.Client{BotID:"bot-1", BaseURL:"https://www.worksapis.com/v1.0/"}}`,
+			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "naverworks.WebhookHandler", ptr: nh,
 			want:    `naverworks.WebhookHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,
 			secrets: []string{nwBotSecret}},
@@ -226,11 +239,21 @@ func subjects(t *testing.T) []subject {
 		{name: "kakao.BotHandler", ptr: kb,
 			want:    `kakao.BotHandler{HeaderName:"X-Skill-Secret", Secrets:signature.SecretSet{Len:1}}`,
 			secrets: []string{kakaoSecret}},
+		{name: "kakao.Client with a REST API key", val: *kec, ptr: kec,
+			want: `kakao.Client{}`, secrets: []string{kakaoRESTKey}},
+		{name: "kakao.Bot", val: kbot, ptr: &kbot,
+			want:    `kakao.Bot{ID:"kakao-bot-1", HeaderSecrets:signature.SecretSet{Len:1}, Client:kakao.Client{}}`,
+			secrets: []string{kakaoSecret}},
 		{name: "naverworks.BotHandler", ptr: nb,
 			want:    `naverworks.BotHandler{Secrets:signature.SecretSet{Len:1}, BotID:""}`,
 			secrets: []string{nwBotSecret, nwUserToken}},
 		{name: "clova.BotHandler", ptr: cbh,
 			want: `clova.BotHandler{ExtensionID:"com.example.ext"}`},
+		{name: "clova.Bot", val: *cbot, ptr: cbot, exported: true,
+			want: `clova.Bot{ID:"com.example.ext"}`},
+		{name: "clova.ChatbotHandler", ptr: cch,
+			want:    `clova.ChatbotHandler{Client:clova.Client{InvokeURL:"https://example.apigw.ntruss.com/custom/v1/1/abc"}}`,
+			secrets: []string{chatbotKey}},
 		{name: "clova.AccessToken", val: tok, ptr: &tok, jsonWire: true, exported: true,
 			want:    `[REDACTED]`,
 			secrets: []string{accessToken}},
@@ -242,6 +265,9 @@ func subjects(t *testing.T) []subject {
 		{name: "linetest.Server", ptr: lSrv,
 			want:    fmt.Sprintf(`linetest.Server{URL:%q}`, lSrv.URL()),
 			secrets: []string{fakeLineTok}},
+		{name: "line.LinkToken", val: *linkTok, ptr: linkTok,
+			want:    `line.LinkToken{Token:"[REDACTED]"}`,
+			secrets: []string{linkTok.Token()}},
 		{name: "talktalktest.Server", ptr: tSrv,
 			want:    fmt.Sprintf(`talktalktest.Server{URL:%q}`, tSrv.URL()),
 			secrets: []string{fakeTTKey}},

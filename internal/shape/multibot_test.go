@@ -1,19 +1,24 @@
 package shape
 
 import (
+	"context"
 	"errors"
 	"go/types"
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/internal/botset"
+	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/line"
+	"github.com/channelkit/channelkit/naverworks"
+	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 )
 
-// multiBotPlatforms are the packages whose multi-bot names are checked;
-// each platform's branch adds itself (and its values below).
-var multiBotPlatforms = []string{"line", "talktalk"}
+// multiBotPlatforms are the packages whose multi-bot names are checked:
+// all five serve many bots on one handler.
+var multiBotPlatforms = platforms
 
 // TestMultiBotTypes: Bot is a struct with an ID, BotResolver resolves by
 // ID, BotResolverFunc adapts a function to it, and both handlers can
@@ -78,8 +83,11 @@ func TestMultiBotValues(t *testing.T) {
 		unknown error
 		ttl     time.Duration
 	}{
-		"line":     {line.ErrUnknownBot, line.DefaultBotCacheTTL},
-		"talktalk": {talktalk.ErrUnknownBot, talktalk.DefaultBotCacheTTL},
+		"line":       {line.ErrUnknownBot, line.DefaultBotCacheTTL},
+		"kakao":      {kakao.ErrUnknownBot, kakao.DefaultBotCacheTTL},
+		"talktalk":   {talktalk.ErrUnknownBot, talktalk.DefaultBotCacheTTL},
+		"naverworks": {naverworks.ErrUnknownBot, naverworks.DefaultBotCacheTTL},
+		"clova":      {clova.ErrUnknownBot, clova.DefaultBotCacheTTL},
 	}
 	for _, p := range multiBotPlatforms {
 		g, ok := got[p]
@@ -92,6 +100,55 @@ func TestMultiBotValues(t *testing.T) {
 		}
 		if g.ttl != botset.DefaultTTL {
 			t.Errorf("%s.DefaultBotCacheTTL = %v, want %v", p, g.ttl, botset.DefaultTTL)
+		}
+	}
+}
+
+// TestStaticBotsUnknownIsTheSentinel: every package's StaticBots answers
+// an unknown ID with ErrUnknownBot itself, so that the handler, which
+// adds its package's prefix, reports "line: unknown bot" and never
+// "line: line: unknown bot".
+func TestStaticBotsUnknownIsTheSentinel(t *testing.T) {
+	secrets := signature.MustSecretSet("shape-test-secret")
+	type resolveFunc func(id string) error
+	build := map[string]func() (resolveFunc, error){
+		"line": func() (resolveFunc, error) {
+			r, err := line.StaticBots(&line.Bot{ID: "a", Secrets: secrets})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"kakao": func() (resolveFunc, error) {
+			r, err := kakao.StaticBots(&kakao.Bot{ID: "a"})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"talktalk": func() (resolveFunc, error) {
+			r, err := talktalk.StaticBots(&talktalk.Bot{ID: "a"})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"naverworks": func() (resolveFunc, error) {
+			r, err := naverworks.StaticBots(&naverworks.Bot{ID: "a", Secrets: secrets})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+		"clova": func() (resolveFunc, error) {
+			r, err := clova.StaticBots(&clova.Bot{ID: "a"})
+			return func(id string) error { _, err := r.ResolveBot(context.Background(), id); return err }, err
+		},
+	}
+	for _, p := range platforms {
+		b, ok := build[p]
+		if !ok {
+			t.Errorf("%s: no StaticBots in the table", p)
+			continue
+		}
+		resolve, err := b()
+		if err != nil {
+			t.Errorf("%s.StaticBots: %v", p, err)
+			continue
+		}
+		if err := resolve("a"); err != nil {
+			t.Errorf("%s: a known bot: %v", p, err)
+		}
+		if err := resolve("b"); err != botset.ErrUnknownBot {
+			t.Errorf("%s: an unknown bot: %v, want ErrUnknownBot itself", p, err)
 		}
 	}
 }

@@ -21,4 +21,13 @@
 // that reaches its logic, whatever its body; it does not model quotas, the
 // AI-chatbot setting of the block, or the test-environment tokens that real
 // callbacks refuse.
+//
+// The same server fakes the Event API (POST /v2/bots/{botId}/talk): it
+// checks "Authorization: KakaoAK <key>" against [WithRESTAPIKey]
+// (default [RESTAPIKey]) and the request against kakao.Event.Validate,
+// records the bot and the decoded event in [Call], and answers SUCCESS
+// with a task ID, 401 FAIL for a wrong key, 400 FAIL for an invalid
+// event, or what [Server.RejectNext] queued. Where it differs: the real
+// API's statuses and refusal texts are UNCONFIRMED (these are the fake's
+// own), and it delivers nothing to anyone.
 package kakaotest

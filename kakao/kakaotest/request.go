@@ -137,9 +137,9 @@ func newBuilder(opts []RequestOption) *builder {
 					BotUserKey:        "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90ab",
 				}},
 		},
-		Bot:      kakao.Bot{ID: "5fe45a6ddfbb1f7d2a8b1c3e", Name: "테스트 봇"},
+		Bot:      kakao.BotInfo{ID: "5fe45a6ddfbb1f7d2a8b1c3e", Name: "테스트 봇"},
 		Action:   kakao.Action{ID: "6b1f0c2d3e4f5a6b7c8d9e0f", Name: "스킬 이름", Params: kakao.Params{}, DetailParams: map[string]kakao.DetailParam{}, ClientExtra: nil},
-		Contexts: []map[string]any{},
+		Contexts: []kakao.Context{},
 		Flow: &kakao.Flow{
 			LastBlock: &kakao.Block{ID: "5a56da4a4bd4b0d2e7f5c0a0", Name: "웰컴 블록"},
 			Trigger:   &kakao.Trigger{Type: kakao.TriggerTextInput},

@@ -29,6 +29,26 @@ const (
 // CallbackPath is the path prefix of the fake's callback URLs.
 const CallbackPath = "/v1/callback/"
 
+// EventPathPrefix is the path prefix of the fake's Event API
+// (/v2/bots/{botId}/talk).
+const EventPathPrefix = "/v2/bots/"
+
+// RESTAPIKey is the REST API key the fake's Event API accepts by default
+// (see [WithRESTAPIKey]); [Server.Client] sends it.
+const RESTAPIKey = "kakaotest-rest-api-key"
+
+// The fake Event API's refusals (Kakao's texts are UNCONFIRMED).
+const (
+	MsgInvalidKey   = "Invalid REST API key."
+	MsgInvalidEvent = "Invalid event request."
+)
+
+// WithRESTAPIKey sets the REST API key the fake's Event API accepts
+// (default [RESTAPIKey]); [Server.Client] sends it.
+func WithRESTAPIKey(key string) ServerOption {
+	return func(s *Server) { s.restKey = redact.Hide(key) }
+}
+
 // Fault is an injected failure (see [Server.FailNext]). It is the same type
 // in every channelkit fake.
 type Fault = fakeserver.Fault
@@ -57,6 +77,10 @@ type Call struct {
 	Response *kakao.Response
 	// StatusCode is the HTTP status the fake answered.
 	StatusCode int
+	// BotID and Event are the bot and the decoded request of an Event API
+	// call; empty for a callback.
+	BotID string
+	Event *kakao.Event
 	// Status, Message and TaskID are Kakao's answer; empty when the
 	// request was answered by a [Fault] or a [Server.Handle] override.
 	Status  kakao.CallbackStatus
@@ -78,9 +102,10 @@ type rejection struct {
 // It prints as kakaotest.Server{URL:"…"} with every fmt verb and in slog:
 // never the tokens of the callback URLs it issued.
 type Server struct {
-	fs     *fakeserver.Server
-	client *kakao.Client
-	now    func() time.Time
+	fs      *fakeserver.Server
+	client  *kakao.Client
+	now     func() time.Time
+	restKey redact.Hidden[string]
 
 	mu        sync.Mutex
 	tokens    redact.Hidden[map[string]*token]
@@ -124,6 +149,7 @@ func Start(opts ...ServerOption) (*Server, error) {
 	s := &Server{
 		now:       time.Now,
 		tokens:    redact.Hide(map[string]*token{}),
+		restKey:   redact.Hide(RESTAPIKey),
 		overrides: http.NewServeMux(),
 		notify:    make(chan struct{}),
 	}
@@ -138,7 +164,8 @@ func Start(opts ...ServerOption) (*Server, error) {
 		return nil, err
 	}
 	s.fs = fs
-	s.client, err = kakao.New(kakao.WithHTTPClient(fs.Client()), kakao.WithAllowedHosts("127.0.0.1"))
+	s.client, err = kakao.New(kakao.WithHTTPClient(fs.Client()), kakao.WithAllowedHosts("127.0.0.1"),
+		kakao.WithBaseURL(fs.URL), kakao.WithRESTAPIKey(s.restKey.Reveal()))
 	if err != nil {
 		fs.Close()
 		return nil, err
@@ -336,6 +363,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if rest, ok := strings.CutPrefix(r.URL.Path, EventPathPrefix); ok && r.Method == http.MethodPost {
+		s.event(w, r, &c, rest, now) // unlocks s.mu
+		return
+	}
 	if r.Method != http.MethodPost || c.Token == "" || strings.Contains(c.Token, "/") {
 		c.StatusCode = http.StatusNotFound
 		s.record(c)
@@ -361,6 +392,33 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.record(c)
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(answer(c.TaskID, c.Status, c.Message, now))
+}
+
+// event answers an Event API call to /v2/bots/{rest}; s.mu is held and
+// is unlocked here.
+func (s *Server) event(w http.ResponseWriter, r *http.Request, c *Call, rest string, now time.Time) {
+	c.BotID, _ = strings.CutSuffix(rest, "/talk")
+	var ev kakao.Event
+	if json.Unmarshal(c.Body, &ev) == nil {
+		c.Event = &ev
+	}
+	c.StatusCode, c.Status, c.Message, c.TaskID = http.StatusOK, kakao.CallbackSuccess, "OK", taskID()
+	switch {
+	case r.Header.Get("Authorization") != "KakaoAK "+s.restKey.Reveal():
+		c.StatusCode, c.Status, c.Message = http.StatusUnauthorized, kakao.CallbackFail, MsgInvalidKey
+	case !strings.HasSuffix(rest, "/talk") || c.BotID == "" || strings.Contains(c.BotID, "/"):
+		c.StatusCode, c.Status, c.Message = http.StatusNotFound, kakao.CallbackFail, MsgInvalidEvent
+	case c.Event == nil || c.Event.Validate() != nil:
+		c.StatusCode, c.Status, c.Message = http.StatusBadRequest, kakao.CallbackFail, MsgInvalidEvent
+	case len(s.rejects) > 0:
+		c.Status, c.Message = s.rejects[0].status, s.rejects[0].message
+		s.rejects = s.rejects[1:]
+	}
+	s.record(*c)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(c.StatusCode)
 	_ = json.NewEncoder(w).Encode(answer(c.TaskID, c.Status, c.Message, now))
 }
 

@@ -40,6 +40,24 @@
 // token ([Server.InvalidReplyToken]), and any endpoint can be overridden
 // ([Server.Handle]).
 //
+// Groups and rooms the test puts the bot in ([Server.AddGroup],
+// [Server.AddRoom]) and followers ([Server.SetFollowers]) are served:
+// summaries, member counts, member profiles, member and follower IDs in
+// pages that end with a "next" token ([MemberPageSize] members a page;
+// followers by the "limit" parameter, 1–1000, 300 by default), and
+// leaving ([Server.Left] lists what the bot left).
+//
+// Bot info ([Server.SetBotInfo]), link tokens ([Server.LinkTokenUser]
+// says whom a token was issued for) and both forms of mark-as-read
+// ([Server.MarkedRead]) are served; a markAsReadToken is accepted only if
+// [Server.NewMarkAsReadToken] made it, as LINE accepts only tokens the bot
+// received.
+//
+// Narrowcast (checked as push is, with its recipient type and limit,
+// answered 202, with a retry key) and its progress, the message quota
+// and consumption, the webhook endpoint (get, set, test), and content
+// previews and transcoding status are served as well.
+//
 // It also fakes the channel access token API: v2.1 issuance
 // (POST /oauth2/v2.1/token), whose JWT assertion it checks as LINE does
 // (RS256 signed with [Key], kid [AssertionKeyID], iss and sub [ChannelID],
@@ -68,12 +86,35 @@
 //     [Server.DefaultRichMenu] to inspect them); the fake checks menus and
 //     images with line.ValidateRichMenu and line.CheckRichMenuImage, and
 //     wants an image before a menu is made default, linked or aliased (the
-//     last is UNCONFIRMED for LINE). Error texts are the fake's own. The
-//     rich-menu batch endpoints are not served.
+//     last is UNCONFIRMED for LINE). Error texts are the fake's own. A
+//     rich-menu batch is carried out at once and is "succeeded"
+//     ([Server.SetRichMenuBatchProgress] sets another phase); a link to a
+//     menu without an image is refused as a single link is (UNCONFIRMED
+//     for LINE's batch). The batch validation endpoint is not served.
 //   - Token API errors are {"error","error_description"} with texts of the
 //     fake's own; LINE's exact descriptions are UNCONFIRMED. The fake does
 //     not cap active v2.1 tokens (LINE allows 30 per channel) and issues
 //     no long-lived or short-lived (v2) tokens.
+//   - Groups and rooms exist only as the test set them; leaving one
+//     deletes it and sends no leave event. Member and follower IDs are
+//     served to every account (LINE only to verified and premium ones),
+//     [MemberPageSize] to a page (LINE's page size is UNCONFIRMED), with
+//     next tokens of the fake's own; a token it did not hand out is 400.
+//   - Any non-empty user gets a link token (LINE's checks on the user are
+//     UNCONFIRMED), and the fake sends no accountLink event. The partner
+//     mark-as-read is served to every channel (LINE: approved partners
+//     only, 403 otherwise).
+//   - A narrowcast is "succeeded" at once, with no counts, unless the test
+//     says otherwise ([Server.SetNarrowcastProgress]); its audience and
+//     filter are not resolved. An unknown progress request ID is 404
+//     (LINE's answer is UNCONFIRMED). Quota and consumption are what the
+//     test set; the fake counts nothing.
+//   - Testing a webhook URL does not call it: the answer is a success
+//     unless [Server.SetWebhookTestResult] says otherwise. Testing with no
+//     URL given or set is 400 (UNCONFIRMED for LINE).
+//   - Transcoding is "succeeded" for content set with [Server.SetContent],
+//     unless [Server.SetTranscoding] says otherwise; unknown messages are
+//     404.
 //   - Retry keys are remembered for the life of the server, not 24 hours.
 //   - An empty X-Line-Retry-Key counts as none: line-bot-sdk-go sends the
 //     header empty on every push, multicast and broadcast called without a

@@ -7,4 +7,10 @@ import "net/http"
 // keeps its own file.
 func (s *Server) routes(mux *http.ServeMux) {
 	s.richMenuRoutes(mux)
+	s.groupRoutes(mux)
+	s.accountRoutes(mux)
+	s.narrowcastRoutes(mux)
+	s.endpointRoutes(mux)
+	s.mediaRoutes(mux)
+	s.richMenuBatchRoutes(mux)
 }

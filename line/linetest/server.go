@@ -67,6 +67,12 @@ type Server struct {
 	issued     map[string]issued
 	issuances  int
 	rm         richMenus
+	chats      chats
+	acct       account
+	nc         narrowcasts
+	hook       endpoint
+	media      media
+	rmBatch    map[string]line.RichMenuBatchProgress
 }
 
 func (s *Server) form() redact.Form {

@@ -2,6 +2,8 @@ package naverworkstest
 
 import (
 	"encoding/json"
+
+	"github.com/channelkit/channelkit/naverworks"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 func (s *Server) botAPI(mux *http.ServeMux) {
 	api := func(pattern string, h http.HandlerFunc) {
 		method, path, _ := strings.Cut(pattern, " ")
+		path = strings.TrimSpace(path)
 		mux.HandleFunc(method+" "+BotAPIPath+"bots/{botId}"+path, s.authed(h))
 	}
 	api("POST /users/{userId}/messages", s.send)
@@ -23,6 +26,12 @@ func (s *Server) botAPI(mux *http.ServeMux) {
 	api("POST /channels", s.createChannel)
 	api("GET /channels/{channelId}/members", s.members)
 	api("DELETE /channels/{channelId}", s.leave)
+	api("GET /channels/{channelId}", s.channelInfo)
+	api("PATCH ", s.updateBot)
+	api("POST /richmenus/{richmenuId}/set-default", s.setDefaultRichMenu)
+	api("GET /richmenus/default", s.getDefaultRichMenu)
+	api("DELETE /richmenus/default", s.deleteDefaultRichMenu)
+	mux.HandleFunc("GET "+BotAPIPath+"users/{userId}", s.authed(s.user))
 	api("POST /persistentmenu", s.setPersistent)
 	api("GET /persistentmenu", s.getPersistent)
 	api("DELETE /persistentmenu", s.deletePersistent)
@@ -54,7 +63,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			apiError(w, http.StatusUnauthorized, "UNAUTHORIZED", "invalid or expired access token")
 			return
 		}
-		if id := r.PathValue("botId"); id != "" && id != BotID {
+		if id := r.PathValue("botId"); id != "" && !s.botIDs[id] {
 			apiError(w, http.StatusNotFound, "BOT_NOT_EXIST", "no such bot")
 			return
 		}
@@ -71,14 +80,20 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var head struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		Type        string `json:"type"`
+		Text        string `json:"text"`
+		ContentText string `json:"contentText"`
 	}
 	if err := json.Unmarshal(body.Content, &head); err != nil || head.Type == "" {
 		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "content.type is required")
 		return
 	}
-	m := Message{BotID: r.PathValue("botId"), UserID: r.PathValue("userId"), ChannelID: r.PathValue("channelId"), Type: head.Type, Content: body.Content}
+	mentions, why := checkMentions(head.Text+head.ContentText, r.PathValue("channelId") != "")
+	if why != "" {
+		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", why)
+		return
+	}
+	m := Message{BotID: r.PathValue("botId"), UserID: r.PathValue("userId"), ChannelID: r.PathValue("channelId"), Type: head.Type, Content: body.Content, Mentions: mentions}
 	if head.Type == "text" {
 		m.Text = head.Text
 	}
@@ -100,6 +115,7 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) {
 	id := s.nextID("fake-channel-")
 	s.mu.Lock()
 	s.channels[id] = in.Members
+	s.titles[id] = in.Title
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, map[string]string{"channelId": id, "title": in.Title})
 }
@@ -118,6 +134,7 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) {
 func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	delete(s.channels, r.PathValue("channelId"))
+	delete(s.titles, r.PathValue("channelId"))
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -246,4 +263,106 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)
+}
+
+// checkMentions checks the mention tags of a sent text as NAVER WORKS
+// documents them: <m userId="{userId}">, at most 50, "all" only in a
+// room. It returns the mentioned IDs, or why the text is refused.
+func checkMentions(text string, toRoom bool) ([]string, string) {
+	if !strings.Contains(text, `<m userId="`) {
+		return nil, ""
+	}
+	spans := naverworks.ParseMentions(text)
+	if strings.Count(text, `<m userId="`) != len(spans) {
+		return nil, "malformed mention tag"
+	}
+	if len(spans) > naverworks.MaxMentions {
+		return nil, "more than 50 mentions"
+	}
+	ids := make([]string, len(spans))
+	for i, sp := range spans {
+		if sp.UserID == naverworks.MentionAll && !toRoom {
+			return nil, "mentioning all is for rooms only"
+		}
+		ids[i] = sp.UserID
+	}
+	return ids, ""
+}
+
+func (s *Server) channelInfo(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("channelId")
+	s.mu.Lock()
+	_, ok := s.channels[id]
+	title := s.titles[id]
+	s.mu.Unlock()
+	if !ok {
+		apiError(w, http.StatusNotFound, "CHANNEL_NOT_EXIST", "no such channel")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"domainId": DomainID, "channelId": id, "title": title,
+		"channelType": map[string]string{"type": naverworks.ChannelMultiUsers}})
+}
+
+func (s *Server) updateBot(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	var in struct {
+		CallbackURL *string `json:"callbackUrl"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "bad JSON")
+		return
+	}
+	if in.CallbackURL != nil && *in.CallbackURL != "" && !strings.HasPrefix(*in.CallbackURL, "https://") {
+		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "callbackUrl must be HTTPS")
+		return
+	}
+	s.mu.Lock()
+	s.botUpdates[r.PathValue("botId")] = append(s.botUpdates[r.PathValue("botId")], b)
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) setDefaultRichMenu(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("richmenuId")
+	s.mu.Lock()
+	_, ok := s.richmenus[id]
+	if ok {
+		s.defaultMenu[r.PathValue("botId")] = id
+	}
+	s.mu.Unlock()
+	if !ok {
+		apiError(w, http.StatusNotFound, "RICHMENU_NOT_EXIST", "no such rich menu")
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"botId": r.PathValue("botId"), "defaultRichmenuId": id})
+}
+
+func (s *Server) getDefaultRichMenu(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	id, ok := s.defaultMenu[r.PathValue("botId")]
+	s.mu.Unlock()
+	if !ok {
+		apiError(w, http.StatusNotFound, "NOT_FOUND", "no default rich menu")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"botId": r.PathValue("botId"), "defaultRichmenuId": id})
+}
+
+func (s *Server) deleteDefaultRichMenu(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	delete(s.defaultMenu, r.PathValue("botId"))
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) user(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("userId")
+	s.mu.Lock()
+	u, ok := s.users[id]
+	s.mu.Unlock()
+	if !ok {
+		apiError(w, http.StatusNotFound, "NOT_FOUND", "no such user")
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
 }

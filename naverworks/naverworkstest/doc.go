@@ -20,7 +20,11 @@
 //
 // The Bot API records every message with its decoded content, answers 201,
 // and refuses unknown or expired tokens with 401 {"code":"UNAUTHORIZED"}.
-// Rooms, menus, rich menus and attachments are kept in memory. Any answer
+// Rooms (with their details), menus, rich menus (and the default one), bot
+// settings ([Server.BotUpdates]), Directory users ([Server.AddUser]) and
+// attachments are kept in memory. Mention tags in a text or contentText
+// are checked as NAVER WORKS documents them (well-formed, at most 50,
+// "all" only in a room; else 400) and recorded in [Message].Mentions. Any answer
 // can be replaced: [Server.FailNext] queues a [Fault] (the shared type of
 // every channelkit fake; without a body the fake writes NAVER WORKS' own
 // error body for the status), [Server.RateLimitNext] a 429 with rateLimit

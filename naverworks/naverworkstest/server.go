@@ -29,6 +29,8 @@ const (
 	ClientID       = "fake-client-id"
 	ClientSecret   = "fake-client-secret"
 	ServiceAccount = "fake.serviceaccount@example.com"
+	// DomainID is the domain of the fake's rooms.
+	DomainID = 10000001
 )
 
 // Where the fake serves the two NAVER WORKS hosts, for a [Fault]'s Path.
@@ -52,6 +54,10 @@ type Message struct {
 	Text string
 	// Content is the raw "content" object.
 	Content json.RawMessage
+	// Mentions are the user IDs the text (or contentText) mentions, in
+	// order, as <m userId="…"> tags; the fake refuses malformed tags, more
+	// than 50, and "all" outside a room, with 400 INVALID_PARAMETER.
+	Mentions []string
 }
 
 // Call is one request the fake received.
@@ -102,6 +108,22 @@ func WithNumericExpiresIn() ServerOption {
 	return func(s *Server) error { s.numericExpiry = true; return nil }
 }
 
+// WithBotIDs makes the fake's Bot API serve the bots ids besides [BotID],
+// for a test of a multi-bot handler; a call for any other bot is answered
+// 404 BOT_NOT_EXIST. Build their clients with [Server.NewBotClient]. An
+// empty ID is an error.
+func WithBotIDs(ids ...string) ServerOption {
+	return func(s *Server) error {
+		for _, id := range ids {
+			if id == "" {
+				return errors.New("naverworkstest: empty bot ID")
+			}
+			s.botIDs[id] = true
+		}
+		return nil
+	}
+}
+
 // Server is the fake. Its methods are safe for concurrent use. It prints as
 // naverworkstest.Server{URL:"…"} with every fmt verb and in slog.
 type Server struct {
@@ -109,20 +131,25 @@ type Server struct {
 	now           func() time.Time
 	lifetime      time.Duration
 	numericExpiry bool
+	botIDs        map[string]bool // the bots the Bot API serves
 	tokenReqs     atomic.Int64
 
 	clientOnce sync.Once
 	client     *naverworks.Client
 
-	mu         sync.Mutex
-	seq        int
-	tokens     redact.Hidden[map[string]time.Time] // access token → expiry
-	messages   []Message
-	channels   map[string][]string
-	persistent json.RawMessage
-	richmenus  map[string]json.RawMessage
-	richOrder  []string
-	files      map[string]storedFile
+	mu          sync.Mutex
+	seq         int
+	tokens      redact.Hidden[map[string]time.Time] // access token → expiry
+	messages    []Message
+	channels    map[string][]string
+	titles      map[string]string
+	users       map[string]naverworks.UserProfile // by user ID and by e-mail
+	defaultMenu map[string]string                 // bot ID → rich menu ID
+	botUpdates  map[string][]json.RawMessage      // bot ID → PATCH bodies
+	persistent  json.RawMessage
+	richmenus   map[string]json.RawMessage
+	richOrder   []string
+	files       map[string]storedFile
 }
 
 func (s *Server) form() redact.Form {
@@ -155,12 +182,17 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 // [NewServer].
 func Start(opts ...ServerOption) (*Server, error) {
 	s := &Server{
-		now:       time.Now,
-		lifetime:  DefaultTokenLifetime,
-		tokens:    redact.Hide(map[string]time.Time{}),
-		channels:  map[string][]string{},
-		richmenus: map[string]json.RawMessage{},
-		files:     map[string]storedFile{},
+		now:         time.Now,
+		lifetime:    DefaultTokenLifetime,
+		tokens:      redact.Hide(map[string]time.Time{}),
+		channels:    map[string][]string{},
+		titles:      map[string]string{},
+		users:       map[string]naverworks.UserProfile{},
+		defaultMenu: map[string]string{},
+		botUpdates:  map[string][]json.RawMessage{},
+		richmenus:   map[string]json.RawMessage{},
+		files:       map[string]storedFile{},
+		botIDs:      map[string]bool{BotID: true},
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -246,6 +278,37 @@ func (s *Server) NewClient(opts ...naverworks.Option) (*naverworks.Client, error
 	}
 	base := []naverworks.Option{naverworks.WithBaseURL(s.BaseURL()), naverworks.WithHTTPClient(s.HTTPClient())}
 	return naverworks.New(BotID, ts, append(base, opts...)...)
+}
+
+// NewBotClient returns a client of the bot botID (one the fake serves:
+// [BotID] or one of [WithBotIDs]) wired to the fake, authenticating with
+// ts, for a test where several bots share one Service Account and so one
+// token source ([Server.TokenSource]). opts come after the fake's own.
+func (s *Server) NewBotClient(botID string, ts oauth2.TokenSource, opts ...naverworks.Option) (*naverworks.Client, error) {
+	base := []naverworks.Option{naverworks.WithBaseURL(s.BaseURL()), naverworks.WithHTTPClient(s.HTTPClient())}
+	return naverworks.New(botID, ts, append(base, opts...)...)
+}
+
+// AddUser adds a Directory user, found by Client.UserProfile under its
+// UserID and its Email.
+func (s *Server) AddUser(u naverworks.UserProfile) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u.Meta = naverworks.Meta{}
+	if u.UserID != "" {
+		s.users[u.UserID] = u
+	}
+	if u.Email != "" {
+		s.users[u.Email] = u
+	}
+}
+
+// BotUpdates returns the bodies of the PATCH /bots/{botId} calls made for
+// botID, in order.
+func (s *Server) BotUpdates(botID string) []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]json.RawMessage(nil), s.botUpdates[botID]...)
 }
 
 // Messages returns the messages sent so far, in order.

@@ -1,0 +1,257 @@
+package clova
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/channelkit/channelkit/internal/botset"
+	"github.com/channelkit/channelkit/internal/invalid"
+	"github.com/channelkit/channelkit/internal/redact"
+	"github.com/channelkit/channelkit/message"
+)
+
+// Bot is one extension a multi-bot handler serves. ID is its Extension ID,
+// the applicationId CLOVA names in every request
+// (context.System.application.applicationId). A CEK extension has no
+// secret of its own: CLOVA's RSA signature proves that CLOVA sent the
+// request, and the ID then selects the extension.
+//
+// Bot implements Format and LogValue, as every channelkit Bot does (the
+// other platforms' Bots hold secrets); it prints as clova.Bot{ID:"…"}.
+type Bot struct {
+	ID string
+}
+
+func (b Bot) form() redact.Form {
+	return redact.Form{Type: "clova.Bot", Fields: []redact.Field{{Name: "ID", Value: b.ID}}}
+}
+
+// Format writes the bot's ID, for every verb.
+func (b Bot) Format(f fmt.State, verb rune) { b.form().Format(f, verb) }
+
+// LogValue logs the bot's ID.
+func (b Bot) LogValue() slog.Value { return b.form().LogValue() }
+
+// BotResolver finds a bot by the ID a request names. It returns an error
+// wrapping [ErrUnknownBot] for a bot it does not serve; any other error is
+// a failed lookup (a database down), answered 500 and not cached. It must
+// be safe for concurrent use.
+type BotResolver interface {
+	ResolveBot(ctx context.Context, id string) (*Bot, error)
+}
+
+// BotResolverFunc adapts a function to [BotResolver].
+type BotResolverFunc func(ctx context.Context, id string) (*Bot, error)
+
+// ResolveBot calls f.
+func (f BotResolverFunc) ResolveBot(ctx context.Context, id string) (*Bot, error) {
+	return f(ctx, id)
+}
+
+// ErrUnknownBot is wrapped by the error of a request for a bot the
+// resolver does not serve (or an ID no bot can have: empty, or over 256
+// bytes). A multi-bot handler answers it 401, as it answers a wrong
+// signature, so that a caller cannot probe which bots exist. It is the
+// same value in every channelkit platform package.
+var ErrUnknownBot = botset.ErrUnknownBot
+
+// DefaultBotCacheTTL is how long a multi-bot handler caches a resolved bot
+// unless [WithBotCacheTTL] says otherwise: one minute.
+const DefaultBotCacheTTL = botset.DefaultTTL
+
+// staticBots is the resolver StaticBots returns.
+type staticBots map[string]*Bot
+
+func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
+	if b, ok := s[id]; ok {
+		return b, nil
+	}
+	return nil, ErrUnknownBot
+}
+
+// StaticBots returns a [BotResolver] over a fixed set of bots (read from a
+// configuration file, say). A nil bot, an empty ID and a duplicate ID are
+// errors: a [*ValidationError], or [ValidationErrors] listing them all,
+// each naming the bot ("bots[2].ID"). The bots are not copied: do not
+// modify them afterwards.
+func StaticBots(bots ...*Bot) (BotResolver, error) {
+	var errs []*ValidationError
+	set := make(staticBots, len(bots))
+	for i, b := range bots {
+		p := fmt.Sprintf("bots[%d]", i)
+		switch {
+		case b == nil:
+			errs = append(errs, invalid.New("clova", p, "is nil"))
+		case b.ID == "":
+			errs = append(errs, invalid.New("clova", p+".ID", "is empty"))
+		case set[b.ID] != nil:
+			errs = append(errs, invalid.New("clova", p+".ID", fmt.Sprintf("%q is taken by an earlier bot", b.ID)))
+		default:
+			set[b.ID] = b
+		}
+	}
+	if err := invalid.Join(errs); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// botKey is the context key of the bot a multi-bot handler resolved.
+type botKey struct{}
+
+// BotFromContext returns the bot a multi-bot handler resolved the request
+// to, inside its HandlerFunc or message.Handler; false in a single-bot
+// handler's.
+func BotFromContext(ctx context.Context) (*Bot, bool) {
+	b, ok := ctx.Value(botKey{}).(*Bot)
+	return b, ok && b != nil
+}
+
+// WithBotPath makes a multi-bot handler take the bot ID from the request
+// path's wildcard name (r.PathValue(name), with a Go 1.22+ ServeMux
+// pattern: mux.Handle("POST /clova/{bot}", h)) instead of the request's
+// applicationId. The applicationId must still name the same extension: a
+// request signed by CLOVA for another extension is refused 403
+// ([ErrApplicationID]), as the single-bot handler refuses it. An empty
+// path value is an unknown bot. An empty name is an error, and so is the
+// option on a single-bot handler.
+func WithBotPath(name string) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if name == "" {
+			return argError("WithBotPath", "name", "is empty")
+		}
+		c.botPath = name
+		c.multiOnly = firstOf(c.multiOnly, "WithBotPath")
+		return nil
+	})
+}
+
+// WithBotCacheTTL sets how long a multi-bot handler caches a resolved bot
+// (default [DefaultBotCacheTTL]); 0 turns caching off (concurrent requests
+// for one bot still share one lookup). A bot the resolver stops returning
+// is served at most d longer; [WebhookHandler.ForgetBot] drops it at once.
+// Unknown IDs are cached for a sixth of d (at least a second). A negative
+// d is an error, and so is the option on a single-bot handler.
+func WithBotCacheTTL(d time.Duration) HandlerOption {
+	return handlerOption(func(c *handlerConfig) error {
+		if d < 0 {
+			return argError("WithBotCacheTTL", "d", "is negative")
+		}
+		c.botTTL, c.botTTLSet = d, true
+		c.multiOnly = firstOf(c.multiOnly, "WithBotCacheTTL")
+		return nil
+	})
+}
+
+func firstOf(have, name string) string {
+	if have != "" {
+		return have
+	}
+	return name
+}
+
+// NewMultiWebhookHandler is [NewWebhookHandler] for many extensions: each
+// request's signature is verified with CLOVA's key first, then its
+// applicationId (or the [WithBotPath] path value) is resolved through bots
+// to the [Bot] it is for, and fn runs with that bot in its context
+// ([BotFromContext]). A request for a bot bots does not serve is answered
+// 401, as a wrong signature is, and its error wraps [ErrUnknownBot]; a
+// failed lookup is answered 500. Resolved bots are cached
+// ([WithBotCacheTTL], [WebhookHandler.ForgetBot]). Every option
+// NewWebhookHandler takes applies, plus [WithBotPath] and
+// [WithBotCacheTTL]. A nil bots or fn and a nil or failing option are
+// errors.
+func NewMultiWebhookHandler(bots BotResolver, fn HandlerFunc, opts ...HandlerOption) (*WebhookHandler, error) {
+	if bots == nil {
+		return nil, argError("NewMultiWebhookHandler", "bots", "is nil")
+	}
+	if fn == nil {
+		return nil, argError("NewMultiWebhookHandler", "fn", "is nil")
+	}
+	h, c, err := newWebhookHandler("NewMultiWebhookHandler", "", opts)
+	if err != nil {
+		return nil, err
+	}
+	if c.botOnly != "" {
+		return nil, argError("NewMultiWebhookHandler", "opts", c.botOnly+" only configures a BotHandler")
+	}
+	h.fn = fn
+	h.setBots(bots, c)
+	return h, nil
+}
+
+// NewMultiBotHandler is [NewBotHandler] for many extensions: requests are
+// verified and resolved as [NewMultiWebhookHandler] does, h answers each,
+// and every [message.Incoming] carries the resolved bot's ID in BotID (so
+// [message.StateKey] keeps one user's conversations with two extensions
+// apart). It takes every option NewBotHandler takes, plus [WithBotPath]
+// and [WithBotCacheTTL]. A nil bots or h and a nil or failing option are
+// errors.
+func NewMultiBotHandler(bots BotResolver, h message.Handler, opts ...HandlerOption) (*BotHandler, error) {
+	if bots == nil {
+		return nil, argError("NewMultiBotHandler", "bots", "is nil")
+	}
+	if h == nil {
+		return nil, argError("NewMultiBotHandler", "h", "is nil")
+	}
+	wh, c, err := newWebhookHandler("NewMultiBotHandler", "", opts)
+	if err != nil {
+		return nil, err
+	}
+	wh.setBots(bots, c)
+	b := &BotHandler{wh: wh, h: h, render: c.render}
+	wh.bot = b
+	return b, nil
+}
+
+// setBots makes h a multi-bot handler over bots.
+func (h *WebhookHandler) setBots(bots BotResolver, c *handlerConfig) {
+	ttl := DefaultBotCacheTTL
+	if c.botTTLSet {
+		ttl = c.botTTL
+	}
+	h.bots = botset.New(bots.ResolveBot, botset.Config{TTL: ttl, Now: c.now})
+	h.botPath = c.botPath
+}
+
+// ForgetBot drops what the handler caches for the bot id, after the bot
+// was revoked or changed: the next request for it asks the resolver. It
+// is a no-op on a single-bot handler. Safe for concurrent use.
+func (h *WebhookHandler) ForgetBot(id string) {
+	if h.bots != nil {
+		h.bots.Forget(id)
+	}
+}
+
+// ForgetBot drops what the handler caches for the bot id, as
+// [WebhookHandler.ForgetBot] does.
+func (b *BotHandler) ForgetBot(id string) { b.wh.ForgetBot(id) }
+
+// resolve returns the bot a verified request is for: the one its path
+// value (WithBotPath) or its applicationId names. The applicationId must
+// name the bot the resolver returned (with a path, the same extension the
+// path names).
+func (h *WebhookHandler) resolve(r *http.Request, req *Request) (*Bot, error) {
+	id := req.ApplicationID()
+	if h.botPath != "" {
+		id = r.PathValue(h.botPath)
+	}
+	bot, err := h.bots.Get(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, ErrUnknownBot) {
+			return nil, fmt.Errorf("clova: %w", ErrUnknownBot)
+		}
+		return nil, fmt.Errorf("clova: resolving the bot: %w", err)
+	}
+	if bot == nil {
+		return nil, errors.New("clova: resolving the bot: the resolver returned no bot and no error")
+	}
+	if err := req.CheckApplicationID(bot.ID); err != nil {
+		return nil, err
+	}
+	return bot, nil
+}
