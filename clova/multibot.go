@@ -214,7 +214,11 @@ func (h *WebhookHandler) setBots(bots BotResolver, c *handlerConfig) {
 	if c.botTTLSet {
 		ttl = c.botTTL
 	}
-	h.bots = botset.New(bots.ResolveBot, botset.Config{TTL: ttl, Now: c.now})
+	cfg := botset.Config{TTL: ttl}
+	if c.clock {
+		cfg.Now = c.now
+	}
+	h.bots = botset.New(bots.ResolveBot, cfg)
 	h.botPath = c.botPath
 }
 

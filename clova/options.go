@@ -41,6 +41,10 @@ type common struct {
 	log   *slog.Logger
 	onErr webhookio.ErrorFunc
 	now   func() time.Time
+	// clock: now is WithClock's, which a multi-bot handler's cache reads
+	// on every hit; without it the cache's timers expire bots and a hit
+	// reads no clock.
+	clock bool
 }
 
 type config struct {
@@ -134,7 +138,7 @@ func WithClock(now func() time.Time) SharedOption {
 		if now == nil {
 			return argError("WithClock", "now", "is nil")
 		}
-		c.now = now
+		c.now, c.clock = now, true
 		return nil
 	})
 }

@@ -271,8 +271,12 @@ func newMultiHandler(name string, bots BotResolver, opts []HandlerOption) (*Webh
 		}
 		return b, nil
 	}
-	// The cache reads the runners' clock, which tests replace.
-	h.bots = botset.New(resolve, botset.Config{TTL: ttl, Now: func() time.Time { return h.runner.Clock().Now() }})
+	// The cache reads no clock on a hit (timers expire its entries); a
+	// test's clock (setClock) replaces it with one that reads that clock.
+	h.newBots = func(now func() time.Time) *botset.Cache[*Bot] {
+		return botset.New(resolve, botset.Config{TTL: ttl, Now: now})
+	}
+	h.bots = h.newBots(nil)
 	return h, nil
 }
 

@@ -117,6 +117,9 @@ type WebhookHandler struct {
 	// bots resolves the bot of each request: set on a multi-bot handler
 	// only.
 	bots *botset.Cache[*Bot]
+	// newBots builds bots with a clock (nil: timers, no clock read on a
+	// hit); setClock rebuilds the cache on the test's clock.
+	newBots func(now func() time.Time) *botset.Cache[*Bot]
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -203,6 +206,9 @@ func (h *WebhookHandler) setClock(c webhookio.Clock) {
 		h.callback = webhookio.NewRunner(webhookio.RunnerConfig{
 			Budget: h.cfg.budget, WorkTimeout: CallbackValidity, MaxInFlight: h.cfg.maxInFlight, Clock: c, OnError: h.runnerError,
 		})
+	}
+	if h.newBots != nil {
+		h.bots = h.newBots(c.Now)
 	}
 }
 

@@ -40,6 +40,11 @@ func FuzzVerifyHMACSHA256(f *testing.F) {
 		if len(secret) == 0 {
 			return
 		}
+		// A set of that one secret accepts exactly what the one-shot
+		// check accepts: its saved HMAC states are the secret's.
+		if setErr := signature.MustSecretSet(string(secret)).VerifyHMACSHA256(body, sig); (setErr == nil) != (err == nil) {
+			t.Fatalf("SecretSet: %v, VerifyHMACSHA256: %v", setErr, err)
+		}
 		// Sign then verify always succeeds; a one-bit flip of the body fails.
 		good := signature.SignHMACSHA256(secret, body)
 		if err := signature.VerifyHMACSHA256(secret, body, good); err != nil {

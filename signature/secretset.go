@@ -1,9 +1,9 @@
 package signature
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding"
 	"errors"
 	"fmt"
 	"hash"
@@ -20,48 +20,72 @@ import (
 // rotated means no request is refused during the switch.
 //
 // A SecretSet is immutable and safe for concurrent use. Its zero value holds
-// no secret and verifies nothing. Keyed HMAC states are pooled, so a
-// verification does not allocate; each secret also keeps one state outside
-// the pool once used, so that a set verified less often than the garbage
-// collector runs (one of a thousand bots) does not key a new HMAC on every
-// request.
+// no secret and verifies nothing. A verification does not allocate, even
+// right after a garbage collection.
 //
 // A SecretSet never prints its secrets, nor anything derived from them:
 // every fmt verb and slog show only how many it holds
 // (signature.SecretSet{Len:2}), and encoding/json writes {}.
+//
+// A set keeps, per secret, the SHA-256 states HMAC starts its inner and
+// outer hashes from (about 250 bytes, in one block for the whole set)
+// rather than a keyed HMAC object: a server verifying with thousands of
+// sets (one per bot) touches a few cache lines per verification, holds
+// nothing per set that a garbage collection throws away and rebuilds, and
+// shares a handful of hash states among all sets.
 type SecretSet struct {
-	// Hidden: a pooled key holds the secret's SHA-256 digest, which fmt
-	// would print through the pointer for a verb like %s.
-	keys redact.Hidden[[]*pooledKey]
+	// Hidden: the key states are as good as the secret for signing, and
+	// fmt would print a slice's bytes for a verb like %x.
+	keys redact.Hidden[[]byte] // per secret: inner state, outer state, SHA-256 of the secret
 }
 
-type pooledKey struct {
-	pool sync.Pool // of *keyedMAC
-	// spare is a state the collector does not empty, as it does pools.
-	spare  atomic.Pointer[keyedMAC]
-	digest [sha256.Size]byte // SHA-256 of the secret, for VerifyToken
-}
-
-// get takes a keyed state: the spare, else one from the pool.
-func (k *pooledKey) get() *keyedMAC {
-	if m := k.spare.Swap(nil); m != nil {
-		return m
+// stateLen is the length of a marshaled SHA-256 state.
+var stateLen = func() int {
+	b, err := sha256.New().(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		panic("signature: SHA-256 state cannot be saved: " + err.Error())
 	}
-	return k.pool.Get().(*keyedMAC)
-}
+	return len(b)
+}()
 
-// put returns m: as the spare when there is none, else to the pool.
-func (k *pooledKey) put(m *keyedMAC) {
-	if !k.spare.CompareAndSwap(nil, m) {
-		k.pool.Put(m)
-	}
-}
+// keyLen is the length of one secret's entry in a set's keys: the HMAC
+// inner and outer start states, then the secret's digest for VerifyToken.
+func keyLen() int { return 2*stateLen + sha256.Size }
 
-// keyedMAC is an HMAC state keyed with one secret, plus the buffer its sum
-// is written to, so that verification allocates nothing.
-type keyedMAC struct {
+// hmacState is a SHA-256 hash that can be set to a saved state, and the
+// buffer its sums are written to: shared by every set (pooled), so that a
+// set holds no hash of its own.
+type hmacState struct {
 	h   hash.Hash
+	set encoding.BinaryUnmarshaler
 	sum [sha256.Size]byte
+}
+
+var hmacStates sync.Pool // of *hmacState
+
+// spareState is a state the collector does not empty, as it does pools,
+// so that a verification right after a collection does not allocate.
+var spareState atomic.Pointer[hmacState]
+
+// getState takes a hash state: from the pool (per P, so verifications
+// on several cores do not contend), else the spare, else a new one.
+func getState() *hmacState {
+	if st, _ := hmacStates.Get().(*hmacState); st != nil {
+		return st
+	}
+	if st := spareState.Swap(nil); st != nil {
+		return st
+	}
+	h := sha256.New()
+	return &hmacState{h: h, set: h.(encoding.BinaryUnmarshaler)}
+}
+
+// putState returns st: as the spare when there is none, else to the pool.
+func putState(st *hmacState) {
+	if spareState.Load() == nil && spareState.CompareAndSwap(nil, st) {
+		return
+	}
+	hmacStates.Put(st)
 }
 
 // NewSecretSet returns a set that accepts signatures made with any of
@@ -71,17 +95,59 @@ func NewSecretSet(secrets ...string) (SecretSet, error) {
 	if len(secrets) == 0 {
 		return SecretSet{}, errors.New("signature: secret set needs at least one secret")
 	}
-	keys := make([]*pooledKey, 0, len(secrets))
+	keys := make([]byte, 0, len(secrets)*keyLen())
 	for i, s := range secrets {
 		if s == "" {
 			return SecretSet{}, errEmptySecret(i)
 		}
-		secret := []byte(s)
-		k := &pooledKey{digest: sha256.Sum256(secret)}
-		k.pool.New = func() any { return &keyedMAC{h: hmac.New(sha256.New, secret)} }
-		keys = append(keys, k)
+		keys = appendKey(keys, []byte(s))
 	}
 	return SecretSet{keys: redact.Hide(keys)}, nil
+}
+
+// appendKey appends secret's entry to keys: the SHA-256 states after the
+// key XOR ipad and the key XOR opad blocks of HMAC (RFC 2104; a key longer
+// than a block is hashed first, as crypto/hmac does), then the secret's
+// digest.
+func appendKey(keys, secret []byte) []byte {
+	var k [sha256.BlockSize]byte
+	if len(secret) > sha256.BlockSize {
+		d := sha256.Sum256(secret)
+		copy(k[:], d[:])
+	} else {
+		copy(k[:], secret)
+	}
+	for _, pad := range []byte{0x36, 0x5c} {
+		var block [sha256.BlockSize]byte
+		for i := range block {
+			block[i] = k[i] ^ pad
+		}
+		h := sha256.New()
+		h.Write(block[:])
+		var err error
+		keys, err = h.(encoding.BinaryAppender).AppendBinary(keys)
+		if err != nil {
+			panic("signature: SHA-256 state cannot be saved: " + err.Error())
+		}
+	}
+	d := sha256.Sum256(secret)
+	return append(keys, d[:]...)
+}
+
+// mac returns the HMAC-SHA256 of body under the key whose entry is key,
+// in s.sum. It fails only if the saved state is not one the hash takes,
+// which NewSecretSet rules out.
+func (s *hmacState) mac(key, body []byte) ([]byte, error) {
+	if err := s.set.UnmarshalBinary(key[:stateLen]); err != nil {
+		return nil, err
+	}
+	s.h.Write(body)
+	inner := s.h.Sum(s.sum[:0])
+	if err := s.set.UnmarshalBinary(key[stateLen : 2*stateLen]); err != nil {
+		return nil, err
+	}
+	s.h.Write(inner)
+	return s.h.Sum(s.sum[:0]), nil
 }
 
 // MustSecretSet is like [NewSecretSet] but panics on error. It is meant for
@@ -101,7 +167,7 @@ func (e errEmptySecret) Error() string {
 }
 
 // Len reports how many secrets the set holds.
-func (s SecretSet) Len() int { return len(s.keys.Reveal()) }
+func (s SecretSet) Len() int { return len(s.keys.Reveal()) / keyLen() }
 
 func (s SecretSet) form() redact.Form {
 	return redact.Form{Type: "signature.SecretSet", Fields: []redact.Field{{Name: "Len", Value: s.Len()}}}
@@ -121,13 +187,16 @@ func (s SecretSet) VerifyHMACSHA256(body []byte, sig string) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range s.keys.Reveal() {
-		m := k.get()
-		m.h.Reset()
-		m.h.Write(body)
-		ok := subtle.ConstantTimeCompare(m.h.Sum(m.sum[:0]), want[:]) == 1
-		k.put(m)
-		if ok {
+	keys := s.keys.Reveal()
+	if len(keys) == 0 {
+		return ErrMismatch
+	}
+	st := getState()
+	defer putState(st)
+	n := keyLen()
+	for ; len(keys) >= n; keys = keys[n:] {
+		sum, err := st.mac(keys[:n], body)
+		if err == nil && subtle.ConstantTimeCompare(sum, want[:]) == 1 {
 			return nil
 		}
 	}
@@ -146,8 +215,9 @@ func (s SecretSet) VerifyToken(token string) error {
 	}
 	got := sha256.Sum256([]byte(token))
 	match := 0
-	for _, k := range s.keys.Reveal() {
-		match |= subtle.ConstantTimeCompare(got[:], k.digest[:])
+	keys := s.keys.Reveal()
+	for n := keyLen(); len(keys) >= n; keys = keys[n:] {
+		match |= subtle.ConstantTimeCompare(got[:], keys[2*stateLen:n])
 	}
 	if match != 1 {
 		return ErrMismatch

@@ -7,6 +7,13 @@
 // unverified request grow memory or reach the user's resolver without
 // bound: IDs are length-checked before any lookup, unknown IDs are cached
 // for a shorter time than known ones, and the whole cache is capped.
+//
+// A hit reads no clock: every webhook request of a multi-bot handler is a
+// lookup, and reading the time (tens to hundreds of nanoseconds on some
+// machines) would be a fixed cost per request that a single-bot handler
+// does not pay. Instead each entry has a timer that removes it when its
+// TTL is up, so an entry still in the map is live. A cache given a clock
+// (Config.Now) to test with checks it on every hit instead.
 package botset
 
 import (
@@ -48,8 +55,15 @@ type Config struct {
 	// cache is full, expired entries are dropped first, then unknown IDs,
 	// then any.
 	MaxEntries int
-	// Now is the clock (nil: time.Now).
+	// Now is the clock (nil: time.Now). A cache given a clock and no
+	// AfterFunc checks the clock on every hit, so that a test can move the
+	// clock past an entry's TTL; without a clock, timers remove entries
+	// when their TTL is up and hits read no clock.
 	Now func() time.Time
+	// AfterFunc schedules f to run after d and returns a function that
+	// cancels it, reporting whether it did (nil: time.AfterFunc, unless
+	// Now is set). Tests set it to fire timers themselves.
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 }
 
 // Resolve finds a bot by ID. It returns an error wrapping ErrUnknownBot
@@ -66,17 +80,26 @@ type Cache[B any] struct {
 	negTTL  time.Duration
 	max     int
 	now     func() time.Time
+	// checkClock: hits compare the clock with an entry's expiry (a clock
+	// was injected without timers).
+	checkClock bool
+	afterFunc  func(d time.Duration, f func()) func() bool // nil: no timers
 
 	mu      sync.RWMutex
-	entries map[string]*entry[B]
+	entries map[string]entry[B]
 	flights map[string]*flight[B]
 	gen     map[string]uint64 // bumped by Forget, so an in-flight lookup does not cache a revoked answer
+	seq     uint64            // numbers entries, so that a late timer does not remove a newer one
 }
 
+// entry is a cached answer. It is held by value: a hit reads the map slot
+// and nothing else.
 type entry[B any] struct {
 	bot     B
 	known   bool
 	expires time.Time
+	seq     uint64
+	stop    func() bool // cancels the timer that removes the entry; nil without timers
 }
 
 type flight[B any] struct {
@@ -93,12 +116,20 @@ func New[B any](resolve Resolve[B], cfg Config) *Cache[B] {
 		negTTL:  cfg.NegativeTTL,
 		max:     cfg.MaxEntries,
 		now:     cfg.Now,
-		entries: make(map[string]*entry[B]),
+		entries: make(map[string]entry[B]),
 		flights: make(map[string]*flight[B]),
 		gen:     make(map[string]uint64),
 	}
 	if c.max <= 0 {
 		c.max = DefaultMaxEntries
+	}
+	switch {
+	case cfg.AfterFunc != nil:
+		c.afterFunc = cfg.AfterFunc
+	case cfg.Now != nil:
+		c.checkClock = true
+	default:
+		c.afterFunc = realAfterFunc
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -119,11 +150,10 @@ func (c *Cache[B]) Get(ctx context.Context, id string) (B, error) {
 		return zero, ErrUnknownBot
 	}
 	if c.ttl > 0 {
-		now := c.now()
 		c.mu.RLock()
 		e, ok := c.entries[id]
 		c.mu.RUnlock()
-		if ok && now.Before(e.expires) {
+		if ok && (!c.checkClock || c.now().Before(e.expires)) {
 			if !e.known {
 				return zero, ErrUnknownBot
 			}
@@ -167,9 +197,9 @@ func (c *Cache[B]) lookup(ctx context.Context, id string) (B, error) {
 	if c.ttl > 0 && c.gen[id] == gen {
 		switch {
 		case f.err == nil:
-			c.store(id, &entry[B]{bot: f.bot, known: true, expires: c.now().Add(c.ttl)})
+			c.store(id, entry[B]{bot: f.bot, known: true}, c.ttl)
 		case errors.Is(f.err, ErrUnknownBot):
-			c.store(id, &entry[B]{known: false, expires: c.now().Add(c.negTTL)})
+			c.store(id, entry[B]{known: false}, c.negTTL)
 		}
 	}
 	delete(c.gen, id) // no other lookup of id runs while c.mu is held
@@ -196,31 +226,61 @@ func isContextErr(err error) bool {
 
 var errResolverPanic = errors.New("bot resolver panicked")
 
-// store adds e under id; c.mu is held. A full cache drops expired entries,
-// then unknown IDs, then whatever the map yields first.
-func (c *Cache[B]) store(id string, e *entry[B]) {
-	if _, ok := c.entries[id]; !ok && len(c.entries) >= c.max {
-		now := c.now()
+// realAfterFunc is the production timer.
+func realAfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+
+// store adds e under id for ttl; c.mu is held. A full cache drops expired
+// entries, then unknown IDs, then whatever the map yields first.
+func (c *Cache[B]) store(id string, e entry[B], ttl time.Duration) {
+	now := c.now()
+	e.expires = now.Add(ttl)
+	if old, ok := c.entries[id]; ok {
+		c.drop(id, old)
+	} else if len(c.entries) >= c.max {
 		for k, old := range c.entries {
 			if !now.Before(old.expires) {
-				delete(c.entries, k)
+				c.drop(k, old)
 			}
 		}
 		if len(c.entries) >= c.max {
 			for k, old := range c.entries {
 				if !old.known {
-					delete(c.entries, k)
+					c.drop(k, old)
 				}
 			}
 		}
-		for k := range c.entries {
+		for k, old := range c.entries {
 			if len(c.entries) < c.max {
 				break
 			}
-			delete(c.entries, k)
+			c.drop(k, old)
 		}
 	}
+	c.seq++
+	e.seq = c.seq
+	if c.afterFunc != nil {
+		seq := e.seq
+		e.stop = c.afterFunc(ttl, func() { c.expire(id, seq) })
+	}
 	c.entries[id] = e
+}
+
+// drop removes e, held under id, and cancels its timer; c.mu is held.
+func (c *Cache[B]) drop(id string, e entry[B]) {
+	if e.stop != nil {
+		e.stop()
+	}
+	delete(c.entries, id)
+}
+
+// expire is an entry's timer: it removes the entry numbered seq, unless
+// a newer entry for id took its place.
+func (c *Cache[B]) expire(id string, seq uint64) {
+	c.mu.Lock()
+	if e, ok := c.entries[id]; ok && e.seq == seq {
+		delete(c.entries, id)
+	}
+	c.mu.Unlock()
 }
 
 // Forget drops what the cache holds for id, and keeps a lookup already
@@ -228,7 +288,9 @@ func (c *Cache[B]) store(id string, e *entry[B]) {
 // Use it when a bot is revoked or its secret rotated.
 func (c *Cache[B]) Forget(id string) {
 	c.mu.Lock()
-	delete(c.entries, id)
+	if e, ok := c.entries[id]; ok {
+		c.drop(id, e)
+	}
 	if _, ok := c.flights[id]; ok {
 		c.gen[id]++
 	}

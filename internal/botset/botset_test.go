@@ -319,3 +319,240 @@ func BenchmarkCacheHitSerial(b *testing.B) {
 		}
 	}
 }
+
+// timers is an AfterFunc whose timers fire when the test says.
+type timers struct {
+	mu sync.Mutex
+	ts []*timer
+}
+
+type timer struct {
+	d       time.Duration
+	f       func()
+	stopped bool
+}
+
+func (tt *timers) AfterFunc(d time.Duration, f func()) func() bool {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	t := &timer{d: d, f: f}
+	tt.ts = append(tt.ts, t)
+	return func() bool {
+		tt.mu.Lock()
+		defer tt.mu.Unlock()
+		was := !t.stopped
+		t.stopped = true
+		return was
+	}
+}
+
+// get returns the i-th timer started.
+func (tt *timers) get(t *testing.T, i int) *timer {
+	t.Helper()
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	if i >= len(tt.ts) {
+		t.Fatalf("%d timers started, want at least %d", len(tt.ts), i+1)
+	}
+	return tt.ts[i]
+}
+
+func (tt *timers) len() int {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	return len(tt.ts)
+}
+
+// fire runs a timer's function, as the runtime would (stopped or not:
+// a timer can start running just as it is stopped).
+func (tm *timer) fire() { tm.f() }
+
+func TestCacheTimerExpiresEntries(t *testing.T) {
+	tests := []struct {
+		name    string
+		id      string
+		wantTTL time.Duration
+		wantErr error
+	}{
+		{"known bot after the TTL", "a", time.Minute, nil},
+		{"unknown ID after the negative TTL", "nobody", 10 * time.Second, ErrUnknownBot},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var reads atomic.Int64
+			now := func() time.Time { reads.Add(1); return time.Unix(1_700_000_000, 0) }
+			tm := &timers{}
+			r := &counting{bots: map[string]string{"a": "bot-a"}}
+			c := New(r.resolve, Config{TTL: time.Minute, Now: now, AfterFunc: tm.AfterFunc})
+			ctx := context.Background()
+			get := func() {
+				t.Helper()
+				if _, err := c.Get(ctx, tt.id); !errors.Is(err, tt.wantErr) && err != tt.wantErr {
+					t.Fatalf("Get(%q) error = %v, want %v", tt.id, err, tt.wantErr)
+				}
+			}
+			get()
+			readsAfterMiss := reads.Load()
+			for range 3 {
+				get()
+			}
+			if n := r.calls.Load(); n != 1 {
+				t.Fatalf("resolver calls = %d, want 1 before the timer fires", n)
+			}
+			if n := reads.Load(); n != readsAfterMiss {
+				t.Fatalf("hits read the clock %d times, want 0", n-readsAfterMiss)
+			}
+			first := tm.get(t, 0)
+			if first.d != tt.wantTTL {
+				t.Fatalf("timer set for %v, want %v", first.d, tt.wantTTL)
+			}
+			first.fire()
+			if c.Len() != 0 {
+				t.Fatalf("Len = %d after the timer fired, want 0", c.Len())
+			}
+			get()
+			if n := r.calls.Load(); n != 2 {
+				t.Fatalf("resolver calls = %d, want 2 after the timer fired", n)
+			}
+		})
+	}
+}
+
+func TestCacheTimerRevokedBotStops(t *testing.T) {
+	tm := &timers{}
+	r := &counting{bots: map[string]string{"a": "bot-a"}}
+	c := New(r.resolve, Config{TTL: time.Minute, AfterFunc: tm.AfterFunc})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	delete(r.bots, "a")
+	r.mu.Unlock()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatalf("before the timer fires the cached bot is served; got %v", err)
+	}
+	tm.get(t, 0).fire()
+	if _, err := c.Get(ctx, "a"); !errors.Is(err, ErrUnknownBot) {
+		t.Fatalf("after the TTL a revoked bot must be unknown; got %v", err)
+	}
+}
+
+// TestCacheLateTimerKeepsNewerEntry: a timer that runs after its entry
+// was forgotten and looked up again must not remove the new entry.
+func TestCacheLateTimerKeepsNewerEntry(t *testing.T) {
+	tm := &timers{}
+	r := &counting{bots: map[string]string{"a": "bot-a"}}
+	c := New(r.resolve, Config{TTL: time.Minute, AfterFunc: tm.AfterFunc})
+	ctx := context.Background()
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	c.Forget("a")
+	if !tm.get(t, 0).stopped {
+		t.Fatal("Forget did not stop the entry's timer")
+	}
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	tm.get(t, 0).fire() // late: the first entry's timer
+	if _, err := c.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.calls.Load(); n != 2 {
+		t.Fatalf("resolver calls = %d, want 2: the late timer removed the newer entry", n)
+	}
+	if tm.get(t, 1).stopped {
+		t.Fatal("the newer entry's timer was stopped")
+	}
+}
+
+func TestCacheEvictionStopsTimers(t *testing.T) {
+	tm := &timers{}
+	r := &counting{bots: map[string]string{"known": "bot"}}
+	c := New(r.resolve, Config{TTL: time.Minute, MaxEntries: 10, AfterFunc: tm.AfterFunc})
+	ctx := context.Background()
+	for i := range 100 {
+		_, _ = c.Get(ctx, fmt.Sprint("unknown-", i))
+	}
+	if n := c.Len(); n > 10 {
+		t.Fatalf("Len = %d, want at most 10", n)
+	}
+	running := 0
+	for i := range tm.len() {
+		if !tm.get(t, i).stopped {
+			running++
+		}
+	}
+	if running != c.Len() {
+		t.Fatalf("%d timers running for %d entries: evicted entries must stop theirs", running, c.Len())
+	}
+}
+
+// TestCacheTimersRace fires timers while other goroutines hit, miss and
+// forget: for -race.
+func TestCacheTimersRace(t *testing.T) {
+	tm := &timers{}
+	r := &counting{bots: map[string]string{"a": "bot-a", "b": "bot-b"}}
+	c := New(r.resolve, Config{TTL: time.Minute, AfterFunc: tm.AfterFunc})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				id := []string{"a", "b", "c"}[(g+i)%3]
+				if _, err := c.Get(ctx, id); err != nil && !errors.Is(err, ErrUnknownBot) {
+					t.Error(err)
+					return
+				}
+				if i%50 == 0 {
+					c.Forget(id)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 400; i++ {
+			if n := tm.len(); n > 0 {
+				tm.get(t, i%n).fire()
+			}
+			runtimeGosched()
+		}
+	}()
+	wg.Wait()
+	for _, id := range []string{"a", "b"} {
+		if _, err := c.Get(ctx, id); err != nil {
+			t.Fatalf("Get(%q) after the storm: %v", id, err)
+		}
+	}
+}
+
+// TestCacheRealTimers: without an injected clock the cache runs real
+// timers, long enough here that none fires during the test.
+func TestCacheRealTimers(t *testing.T) {
+	r := &counting{bots: map[string]string{"a": "bot-a"}}
+	c := New(r.resolve, Config{TTL: time.Hour})
+	ctx := context.Background()
+	for range 3 {
+		if _, err := c.Get(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := r.calls.Load(); n != 1 {
+		t.Fatalf("resolver calls = %d, want 1", n)
+	}
+	c.mu.RLock()
+	stop := c.entries["a"].stop
+	c.mu.RUnlock()
+	if stop == nil {
+		t.Fatal("no timer for the entry")
+	}
+	c.Forget("a")
+	if stop() {
+		t.Fatal("Forget left the entry's timer running")
+	}
+}
