@@ -3,10 +3,14 @@
 // through the user's resolver, and caches the answer.
 //
 // A bot ID comes from the request before anything in it is verified (a
-// path segment, a header, a body field), so the cache must not let an
-// unverified request grow memory or reach the user's resolver without
-// bound: IDs are length-checked before any lookup, unknown IDs are cached
-// for a shorter time than known ones, and the whole cache is capped.
+// path segment, a header, a body field), so an unverified request chooses
+// which IDs are looked up. The cache bounds what that costs: IDs are
+// length-checked before any lookup, unknown IDs are cached (as long as
+// known ones, so that a second probe of an ID cannot tell the two apart by
+// its speed), unknown IDs hold at most a quarter of the cache and never
+// evict a known bot, and eviction never scans the cache. It does not
+// bound the rate of lookups: every new ID reaches the resolver once, so a
+// resolver that is expensive to ask needs its own rate limit.
 //
 // A hit reads no clock: every webhook request of a multi-bot handler is a
 // lookup, and reading the time (tens to hundreds of nanoseconds on some
@@ -48,12 +52,15 @@ type Config struct {
 	// request asks the resolver (concurrent lookups of one ID still share
 	// one call).
 	TTL time.Duration
-	// NegativeTTL is how long an unknown ID is cached (0: TTL/6, at least
-	// one second when TTL is set).
+	// NegativeTTL is how long an unknown ID is cached (0: TTL, so that
+	// the answers for known and unknown IDs age alike; a bot added while
+	// its ID is cached as unknown is served once that entry ends, or at
+	// once after Forget).
 	NegativeTTL time.Duration
-	// MaxEntries caps the entries held (0: DefaultMaxEntries). When the
-	// cache is full, expired entries are dropped first, then unknown IDs,
-	// then any.
+	// MaxEntries caps the entries held (0: DefaultMaxEntries); unknown
+	// IDs take at most a quarter of it. A known bot that does not fit
+	// evicts one entry, whichever the map yields first; an unknown ID
+	// that does not fit is not cached.
 	MaxEntries int
 	// Now is the clock (nil: time.Now). A cache given a clock and no
 	// AfterFunc checks the clock on every hit, so that a test can move the
@@ -87,6 +94,7 @@ type Cache[B any] struct {
 
 	mu      sync.RWMutex
 	entries map[string]entry[B]
+	unknown int // entries that hold an unknown ID
 	flights map[string]*flight[B]
 	gen     map[string]uint64 // bumped by Forget, so an in-flight lookup does not cache a revoked answer
 	seq     uint64            // numbers entries, so that a late timer does not remove a newer one
@@ -103,9 +111,10 @@ type entry[B any] struct {
 }
 
 type flight[B any] struct {
-	done chan struct{}
-	bot  B
-	err  error
+	done    chan struct{}
+	bot     B
+	err     error
+	waiters int // lookups waiting for this one (for tests)
 }
 
 // New returns a cache in front of resolve.
@@ -134,8 +143,8 @@ func New[B any](resolve Resolve[B], cfg Config) *Cache[B] {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	if c.negTTL <= 0 && c.ttl > 0 {
-		c.negTTL = max(c.ttl/6, time.Second)
+	if c.negTTL <= 0 {
+		c.negTTL = c.ttl
 	}
 	return c
 }
@@ -171,6 +180,7 @@ func (c *Cache[B]) lookup(ctx context.Context, id string) (B, error) {
 		if !ok {
 			break
 		}
+		f.waiters++
 		c.mu.Unlock()
 		select {
 		case <-f.done:
@@ -185,6 +195,16 @@ func (c *Cache[B]) lookup(ctx context.Context, id string) (B, error) {
 		}
 		c.mu.Lock()
 	}
+	// A lookup that ended while we waited for the lock may have cached
+	// the answer: take it rather than ask again.
+	if e, ok := c.entries[id]; ok && c.ttl > 0 && (!c.checkClock || c.now().Before(e.expires)) {
+		c.mu.Unlock()
+		if !e.known {
+			var zero B
+			return zero, ErrUnknownBot
+		}
+		return e.bot, nil
+	}
 	f := &flight[B]{done: make(chan struct{})}
 	c.flights[id] = f
 	gen := c.gen[id]
@@ -193,8 +213,11 @@ func (c *Cache[B]) lookup(ctx context.Context, id string) (B, error) {
 	f.bot, f.err = c.call(ctx, id)
 
 	c.mu.Lock()
-	delete(c.flights, id)
-	if c.ttl > 0 && c.gen[id] == gen {
+	current := c.flights[id] == f // false when Forget cut this lookup loose
+	if current {
+		delete(c.flights, id)
+	}
+	if c.ttl > 0 && current && c.gen[id] == gen {
 		switch {
 		case f.err == nil:
 			c.store(id, entry[B]{bot: f.bot, known: true}, c.ttl)
@@ -202,7 +225,9 @@ func (c *Cache[B]) lookup(ctx context.Context, id string) (B, error) {
 			c.store(id, entry[B]{known: false}, c.negTTL)
 		}
 	}
-	delete(c.gen, id) // no other lookup of id runs while c.mu is held
+	if _, running := c.flights[id]; !running {
+		delete(c.gen, id)
+	}
 	c.mu.Unlock()
 	close(f.done)
 	return f.bot, f.err
@@ -229,38 +254,31 @@ var errResolverPanic = errors.New("bot resolver panicked")
 // realAfterFunc is the production timer.
 func realAfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 
-// store adds e under id for ttl; c.mu is held. A full cache drops expired
-// entries, then unknown IDs, then whatever the map yields first.
+// store adds e under id for ttl; c.mu is held. It never scans the map:
+// an unknown ID that does not fit is not cached, and a known bot that does
+// not fit evicts one entry.
 func (c *Cache[B]) store(id string, e entry[B], ttl time.Duration) {
-	now := c.now()
-	e.expires = now.Add(ttl)
 	if old, ok := c.entries[id]; ok {
 		c.drop(id, old)
-	} else if len(c.entries) >= c.max {
+	}
+	if !e.known && (c.unknown >= max(c.max/4, 1) || len(c.entries) >= c.max) {
+		return
+	}
+	if len(c.entries) >= c.max {
 		for k, old := range c.entries {
-			if !now.Before(old.expires) {
-				c.drop(k, old)
-			}
-		}
-		if len(c.entries) >= c.max {
-			for k, old := range c.entries {
-				if !old.known {
-					c.drop(k, old)
-				}
-			}
-		}
-		for k, old := range c.entries {
-			if len(c.entries) < c.max {
-				break
-			}
 			c.drop(k, old)
+			break
 		}
 	}
+	e.expires = c.now().Add(ttl)
 	c.seq++
 	e.seq = c.seq
 	if c.afterFunc != nil {
 		seq := e.seq
 		e.stop = c.afterFunc(ttl, func() { c.expire(id, seq) })
+	}
+	if !e.known {
+		c.unknown++
 	}
 	c.entries[id] = e
 }
@@ -270,6 +288,14 @@ func (c *Cache[B]) drop(id string, e entry[B]) {
 	if e.stop != nil {
 		e.stop()
 	}
+	c.remove(id, e)
+}
+
+// remove deletes e, held under id; c.mu is held.
+func (c *Cache[B]) remove(id string, e entry[B]) {
+	if !e.known {
+		c.unknown--
+	}
 	delete(c.entries, id)
 }
 
@@ -278,14 +304,15 @@ func (c *Cache[B]) drop(id string, e entry[B]) {
 func (c *Cache[B]) expire(id string, seq uint64) {
 	c.mu.Lock()
 	if e, ok := c.entries[id]; ok && e.seq == seq {
-		delete(c.entries, id)
+		c.remove(id, e)
 	}
 	c.mu.Unlock()
 }
 
-// Forget drops what the cache holds for id, and keeps a lookup already
-// running from caching its answer: the next request asks the resolver.
-// Use it when a bot is revoked or its secret rotated.
+// Forget drops what the cache holds for id, and cuts a lookup already
+// running loose: its answer is not cached, and requests after Forget do
+// not wait for it but ask the resolver again. Use it when a bot is added,
+// revoked or its secret rotated.
 func (c *Cache[B]) Forget(id string) {
 	c.mu.Lock()
 	if e, ok := c.entries[id]; ok {
@@ -293,6 +320,7 @@ func (c *Cache[B]) Forget(id string) {
 	}
 	if _, ok := c.flights[id]; ok {
 		c.gen[id]++
+		delete(c.flights, id)
 	}
 	c.mu.Unlock()
 }

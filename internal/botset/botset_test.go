@@ -128,7 +128,10 @@ func TestCacheForgetDuringLookupIsNotCached(t *testing.T) {
 	}
 }
 
-func TestCacheUnknownIsCachedShorter(t *testing.T) {
+// TestCacheUnknownIsCachedAsLong: an unknown ID is cached for the TTL of
+// a known bot, so that a second probe cannot tell the two apart by its
+// speed; a bot added meanwhile is served once that entry ends.
+func TestCacheUnknownIsCachedAsLong(t *testing.T) {
 	clk := &clock{now: time.Unix(1_700_000_000, 0)}
 	r := &counting{bots: map[string]string{}}
 	c := New(r.resolve, Config{TTL: time.Minute, Now: clk.Now})
@@ -141,12 +144,16 @@ func TestCacheUnknownIsCachedShorter(t *testing.T) {
 	if n := r.calls.Load(); n != 1 {
 		t.Fatalf("resolver calls = %d, want 1 (unknown IDs are cached)", n)
 	}
-	clk.Add(10 * time.Second) // the negative TTL: TTL/6
 	r.mu.Lock()
 	r.bots["x"] = "bot-x"
 	r.mu.Unlock()
+	clk.Add(time.Minute - time.Nanosecond)
+	if _, err := c.Get(ctx, "x"); !errors.Is(err, ErrUnknownBot) {
+		t.Fatalf("just before the TTL: err = %v, want the cached ErrUnknownBot", err)
+	}
+	clk.Add(time.Nanosecond)
 	if b, err := c.Get(ctx, "x"); err != nil || b != "bot-x" {
-		t.Fatalf("a bot added after its ID was unknown: %q, %v; want it served after the negative TTL", b, err)
+		t.Fatalf("a bot added after its ID was unknown: %q, %v; want it served after the TTL", b, err)
 	}
 }
 
@@ -232,6 +239,9 @@ func TestCacheFollowerOutlivesLeadersContext(t *testing.T) {
 	}
 	follower := make(chan string)
 	go func() { b, _ := c.Get(context.Background(), "a"); follower <- b }()
+	for c.waiters("a") == 0 { // the follower waits for the leader's lookup
+		runtimeGosched()
+	}
 	cancel()
 	close(release)
 	if err := <-leader; !errors.Is(err, context.Canceled) {
@@ -239,6 +249,91 @@ func TestCacheFollowerOutlivesLeadersContext(t *testing.T) {
 	}
 	if b := <-follower; b != "bot" {
 		t.Fatalf("follower got %q, want bot: the leader's cancellation is not its answer", b)
+	}
+}
+
+// TestCacheForgetCutsALookupLoose: a request after Forget does not wait
+// for the lookup that started before it (which may return the revoked
+// bot) but asks the resolver itself.
+func TestCacheForgetCutsALookupLoose(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int64
+	c := New(func(context.Context, string) (string, error) {
+		if calls.Add(1) == 1 {
+			<-release
+			return "revoked-bot", nil
+		}
+		return "new-bot", nil
+	}, Config{TTL: time.Minute})
+	old := make(chan string)
+	go func() { b, _ := c.Get(context.Background(), "a"); old <- b }()
+	for c.waiting("a") == 0 {
+		runtimeGosched()
+	}
+	c.Forget("a")
+	got := make(chan string, 1)
+	go func() { b, _ := c.Get(context.Background(), "a"); got <- b }()
+	var b string
+wait:
+	for {
+		select {
+		case b = <-got:
+			break wait
+		default:
+		}
+		if c.waiters("a") > 0 {
+			close(release)
+			t.Fatalf("a request after Forget waited for the lookup that started before it (and got %q)", <-got)
+		}
+		runtimeGosched()
+	}
+	if b != "new-bot" {
+		t.Fatalf("after Forget: %q; want new-bot from a lookup of its own", b)
+	}
+	close(release)
+	if b := <-old; b != "revoked-bot" {
+		t.Fatalf("the lookup cut loose returned %q", b)
+	}
+	if b, _ := c.Get(context.Background(), "a"); b != "new-bot" {
+		t.Fatalf("cached %q after both lookups, want new-bot (the cut-loose answer must not be cached)", b)
+	}
+}
+
+// TestCacheUnknownFloodKeepsKnownBots: with the cache full of known bots,
+// unknown IDs are not cached at their expense, and they never take more
+// than a quarter of the cache.
+func TestCacheUnknownFloodKeepsKnownBots(t *testing.T) {
+	bots := map[string]string{}
+	for i := range 100 {
+		bots[fmt.Sprint("bot-", i)] = "b"
+	}
+	r := &counting{bots: bots}
+	c := New(r.resolve, Config{TTL: time.Minute, MaxEntries: 100})
+	ctx := context.Background()
+	for id := range bots {
+		if _, err := c.Get(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 1000 {
+		_, _ = c.Get(ctx, fmt.Sprint("unknown-", i))
+	}
+	before := r.calls.Load()
+	for id := range bots {
+		if _, err := c.Get(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := r.calls.Load() - before; n != 0 {
+		t.Fatalf("%d known bots were asked again: a flood of unknown IDs evicted them", n)
+	}
+
+	c = New(r.resolve, Config{TTL: time.Minute, MaxEntries: 100})
+	for i := range 1000 {
+		_, _ = c.Get(ctx, fmt.Sprint("unknown-", i))
+	}
+	if c.Len() > 25 {
+		t.Fatalf("%d unknown IDs cached, want at most a quarter of 100", c.Len())
 	}
 }
 
@@ -375,7 +470,7 @@ func TestCacheTimerExpiresEntries(t *testing.T) {
 		wantErr error
 	}{
 		{"known bot after the TTL", "a", time.Minute, nil},
-		{"unknown ID after the negative TTL", "nobody", 10 * time.Second, ErrUnknownBot},
+		{"unknown ID after the TTL, as long as a known one", "nobody", time.Minute, ErrUnknownBot},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
