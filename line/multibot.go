@@ -255,6 +255,10 @@ var (
 	errNoClient   = errors.New("the resolved bot has no Client to answer with")
 )
 
+// errNoSignature is the error of a request to a multi-bot handler without
+// a signature, the one VerifySignature returns for it.
+var errNoSignature = fmt.Errorf("line: %w", signature.ErrMissing)
+
 // errNoDestination is the error of a body without a destination to
 // resolve: nothing names a bot, so it is an unknown one.
 var errNoDestination = errUnknownBot

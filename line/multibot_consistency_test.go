@@ -199,3 +199,34 @@ func testClient(t *testing.T) *line.Client {
 	}
 	return c
 }
+
+// TestMultiNoSignatureAsksNoResolver: a request without X-Line-Signature
+// is refused before the resolver is asked.
+func TestMultiNoSignatureAsksNoResolver(t *testing.T) {
+	t.Parallel()
+	res := &countingResolver{calls: map[string]int{}, next: twoBots(t, nil, nil)}
+	var rec recorder
+	h, err := line.NewMultiWebhookHandler(res, func(context.Context, *line.Callback) error { return nil }, rec.opts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []int
+	for _, dest := range []string{botA, botB, unknownDestination} {
+		req := signed(multiBody(t, dest, "Uuser", "x"), secretA)
+		req.Header.Del(line.SignatureHeader)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		codes = append(codes, w.Code)
+	}
+	if diff := cmp.Diff([]int{401, 401, 401}, codes); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if n := res.count(botA) + res.count(botB) + res.count(unknownDestination); n != 0 {
+		t.Errorf("the resolver was asked %d times, want 0", n)
+	}
+	for _, err := range rec.taken() {
+		if !errors.Is(err, signature.ErrMissing) {
+			t.Errorf("reported %v, want signature.ErrMissing", err)
+		}
+	}
+}
