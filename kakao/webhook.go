@@ -117,6 +117,10 @@ type WebhookHandler struct {
 	// bots resolves the bot of each request: set on a multi-bot handler
 	// only.
 	bots *botset.Cache[*Bot]
+	// verifyUnknown checks an unknown bot's header secret against a
+	// random secret no bot has, as a known bot's is checked against its
+	// own (tests replace it to watch it).
+	verifyUnknown func(token string) error
 }
 
 func (h *WebhookHandler) form() redact.Form {
