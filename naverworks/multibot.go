@@ -284,11 +284,11 @@ func newMultiHandler(ctor string, bots BotResolver, fn HandlerFunc, opts []Handl
 // What a multi-bot handler reports when the resolver's answer cannot be
 // used; none names the bot's secrets.
 var (
-	errNilBot      = errors.New("naverworks: bot resolver returned a nil bot and no error")
-	errOtherBot    = errors.New("naverworks: bot resolver returned a bot of another ID")
-	errNoSecrets   = errors.New("naverworks: bot resolver returned a bot without Secrets")
-	errNoClient    = errors.New("naverworks: bot resolver returned a bot without a Client")
-	errOtherClient = errors.New("naverworks: bot resolver returned a bot whose Client is another bot's")
+	errNilBot      = errors.New("the resolver returned no bot and no error")
+	errOtherBot    = errors.New("the resolver returned a bot of another ID")
+	errNoSecrets   = errors.New("the resolved bot has no Secrets")
+	errNoClient    = errors.New("the resolved bot has no Client to answer with")
+	errOtherClient = errors.New("the resolved bot's Client is another bot's")
 )
 
 // ForgetBot drops what the handler caches for the bot id, after a secret
