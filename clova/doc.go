@@ -271,6 +271,17 @@
 // signature.SecretSet holding the current and the previous secret; a CEK
 // extension has no secret to rotate, and CLOVA's key is the handler's.)
 //
+// A resolver answer the handler cannot serve (no bot; a bot whose ID is
+// not the one asked for, which would share another bot's conversation
+// state) is a failed lookup, as a resolver error is: answered 500,
+// reported as "clova: resolving the bot: …", and not cached, so the next
+// request asks again. An unknown bot is reported as "clova: unknown bot"
+// and nothing more: the resolver's text, which may quote the ID a caller
+// chose, is dropped. With [WithBotPath], the applicationId is compared
+// with the path before the lookup, so a body CLOVA signed for one
+// extension, replayed to guessed paths, is refused 403 whatever the path
+// names.
+//
 // # A chatbot domain on every messenger
 //
 // [NewChatbotHandler] returns a [message.Handler] that answers with a CLOVA

@@ -74,9 +74,9 @@ func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
 }
 
 // StaticBots returns a [BotResolver] over a fixed set of bots (read from a
-// configuration file, say). A nil bot, an empty ID and a duplicate ID are
-// errors: a [*ValidationError], or [ValidationErrors] listing them all,
-// each naming the bot ("bots[2].ID"). The bots are not copied: do not
+// configuration file, say). A nil bot, an empty or over-long (over 256
+// bytes) ID and a duplicate ID are errors: a [*ValidationError], or
+// [ValidationErrors] listing them all, each naming the bot ("bots[2].ID"). The bots are not copied: do not
 // modify them afterwards.
 func StaticBots(bots ...*Bot) (BotResolver, error) {
 	var errs []*ValidationError
@@ -88,6 +88,8 @@ func StaticBots(bots ...*Bot) (BotResolver, error) {
 			errs = append(errs, invalid.New("clova", p, "is nil"))
 		case b.ID == "":
 			errs = append(errs, invalid.New("clova", p+".ID", "is empty"))
+		case len(b.ID) > botset.MaxIDLen:
+			errs = append(errs, invalid.New("clova", p+".ID", fmt.Sprintf("is longer than %d bytes", botset.MaxIDLen)))
 		case set[b.ID] != nil:
 			errs = append(errs, invalid.New("clova", p+".ID", fmt.Sprintf("%q is taken by an earlier bot", b.ID)))
 		default:
@@ -107,6 +109,9 @@ type botKey struct{}
 // to, inside its HandlerFunc or message.Handler; false in a single-bot
 // handler's.
 func BotFromContext(ctx context.Context) (*Bot, bool) {
+	if ctx == nil {
+		return nil, false
+	}
 	b, ok := ctx.Value(botKey{}).(*Bot)
 	return b, ok && b != nil
 }
@@ -116,7 +121,9 @@ func BotFromContext(ctx context.Context) (*Bot, bool) {
 // pattern: mux.Handle("POST /clova/{bot}", h)) instead of the request's
 // applicationId. The applicationId must still name the same extension: a
 // request signed by CLOVA for another extension is refused 403
-// ([ErrApplicationID]), as the single-bot handler refuses it. An empty
+// ([ErrApplicationID]), as the single-bot handler refuses it, before the
+// bot is looked up: the answer is the same whether the path names an
+// extension served here or not. An empty
 // path value is an unknown bot. An empty name is an error, and so is the
 // option on a single-bot handler.
 func WithBotPath(name string) HandlerOption {
@@ -218,7 +225,7 @@ func (h *WebhookHandler) setBots(bots BotResolver, c *handlerConfig) {
 	if c.clock {
 		cfg.Now = c.now
 	}
-	h.bots = botset.New(bots.ResolveBot, cfg)
+	h.bots = botset.New(checkedResolve(bots), cfg)
 	h.botPath = c.botPath
 }
 
@@ -236,26 +243,60 @@ func (h *WebhookHandler) ForgetBot(id string) {
 func (b *BotHandler) ForgetBot(id string) { b.wh.ForgetBot(id) }
 
 // resolve returns the bot a verified request is for: the one its path
-// value (WithBotPath) or its applicationId names. The applicationId must
-// name the bot the resolver returned (with a path, the same extension the
-// path names).
+// value (WithBotPath) or its applicationId names. With a path, the
+// applicationId must be the path's extension, and is compared before the
+// lookup: a request CLOVA signed for another extension is refused the same
+// way (403) whether or not the path names an extension served here, so
+// that replaying one's own signed request to guessed paths tells nothing.
 func (h *WebhookHandler) resolve(r *http.Request, req *Request) (*Bot, error) {
 	id := req.ApplicationID()
 	if h.botPath != "" {
 		id = r.PathValue(h.botPath)
+		if id == "" {
+			return nil, errUnknownBot
+		}
+		if err := req.CheckApplicationID(id); err != nil {
+			return nil, err
+		}
 	}
 	bot, err := h.bots.Get(r.Context(), id)
 	if err != nil {
 		if errors.Is(err, ErrUnknownBot) {
-			return nil, fmt.Errorf("clova: %w", ErrUnknownBot)
+			return nil, errUnknownBot
 		}
 		return nil, fmt.Errorf("clova: resolving the bot: %w", err)
 	}
-	if bot == nil {
-		return nil, errors.New("clova: resolving the bot: the resolver returned no bot and no error")
-	}
-	if err := req.CheckApplicationID(bot.ID); err != nil {
-		return nil, err
-	}
 	return bot, nil
 }
+
+// checkedResolve wraps the resolver's answer in the checks a bot must
+// pass to be served, so that an answer that fails them is a failed lookup
+// the cache does not keep (the resolver is asked again next time), and
+// an unknown bot is reported without the resolver's text (which may
+// quote the ID a caller chose). The bot's ID must be the one asked for:
+// it is the applicationId the request was signed for, and the key of the
+// bot's conversation state.
+func checkedResolve(bots BotResolver) botset.Resolve[*Bot] {
+	return func(ctx context.Context, id string) (*Bot, error) {
+		bot, err := bots.ResolveBot(ctx, id)
+		switch {
+		case errors.Is(err, ErrUnknownBot):
+			return nil, ErrUnknownBot
+		case err != nil:
+			return nil, err
+		case bot == nil:
+			return nil, errNilBot
+		case bot.ID != id:
+			return nil, errOtherBot
+		}
+		return bot, nil
+	}
+}
+
+// What a multi-bot handler reports when the resolver's answer cannot be
+// served.
+var (
+	errUnknownBot = fmt.Errorf("clova: %w", ErrUnknownBot)
+	errNilBot     = errors.New("the resolver returned no bot and no error")
+	errOtherBot   = errors.New("the resolver returned a bot of another ID")
+)

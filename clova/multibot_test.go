@@ -231,7 +231,11 @@ func TestMultiHandlerRefuses(t *testing.T) {
 		{"no application", false, clovatest.NewRequest(t, nil, clovatest.Intent("Hi", func(r *clova.Request) { r.Context.System.Application = nil })), 401, clova.ErrUnknownBot},
 		{"over-long extension ID", false, clovatest.NewRequest(t, nil, clovatest.Intent("Hi", clovatest.WithApplicationID(strings.Repeat("x", 300)))), 401, clova.ErrUnknownBot},
 		{"path names B, CLOVA signed for A", true, withPath("/clova/"+extB, bodyA, clovatest.Sign(nil, bodyA)), 403, clova.ErrApplicationID},
-		{"path names an unknown bot", true, withPath("/clova/com.example.unknown", bodyA, clovatest.Sign(nil, bodyA)), 401, clova.ErrUnknownBot},
+		// A body CLOVA signed for A, replayed to paths: refused the same
+		// way whether the path names a served extension or not, so that
+		// guessing paths tells nothing.
+		{"path names an unknown bot, CLOVA signed for A", true, withPath("/clova/com.example.unknown", bodyA, clovatest.Sign(nil, bodyA)), 403, clova.ErrApplicationID},
+		{"path names an unknown bot, CLOVA signed for it", true, withPath("/clova/com.example.unknown", bodyOf("com.example.unknown"), clovatest.Sign(nil, bodyOf("com.example.unknown"))), 401, clova.ErrUnknownBot},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -373,30 +377,41 @@ func TestMultiHandlerNoCache(t *testing.T) {
 	}
 }
 
+// TestMultiHandlerResolverPanicsOrReturnsNil: a resolver that panics, or
+// answers no bot, or a bot of another (or no) ID, is a failed lookup:
+// 500, and not cached, so the next request asks again. A bot of another
+// ID would otherwise merge two extensions' conversation state.
 func TestMultiHandlerResolverPanicsOrReturnsNil(t *testing.T) {
 	t.Parallel()
-	for name, res := range map[string]clova.BotResolverFunc{
-		"panics":      func(context.Context, string) (*clova.Bot, error) { panic("boom") },
-		"returns nil": func(context.Context, string) (*clova.Bot, error) { return nil, nil },
-		"wrong bot":   func(context.Context, string) (*clova.Bot, error) { return &clova.Bot{ID: extB}, nil },
+	for name, bot := range map[string]func() *clova.Bot{
+		"panics":      func() *clova.Bot { panic("boom") },
+		"returns nil": func() *clova.Bot { return nil },
+		"wrong bot":   func() *clova.Bot { return &clova.Bot{ID: extB} },
+		"empty ID":    func() *clova.Bot { return &clova.Bot{} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			var calls atomic.Int32
+			res := clova.BotResolverFunc(func(context.Context, string) (*clova.Bot, error) {
+				calls.Add(1)
+				return bot(), nil
+			})
 			var sink errSink
 			h, err := clova.NewMultiWebhookHandler(res, echo, clova.WithPublicKey(clovatest.PublicKey()), clova.WithErrorHandler(sink.add))
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec := serve(h, clovatest.NewRequest(t, nil, clovatest.Launch(clovatest.WithApplicationID(extA))))
-			want := http.StatusInternalServerError
-			if name == "wrong bot" {
-				want = http.StatusForbidden // the applicationId names another extension
+			for range 2 {
+				rec := serve(h, clovatest.NewRequest(t, nil, clovatest.Launch(clovatest.WithApplicationID(extA))))
+				if rec.Code != http.StatusInternalServerError || rec.Body.Len() != 0 {
+					t.Errorf("answered %d %q, want 500 and an empty body", rec.Code, rec.Body.String())
+				}
 			}
-			if rec.Code != want || rec.Body.Len() != 0 {
-				t.Errorf("answered %d %q, want %d and an empty body", rec.Code, rec.Body.String(), want)
+			if n := calls.Load(); n != 2 {
+				t.Errorf("resolver asked %d times, want 2 (a bad answer is not cached)", n)
 			}
-			if errs := sink.take(); len(errs) != 1 {
-				t.Errorf("error handler got %v, want one error", errs)
+			if errs := sink.take(); len(errs) != 2 || errors.Is(errs[0], clova.ErrUnknownBot) {
+				t.Errorf("error handler got %v, want two failed lookups", errs)
 			}
 		})
 	}

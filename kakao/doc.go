@@ -260,6 +260,19 @@ shares net/http's default transport unless [WithHTTPClient] is given, so
 a thousand bots hold no connection pool each (about 640 bytes per idle
 Bot with its own Client and a header secret, measured).
 
+A resolver answer the handler cannot serve (no bot; a bot whose ID is
+not the one asked for, which would share another bot's conversation
+state) is a failed lookup, as a resolver error is: answered 500,
+reported as "kakao: resolving the bot: …", and not cached, so the next
+request asks again. An unknown bot is reported as "kakao: unknown bot"
+and nothing more: the resolver's text, which may quote the ID a caller
+chose, is dropped. A request for an unknown bot is still checked against
+a random secret of the handler's, so that it costs what a wrong header
+secret for a known bot costs and the time taken does not tell which bots
+exist. A Bot without a Client is served: the handler's own client, or
+none, delivers its callbacks. [StaticBots] with no bots is an empty set,
+as in every platform package.
+
 # System entities
 
 Parameters of system entities carry JSON inside the string. [ParseSysDate],

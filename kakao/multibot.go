@@ -2,6 +2,7 @@ package kakao
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -105,14 +106,12 @@ var errUnknownBot = fmt.Errorf("kakao: %w", ErrUnknownBot)
 
 // StaticBots returns a [BotResolver] over a fixed set of bots (read from
 // a configuration file, say). It is an error, a [ValidationErrors] naming
-// each bots[i] or bots[i].ID at fault, to pass no bot, a nil bot, an
-// empty ID or an ID given twice; Kakao requires no credential of a bot
+// each bots[i] or bots[i].ID at fault, to pass a nil bot, an empty or
+// over-long ID or an ID given twice (no bots at all is an empty set, as
+// a builder may start with none); Kakao requires no credential of a bot
 // (HeaderSecrets and Client are optional). The resolver is safe for
 // concurrent use; the bots must not change once passed.
 func StaticBots(bots ...*Bot) (BotResolver, error) {
-	if len(bots) == 0 {
-		return nil, argErr("StaticBots", "bots", "no bot")
-	}
 	set := make(staticBots, len(bots))
 	var errs []*ValidationError
 	for i, b := range bots {
@@ -145,6 +144,9 @@ type botKey struct{}
 // to, from the context its function or message handler is called with;
 // false from a single-bot handler's.
 func BotFromContext(ctx context.Context) (*Bot, bool) {
+	if ctx == nil {
+		return nil, false
+	}
 	b, ok := ctx.Value(botKey{}).(*Bot)
 	return b, ok && b != nil
 }
@@ -261,16 +263,25 @@ func newMultiHandler(name string, bots BotResolver, opts []HandlerOption) (*Webh
 	if h.cfg.botTTLSet {
 		ttl = h.cfg.botTTL
 	}
+	// The resolver's answer is checked before the cache keeps it: an
+	// answer that cannot be served is a failed lookup, asked again next
+	// time. An unknown bot is reported without the resolver's text, which
+	// may quote the ID a caller chose.
 	resolve := func(ctx context.Context, id string) (*Bot, error) {
 		b, err := bots.ResolveBot(ctx, id)
 		switch {
+		case errors.Is(err, ErrUnknownBot):
+			return nil, ErrUnknownBot
 		case err != nil:
 			return nil, err
 		case b == nil:
 			return nil, errNilBot
+		case b.ID != id:
+			return nil, errOtherBot
 		}
 		return b, nil
 	}
+	h.verifyUnknown = signature.MustSecretSet(rand.Text()).VerifyToken
 	// The cache reads no clock on a hit (timers expire its entries); a
 	// test's clock (setClock) replaces it with one that reads that clock.
 	h.newBots = func(now func() time.Time) *botset.Cache[*Bot] {
@@ -280,7 +291,10 @@ func newMultiHandler(name string, bots BotResolver, opts []HandlerOption) (*Webh
 	return h, nil
 }
 
-var errNilBot = errors.New("kakao: bot resolver returned no bot and no error")
+var (
+	errNilBot   = errors.New("the resolver returned no bot and no error")
+	errOtherBot = errors.New("the resolver returned a bot of another ID")
+)
 
 // ForgetBot drops what the handler caches for the bot id, so that the
 // next request for it asks the resolver: call it after rotating the bot's
@@ -303,10 +317,11 @@ func (h *WebhookHandler) resolveBot(r *http.Request, id string) (*Bot, error) {
 	b, err := h.bots.Get(r.Context(), id)
 	if err != nil {
 		if errors.Is(err, ErrUnknownBot) {
-			if err == ErrUnknownBot {
-				return nil, errUnknownBot
-			}
-			return nil, fmt.Errorf("kakao: %w", err)
+			// The same check a known bot's header secret gets, so
+			// that the work done does not tell which bots exist.
+			v, _ := webhookio.Credential(r.Header, h.cfg.headerName)
+			_ = h.verifyUnknown(v)
+			return nil, errUnknownBot
 		}
 		return nil, fmt.Errorf("kakao: resolving the bot: %w", err)
 	}

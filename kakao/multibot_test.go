@@ -584,8 +584,14 @@ func TestStaticBots(t *testing.T) {
 			}
 		})
 	}
-	if _, err := kakao.StaticBots(); !errors.Is(err, kakao.ErrInvalid) {
-		t.Errorf("no bots: error %v", err)
+	// No bots is an empty set, as in every platform package: a builder
+	// may start with none.
+	none, err := kakao.StaticBots()
+	if err != nil {
+		t.Fatalf("no bots: error %v", err)
+	}
+	if _, err := none.ResolveBot(context.Background(), botA); !errors.Is(err, kakao.ErrUnknownBot) {
+		t.Errorf("empty set: ResolveBot error %v, want ErrUnknownBot", err)
 	}
 }
 

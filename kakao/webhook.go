@@ -120,6 +120,10 @@ type WebhookHandler struct {
 	// newBots builds bots with a clock (nil: timers, no clock read on a
 	// hit); setClock rebuilds the cache on the test's clock.
 	newBots func(now func() time.Time) *botset.Cache[*Bot]
+	// verifyUnknown checks an unknown bot's header secret against a
+	// random secret no bot has, as a known bot's is checked against its
+	// own (tests replace it to watch it).
+	verifyUnknown func(token string) error
 }
 
 func (h *WebhookHandler) form() redact.Form {

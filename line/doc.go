@@ -320,6 +320,19 @@
 // its connection pool) with every other such client, so a thousand bots
 // hold a thousand small structs, not a thousand pools.
 //
+// A resolver answer the handler cannot serve (no bot; a bot whose ID is
+// not the one asked for, which would share another bot's conversation
+// state and de-duplication keys; no channel secret, or no Client on a
+// [NewMultiBotHandler]) is a failed lookup, as a resolver error is:
+// answered 500, reported as "line: resolving the bot: …", and not cached,
+// so the next request asks again. An unknown bot is reported as "line:
+// unknown bot" and nothing more: the resolver's text, which may quote the
+// ID a caller chose, is dropped. A request for an unknown bot is still
+// checked against a random secret of the handler's, so that it costs what
+// a wrong signature for a known bot costs (an HMAC over the body) and the
+// time taken does not tell which bots exist. A request without a signature
+// is refused before the resolver is asked.
+//
 // # Testing
 //
 // Package [linetest] is a fake Messaging API (recorded calls, limits,

@@ -2,6 +2,7 @@ package line
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -135,6 +136,8 @@ type multiConfig struct {
 	ttl    time.Duration
 	ttlSet bool
 	now    func() time.Time // tests
+	// verifyUnknown replaces the dummy verification (tests).
+	verifyUnknown func(body []byte, sig string) error
 	// only names the first multi-bot option given, which the single-bot
 	// constructors refuse.
 	only string
@@ -188,8 +191,14 @@ func WithBotCacheTTL(d time.Duration) HandlerOption {
 type multiBots struct {
 	path  string
 	cache *botset.Cache[*Bot]
-	// client: every bot must have a Client (a BotHandler answers with it).
-	client bool
+	// dummy is a random channel secret no bot has: a request for an
+	// unknown bot is verified with it, so that it costs what a wrong
+	// signature for a known bot costs (an HMAC over the body) and the
+	// time taken does not tell which bots exist.
+	dummy signature.SecretSet
+	// verifyUnknown verifies an unknown bot's request with dummy (tests
+	// watch it).
+	verifyUnknown func(body []byte, sig string) error
 }
 
 func newMultiBots(bots BotResolver, cfg *multiConfig, client bool) *multiBots {
@@ -197,16 +206,62 @@ func newMultiBots(bots BotResolver, cfg *multiConfig, client bool) *multiBots {
 	if cfg.ttlSet {
 		ttl = cfg.ttl
 	}
-	return &multiBots{
-		path:   cfg.path,
-		cache:  botset.New(bots.ResolveBot, botset.Config{TTL: ttl, Now: cfg.now}),
-		client: client,
+	m := &multiBots{
+		path:  cfg.path,
+		cache: botset.New(checkedResolve(bots, client), botset.Config{TTL: ttl, Now: cfg.now}),
+		dummy: signature.MustSecretSet(rand.Text()),
+	}
+	m.verifyUnknown = m.dummy.VerifyHMACSHA256
+	if cfg.verifyUnknown != nil {
+		m.verifyUnknown = cfg.verifyUnknown
+	}
+	return m
+}
+
+// checkedResolve wraps the resolver's answer in the checks a bot must
+// pass to be served, so that an answer that fails them is a failed lookup
+// the cache does not keep (the resolver is asked again next time), and
+// an unknown bot is reported without the resolver's text (which may
+// quote the ID a caller chose). client says whether the bot must carry a
+// Client (a BotHandler answers with it).
+func checkedResolve(bots BotResolver, client bool) botset.Resolve[*Bot] {
+	return func(ctx context.Context, id string) (*Bot, error) {
+		bot, err := bots.ResolveBot(ctx, id)
+		switch {
+		case errors.Is(err, ErrUnknownBot):
+			return nil, ErrUnknownBot
+		case err != nil:
+			return nil, err
+		case bot == nil:
+			return nil, errNilBot
+		case bot.ID != id:
+			return nil, errOtherBot
+		case bot.Secrets.Len() == 0:
+			return nil, errNoSecrets
+		case client && bot.Client == nil:
+			return nil, errNoClient
+		}
+		return bot, nil
 	}
 }
 
+// What a multi-bot handler reports when the resolver's answer cannot be
+// served; none names the bot or its secrets.
+var (
+	errUnknownBot = fmt.Errorf("line: %w", ErrUnknownBot)
+	errNilBot     = errors.New("the resolver returned no bot and no error")
+	errOtherBot   = errors.New("the resolver returned a bot of another ID")
+	errNoSecrets  = errors.New("the resolved bot has no channel secret")
+	errNoClient   = errors.New("the resolved bot has no Client to answer with")
+)
+
+// errNoSignature is the error of a request to a multi-bot handler without
+// a signature, the one VerifySignature returns for it.
+var errNoSignature = fmt.Errorf("line: %w", signature.ErrMissing)
+
 // errNoDestination is the error of a body without a destination to
 // resolve: nothing names a bot, so it is an unknown one.
-var errNoDestination = fmt.Errorf("line: %w: no destination in the body", ErrUnknownBot)
+var errNoDestination = errUnknownBot
 
 // errOtherDestination is the error of a body whose decoded destination is
 // not the one it was resolved and verified by.
@@ -221,11 +276,15 @@ func (m *multiBots) parse(r *http.Request, body []byte, sig string) (*Callback, 
 	} else {
 		var ok bool
 		if id, ok = destinationOf(body); !ok {
+			_ = m.verifyUnknown(body, sig)
 			return nil, nil, errNoDestination
 		}
 	}
 	bot, err := m.lookup(r.Context(), id)
 	if err != nil {
+		if errors.Is(err, ErrUnknownBot) {
+			_ = m.verifyUnknown(body, sig)
+		}
 		return nil, nil, err
 	}
 	cb, err := Parse(bot.Secrets, body, sig)
@@ -238,23 +297,16 @@ func (m *multiBots) parse(r *http.Request, body []byte, sig string) (*Callback, 
 	return cb, bot, nil
 }
 
-// lookup resolves id through the cache and checks that the bot can be
-// served.
+// lookup resolves id through the cache (checkedResolve has checked that
+// the bot can be served). An unknown bot is reported as "line: unknown
+// bot" and nothing more.
 func (m *multiBots) lookup(ctx context.Context, id string) (*Bot, error) {
 	bot, err := m.cache.Get(ctx, id)
 	if err != nil {
 		if errors.Is(err, ErrUnknownBot) {
-			return nil, fmt.Errorf("line: %w", err)
+			return nil, errUnknownBot
 		}
 		return nil, fmt.Errorf("line: resolving the bot: %w", err)
-	}
-	switch {
-	case bot == nil:
-		return nil, errors.New("line: resolving the bot: the resolver returned no bot and no error")
-	case bot.Secrets.Len() == 0:
-		return nil, errors.New("line: resolving the bot: the resolved bot has no channel secret")
-	case m.client && bot.Client == nil:
-		return nil, errors.New("line: resolving the bot: the resolved bot has no Client to answer with")
 	}
 	return bot, nil
 }
@@ -278,6 +330,9 @@ func withBot(ctx context.Context, bot *Bot) context.Context {
 // to, inside its [HandlerFunc] or [message.Handler]; false from a
 // single-bot handler.
 func BotFromContext(ctx context.Context) (*Bot, bool) {
+	if ctx == nil {
+		return nil, false
+	}
 	b, ok := ctx.Value(botKey{}).(*Bot)
 	return b, ok && b != nil
 }

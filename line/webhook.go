@@ -309,6 +309,11 @@ func (h *WebhookHandler) verify(w http.ResponseWriter, r *http.Request) ([]byte,
 		return nil, nil, nil, err
 	}
 	if h.multi != nil {
+		if sig == "" {
+			// Refused before the resolver is asked: a request that
+			// carries no signature cannot be for any bot.
+			return nil, nil, nil, errNoSignature
+		}
 		cb, bot, err := h.multi.parse(r, body, sig)
 		if err != nil {
 			return nil, nil, nil, err

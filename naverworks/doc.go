@@ -246,6 +246,20 @@
 // drop the old one the same way. A revoked bot stops being served when
 // its cache entry expires, or at once after ForgetBot.
 //
+// A resolver answer the handler cannot serve (no bot; a bot whose ID is
+// not the one asked for, which would share another bot's conversation
+// state; no Secrets, or no Client (or another bot's) on a
+// [NewMultiBotHandler]) is a failed lookup, as a resolver error is:
+// answered 500, reported as "naverworks: resolving the bot: …", and not
+// cached, so the next request asks again. An unknown bot is reported as
+// "naverworks: unknown bot" and nothing more: the resolver's text, which
+// may quote the ID a caller chose, is dropped. A request for an unknown
+// bot is still checked against a random secret of the handler's, so that
+// it costs what a wrong signature for a known bot costs (an HMAC over the
+// body) and the time taken does not tell which bots exist. A request
+// without X-WORKS-Signature is refused before the resolver is asked. The
+// single-bot constructors refuse [WithBotPath] and [WithBotCacheTTL].
+//
 // # Testing
 //
 // Package naverworkstest fakes the token endpoint (it verifies the

@@ -2,6 +2,7 @@ package naverworks
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/internal/redact"
+	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/signature"
 )
@@ -147,8 +149,8 @@ func WithBotPath(name string) HandlerOption {
 // request asks the resolver; negative is an error). A revoked bot stops
 // being served at most this long after the resolver stops returning it;
 // [WebhookHandler.ForgetBot] drops it at once. An unknown ID is cached for
-// a sixth of d (at least a second). It has no effect on a single-bot
-// handler.
+// a sixth of d (at least a second). The single-bot constructors refuse
+// it.
 func WithBotCacheTTL(d time.Duration) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {
 		if d < 0 {
@@ -275,17 +277,18 @@ func newMultiHandler(ctor string, bots BotResolver, fn HandlerFunc, opts []Handl
 	}
 	h.botTTL = ttl
 	h.bots = botset.New(h.resolve, botset.Config{TTL: ttl})
+	h.verifyUnknown = signature.MustSecretSet(rand.Text()).VerifyHMACSHA256
 	return h, nil
 }
 
 // What a multi-bot handler reports when the resolver's answer cannot be
 // used; none names the bot's secrets.
 var (
-	errNilBot      = errors.New("naverworks: bot resolver returned a nil bot and no error")
-	errOtherBot    = errors.New("naverworks: bot resolver returned a bot of another ID")
-	errNoSecrets   = errors.New("naverworks: bot resolver returned a bot without Secrets")
-	errNoClient    = errors.New("naverworks: bot resolver returned a bot without a Client")
-	errOtherClient = errors.New("naverworks: bot resolver returned a bot whose Client is another bot's")
+	errNilBot      = errors.New("the resolver returned no bot and no error")
+	errOtherBot    = errors.New("the resolver returned a bot of another ID")
+	errNoSecrets   = errors.New("the resolved bot has no Secrets")
+	errNoClient    = errors.New("the resolved bot has no Client to answer with")
+	errOtherClient = errors.New("the resolved bot's Client is another bot's")
 )
 
 // ForgetBot drops what the handler caches for the bot id, after a secret
@@ -308,9 +311,9 @@ func (h *WebhookHandler) resolveBot(r *http.Request) (*Bot, error) {
 	if h.cfg.botPath != "" {
 		id = r.PathValue(h.cfg.botPath)
 	} else {
-		v, err := botIDOf(r)
+		v, err := webhookio.Credential(r.Header, botIDKey)
 		if err != nil {
-			return nil, err
+			return nil, errUnknownBot // a repeated header names no bot
 		}
 		id = v
 	}
@@ -325,3 +328,7 @@ func (h *WebhookHandler) resolveBot(r *http.Request) (*Bot, error) {
 }
 
 var errUnknownBot = fmt.Errorf("naverworks: %w", ErrUnknownBot)
+
+// errNoSignature is the error of a request to a multi-bot handler without
+// a signature, the one VerifySignature returns for it.
+var errNoSignature = fmt.Errorf("naverworks: %w", signature.ErrMissing)

@@ -364,10 +364,10 @@ func TestMultiHandlerBadResolverAnswers(t *testing.T) {
 		want    string
 	}{
 		{"panics", func(string) (*naverworks.Bot, error) { panic("boom " + secretA) }, false, "panicked"},
-		{"nil bot", func(string) (*naverworks.Bot, error) { return nil, nil }, false, "nil bot"},
+		{"nil bot", func(string) (*naverworks.Bot, error) { return nil, nil }, false, "no bot and no error"},
 		{"another bot", func(string) (*naverworks.Bot, error) { return good(botB), nil }, false, "another ID"},
-		{"no secrets", func(id string) (*naverworks.Bot, error) { return &naverworks.Bot{ID: id}, nil }, false, "without Secrets"},
-		{"no client for a BotHandler", func(id string) (*naverworks.Bot, error) { return good(id), nil }, true, "without a Client"},
+		{"no secrets", func(id string) (*naverworks.Bot, error) { return &naverworks.Bot{ID: id}, nil }, false, "no Secrets"},
+		{"no client for a BotHandler", func(id string) (*naverworks.Bot, error) { return good(id), nil }, true, "no Client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

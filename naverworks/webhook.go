@@ -2,6 +2,7 @@ package naverworks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -108,6 +109,9 @@ type WebhookHandler struct {
 	bots    *botset.Cache[*Bot]
 	resolve botset.Resolve[*Bot]
 	botTTL  time.Duration
+	// verifyUnknown verifies an unknown bot's request with a random
+	// secret no bot has (tests replace it to watch it).
+	verifyUnknown func(body []byte, sig string) error
 }
 
 func (h *WebhookHandler) form() redact.Form {
@@ -171,8 +175,11 @@ func newWebhookHandler(ctor string, secrets signature.SecretSet, fn HandlerFunc,
 	if err != nil {
 		return nil, err
 	}
-	if h.cfg.botPath != "" {
+	switch {
+	case h.cfg.botPath != "":
 		return nil, argError(ctor, "opts", "WithBotPath is an option of the multi-bot handlers")
+	case h.cfg.botTTLSet:
+		return nil, argError(ctor, "opts", "WithBotCacheTTL is an option of the multi-bot handlers")
 	}
 	return h, nil
 }
@@ -306,30 +313,32 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, *
 	if err != nil {
 		return nil, nil, fmt.Errorf("naverworks: reading body: %w", err)
 	}
-	secrets := &h.secrets
-	var bot *Bot
-	if h.bots != nil {
-		if bot, err = h.resolveBot(r); err != nil {
-			return nil, nil, err
-		}
-		secrets = &bot.Secrets
-	}
 	sig, err := signatureOf(r)
 	if err != nil {
 		return nil, nil, err
+	}
+	secrets := &h.secrets
+	var bot *Bot
+	if h.bots != nil {
+		if sig == "" {
+			// Refused before the resolver is asked: a request that
+			// carries no signature cannot be for any bot.
+			return nil, nil, errNoSignature
+		}
+		if bot, err = h.resolveBot(r); err != nil {
+			if errors.Is(err, ErrUnknownBot) {
+				// The same work as a wrong signature for a known
+				// bot, so that the time taken does not tell which
+				// bots exist.
+				_ = h.verifyUnknown(body, sig)
+			}
+			return nil, nil, err
+		}
+		secrets = &bot.Secrets
 	}
 	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
 		return nil, nil, fmt.Errorf("naverworks: %w", err)
 	}
 	ev, err := decodeEvent(body)
 	return ev, bot, err
-}
-
-// botIDOf returns r's X-WORKS-BotId; a repeated header is an unknown bot.
-func botIDOf(r *http.Request) (string, error) {
-	id, err := webhookio.Credential(r.Header, botIDKey)
-	if err != nil {
-		return "", fmt.Errorf("naverworks: %w: %w", ErrUnknownBot, err)
-	}
-	return id, nil
 }

@@ -218,6 +218,19 @@
 // ForgetBot. Clients made by [New] without [WithHTTPClient] share the
 // standard library's default transport, so many of them are cheap.
 //
+// A resolver answer the handler cannot serve (no bot; a bot whose ID is
+// not the one asked for, which would share another bot's conversation
+// state) is a failed lookup, as a resolver error is: answered 500,
+// reported as "talktalk: resolving the bot: …", and not cached, so the
+// next request asks again. An unknown bot is reported as "talktalk:
+// unknown bot" and nothing more: the resolver's text, which may quote the
+// ID a caller chose, is dropped. A request for an unknown bot is still
+// checked against a random secret of the handler's, so that it costs what
+// a wrong token for a known bot costs and the time taken does not tell
+// which bots exist. A Bot without a Client is served as [NewBotHandler]
+// without [WithClient] is: it answers in the webhook response, and what it
+// sends later fails.
+//
 // # Sending
 //
 // [New] takes the send API key from Partner Center and sends it verbatim

@@ -2,6 +2,7 @@ package talktalk
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -134,6 +135,8 @@ type multiConfig struct {
 	ttlSet bool
 	now    func() time.Time // tests
 	only   string           // the first multi-bot option given
+	// verifyUnknown replaces the dummy token check (tests).
+	verifyUnknown func(token string) error
 }
 
 func multiOption(name string, fn func(*multiConfig) error) HandlerOption {
@@ -183,7 +186,41 @@ func WithBotCacheTTL(d time.Duration) HandlerOption {
 type multiBots struct {
 	path  string
 	cache *botset.Cache[*Bot]
+	// verifyUnknown checks an unknown bot's path token against a random
+	// secret no bot has, as a known bot's is checked against its Tokens
+	// (tests replace it to watch it).
+	verifyUnknown func(token string) error
 }
+
+// checkedResolve wraps the resolver's answer in the checks a bot must
+// pass to be served, so that an answer that fails them is a failed lookup
+// the cache does not keep (the resolver is asked again next time), and
+// an unknown bot is reported without the resolver's text (which may
+// quote the ID a caller chose).
+func checkedResolve(bots BotResolver) botset.Resolve[*Bot] {
+	return func(ctx context.Context, id string) (*Bot, error) {
+		bot, err := bots.ResolveBot(ctx, id)
+		switch {
+		case errors.Is(err, ErrUnknownBot):
+			return nil, ErrUnknownBot
+		case err != nil:
+			return nil, err
+		case bot == nil:
+			return nil, errNilBot
+		case bot.ID != id:
+			return nil, errOtherBot
+		}
+		return bot, nil
+	}
+}
+
+// What a multi-bot handler reports when the resolver's answer cannot be
+// served; none names the bot or its tokens.
+var (
+	errUnknownBot = fmt.Errorf("talktalk: %w", ErrUnknownBot)
+	errNilBot     = errors.New("the resolver returned no bot and no error")
+	errOtherBot   = errors.New("the resolver returned a bot of another ID")
+)
 
 // errWrongBotToken is the error of a request whose path token is not its
 // bot's: answered 401, as an unknown bot is (not 403 as a single-bot
@@ -195,19 +232,24 @@ func (m *multiBots) resolve(r *http.Request) (*Bot, error) {
 	bot, err := m.cache.Get(r.Context(), r.PathValue(m.path))
 	switch {
 	case errors.Is(err, ErrUnknownBot):
-		return nil, fmt.Errorf("talktalk: %w", err)
+		// The same check a known bot's token gets, so that the work
+		// done does not tell which bots exist.
+		_ = m.verifyUnknown(pathToken(r))
+		return nil, errUnknownBot
 	case err != nil:
 		return nil, fmt.Errorf("talktalk: resolving the bot: %w", err)
-	case bot == nil:
-		return nil, errors.New("talktalk: resolving the bot: the resolver returned no bot and no error")
 	}
-	if bot.Tokens.Len() > 0 {
-		p := strings.TrimSuffix(r.URL.Path, "/")
-		if bot.Tokens.VerifyToken(p[strings.LastIndexByte(p, '/')+1:]) != nil {
-			return nil, errWrongBotToken
-		}
+	if bot.Tokens.Len() > 0 && bot.Tokens.VerifyToken(pathToken(r)) != nil {
+		return nil, errWrongBotToken
 	}
 	return bot, nil
+}
+
+// pathToken is the last segment of r's path, where a multi-bot handler
+// takes a bot's token from.
+func pathToken(r *http.Request) string {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
 type botKey struct{}
@@ -216,6 +258,9 @@ type botKey struct{}
 // to, inside its [HandlerFunc] or [message.Handler]; false from a
 // single-bot handler.
 func BotFromContext(ctx context.Context) (*Bot, bool) {
+	if ctx == nil {
+		return nil, false
+	}
 	b, ok := ctx.Value(botKey{}).(*Bot)
 	return b, ok && b != nil
 }
@@ -247,7 +292,14 @@ func newMulti(fn string, bots BotResolver, opts []HandlerOption) (*WebhookHandle
 	if cfg.multi.ttlSet {
 		ttl = cfg.multi.ttl
 	}
-	h.multi = &multiBots{path: cfg.multi.path, cache: botset.New(bots.ResolveBot, botset.Config{TTL: ttl, Now: cfg.multi.now})}
+	h.multi = &multiBots{
+		path:          cfg.multi.path,
+		cache:         botset.New(checkedResolve(bots), botset.Config{TTL: ttl, Now: cfg.multi.now}),
+		verifyUnknown: signature.MustSecretSet(rand.Text()).VerifyToken,
+	}
+	if cfg.multi.verifyUnknown != nil {
+		h.multi.verifyUnknown = cfg.multi.verifyUnknown
+	}
 	return h, nil
 }
 

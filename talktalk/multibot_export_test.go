@@ -10,3 +10,12 @@ func WithBotClock(now func() time.Time) HandlerOption {
 		return nil
 	})
 }
+
+// WithUnknownVerify makes a multi-bot handler call fn where it checks an
+// unknown bot's path token against its dummy secret.
+func WithUnknownVerify(fn func(token string) error) HandlerOption {
+	return multiOption("WithUnknownVerify", func(c *multiConfig) error {
+		c.verifyUnknown = fn
+		return nil
+	})
+}
