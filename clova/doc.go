@@ -259,8 +259,8 @@
 // cached, so CLOVA's retry asks again. Whoever can get CLOVA to sign a
 // request (any extension's developer) can still make the server ask the
 // resolver about IDs of their choosing: answers are cached (known bots
-// for [WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs a sixth
-// of that), concurrent lookups of one ID share one call, and the cache is
+// for [WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs as long,
+// so that a second probe cannot tell them apart), concurrent lookups of one ID share one call, and the cache is
 // bounded.
 //
 // Revoking or changing one extension touches no other: update what the

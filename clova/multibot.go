@@ -141,7 +141,8 @@ func WithBotPath(name string) HandlerOption {
 // (default [DefaultBotCacheTTL]); 0 turns caching off (concurrent requests
 // for one bot still share one lookup). A bot the resolver stops returning
 // is served at most d longer; [WebhookHandler.ForgetBot] drops it at once.
-// Unknown IDs are cached for a sixth of d (at least a second). A negative
+// Unknown IDs are cached as long (a
+// bot added meanwhile is served once its entry ends, or after ForgetBot). A negative
 // d is an error, and so is the option on a single-bot handler.
 func WithBotCacheTTL(d time.Duration) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {

@@ -238,8 +238,8 @@ only picks which secret the request is checked with. It cannot make a
 request for bot A pass with bot B's secret: each bot's header is
 compared with that bot's own secrets. What a caller can do is make the
 server ask the resolver about IDs of its choosing; answers are cached
-([WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs a sixth as
-long), concurrent lookups of one ID share one call, the cache is bounded,
+([WithBotCacheTTL], default [DefaultBotCacheTTL]; unknown IDs as long,
+so that a second probe cannot tell them apart), concurrent lookups of one ID share one call, the cache is bounded,
 and IDs longer than 256 bytes are unknown without a lookup. An unknown bot
 and a wrong or missing header secret get the same answer, 401 with an
 empty body (a single-bot handler answers a wrong secret 403), so a caller

@@ -173,7 +173,8 @@ func WithBotPath(name string) HandlerOption {
 // bot (default [DefaultBotCacheTTL]; 0 turns caching off, and every
 // request asks the resolver). A revoked bot stops being served at most
 // this long after the resolver stops returning it; ForgetBot drops it at
-// once. Unknown IDs are cached a sixth as long (at least a second). A
+// once. Unknown IDs are cached as long (a
+// bot added meanwhile is served once its entry ends, or after ForgetBot). A
 // negative d, or the option on a single-bot handler, is a constructor
 // error.
 func WithBotCacheTTL(d time.Duration) HandlerOption {

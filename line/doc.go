@@ -304,7 +304,7 @@
 // is the same as for a wrong signature, so a caller cannot probe which
 // bots exist). A caller can make the handler call your resolver for IDs
 // of its choosing: IDs over 256 bytes are refused without a lookup,
-// unknown IDs are cached too (for a sixth of the TTL), and the cache is
+// unknown IDs are cached too (as long as known bots), and the cache is
 // bounded, so keep the resolver cheap for IDs it does not know.
 //
 // Rotating one bot's secret touches no other bot: have the resolver

@@ -173,8 +173,8 @@ func WithBotPath(name string) HandlerOption {
 // (default [DefaultBotCacheTTL], one minute); 0 asks the resolver on
 // every request, a negative d is an error. A bot the resolver stops
 // returning (revoked) is still served at most this long;
-// [WebhookHandler.ForgetBot] drops it at once. Unknown IDs are cached for
-// a sixth of d (at least a second). The single-bot constructors refuse
+// [WebhookHandler.ForgetBot] drops it at once. Unknown IDs are cached as long (a
+// bot added meanwhile is served once its entry ends, or after ForgetBot). The single-bot constructors refuse
 // it.
 func WithBotCacheTTL(d time.Duration) HandlerOption {
 	return multiOption("WithBotCacheTTL", func(c *multiConfig) error {

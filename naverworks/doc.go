@@ -233,7 +233,7 @@
 // secret fails (401), and a caller without a bot's secret cannot make a
 // request for it pass. What a caller can do is make the handler look up
 // IDs of its choosing: IDs over 256 bytes are refused without a lookup,
-// unknown IDs are cached for a sixth of the TTL, the cache is bounded,
+// unknown IDs are cached as long as known bots, the cache is bounded,
 // and an unknown ID is answered exactly as a wrong signature is (401,
 // empty body, [ErrUnknownBot] to the error handler), so the answer does
 // not tell which bots exist. A resolver failure is answered 500 and not

@@ -148,8 +148,8 @@ func WithBotPath(name string) HandlerOption {
 // (default [DefaultBotCacheTTL]; 0 turns caching off, so that every
 // request asks the resolver; negative is an error). A revoked bot stops
 // being served at most this long after the resolver stops returning it;
-// [WebhookHandler.ForgetBot] drops it at once. An unknown ID is cached for
-// a sixth of d (at least a second). The single-bot constructors refuse
+// [WebhookHandler.ForgetBot] drops it at once. Unknown IDs are cached as long (a
+// bot added meanwhile is served once its entry ends, or after ForgetBot). The single-bot constructors refuse
 // it.
 func WithBotCacheTTL(d time.Duration) HandlerOption {
 	return handlerOption(func(c *handlerConfig) error {

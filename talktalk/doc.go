@@ -206,7 +206,7 @@
 // [signature.ErrMismatch]. A partner without Tokens is protected by the
 // allow-list alone. A caller on the allow-list can make the handler call
 // your resolver for IDs of its choosing: IDs over 256 bytes are refused
-// without a lookup, unknown IDs are cached too (for a sixth of the TTL),
+// without a lookup, unknown IDs are cached too (as long as known bots),
 // and the cache is bounded.
 //
 // Rotating one partner's token touches no other: have the resolver
