@@ -129,3 +129,47 @@ func TestGuardWithoutServer(t *testing.T) {
 		})
 	}
 }
+
+// FuzzAllowed: the check never panics, and whatever it lets through is
+// addressed to a loopback name and, when it changes something, is
+// application/json with no Origin or the page's own.
+func FuzzAllowed(f *testing.F) {
+	for _, s := range [][4]string{
+		{"GET", "127.0.0.1:8090", "", ""},
+		{"POST", "localhost:8090", "application/json", "http://localhost:8090"},
+		{"POST", "[::1]:8090", "application/json; charset=utf-8", ""},
+		{"POST", "attacker.example:8090", "text/plain", "null"},
+		{"GET", "[::1", "", ""},
+		{"PUT", "LOCALHOST", "Application/JSON", "http://LOCALHOST"},
+	} {
+		f.Add(s[0], s[1], s[2], s[3])
+	}
+	f.Fuzz(func(t *testing.T, method, host, ctype, origin string) {
+		r := &http.Request{Method: method, Host: host, Header: http.Header{}}
+		r = r.WithContext(t.Context())
+		if ctype != "" {
+			r.Header.Set("Content-Type", ctype)
+		}
+		if origin != "" {
+			r.Header.Set("Origin", origin)
+		}
+		if allowed(r) != "" {
+			return
+		}
+		name := host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			name = h
+		}
+		if !loopbackName(strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")) {
+			t.Fatalf("let through Host %q", host)
+		}
+		if method != http.MethodGet && method != http.MethodHead {
+			if origin != "" && origin != "http://"+host {
+				t.Fatalf("let through a %s from Origin %q to Host %q", method, origin, host)
+			}
+			if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ctype)), "application/json") {
+				t.Fatalf("let through a %s of type %q", method, ctype)
+			}
+		}
+	})
+}
