@@ -72,16 +72,16 @@ var errContext = wire.Safe("kakao: a context is not valid JSON")
 // decodes: what has another shape is kept in Raw. The only error is for
 // input that is not JSON.
 func (c *Context) UnmarshalJSON(b []byte) error {
-	if !json.Valid(b) {
-		return errContext
-	}
-	*c = Context{}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(b, &m) != nil {
+		if !json.Valid(b) {
+			return errContext
+		}
 		// Not an object: a bare string, a number, an array.
-		c.Raw = compact(b)
+		*c = Context{Raw: compact(b)}
 		return nil
 	}
+	*c = Context{}
 	if _, ok := m["lifespan"]; ok {
 		delete(m, "lifeSpan") // the request's spelling wins
 	}
