@@ -22,6 +22,12 @@ import (
 // object. Keys it does not know are kept in Extra and written back, so
 // nothing Kakao adds is lost. Decoding an encoded Context gives it back
 // unchanged.
+//
+// A context in any other shape (not an object, "params": [],
+// "lifespan": true, a parameter that is an array or an object, …) does
+// not fail the request: the fields that do decode are set, and Raw holds
+// the whole item as it came. Because the item shape is unconfirmed, one
+// odd context must not cost the user an answer.
 type Context struct {
 	Name string
 	// Lifespan is how many more turns the context lives ("lifespan", or
@@ -35,6 +41,12 @@ type Context struct {
 	// Extra holds every other key, raw, compacted as encoding/json
 	// writes it.
 	Extra map[string]json.RawMessage
+	// Raw is the whole context, compacted as encoding/json writes it,
+	// when some part of it has a shape this type does not decode; nil
+	// otherwise. The other fields then hold what did decode (a parameter
+	// that did not is left out of Params). A Context with Raw set encodes
+	// as Raw, unchanged, so the item goes back as it came.
+	Raw json.RawMessage
 }
 
 // ContextParam is one parameter of a [Context].
@@ -50,20 +62,30 @@ type ContextParam struct {
 	Extra map[string]json.RawMessage
 }
 
-// errContext is the decode error of a context that is not an object.
-var errContext = errors.New("kakao: a context is not a JSON object")
+// errContext is the decode error of a context, or a parameter, that is
+// not JSON at all. encoding/json checks a value before it calls
+// UnmarshalJSON, so only a direct call sees it.
+var errContext = wire.Safe("kakao: a context is not valid JSON")
 
 // UnmarshalJSON decodes a context in any of the forms [Context]
-// describes. null decodes to the zero Context.
+// describes. null decodes to the zero Context. Any other valid JSON
+// decodes: what has another shape is kept in Raw. The only error is for
+// input that is not JSON.
 func (c *Context) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return errContext
+	if json.Unmarshal(b, &m) != nil {
+		if !json.Valid(b) {
+			return errContext
+		}
+		// Not an object: a bare string, a number, an array.
+		*c = Context{Raw: compact(b)}
+		return nil
 	}
 	*c = Context{}
 	if _, ok := m["lifespan"]; ok {
 		delete(m, "lifeSpan") // the request's spelling wins
 	}
+	odd := false
 	for k, v := range m {
 		var err error
 		switch k {
@@ -82,15 +104,25 @@ func (c *Context) UnmarshalJSON(b []byte) error {
 			c.Extra[k] = compact(v)
 		}
 		if err != nil {
-			return err
+			odd = true
 		}
+	}
+	if odd {
+		c.Raw = compact(b)
 	}
 	return nil
 }
 
-// MarshalJSON writes the request form: "lifespan", params as objects,
-// and Extra's keys as they came (a field of the same name wins).
+// MarshalJSON writes Raw when it is set. Otherwise it writes the request
+// form: "lifespan", params as objects, and Extra's keys as they came (a
+// field of the same name wins).
 func (c Context) MarshalJSON() ([]byte, error) {
+	if c.Raw != nil {
+		if !json.Valid(c.Raw) {
+			return nil, errors.New("kakao: Context.Raw is not valid JSON")
+		}
+		return c.Raw, nil
+	}
 	m := make(map[string]any, len(c.Extra)+4)
 	for k, v := range c.Extra {
 		m[k] = v
@@ -204,14 +236,26 @@ func flexInt(v json.RawMessage) (int, error) {
 	return n, nil
 }
 
-// contextParams reads params: an object of parameters, or null.
+// contextParams reads params: an object of parameters, or null. A
+// parameter of another shape is left out and reported with
+// errContextField, beside the ones that decoded.
 func contextParams(v json.RawMessage) (map[string]ContextParam, error) {
 	if string(bytes.TrimSpace(v)) == "null" {
 		return nil, nil
 	}
-	var m map[string]ContextParam
-	if err := json.Unmarshal(v, &m); err != nil {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(v, &raw) != nil {
 		return nil, errContextField
 	}
-	return m, nil
+	m := make(map[string]ContextParam, len(raw))
+	var err error
+	for k, pv := range raw {
+		var p ContextParam
+		if p.UnmarshalJSON(pv) != nil {
+			err = errContextField
+			continue
+		}
+		m[k] = p
+	}
+	return m, err
 }

@@ -83,7 +83,8 @@ snake_case keys in Extra; parameter values that are not strings are kept as
 their JSON text; intent.extra.knowledge is also read from "knowledges" and
 "matched_knowledges"; contexts decode into typed [Context] values
 (lifespan or lifeSpan, numbers as strings, bare-string parameters),
-keeping unknown keys. Only a body that is not a JSON object, has no
+keeping unknown keys, and a context of any other shape is kept whole in
+[Context].Raw rather than failing the request. Only a body that is not a JSON object, has no
 userRequest, or gives a known field a type no real payload uses is refused
 (400, [ErrMalformed]).
 

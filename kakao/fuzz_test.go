@@ -29,7 +29,8 @@ func addSeeds(f *testing.F, dir string) {
 func FuzzDecode(f *testing.F) {
 	addSeeds(f, "webhook")
 	for _, s := range []string{`{"userRequest":{}}`, `{"userRequest":{"user":{"properties":{"isFriend":"true","x":1}}},"action":{"params":{"a":1,"b":null},"clientExtra":null}}`,
-		`{"userRequest":{},"intent":{"extra":{"matched_knowledges":[]}}}`, `[]`, `{"userRequest":null}`} {
+		`{"userRequest":{},"intent":{"extra":{"matched_knowledges":[]}}}`, `[]`, `{"userRequest":null}`,
+		`{"userRequest":{},"contexts":[{"name":"a","params":[]},{"lifespan":true},{"params":{"k":["v"]}},"abc"]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -108,6 +108,19 @@ func TestMoreBotAPI(t *testing.T) {
 			}
 			return string(srv.BotUpdates(naverworkstest.BotID)[0]), nil
 		}, `{"callbackUrl":""}`, 0},
+		{"UpdateBot clearing lists", func(t *testing.T, srv *naverworkstest.Server, c *naverworks.Client) (any, error) {
+			if _, err := c.UpdateBot(ctx, naverworks.BotUpdate{CallbackEvents: []string{}, ChannelEvents: []string{}}); err != nil {
+				return nil, err
+			}
+			return string(srv.BotUpdates(naverworkstest.BotID)[0]), nil
+		}, `{"callbackEvents":[],"channelEvents":[]}`, 0},
+		{"UpdateBot nil lists unchanged", func(t *testing.T, srv *naverworkstest.Server, c *naverworks.Client) (any, error) {
+			off := false
+			if _, err := c.UpdateBot(ctx, naverworks.BotUpdate{EnableGroupJoin: &off}); err != nil {
+				return nil, err
+			}
+			return string(srv.BotUpdates(naverworkstest.BotID)[0]), nil
+		}, `{"enableGroupJoin":false}`, 0},
 		{"UpdateBot refused", func(t *testing.T, srv *naverworkstest.Server, c *naverworks.Client) (any, error) {
 			srv.FailNext(naverworkstest.Fault{Path: naverworkstest.BotAPIPath, Status: http.StatusForbidden})
 			return c.UpdateBot(ctx, naverworks.BotUpdate{CallbackEvents: []string{naverworks.CallbackText}})

@@ -2,6 +2,7 @@ package naverworks
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,7 +18,11 @@ const (
 )
 
 // BotUpdate is a partial change to the bot's settings, sent with
-// PATCH /bots/{botId}: the fields left nil are not changed.
+// PATCH /bots/{botId}: the fields left nil are not changed. A list that
+// is not nil is sent even when it is empty: []string{} clears
+// CallbackEvents or ChannelEvents (sent as []), and an empty AllowDomains
+// leaves the bot in no domain (how the platform answers that is
+// UNCONFIRMED).
 //
 // CallbackURL is the Callback URL (HTTPS only; self-signed certificates
 // are refused); a pointer to "" stops callbacks. CallbackEvents selects
@@ -35,6 +40,29 @@ type BotUpdate struct {
 	ChannelEvents   []string `json:"channelEvents,omitempty"`
 	AllowDomains    []int64  `json:"allowDomains,omitempty"`
 	EnableGroupJoin *bool    `json:"enableGroupJoin,omitempty"`
+}
+
+// MarshalJSON writes the fields that are not nil, so that a non-nil
+// empty list is sent as [] (cleared) rather than dropped as omitempty
+// would (unchanged).
+func (u BotUpdate) MarshalJSON() ([]byte, error) {
+	w := struct {
+		CallbackURL     *string   `json:"callbackUrl,omitempty"`
+		CallbackEvents  *[]string `json:"callbackEvents,omitempty"`
+		ChannelEvents   *[]string `json:"channelEvents,omitempty"`
+		AllowDomains    *[]int64  `json:"allowDomains,omitempty"`
+		EnableGroupJoin *bool     `json:"enableGroupJoin,omitempty"`
+	}{CallbackURL: u.CallbackURL, EnableGroupJoin: u.EnableGroupJoin}
+	if u.CallbackEvents != nil {
+		w.CallbackEvents = &u.CallbackEvents
+	}
+	if u.ChannelEvents != nil {
+		w.ChannelEvents = &u.ChannelEvents
+	}
+	if u.AllowDomains != nil {
+		w.AllowDomains = &u.AllowDomains
+	}
+	return json.Marshal(w)
 }
 
 // validate checks what can be checked before sending.

@@ -20,7 +20,10 @@
 //
 // The page is served on -addr (default 127.0.0.1:8090), loopback only by
 // default: it shows test credentials and sends webhooks on request. It
-// loads nothing from the network.
+// loads nothing from the network. Open it as localhost, 127.0.0.1 or
+// [::1] on that port: any other Host is refused (403), as is a POST that
+// is not application/json from the page's own origin, so that another
+// web page in the same browser cannot drive it or read its credentials.
 package main
 
 import (

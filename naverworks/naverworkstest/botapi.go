@@ -308,8 +308,16 @@ func (s *Server) updateBot(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		CallbackURL *string `json:"callbackUrl"`
 	}
-	if err := json.Unmarshal(b, &in); err != nil {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(b, &keys) != nil || json.Unmarshal(b, &in) != nil {
 		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "bad JSON")
+		return
+	}
+	if len(keys) == 0 {
+		// Stricter than the platform is known to be (its answer to an
+		// empty PATCH is unconfirmed): a client that meant a change and
+		// sent none fails here instead of passing silently.
+		apiError(w, http.StatusBadRequest, "INVALID_PARAMETER", "no setting to change")
 		return
 	}
 	if in.CallbackURL != nil && *in.CallbackURL != "" && !strings.HasPrefix(*in.CallbackURL, "https://") {

@@ -21,7 +21,8 @@
 // The Bot API records every message with its decoded content, answers 201,
 // and refuses unknown or expired tokens with 401 {"code":"UNAUTHORIZED"}.
 // Rooms (with their details), menus, rich menus (and the default one), bot
-// settings ([Server.BotUpdates]), Directory users ([Server.AddUser]) and
+// settings ([Server.BotUpdates]; a PATCH with no key is refused, 400),
+// Directory users ([Server.AddUser]) and
 // attachments are kept in memory. Mention tags in a text or contentText
 // are checked as NAVER WORKS documents them (well-formed, at most 50,
 // "all" only in a room; else 400) and recorded in [Message].Mentions. Any answer

@@ -304,7 +304,8 @@ func (s *Server) AddUser(u naverworks.UserProfile) {
 }
 
 // BotUpdates returns the bodies of the PATCH /bots/{botId} calls made for
-// botID, in order.
+// botID, in order, exactly as sent. A PATCH whose body has no key is
+// refused (400 INVALID_PARAMETER) and not recorded.
 func (s *Server) BotUpdates(botID string) []json.RawMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()

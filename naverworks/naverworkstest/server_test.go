@@ -647,3 +647,41 @@ func TestStartRefusesBadOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateBotEmptyPatch: the fake refuses a PATCH /bots/{botId} that
+// changes nothing and does not record it, so a client that drops its
+// change cannot pass.
+func TestUpdateBotEmptyPatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+		want int
+	}{
+		{"empty object", `{}`, http.StatusBadRequest},
+		{"broken JSON", `{"callbackEvents":`, http.StatusBadRequest},
+		{"cleared list", `{"callbackEvents":[]}`, http.StatusNoContent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := naverworkstest.NewServer(t)
+			tok := postToken(t, srv, goodForm(sign(t, naverworkstest.Key(), goodClaims(time.Now())))).body["access_token"].(string)
+			req, _ := http.NewRequest(http.MethodPatch, srv.BaseURL()+"bots/"+naverworkstest.BotID, strings.NewReader(tt.body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+			n := len(srv.BotUpdates(naverworkstest.BotID))
+			if wantN := map[bool]int{true: 1, false: 0}[tt.want == http.StatusNoContent]; n != wantN {
+				t.Errorf("%d updates recorded, want %d", n, wantN)
+			}
+		})
+	}
+}

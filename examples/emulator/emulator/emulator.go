@@ -17,7 +17,12 @@
 //
 // The emulator is for a person on the same machine: it listens on loopback,
 // serves a page that needs nothing from the network, and sends webhooks
-// only to the URLs it was given.
+// only to the URLs it was given. It answers only requests addressed to
+// localhost, 127.0.0.1 or [::1] on its own port, and takes a POST only as
+// application/json from its own page's origin, so that another web page
+// open in the same browser can neither send webhooks through it nor read
+// its test credentials (DNS rebinding). Open the page by one of those
+// names.
 //
 // # Using it
 //
@@ -276,9 +281,17 @@ func (e *Emulator) Settings() Settings {
 	}
 }
 
-// ServeHTTP serves the page, its assets and its API.
+// ServeHTTP serves the page, its assets and its API. It refuses (403) a
+// request whose Host is not localhost, 127.0.0.1 or [::1] on the port it
+// arrived at, and a POST that is not application/json or whose Origin is
+// not the page's own: other web pages open in the developer's browser
+// must not drive the emulator or read its test credentials.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if why := allowed(r); why != "" {
+		http.Error(w, "emulator: refused: "+why, http.StatusForbidden)
+		return
+	}
 	e.mux.ServeHTTP(w, r)
 }
 
