@@ -31,13 +31,5 @@ func DecodePaths(body []byte) (fast, slow *Callback, err error) {
 // FireRenewal runs c's renewal timer now, as if the cached token had
 // reached its expiry less the margin, and reports whether one was armed.
 func FireRenewal(c *TokenCache) bool {
-	e := c.cur.Load()
-	if e == nil || e.timer == nil {
-		return false
-	}
-	if e.timer.Stop() {
-		e.due.Store(true)
-		return true
-	}
-	return false
+	return c.eng.FireRenewal()
 }

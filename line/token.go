@@ -631,14 +631,11 @@ func NewTokenCache(ctx context.Context, creds Credentials, opts ...TokenOption) 
 	}
 	api := newTokenAPI(cfg, creds, key)
 	detached := context.WithoutCancel(ctx)
-	c := &TokenCache{
-		issue:  redact.Hide(func() (*oauth2.Token, error) { return api.issue(detached) }),
-		margin: cfg.margin,
-	}
+	var now func() time.Time // nil: time.Now, with renewal timers
 	if cfg.customClock {
-		c.now = cfg.now
+		now = cfg.now
 	}
-	return c, nil
+	return newTokenCache(func() (*oauth2.Token, error) { return api.issue(detached) }, cfg.margin, now), nil
 }
 
 // TokenInfo is what [VerifyToken] learned about a token.

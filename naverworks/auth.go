@@ -195,8 +195,10 @@ func WithTokenClock(now func() time.Time) TokenOption {
 	}
 }
 
-// WithRefreshMargin sets how long before expiry a token is replaced
-// (default [DefaultRefreshMargin]).
+// WithRefreshMargin sets how long before its expiry a token is replaced
+// (default [DefaultRefreshMargin]). A token that lives less than twice the
+// margin is replaced at half its life instead; its Expiry stays the one
+// the token endpoint gave it.
 func WithRefreshMargin(d time.Duration) TokenOption {
 	return func(c *tokenConfig) error {
 		if d < 0 {
@@ -319,9 +321,9 @@ func NewTokenCache(ctx context.Context, creds Credentials, opts ...TokenOption) 
 		logger: log,
 	}
 	f.rest = &rest.Client{HTTP: cfg.http, Logger: log, Retry: cfg.retry, Check: f.check}
-	tc := &TokenCache{fetch: redact.Hide[oauth2.TokenSource](f), margin: cfg.margin}
+	var now func() time.Time // nil: time.Now, with renewal timers
 	if cfg.customClock {
-		tc.now = cfg.now
+		now = cfg.now
 	}
-	return tc, nil
+	return newTokenCache(f.Token, cfg.margin, now), nil
 }

@@ -165,7 +165,7 @@ func TestTokenResponses(t *testing.T) {
 		{"expires_in string", 200, `{"access_token":"a","token_type":"Bearer","expires_in":"86400"}`, fixed.Add(86400 * time.Second), nil},
 		{"expires_in number", 200, `{"access_token":"a","token_type":"Bearer","expires_in":3600}`, fixed.Add(time.Hour), nil},
 		{"no expires_in: one hour", 200, `{"access_token":"a"}`, fixed.Add(time.Hour), nil},
-		{"short lifetime refreshed at half life", 200, `{"access_token":"a","expires_in":60}`, fixed.Add(30*time.Second + naverworks.DefaultRefreshMargin), nil},
+		{"short lifetime: the true expiry", 200, `{"access_token":"a","expires_in":60}`, fixed.Add(time.Minute), nil},
 		{"oauth error", 400, `{"error":"invalid_grant","error_description":"bad assertion"}`, time.Time{}, &naverworks.TokenError{StatusCode: 400, Code: "invalid_grant", Description: "bad assertion"}},
 		{"secret echoed", 401, `{"error":"invalid_client","error_description":"secret fake-client-secret is wrong"}`, time.Time{}, &naverworks.TokenError{StatusCode: 401, Code: "invalid_client", Description: "secret [REDACTED] is wrong"}},
 		{"HTML error", 502, `<html>bad gateway</html>`, time.Time{}, &naverworks.TokenError{StatusCode: 502}},

@@ -41,7 +41,9 @@
 // client of [WithTokenHTTPClient].
 //
 // Caching and refresh: the source is a [*TokenCache], renewed
-// [WithRefreshMargin] (default 5 minutes) before the token expires. A warm
+// [WithRefreshMargin] (default 5 minutes) before the token expires, or at
+// half its life when it lives less than twice the margin; the token's
+// Expiry is always the one the endpoint gave. A warm
 // lookup is an atomic load, without locks or clock reads. Any number of
 // goroutines with a cold or expired cache share one exchange, run in a
 // goroutine of its own: its token, or its error, goes to all of them, and

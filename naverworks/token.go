@@ -156,11 +156,6 @@ func (f *tokenFetcher) Token() (*oauth2.Token, error) {
 	if tokenType == "" {
 		tokenType = "Bearer"
 	}
-	// A token that lives less than twice the refresh margin would be
-	// refreshed on every call; refresh it at half its life instead.
-	if m := f.cfg.margin; life < 2*m {
-		life = life/2 + m
-	}
 	t := &oauth2.Token{
 		AccessToken:  tr.AccessToken,
 		TokenType:    tokenType,

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/channelkit/channelkit/internal/redact"
+	"github.com/channelkit/channelkit/internal/tokencache"
 )
 
 // Invalidator is implemented by token sources that can drop a token the
@@ -36,16 +35,13 @@ type ContextTokenSource interface {
 	TokenContext(ctx context.Context) (*oauth2.Token, error)
 }
 
-// renewalBackoff is how long a failed exchange's error is returned to
-// later callers before the next one exchanges again.
-const renewalBackoff = time.Second
-
 // TokenCache is the caching token source [TokenSource] returns. It is
 // safe for concurrent use.
 //
 // A warm Token call is one atomic load and one atomic flag, without locks,
 // clock reads or allocations: a timer set when a token is cached marks it
-// due for renewal at its expiry less the refresh margin. (With
+// due for renewal at its expiry less the refresh margin, or at half its
+// life when it lives less than twice the margin. (With
 // [WithTokenClock] the injected clock is read instead, on every call.)
 //
 // When there is no token, or it is due, the first caller starts one
@@ -65,66 +61,17 @@ const renewalBackoff = time.Second
 // A TokenCache prints as naverworks.TokenCache{} with every fmt verb and in
 // slog: neither its tokens nor the credentials behind them.
 type TokenCache struct {
-	// Hidden: the fetcher holds the Credentials and the key, which fmt
-	// would print through the pointer for a verb like %s.
-	fetch  redact.Hidden[oauth2.TokenSource]
-	margin time.Duration
-	now    func() time.Time // nil: time.Now, with renewal timers
-	cur    atomic.Pointer[cachedToken]
-
-	mu     sync.Mutex   // guards flight and failed
-	flight *tokenFlight // the exchange under way, or nil
-	failed *failedFetch // the last exchange's failure, or nil
-}
-
-// tokenFlight is one exchange; done is closed once tok or err is set.
-type tokenFlight struct {
-	done chan struct{}
-	tok  *oauth2.Token
-	err  error
-}
-
-// failedFetch is an exchange's error, returned without a new exchange
-// until until.
-type failedFetch struct {
-	err   error
-	until time.Time
-}
-
-type cachedToken struct {
-	tok *oauth2.Token
-	// renew is when the token is due for renewal: its expiry less the
-	// margin (zero: never, for a token without expiry).
-	renew time.Time
-	// due is set by the renewal timer (without an injected clock) and by
-	// Invalidate.
-	due   atomic.Bool
-	timer *time.Timer
-}
-
-// valid reports whether e can be handed out.
-func (c *TokenCache) valid(e *cachedToken) bool {
-	if e == nil || e.due.Load() {
-		return false
-	}
-	return c.now == nil || e.renew.IsZero() || c.now().Before(e.renew)
-}
-
-func (c *TokenCache) clock() time.Time {
-	if c.now != nil {
-		return c.now()
-	}
-	return time.Now()
+	eng tokencache.Cache
 }
 
 // Token returns the cached token, exchanging a new one when there is none
 // or it expires within the refresh margin. It is TokenContext without a
 // deadline.
 func (c *TokenCache) Token() (*oauth2.Token, error) {
-	if e := c.cur.Load(); c.valid(e) {
-		return e.tok, nil
+	if t, ok := c.eng.Cached(); ok {
+		return t, nil
 	}
-	return c.renewToken(context.Background())
+	return c.eng.Renew(context.Background())
 }
 
 // TokenContext returns the cached token, exchanging a new one when there
@@ -136,96 +83,17 @@ func (c *TokenCache) Token() (*oauth2.Token, error) {
 // the token is at hand the error wraps ctx.Err()
 // (context.DeadlineExceeded or context.Canceled).
 func (c *TokenCache) TokenContext(ctx context.Context) (*oauth2.Token, error) {
-	if e := c.cur.Load(); c.valid(e) {
-		return e.tok, nil
+	if t, ok := c.eng.Cached(); ok {
+		return t, nil
 	}
 	if ctx == nil {
 		return nil, argError("TokenCache.TokenContext", "ctx", "nil context")
 	}
-	return c.renewToken(ctx)
-}
-
-func (c *TokenCache) renewToken(ctx context.Context) (*oauth2.Token, error) {
-	c.mu.Lock()
-	if e := c.cur.Load(); c.valid(e) {
-		c.mu.Unlock()
-		return e.tok, nil // exchanged while this caller waited for mu
-	}
-	f := c.flight
-	if f == nil {
-		if fl := c.failed; fl != nil && c.clock().Before(fl.until) {
-			c.mu.Unlock()
-			return nil, fl.err
-		}
-		f = &tokenFlight{done: make(chan struct{})}
-		c.flight = f
-		go c.run(f)
-	}
-	c.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.tok, f.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("naverworks: waiting for an access token: %w", ctx.Err())
-	}
-}
-
-// run performs f's exchange, caches its token or remembers its failure,
-// and releases f's waiters.
-func (c *TokenCache) run(f *tokenFlight) {
-	t, err := c.fetch.Reveal().Token()
-	if err == nil && t == nil {
-		err = errors.New("naverworks: the token fetcher returned no token")
-	}
-	c.mu.Lock()
-	defer func() {
-		c.flight = nil
-		c.mu.Unlock()
-		close(f.done)
-	}()
-	if err != nil {
-		f.err = err
-		c.failed = &failedFetch{err: err, until: c.clock().Add(renewalBackoff)}
-		return
-	}
-	c.failed = nil
-	f.tok = t
-	e := &cachedToken{tok: t}
-	if !t.Expiry.IsZero() {
-		// The fetcher already moved a short-lived token's expiry so that
-		// its expiry less the margin is half its life.
-		e.renew = t.Expiry.Add(-c.margin)
-		if c.now == nil {
-			e.timer = time.AfterFunc(e.renew.Sub(time.Now()), func() { e.due.Store(true) })
-		}
-	}
-	if old := c.cur.Load(); old != nil && old.timer != nil {
-		old.timer.Stop()
-	}
-	c.cur.Store(e)
+	return c.eng.Renew(ctx)
 }
 
 // Invalidate implements [Invalidator].
-func (c *TokenCache) Invalidate(stale *oauth2.Token) bool {
-	if stale == nil {
-		return false
-	}
-	e := c.cur.Load()
-	if e == nil || e.tok.AccessToken != stale.AccessToken {
-		return false
-	}
-	// Marked due rather than dropped: the next exchange replaces it and
-	// stops its timer.
-	if !e.due.CompareAndSwap(false, true) {
-		return false
-	}
-	// The server refused this token: a pause after an earlier failure
-	// must not keep the next caller from exchanging a new one.
-	c.mu.Lock()
-	c.failed = nil
-	c.mu.Unlock()
-	return true
-}
+func (c *TokenCache) Invalidate(stale *oauth2.Token) bool { return c.eng.Invalidate(stale) }
 
 var tokenCacheForm = redact.Form{Type: "naverworks.TokenCache"}
 
@@ -240,3 +108,18 @@ func (c *TokenCache) Format(f fmt.State, verb rune) { tokenCacheForm.Format(f, v
 
 // LogValue logs String.
 func (c *TokenCache) LogValue() slog.Value { return tokenCacheForm.LogValue() }
+
+// newTokenCache returns a TokenCache whose tokens come from fetch, renewed
+// margin before they expire (at half their life when they live less than
+// twice margin); now, when not nil, is the clock read on every call.
+func newTokenCache(fetch func() (*oauth2.Token, error), margin time.Duration, now func() time.Time) *TokenCache {
+	c := &TokenCache{}
+	c.eng.Init(tokencache.Config{
+		Fetch:   fetch,
+		Margin:  margin,
+		Now:     now,
+		Waiting: "naverworks: waiting for an access token",
+		NoToken: errors.New("naverworks: the token fetcher returned no token"),
+	})
+	return c
+}

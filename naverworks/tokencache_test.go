@@ -228,3 +228,39 @@ func TestTokenCacheFailureBackoff(t *testing.T) {
 		})
 	}
 }
+
+// A token that lives less than twice the margin is renewed at half its
+// life, and the cache hands it out with the expiry the endpoint gave it,
+// never a later one.
+func TestTokenCacheShortLivedTokenKeepsTrueExpiry(t *testing.T) {
+	t.Parallel()
+	clk := &testClock{t: time.Now()}
+	start := clk.now()
+	fake := naverworkstest.NewServer(t, naverworkstest.WithClock(clk.now), naverworkstest.WithTokenLifetime(time.Minute))
+	g := newTokenGateway(t, fake, nil)
+	cache := g.cache(t, fake, naverworks.WithTokenClock(clk.now))
+	steps := []struct {
+		name       string
+		advance    time.Duration
+		requests   int64
+		wantExpiry time.Time
+	}{
+		{"first exchange", 0, 1, start.Add(time.Minute)},
+		{"before half its life: warm", 29 * time.Second, 1, start.Add(time.Minute)},
+		{"at half its life: renewed", time.Second, 2, start.Add(90 * time.Second)},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			clk.advance(st.advance)
+			tok, err := cache.Token()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]any{"token requests": g.requests.Load(), "expiry": tok.Expiry.Truncate(time.Second)}
+			want := map[string]any{"token requests": st.requests, "expiry": st.wantExpiry.Truncate(time.Second)}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
