@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +14,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/message"
@@ -37,75 +35,6 @@ func lineBody(n int) []byte {
 
 func lineHeader(body []byte) http.Header {
 	return http.Header{line.SignatureHeader: {linetest.SignBody(lineSecret, body)}, "Content-Type": {"application/json"}}
-}
-
-// fullCallback is every documented field of the benchmark's callbacks
-// (text message events from a user), as line.Decode reads them.
-type fullCallback struct {
-	Destination string `json:"destination"`
-	Events      []struct {
-		Type            string `json:"type"`
-		Mode            string `json:"mode"`
-		Timestamp       int64  `json:"timestamp"`
-		WebhookEventID  string `json:"webhookEventId"`
-		DeliveryContext struct {
-			IsRedelivery bool `json:"isRedelivery"`
-		} `json:"deliveryContext"`
-		Source struct {
-			Type    string `json:"type"`
-			UserID  string `json:"userId"`
-			GroupID string `json:"groupId"`
-			RoomID  string `json:"roomId"`
-		} `json:"source"`
-		ReplyToken string `json:"replyToken"`
-		Message    struct {
-			Type            string `json:"type"`
-			ID              string `json:"id"`
-			Text            string `json:"text"`
-			QuoteToken      string `json:"quoteToken"`
-			QuotedMessageID string `json:"quotedMessageId"`
-			Emojis          []struct {
-				Index     int    `json:"index"`
-				Length    int    `json:"length"`
-				ProductID string `json:"productId"`
-				EmojiID   string `json:"emojiId"`
-			} `json:"emojis"`
-			Mention *struct {
-				Mentionees []struct {
-					Index  int    `json:"index"`
-					Length int    `json:"length"`
-					Type   string `json:"type"`
-					UserID string `json:"userId"`
-					IsSelf bool   `json:"isSelf"`
-				} `json:"mentionees"`
-			} `json:"mention"`
-		} `json:"message"`
-	} `json:"events"`
-}
-
-// referenceFullHandler is the design budget's reference: bounded read,
-// HMAC, json.Unmarshal into a struct of every documented field, 200.
-func referenceFullHandler(secret string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
-		if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		var cb fullCallback
-		if err := json.Unmarshal(body, &cb); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
 }
 
 // linePairs: verify+parse against line-bot-sdk-go, the handler and the
@@ -146,7 +75,7 @@ func linePairs() ([]pair, error) {
 	}
 	for _, n := range []int{1, 10} {
 		body := lineBody(n)
-		ps = append(ps, handlerPairs(fmt.Sprintf("LINE (%d %s)", n, plural(n, "event")), "/callback", body, lineHeader(body), referenceFullHandler(lineSecret), ours, 1.1)...)
+		ps = append(ps, handlerPairs(fmt.Sprintf("LINE (%d %s)", n, plural(n, "event")), "/callback", body, lineHeader(body), benchref.LINE(lineSecret), ours, 1.1)...)
 	}
 
 	// NewBotHandler against the same echo written by hand: an asynchronous

@@ -13,6 +13,7 @@ import (
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/kakao/kakaotest"
 	"github.com/channelkit/channelkit/message"
@@ -112,8 +113,8 @@ func kakaoPairs() ([]pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := handlerPairs("Kakao", "/skill", body, header, kakaoReference(), ours, 1.1)
-	ps = append(ps, botPairs("Kakao", "/skill", body, header, kakaoReference(), bot)...)
+	ps := handlerPairs("Kakao", "/skill", body, header, benchref.Kakao(), ours, 1.1)
+	ps = append(ps, botPairs("Kakao", "/skill", body, header, benchref.Kakao(), bot)...)
 	out := kakao.NewResponse(kakao.Text("오래 생각한 답"))
 	outBody, err := json.Marshal(out)
 	if err != nil {
@@ -155,7 +156,7 @@ func talktalkPairs() ([]pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref := http.HandlerFunc(talktalkReference)
+	ref := benchref.TalkTalk()
 	ps := handlerPairs("TalkTalk", "/talktalk", body, header, ref, ours, 1.1)
 	ps = append(ps, botPairs("TalkTalk", "/talktalk", body, header, ref, bot)...)
 	ev := &talktalk.SendEvent{User: "al-2eGuGr5WQOnco1_V-FQ", Content: talktalk.Content{Text: &talktalk.TextContent{Text: "주문이 접수되었습니다. 배송이 시작되면 알려드릴게요."}}}
@@ -199,7 +200,7 @@ func naverworksPairs() ([]pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := handlerPairs("NAVER WORKS", "/callback", naverworksBody, header, naverworksReference([]byte(naverworksSecret)), ours, 1.1)
+	ps := handlerPairs("NAVER WORKS", "/callback", naverworksBody, header, benchref.NaverWorks([]byte(naverworksSecret), naverworkstest.BotID), ours, 1.1)
 	bot, glue, err := naverworksBotPair()
 	if err != nil {
 		return nil, err
@@ -244,7 +245,7 @@ func clovaPairs() ([]pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref := clovaReference(clovatest.PublicKey(), clovatest.ApplicationID, func() cekPayload { return new(clovaPayload) })
+	ref := benchref.Clova(clovatest.PublicKey(), clovatest.ApplicationID)
 	ps := handlerPairs("CLOVA", "/cek", body, header, ref, ours, 1.1)
 	ps = append(ps, botPairs("CLOVA", "/cek", body, header, ref, bot)...)
 	const answer = `{"version":"v2","userId":"user-1","timestamp":1700000000000,"bubbles":[{"type":"text","data":{"description":"9시부터 6시까지예요."}}],"event":"send"}`

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/message"
 	"github.com/channelkit/channelkit/naverworks"
@@ -170,7 +171,7 @@ func lineServer() (http.Handler, func(), error) {
 // reference handler.
 func stdlibServer() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /line", referenceFullHandler(lineSecret))
+	mux.Handle("POST /line", benchref.LINE(lineSecret))
 	return mux
 }
 
@@ -358,7 +359,7 @@ func memoryRows(cfg config) ([]row, error) {
 			<-rel
 			return nil
 		})
-		full := referenceFullHandler(lineSecret)
+		full := benchref.LINE(lineSecret)
 		ref = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			rec := &discardWriter{h: http.Header{}}
 			full.ServeHTTP(rec, r)
@@ -392,7 +393,7 @@ func memoryRows(cfg config) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, h := range []http.Handler{okHandler, referenceFullHandler(lineSecret)} {
+	for i, h := range []http.Handler{okHandler, benchref.LINE(lineSecret)} {
 		if !cfg.wants(stalledName) {
 			break
 		}
@@ -410,7 +411,7 @@ func memoryRows(cfg config) ([]row, error) {
 	}
 
 	// Idle keep-alive connections, after one request each.
-	for i, h := range []http.Handler{okHandler, referenceFullHandler(lineSecret)} {
+	for i, h := range []http.Handler{okHandler, benchref.LINE(lineSecret)} {
 		if !cfg.wants(idleName) {
 			break
 		}

@@ -3,10 +3,6 @@ package clova_test
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,190 +12,11 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/benchpair"
+	"github.com/channelkit/channelkit/internal/benchref"
 
 	"github.com/channelkit/channelkit/clova"
 	"github.com/channelkit/channelkit/clova/clovatest"
 )
-
-// The stdlib reference handlers the package is measured against: bounded
-// read, the same RSA verification, json.Unmarshal into a struct, the
-// application ID check, a fixed JSON answer carrying the intent's name.
-// referenceHandler decodes every documented field of a CEK request, as
-// clova does (the design budget's reference); minimalHandler decodes only
-// the fields an answer needs.
-
-// fullPayload is every documented field of a CEK request, decoded the way
-// clova keeps them (slot values, session attributes and event payloads
-// raw).
-type fullPayload struct {
-	Version string `json:"version"`
-	Session *struct {
-		New               bool            `json:"new"`
-		SessionAttributes json.RawMessage `json:"sessionAttributes"`
-		SessionID         string          `json:"sessionId"`
-		User              *cekUser        `json:"user"`
-	} `json:"session"`
-	Context struct {
-		AudioPlayer *struct {
-			OffsetInMilliseconds *int64          `json:"offsetInMilliseconds"`
-			PlayerActivity       string          `json:"playerActivity"`
-			RepeatMode           string          `json:"repeatMode"`
-			Stream               json.RawMessage `json:"stream"`
-			Token                string          `json:"token"`
-			TotalInMilliseconds  *int64          `json:"totalInMilliseconds"`
-		} `json:"AudioPlayer"`
-		System struct {
-			Application *struct {
-				ApplicationID string `json:"applicationId"`
-			} `json:"application"`
-			Device struct {
-				DeviceID string `json:"deviceId"`
-				Display  *struct {
-					Size         string `json:"size"`
-					Orientation  string `json:"orientation"`
-					DPI          int    `json:"dpi"`
-					ContentLayer *struct {
-						Width  int `json:"width"`
-						Height int `json:"height"`
-					} `json:"contentLayer"`
-				} `json:"display"`
-			} `json:"device"`
-			User *cekUser `json:"user"`
-		} `json:"System"`
-	} `json:"context"`
-	Request struct {
-		Type        string `json:"type"`
-		RequestID   string `json:"requestId"`
-		Timestamp   string `json:"timestamp"`
-		Locale      string `json:"locale"`
-		ExtensionID string `json:"extensionId"`
-		Intent      *struct {
-			Name  string `json:"name"`
-			Slots map[string]struct {
-				Name      string          `json:"name"`
-				Value     json.RawMessage `json:"value"`
-				ValueType string          `json:"valueType"`
-				Unit      string          `json:"unit"`
-			} `json:"slots"`
-		} `json:"intent"`
-		Event *struct {
-			Namespace string          `json:"namespace"`
-			Name      string          `json:"name"`
-			Payload   json.RawMessage `json:"payload"`
-		} `json:"event"`
-	} `json:"request"`
-}
-
-type cekUser struct {
-	UserID      string `json:"userId"`
-	AccessToken string `json:"accessToken"`
-}
-
-func (p *fullPayload) fields() (version, appID, intent string) {
-	if a := p.Context.System.Application; a != nil {
-		appID = a.ApplicationID
-	}
-	if in := p.Request.Intent; in != nil {
-		intent = in.Name
-	}
-	return p.Version, appID, intent
-}
-
-// minimalPayload is what an answer needs.
-type minimalPayload struct {
-	Version string `json:"version"`
-	Context struct {
-		System struct {
-			Application struct {
-				ApplicationID string `json:"applicationId"`
-			} `json:"application"`
-		} `json:"System"`
-	} `json:"context"`
-	Request struct {
-		Type   string `json:"type"`
-		Intent struct {
-			Name string `json:"name"`
-		} `json:"intent"`
-	} `json:"request"`
-}
-
-func (p *minimalPayload) fields() (version, appID, intent string) {
-	return p.Version, p.Context.System.Application.ApplicationID, p.Request.Intent.Name
-}
-
-type cekPayload interface {
-	fields() (version, appID, intent string)
-}
-
-// referenceHandler is the design budget's reference: every documented
-// field decoded.
-func referenceHandler(pub *rsa.PublicKey, appID string) http.Handler {
-	return stdlibHandler(pub, appID, func() cekPayload { return new(fullPayload) })
-}
-
-// minimalHandler is referenceHandler decoding only what the answer needs.
-func minimalHandler(pub *rsa.PublicKey, appID string) http.Handler {
-	return stdlibHandler(pub, appID, func() cekPayload { return new(minimalPayload) })
-}
-
-func stdlibHandler(pub *rsa.PublicKey, appID string, payload func() cekPayload) http.Handler {
-	type speech struct {
-		Type   string `json:"type"`
-		Values struct {
-			Type  string `json:"type"`
-			Lang  string `json:"lang"`
-			Value string `json:"value"`
-		} `json:"values"`
-	}
-	type answer struct {
-		Version           string   `json:"version"`
-		SessionAttributes struct{} `json:"sessionAttributes"`
-		Response          struct {
-			OutputSpeech     speech     `json:"outputSpeech"`
-			Card             struct{}   `json:"card"`
-			Directives       []struct{} `json:"directives"`
-			ShouldEndSession bool       `json:"shouldEndSession"`
-		} `json:"response"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("SignatureCEK"))
-		if err != nil {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		sum := sha256.Sum256(body)
-		if rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig) != nil {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		m := payload()
-		if json.Unmarshal(body, m) != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		version, app, intent := m.fields()
-		if app != appID {
-			w.WriteHeader(http.StatusForbidden)
-			return
-		}
-		var resp answer
-		resp.Version = version
-		resp.SessionAttributes = struct{}{}
-		resp.Response.Card = struct{}{}
-		resp.Response.Directives = []struct{}{}
-		resp.Response.ShouldEndSession = true
-		s := &resp.Response.OutputSpeech
-		s.Type, s.Values.Type, s.Values.Lang, s.Values.Value = "SimpleSpeech", "PlainText", "en", intent
-		out, _ := json.Marshal(&resp)
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_, _ = w.Write(out)
-	})
-}
 
 func benchBody(b *testing.B) ([]byte, string) {
 	b.Helper()
@@ -236,10 +53,10 @@ func runHandler(b *testing.B, h http.Handler, body []byte, sig string) {
 func BenchmarkCEKHandler(b *testing.B) {
 	body, sig := benchBody(b)
 	b.Run("reference", func(b *testing.B) {
-		runHandler(b, referenceHandler(clovatest.PublicKey(), clovatest.ApplicationID), body, sig)
+		runHandler(b, benchref.Clova(clovatest.PublicKey(), clovatest.ApplicationID), body, sig)
 	})
 	b.Run("minimal", func(b *testing.B) {
-		runHandler(b, minimalHandler(clovatest.PublicKey(), clovatest.ApplicationID), body, sig)
+		runHandler(b, benchref.ClovaMinimal(clovatest.PublicKey(), clovatest.ApplicationID), body, sig)
 	})
 	b.Run("clova", func(b *testing.B) {
 		runHandler(b, benchHandler(b), body, sig)
@@ -276,8 +93,8 @@ func BenchmarkDecode(b *testing.B) {
 func BenchmarkCEKHandlerRatio(b *testing.B) {
 	body, sig := benchBody(b)
 	handlers := []http.Handler{
-		referenceHandler(clovatest.PublicKey(), clovatest.ApplicationID),
-		minimalHandler(clovatest.PublicKey(), clovatest.ApplicationID),
+		benchref.Clova(clovatest.PublicKey(), clovatest.ApplicationID),
+		benchref.ClovaMinimal(clovatest.PublicKey(), clovatest.ApplicationID),
 		benchHandler(b),
 	}
 	rd := bytes.NewReader(body)
@@ -345,8 +162,8 @@ func BenchmarkCEKHandlerServerRatio(b *testing.B) {
 	body, sig := benchBody(b)
 	var servers []*httptest.Server
 	for _, h := range []http.Handler{
-		referenceHandler(clovatest.PublicKey(), clovatest.ApplicationID),
-		minimalHandler(clovatest.PublicKey(), clovatest.ApplicationID),
+		benchref.Clova(clovatest.PublicKey(), clovatest.ApplicationID),
+		benchref.ClovaMinimal(clovatest.PublicKey(), clovatest.ApplicationID),
 		benchHandler(b),
 	} {
 		srv := httptest.NewServer(h)

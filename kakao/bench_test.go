@@ -13,121 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/kakao/kakaotest"
 )
-
-// block is a block reference in the reference handlers' payload.
-type block struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// fullPayload is every documented field of a skill payload, as a stdlib
-// skill server that reads them all would declare it.
-type fullPayload struct {
-	Intent struct {
-		ID    string `json:"id"`
-		Name  string `json:"name"`
-		Extra struct {
-			Reason struct {
-				Code    int    `json:"code"`
-				Message string `json:"message"`
-			} `json:"reason"`
-			Knowledge struct {
-				ResponseType      string `json:"responseType"`
-				MatchedKnowledges []struct {
-					Answer     string   `json:"answer"`
-					Question   string   `json:"question"`
-					Categories []string `json:"categories"`
-					LandingURL string   `json:"landingUrl"`
-					ImageURL   string   `json:"imageUrl"`
-				} `json:"matchedKnowledges"`
-			} `json:"knowledge"`
-		} `json:"extra"`
-	} `json:"intent"`
-	UserRequest struct {
-		Timezone  string            `json:"timezone"`
-		Params    map[string]string `json:"params"`
-		Block     block             `json:"block"`
-		Utterance string            `json:"utterance"`
-		Lang      string            `json:"lang"`
-		User      struct {
-			ID         string `json:"id"`
-			Type       string `json:"type"`
-			Properties struct {
-				PlusfriendUserKey string `json:"plusfriendUserKey"`
-				AppUserID         string `json:"appUserId"`
-				IsFriend          bool   `json:"isFriend"`
-				BotUserKey        string `json:"botUserKey"`
-			} `json:"properties"`
-		} `json:"user"`
-		CallbackURL string `json:"callbackUrl"`
-	} `json:"userRequest"`
-	Bot    block `json:"bot"`
-	Action struct {
-		ID           string            `json:"id"`
-		Name         string            `json:"name"`
-		Params       map[string]string `json:"params"`
-		DetailParams map[string]struct {
-			Origin    string `json:"origin"`
-			Value     string `json:"value"`
-			GroupName string `json:"groupName"`
-		} `json:"detailParams"`
-		ClientExtra map[string]any `json:"clientExtra"`
-	} `json:"action"`
-	Contexts []map[string]any `json:"contexts"`
-	Flow     struct {
-		LastBlock block `json:"lastBlock"`
-		Trigger   struct {
-			Type          string `json:"type"`
-			ReferrerBlock block  `json:"referrerBlock"`
-		} `json:"trigger"`
-	} `json:"flow"`
-}
-
-// minimalPayload is the few fields an echo skill reads.
-type minimalPayload struct {
-	UserRequest struct {
-		Utterance string `json:"utterance"`
-		User      struct {
-			ID string `json:"id"`
-		} `json:"user"`
-	} `json:"userRequest"`
-	Bot struct {
-		ID string `json:"id"`
-	} `json:"bot"`
-}
-
-// referenceHandler is the stdlib skill server the design budget measures
-// against: bounded read, json.Unmarshal into a struct of every documented
-// field of the payload, a fixed simpleText response.
-func referenceHandler() http.Handler { return stdlibHandler(func() any { return new(fullPayload) }) }
-
-// minimalHandler is referenceHandler decoding only the fields an echo
-// skill reads.
-func minimalHandler() http.Handler { return stdlibHandler(func() any { return new(minimalPayload) }) }
-
-func stdlibHandler(payload func() any) http.Handler {
-	fixed := []byte(`{"version":"2.0","template":{"outputs":[{"simpleText":{"text":"hello"}}]}}`)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		if err := json.Unmarshal(body, payload()); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_, _ = w.Write(fixed)
-	})
-}
 
 func kakaoHandler(b *testing.B) http.Handler {
 	resp := kakao.NewResponse(kakao.Text("hello"))
@@ -162,7 +51,7 @@ func BenchmarkWebhookHandler(b *testing.B) {
 		name string
 		h    func(*testing.B) http.Handler
 	}{
-		{"reference", func(*testing.B) http.Handler { return referenceHandler() }},
+		{"reference", func(*testing.B) http.Handler { return benchref.Kakao() }},
 		{"kakao", kakaoHandler},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
@@ -195,7 +84,7 @@ func BenchmarkWebhookHandlerInProcess(b *testing.B) {
 		name string
 		h    func(*testing.B) http.Handler
 	}{
-		{"reference", func(*testing.B) http.Handler { return referenceHandler() }},
+		{"reference", func(*testing.B) http.Handler { return benchref.Kakao() }},
 		{"kakao", kakaoHandler},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
@@ -219,7 +108,7 @@ func BenchmarkWebhookHandlerInProcess(b *testing.B) {
 func BenchmarkWebhookHandlerRatio(b *testing.B) {
 	body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
 	b.Run("httptest_server", func(b *testing.B) {
-		ref := httptest.NewServer(referenceHandler())
+		ref := httptest.NewServer(benchref.Kakao())
 		defer ref.Close()
 		kk := httptest.NewServer(kakaoHandler(b))
 		defer kk.Close()
@@ -251,15 +140,15 @@ func BenchmarkWebhookHandlerRatio(b *testing.B) {
 		}
 		ratio(b, func() time.Duration { return do(ref) }, func() time.Duration { return do(kk) })
 	}
-	b.Run("in_process", func(b *testing.B) { inProcess(b, referenceHandler()) })
+	b.Run("in_process", func(b *testing.B) { inProcess(b, benchref.Kakao()) })
 	// Against a server that decodes only what an echo reads.
-	b.Run("in_process_minimal", func(b *testing.B) { inProcess(b, minimalHandler()) })
+	b.Run("in_process_minimal", func(b *testing.B) { inProcess(b, benchref.KakaoMinimal()) })
 	// A callback-enabled handler answering in time, in process: the
 	// budget costs a timer, no goroutine.
 	b.Run("callback_in_time", func(b *testing.B) {
 		body := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"),
 			kakaotest.WithCallbackURL("https://bot-api.kakao.com/v1/callback/benchmark-token"))
-		ref, kk := referenceHandler(), callbackHandler(b)
+		ref, kk := benchref.Kakao(), callbackHandler(b)
 		do := func(h http.Handler) time.Duration {
 			start := time.Now()
 			w := httptest.NewRecorder()

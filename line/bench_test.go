@@ -3,10 +3,6 @@ package line_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +13,7 @@ import (
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/line/linetest"
 	"github.com/channelkit/channelkit/signature"
@@ -87,112 +84,6 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-// referenceHandler is the minimal stdlib webhook handler the performance
-// budget is measured against: bounded read, HMAC, json.Unmarshal into a
-// minimal struct, 200.
-func referenceHandler(secret string) http.Handler {
-	type minimal struct {
-		Destination string `json:"destination"`
-		Events      []struct {
-			Type       string `json:"type"`
-			ReplyToken string `json:"replyToken"`
-			Message    struct {
-				Type string `json:"type"`
-				Text string `json:"text"`
-			} `json:"message"`
-		} `json:"events"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
-		if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		var cb minimal
-		if err := json.Unmarshal(body, &cb); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-}
-
-// fullCallback is every documented field of the benchmark's callbacks
-// (text message events from a user), as line.Decode reads them.
-type fullCallback struct {
-	Destination string `json:"destination"`
-	Events      []struct {
-		Type            string `json:"type"`
-		Mode            string `json:"mode"`
-		Timestamp       int64  `json:"timestamp"`
-		WebhookEventID  string `json:"webhookEventId"`
-		DeliveryContext struct {
-			IsRedelivery bool `json:"isRedelivery"`
-		} `json:"deliveryContext"`
-		Source struct {
-			Type    string `json:"type"`
-			UserID  string `json:"userId"`
-			GroupID string `json:"groupId"`
-			RoomID  string `json:"roomId"`
-		} `json:"source"`
-		ReplyToken string `json:"replyToken"`
-		Message    struct {
-			Type            string `json:"type"`
-			ID              string `json:"id"`
-			Text            string `json:"text"`
-			QuoteToken      string `json:"quoteToken"`
-			QuotedMessageID string `json:"quotedMessageId"`
-			Emojis          []struct {
-				Index     int    `json:"index"`
-				Length    int    `json:"length"`
-				ProductID string `json:"productId"`
-				EmojiID   string `json:"emojiId"`
-			} `json:"emojis"`
-			Mention *struct {
-				Mentionees []struct {
-					Index  int    `json:"index"`
-					Length int    `json:"length"`
-					Type   string `json:"type"`
-					UserID string `json:"userId"`
-					IsSelf bool   `json:"isSelf"`
-				} `json:"mentionees"`
-			} `json:"mention"`
-		} `json:"message"`
-	} `json:"events"`
-}
-
-// referenceFullHandler is the design budget's reference: bounded read,
-// HMAC, json.Unmarshal into a struct of every documented field, 200.
-func referenceFullHandler(secret string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
-		if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		var cb fullCallback
-		if err := json.Unmarshal(body, &cb); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-}
-
 type discardWriter struct{ h http.Header }
 
 func (d *discardWriter) Header() http.Header         { return d.h }
@@ -211,7 +102,7 @@ func BenchmarkHandler(b *testing.B) {
 		for _, h := range []struct {
 			name string
 			h    http.Handler
-		}{{"channelkit", ours}, {"reference", referenceHandler(secret)}} {
+		}{{"channelkit", ours}, {"reference", benchref.LINEMinimal(secret)}} {
 			b.Run(fmt.Sprintf("events=%d/%s", n, h.name), func(b *testing.B) {
 				r, reset := reusableRequest(body)
 				w := &discardWriter{h: http.Header{}}
@@ -263,7 +154,7 @@ func BenchmarkRatio(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ref, full := referenceHandler(secret), referenceFullHandler(secret)
+	ref, full := benchref.LINEMinimal(secret), benchref.LINE(secret)
 	for _, n := range []int{1, 10} {
 		body := benchBody(n)
 		b.Run(fmt.Sprintf("parse-vs-sdk/events=%d", n), func(b *testing.B) {
@@ -319,7 +210,7 @@ func BenchmarkHandlerServer(b *testing.B) {
 		for _, rh := range []struct {
 			name string
 			h    http.Handler
-		}{{"", referenceHandler(secret)}, {"/full", referenceFullHandler(secret)}} {
+		}{{"", benchref.LINEMinimal(secret)}, {"/full", benchref.LINE(secret)}} {
 			b.Run(fmt.Sprintf("events=%d%s", n, rh.name), func(b *testing.B) {
 				refSrv := httptest.NewServer(rh.h)
 				defer refSrv.Close()

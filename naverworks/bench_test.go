@@ -3,10 +3,6 @@ package naverworks_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/channelkit/channelkit/internal/benchpair"
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/naverworks"
 	"github.com/channelkit/channelkit/naverworks/naverworkstest"
 	"github.com/channelkit/channelkit/signature"
@@ -72,62 +69,6 @@ func BenchmarkAssertionSign(b *testing.B) {
 
 var benchBody = []byte(`{"type":"message","source":{"userId":"c72af563-0f21-4736-11e4-045237113344","channelId":"12345a12-b12c-12d3-e123fghijkl","domainId":40029600},"issuedTime":"2022-01-04T05:16:05.716Z","content":{"type":"text","text":"hello, 안녕하세요"}}`)
 
-// referenceHandler is the stdlib handler the budget compares against
-// (DESIGN.md §8): the same checks (POST, the bot ID, a bounded read, the
-// HMAC) and json.Unmarshal into a struct of every documented callback
-// field, then 200.
-func referenceHandler(secret []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		if r.Header.Get("X-WORKS-BotId") != naverworkstest.BotID {
-			w.WriteHeader(http.StatusForbidden)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		m := hmac.New(sha256.New, secret)
-		m.Write(body)
-		want := base64.StdEncoding.EncodeToString(m.Sum(nil))
-		if !hmac.Equal([]byte(want), []byte(r.Header.Get("X-WORKS-Signature"))) {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		var ev struct {
-			Type   string `json:"type"`
-			Source struct {
-				UserID    string `json:"userId"`
-				ChannelID string `json:"channelId"`
-				DomainID  int64  `json:"domainId"`
-			} `json:"source"`
-			IssuedTime time.Time `json:"issuedTime"`
-			Content    struct {
-				Type      string  `json:"type"`
-				Text      string  `json:"text"`
-				Postback  string  `json:"postback"`
-				Address   string  `json:"address"`
-				Latitude  float64 `json:"latitude"`
-				Longitude float64 `json:"longitude"`
-				PackageID string  `json:"packageId"`
-				StickerID string  `json:"stickerId"`
-				FileID    string  `json:"fileId"`
-			} `json:"content"`
-			Data    string   `json:"data"`
-			Members []string `json:"members"`
-		}
-		if err := json.Unmarshal(body, &ev); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-}
-
 func benchHandler(b *testing.B, h http.Handler) {
 	sig := signature.SignHMACSHA256([]byte(secret), benchBody)
 	b.ReportAllocs()
@@ -149,7 +90,7 @@ func benchHandler(b *testing.B, h http.Handler) {
 // stdlib reference.
 func BenchmarkHandler(b *testing.B) {
 	fn := func(context.Context, naverworks.Event) error { return nil }
-	b.Run("reference", func(b *testing.B) { benchHandler(b, referenceHandler([]byte(secret))) })
+	b.Run("reference", func(b *testing.B) { benchHandler(b, benchref.NaverWorks([]byte(secret), naverworkstest.BotID)) })
 	b.Run("naverworks", func(b *testing.B) {
 		h, err := naverworks.NewWebhookHandler(signature.MustSecretSet(secret), fn, naverworks.WithBotID(naverworkstest.BotID))
 		if err != nil {
@@ -177,7 +118,7 @@ func BenchmarkHandlerRatio(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ref := referenceHandler([]byte(secret))
+	ref := benchref.NaverWorks([]byte(secret), naverworkstest.BotID)
 	sig := signature.SignHMACSHA256([]byte(secret), benchBody)
 	serve := func(h http.Handler) time.Duration {
 		req := httptest.NewRequest(http.MethodPost, "/callback", bytes.NewReader(benchBody))
@@ -246,7 +187,7 @@ func BenchmarkHandlerServer(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ref := httptest.NewServer(referenceHandler([]byte(secret)))
+	ref := httptest.NewServer(benchref.NaverWorks([]byte(secret), naverworkstest.BotID))
 	defer ref.Close()
 	nw := httptest.NewServer(h)
 	defer nw.Close()

@@ -5,82 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"os"
-	"slices"
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/signature"
 	"github.com/channelkit/channelkit/talktalk"
 	"github.com/channelkit/channelkit/talktalk/talktalktest"
 )
-
-// referenceAllow is the reference handler's allow-list: the benchmark
-// client's loopback address and TalkTalk's first range.
-var referenceAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("211.249.40.0/27")}
-
-// referenceEvent is every documented field of a send event, as a stdlib
-// handler would decode it.
-type referenceEvent struct {
-	Event       string      `json:"event"`
-	User        string      `json:"user"`
-	Partner     string      `json:"partner"`
-	Standby     bool        `json:"standby"`
-	MessageID   json.Number `json:"messageId"`
-	TextContent *struct {
-		Text       string          `json:"text"`
-		Code       string          `json:"code"`
-		InputType  string          `json:"inputType"`
-		QuickReply json.RawMessage `json:"quickReply"`
-	} `json:"textContent"`
-	ImageContent *struct {
-		ImageURL string `json:"imageUrl"`
-		ImageID  string `json:"imageId"`
-	} `json:"imageContent"`
-	CompositeContent json.RawMessage `json:"compositeContent"`
-	Options          struct {
-		Notification bool            `json:"notification"`
-		Mobile       *bool           `json:"mobile"`
-		NoReflectBot *bool           `json:"noReflectBot"`
-		Product      json.RawMessage `json:"product"`
-	} `json:"options"`
-}
-
-// referenceHandler is the stdlib webhook handler the budget is measured
-// against: the same checks as the handler (POST, the sender's address on
-// the allow-list), a bounded read, json.Unmarshal into a struct of every
-// documented field of the event, and an empty 200.
-func referenceHandler(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		return
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		w.WriteHeader(http.StatusForbidden)
-		return
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil || !slices.ContainsFunc(referenceAllow, func(p netip.Prefix) bool { return p.Contains(addr) }) {
-		w.WriteHeader(http.StatusForbidden)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err != nil {
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		return
-	}
-	var ev referenceEvent
-	if err := json.Unmarshal(body, &ev); err != nil || ev.Event == "" {
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
-}
 
 func benchHandler(b *testing.B) http.Handler {
 	loop, err := signature.NewAllowList([]string{"127.0.0.1", "211.249.40.0/27"})
@@ -115,7 +50,7 @@ func BenchmarkWebhook(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"reference", http.HandlerFunc(referenceHandler)},
+		{"reference", benchref.TalkTalk()},
 		{"talktalk", benchHandler(b)},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
@@ -148,7 +83,7 @@ func BenchmarkWebhookInProcess(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"reference", http.HandlerFunc(referenceHandler)},
+		{"reference", benchref.TalkTalk()},
 		{"talktalk", benchHandler(b)},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
@@ -271,7 +206,7 @@ func pairRatio(b *testing.B, ref, ours func()) {
 // end over loopback HTTP (httptest.Server), interleaved.
 func BenchmarkWebhookRatio(b *testing.B) {
 	body := benchBody(b)
-	refSrv := httptest.NewServer(http.HandlerFunc(referenceHandler))
+	refSrv := httptest.NewServer(benchref.TalkTalk())
 	defer refSrv.Close()
 	ourSrv := httptest.NewServer(benchHandler(b))
 	defer ourSrv.Close()
@@ -307,7 +242,7 @@ func BenchmarkWebhookInProcessRatio(b *testing.B) {
 			}
 		}
 	}
-	pairRatio(b, do(http.HandlerFunc(referenceHandler)), do(benchHandler(b)))
+	pairRatio(b, do(benchref.TalkTalk()), do(benchHandler(b)))
 }
 
 // BenchmarkSendRatio: Client.Send against a raw net/http POST of the same
