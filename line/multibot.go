@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/channelkit/channelkit/internal/botset"
 	"github.com/channelkit/channelkit/internal/invalid"
@@ -446,8 +447,10 @@ func dedupeKey(bot *Bot, id string) string {
 // before the body is trusted, and decoding it twice would double the
 // handler's cost. LINE writes destination first, so the scan usually
 // reads only the first few dozen bytes; other top-level members before it
-// are skipped without being decoded. A value with escapes, a body that is
-// not an object, or one without the member yields false. The value is
+// are skipped without being decoded. A value with escapes or with bytes
+// that are not UTF-8 (a decoder would replace them, so no bot ID could
+// match, and a resolver backed by a database should never see them), a
+// body that is not an object, or one without the member yields false. The value is
 // never trusted as such: it picks the secret the body is verified with,
 // and the decoded destination must be the same (parse checks it).
 func destinationOf(body []byte) (string, bool) {
@@ -476,7 +479,7 @@ func destinationOf(body []byte) (string, bool) {
 				return "", false
 			}
 			end, esc := scanString(body, i)
-			if end < 0 || esc {
+			if end < 0 || esc || !utf8.Valid(body[i+1:end-1]) {
 				return "", false
 			}
 			return string(body[i+1 : end-1]), true

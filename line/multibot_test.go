@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -640,6 +641,7 @@ func TestDestinationOf(t *testing.T) {
 		{``, "", false},
 		{`{"x" "destination":"U1"}`, "", false},
 		{`{"destination":""}`, "", true},
+		{"{\"destination\":\"U\x94\"}", "", false},
 	} {
 		got, ok := line.DestinationOf([]byte(c.body))
 		if got != c.want || ok != c.ok {
@@ -648,9 +650,10 @@ func TestDestinationOf(t *testing.T) {
 	}
 }
 
-// FuzzDestinationOf: the scan never panics, and on a valid JSON body
-// without escapes it finds what a JSON decoder finds first under the
-// top-level key "destination" (when that is a string).
+// FuzzDestinationOf: the scan never panics, never yields bytes that are
+// not UTF-8, and on a valid UTF-8 JSON body without escapes it finds what
+// a JSON decoder finds first under the top-level key "destination" (when
+// that is a string).
 func FuzzDestinationOf(f *testing.F) {
 	seedWebhooks(f)
 	f.Add([]byte(`{"events":[{"destination":"U2"}],"destination":"U1"}`))
@@ -661,7 +664,10 @@ func FuzzDestinationOf(f *testing.F) {
 		if ok && strings.ContainsAny(got, `"\`) {
 			t.Fatalf("destination %q holds a quote or backslash", got)
 		}
-		if bytes.IndexByte(body, '\\') >= 0 || !json.Valid(body) {
+		if ok && !utf8.ValidString(got) {
+			t.Fatalf("destination %q is not UTF-8", got)
+		}
+		if bytes.IndexByte(body, '\\') >= 0 || !utf8.Valid(body) || !json.Valid(body) {
 			return
 		}
 		want, wantOK := firstDestination(body)
