@@ -247,8 +247,12 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := calls.Get().(*call)
 	c.h, c.r, c.req, c.bot = h, r, req, bot
+	if bot != nil {
+		c.job.Key, c.job.Value = botKey{}, bot
+	}
 	err = webhookio.Run(h.runner, w, r, &c.job)
 	*c = call{job: c.job} // drop the request's references before pooling
+	c.job.Key, c.job.Value = nil, nil
 	calls.Put(c)
 	if err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("clova: %w", err))
@@ -273,10 +277,9 @@ var calls = sync.Pool{New: func() any {
 	return c
 }}
 
+// run calls the handler's function; ctx carries the resolved bot of a
+// multi-bot handler (the job's Key and Value).
 func (c *call) run(ctx context.Context) (*Response, error) {
-	if c.bot != nil {
-		ctx = context.WithValue(ctx, botKey{}, c.bot)
-	}
 	if c.h.bot != nil {
 		return c.h.bot.run(ctx, c.r, c.req, c.bot)
 	}

@@ -278,6 +278,9 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.job = webhookio.Job[*Response]{Run: c.run, Answer: c.answer}
 		job = &c.job
 	}
+	if bot != nil {
+		job.Key, job.Value = botKey{}, bot
+	}
 	if err := webhookio.Run(h.runner, w, r, job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("kakao: %w", err))
 	}
@@ -342,14 +345,6 @@ type skillCall struct {
 	job webhookio.Job[*Response]
 }
 
-// context returns ctx with the resolved bot, if any.
-func (c *skillCall) context(ctx context.Context) context.Context {
-	if c.bot == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, botKey{}, c.bot)
-}
-
 // callbackCall is a callback request's call: the skill function races
 // the callback budget, inside the slot the request holds.
 type callbackCall struct {
@@ -363,8 +358,10 @@ type callbackCall struct {
 	promised bool
 }
 
+// run calls the skill function; ctx carries the resolved bot of a
+// multi-bot handler (the job's Key and Value).
 func (c *skillCall) run(ctx context.Context) (*Response, error) {
-	return c.h.fn(c.context(ctx), c.r, c.req)
+	return c.h.fn(ctx, c.r, c.req)
 }
 
 func (c *skillCall) answer(w http.ResponseWriter, resp *Response, err error) {
@@ -376,6 +373,9 @@ func ignoreAnswer(http.ResponseWriter, *Response, error) {}
 // runCallback runs the callback flow inside the slot c holds.
 func (c *callbackCall) runCallback(context.Context) (*Response, error) {
 	c.inner = webhookio.Job[*Response]{Run: c.runUntilExpiry, Answer: c.answerInTime, Ack: c.ack, Late: c.late}
+	if c.bot != nil {
+		c.inner.Key, c.inner.Value = botKey{}, c.bot
+	}
 	// Run cannot fail here: the slot this request holds in h.runner
 	// leaves room for it under the same cap in h.callback.
 	return nil, webhookio.Run(c.h.callback, c.w, c.r, &c.inner)
@@ -384,7 +384,7 @@ func (c *callbackCall) runCallback(context.Context) (*Response, error) {
 func (c *callbackCall) runUntilExpiry(ctx context.Context) (*Response, error) {
 	ctx, cancel := context.WithDeadline(ctx, c.deadline)
 	defer cancel()
-	return c.h.fn(c.context(ctx), c.r, c.req)
+	return c.h.fn(ctx, c.r, c.req)
 }
 
 // errHungUp reports a callback request Kakao gave up on before anything

@@ -198,8 +198,12 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := calls.Get().(*call)
 	c.h, c.r, c.cb, c.bot = h, r, cb, bot
+	if bot != nil {
+		c.job.Key, c.job.Value = botKey{}, bot
+	}
 	err = webhookio.Run(h.rn, w, r, &c.job)
 	*c = call{job: c.job}
+	c.job.Key, c.job.Value = nil, nil
 	calls.Put(c)
 	if err != nil {
 		// No slot came free before the request ended: 503, and LINE's
@@ -227,10 +231,9 @@ var calls = sync.Pool{New: func() any {
 	return c
 }}
 
+// run calls the function; ctx carries the resolved bot of a multi-bot
+// handler (the job's Key and Value).
 func (c *call) run(ctx context.Context) (struct{}, error) {
-	if c.bot != nil {
-		ctx = withBot(ctx, c.bot)
-	}
 	return struct{}{}, c.h.fn(ctx, c.cb)
 }
 

@@ -234,8 +234,12 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := calls.Get().(*call)
 	c.h, c.r, c.ev, c.bot = h, r, ev, bot
+	if bot != nil {
+		c.job.Key, c.job.Value = botKey{}, bot
+	}
 	err = webhookio.Run(h.rn, w, r, &c.job)
 	*c = call{job: c.job}
+	c.job.Key, c.job.Value = nil, nil
 	calls.Put(c)
 	if err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("naverworks: %w", err))
@@ -259,11 +263,9 @@ var calls = sync.Pool{New: func() any {
 	return c
 }}
 
-// run calls the handler's function.
+// run calls the handler's function; ctx carries the resolved bot of a
+// multi-bot handler (the job's Key and Value).
 func (c *call) run(ctx context.Context) (struct{}, error) {
-	if c.bot != nil {
-		ctx = context.WithValue(ctx, botKey{}, c.bot)
-	}
 	return struct{}{}, c.h.fn(ctx, c.ev)
 }
 

@@ -110,11 +110,14 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		in.BotID, c.cl = bot.ID, bot.Client
 	}
 	c.pay, c.inline, c.state = pay, !pay && !leave, statePending
+	if bot != nil {
+		c.job.Key, c.job.Value = botKey{}, bot
+	}
 	err := webhookio.Run(b.wh.rn, w, r, &c.job)
 	c.mu.Lock()
 	clear(c.errs)
 	c.b, c.r, c.w, c.ev, c.in, c.ctx, c.errs = nil, nil, nil, nil, nil, nil, c.errs[:0]
-	c.bot, c.cl = nil, nil
+	c.bot, c.cl, c.job.Key, c.job.Value = nil, nil, nil, nil
 	c.held, c.body, c.unsent, c.werr = nil, c.body[:0], nil, nil
 	if cap(c.body) > 64<<10 {
 		c.body = nil
@@ -198,9 +201,6 @@ var errResponderDone = fmt.Errorf("talktalk: %w", message.ErrResponderDone)
 func (c *botCall) run(ctx context.Context) (struct{}, error) {
 	rs := &responder{c: c, gen: c.gen, b: c.b, cl: c.cl, user: c.ev.UserID()}
 	defer c.retire()
-	if c.bot != nil {
-		ctx = context.WithValue(ctx, botKey{}, c.bot)
-	}
 	c.ctx = ctx
 	if c.pay {
 		var cancel context.CancelFunc

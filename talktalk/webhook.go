@@ -192,8 +192,11 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pay := ev.(*PayCompleteEvent); pay {
 		c.pay, c.job.Ack = true, ackPayment
 	}
+	if bot != nil {
+		c.job.Key, c.job.Value = botKey{}, bot
+	}
 	err := webhookio.Run(h.rn, w, r, &c.job)
-	c.h, c.r, c.ev, c.bot = nil, nil, nil, nil
+	c.h, c.r, c.ev, c.bot, c.job.Key, c.job.Value = nil, nil, nil, nil, nil, nil
 	calls.Put(c)
 	if err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
@@ -272,9 +275,6 @@ var calls = sync.Pool{New: func() any {
 // pay_complete function has no life after the budget: its ctx ends with
 // it.
 func (c *call) run(ctx context.Context) (Event, error) {
-	if c.bot != nil {
-		ctx = context.WithValue(ctx, botKey{}, c.bot)
-	}
 	if c.pay {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.h.cfg.budget)

@@ -118,6 +118,12 @@ type Job[T any] struct {
 	// Late receives Run's result after Ack was written. Its ctx is Run's.
 	// nil drops late results. Every error it reports wraps [ErrLate].
 	Late func(ctx context.Context, v T, err error)
+	// Key and Value, when Key is not nil, are a value Run's context
+	// carries (a multi-bot handler's resolved bot), as context.WithValue
+	// would add it but without an allocation of its own: Run's context
+	// is detached from the request's anyway, and the value rides on
+	// that.
+	Key, Value any
 }
 
 // Turn states: the function and the budget timer race to move pending to
@@ -160,11 +166,15 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 	defer rn.release()
 
 	if rn.cfg.Budget < 0 {
-		v, err := call(r.Context(), job.Run)
+		ctx := r.Context()
+		if job.Key != nil {
+			ctx = context.WithValue(ctx, job.Key, job.Value)
+		}
+		v, err := call(ctx, job.Run)
 		job.Answer(w, v, err)
 		return nil
 	}
-	ctx, cancel := rn.detach(r.Context())
+	ctx, cancel := rn.detach(r.Context(), job.Key, job.Value)
 	defer cancel()
 	if rn.cfg.Budget == 0 {
 		rn.ack(r, func() error { return job.Ack(w) })
@@ -232,8 +242,12 @@ func (rn *Runner) release() {
 	rn.wg.Done()
 }
 
-func (rn *Runner) detach(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx = context.WithoutCancel(ctx)
+func (rn *Runner) detach(ctx context.Context, key, val any) (context.Context, context.CancelFunc) {
+	if key != nil {
+		ctx = &detached{parent: ctx, key: key, val: val}
+	} else {
+		ctx = context.WithoutCancel(ctx)
+	}
 	if rn.cfg.WorkTimeout > 0 {
 		return context.WithTimeout(ctx, rn.cfg.WorkTimeout)
 	}
@@ -295,4 +309,26 @@ func FlushAck(w http.ResponseWriter) error {
 		return fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err)
 	}
 	return nil
+}
+
+// detached is context.WithoutCancel(parent) carrying one more value, in
+// one allocation. It is only ever the parent of the context.WithTimeout
+// or WithCancel that detach returns: its Value passes the context
+// package's internal keys to parent, which context.Cause would misread on
+// detached itself, but every context a job sees has its own cancelCtx
+// below it, which answers those keys first.
+type detached struct {
+	parent   context.Context
+	key, val any
+}
+
+func (*detached) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (*detached) Done() <-chan struct{}       { return nil }
+func (*detached) Err() error                  { return nil }
+
+func (d *detached) Value(key any) any {
+	if key == d.key {
+		return d.val
+	}
+	return d.parent.Value(key)
 }

@@ -510,3 +510,77 @@ func TestDo(t *testing.T) {
 		}
 	})
 }
+
+type valueKey struct{}
+
+// TestRunContextValue: a job's Key and Value reach Run's context and
+// Late's in every budget mode, beside the request's own values; with a
+// budget the context is still detached from the request's cancellation
+// and ends by the work timeout, and context.Cause reports that timeout,
+// not the request's end.
+func TestRunContextValue(t *testing.T) {
+	type reqKey struct{}
+	for _, tc := range []struct {
+		name   string
+		budget time.Duration
+	}{
+		{"no budget", NoBudget},
+		{"zero budget", 0},
+		{"budget", time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rn := NewRunner(RunnerConfig{Budget: tc.budget, WorkTimeout: time.Hour})
+			var got, fromReq any
+			var deadline bool
+			var errAfterCancel, cause error
+			reqCtx, cancelReq := context.WithCancel(context.WithValue(context.Background(), reqKey{}, "request"))
+			defer cancelReq()
+			job := &Job[string]{
+				Run: func(ctx context.Context) (string, error) {
+					got, fromReq = ctx.Value(valueKey{}), ctx.Value(reqKey{})
+					_, deadline = ctx.Deadline()
+					if tc.budget >= 0 {
+						cancelReq()
+						errAfterCancel, cause = ctx.Err(), context.Cause(ctx)
+					}
+					return "", nil
+				},
+				Answer: func(http.ResponseWriter, string, error) {},
+				Ack:    func(w http.ResponseWriter) error { return WriteAck(w, http.StatusOK, "", nil) },
+				Key:    valueKey{},
+				Value:  "bot-1",
+			}
+			req := httptest.NewRequestWithContext(reqCtx, http.MethodPost, "/", nil)
+			if err := Run(rn, httptest.NewRecorder(), req, job); err != nil {
+				t.Fatal(err)
+			}
+			if got != "bot-1" || fromReq != "request" {
+				t.Errorf("Run's context: job value %v, request value %v; want bot-1, request", got, fromReq)
+			}
+			if tc.budget >= 0 {
+				if !deadline {
+					t.Error("Run's context has no deadline; want the work timeout")
+				}
+				if errAfterCancel != nil || cause != nil {
+					t.Errorf("after the request ended: Err %v, Cause %v; want nil, nil (detached)", errAfterCancel, cause)
+				}
+			}
+		})
+	}
+}
+
+// TestDetachedValue: the detached context answers its own key, passes
+// other keys to its parent, and has no deadline, no Done and no error
+// whatever its parent's state.
+func TestDetachedValue(t *testing.T) {
+	type parentKey struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), parentKey{}, "p"))
+	cancel()
+	d := &detached{parent: parent, key: valueKey{}, val: "v"}
+	if d.Value(valueKey{}) != "v" || d.Value(parentKey{}) != "p" || d.Value("other") != nil {
+		t.Errorf("Value: %v %v %v; want v p <nil>", d.Value(valueKey{}), d.Value(parentKey{}), d.Value("other"))
+	}
+	if _, ok := d.Deadline(); ok || d.Done() != nil || d.Err() != nil {
+		t.Error("detached context reports its parent's cancellation")
+	}
+}
