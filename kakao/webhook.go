@@ -116,10 +116,10 @@ type WebhookHandler struct {
 	rp       webhookio.Reporter
 	// bots resolves the bot of each request: set on a multi-bot handler
 	// only.
-	bots *botset.Cache[*Bot]
+	bots *botset.Cache[cachedBot]
 	// newBots builds bots with a clock (nil: timers, no clock read on a
 	// hit); setClock rebuilds the cache on the test's clock.
-	newBots func(now func() time.Time) *botset.Cache[*Bot]
+	newBots func(now func() time.Time) *botset.Cache[cachedBot]
 	// verifyUnknown checks an unknown bot's header secret against a
 	// random secret no bot has, as a known bot's is checked against its
 	// own (tests replace it to watch it).

@@ -253,27 +253,27 @@ func newMultiHandler(ctor string, bots BotResolver, fn HandlerFunc, opts []Handl
 	if h.cfg.botTTLSet {
 		ttl = h.cfg.botTTL
 	}
-	h.resolve = func(ctx context.Context, id string) (*Bot, error) {
+	h.resolve = func(ctx context.Context, id string) (cachedBot, error) {
 		b, err := bots.ResolveBot(ctx, id)
 		if err != nil {
 			if errors.Is(err, ErrUnknownBot) {
-				return nil, ErrUnknownBot // the resolver's text stays out of reports
+				return cachedBot{}, ErrUnknownBot // the resolver's text stays out of reports
 			}
-			return nil, err
+			return cachedBot{}, err
 		}
 		switch {
 		case b == nil:
-			return nil, errNilBot
+			return cachedBot{}, errNilBot
 		case b.ID != id:
-			return nil, errOtherBot
+			return cachedBot{}, errOtherBot
 		case b.Secrets.Len() == 0:
-			return nil, errNoSecrets
+			return cachedBot{}, errNoSecrets
 		case needClient && b.Client == nil:
-			return nil, errNoClient
+			return cachedBot{}, errNoClient
 		case b.Client != nil && b.Client.BotID() != id:
-			return nil, errOtherClient
+			return cachedBot{}, errOtherClient
 		}
-		return b, nil
+		return cachedBot{bot: b, secrets: b.Secrets}, nil
 	}
 	h.botTTL = ttl
 	h.bots = botset.New(h.resolve, botset.Config{TTL: ttl})
@@ -304,16 +304,25 @@ func (h *WebhookHandler) ForgetBot(id string) {
 // [WebhookHandler.ForgetBot] does. A no-op on a single-bot handler.
 func (b *BotHandler) ForgetBot(id string) { b.wh.ForgetBot(id) }
 
+// cachedBot is what the cache holds for a bot: the bot, and a copy of
+// the secrets every request is verified with, so that a hit reads the
+// bot's secrets without first reading the Bot (with a thousand bots,
+// each pointer followed is a likely CPU-cache miss).
+type cachedBot struct {
+	bot     *Bot
+	secrets signature.SecretSet
+}
+
 // resolveBot finds the bot r is for: the ID from the header or the path
 // wildcard, then the cache. A missing or repeated header is an unknown bot.
-func (h *WebhookHandler) resolveBot(r *http.Request) (*Bot, error) {
+func (h *WebhookHandler) resolveBot(r *http.Request) (cachedBot, error) {
 	var id string
 	if h.cfg.botPath != "" {
 		id = r.PathValue(h.cfg.botPath)
 	} else {
 		v, err := webhookio.Credential(r.Header, botIDKey)
 		if err != nil {
-			return nil, errUnknownBot // a repeated header names no bot
+			return cachedBot{}, errUnknownBot // a repeated header names no bot
 		}
 		id = v
 	}
@@ -322,9 +331,9 @@ func (h *WebhookHandler) resolveBot(r *http.Request) (*Bot, error) {
 	case err == nil:
 		return b, nil
 	case errors.Is(err, ErrUnknownBot):
-		return nil, errUnknownBot
+		return cachedBot{}, errUnknownBot
 	}
-	return nil, fmt.Errorf("naverworks: resolving the bot: %w", err)
+	return cachedBot{}, fmt.Errorf("naverworks: resolving the bot: %w", err)
 }
 
 var errUnknownBot = fmt.Errorf("naverworks: %w", ErrUnknownBot)

@@ -106,8 +106,8 @@ type WebhookHandler struct {
 	rn      *webhookio.Runner
 
 	// A multi-bot handler's resolution (nil bots: a single-bot handler).
-	bots    *botset.Cache[*Bot]
-	resolve botset.Resolve[*Bot]
+	bots    *botset.Cache[cachedBot]
+	resolve botset.Resolve[cachedBot]
 	botTTL  time.Duration
 	// verifyUnknown verifies an unknown bot's request with a random
 	// secret no bot has (tests replace it to watch it).
@@ -319,7 +319,7 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, *
 	if err != nil {
 		return nil, nil, err
 	}
-	secrets := &h.secrets
+	secrets := h.secrets
 	var bot *Bot
 	if h.bots != nil {
 		if sig == "" {
@@ -327,7 +327,8 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, *
 			// carries no signature cannot be for any bot.
 			return nil, nil, errNoSignature
 		}
-		if bot, err = h.resolveBot(r); err != nil {
+		c, err := h.resolveBot(r)
+		if err != nil {
 			if errors.Is(err, ErrUnknownBot) {
 				// The same work as a wrong signature for a known
 				// bot, so that the time taken does not tell which
@@ -336,7 +337,7 @@ func (h *WebhookHandler) parse(w http.ResponseWriter, r *http.Request) (Event, *
 			}
 			return nil, nil, err
 		}
-		secrets = &bot.Secrets
+		bot, secrets = c.bot, c.secrets
 	}
 	if err := secrets.VerifyHMACSHA256(body, sig); err != nil {
 		return nil, nil, fmt.Errorf("naverworks: %w", err)

@@ -23,6 +23,7 @@ package botset
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 )
@@ -100,11 +101,19 @@ type Cache[B any] struct {
 	seq     uint64            // numbers entries, so that a late timer does not remove a newer one
 }
 
-// entry is a cached answer. It is held by value: a hit reads the map slot
-// and nothing else.
+// entry is a cached answer, held by value so that a hit reads the map
+// slot and nothing else; what only a store, a removal or a test clock
+// needs is behind life, so that the slots a hit reads stay small (with
+// a thousand bots the map no longer fits the CPU's nearest caches, and
+// every cache line a hit touches is a likely miss).
 type entry[B any] struct {
-	bot     B
-	known   bool
+	bot   B
+	known bool
+	*life
+}
+
+// life is an entry's expiry and its timer.
+type life struct {
 	expires time.Time
 	seq     uint64
 	stop    func() bool // cancels the timer that removes the entry; nil without timers
@@ -258,6 +267,9 @@ func realAfterFunc(d time.Duration, f func()) func() bool { return time.AfterFun
 // an unknown ID that does not fit is not cached, and a known bot that does
 // not fit evicts one entry.
 func (c *Cache[B]) store(id string, e entry[B], ttl time.Duration) {
+	// The ID is often a piece of the request (its path, a header, a
+	// body held in a pooled buffer): keep a copy of its own.
+	id = strings.Clone(id)
 	if old, ok := c.entries[id]; ok {
 		c.drop(id, old)
 	}
@@ -270,9 +282,8 @@ func (c *Cache[B]) store(id string, e entry[B], ttl time.Duration) {
 			break
 		}
 	}
-	e.expires = c.now().Add(ttl)
 	c.seq++
-	e.seq = c.seq
+	e.life = &life{expires: c.now().Add(ttl), seq: c.seq}
 	if c.afterFunc != nil {
 		seq := e.seq
 		e.stop = c.afterFunc(ttl, func() { c.expire(id, seq) })

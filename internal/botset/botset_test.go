@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 type clock struct {
@@ -649,5 +650,27 @@ func TestCacheRealTimers(t *testing.T) {
 	c.Forget("a")
 	if stop() {
 		t.Fatal("Forget left the entry's timer running")
+	}
+}
+
+// TestCacheKeepsItsOwnCopyOfTheID: an ID that is a view of a buffer the
+// caller reuses (a zero-copy decoder's string over a pooled body) is
+// cached under a copy, so that reusing the buffer changes no key.
+func TestCacheKeepsItsOwnCopyOfTheID(t *testing.T) {
+	r := &counting{bots: map[string]string{"bot-a": "A", "bot-b": "B"}}
+	c := New(r.resolve, Config{TTL: time.Minute, AfterFunc: func(time.Duration, func()) func() bool { return func() bool { return true } }})
+	ctx := context.Background()
+	buf := []byte("bot-a")
+	if got, err := c.Get(ctx, unsafe.String(&buf[0], len(buf))); err != nil || got != "A" {
+		t.Fatalf("Get(bot-a) = %q, %v; want A", got, err)
+	}
+	copy(buf, "bot-b") // the buffer is reused for another request
+	for _, tc := range []struct{ id, want string }{{"bot-a", "A"}, {"bot-b", "B"}, {"bot-a", "A"}} {
+		if got, err := c.Get(ctx, tc.id); err != nil || got != tc.want {
+			t.Fatalf("Get(%s) = %q, %v; want %s", tc.id, got, err, tc.want)
+		}
+	}
+	if n := r.calls.Load(); n != 2 {
+		t.Fatalf("resolver calls = %d, want 2 (one per bot)", n)
 	}
 }
