@@ -134,7 +134,7 @@ func measureAll(cfg config, log io.Writer) (*report, error) {
 		cfg:       cfg,
 	}
 	var pairs []pair
-	for _, f := range []func() ([]pair, error){linePairs, kakaoPairs, talktalkPairs, naverworksPairs, clovaPairs} {
+	for _, f := range []func() ([]pair, error){linePairs, kakaoPairs, talktalkPairs, naverworksPairs, clovaPairs, manyBotsPairsAll} {
 		ps, err := f()
 		if err != nil {
 			return nil, err

@@ -44,6 +44,11 @@ func TestMeasureAll(t *testing.T) {
 		"loopback throughput, multichannel LINE stack (NewBotHandler + Router), concurrency 4",
 		"memory per idle keep-alive connection",
 		"CLOVA NewBotHandler",
+		"LINE handler, 1,000 bots, in process",
+		"Kakao handler, 1,000 bots, loopback",
+		"TalkTalk handler, 1,000 bots, in process",
+		"NAVER WORKS handler, 1,000 bots, loopback",
+		"CLOVA handler, 1,000 bots, in process",
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("table has no row %q", want)
