@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
+	"github.com/channelkit/channelkit/internal/benchpair"
 	"github.com/channelkit/channelkit/internal/tokencache"
 	"github.com/channelkit/channelkit/line"
 	"github.com/channelkit/channelkit/naverworks"
@@ -417,4 +418,46 @@ func TestTokenSourceRedacted(t *testing.T) {
 	if want := "redisstore.TokenSource{}"; outs[0] != want {
 		t.Errorf("%%v = %q, want %q", outs[0], want)
 	}
+}
+
+// warmSources returns a warm TokenSource and, for comparison, the
+// in-process layer TokenSource used before (oauth2.ReuseTokenSource with
+// the same 10 s reuse margin), warm over the same token.
+func warmSources(tb testing.TB) (ours, reuse oauth2.TokenSource) {
+	tb.Helper()
+	var src countingToken
+	ours = redisstore.TokenSource(newClient(tb), "k", countingSource(&src), redisstore.WithPrefix(prefix(tb)))
+	tok, err := ours.Token()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	reuse = oauth2.ReuseTokenSourceWithExpiry(tok, countingSource(&src), 10*time.Second)
+	if _, err := reuse.Token(); err != nil {
+		tb.Fatal(err)
+	}
+	return ours, reuse
+}
+
+// TestTokenSourceWarmAllocs: a warm Token call allocates nothing.
+func TestTokenSourceWarmAllocs(t *testing.T) {
+	ours, _ := warmSources(t)
+	if n := testing.AllocsPerRun(1000, func() { _, _ = ours.Token() }); n != 0 {
+		t.Errorf("%v allocations per warm Token call, want 0", n)
+	}
+}
+
+// BenchmarkTokenSourceWarm: a warm Token call, alone (allocations) and
+// alternated call by call with oauth2.ReuseTokenSource's warm path (the
+// in-process layer before), reported as medians and their ratio.
+func BenchmarkTokenSourceWarm(b *testing.B) {
+	ours, reuse := warmSources(b)
+	b.Run("alone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = ours.Token()
+		}
+	})
+	b.Run("pair", func(b *testing.B) {
+		benchpair.Medians(b, "reuse", func() { _, _ = reuse.Token() }, "redisstore", func() { _, _ = ours.Token() })
+	})
 }
