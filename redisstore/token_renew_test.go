@@ -400,12 +400,17 @@ func TestTokenSourceRedacted(t *testing.T) {
 		t.Fatalf("Token on a closed client after an invalidation: %v, want the replacing error", err)
 	}
 	outs = append(outs, err.Error())
+	// A caller giving up while the exchange is held open.
+	held := newGatedSource()
+	defer close(held.release)
+	hts := asCtx(t, redisstore.TokenSource(newClient(t), "k2", held, redisstore.WithPrefix(prefix(t))))
+	go func() { _, _ = hts.Token() }()
+	<-held.started
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	ts.Invalidate(tok)
-	_, err = ts.TokenContext(ctx)
-	if err == nil {
-		t.Fatal("TokenContext with a cancelled ctx and no token: nil error")
+	_, err = hts.TokenContext(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("TokenContext with a cancelled ctx during an exchange: %v, want context.Canceled", err)
 	}
 	outs = append(outs, err.Error())
 	for _, out := range outs {
