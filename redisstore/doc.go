@@ -62,11 +62,21 @@ token, or any other) so that the replicas share one token: it reads the
 token cached in Redis; when there is none or it expires within a minute,
 one replica takes a short fetch lock (SET NX PX, [WithLease], default 10 s),
 calls the source once and stores the token until its expiry, while the
-others wait (at most [WithWait]) and read it. Within a process it is
-single-flight through [oauth2.ReuseTokenSource]. A Redis error is returned
-from Token; the source is never called behind the lock's back. The token
-is stored in clear in Redis: protect the Redis as you protect the
-credentials.
+others wait (at most [WithWait]) and read it. Within a process it renews
+on the engine of line's and naverworks' TokenCache: a warm call is an
+atomic load without allocations; one fetch at a time runs in a goroutine
+of its own and every caller waiting for it gets its token or its error;
+after a failed fetch, callers get that error for a second without a new
+fetch. Its value also has TokenContext(ctx), so that a caller waits only
+as long as its context (the fetch goes on for the others), and
+Invalidate(stale), which marks a refused token due: the next fetch
+deletes it from Redis only if Redis still holds that exact token
+(compare-and-delete, so that another replica's newer token stays), and
+passes the invalidation on to a wrapped source that has the method. line's
+and naverworks' clients use both methods by themselves. A Redis error is
+returned from Token; the source is never called behind the lock's back.
+The token is stored in clear in Redis: protect the Redis as you protect
+the credentials.
 
 # The queue
 

@@ -45,6 +45,7 @@ type config struct {
 	lease  time.Duration // 0: the type's default
 	wait   time.Duration
 	queue  queueConfig
+	now    func() time.Time // nil: time.Now; set by the package's tests
 }
 
 // WithPrefix puts every key under prefix (default [DefaultPrefix]), for

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/tokencache"
 	"github.com/channelkit/channelkit/redisstore"
 	"golang.org/x/oauth2"
 )
@@ -116,17 +117,20 @@ func TestTokenSourceRefresh(t *testing.T) {
 }
 
 // TestTokenSourceError: src's error is returned, nothing is cached, and
-// the lock is released for the next try.
+// the lock is released for the next try, after the pause that follows a
+// failure.
 func TestTokenSourceError(t *testing.T) {
 	t.Parallel()
 	rdb := newClient(t)
 	boom := errors.New("exchange failed")
 	src := countingToken{err: boom}
-	ts := redisstore.TokenSource(rdb, "k", countingSource(&src), redisstore.WithPrefix(prefix(t)), redisstore.WithWait(time.Second))
+	clk := newTestClock()
+	ts := redisstore.TokenSource(rdb, "k", countingSource(&src), redisstore.WithPrefix(prefix(t)), redisstore.WithWait(time.Second), redisstore.WithTokenClock(clk.now))
 	if _, err := ts.Token(); !errors.Is(err, boom) {
 		t.Fatalf("Token: %v, want src's error", err)
 	}
 	src.err = nil
+	clk.advance(tokencache.Backoff)
 	if _, err := ts.Token(); err != nil {
 		t.Fatalf("Token after the failure: %v", err)
 	}
