@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/channelkit/channelkit/internal/benchpair"
 	"github.com/channelkit/channelkit/internal/benchref"
 	"github.com/channelkit/channelkit/kakao"
 	"github.com/channelkit/channelkit/kakao/kakaotest"
@@ -282,4 +283,34 @@ func benchClient(b *testing.B, hc *http.Client) *kakao.Client {
 		b.Fatal(err)
 	}
 	return cl
+}
+
+// BenchmarkDecodeRatio interleaves Decode with the encoding/json decoders
+// alone (DecodeJSON) call by call, on a realistic payload as Kakao sends
+// it and on the payload the handler benchmarks send, and reports their
+// ratio (Decode/encoding/json).
+func BenchmarkDecodeRatio(b *testing.B) {
+	recorded, err := os.ReadFile(filepath.Join("testdata", "webhook", "text_input.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	built := kakaotest.NewBody(b, kakaotest.WithUtterance("오늘 날씨 어때?"), kakaotest.WithParam("sys_location", "서울"))
+	for _, bc := range []struct {
+		name string
+		body []byte
+	}{
+		{"payload=recorded", recorded},
+		{"payload=kakaotest", built},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			decode := func(f func([]byte) (*kakao.Request, error)) func() {
+				return func() {
+					if _, err := f(bc.body); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			benchpair.Medians(b, "encoding_json", decode(kakao.DecodeJSON), "decode", decode(kakao.Decode))
+		})
+	}
 }

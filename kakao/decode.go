@@ -10,11 +10,22 @@ import (
 	"github.com/channelkit/channelkit/internal/wire"
 )
 
-// How [Decode] reads a skill payload: a fast pass over plain types that
-// accepts what Kakao sends, and a lenient pass with every tolerance
-// described on the types for anything else.
+// How [Decode] reads a skill payload: decodeFast (decode_fast.go) reads
+// the payloads Kakao sends in one pass with wire.Scanner, and gives up on
+// anything unusual; decodeJSON reads everything else with encoding/json,
+// by a pass over plain types that accepts what Kakao sends, and a lenient
+// pass with every tolerance described on the types. decodeFast builds
+// what decodeJSON builds (FuzzFastDecoding).
 
 var errNoUserRequest = errors.New("no userRequest object")
+
+// decodeJSON is Decode with encoding/json only.
+func decodeJSON(body []byte) (*Request, error) {
+	if req, ok := parseFast(body); ok {
+		return req, nil
+	}
+	return parseLenient(body)
+}
 
 // parseLenient decodes with every tolerance described on the types.
 func parseLenient(body []byte) (*Request, error) {

@@ -88,6 +88,16 @@ keeping unknown keys, and a context of any other shape is kept whole in
 userRequest, or gives a known field a type no real payload uses is refused
 (400, [ErrMalformed]).
 
+Decoding takes one pass for the payloads Kakao sends: a hand-written
+reader takes the documented keys with the values real payloads carry
+(strings with the usual escapes, null where Kakao sends it, user
+properties and clientExtra of any type, contexts in the request form),
+and gives up on anything else — an unknown or repeated key, a \u
+escape, a parameter that is not a string, a context with extra keys or
+an odd shape — which goes through encoding/json with every tolerance
+above. Both build the same [Request] from the same bytes; only the
+cost differs.
+
 # Authentication
 
 Kakao does not sign skill requests. The skill settings can add custom

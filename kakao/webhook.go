@@ -21,10 +21,10 @@ import (
 // type no real payload uses, or userRequest is missing; unknown fields are
 // ignored. The error never contains body content.
 func Decode(body []byte) (*Request, error) {
-	if req, ok := parseFast(body); ok {
+	if req, ok := decodeFast(body); ok {
 		return req, nil
 	}
-	return parseLenient(body)
+	return decodeJSON(body)
 }
 
 // Parse checks token, the value of the shared-secret header the skill

@@ -12,9 +12,10 @@ import (
 // where the decoder gives up and leaves the body to encoding/json, which
 // also decides what is malformed.
 //
-// The subset: objects and arrays of strings; strings free of \u escapes,
-// raw control characters and invalid UTF-8; numbers; true and false. There
-// is no null, and a Scanner never takes invalid JSON. What it yields is what
+// The subset: objects and arrays; strings free of \u escapes, raw control
+// characters and invalid UTF-8; numbers; true, false and null (read only
+// by [Scanner.Null], for a decoder that handles it). A Scanner never takes
+// invalid JSON. What it yields is what
 // encoding/json yields from the same bytes (FuzzScanner holds it to that).
 // Keys are given raw, so the decoder matches them exactly, and it gives up
 // on one it does not know or sees twice: encoding/json matches keys in any
@@ -344,4 +345,70 @@ func (s *Scanner) peek() byte {
 func (s *Scanner) peekIndex() int {
 	s.ws()
 	return s.i
+}
+
+// Peek returns the first byte of the next token, or 0 at the end, for a
+// decoder that reads a value of one of several types: '"' before a
+// string, '{' before an object, '[' before an array, 't' or 'f' before a
+// bool, 'n' before null, and '-' or a digit before a number.
+func (s *Scanner) Peek() byte { return s.peek() }
+
+// Null consumes null, for a decoder that gives null the meaning
+// encoding/json gives it where it decodes (a zero value, a nil map).
+func (s *Scanner) Null() bool {
+	s.ws()
+	if !hasLiteral(s.data[s.i:], "null") {
+		return false
+	}
+	s.i += 4
+	return true
+}
+
+// OpenArray consumes the [ that starts an array. An array of values
+// other than strings is read as
+//
+//	if !s.OpenArray() {
+//		return false
+//	}
+//	for more := s.FirstItem(); more; more = s.NextItem() {
+//		… read one value …
+//	}
+//	return s.CloseArray()
+func (s *Scanner) OpenArray() bool {
+	if s.peek() != '[' {
+		return false
+	}
+	s.i++
+	return true
+}
+
+// FirstItem reports whether the array just opened has an item.
+func (s *Scanner) FirstItem() bool {
+	c := s.peek()
+	return c != ']' && c != 0
+}
+
+// NextItem consumes the comma before another item and reports whether
+// there is one; a comma not followed by an item makes
+// [Scanner.CloseArray] fail.
+func (s *Scanner) NextItem() bool {
+	if s.peek() != ',' {
+		return false
+	}
+	s.i++
+	if c := s.peek(); c == ']' || c == 0 {
+		s.bad = true
+		return false
+	}
+	return true
+}
+
+// CloseArray consumes the ] that ends an array, and reports whether the
+// array was well formed.
+func (s *Scanner) CloseArray() bool {
+	if s.bad || s.peek() != ']' {
+		return false
+	}
+	s.i++
+	return true
 }

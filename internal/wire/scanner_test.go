@@ -39,15 +39,32 @@ func scanValue(t *testing.T, s *Scanner) (any, bool) {
 		}
 		return m, s.Close()
 	case '[':
-		v, ok := s.Strings()
-		if !ok {
+		alt := *s
+		s.OpenArray()
+		out := []any{}
+		for more := s.FirstItem(); more; more = s.NextItem() {
+			v, ok := scanValue(t, s)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		if !s.CloseArray() {
 			return nil, false
 		}
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = e
+		if strs, ok := alt.Strings(); ok {
+			if alt.i != s.i || len(strs) != len(out) {
+				t.Fatalf("Strings read %q to %d, the array reader %v to %d", strs, alt.i, out, s.i)
+			}
+			for i, e := range strs {
+				if out[i] != e {
+					t.Fatalf("Strings read %q, the array reader %v", strs, out)
+				}
+			}
 		}
 		return out, true
+	case 'n':
+		return nil, s.Null()
 	case '"':
 		start := s.peekIndex()
 		alt := *s
@@ -161,12 +178,10 @@ func decodeJSON(data []byte) (any, bool) {
 }
 
 // inSubset reports whether a value encoding/json decoded is one a Scanner
-// reads when it is written without \u escapes: no null, no array but of
-// strings, and no key that needs an escape (keys are matched as written).
+// reads when it is written without \u escapes: no key that needs an
+// escape (keys are matched as written).
 func inSubset(v any) bool {
 	switch v := v.(type) {
-	case nil:
-		return false
 	case map[string]any:
 		for k, e := range v {
 			if strings.ContainsFunc(k, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 }) || !inSubset(e) {
@@ -175,7 +190,7 @@ func inSubset(v any) bool {
 		}
 	case []any:
 		for _, e := range v {
-			if _, ok := e.(string); !ok {
+			if !inSubset(e) {
 				return false
 			}
 		}
@@ -243,9 +258,18 @@ func TestScanner(t *testing.T) {
 		{name: "escape and invalid UTF-8", data: "\"\\n\xff\""},
 		{name: "raw control character", data: "\"a\tb\""},
 		{name: "unterminated string", data: `"ab`},
-		{name: "null", data: `{"a":null}`},
-		{name: "null in array", data: `["a",null]`},
-		{name: "array of numbers", data: `[1]`},
+		{name: "null", data: `{"a":null}`, want: map[string]any{"a": nil}},
+		{name: "null in array", data: `["a",null]`, want: []any{"a", nil}},
+		{name: "array of numbers", data: `[1]`, want: []any{json.Number("1")}},
+		{name: "array of objects", data: `[ {"a":[true]} , {} , [] ]`, want: []any{map[string]any{"a": []any{true}}, map[string]any{}, []any{}}},
+		{name: "null run-on", data: `{"a":nullx}`},
+		{name: "null truncated", data: `{"a":nul}`},
+		{name: "array trailing comma", data: `[1,]`},
+		{name: "array leading comma", data: `[,1]`},
+		{name: "array missing comma", data: `[{} {}]`},
+		{name: "array unterminated", data: `[{}`},
+		{name: "array comma at the end", data: `[1,`},
+		{name: "array closed by brace", data: `[1}`},
 		{name: "repeated key", data: `{"a":"x","a":"y"}`},
 		{name: "leading zero", data: `01`},
 		{name: "bad fraction", data: `1.`},
