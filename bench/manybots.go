@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,13 +43,16 @@ type botRequest struct {
 // every bot is cached before the row starts) and each bot's own
 // credentials and state, which 1,000 bots spread over the CPU caches
 // where one bot's stay hot. single and multi must be mounted alike (the
-// same ServeMux pattern) so that routing costs both the same.
+// same ServeMux pattern) so that routing costs both the same. Every
+// request on either side has a body and header of its own, as requests
+// off the network do: a body shared by all of one side's requests would
+// stay in the CPU caches for that side only.
 func manyBotsPairs(platform string, single, multi http.Handler, one botRequest, many []botRequest) []pair {
 	n := len(many)
 	inOne, inMany := make([]*replay, n), make([]*replay, n)
 	for k, q := range many {
-		inOne[k] = newReplay(one.target, one.body, one.header)
-		inMany[k] = newReplay(q.target, q.body, q.header)
+		inOne[k] = newReplay(one.target, bytes.Clone(one.body), one.header.Clone())
+		inMany[k] = newReplay(q.target, bytes.Clone(q.body), q.header.Clone())
 	}
 	warm := func(serve func(k int) error) error {
 		for k := range n {
@@ -82,8 +86,8 @@ func manyBotsPairs(platform string, single, multi http.Handler, one botRequest, 
 			rs, os := httptest.NewServer(single), httptest.NewServer(multi)
 			refP, oursP = make([]poster, n), make([]poster, n)
 			for k, q := range many {
-				refP[k] = poster{c: rs.Client(), url: rs.URL + one.target, body: one.body, header: one.header}
-				oursP[k] = poster{c: os.Client(), url: os.URL + q.target, body: q.body, header: q.header}
+				refP[k] = poster{c: rs.Client(), url: rs.URL + one.target, body: bytes.Clone(one.body), header: one.header.Clone()}
+				oursP[k] = poster{c: os.Client(), url: os.URL + q.target, body: bytes.Clone(q.body), header: q.header.Clone()}
 			}
 			cleanup := func() { rs.Close(); os.Close() }
 			if err := warm(func(k int) error { return oursP[k].post() }); err != nil {
