@@ -46,33 +46,40 @@ func Walk(s *Scanner) Object { return Object{s: s, failed: !s.Open()} }
 // It reads what [Scanner.First], [Scanner.Next] and [Scanner.Key] read,
 // in one call.
 func (o *Object) Next() bool {
+	k, ok := o.next()
+	o.key = k
+	return ok
+}
+
+// next is Next's work, kept out of it so that Next inlines and the key
+// comes back in registers.
+func (o *Object) next() ([]byte, bool) {
 	if o.failed {
-		return false
+		return nil, false
 	}
 	s := o.s
 	if !o.started {
 		o.started = true
 		if s.peek() != '"' {
-			return false // {} ends here; anything else fails in Close
+			return nil, false // {} ends here; anything else fails in Close
 		}
 	} else {
 		if s.peek() != ',' {
-			return false
+			return nil, false
 		}
 		s.i++
 		if s.peek() != '"' {
 			o.failed = true
-			return false
+			return nil, false
 		}
 	}
 	k, ok := s.RawText()
 	if !ok || s.peek() != ':' {
 		o.failed = true
-		return false
+		return nil, false
 	}
 	s.i++
-	o.key = k
-	return true
+	return k, true
 }
 
 // Key returns the current member's key as it is written, aliasing the
