@@ -18,54 +18,44 @@ import (
 // object for a block name), a context in a shape that [Context] keeps in
 // Raw or with keys it keeps in Extra. Such bodies go through
 // encoding/json, which also decides what is malformed. [wire.Scanner]
-// reads the subset.
+// reads the subset and [wire.Object] walks each object: a struct's reader
+// is its table of keys, each with its place for refusing a repeated one.
 //
 // null is read where encoding/json's result for it is plain: a string
 // field or a pointer, slice or map left at its zero value, a user
 // property as its conversion makes it, a clientExtra value as nil.
+//
+// Every reader stores what it reads through its last argument and reports
+// whether it read it.
 
 // decodeFast decodes body as a skill payload, or reports false.
 func decodeFast(body []byte) (*Request, bool) {
 	s := wire.NewScanner(body)
-	if !s.Open() {
+	if s.Peek() != '{' {
 		return nil, false
 	}
 	req := new(Request)
-	var seen [6]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(&s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "intent":
-			ok = scanIntent(&s, &req.Intent)
+			o.Read(0, scanIntent(&s, &req.Intent))
 		case "userRequest":
-			i = 1
-			ok = scanUserRequest(&s, &req.UserRequest)
+			o.Read(1, scanUserRequest(&s, &req.UserRequest))
 		case "bot":
-			i = 2
-			ok = scanPair(&s, "id", &req.Bot.ID, "name", &req.Bot.Name)
+			o.Read(2, scanPair(&s, "id", &req.Bot.ID, "name", &req.Bot.Name))
 		case "action":
-			i = 3
-			ok = scanAction(&s, &req.Action)
+			o.Read(3, scanAction(&s, &req.Action))
 		case "contexts":
-			i = 4
-			req.Contexts, ok = scanContexts(&s)
+			o.Read(4, scanContexts(&s, &req.Contexts))
 		case "flow":
-			i = 5
-			req.Flow, ok = scanFlow(&s)
+			o.Read(5, scanFlow(&s, &req.Flow))
 		default:
 			return nil, false
 		}
-		if !ok || seen[i] {
-			return nil, false
-		}
-		seen[i] = true
 	}
 	// Without userRequest the payload is malformed: the slow path says so.
-	if !s.Close() || !s.End() || !seen[1] {
+	if !o.Close() || !s.End() || !o.Seen(1) {
 		return nil, false
 	}
 	return req, true
@@ -73,367 +63,276 @@ func decodeFast(body []byte) (*Request, bool) {
 
 // scanText reads a string field: a string, or null (left empty, as
 // encoding/json leaves it).
-func scanText(s *wire.Scanner) (string, bool) {
+func scanText(s *wire.Scanner, v *string) bool {
 	if s.Peek() == 'n' {
-		return "", s.Null()
+		*v = ""
+		return s.Null()
 	}
-	return s.Text()
+	var ok bool
+	*v, ok = s.Text()
+	return ok
+}
+
+// scanString reads a string, and not null.
+func scanString(s *wire.Scanner, v *string) bool {
+	var ok bool
+	*v, ok = s.Text()
+	return ok
 }
 
 // scanPair reads an object of at most two string fields, such as a block
 // {id, name}.
 func scanPair(s *wire.Scanner, k1 string, v1 *string, k2 string, v2 *string) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen1, seen2 bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var dup bool
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case k1:
-			dup, seen1 = seen1, true
-			*v1, ok = scanText(s)
+			o.Read(0, scanText(s, v1))
 		case k2:
-			dup, seen2 = seen2, true
-			*v2, ok = scanText(s)
+			o.Read(1, scanText(s, v2))
 		default:
 			return false
 		}
-		if !ok || dup {
-			return false
-		}
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanBlock reads a *Block: an object, or null (nil).
-func scanBlock(s *wire.Scanner) (*Block, bool) {
+func scanBlock(s *wire.Scanner, b **Block) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
+		*b = nil
+		return s.Null()
 	}
-	b := new(Block)
-	return b, scanPair(s, "id", &b.ID, "name", &b.Name)
+	*b = new(Block)
+	return scanPair(s, "id", &(*b).ID, "name", &(*b).Name)
 }
 
 // scanIntent reads intent.
 func scanIntent(s *wire.Scanner, in *Intent) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [3]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "id":
-			in.ID, ok = scanText(s)
+			o.Read(0, scanText(s, &in.ID))
 		case "name":
-			i = 1
-			in.Name, ok = scanText(s)
+			o.Read(1, scanText(s, &in.Name))
 		case "extra":
-			i = 2
 			var x *intentExtraWire
-			x, ok = scanIntentExtra(s)
+			o.Read(2, scanIntentExtra(s, &x))
 			in.Extra = x.extra()
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanIntentExtra reads intent.extra with its spellings apart, as both
 // slow decoders do.
-func scanIntentExtra(s *wire.Scanner) (*intentExtraWire, bool) {
+func scanIntentExtra(s *wire.Scanner, p **intentExtraWire) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	x := new(intentExtraWire)
-	var seen [4]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
-		var i int
-		switch string(k) {
+	*p = x
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "reason":
-			x.Reason, ok = scanReason(s)
+			o.Read(0, scanReason(s, &x.Reason))
 		case "knowledge":
-			i = 1
-			x.Knowledge, ok = scanKnowledge(s)
+			o.Read(1, scanKnowledge(s, &x.Knowledge))
 		case "knowledges":
-			i = 2
-			x.Knowledges, ok = scanKnowledge(s)
+			o.Read(2, scanKnowledge(s, &x.Knowledges))
 		case "matched_knowledges":
-			i = 3
-			x.Matched, ok = scanKnowledgeEntries(s)
+			o.Read(3, scanKnowledgeEntries(s, &x.Matched))
 		default:
-			return nil, false
+			return false
 		}
-		if !ok || seen[i] {
-			return nil, false
-		}
-		seen[i] = true
 	}
-	return x, s.Close()
+	return o.Close()
 }
 
 // scanReason reads intent.extra.reason.
-func scanReason(s *wire.Scanner) (*Reason, bool) {
+func scanReason(s *wire.Scanner, p **Reason) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	r := new(Reason)
-	var code, message bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
-		var dup bool
-		switch string(k) {
+	*p = r
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "code":
-			dup, code = code, true
-			r.Code, ok = scanInt(s)
+			o.Read(0, scanInt(s, &r.Code))
 		case "message":
-			dup, message = message, true
-			r.Message, ok = scanText(s)
+			o.Read(1, scanText(s, &r.Message))
 		default:
-			return nil, false
-		}
-		if !ok || dup {
-			return nil, false
+			return false
 		}
 	}
-	return r, s.Close()
+	return o.Close()
 }
 
 // scanInt reads a number into an int as encoding/json does: an integer
 // literal in range; null leaves 0.
-func scanInt(s *wire.Scanner) (int, bool) {
+func scanInt(s *wire.Scanner, v *int) bool {
 	if s.Peek() == 'n' {
-		return 0, s.Null()
+		*v = 0
+		return s.Null()
 	}
 	n, ok := s.Number()
 	if !ok {
-		return 0, false
+		return false
 	}
-	v, err := strconv.ParseInt(string(n), 10, strconv.IntSize)
-	return int(v), err == nil
+	i, err := strconv.ParseInt(string(n), 10, strconv.IntSize)
+	*v = int(i)
+	return err == nil
 }
 
 // scanKnowledge reads intent.extra.knowledge.
-func scanKnowledge(s *wire.Scanner) (*Knowledge, bool) {
+func scanKnowledge(s *wire.Scanner, p **Knowledge) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	kn := new(Knowledge)
-	var responseType, matched bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
-		var dup bool
-		switch string(k) {
+	*p = kn
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "responseType":
-			dup, responseType = responseType, true
-			kn.ResponseType, ok = scanText(s)
+			o.Read(0, scanText(s, &kn.ResponseType))
 		case "matchedKnowledges":
-			dup, matched = matched, true
-			kn.MatchedKnowledges, ok = scanKnowledgeEntries(s)
+			o.Read(1, scanKnowledgeEntries(s, &kn.MatchedKnowledges))
 		default:
-			return nil, false
-		}
-		if !ok || dup {
-			return nil, false
+			return false
 		}
 	}
-	return kn, s.Close()
+	return o.Close()
 }
 
 // scanKnowledgeEntries reads an array of knowledge-base entries; [] is an
 // empty, non-nil slice and null a nil one, as encoding/json makes them.
-func scanKnowledgeEntries(s *wire.Scanner) ([]KnowledgeEntry, bool) {
+func scanKnowledgeEntries(s *wire.Scanner, p *[]KnowledgeEntry) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
+		*p = nil
+		return s.Null()
 	}
 	if !s.OpenArray() {
-		return nil, false
+		return false
 	}
 	out := []KnowledgeEntry{}
 	for more := s.FirstItem(); more; more = s.NextItem() {
 		var e KnowledgeEntry
 		if !scanKnowledgeEntry(s, &e) {
-			return nil, false
+			return false
 		}
 		out = append(out, e)
 	}
-	return out, s.CloseArray()
+	*p = out
+	return s.CloseArray()
 }
 
 // scanKnowledgeEntry reads one matched knowledge-base entry.
 func scanKnowledgeEntry(s *wire.Scanner, e *KnowledgeEntry) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [5]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "answer":
-			e.Answer, ok = scanText(s)
+			o.Read(0, scanText(s, &e.Answer))
 		case "question":
-			i = 1
-			e.Question, ok = scanText(s)
+			o.Read(1, scanText(s, &e.Question))
 		case "categories":
-			i = 2
-			if s.Peek() == 'n' {
-				ok = s.Null()
-			} else {
-				e.Categories, ok = s.Strings()
-			}
+			o.Read(2, scanCategories(s, &e.Categories))
 		case "landingUrl":
-			i = 3
-			e.LandingURL, ok = scanText(s)
+			o.Read(3, scanText(s, &e.LandingURL))
 		case "imageUrl":
-			i = 4
-			e.ImageURL, ok = scanText(s)
+			o.Read(4, scanText(s, &e.ImageURL))
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
+}
+
+// scanCategories reads an array of strings; null leaves it nil.
+func scanCategories(s *wire.Scanner, v *[]string) bool {
+	if s.Peek() == 'n' {
+		*v = nil
+		return s.Null()
+	}
+	var ok bool
+	*v, ok = s.Strings()
+	return ok
 }
 
 // scanUserRequest reads userRequest.
 func scanUserRequest(s *wire.Scanner, u *UserRequest) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [7]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "timezone":
-			u.Timezone, ok = scanText(s)
+			o.Read(0, scanText(s, &u.Timezone))
 		case "params":
-			i = 1
-			u.Params, ok = scanStrings(s)
+			o.Read(1, scanStrings(s, &u.Params))
 		case "block":
-			i = 2
-			ok = scanPair(s, "id", &u.Block.ID, "name", &u.Block.Name)
+			o.Read(2, scanPair(s, "id", &u.Block.ID, "name", &u.Block.Name))
 		case "utterance":
-			i = 3
-			u.Utterance, ok = scanText(s)
+			o.Read(3, scanText(s, &u.Utterance))
 		case "lang":
-			i = 4
-			u.Lang, ok = scanText(s)
+			o.Read(4, scanText(s, &u.Lang))
 		case "user":
-			i = 5
-			ok = scanUser(s, &u.User)
+			o.Read(5, scanUser(s, &u.User))
 		case "callbackUrl":
-			i = 6
-			u.CallbackURL, ok = scanText(s)
+			o.Read(6, scanText(s, &u.CallbackURL))
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanStrings reads an object of strings (parameters); {} is an empty,
 // non-nil map and null a nil one, as encoding/json makes them.
-func scanStrings(s *wire.Scanner) (map[string]string, bool) {
+func scanStrings(s *wire.Scanner, p *Params) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	m := make(map[string]string)
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
+	*p = m
+	o := wire.Walk(s)
+	for o.Next() {
+		k := o.Key()
 		if _, dup := m[string(k)]; dup {
-			return nil, false
+			return false
 		}
-		if m[string(k)], ok = s.Text(); !ok {
-			return nil, false
-		}
+		v, ok := s.Text()
+		m[string(k)] = v
+		o.Read(-1, ok)
 	}
-	return m, s.Close()
+	return o.Close()
 }
 
 // scanUser reads userRequest.user.
 func scanUser(s *wire.Scanner, u *User) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [3]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "id":
-			u.ID, ok = scanText(s)
+			o.Read(0, scanText(s, &u.ID))
 		case "type":
-			i = 1
-			u.Type, ok = scanText(s)
+			o.Read(1, scanText(s, &u.Type))
 		case "properties":
-			i = 2
-			ok = scanUserProperties(s, &u.Properties)
+			o.Read(2, scanUserProperties(s, &u.Properties))
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanUserProperties reads user.properties with the conversions
@@ -445,90 +344,79 @@ func scanUserProperties(s *wire.Scanner, p *UserProperties) bool {
 	if s.Peek() == 'n' {
 		return s.Null()
 	}
-	if !s.Open() {
-		return false
-	}
-	var seen [4]bool // the known keys; Extra's tell the others apart
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var field *string
-		i := -1
+	o := wire.Walk(s)
+	for o.Next() {
+		k := o.Key()
 		switch string(k) {
 		case "plusfriendUserKey":
-			i, field = 0, &p.PlusfriendUserKey
+			o.Read(0, scanProperty(s, p, k, &p.PlusfriendUserKey))
 		case "appUserId":
-			i, field = 1, &p.AppUserID
+			o.Read(1, scanProperty(s, p, k, &p.AppUserID))
 		case "botUserKey":
-			i, field = 2, &p.BotUserKey
+			o.Read(2, scanProperty(s, p, k, &p.BotUserKey))
 		case "isFriend":
-			i = 3
-		}
-		if i >= 0 {
-			if seen[i] {
+			o.Read(3, scanIsFriend(s, p, k))
+		default:
+			// Extra tells the other keys apart.
+			if _, dup := p.Extra[string(k)]; dup {
 				return false
 			}
-			seen[i] = true
-		} else if _, dup := p.Extra[string(k)]; dup {
+			o.Read(-1, scanExtra(s, p, k))
+		}
+	}
+	return o.Close()
+}
+
+// scanProperty reads a known user property: a string, a number (its
+// text) or null (left empty); any other value goes to Extra under k.
+func scanProperty(s *wire.Scanner, p *UserProperties, k []byte, field *string) bool {
+	switch c := s.Peek(); {
+	case c == '"':
+		return scanString(s, field)
+	case c == 'n':
+		return s.Null()
+	case c == '-' || '0' <= c && c <= '9':
+		n, ok := s.Number()
+		*field = string(n)
+		return ok
+	}
+	return scanExtra(s, p, k)
+}
+
+// scanIsFriend reads isFriend: a bool, "true", "false" or null (left
+// false); any other string or value goes to Extra under k.
+func scanIsFriend(s *wire.Scanner, p *UserProperties, k []byte) bool {
+	switch s.Peek() {
+	case 't', 'f':
+		var ok bool
+		p.IsFriend, ok = s.Bool()
+		return ok
+	case 'n':
+		return s.Null()
+	case '"':
+		v, ok := s.RawText()
+		switch {
+		case !ok:
 			return false
+		case string(v) == "true":
+			p.IsFriend = true
+		case string(v) == "false":
+		default:
+			setExtra(p, string(k), string(v))
 		}
-		if i == 3 {
-			switch s.Peek() {
-			case 't', 'f':
-				if p.IsFriend, ok = s.Bool(); !ok {
-					return false
-				}
-				continue
-			case 'n':
-				if !s.Null() {
-					return false
-				}
-				continue
-			case '"':
-				v, ok := s.RawText()
-				switch {
-				case !ok:
-					return false
-				case string(v) == "true":
-					p.IsFriend = true
-				case string(v) == "false":
-				default:
-					setExtra(p, string(k), string(v))
-				}
-				continue
-			}
-		}
-		if field != nil {
-			switch c := s.Peek(); {
-			case c == '"':
-				*field, ok = s.Text()
-				if !ok {
-					return false
-				}
-				continue
-			case c == 'n':
-				if !s.Null() {
-					return false
-				}
-				continue
-			case c == '-' || '0' <= c && c <= '9':
-				n, ok := s.Number()
-				if !ok {
-					return false
-				}
-				*field = string(n)
-				continue
-			}
-		}
-		v, ok := scanAny(s, 0)
-		if !ok {
-			return false
-		}
+		return true
+	}
+	return scanExtra(s, p, k)
+}
+
+// scanExtra reads a value into Extra under k, as encoding/json decodes
+// it into an any.
+func scanExtra(s *wire.Scanner, p *UserProperties, k []byte) bool {
+	v, ok := scanAny(s, 0)
+	if ok {
 		setExtra(p, string(k), v)
 	}
-	return s.Close()
+	return ok
 }
 
 func setExtra(p *UserProperties, k string, v any) {
@@ -576,331 +464,255 @@ func scanAny(s *wire.Scanner, depth int) (any, bool) {
 // scanObject reads an object as encoding/json decodes it into a
 // map[string]any.
 func scanObject(s *wire.Scanner, depth int) (map[string]any, bool) {
-	if !s.Open() {
-		return nil, false
-	}
 	m := make(map[string]any)
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
+	o := wire.Walk(s)
+	for o.Next() {
+		k := o.Key()
 		if _, dup := m[string(k)]; dup {
 			return nil, false
 		}
-		if m[string(k)], ok = scanAny(s, depth+1); !ok {
-			return nil, false
-		}
+		v, ok := scanAny(s, depth+1)
+		m[string(k)] = v
+		o.Read(-1, ok)
 	}
-	return m, s.Close()
+	return m, o.Close()
 }
 
 // scanAction reads action.
 func scanAction(s *wire.Scanner, a *Action) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [5]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "id":
-			a.ID, ok = scanText(s)
+			o.Read(0, scanText(s, &a.ID))
 		case "name":
-			i = 1
-			a.Name, ok = scanText(s)
+			o.Read(1, scanText(s, &a.Name))
 		case "params":
-			i = 2
-			a.Params, ok = scanStrings(s)
+			o.Read(2, scanStrings(s, &a.Params))
 		case "detailParams":
-			i = 3
-			a.DetailParams, ok = scanDetailParams(s)
+			o.Read(3, scanDetailParams(s, &a.DetailParams))
 		case "clientExtra":
-			i = 4
-			if s.Peek() == 'n' {
-				ok = s.Null()
-			} else {
-				a.ClientExtra, ok = scanObject(s, 0)
-			}
+			o.Read(4, scanClientExtra(s, &a.ClientExtra))
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
+}
+
+// scanClientExtra reads action.clientExtra: null (nil) or an object as
+// encoding/json decodes it into a map[string]any.
+func scanClientExtra(s *wire.Scanner, p *map[string]any) bool {
+	if s.Peek() == 'n' {
+		*p = nil
+		return s.Null()
+	}
+	var ok bool
+	*p, ok = scanObject(s, 0)
+	return ok
 }
 
 // scanDetailParams reads action.detailParams: an object of {origin,
 // value, groupName} objects of strings.
-func scanDetailParams(s *wire.Scanner) (map[string]DetailParam, bool) {
+func scanDetailParams(s *wire.Scanner, p *map[string]DetailParam) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	m := make(map[string]DetailParam)
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
+	*p = m
+	o := wire.Walk(s)
+	for o.Next() {
+		k := o.Key()
 		if _, dup := m[string(k)]; dup {
-			return nil, false
+			return false
 		}
 		var d DetailParam
-		if !scanDetail(s, &d) {
-			return nil, false
-		}
+		ok := scanDetail(s, &d)
 		m[string(k)] = d
+		o.Read(-1, ok)
 	}
-	return m, s.Close()
+	return o.Close()
 }
 
 // scanDetail reads one detail parameter.
 func scanDetail(s *wire.Scanner, d *DetailParam) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [3]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "origin":
-			d.Origin, ok = s.Text()
+			o.Read(0, scanString(s, &d.Origin))
 		case "value":
-			i = 1
-			d.Value, ok = s.Text()
+			o.Read(1, scanString(s, &d.Value))
 		case "groupName":
-			i = 2
-			d.GroupName, ok = s.Text()
+			o.Read(2, scanString(s, &d.GroupName))
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanContexts reads contexts: an array of contexts in the request form
 // with nothing [Context] keeps in Extra or Raw; [] is an empty, non-nil
 // slice and null a nil one, as encoding/json makes them.
-func scanContexts(s *wire.Scanner) ([]Context, bool) {
+func scanContexts(s *wire.Scanner, p *[]Context) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
+		*p = nil
+		return s.Null()
 	}
 	if !s.OpenArray() {
-		return nil, false
+		return false
 	}
 	out := []Context{}
 	for more := s.FirstItem(); more; more = s.NextItem() {
 		var c Context
 		if !scanContext(s, &c) {
-			return nil, false
+			return false
 		}
 		out = append(out, c)
 	}
-	return out, s.CloseArray()
+	*p = out
+	return s.CloseArray()
 }
 
 // scanContext reads one context as Context.UnmarshalJSON does, giving up
 // where that would keep something in Extra or Raw.
 func scanContext(s *wire.Scanner, c *Context) bool {
-	if !s.Open() {
-		return false
-	}
-	var seen [4]bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var i int
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "name":
-			c.Name, ok = scanFlex(s)
+			o.Read(0, scanFlex(s, &c.Name))
 		case "lifespan", "lifeSpan":
 			// Both spellings at once go the slow way, which prefers one.
-			i = 1
-			c.Lifespan, ok = scanFlexInt(s)
+			o.Read(1, scanFlexInt(s, &c.Lifespan))
 		case "ttl":
-			i = 2
-			c.TTL, ok = scanFlexInt(s)
+			o.Read(2, scanFlexInt(s, &c.TTL))
 		case "params":
-			i = 3
-			c.Params, ok = scanContextParams(s)
+			o.Read(3, scanContextParams(s, &c.Params))
 		default:
 			return false
 		}
-		if !ok || seen[i] {
-			return false
-		}
-		seen[i] = true
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanFlex reads what flexText reads: a string, a number (its text) or
 // null ("").
-func scanFlex(s *wire.Scanner) (string, bool) {
+func scanFlex(s *wire.Scanner, v *string) bool {
 	if s.Peek() == 'n' {
-		return "", s.Null()
+		*v = ""
+		return s.Null()
 	}
-	v, ok := s.Flex()
-	return string(v), ok
+	f, ok := s.Flex()
+	*v = string(f)
+	return ok
 }
 
 // scanFlexInt reads what flexInt reads, giving up on the fraction and
 // exponent forms it also takes.
-func scanFlexInt(s *wire.Scanner) (int, bool) {
-	v, ok := scanFlex(s)
-	if !ok || v == "" {
-		return 0, ok
+func scanFlexInt(s *wire.Scanner, v *int) bool {
+	var f string
+	if !scanFlex(s, &f) {
+		return false
 	}
-	n, err := strconv.Atoi(v)
-	return n, err == nil
+	if f == "" {
+		*v = 0
+		return true
+	}
+	n, err := strconv.Atoi(f)
+	*v = n
+	return err == nil
 }
 
 // scanContextParams reads a context's params: null (nil), or an object of
 // parameters, each a string, a number, null or a {value, resolvedValue}
 // object.
-func scanContextParams(s *wire.Scanner) (map[string]ContextParam, bool) {
+func scanContextParams(s *wire.Scanner, p *map[string]ContextParam) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	m := make(map[string]ContextParam)
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
+	*p = m
+	o := wire.Walk(s)
+	for o.Next() {
+		k := o.Key()
 		if _, dup := m[string(k)]; dup {
-			return nil, false
+			return false
 		}
-		var p ContextParam
+		var cp ContextParam
+		var ok bool
 		if s.Peek() == '{' {
-			ok = scanContextParam(s, &p)
+			ok = scanContextParam(s, &cp)
 		} else {
-			p.Value, ok = scanFlex(s)
+			ok = scanFlex(s, &cp.Value)
 		}
-		if !ok {
-			return nil, false
-		}
-		m[string(k)] = p
+		m[string(k)] = cp
+		o.Read(-1, ok)
 	}
-	return m, s.Close()
+	return o.Close()
 }
 
 // scanContextParam reads a {value, resolvedValue} parameter object.
 func scanContextParam(s *wire.Scanner, p *ContextParam) bool {
-	if !s.Open() {
-		return false
-	}
-	var value, resolved bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return false
-		}
-		var dup bool
-		switch string(k) {
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "value":
-			dup, value = value, true
-			p.Value, ok = scanFlex(s)
+			o.Read(0, scanFlex(s, &p.Value))
 		case "resolvedValue":
-			dup, resolved = resolved, true
-			p.ResolvedValue, ok = scanFlex(s)
+			o.Read(1, scanFlex(s, &p.ResolvedValue))
 		default:
 			return false
 		}
-		if !ok || dup {
-			return false
-		}
 	}
-	return s.Close()
+	return o.Close()
 }
 
 // scanFlow reads flow: null (nil) or {lastBlock, trigger}.
-func scanFlow(s *wire.Scanner) (*Flow, bool) {
+func scanFlow(s *wire.Scanner, p **Flow) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	f := new(Flow)
-	var lastBlock, trigger bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
-		var dup bool
-		switch string(k) {
+	*p = f
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "lastBlock":
-			dup, lastBlock = lastBlock, true
-			f.LastBlock, ok = scanBlock(s)
+			o.Read(0, scanBlock(s, &f.LastBlock))
 		case "trigger":
-			dup, trigger = trigger, true
-			f.Trigger, ok = scanTrigger(s)
+			o.Read(1, scanTrigger(s, &f.Trigger))
 		default:
-			return nil, false
-		}
-		if !ok || dup {
-			return nil, false
+			return false
 		}
 	}
-	return f, s.Close()
+	return o.Close()
 }
 
 // scanTrigger reads flow.trigger: null (nil) or {type, referrerBlock}.
-func scanTrigger(s *wire.Scanner) (*Trigger, bool) {
+func scanTrigger(s *wire.Scanner, p **Trigger) bool {
 	if s.Peek() == 'n' {
-		return nil, s.Null()
-	}
-	if !s.Open() {
-		return nil, false
+		*p = nil
+		return s.Null()
 	}
 	t := new(Trigger)
-	var typ, referrer bool
-	for more := s.First(); more; more = s.Next() {
-		k, ok := s.Key()
-		if !ok {
-			return nil, false
-		}
-		var dup bool
-		switch string(k) {
+	*p = t
+	o := wire.Walk(s)
+	for o.Next() {
+		switch string(o.Key()) {
 		case "type":
-			dup, typ = typ, true
 			var v string
-			v, ok = scanText(s)
+			o.Read(0, scanText(s, &v))
 			t.Type = TriggerType(v)
 		case "referrerBlock":
-			dup, referrer = referrer, true
-			t.ReferrerBlock, ok = scanBlock(s)
+			o.Read(1, scanBlock(s, &t.ReferrerBlock))
 		default:
-			return nil, false
-		}
-		if !ok || dup {
-			return nil, false
+			return false
 		}
 	}
-	return t, s.Close()
+	return o.Close()
 }

@@ -31,6 +31,8 @@ import (
 //		… read the value for k …
 //	}
 //	return s.Close()
+//
+// or, refusing repeated keys by a table of places, with [Object].
 type Scanner struct {
 	data []byte
 	i    int

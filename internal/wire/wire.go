@@ -2,7 +2,8 @@
 // reading a discriminator without decoding the whole object, listing an
 // object's top-level keys for key-presence unions, and keeping raw bytes so
 // that unknown variants round-trip exactly. Its [Scanner] reads the strict
-// subset of JSON that the platforms' hand-written fast decoders take.
+// subset of JSON that the platforms' hand-written fast decoders take, and
+// its [Object] walks the members of one object for them.
 //
 // All union decoding in channelkit goes through here, so a change of JSON
 // engine touches one package.
