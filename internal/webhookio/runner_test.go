@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -311,24 +313,34 @@ func TestRunCapWaitsThenBusy(t *testing.T) {
 	}
 }
 
-// noFlush is a ResponseWriter that cannot flush, as behind a buffering
-// middleware.
-type noFlush struct{ h http.Header }
+// failWrite is a ResponseWriter whose writes fail, as after the client
+// hung up.
+type failWrite struct{ h http.Header }
 
-func (n *noFlush) Header() http.Header         { return n.h }
-func (n *noFlush) Write(b []byte) (int, error) { return len(b), nil }
-func (n *noFlush) WriteHeader(int)             {}
+func (f *failWrite) Header() http.Header     { return f.h }
+func (*failWrite) Write([]byte) (int, error) { return 0, errors.New("connection reset") }
+func (*failWrite) WriteHeader(int)           {}
 
-func TestRunReportsUnflushableAck(t *testing.T) {
+// TestRunReportsAckWriteFailure: an acknowledgement that could not be
+// written goes to OnError, without the body it carried.
+func TestRunReportsAckWriteFailure(t *testing.T) {
 	var got error
 	rn := NewRunner(RunnerConfig{Budget: 0, OnError: func(_ *http.Request, err error) { got = err }})
-	o := newOutcome()
+	job := &Job[string]{
+		Run: func(context.Context) (string, error) { return "", nil },
+		Ack: func(w http.ResponseWriter) error {
+			return WriteAck(w, http.StatusOK, "text/plain", []byte("body-s3cr3t"))
+		},
+	}
 	req := httptest.NewRequest(http.MethodPost, "/", nil)
-	if err := Run(rn, &noFlush{h: http.Header{}}, req, o.job(func(context.Context) (string, error) { return "", nil })); err != nil {
+	if err := Run(rn, &failWrite{h: http.Header{}}, req, job); err != nil {
 		t.Fatal(err)
 	}
-	if !errors.Is(got, http.ErrNotSupported) {
-		t.Fatalf("OnError got %v, want an error wrapping http.ErrNotSupported", got)
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || strings.Contains(got.Error(), "s3cr3t") {
+		t.Fatalf("OnError got %v, want the write failure without the body", got)
 	}
 }
 
@@ -357,43 +369,260 @@ func TestManualClockOrder(t *testing.T) {
 	}
 }
 
-// TestRunAckClosesConnection: a platform that reuses keep-alive
-// connections must not have its next webhook wait for this one's work, so
-// an acknowledgement with work still running closes the connection.
-func TestRunAckClosesConnection(t *testing.T) {
-	rn := NewRunner(RunnerConfig{Budget: 0})
-	release := make(chan struct{})
-	var n atomic.Int32
-	srv := serve(t, rn, func() *Job[string] {
-		first := n.Add(1) == 1
-		return newOutcome().job(func(ctx context.Context) (string, error) {
-			if first {
-				<-release
+// TestRunAckKeepsConnection: an acknowledgement ends its request, so a
+// platform that reuses keep-alive connections sends its next webhook on
+// the same connection, and has it answered, while the first one's work
+// is still blocked.
+func TestRunAckKeepsConnection(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		budget time.Duration
+	}{
+		{"zero budget", 0},
+		{"budget ran out", time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := NewManualClock(time.Unix(0, 0))
+			rn := NewRunner(RunnerConfig{Budget: tc.budget, Clock: clk})
+			release := make(chan struct{})
+			var n atomic.Int32
+			o := newOutcome()
+			srv := serve(t, rn, func() *Job[string] {
+				first := n.Add(1) == 1
+				return o.job(func(ctx context.Context) (string, error) {
+					if first {
+						<-release
+					}
+					return "second", nil
+				})
+			})
+			client := srv.Client()
+			post := func(budgetFires bool) (*http.Response, bool) {
+				t.Helper()
+				var reused bool
+				trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) { reused = ci.Reused }}
+				// The deadline only keeps a regression from hanging the test.
+				ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Second)
+				defer cancel()
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
+				if budgetFires {
+					go func() {
+						clk.WaitForTimer(1)
+						clk.Advance(tc.budget)
+					}()
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatalf("webhook: %v", err)
+				}
+				_, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				return resp, reused
 			}
-			return "", nil
+			resp, _ := post(tc.budget > 0)
+			if resp.Close || resp.Header.Get("Connection") != "" || resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("acknowledgement: status %d, Close %v, Connection %q; want 202 on a kept connection", resp.StatusCode, resp.Close, resp.Header.Get("Connection"))
+			}
+			resp, reused := post(false)
+			if !reused {
+				t.Error("the second webhook did not reuse the first one's connection")
+			}
+			if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
+				t.Errorf("second webhook: status %d", resp.StatusCode)
+			}
+			if _, k, l := o.counts(); k != 1+btoi(tc.budget == 0) || l != btoi(tc.budget == 0) {
+				// Zero budget: the second webhook was acknowledged too and
+				// its work went late; with a budget it was answered.
+				t.Errorf("acked/late = %d/%d while the first one's work is blocked", k, l)
+			}
+			close(release)
+			if err := rn.Wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
 		})
-	})
-	defer close(release)
-	client := srv.Client()
-	resp, err := client.Post(srv.URL, "text/plain", nil)
-	if err != nil {
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestRunReturnsBeforeWork: with a budget, Run returns once the request
+// is acknowledged, while the function is still blocked; Wait waits for
+// the function, its Late and its Done; Done comes exactly once, after
+// Late.
+func TestRunReturnsBeforeWork(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		budget time.Duration
+	}{
+		{"zero budget", 0},
+		{"budget ran out", time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := NewManualClock(time.Unix(0, 0))
+			rn := NewRunner(RunnerConfig{Budget: tc.budget, Clock: clk})
+			o := newOutcome()
+			release := make(chan struct{})
+			job := o.job(func(ctx context.Context) (string, error) {
+				<-release
+				return "slow", nil
+			})
+			var done, lateBeforeDone atomic.Int32
+			job.Done = func() {
+				if _, _, l := o.counts(); l == 1 {
+					lateBeforeDone.Add(1)
+				}
+				done.Add(1)
+			}
+			if tc.budget > 0 {
+				go func() {
+					clk.WaitForTimer(1)
+					clk.Advance(tc.budget)
+				}()
+			}
+			rec := httptest.NewRecorder()
+			if err := Run(rn, rec, httptest.NewRequest(http.MethodPost, "/", nil), job); err != nil {
+				t.Fatal(err)
+			}
+			// Run returned; the function is still blocked on release.
+			if rec.Code != http.StatusAccepted || rec.Body.String() != "ack" {
+				t.Fatalf("after Run: %d %q, want the acknowledgement 202 ack", rec.Code, rec.Body.String())
+			}
+			if done.Load() != 0 {
+				t.Fatal("Done before the function returned")
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			if err := rn.Wait(ctx); err == nil {
+				t.Fatal("Wait returned nil while the function was blocked")
+			}
+			close(release)
+			if err := rn.Wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if a, k, l := o.counts(); a != 0 || k != 1 || l != 1 || o.lateV != "slow" {
+				t.Fatalf("answered/acked/late = %d/%d/%d (late %q), want 0/1/1 (slow)", a, k, l, o.lateV)
+			}
+			if done.Load() != 1 || lateBeforeDone.Load() != 1 {
+				t.Fatalf("Done called %d times (%d after Late), want once, after Late", done.Load(), lateBeforeDone.Load())
+			}
+		})
+	}
+}
+
+// TestRunCapCountsDetachedWork: work that outlived its request holds its
+// slot: the next request waits for it, and fails with ErrBusy when its
+// context ends first, its Done called and its function never run.
+func TestRunCapCountsDetachedWork(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: 0, MaxInFlight: 1})
+	release := make(chan struct{})
+	o := newOutcome()
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) {
+		<-release
+		return "", nil
+	})); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !resp.Close {
-		t.Fatal("acknowledgement with work running did not ask to close the connection")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	ran, done := false, 0
+	job := o.job(func(context.Context) (string, error) { ran = true; return "", nil })
+	job.Done = func() { done++ }
+	err := Run(rn, httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), job)
+	if !errors.Is(err, ErrBusy) || ran || done != 1 {
+		t.Fatalf("second request while the first one's work holds the slot: %v (ran %v, Done %d), want ErrBusy, not run, Done once", err, ran, done)
 	}
-	// The next webhook is answered while the first one's work still runs.
-	// (The deadline only keeps a regression from hanging the test.)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
-	resp2, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("second webhook while the first one's work runs: %v", err)
+	// A request that can wait gets the slot when the work ends.
+	errc := make(chan error, 1)
+	go func() {
+		errc <- Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) { return "", nil }))
+	}()
+	close(release)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
 	}
-	resp2.Body.Close()
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, k, l := o.counts(); k != 2 || l != 2 {
+		t.Fatalf("acked/late = %d/%d, want 2/2", k, l)
+	}
+}
+
+// TestRunDetachedPanic: a panic in a function that outlived its request
+// reaches Late as an error wrapping ErrPanic; a panic in Late itself (an
+// error handler's) goes to OnError, and the slot and Done are released.
+func TestRunDetachedPanic(t *testing.T) {
+	var reported atomic.Value
+	rn := NewRunner(RunnerConfig{Budget: 0, MaxInFlight: 1, OnError: func(_ *http.Request, err error) { reported.Store(err) }})
+	o := newOutcome()
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) {
+		panic("boom")
+	})); err != nil {
+		t.Fatal(err)
+	}
+	<-o.lateDone
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(o.lateErr, ErrPanic) {
+		t.Fatalf("Late got %v, want an error wrapping ErrPanic", o.lateErr)
+	}
+	var done int
+	job := &Job[string]{
+		Run:  func(context.Context) (string, error) { return "", nil },
+		Ack:  func(w http.ResponseWriter) error { return WriteAck(w, http.StatusOK, "", nil) },
+		Late: func(context.Context, string, error) { panic("in the error handler") },
+		Done: func() { done++ },
+	}
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), job); err != nil {
+		t.Fatal(err)
+	}
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err, _ := reported.Load().(error); !errors.Is(err, ErrPanic) || done != 1 {
+		t.Fatalf("OnError got %v, Done %d; want ErrPanic and Done once", err, done)
+	}
+	// The slot is free again (MaxInFlight 1): a request with an ended
+	// context still gets it without waiting.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) { return "", nil })); err != nil {
+		t.Fatalf("slot not released after a panic in Late: %v", err)
+	}
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunShare: runners sharing slots are one cap and one Wait.
+func TestRunShare(t *testing.T) {
+	a := NewRunner(RunnerConfig{Budget: NoBudget, MaxInFlight: 1})
+	b := NewRunner(RunnerConfig{Budget: 0, Share: a})
+	release := make(chan struct{})
+	if err := Run(b, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), newOutcome().job(func(context.Context) (string, error) {
+		<-release
+		return "", nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := Run(a, httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), newOutcome().job(func(context.Context) (string, error) { return "", nil })); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a request on the other runner while the shared slot is held: %v, want ErrBusy", err)
+	}
+	if err := a.Wait(ctx); err == nil {
+		t.Fatal("the sharing runner's Wait did not wait for the other's work")
+	}
+	close(release)
+	if err := a.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestRunLateWorkOutlivesRequestAndWait: the late function's context is
@@ -552,6 +781,10 @@ func TestRunContextValue(t *testing.T) {
 			}
 			req := httptest.NewRequestWithContext(reqCtx, http.MethodPost, "/", nil)
 			if err := Run(rn, httptest.NewRecorder(), req, job); err != nil {
+				t.Fatal(err)
+			}
+			// With a budget, Run may return before the function ran.
+			if err := rn.Wait(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			if got != "bot-1" || fromReq != "request" {
