@@ -94,9 +94,12 @@
 // bounded by [WithWorkTimeout] (default 30 s). If fn returns within
 // [WithBudget] (default 2 s) the status reflects its result; otherwise the
 // handler answers 200 at the budget and fn finishes in the background, its
-// error going to [WithErrorHandler]. A request answered in time costs one
-// timer and no goroutine. A panic in fn becomes an error. At most
-// [WithMaxInFlight] functions run at once (default 1024). Call
+// error going to [WithErrorHandler]. fn runs on a goroutine of the
+// handler's (one per request, answered in time or not), so that the request
+// ends with the answer at the budget, on a connection NAVER WORKS may reuse,
+// while fn goes on. A panic in fn becomes an error. At most
+// [WithMaxInFlight] functions run at once (default 1024), those still
+// running after their answer included. Call
 // [WebhookHandler.Wait] after shutting the HTTP server down. Callbacks
 // carry no event ID, so there is no de-duplication option.
 //
