@@ -73,11 +73,10 @@ rather than Kakao's error. A panic in the skill function is recovered and
 answered like an error.
 
 At most [WithMaxInFlight] skill functions run at once (1024 by default),
-callbacks still being worked on included; a request beyond the cap waits
-for a slot, and is answered 503 ([ErrBusy]) if Kakao gives up first. Without a
-callback the function runs on the request's own goroutine; a callback
-request runs it on a goroutine of the handler's, so that the request can
-end with the useCallback answer.
+callbacks still being worked on included (skill and callback requests
+share the cap); a request beyond the cap waits
+for a slot, and is answered 503 ([ErrBusy]) if Kakao gives up first. The
+function runs on the request's own goroutine: the handler starts none.
 
 Decoding is tolerant, because real payloads are odd: unknown fields are
 ignored; lang and clientExtra may be null; user.properties keeps unknown and
@@ -159,10 +158,11 @@ carries userRequest.callbackUrl races the skill function against a budget
 answer is synchronous and nothing is POSTed; the race cost one timer. If
 not, the handler answers {"version":"2.0","useCallback":true} (or your
 waiting response, whose data can fill the block's waiting text), complete
-with its Content-Length, and the request ends with it (the connection stays
-open for Kakao's next request) while the function keeps running, in a
-goroutine of the handler's, on a context detached from the request that
-ends when the URL expires, one minute after the request arrived. Its response is then POSTed to the
+with its Content-Length and flushed, and asking Kakao to close the
+connection (the function still runs on the request's goroutine, so the
+server reads nothing more from it until ServeHTTP returns), while the
+function keeps running on a context detached from the request that ends when the URL expires, one
+minute after the request arrived. Its response is then POSTed to the
 callback URL exactly once by a [Client] ([WithClient]). If Kakao hung up
 before the budget ran out, nothing was promised: nothing is written or
 POSTed, and the dropped answer is reported. Failures after the answer (the

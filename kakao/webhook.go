@@ -223,10 +223,10 @@ func (h *WebhookHandler) setClock(c webhookio.Clock) {
 func (h *WebhookHandler) Wait(ctx context.Context) error { return h.runner.Wait(ctx) }
 
 // ServeHTTP implements http.Handler. It returns when the skill function
-// has, except with [WithCallback]: a request answered useCallback at the
-// budget returns with that answer, on a connection Kakao may reuse, while
-// the skill function goes on and its final response is POSTed to the
-// callback URL afterwards ([WebhookHandler.Wait] waits for it).
+// has: with [WithCallback], a request answered useCallback has had its
+// complete answer flushed to Kakao at the budget (asking to close the
+// connection, which this request still holds), and ServeHTTP goes on
+// until the final response has been POSTed.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := webhookio.CheckMethod(r); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("kakao: %w", err))
@@ -348,8 +348,8 @@ type skillCall struct {
 }
 
 // callbackCall is a callback request's call: the skill function races
-// the callback budget; after the useCallback answer it goes on, and
-// delivers, after the request has ended.
+// the callback budget, on the request's goroutine; after the useCallback
+// answer it goes on there, and delivers.
 type callbackCall struct {
 	skillCall
 	deadline time.Time // when the callback URL expires

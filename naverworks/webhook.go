@@ -238,7 +238,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
 	// The runner gives c back to the pool (c.free) when it is done with
-	// it, which may be after the request has ended.
+	// it: with WithBudget(0), after the function, which outlives Run.
 	if err = webhookio.Run(h.rn, w, r, &c.job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("naverworks: %w", err))
 	}

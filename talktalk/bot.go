@@ -114,7 +114,8 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
 	// The runner gives c back to the pool (c.free) when it is done with
-	// it, which may be after the request has ended.
+	// it, before Run returns (the function runs on the request's
+	// goroutine).
 	if err := webhookio.Run(b.wh.rn, w, r, &c.job); err != nil {
 		b.wh.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
@@ -257,7 +258,8 @@ func (r *responder) keep(err error) {
 
 // ack answers at the budget: with the held reply if there is one, else
 // with the empty acknowledgement, under c.mu, as every other write of the
-// call does. The request ends right after it; the handler goes on.
+// call does. The runner asks to close the connection and flushes what it
+// wrote; the handler goes on on the request's goroutine.
 func (c *botCall) ack(w http.ResponseWriter) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -58,21 +58,23 @@
 // TalkTalk waits 5 seconds for the webhook response and stops delivering
 // to bots that time out or fail repeatedly. The handler therefore runs
 // your function under a budget ([WithBudget], default [DefaultBudget],
-// 3 s). The function runs on a goroutine of the handler's (one per
-// request), on a context detached from the request and cancelled after
-// [WithWorkTimeout] (default [DefaultWorkTimeout], 30 s), so that the
-// request can end with the answer at the budget while the function goes
-// on.
+// 3 s). The function runs on the request's own goroutine, on a context
+// detached from the request and cancelled after [WithWorkTimeout]
+// (default [DefaultWorkTimeout], 30 s); the handler starts no goroutine of
+// its own for a request answered in time.
 //
 //   - If the function returns within the budget, a non-nil reply event is
 //     validated and written as the response body (the synchronous reply;
 //     "user" is left out, TalkTalk addresses it to the sender), a nil reply
 //     gives an empty 200, and an error or a panic gives 500 and is
 //     reported wrapping [ErrCallback].
-//   - If the budget runs out first, the handler answers an empty 200 at
-//     once and the request ends (the connection stays open for the next
-//     webhook) while the function goes on in a goroutine of the
-//     handler's, still under the [WithMaxInFlight] cap. What the
+//   - If the budget runs out first, the handler writes and flushes an
+//     empty 200 at once while the function goes on, on the request's
+//     goroutine: the answer asks TalkTalk to close the connection, since
+//     the server reads nothing more from it until the function (and
+//     ServeHTTP) returns. (A middleware that
+//     buffers responses, or http.TimeoutHandler, holds that answer back
+//     until the function returns; the handler reports it.) What the
 //     function returns then can no longer go in the response: a late
 //     reply is sent through the [WithLateReplyClient] client if one is
 //     configured (with the event's user filled in), and otherwise reported

@@ -196,7 +196,8 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
 	// The runner gives c back to the pool (c.free) when it is done with
-	// it, which may be after the request has ended.
+	// it, before Run returns (the function runs on the request's
+	// goroutine).
 	if err := webhookio.Run(h.rn, w, r, &c.job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
@@ -255,7 +256,7 @@ func (h *WebhookHandler) admit(r *http.Request) (*Bot, error) {
 // call is one event on its way through the runner. Calls are reused:
 // their job's functions are bound once, and the runner gives a call back
 // (its job's Done) once the function and its late path have returned,
-// which after an acknowledgement is after the request has ended.
+// on the request's goroutine.
 type call struct {
 	h   *WebhookHandler
 	r   *http.Request

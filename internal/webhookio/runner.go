@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -15,21 +14,29 @@ import (
 // function.
 //
 // Without a budget the function runs on the request's own goroutine and
-// its result is the answer. With a budget the request ends with the
-// acknowledgement: a zero budget acknowledges, hands the function to a
-// goroutine the runner owns and returns at once; a positive budget runs
-// the function on such a goroutine and waits for it until the budget, then
-// answers with its result or, when the budget ran out first,
-// acknowledges and returns while the function goes on. A result that
-// comes after the acknowledgement is "late" and goes to the platform's
-// late path (a push, a callback URL, the error handler). The request
-// returns to net/http as soon as it is answered, so a platform that reuses
-// keep-alive connections sends its next webhook on the same connection
-// while this one's work still runs. The runner writes the ResponseWriter
-// only before Run returns (on the request's goroutine, or on the budget
-// timer's while the request's waits for it); a job whose Run
-// writes it too (a reply held for the response) holds a lock of its own,
-// which its Ack and Answer take as well.
+// its result is the answer.
+//
+// A zero budget acknowledges first: the acknowledgement is a complete
+// response, the function goes on in a goroutine the runner owns, and the
+// request returns at once, so net/http finishes the response and a
+// platform that reuses keep-alive connections sends its next webhook on
+// the same connection while this one's work still runs.
+//
+// A positive budget runs the function on the request's own goroutine,
+// with a timer. A function that returns in time (the common case) is
+// answered with its result, and costs one timer and nothing else: no
+// goroutine, no hand-off. When the timer fires first, the timer's
+// goroutine acknowledges for it, asking the client to close the
+// connection (the request's goroutine is still busy with the function,
+// so the server would read nothing more from that connection until it
+// returns) and flushing the acknowledgement so the client sees it now;
+// the function's result is then "late". The request returns when the
+// function does.
+//
+// A late result goes to the platform's late path (a push, a callback
+// URL, the error handler). A job whose Run writes the ResponseWriter too
+// (a reply held for the response) holds a lock of its own, which its Ack
+// and Answer take as well.
 
 // NoBudget is the [RunnerConfig.Budget] of a handler that answers with
 // whatever the function returns, however long it takes (LINE in
@@ -60,9 +67,11 @@ type RunnerConfig struct {
 	// Budget is how long the request waits for the function: NoBudget
 	// waits for it, 0 acknowledges before calling it, and a positive
 	// budget answers with the function's result if it comes in time and
-	// acknowledges at the budget otherwise. With a budget (0 included),
-	// the request ends with the acknowledgement and the function goes on
-	// in a goroutine of the runner's.
+	// acknowledges at the budget otherwise. With a zero budget the
+	// request ends with the acknowledgement and the function goes on in a
+	// goroutine of the runner's; with a positive one the function runs on
+	// the request's goroutine, and an acknowledgement at the budget asks
+	// to close the connection.
 	Budget time.Duration
 	// WorkTimeout bounds the context of a function that may outlive its
 	// request (Budget ≥ 0): that context is detached from the request's
@@ -129,30 +138,32 @@ func (rn *Runner) Wait(ctx context.Context) error { return Wait(ctx, &rn.wg) }
 // Job is one call of the user's function for one request.
 type Job[T any] struct {
 	// Run calls the user's function. A panic in it becomes an error
-	// wrapping ErrPanic. With a budget it runs on a goroutine of the
-	// runner's, not the request's.
+	// wrapping ErrPanic. With a zero budget it runs on a goroutine of the
+	// runner's, after the request has ended; otherwise on the request's.
 	Run func(ctx context.Context) (T, error)
 	// Answer writes the response from Run's result when Run returned
 	// within the budget (always, with NoBudget). It runs on the request's
 	// goroutine.
 	Answer func(w http.ResponseWriter, v T, err error)
-	// Ack writes the acknowledgement when the budget ran out first (on
-	// the budget timer's goroutine, while the request's waits) or at
-	// once, with a zero budget; the request returns right after it. It
-	// must write a complete response ([WriteAck] does), and hold whatever
-	// lock Run's own writes to w hold, since Run may still be running.
-	// Its error goes to the runner's OnError.
+	// Ack writes the acknowledgement: at once with a zero budget (the
+	// request returns right after it), or, when a positive budget ran out
+	// first, on the budget timer's goroutine while Run still runs on the
+	// request's. It must write a complete response ([WriteAck] does), and
+	// hold whatever lock Run's own writes to w hold. On the budget path
+	// the runner adds "Connection: close" to the header Ack writes and
+	// flushes what it wrote; Ack need not care. Its error goes to the
+	// runner's OnError.
 	Ack func(w http.ResponseWriter) error
-	// Late receives Run's result after Ack was written, on the runner's
-	// goroutine, after the request has ended: it must not touch the
-	// ResponseWriter or the request's Body (the request's other fields
-	// may be read). Its ctx is Run's. nil drops late results. Every error
-	// it reports wraps [ErrLate].
+	// Late receives Run's result after Ack was written. With a zero
+	// budget it runs on the runner's goroutine after the request has
+	// ended: it must not touch the ResponseWriter or the request's Body
+	// (the request's other fields may be read). Its ctx is Run's. nil
+	// drops late results. Every error it reports wraps [ErrLate].
 	Late func(ctx context.Context, v T, err error)
 	// Done, when not nil, is called once the runner is done with the
 	// job: after Answer or Late has returned, or before Run returns an
 	// error. A job reused from a pool goes back to it there, not when
-	// Run returns, since the work may outlive Run.
+	// Run returns, since with a zero budget the work outlives Run.
 	Done func()
 	// Key and Value, when Key is not nil, are a value Run's context
 	// carries (a multi-bot handler's resolved bot), as context.WithValue
@@ -162,79 +173,94 @@ type Job[T any] struct {
 	Key, Value any
 }
 
-// Turn states: with a positive budget, the function's goroutine and the
-// budget timer's race to settle the request. The function, done first,
-// moves pending to answered and wakes the request, which answers. The
-// timer, first, moves pending to acking, acknowledges (the request's
-// goroutine is blocked until it is woken, so the ResponseWriter is the
-// timer's), moves acking to acked and wakes the request, which returns;
-// the function, done after that, calls Late. Done between the two, it
-// moves acking to finished, and the timer's goroutine calls Late.
+// Turn states: with a positive budget, the function (on the request's
+// goroutine) and the budget timer race to move pending to answered or
+// acked; whoever wins owns the ResponseWriter.
 const (
 	turnPending = iota
 	turnAnswered
-	turnAcking
 	turnAcked
-	turnFinished
 )
 
-// turn is one request's function run with a positive budget.
+// turn is the per-request race between the function and the budget.
 type turn[T any] struct {
-	state  atomic.Int32
-	wake   chan bool // true: the function answered; false: acknowledged
-	w      http.ResponseWriter
-	rn     *Runner
-	r      *http.Request
-	job    *Job[T]
-	ctx    context.Context
-	cancel context.CancelFunc
-	v      T
-	err    error
+	mu    sync.Mutex
+	state int
+	w     closeOnAck
+	rn    *Runner
+	r     *http.Request
+	job   *Job[T]
 }
 
-// fire is the budget timer's side: it acknowledges unless the function
-// has returned.
+// fire is the budget timer's side of the race: it acknowledges, asking to
+// close the connection, and flushes the acknowledgement.
 func (t *turn[T]) fire() {
-	if !t.state.CompareAndSwap(turnPending, turnAcking) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.state != turnPending {
 		return
 	}
-	t.rn.ack(t.r, func() error { return t.job.Ack(t.w) })
-	if t.state.CompareAndSwap(turnAcking, turnAcked) {
-		t.wake <- false // the function goes on, and calls Late
-		return
-	}
-	// The function returned while the acknowledgement was being written:
-	// its result is late all the same.
-	t.wake <- false
-	t.late()
+	t.state = turnAcked
+	t.rn.ack(t.r, func() error {
+		err := t.job.Ack(&t.w)
+		if t.w.wrote {
+			if ferr := flushAck(t.w.ResponseWriter); err == nil {
+				err = ferr
+			}
+		}
+		return err
+	})
 }
 
-// work runs the function on the runner's goroutine.
-func (t *turn[T]) work() {
-	t.v, t.err = call(t.ctx, t.job.Run)
-	if t.state.CompareAndSwap(turnPending, turnAnswered) {
-		t.wake <- true // the request answers, and ends the job
-		return
-	}
-	if t.state.CompareAndSwap(turnAcking, turnFinished) {
-		return // the timer, still acknowledging, calls Late
-	}
-	t.late()
+// closeOnAck is the ResponseWriter a budget's acknowledgement writes to:
+// it asks the client to close the connection when the header is written.
+// The function still runs on the request's goroutine, so the server would
+// read nothing more from the connection until it returns, and a platform
+// that reuses keep-alive connections would see its next webhook wait for
+// this one's work. It sets the header only as Ack writes it, under
+// whatever lock Ack holds against Run's own writes to w.
+type closeOnAck struct {
+	http.ResponseWriter
+	wrote bool
 }
 
-// late hands the result to Late and ends the job.
-func (t *turn[T]) late() {
-	defer t.rn.end(t.r, t.job.Done, t.cancel)
-	if t.job.Late != nil {
-		t.job.Late(t.ctx, t.v, t.err)
+func (c *closeOnAck) WriteHeader(code int) {
+	if !c.wrote && code >= 200 {
+		c.wrote = true
+		c.Header()["Connection"] = connectionClose
 	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *closeOnAck) Write(b []byte) (int, error) {
+	if !c.wrote {
+		c.WriteHeader(http.StatusOK)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the server's writer.
+func (c *closeOnAck) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+var connectionClose = []string{"close"}
+
+// flushAck pushes a budget's acknowledgement to the client, which would
+// otherwise see it only when the function returns. It fails when the
+// ResponseWriter cannot flush (a buffering middleware or
+// http.TimeoutHandler in front of the handler).
+func flushAck(w http.ResponseWriter) error {
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		return fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err)
+	}
+	return nil
 }
 
 // Run calls job for request r under rn's cap and budget. It returns an
 // error only when no slot came free before r's context ended (the error
 // wraps ErrBusy and nothing was written: answer it with [Fail]). With a
-// budget (0 included) it returns once r is answered, and the function
-// may go on after it: job stays in use until its Done.
+// zero budget it returns once r is acknowledged, and the function goes on
+// after it; otherwise it returns when the function (and its Answer or
+// Late) has. job stays in use until its Done.
 func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T]) error {
 	if err := rn.acquire(r.Context()); err != nil {
 		if job.Done != nil {
@@ -260,16 +286,34 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 		go runLate(rn, r, job, ctx, cancel)
 		return nil
 	}
-	t := &turn[T]{wake: make(chan bool, 1), w: w, rn: rn, r: r, job: job, ctx: ctx, cancel: cancel}
+	t := &turn[T]{w: closeOnAck{ResponseWriter: w}, rn: rn, r: r, job: job}
 	timer := rn.cfg.Clock.AfterFunc(rn.cfg.Budget, t.fire)
-	go t.work()
-	if !<-t.wake {
-		return nil // acknowledged: the function goes on
-	}
+	v, err := call(ctx, job.Run)
 	timer.Stop()
-	defer rn.end(nil, job.Done, cancel)
-	job.Answer(w, t.v, t.err)
+	t.mu.Lock()
+	won := t.state == turnPending
+	if won {
+		t.state = turnAnswered
+	}
+	t.mu.Unlock()
+	if won {
+		defer rn.end(nil, job.Done, cancel)
+		job.Answer(w, v, err)
+		return nil
+	}
+	lateOnRequest(rn, r, job, ctx, cancel, v, err)
 	return nil
+}
+
+// lateOnRequest hands a result that came after the budget's
+// acknowledgement to Late, on the request's goroutine, and ends the job;
+// a panic in Late (an error handler's) is reported like one on the
+// runner's goroutine.
+func lateOnRequest[T any](rn *Runner, r *http.Request, job *Job[T], ctx context.Context, cancel context.CancelFunc, v T, err error) {
+	defer rn.end(r, job.Done, cancel)
+	if job.Late != nil {
+		job.Late(ctx, v, err)
+	}
 }
 
 // runLate runs a zero-budget job's function after its acknowledgement,
@@ -381,10 +425,11 @@ func call[T any](ctx context.Context, fn func(context.Context) (T, error)) (v T,
 }
 
 // WriteAck writes a complete acknowledgement: the status, and the body
-// with its Content-Length and contentType when body is not empty. The
-// connection stays open: the request ends right after the acknowledgement
-// and net/http finishes the response, while the function goes on in a
-// goroutine of the runner's. Its error is the body's write failure.
+// with its Content-Length and contentType when body is not empty. With a
+// zero budget the request ends right after it and net/http finishes the
+// response on a connection that stays open; at a positive budget's end the
+// runner adds "Connection: close" and flushes it (see [Job]). Its error is
+// the body's write failure.
 func WriteAck(w http.ResponseWriter, status int, contentType string, body []byte) error {
 	h := w.Header()
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}

@@ -369,148 +369,208 @@ func TestManualClockOrder(t *testing.T) {
 	}
 }
 
-// TestRunAckKeepsConnection: an acknowledgement ends its request, so a
-// platform that reuses keep-alive connections sends its next webhook on
-// the same connection, and has it answered, while the first one's work
-// is still blocked.
+// TestRunAckKeepsConnection: with a zero budget the acknowledgement ends
+// its request, so a platform that reuses keep-alive connections sends its
+// next webhook on the same connection, and has it answered, while the
+// first one's work is still blocked.
 func TestRunAckKeepsConnection(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		budget time.Duration
-	}{
-		{"zero budget", 0},
-		{"budget ran out", time.Second},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			clk := NewManualClock(time.Unix(0, 0))
-			rn := NewRunner(RunnerConfig{Budget: tc.budget, Clock: clk})
-			release := make(chan struct{})
-			var n atomic.Int32
-			o := newOutcome()
-			srv := serve(t, rn, func() *Job[string] {
-				first := n.Add(1) == 1
-				return o.job(func(ctx context.Context) (string, error) {
-					if first {
-						<-release
-					}
-					return "second", nil
-				})
-			})
-			client := srv.Client()
-			post := func(budgetFires bool) (*http.Response, bool) {
-				t.Helper()
-				var reused bool
-				trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) { reused = ci.Reused }}
-				// The deadline only keeps a regression from hanging the test.
-				ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Second)
-				defer cancel()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
-				if budgetFires {
-					go func() {
-						clk.WaitForTimer(1)
-						clk.Advance(tc.budget)
-					}()
-				}
-				resp, err := client.Do(req)
-				if err != nil {
-					t.Fatalf("webhook: %v", err)
-				}
-				_, _ = io.ReadAll(resp.Body)
-				resp.Body.Close()
-				return resp, reused
-			}
-			resp, _ := post(tc.budget > 0)
-			if resp.Close || resp.Header.Get("Connection") != "" || resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("acknowledgement: status %d, Close %v, Connection %q; want 202 on a kept connection", resp.StatusCode, resp.Close, resp.Header.Get("Connection"))
-			}
-			resp, reused := post(false)
-			if !reused {
-				t.Error("the second webhook did not reuse the first one's connection")
-			}
-			if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
-				t.Errorf("second webhook: status %d", resp.StatusCode)
-			}
-			if _, k, l := o.counts(); k != 1+btoi(tc.budget == 0) || l != btoi(tc.budget == 0) {
-				// Zero budget: the second webhook was acknowledged too and
-				// its work went late; with a budget it was answered.
-				t.Errorf("acked/late = %d/%d while the first one's work is blocked", k, l)
-			}
-			close(release)
-			if err := rn.Wait(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// TestRunReturnsBeforeWork: with a budget, Run returns once the request
-// is acknowledged, while the function is still blocked; Wait waits for
-// the function, its Late and its Done; Done comes exactly once, after
-// Late.
-func TestRunReturnsBeforeWork(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		budget time.Duration
-	}{
-		{"zero budget", 0},
-		{"budget ran out", time.Second},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			clk := NewManualClock(time.Unix(0, 0))
-			rn := NewRunner(RunnerConfig{Budget: tc.budget, Clock: clk})
-			o := newOutcome()
-			release := make(chan struct{})
-			job := o.job(func(ctx context.Context) (string, error) {
+	rn := NewRunner(RunnerConfig{Budget: 0})
+	release := make(chan struct{})
+	var n atomic.Int32
+	o := newOutcome()
+	srv := serve(t, rn, func() *Job[string] {
+		first := n.Add(1) == 1
+		return o.job(func(ctx context.Context) (string, error) {
+			if first {
 				<-release
-				return "slow", nil
-			})
-			var done, lateBeforeDone atomic.Int32
-			job.Done = func() {
-				if _, _, l := o.counts(); l == 1 {
-					lateBeforeDone.Add(1)
-				}
-				done.Add(1)
 			}
-			if tc.budget > 0 {
-				go func() {
-					clk.WaitForTimer(1)
-					clk.Advance(tc.budget)
-				}()
-			}
-			rec := httptest.NewRecorder()
-			if err := Run(rn, rec, httptest.NewRequest(http.MethodPost, "/", nil), job); err != nil {
-				t.Fatal(err)
-			}
-			// Run returned; the function is still blocked on release.
-			if rec.Code != http.StatusAccepted || rec.Body.String() != "ack" {
-				t.Fatalf("after Run: %d %q, want the acknowledgement 202 ack", rec.Code, rec.Body.String())
-			}
-			if done.Load() != 0 {
-				t.Fatal("Done before the function returned")
-			}
-			ctx, cancel := context.WithCancel(t.Context())
-			cancel()
-			if err := rn.Wait(ctx); err == nil {
-				t.Fatal("Wait returned nil while the function was blocked")
-			}
-			close(release)
-			if err := rn.Wait(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			if a, k, l := o.counts(); a != 0 || k != 1 || l != 1 || o.lateV != "slow" {
-				t.Fatalf("answered/acked/late = %d/%d/%d (late %q), want 0/1/1 (slow)", a, k, l, o.lateV)
-			}
-			if done.Load() != 1 || lateBeforeDone.Load() != 1 {
-				t.Fatalf("Done called %d times (%d after Late), want once, after Late", done.Load(), lateBeforeDone.Load())
-			}
+			return "second", nil
 		})
+	})
+	client := srv.Client()
+	post := func() (*http.Response, bool) {
+		t.Helper()
+		var reused bool
+		trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) { reused = ci.Reused }}
+		// The deadline only keeps a regression from hanging the test.
+		ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("webhook: %v", err)
+		}
+		_, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, reused
+	}
+	defer func() {
+		close(release)
+		if err := rn.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	resp, _ := post()
+	if resp.Close || resp.Header.Get("Connection") != "" || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("acknowledgement: status %d, Close %v, Connection %q; want 202 on a kept connection", resp.StatusCode, resp.Close, resp.Header.Get("Connection"))
+	}
+	resp, reused := post()
+	if !reused {
+		t.Error("the second webhook did not reuse the first one's connection")
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		t.Errorf("second webhook: status %d", resp.StatusCode)
+	}
+	<-o.lateDone // the second webhook's work
+	if _, k, l := o.counts(); k != 2 || l != 1 {
+		t.Errorf("acked/late = %d/%d while the first one's work is blocked, want 2/1", k, l)
+	}
+}
+
+// TestRunBudgetAckClosesConnection: when a positive budget runs out, the
+// function is still running on the request's goroutine, so the
+// acknowledgement asks to close the connection and is flushed: the client
+// has it whole while ServeHTTP has not returned. The result then goes to
+// Late, on the request's goroutine (ServeHTTP returns after it), and Done
+// comes once, after Late.
+func TestRunBudgetAckClosesConnection(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	rn := NewRunner(RunnerConfig{Budget: time.Second, Clock: clk})
+	o := newOutcome()
+	release := make(chan struct{})
+	var done, lateBeforeDone atomic.Int32
+	served := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		job := o.job(func(ctx context.Context) (string, error) {
+			<-release
+			return "slow", nil
+		})
+		job.Done = func() {
+			if _, _, l := o.counts(); l == 1 {
+				lateBeforeDone.Add(1)
+			}
+			done.Add(1)
+		}
+		if err := Run(rn, w, r, job); err != nil {
+			t.Error(err)
+		}
+		if _, _, l := o.counts(); l != 1 || done.Load() != 1 {
+			t.Errorf("Run returned with late %d, Done %d; want both after the function, on the request", l, done.Load())
+		}
+		served <- struct{}{}
+	}))
+	defer srv.Close()
+	go func() {
+		clk.WaitForTimer(1)
+		clk.Advance(time.Second)
+	}()
+	// The deadline only keeps a regression from hanging the test.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		close(release)
+		t.Fatalf("acknowledgement not received while the function runs: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body) // whole: flushed, although the handler has not returned
+	resp.Body.Close()
+	select {
+	case <-served:
+		close(release)
+		t.Fatal("ServeHTTP returned before the function")
+	default:
+	}
+	if !resp.Close || resp.StatusCode != http.StatusAccepted || string(body) != "ack" {
+		t.Errorf("acknowledgement: %d %q, Close %v; want 202 ack asking to close the connection", resp.StatusCode, body, resp.Close)
+	}
+	if _, _, l := o.counts(); l != 0 || done.Load() != 0 {
+		t.Errorf("late %d, Done %d before the function returned", l, done.Load())
+	}
+	close(release)
+	<-served
+	if a, k, l := o.counts(); a != 0 || k != 1 || l != 1 || o.lateV != "slow" {
+		t.Fatalf("answered/acked/late = %d/%d/%d (late %q), want 0/1/1 (slow)", a, k, l, o.lateV)
+	}
+	if done.Load() != 1 || lateBeforeDone.Load() != 1 {
+		t.Fatalf("Done called %d times (%d after Late), want once, after Late", done.Load(), lateBeforeDone.Load())
+	}
+}
+
+// TestRunWithinBudgetOnRequest: a function within a positive budget runs
+// on the request's goroutine: Run does not return while it is blocked,
+// and nothing is written until it returns and Answer writes its result.
+func TestRunWithinBudgetOnRequest(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	rn := NewRunner(RunnerConfig{Budget: time.Second, Clock: clk})
+	o := newOutcome()
+	entered, release := make(chan struct{}), make(chan struct{})
+	job := o.job(func(context.Context) (string, error) {
+		close(entered)
+		<-release
+		return "fast", nil
+	})
+	var done atomic.Int32
+	job.Done = func() { done.Add(1) }
+	rec := httptest.NewRecorder()
+	returned := make(chan error, 1)
+	go func() { returned <- Run(rn, rec, httptest.NewRequest(http.MethodPost, "/", nil), job) }()
+	<-entered
+	clk.WaitForTimer(1)
+	clk.Advance(time.Second - time.Nanosecond)
+	select {
+	case <-returned:
+		t.Fatal("Run returned while the function within the budget was blocked")
+	default:
+	}
+	if a, k, _ := o.counts(); a != 0 || k != 0 || done.Load() != 0 {
+		t.Fatalf("answered/acked %d/%d, Done %d while the function runs within the budget", a, k, done.Load())
+	}
+	close(release)
+	if err := <-returned; err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusOK || rec.Body.String() != "answer:fast" || rec.Header().Get("Connection") != "" {
+		t.Fatalf("got %d %q, Connection %q; want 200 answer:fast on a kept connection", rec.Code, rec.Body, rec.Header().Get("Connection"))
+	}
+	if a, k, l := o.counts(); a != 1 || k != 0 || l != 0 || done.Load() != 1 || clk.Pending() != 0 {
+		t.Fatalf("answered/acked/late = %d/%d/%d, Done %d, %d timers pending; want 1/0/0, 1, 0", a, k, l, done.Load(), clk.Pending())
+	}
+}
+
+// maxWithinBudgetAllocs is what a within-budget Run cost before the
+// zero-budget path moved its work off the request's goroutine: the
+// positive budget's path must not cost more.
+const maxWithinBudgetAllocs = 6
+
+// discard is a ResponseWriter that keeps nothing, for allocation counts.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// TestRunWithinBudgetAllocs: a pooled job answered within a positive
+// budget costs no more than it did when the function always ran on the
+// request's goroutine (its timer, its race state, its detached context):
+// no goroutine, no hand-off.
+func TestRunWithinBudgetAllocs(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: time.Hour})
+	w := &discard{h: http.Header{}}
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	job := &Job[struct{}]{
+		Run:    func(context.Context) (struct{}, error) { return struct{}{}, nil },
+		Answer: func(w http.ResponseWriter, _ struct{}, _ error) { w.WriteHeader(http.StatusOK) },
+		Ack:    func(w http.ResponseWriter) error { return WriteAck(w, http.StatusOK, "", nil) },
+		Done:   func() {},
+	}
+	got := testing.AllocsPerRun(100, func() {
+		if err := Run(rn, w, r, job); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if got > maxWithinBudgetAllocs {
+		t.Fatalf("%v allocations per within-budget Run, want at most %d", got, maxWithinBudgetAllocs)
 	}
 }
 
