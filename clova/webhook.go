@@ -250,18 +250,17 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bot != nil {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
-	err = webhookio.Run(h.runner, w, r, &c.job)
-	*c = call{job: c.job} // drop the request's references before pooling
-	c.job.Key, c.job.Value = nil, nil
-	calls.Put(c)
-	if err != nil {
+	// The runner gives c back to the pool (c.free) when it is done with
+	// it: before Run returns, since CEK answers synchronously.
+	if err = webhookio.Run(h.runner, w, r, &c.job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("clova: %w", err))
 	}
 }
 
 // call is one request's job for the runner. CEK answers synchronously
-// (NoBudget): the runner is done with the job when Run returns, so calls
-// are pooled, and a request costs the runner no allocation.
+// (NoBudget): the runner is done with the job (and gives it back, its
+// Done) before Run returns, so calls are pooled, and a request costs the
+// runner no allocation.
 type call struct {
 	h   *WebhookHandler
 	r   *http.Request
@@ -270,12 +269,24 @@ type call struct {
 	job webhookio.Job[*Response]
 }
 
-var calls = sync.Pool{New: func() any {
-	c := new(call)
-	c.job.Run = c.run
-	c.job.Answer = c.answer
-	return c
-}}
+var calls sync.Pool // of *call; its New is set in init, since free puts back into it
+
+func init() {
+	calls.New = func() any {
+		c := new(call)
+		c.job.Run = c.run
+		c.job.Answer = c.answer
+		c.job.Done = c.free
+		return c
+	}
+}
+
+// free drops the request's references and puts c back in the pool.
+func (c *call) free() {
+	*c = call{job: c.job}
+	c.job.Key, c.job.Value = nil, nil
+	calls.Put(c)
+}
 
 // run calls the handler's function; ctx carries the resolved bot of a
 // multi-bot handler (the job's Key and Value).

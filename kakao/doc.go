@@ -73,7 +73,8 @@ rather than Kakao's error. A panic in the skill function is recovered and
 answered like an error.
 
 At most [WithMaxInFlight] skill functions run at once (1024 by default),
-callbacks still being worked on included; a request beyond the cap waits
+callbacks still being worked on included (skill and callback requests
+share the cap); a request beyond the cap waits
 for a slot, and is answered 503 ([ErrBusy]) if Kakao gives up first. The
 function runs on the request's own goroutine: the handler starts none.
 
@@ -167,8 +168,10 @@ carries userRequest.callbackUrl races the skill function against a budget
 answer is synchronous and nothing is POSTed; the race cost one timer. If
 not, the handler answers {"version":"2.0","useCallback":true} (or your
 waiting response, whose data can fill the block's waiting text), complete
-with its Content-Length and flushed, while the function keeps running on a
-context detached from the request that ends when the URL expires, one
+with its Content-Length and flushed, and asking Kakao to close the
+connection (the function still runs on the request's goroutine, so the
+server reads nothing more from it until ServeHTTP returns), while the
+function keeps running on a context detached from the request that ends when the URL expires, one
 minute after the request arrived. Its response is then POSTed to the
 callback URL exactly once by a [Client] ([WithClient]). If Kakao hung up
 before the budget ran out, nothing was promised: nothing is written or

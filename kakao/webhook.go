@@ -108,9 +108,9 @@ type WebhookHandler struct {
 	waitingBody  []byte
 	fallbackBody []byte
 	// runner calls every skill function, without a budget: it holds the
-	// in-flight cap. A callback request runs inside one of its slots
-	// through callback, which has the callback budget; callback's own cap
-	// (the same number) therefore never binds.
+	// in-flight cap. A callback request runs through callback, which has
+	// the callback budget and shares runner's slots and Wait, so that a
+	// callback still running after its request counts against the cap.
 	runner   *webhookio.Runner
 	callback *webhookio.Runner
 	rp       webhookio.Reporter
@@ -208,7 +208,7 @@ func (h *WebhookHandler) setClock(c webhookio.Clock) {
 	})
 	if h.cfg.callback {
 		h.callback = webhookio.NewRunner(webhookio.RunnerConfig{
-			Budget: h.cfg.budget, WorkTimeout: CallbackValidity, MaxInFlight: h.cfg.maxInFlight, Clock: c, OnError: h.runnerError,
+			Budget: h.cfg.budget, WorkTimeout: CallbackValidity, Share: h.runner, Clock: c, OnError: h.runnerError,
 		})
 	}
 	if h.newBots != nil {
@@ -224,7 +224,8 @@ func (h *WebhookHandler) Wait(ctx context.Context) error { return h.runner.Wait(
 
 // ServeHTTP implements http.Handler. It returns when the skill function
 // has: with [WithCallback], a request answered useCallback has had its
-// complete answer flushed to Kakao at the budget, and ServeHTTP goes on
+// complete answer flushed to Kakao at the budget (asking to close the
+// connection, which this request still holds), and ServeHTTP goes on
 // until the final response has been POSTed.
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := webhookio.CheckMethod(r); err != nil {
@@ -267,12 +268,13 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var job *webhookio.Job[*Response]
+	rn := h.runner
 	if h.callback != nil && req.UserRequest.CallbackURL != "" {
-		c := &callbackCall{skillCall: skillCall{h: h, r: r, req: req, bot: bot}, w: w}
+		c := &callbackCall{skillCall: skillCall{h: h, r: r, req: req, bot: bot}}
 		// The URL is valid for a minute from now, on the runner's clock.
 		c.deadline = h.callback.Clock().Now().Add(CallbackValidity)
-		c.job = webhookio.Job[*Response]{Run: c.runCallback, Answer: ignoreAnswer}
-		job = &c.job
+		c.job = webhookio.Job[*Response]{Run: c.runUntilExpiry, Answer: c.answerInTime, Ack: c.ack, Late: c.late}
+		job, rn = &c.job, h.callback
 	} else {
 		c := &skillCall{h: h, r: r, req: req, bot: bot}
 		c.job = webhookio.Job[*Response]{Run: c.run, Answer: c.answer}
@@ -281,7 +283,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bot != nil {
 		job.Key, job.Value = botKey{}, bot
 	}
-	if err := webhookio.Run(h.runner, w, r, job); err != nil {
+	if err := webhookio.Run(rn, w, r, job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("kakao: %w", err))
 	}
 }
@@ -294,11 +296,11 @@ func (h *WebhookHandler) checkSecret(r *http.Request) error {
 	return verifyToken(h.cfg.secrets, v)
 }
 
-// runnerError reports a useCallback answer that could not be flushed,
-// unless Kakao had already hung up (then the answer was not written, and
-// the late path says so).
+// runnerError reports a useCallback answer that could not be written,
+// unless Kakao had already hung up (then the late path says so), and a
+// panic in a late path, always.
 func (h *WebhookHandler) runnerError(r *http.Request, err error) {
-	if r.Context().Err() == nil {
+	if r.Context().Err() == nil || errors.Is(err, webhookio.ErrPanic) {
 		h.rp.Report(r, fmt.Errorf("kakao: %w", err))
 	}
 }
@@ -346,15 +348,13 @@ type skillCall struct {
 }
 
 // callbackCall is a callback request's call: the skill function races
-// the callback budget, inside the slot the request holds.
+// the callback budget, on the request's goroutine; after the useCallback
+// answer it goes on there, and delivers.
 type callbackCall struct {
 	skillCall
-	w        http.ResponseWriter
 	deadline time.Time // when the callback URL expires
-	inner    webhookio.Job[*Response]
-	// promised is set when the useCallback answer was written. The budget
-	// timer's goroutine sets it before the runner hands the result to
-	// late, under the runner's lock.
+	// promised is set when the useCallback answer was written. Ack sets
+	// it before the runner hands the result to late.
 	promised bool
 }
 
@@ -366,19 +366,6 @@ func (c *skillCall) run(ctx context.Context) (*Response, error) {
 
 func (c *skillCall) answer(w http.ResponseWriter, resp *Response, err error) {
 	c.h.write(w, c.r, resp, err)
-}
-
-func ignoreAnswer(http.ResponseWriter, *Response, error) {}
-
-// runCallback runs the callback flow inside the slot c holds.
-func (c *callbackCall) runCallback(context.Context) (*Response, error) {
-	c.inner = webhookio.Job[*Response]{Run: c.runUntilExpiry, Answer: c.answerInTime, Ack: c.ack, Late: c.late}
-	if c.bot != nil {
-		c.inner.Key, c.inner.Value = botKey{}, c.bot
-	}
-	// Run cannot fail here: the slot this request holds in h.runner
-	// leaves room for it under the same cap in h.callback.
-	return nil, webhookio.Run(c.h.callback, c.w, c.r, &c.inner)
 }
 
 func (c *callbackCall) runUntilExpiry(ctx context.Context) (*Response, error) {

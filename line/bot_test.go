@@ -580,3 +580,72 @@ func TestBotHandlerReplyHoldsBackAfterARenderFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestBotHandlerConcurrentDetachedWork: 200 webhooks at once through a
+// real server, each acknowledged before its handler runs (the handler
+// outlives the request, on a pooled call): every event is handled exactly
+// once, and every reply goes to its own event's reply token. Run with
+// -race, it also proves that no pooled call is reused while its work
+// still runs.
+func TestBotHandlerConcurrentDetachedWork(t *testing.T) {
+	const n = 200
+	var mu sync.Mutex
+	handled := map[string]int{}
+	e := newBot(t, message.HandlerFunc(func(ctx context.Context, in *message.Incoming, r message.Responder) error {
+		text := in.Content.(*message.Text).Text
+		mu.Lock()
+		handled[text]++
+		mu.Unlock()
+		_, err := r.Reply(ctx, &message.Text{Text: "re:" + text})
+		return err
+	}))
+	want := map[string]string{} // reply token → the reply its event asked for
+	var wg sync.WaitGroup
+	for i := range n {
+		ev := linetest.TextMessage(fmt.Sprintf("U%031d", i), fmt.Sprintf("hello %d", i))
+		want[ev.ReplyToken] = fmt.Sprintf("re:hello %d", i)
+		req, err := linetest.NewHTTPRequest(e.srv.URL+"/callback", secret, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := e.srv.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status %d; want 200", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := e.bot.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if errs := e.reported(); len(errs) != 0 {
+		t.Fatalf("reported %v", errs)
+	}
+	for i := range n {
+		if c := handled[fmt.Sprintf("hello %d", i)]; c != 1 {
+			t.Errorf("event %d handled %d times, want once", i, c)
+		}
+	}
+	got := map[string]string{}
+	for _, c := range e.fake.Accepted() {
+		if c.Path != "/v2/bot/message/reply" {
+			continue
+		}
+		if _, dup := got[c.ReplyToken]; dup || len(c.Messages) != 1 {
+			t.Errorf("reply token used twice, or %d messages", len(c.Messages))
+		}
+		got[c.ReplyToken] = fmt.Sprint(c.Messages[0]["text"])
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("replies by reply token (-want +got):\n%s", diff)
+	}
+}

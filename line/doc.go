@@ -64,8 +64,10 @@
 // answering; [WithAsync] answers as soon as the events are verified and
 // decoded and runs your function afterwards, with a context that ends
 // after the work timeout ([WithWorkTimeout], 30 s by default); call
-// [WebhookHandler.Wait] on shutdown. Either way the function runs on the request's goroutine, at
-// most [WithMaxInFlight] calls at once (1024 by default), and a panic is
+// [WebhookHandler.Wait] on shutdown. By default the function runs on the
+// request's goroutine; with WithAsync the request ends with the answer, on
+// a connection LINE may reuse, and the function runs on a goroutine of the
+// handler's. Either way at most [WithMaxInFlight] calls run at once (1024 by default), and a panic is
 // recovered and reported like an error. With webhook redelivery turned on
 // in the console, LINE resends events after failures, marked
 // DeliveryContext.IsRedelivery; [WithDeduper] drops events whose

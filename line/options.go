@@ -282,8 +282,9 @@ func WithDeduper(d message.Deduper) HandlerOption {
 // answer within about 2 seconds). That context ends after the work timeout
 // instead ([WithWorkTimeout], default [DefaultWorkTimeout], 30 s), so that
 // a function that hangs gives up its slot and [WebhookHandler.Wait]
-// returns. The function still runs on the request's goroutine, under the
-// [WithMaxInFlight] cap, after the answer has been flushed to LINE; its
+// returns. The request ends with the answer (the connection stays open for
+// LINE's next webhook) and the function runs afterwards on a goroutine of
+// the handler's, under the [WithMaxInFlight] cap; its
 // errors and panics go to the error handler. Call [WebhookHandler.Wait] on
 // shutdown to let running calls finish.
 func WithAsync() HandlerOption {

@@ -201,11 +201,9 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bot != nil {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
-	err = webhookio.Run(h.rn, w, r, &c.job)
-	*c = call{job: c.job}
-	c.job.Key, c.job.Value = nil, nil
-	calls.Put(c)
-	if err != nil {
+	// The runner gives c back to the pool (c.free) when it is done with
+	// it: with WithAsync, after the function, which outlives Run.
+	if err = webhookio.Run(h.rn, w, r, &c.job); err != nil {
 		// No slot came free before the request ended: 503, and LINE's
 		// redelivery must be processed.
 		h.forget(r, bot, cb)
@@ -215,8 +213,9 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // call is one request's call of the handler's function. Calls are pooled,
 // each with its job bound to it once, so that a request allocates nothing
-// to run the function: the runner is done with a job when Run returns
-// (LINE's runner has no budget timer that could outlive the request).
+// to run the function; the runner gives a call back (its job's Done) once
+// the function and its late path have returned, which with WithAsync is
+// after the request has ended.
 type call struct {
 	job webhookio.Job[struct{}]
 	h   *WebhookHandler
@@ -225,11 +224,22 @@ type call struct {
 	bot *Bot // the resolved bot of a multi-bot handler
 }
 
-var calls = sync.Pool{New: func() any {
-	c := new(call)
-	c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: ack, Late: c.late}
-	return c
-}}
+var calls sync.Pool // of *call; its New is set in init, since free puts back into it
+
+func init() {
+	calls.New = func() any {
+		c := new(call)
+		c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: ack, Late: c.late, Done: c.free}
+		return c
+	}
+}
+
+// free drops the request's references and puts c back in the pool.
+func (c *call) free() {
+	*c = call{job: c.job}
+	c.job.Key, c.job.Value = nil, nil
+	calls.Put(c)
+}
 
 // run calls the function; ctx carries the resolved bot of a multi-bot
 // handler (the job's Key and Value).

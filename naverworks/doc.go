@@ -94,9 +94,16 @@
 // bounded by [WithWorkTimeout] (default 30 s). If fn returns within
 // [WithBudget] (default 2 s) the status reflects its result; otherwise the
 // handler answers 200 at the budget and fn finishes in the background, its
-// error going to [WithErrorHandler]. A request answered in time costs one
-// timer and no goroutine. A panic in fn becomes an error. At most
-// [WithMaxInFlight] functions run at once (default 1024). Call
+// error going to [WithErrorHandler]. fn runs on the request's goroutine,
+// so a request answered in time costs one timer and no goroutine; an
+// answer at the budget is flushed and asks NAVER WORKS to close the
+// connection, since the server reads nothing more from it until fn
+// returns (and ServeHTTP returns then). With WithBudget(0) the handler
+// answers before calling fn: the request ends with that answer, on a
+// connection NAVER WORKS may reuse, and fn runs on a goroutine of the
+// handler's, which [WebhookHandler.Wait] waits for. A panic in fn becomes an error. At most
+// [WithMaxInFlight] functions run at once (default 1024), those still
+// running after their answer included. Call
 // [WebhookHandler.Wait] after shutting the HTTP server down. Callbacks
 // carry no event ID, so there is no de-duplication option.
 //

@@ -237,18 +237,17 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bot != nil {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
-	err = webhookio.Run(h.rn, w, r, &c.job)
-	*c = call{job: c.job}
-	c.job.Key, c.job.Value = nil, nil
-	calls.Put(c)
-	if err != nil {
+	// The runner gives c back to the pool (c.free) when it is done with
+	// it: with WithBudget(0), after the function, which outlives Run.
+	if err = webhookio.Run(h.rn, w, r, &c.job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("naverworks: %w", err))
 	}
 }
 
 // call is one callback on its way through the runner. Calls are reused:
-// their job's functions are bound once, and nothing holds a call once
-// webhookio.Run has returned (Answer and Late run inside it).
+// their job's functions are bound once, and the runner gives a call back
+// (its job's Done) once the function and its late path have returned,
+// which after an acknowledgement is after the request has ended.
 type call struct {
 	h   *WebhookHandler
 	r   *http.Request
@@ -257,11 +256,22 @@ type call struct {
 	job webhookio.Job[struct{}]
 }
 
-var calls = sync.Pool{New: func() any {
-	c := new(call)
-	c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: ack, Late: c.late}
-	return c
-}}
+var calls sync.Pool // of *call; its New is set in init, since free puts back into it
+
+func init() {
+	calls.New = func() any {
+		c := new(call)
+		c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: ack, Late: c.late, Done: c.free}
+		return c
+	}
+}
+
+// free drops the request's references and puts c back in the pool.
+func (c *call) free() {
+	*c = call{job: c.job}
+	c.job.Key, c.job.Value = nil, nil
+	calls.Put(c)
+}
 
 // run calls the handler's function; ctx carries the resolved bot of a
 // multi-bot handler (the job's Key and Value).

@@ -282,8 +282,8 @@ func TestWebhookHandlerAcksBeforeSlowWork(t *testing.T) {
 	clock.Advance(time.Millisecond)
 	// Advance returns once the budget's acknowledgement is written and
 	// flushed, while fn still works.
-	if rec.Code != 200 || !rec.Flushed || rec.Body.Len() != 0 {
-		t.Fatalf("at the budget: status %d, flushed %v, body %q; want an empty 200, flushed", rec.Code, rec.Flushed, rec.Body)
+	if rec.Code != 200 || !rec.Flushed || rec.Body.Len() != 0 || rec.Header().Get("Connection") != "close" {
+		t.Fatalf("at the budget: status %d, flushed %v, body %q, Connection %q; want an empty 200, flushed, closing the connection", rec.Code, rec.Flushed, rec.Body, rec.Header().Get("Connection"))
 	}
 	close(release)
 	if err := <-finished; err != nil {

@@ -113,18 +113,10 @@ func (b *BotHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bot != nil {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
-	err := webhookio.Run(b.wh.rn, w, r, &c.job)
-	c.mu.Lock()
-	clear(c.errs)
-	c.b, c.r, c.w, c.ev, c.in, c.ctx, c.errs = nil, nil, nil, nil, nil, nil, c.errs[:0]
-	c.bot, c.cl, c.job.Key, c.job.Value = nil, nil, nil, nil
-	c.held, c.body, c.unsent, c.werr = nil, c.body[:0], nil, nil
-	if cap(c.body) > 64<<10 {
-		c.body = nil
-	}
-	c.mu.Unlock()
-	botCalls.Put(c)
-	if err != nil {
+	// The runner gives c back to the pool (c.free) when it is done with
+	// it, before Run returns (the function runs on the request's
+	// goroutine).
+	if err := webhookio.Run(b.wh.rn, w, r, &c.job); err != nil {
 		b.wh.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
@@ -173,11 +165,30 @@ type botCall struct {
 	errs []error
 }
 
-var botCalls = sync.Pool{New: func() any {
-	c := new(botCall)
-	c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: c.ack, Late: c.late}
-	return c
-}}
+var botCalls sync.Pool // of *botCall; its New is set in init, since free puts back into it
+
+func init() {
+	botCalls.New = func() any {
+		c := new(botCall)
+		c.job = webhookio.Job[struct{}]{Run: c.run, Answer: c.answer, Ack: c.ack, Late: c.late, Done: c.free}
+		return c
+	}
+}
+
+// free drops the request's references and puts c back in the pool, once
+// the runner is done with it.
+func (c *botCall) free() {
+	c.mu.Lock()
+	clear(c.errs)
+	c.b, c.r, c.w, c.ev, c.in, c.ctx, c.errs = nil, nil, nil, nil, nil, nil, c.errs[:0]
+	c.bot, c.cl, c.job.Key, c.job.Value = nil, nil, nil, nil
+	c.held, c.body, c.unsent, c.werr = nil, c.body[:0], nil, nil
+	if cap(c.body) > 64<<10 {
+		c.body = nil
+	}
+	c.mu.Unlock()
+	botCalls.Put(c)
+}
 
 // responder is the [message.Responder] of one handler call. It is made
 // for that call and never reused, and it holds what it needs outside
@@ -246,17 +257,16 @@ func (r *responder) keep(err error) {
 }
 
 // ack answers at the budget: with the held reply if there is one, else
-// with the empty acknowledgement; it asks to close the connection and
-// flushes under c.mu, as every other write of the call does.
+// with the empty acknowledgement, under c.mu, as every other write of the
+// call does. The runner asks to close the connection and flushes what it
+// wrote; the handler goes on on the request's goroutine.
 func (c *botCall) ack(w http.ResponseWriter) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
 	switch {
 	case c.state == stateHeld:
-		webhookio.AckHeader(w)
 		c.writeHeldOrKeep(w)
-		err = webhookio.FlushAck(w)
 	case c.state == stateWritten:
 	case c.pay:
 		err = ackPayment(w)

@@ -69,7 +69,10 @@
 //     gives an empty 200, and an error or a panic gives 500 and is
 //     reported wrapping [ErrCallback].
 //   - If the budget runs out first, the handler writes and flushes an
-//     empty 200 at once while the function goes on. (A middleware that
+//     empty 200 at once while the function goes on, on the request's
+//     goroutine: the answer asks TalkTalk to close the connection, since
+//     the server reads nothing more from it until the function (and
+//     ServeHTTP) returns. (A middleware that
 //     buffers responses, or http.TimeoutHandler, holds that answer back
 //     until the function returns; the handler reports it.) What the
 //     function returns then can no longer go in the response: a late

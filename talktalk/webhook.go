@@ -195,10 +195,10 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bot != nil {
 		c.job.Key, c.job.Value = botKey{}, bot
 	}
-	err := webhookio.Run(h.rn, w, r, &c.job)
-	c.h, c.r, c.ev, c.bot, c.job.Key, c.job.Value = nil, nil, nil, nil, nil, nil
-	calls.Put(c)
-	if err != nil {
+	// The runner gives c back to the pool (c.free) when it is done with
+	// it, before Run returns (the function runs on the request's
+	// goroutine).
+	if err := webhookio.Run(h.rn, w, r, &c.job); err != nil {
 		h.rp.Fail(w, r, fmt.Errorf("talktalk: %s: %w", eventName(ev), err))
 	}
 }
@@ -254,8 +254,9 @@ func (h *WebhookHandler) admit(r *http.Request) (*Bot, error) {
 }
 
 // call is one event on its way through the runner. Calls are reused:
-// their job's functions are bound once, and nothing holds a call once
-// webhookio.Run has returned.
+// their job's functions are bound once, and the runner gives a call back
+// (its job's Done) once the function and its late path have returned,
+// on the request's goroutine.
 type call struct {
 	h   *WebhookHandler
 	r   *http.Request
@@ -265,11 +266,21 @@ type call struct {
 	job webhookio.Job[Event]
 }
 
-var calls = sync.Pool{New: func() any {
-	c := new(call)
-	c.job = webhookio.Job[Event]{Run: c.run, Answer: c.answer, Late: c.late}
-	return c
-}}
+var calls sync.Pool // of *call; its New is set in init, since free puts back into it
+
+func init() {
+	calls.New = func() any {
+		c := new(call)
+		c.job = webhookio.Job[Event]{Run: c.run, Answer: c.answer, Late: c.late, Done: c.free}
+		return c
+	}
+}
+
+// free drops the request's references and puts c back in the pool.
+func (c *call) free() {
+	c.h, c.r, c.ev, c.bot, c.job.Key, c.job.Value = nil, nil, nil, nil, nil, nil
+	calls.Put(c)
+}
 
 // run calls the function. A payment is approved by the HTTP status, so a
 // pay_complete function has no life after the budget: its ctx ends with

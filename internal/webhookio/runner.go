@@ -13,13 +13,30 @@ import (
 // The runner: how every channelkit webhook handler calls the user's
 // function.
 //
-// The function runs on the request's own goroutine. When the platform
-// wants an answer sooner than the function may take (a budget), a timer
-// answers for it at the budget, writing a complete acknowledgement and
-// flushing it, while the function goes on; its result is then "late" and
-// handed to the platform's late path (a push, a callback URL, the error
-// handler). A request whose function finishes in time pays for one timer
-// and nothing else: no goroutine, no channel hand-off.
+// Without a budget the function runs on the request's own goroutine and
+// its result is the answer.
+//
+// A zero budget acknowledges first: the acknowledgement is a complete
+// response, the function goes on in a goroutine the runner owns, and the
+// request returns at once, so net/http finishes the response and a
+// platform that reuses keep-alive connections sends its next webhook on
+// the same connection while this one's work still runs.
+//
+// A positive budget runs the function on the request's own goroutine,
+// with a timer. A function that returns in time (the common case) is
+// answered with its result, and costs one timer and nothing else: no
+// goroutine, no hand-off. When the timer fires first, the timer's
+// goroutine acknowledges for it, asking the client to close the
+// connection (the request's goroutine is still busy with the function,
+// so the server would read nothing more from that connection until it
+// returns) and flushing the acknowledgement so the client sees it now;
+// the function's result is then "late". The request returns when the
+// function does.
+//
+// A late result goes to the platform's late path (a push, a callback
+// URL, the error handler). A job whose Run writes the ResponseWriter too
+// (a reply held for the response) holds a lock of its own, which its Ack
+// and Answer take as well.
 
 // NoBudget is the [RunnerConfig.Budget] of a handler that answers with
 // whatever the function returns, however long it takes (LINE in
@@ -50,20 +67,30 @@ type RunnerConfig struct {
 	// Budget is how long the request waits for the function: NoBudget
 	// waits for it, 0 acknowledges before calling it, and a positive
 	// budget answers with the function's result if it comes in time and
-	// acknowledges at the budget otherwise.
+	// acknowledges at the budget otherwise. With a zero budget the
+	// request ends with the acknowledgement and the function goes on in a
+	// goroutine of the runner's; with a positive one the function runs on
+	// the request's goroutine, and an acknowledgement at the budget asks
+	// to close the connection.
 	Budget time.Duration
 	// WorkTimeout bounds the context of a function that may outlive its
 	// request (Budget ≥ 0): that context is detached from the request's
 	// cancellation and ends after WorkTimeout (0: no bound of its own).
 	WorkTimeout time.Duration
 	// MaxInFlight caps the functions running at once (0:
-	// DefaultMaxInFlight). A request beyond the cap waits for a slot
-	// until its context ends, then fails with ErrBusy.
+	// DefaultMaxInFlight), those that outlived their request included. A
+	// request beyond the cap waits for a slot until its context ends,
+	// then fails with ErrBusy.
 	MaxInFlight int
+	// Share, when not nil, makes the runner take its slots from Share's
+	// cap (MaxInFlight is then ignored) and count its functions in
+	// Share's Wait: two runners of one handler (kakao's skill calls and
+	// callback calls) that must be one cap and one shutdown.
+	Share *Runner
 	// Clock is the time source (nil: the wall clock).
 	Clock Clock
 	// OnError receives failures of the runner itself: an acknowledgement
-	// that could not be flushed. nil drops them.
+	// that could not be written, a panic in a late path. nil drops them.
 	OnError ErrorFunc
 }
 
@@ -71,6 +98,12 @@ type RunnerConfig struct {
 // concurrent use; create it with [NewRunner].
 type Runner struct {
 	cfg RunnerConfig
+	*slots
+}
+
+// slots is the in-flight cap and the count Wait waits for, shared by
+// runners made with RunnerConfig.Share.
+type slots struct {
 	sem chan struct{}
 	wg  sync.WaitGroup
 }
@@ -83,7 +116,10 @@ func NewRunner(cfg RunnerConfig) *Runner {
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}
 	}
-	return &Runner{cfg: cfg, sem: make(chan struct{}, cfg.MaxInFlight)}
+	if cfg.Share != nil {
+		return &Runner{cfg: cfg, slots: cfg.Share.slots}
+	}
+	return &Runner{cfg: cfg, slots: &slots{sem: make(chan struct{}, cfg.MaxInFlight)}}
 }
 
 // Clock returns the runner's time source.
@@ -93,31 +129,42 @@ func (rn *Runner) Clock() Clock { return rn.cfg.Clock }
 func (rn *Runner) Budget() time.Duration { return rn.cfg.Budget }
 
 // Wait blocks until every function the runner started has returned (late
-// paths included), or ctx is done. Handlers' Wait methods call it after
-// http.Server.Shutdown. Work after an acknowledgement runs inside its
-// request, so Shutdown itself also waits for it: give Shutdown a deadline
-// at least as long as the longest work timeout.
+// paths included, and those of runners sharing its slots), or ctx is done.
+// Handlers' Wait methods call it after http.Server.Shutdown: work that
+// outlived its request is not the server's any more, and Shutdown does not
+// wait for it.
 func (rn *Runner) Wait(ctx context.Context) error { return Wait(ctx, &rn.wg) }
 
 // Job is one call of the user's function for one request.
 type Job[T any] struct {
 	// Run calls the user's function. A panic in it becomes an error
-	// wrapping ErrPanic.
+	// wrapping ErrPanic. With a zero budget it runs on a goroutine of the
+	// runner's, after the request has ended; otherwise on the request's.
 	Run func(ctx context.Context) (T, error)
 	// Answer writes the response from Run's result when Run returned
-	// within the budget (always, with NoBudget).
+	// within the budget (always, with NoBudget). It runs on the request's
+	// goroutine.
 	Answer func(w http.ResponseWriter, v T, err error)
-	// Ack writes the acknowledgement when the budget ran out first (or at
-	// once, with a zero budget). It runs on another goroutine than Run, so
-	// it must hold whatever lock the job's own writes to w hold, and write
-	// a complete response that asks to close the connection and is
-	// flushed: [WriteAck] does all three (or [AckHeader] and [FlushAck]
-	// around a response of the job's own). Its error, a failed flush, goes
-	// to the runner's OnError.
+	// Ack writes the acknowledgement: at once with a zero budget (the
+	// request returns right after it), or, when a positive budget ran out
+	// first, on the budget timer's goroutine while Run still runs on the
+	// request's. It must write a complete response ([WriteAck] does), and
+	// hold whatever lock Run's own writes to w hold. On the budget path
+	// the runner adds "Connection: close" to the header Ack writes and
+	// flushes what it wrote; Ack need not care. Its error goes to the
+	// runner's OnError.
 	Ack func(w http.ResponseWriter) error
-	// Late receives Run's result after Ack was written. Its ctx is Run's.
-	// nil drops late results. Every error it reports wraps [ErrLate].
+	// Late receives Run's result after Ack was written. With a zero
+	// budget it runs on the runner's goroutine after the request has
+	// ended: it must not touch the ResponseWriter or the request's Body
+	// (the request's other fields may be read). Its ctx is Run's. nil
+	// drops late results. Every error it reports wraps [ErrLate].
 	Late func(ctx context.Context, v T, err error)
+	// Done, when not nil, is called once the runner is done with the
+	// job: after Answer or Late has returned, or before Run returns an
+	// error. A job reused from a pool goes back to it there, not when
+	// Run returns, since with a zero budget the work outlives Run.
+	Done func()
 	// Key and Value, when Key is not nil, are a value Run's context
 	// carries (a multi-bot handler's resolved bot), as context.WithValue
 	// would add it but without an allocation of its own: Run's context
@@ -126,8 +173,9 @@ type Job[T any] struct {
 	Key, Value any
 }
 
-// Turn states: the function and the budget timer race to move pending to
-// answered or acked; whoever wins owns the ResponseWriter.
+// Turn states: with a positive budget, the function (on the request's
+// goroutine) and the budget timer race to move pending to answered or
+// acked; whoever wins owns the ResponseWriter.
 const (
 	turnPending = iota
 	turnAnswered
@@ -138,13 +186,14 @@ const (
 type turn[T any] struct {
 	mu    sync.Mutex
 	state int
-	w     http.ResponseWriter
+	w     closeOnAck
 	rn    *Runner
 	r     *http.Request
 	job   *Job[T]
 }
 
-// fire is the budget timer's side of the race.
+// fire is the budget timer's side of the race: it acknowledges, asking to
+// close the connection, and flushes the acknowledgement.
 func (t *turn[T]) fire() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -152,20 +201,77 @@ func (t *turn[T]) fire() {
 		return
 	}
 	t.state = turnAcked
-	t.rn.ack(t.r, func() error { return t.job.Ack(t.w) })
+	t.rn.ack(t.r, func() error {
+		err := t.job.Ack(&t.w)
+		if t.w.wrote {
+			if ferr := flushAck(t.w.ResponseWriter); err == nil {
+				err = ferr
+			}
+		}
+		return err
+	})
+}
+
+// closeOnAck is the ResponseWriter a budget's acknowledgement writes to:
+// it asks the client to close the connection when the header is written.
+// The function still runs on the request's goroutine, so the server would
+// read nothing more from the connection until it returns, and a platform
+// that reuses keep-alive connections would see its next webhook wait for
+// this one's work. It sets the header only as Ack writes it, under
+// whatever lock Ack holds against Run's own writes to w.
+type closeOnAck struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (c *closeOnAck) WriteHeader(code int) {
+	if !c.wrote && code >= 200 {
+		c.wrote = true
+		c.Header()["Connection"] = connectionClose
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *closeOnAck) Write(b []byte) (int, error) {
+	if !c.wrote {
+		c.WriteHeader(http.StatusOK)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the server's writer.
+func (c *closeOnAck) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+var connectionClose = []string{"close"}
+
+// flushAck pushes a budget's acknowledgement to the client, which would
+// otherwise see it only when the function returns. It fails when the
+// ResponseWriter cannot flush (a buffering middleware or
+// http.TimeoutHandler in front of the handler).
+func flushAck(w http.ResponseWriter) error {
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		return fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err)
+	}
+	return nil
 }
 
 // Run calls job for request r under rn's cap and budget. It returns an
 // error only when no slot came free before r's context ended (the error
-// wraps ErrBusy and nothing was written: answer it with [Fail]).
+// wraps ErrBusy and nothing was written: answer it with [Fail]). With a
+// zero budget it returns once r is acknowledged, and the function goes on
+// after it; otherwise it returns when the function (and its Answer or
+// Late) has. job stays in use until its Done.
 func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T]) error {
 	if err := rn.acquire(r.Context()); err != nil {
+		if job.Done != nil {
+			job.Done()
+		}
 		return err
 	}
 	rn.wg.Add(1)
-	defer rn.release()
 
 	if rn.cfg.Budget < 0 {
+		defer rn.end(nil, job.Done, nil)
 		ctx := r.Context()
 		if job.Key != nil {
 			ctx = context.WithValue(ctx, job.Key, job.Value)
@@ -175,16 +281,12 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 		return nil
 	}
 	ctx, cancel := rn.detach(r.Context(), job.Key, job.Value)
-	defer cancel()
 	if rn.cfg.Budget == 0 {
 		rn.ack(r, func() error { return job.Ack(w) })
-		v, err := call(ctx, job.Run)
-		if job.Late != nil {
-			job.Late(ctx, v, err)
-		}
+		go runLate(rn, r, job, ctx, cancel)
 		return nil
 	}
-	t := &turn[T]{w: w, rn: rn, r: r, job: job}
+	t := &turn[T]{w: closeOnAck{ResponseWriter: w}, rn: rn, r: r, job: job}
 	timer := rn.cfg.Clock.AfterFunc(rn.cfg.Budget, t.fire)
 	v, err := call(ctx, job.Run)
 	timer.Stop()
@@ -195,11 +297,61 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 	}
 	t.mu.Unlock()
 	if won {
+		defer rn.end(nil, job.Done, cancel)
 		job.Answer(w, v, err)
-	} else if job.Late != nil {
+		return nil
+	}
+	lateOnRequest(rn, r, job, ctx, cancel, v, err)
+	return nil
+}
+
+// lateOnRequest hands a result that came after the budget's
+// acknowledgement to Late, on the request's goroutine, and ends the job;
+// a panic in Late (an error handler's) is reported like one on the
+// runner's goroutine.
+func lateOnRequest[T any](rn *Runner, r *http.Request, job *Job[T], ctx context.Context, cancel context.CancelFunc, v T, err error) {
+	defer rn.end(r, job.Done, cancel)
+	if job.Late != nil {
 		job.Late(ctx, v, err)
 	}
-	return nil
+}
+
+// runLate runs a zero-budget job's function after its acknowledgement,
+// on the runner's goroutine.
+func runLate[T any](rn *Runner, r *http.Request, job *Job[T], ctx context.Context, cancel context.CancelFunc) {
+	defer rn.end(r, job.Done, cancel)
+	v, err := call(ctx, job.Run)
+	if job.Late != nil {
+		job.Late(ctx, v, err)
+	}
+}
+
+// end ends a job: its context, its slot, its Done. r is the request of a
+// job whose late path ran on the runner's goroutine: a panic there (an
+// error handler's) is reported, never let crash the process.
+func (rn *Runner) end(r *http.Request, done func(), cancel context.CancelFunc) {
+	if r != nil {
+		if p := recover(); p != nil {
+			rn.report(r, fmt.Errorf("%w: in the late path: %v", ErrPanic, p))
+		}
+	}
+	if cancel != nil {
+		cancel()
+	}
+	if done != nil {
+		done()
+	}
+	rn.release()
+}
+
+// report hands err to OnError; a panic in OnError itself, on a goroutine
+// of the runner's, is dropped.
+func (rn *Runner) report(r *http.Request, err error) {
+	if rn.cfg.OnError == nil {
+		return
+	}
+	defer func() { _ = recover() }()
+	rn.cfg.OnError(r, err)
 }
 
 // Do calls fn outside any request (a body taken from a durable queue):
@@ -254,7 +406,7 @@ func (rn *Runner) detach(ctx context.Context, key, val any) (context.Context, co
 	return context.WithCancel(ctx)
 }
 
-// ack runs job's acknowledgement and reports a failure to flush it.
+// ack runs job's acknowledgement and reports its failure.
 func (rn *Runner) ack(r *http.Request, write func() error) {
 	if err := write(); err != nil && rn.cfg.OnError != nil {
 		rn.cfg.OnError(r, err)
@@ -273,40 +425,22 @@ func call[T any](ctx context.Context, fn func(context.Context) (T, error)) (v T,
 }
 
 // WriteAck writes a complete acknowledgement: the status, and the body
-// with its Content-Length and contentType when body is not empty, asking
-// the client to close the connection ([AckHeader]), and flushes it
-// ([FlushAck]), so that the client sees it whole although the handler has
-// not returned.
+// with its Content-Length and contentType when body is not empty. With a
+// zero budget the request ends right after it and net/http finishes the
+// response on a connection that stays open; at a positive budget's end the
+// runner adds "Connection: close" and flushes it (see [Job]). Its error is
+// the body's write failure.
 func WriteAck(w http.ResponseWriter, status int, contentType string, body []byte) error {
 	h := w.Header()
-	AckHeader(w)
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	if len(body) > 0 && contentType != "" {
 		h["Content-Type"] = []string{contentType}
 	}
 	w.WriteHeader(status)
 	if len(body) > 0 {
-		_, _ = w.Write(body)
-	}
-	return FlushAck(w)
-}
-
-// AckHeader asks the client to close the connection after the response:
-// the function still runs on this request's goroutine, so the server would
-// read nothing more from the connection until it returns, and a platform
-// that reuses keep-alive connections would see its next webhook wait for
-// this one's work. Call it before writing the header.
-func AckHeader(w http.ResponseWriter) {
-	w.Header()["Connection"] = []string{"close"}
-}
-
-// FlushAck pushes a written acknowledgement to the client. It fails when
-// the ResponseWriter cannot flush (a buffering middleware or
-// http.TimeoutHandler in front of the handler): the platform then sees the
-// answer only when the function returns.
-func FlushAck(w http.ResponseWriter) error {
-	if err := http.NewResponseController(w).Flush(); err != nil {
-		return fmt.Errorf("webhook acknowledgement not flushed (a buffering middleware or http.TimeoutHandler in front of the handler?); the platform sees it only when the function returns: %w", err)
+		if _, err := w.Write(body); err != nil {
+			return fmt.Errorf("webhook acknowledgement not written: %w", err)
+		}
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -311,24 +313,34 @@ func TestRunCapWaitsThenBusy(t *testing.T) {
 	}
 }
 
-// noFlush is a ResponseWriter that cannot flush, as behind a buffering
-// middleware.
-type noFlush struct{ h http.Header }
+// failWrite is a ResponseWriter whose writes fail, as after the client
+// hung up.
+type failWrite struct{ h http.Header }
 
-func (n *noFlush) Header() http.Header         { return n.h }
-func (n *noFlush) Write(b []byte) (int, error) { return len(b), nil }
-func (n *noFlush) WriteHeader(int)             {}
+func (f *failWrite) Header() http.Header     { return f.h }
+func (*failWrite) Write([]byte) (int, error) { return 0, errors.New("connection reset") }
+func (*failWrite) WriteHeader(int)           {}
 
-func TestRunReportsUnflushableAck(t *testing.T) {
+// TestRunReportsAckWriteFailure: an acknowledgement that could not be
+// written goes to OnError, without the body it carried.
+func TestRunReportsAckWriteFailure(t *testing.T) {
 	var got error
 	rn := NewRunner(RunnerConfig{Budget: 0, OnError: func(_ *http.Request, err error) { got = err }})
-	o := newOutcome()
+	job := &Job[string]{
+		Run: func(context.Context) (string, error) { return "", nil },
+		Ack: func(w http.ResponseWriter) error {
+			return WriteAck(w, http.StatusOK, "text/plain", []byte("body-s3cr3t"))
+		},
+	}
 	req := httptest.NewRequest(http.MethodPost, "/", nil)
-	if err := Run(rn, &noFlush{h: http.Header{}}, req, o.job(func(context.Context) (string, error) { return "", nil })); err != nil {
+	if err := Run(rn, &failWrite{h: http.Header{}}, req, job); err != nil {
 		t.Fatal(err)
 	}
-	if !errors.Is(got, http.ErrNotSupported) {
-		t.Fatalf("OnError got %v, want an error wrapping http.ErrNotSupported", got)
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || strings.Contains(got.Error(), "s3cr3t") {
+		t.Fatalf("OnError got %v, want the write failure without the body", got)
 	}
 }
 
@@ -357,43 +369,320 @@ func TestManualClockOrder(t *testing.T) {
 	}
 }
 
-// TestRunAckClosesConnection: a platform that reuses keep-alive
-// connections must not have its next webhook wait for this one's work, so
-// an acknowledgement with work still running closes the connection.
-func TestRunAckClosesConnection(t *testing.T) {
+// TestRunAckKeepsConnection: with a zero budget the acknowledgement ends
+// its request, so a platform that reuses keep-alive connections sends its
+// next webhook on the same connection, and has it answered, while the
+// first one's work is still blocked.
+func TestRunAckKeepsConnection(t *testing.T) {
 	rn := NewRunner(RunnerConfig{Budget: 0})
 	release := make(chan struct{})
 	var n atomic.Int32
+	o := newOutcome()
 	srv := serve(t, rn, func() *Job[string] {
 		first := n.Add(1) == 1
-		return newOutcome().job(func(ctx context.Context) (string, error) {
+		return o.job(func(ctx context.Context) (string, error) {
 			if first {
 				<-release
 			}
-			return "", nil
+			return "second", nil
 		})
 	})
-	defer close(release)
 	client := srv.Client()
-	resp, err := client.Post(srv.URL, "text/plain", nil)
-	if err != nil {
-		t.Fatal(err)
+	post := func() (*http.Response, bool) {
+		t.Helper()
+		var reused bool
+		trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) { reused = ci.Reused }}
+		// The deadline only keeps a regression from hanging the test.
+		ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("webhook: %v", err)
+		}
+		_, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, reused
 	}
-	_, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !resp.Close {
-		t.Fatal("acknowledgement with work running did not ask to close the connection")
+	defer func() {
+		close(release)
+		if err := rn.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	resp, _ := post()
+	if resp.Close || resp.Header.Get("Connection") != "" || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("acknowledgement: status %d, Close %v, Connection %q; want 202 on a kept connection", resp.StatusCode, resp.Close, resp.Header.Get("Connection"))
 	}
-	// The next webhook is answered while the first one's work still runs.
-	// (The deadline only keeps a regression from hanging the test.)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	resp, reused := post()
+	if !reused {
+		t.Error("the second webhook did not reuse the first one's connection")
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		t.Errorf("second webhook: status %d", resp.StatusCode)
+	}
+	<-o.lateDone // the second webhook's work
+	if _, k, l := o.counts(); k != 2 || l != 1 {
+		t.Errorf("acked/late = %d/%d while the first one's work is blocked, want 2/1", k, l)
+	}
+}
+
+// TestRunBudgetAckClosesConnection: when a positive budget runs out, the
+// function is still running on the request's goroutine, so the
+// acknowledgement asks to close the connection and is flushed: the client
+// has it whole while ServeHTTP has not returned. The result then goes to
+// Late, on the request's goroutine (ServeHTTP returns after it), and Done
+// comes once, after Late.
+func TestRunBudgetAckClosesConnection(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	rn := NewRunner(RunnerConfig{Budget: time.Second, Clock: clk})
+	o := newOutcome()
+	release := make(chan struct{})
+	var done, lateBeforeDone atomic.Int32
+	served := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		job := o.job(func(ctx context.Context) (string, error) {
+			<-release
+			return "slow", nil
+		})
+		job.Done = func() {
+			if _, _, l := o.counts(); l == 1 {
+				lateBeforeDone.Add(1)
+			}
+			done.Add(1)
+		}
+		if err := Run(rn, w, r, job); err != nil {
+			t.Error(err)
+		}
+		if _, _, l := o.counts(); l != 1 || done.Load() != 1 {
+			t.Errorf("Run returned with late %d, Done %d; want both after the function, on the request", l, done.Load())
+		}
+		served <- struct{}{}
+	}))
+	defer srv.Close()
+	go func() {
+		clk.WaitForTimer(1)
+		clk.Advance(time.Second)
+	}()
+	// The deadline only keeps a regression from hanging the test.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
-	resp2, err := client.Do(req)
+	resp, err := srv.Client().Do(req)
 	if err != nil {
-		t.Fatalf("second webhook while the first one's work runs: %v", err)
+		close(release)
+		t.Fatalf("acknowledgement not received while the function runs: %v", err)
 	}
-	resp2.Body.Close()
+	body, _ := io.ReadAll(resp.Body) // whole: flushed, although the handler has not returned
+	resp.Body.Close()
+	select {
+	case <-served:
+		close(release)
+		t.Fatal("ServeHTTP returned before the function")
+	default:
+	}
+	if !resp.Close || resp.StatusCode != http.StatusAccepted || string(body) != "ack" {
+		t.Errorf("acknowledgement: %d %q, Close %v; want 202 ack asking to close the connection", resp.StatusCode, body, resp.Close)
+	}
+	if _, _, l := o.counts(); l != 0 || done.Load() != 0 {
+		t.Errorf("late %d, Done %d before the function returned", l, done.Load())
+	}
+	close(release)
+	<-served
+	if a, k, l := o.counts(); a != 0 || k != 1 || l != 1 || o.lateV != "slow" {
+		t.Fatalf("answered/acked/late = %d/%d/%d (late %q), want 0/1/1 (slow)", a, k, l, o.lateV)
+	}
+	if done.Load() != 1 || lateBeforeDone.Load() != 1 {
+		t.Fatalf("Done called %d times (%d after Late), want once, after Late", done.Load(), lateBeforeDone.Load())
+	}
+}
+
+// TestRunWithinBudgetOnRequest: a function within a positive budget runs
+// on the request's goroutine: Run does not return while it is blocked,
+// and nothing is written until it returns and Answer writes its result.
+func TestRunWithinBudgetOnRequest(t *testing.T) {
+	clk := NewManualClock(time.Unix(0, 0))
+	rn := NewRunner(RunnerConfig{Budget: time.Second, Clock: clk})
+	o := newOutcome()
+	entered, release := make(chan struct{}), make(chan struct{})
+	job := o.job(func(context.Context) (string, error) {
+		close(entered)
+		<-release
+		return "fast", nil
+	})
+	var done atomic.Int32
+	job.Done = func() { done.Add(1) }
+	rec := httptest.NewRecorder()
+	returned := make(chan error, 1)
+	go func() { returned <- Run(rn, rec, httptest.NewRequest(http.MethodPost, "/", nil), job) }()
+	<-entered
+	clk.WaitForTimer(1)
+	clk.Advance(time.Second - time.Nanosecond)
+	select {
+	case <-returned:
+		t.Fatal("Run returned while the function within the budget was blocked")
+	default:
+	}
+	if a, k, _ := o.counts(); a != 0 || k != 0 || done.Load() != 0 {
+		t.Fatalf("answered/acked %d/%d, Done %d while the function runs within the budget", a, k, done.Load())
+	}
+	close(release)
+	if err := <-returned; err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusOK || rec.Body.String() != "answer:fast" || rec.Header().Get("Connection") != "" {
+		t.Fatalf("got %d %q, Connection %q; want 200 answer:fast on a kept connection", rec.Code, rec.Body, rec.Header().Get("Connection"))
+	}
+	if a, k, l := o.counts(); a != 1 || k != 0 || l != 0 || done.Load() != 1 || clk.Pending() != 0 {
+		t.Fatalf("answered/acked/late = %d/%d/%d, Done %d, %d timers pending; want 1/0/0, 1, 0", a, k, l, done.Load(), clk.Pending())
+	}
+}
+
+// maxWithinBudgetAllocs is what a within-budget Run cost before the
+// zero-budget path moved its work off the request's goroutine: the
+// positive budget's path must not cost more.
+const maxWithinBudgetAllocs = 6
+
+// discard is a ResponseWriter that keeps nothing, for allocation counts.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// TestRunWithinBudgetAllocs: a pooled job answered within a positive
+// budget costs no more than it did when the function always ran on the
+// request's goroutine (its timer, its race state, its detached context):
+// no goroutine, no hand-off.
+func TestRunWithinBudgetAllocs(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: time.Hour})
+	w := &discard{h: http.Header{}}
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	job := &Job[struct{}]{
+		Run:    func(context.Context) (struct{}, error) { return struct{}{}, nil },
+		Answer: func(w http.ResponseWriter, _ struct{}, _ error) { w.WriteHeader(http.StatusOK) },
+		Ack:    func(w http.ResponseWriter) error { return WriteAck(w, http.StatusOK, "", nil) },
+		Done:   func() {},
+	}
+	got := testing.AllocsPerRun(100, func() {
+		if err := Run(rn, w, r, job); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if got > maxWithinBudgetAllocs {
+		t.Fatalf("%v allocations per within-budget Run, want at most %d", got, maxWithinBudgetAllocs)
+	}
+}
+
+// TestRunCapCountsDetachedWork: work that outlived its request holds its
+// slot: the next request waits for it, and fails with ErrBusy when its
+// context ends first, its Done called and its function never run.
+func TestRunCapCountsDetachedWork(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: 0, MaxInFlight: 1})
+	release := make(chan struct{})
+	o := newOutcome()
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) {
+		<-release
+		return "", nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	ran, done := false, 0
+	job := o.job(func(context.Context) (string, error) { ran = true; return "", nil })
+	job.Done = func() { done++ }
+	err := Run(rn, httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), job)
+	if !errors.Is(err, ErrBusy) || ran || done != 1 {
+		t.Fatalf("second request while the first one's work holds the slot: %v (ran %v, Done %d), want ErrBusy, not run, Done once", err, ran, done)
+	}
+	// A request that can wait gets the slot when the work ends.
+	errc := make(chan error, 1)
+	go func() {
+		errc <- Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) { return "", nil }))
+	}()
+	close(release)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, k, l := o.counts(); k != 2 || l != 2 {
+		t.Fatalf("acked/late = %d/%d, want 2/2", k, l)
+	}
+}
+
+// TestRunDetachedPanic: a panic in a function that outlived its request
+// reaches Late as an error wrapping ErrPanic; a panic in Late itself (an
+// error handler's) goes to OnError, and the slot and Done are released.
+func TestRunDetachedPanic(t *testing.T) {
+	var reported atomic.Value
+	rn := NewRunner(RunnerConfig{Budget: 0, MaxInFlight: 1, OnError: func(_ *http.Request, err error) { reported.Store(err) }})
+	o := newOutcome()
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) {
+		panic("boom")
+	})); err != nil {
+		t.Fatal(err)
+	}
+	<-o.lateDone
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(o.lateErr, ErrPanic) {
+		t.Fatalf("Late got %v, want an error wrapping ErrPanic", o.lateErr)
+	}
+	var done int
+	job := &Job[string]{
+		Run:  func(context.Context) (string, error) { return "", nil },
+		Ack:  func(w http.ResponseWriter) error { return WriteAck(w, http.StatusOK, "", nil) },
+		Late: func(context.Context, string, error) { panic("in the error handler") },
+		Done: func() { done++ },
+	}
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), job); err != nil {
+		t.Fatal(err)
+	}
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err, _ := reported.Load().(error); !errors.Is(err, ErrPanic) || done != 1 {
+		t.Fatalf("OnError got %v, Done %d; want ErrPanic and Done once", err, done)
+	}
+	// The slot is free again (MaxInFlight 1): a request with an ended
+	// context still gets it without waiting.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), o.job(func(context.Context) (string, error) { return "", nil })); err != nil {
+		t.Fatalf("slot not released after a panic in Late: %v", err)
+	}
+	if err := rn.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunShare: runners sharing slots are one cap and one Wait.
+func TestRunShare(t *testing.T) {
+	a := NewRunner(RunnerConfig{Budget: NoBudget, MaxInFlight: 1})
+	b := NewRunner(RunnerConfig{Budget: 0, Share: a})
+	release := make(chan struct{})
+	if err := Run(b, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), newOutcome().job(func(context.Context) (string, error) {
+		<-release
+		return "", nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := Run(a, httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, http.MethodPost, "/", nil), newOutcome().job(func(context.Context) (string, error) { return "", nil })); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a request on the other runner while the shared slot is held: %v, want ErrBusy", err)
+	}
+	if err := a.Wait(ctx); err == nil {
+		t.Fatal("the sharing runner's Wait did not wait for the other's work")
+	}
+	close(release)
+	if err := a.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestRunLateWorkOutlivesRequestAndWait: the late function's context is
@@ -552,6 +841,10 @@ func TestRunContextValue(t *testing.T) {
 			}
 			req := httptest.NewRequestWithContext(reqCtx, http.MethodPost, "/", nil)
 			if err := Run(rn, httptest.NewRecorder(), req, job); err != nil {
+				t.Fatal(err)
+			}
+			// With a budget, Run may return before the function ran.
+			if err := rn.Wait(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			if got != "bot-1" || fromReq != "request" {
