@@ -457,10 +457,11 @@ func dedupeKey(bot *Bot, id string) string {
 // before the body is trusted, and decoding it twice would double the
 // handler's cost. LINE writes destination first, so the scan usually
 // reads only the first few dozen bytes; other top-level members before it
-// are skipped without being decoded. A value with escapes or with bytes
+// are skipped without being decoded. A value with escapes, with bytes
 // that are not UTF-8 (a decoder would replace them, so no bot ID could
-// match, and a resolver backed by a database should never see them), a
-// body that is not an object, or one without the member yields false. The value is
+// match, and a resolver backed by a database should never see them) or
+// with raw control characters (invalid JSON), a body that is not an
+// object, or one without the member yields false. The value is
 // never trusted as such: it picks the secret the body is verified with,
 // and the decoded destination must be the same (parse checks it).
 func destinationOf(body []byte) (string, bool) {
@@ -489,7 +490,7 @@ func destinationOf(body []byte) (string, bool) {
 				return "", false
 			}
 			end, esc := scanString(body, i)
-			if end < 0 || esc || !utf8.Valid(body[i+1:end-1]) {
+			if end < 0 || esc || !plainID(body[i+1:end-1]) {
 				return "", false
 			}
 			return string(body[i+1 : end-1]), true
@@ -503,6 +504,18 @@ func destinationOf(body []byte) (string, bool) {
 		}
 		i++
 	}
+}
+
+// plainID reports whether b can be a bot ID as JSON holds it unescaped:
+// UTF-8 without control characters (which JSON does not allow raw in a
+// string, so the body would fail to decode anyway).
+func plainID(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return false
+		}
+	}
+	return utf8.Valid(b)
 }
 
 func skipWS(b []byte, i int) int {

@@ -642,6 +642,7 @@ func TestDestinationOf(t *testing.T) {
 		{`{"x" "destination":"U1"}`, "", false},
 		{`{"destination":""}`, "", true},
 		{"{\"destination\":\"U\x94\"}", "", false},
+		{"{\"destination\":\"U\x01\"}", "", false},
 	} {
 		got, ok := line.DestinationOf([]byte(c.body))
 		if got != c.want || ok != c.ok {
@@ -664,8 +665,8 @@ func FuzzDestinationOf(f *testing.F) {
 		if ok && strings.ContainsAny(got, `"\`) {
 			t.Fatalf("destination %q holds a quote or backslash", got)
 		}
-		if ok && !utf8.ValidString(got) {
-			t.Fatalf("destination %q is not UTF-8", got)
+		if ok && (!utf8.ValidString(got) || strings.ContainsFunc(got, func(r rune) bool { return r < 0x20 })) {
+			t.Fatalf("destination %q is not UTF-8 without control characters", got)
 		}
 		if bytes.IndexByte(body, '\\') >= 0 || !utf8.Valid(body) || !json.Valid(body) {
 			return

@@ -282,7 +282,14 @@ func Run[T any](rn *Runner, w http.ResponseWriter, r *http.Request, job *Job[T])
 	}
 	ctx, cancel := rn.detach(r.Context(), job.Key, job.Value)
 	if rn.cfg.Budget == 0 {
+		acked := false
+		defer func() {
+			if !acked { // Ack panicked: give the slot, the count and the job back; the panic goes on
+				rn.end(nil, job.Done, cancel)
+			}
+		}()
 		rn.ack(r, func() error { return job.Ack(w) })
+		acked = true
 		go runLate(rn, r, job, ctx, cancel)
 		return nil
 	}
@@ -406,10 +413,12 @@ func (rn *Runner) detach(ctx context.Context, key, val any) (context.Context, co
 	return context.WithCancel(ctx)
 }
 
-// ack runs job's acknowledgement and reports its failure.
+// ack runs job's acknowledgement and reports its failure (through
+// report: on the budget timer's goroutine a panicking OnError must not
+// take the process down).
 func (rn *Runner) ack(r *http.Request, write func() error) {
-	if err := write(); err != nil && rn.cfg.OnError != nil {
-		rn.cfg.OnError(r, err)
+	if err := write(); err != nil {
+		rn.report(r, err)
 	}
 }
 

@@ -877,3 +877,47 @@ func TestDetachedValue(t *testing.T) {
 		t.Error("detached context reports its parent's cancellation")
 	}
 }
+
+// TestRunZeroBudgetAckPanics: a panic while acknowledging (a panicking
+// ResponseWriter wrapper) goes on to the caller, as any handler panic,
+// but the job's slot, its count for Wait and its Done are given back:
+// the next request gets the only slot, and Wait returns.
+func TestRunZeroBudgetAckPanics(t *testing.T) {
+	rn := NewRunner(RunnerConfig{Budget: 0, MaxInFlight: 1, WorkTimeout: time.Hour})
+	var done atomic.Int32
+	job := &Job[string]{
+		Run:    func(context.Context) (string, error) { t.Error("Run after a failed acknowledgement"); return "", nil },
+		Answer: func(http.ResponseWriter, string, error) {},
+		Ack:    func(http.ResponseWriter) error { panic("wrapper broke") },
+		Done:   func() { done.Add(1) },
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != "wrapper broke" {
+				t.Errorf("recovered %v, want the Ack's panic", p)
+			}
+		}()
+		_ = Run(rn, httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), job)
+	}()
+	if n := done.Load(); n != 1 {
+		t.Errorf("Done called %d times, want 1", n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rn.Wait(ctx); err != nil {
+		t.Fatalf("Wait after the panic: %v", err)
+	}
+	ok := &Job[string]{
+		Run:    func(context.Context) (string, error) { return "", nil },
+		Answer: func(http.ResponseWriter, string, error) {},
+		Ack:    func(w http.ResponseWriter) error { return WriteAck(w, http.StatusOK, "", nil) },
+	}
+	busy, cancelBusy := context.WithCancel(context.Background())
+	cancelBusy() // a request that cannot wait: the slot must be free now
+	if err := Run(rn, httptest.NewRecorder(), httptest.NewRequestWithContext(busy, http.MethodPost, "/", nil), ok); err != nil {
+		t.Fatalf("Run after the panic: %v (the slot was not given back)", err)
+	}
+	if err := rn.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

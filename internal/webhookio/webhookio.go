@@ -84,7 +84,10 @@ func Status(err error) int {
 	return http.StatusInternalServerError
 }
 
-// ErrorFunc receives the details of a failed webhook request.
+// ErrorFunc receives the details of a failed webhook request. The
+// request's context is never done when it is called: for a request that
+// has ended (work that outlived its acknowledgement), it is the
+// request's context without its cancellation.
 type ErrorFunc func(*http.Request, error)
 
 // Fail answers r with the status Status(err) and an empty body, and hands
@@ -149,6 +152,13 @@ func (rp *Reporter) report(r *http.Request, err error, code int) {
 			slog.Int("status", code), slog.String("error", err.Error()))
 	}
 	if rp.OnError != nil {
+		if r != nil && ctx.Err() != nil {
+			// The request has ended (a failure of work that outlived its
+			// acknowledgement, or a client that hung up): the handler
+			// gets the request with its values but not its
+			// cancellation, so that it can still send the report on.
+			r = r.WithContext(context.WithoutCancel(ctx))
+		}
 		rp.OnError(r, err)
 	}
 }

@@ -196,3 +196,26 @@ func TestReporter(t *testing.T) {
 	var zero Reporter // drops the report
 	zero.Fail(httptest.NewRecorder(), r, err)
 }
+
+// TestReportAfterTheRequestEnded: the error handler of a failure reported
+// after its request ended (late work) gets a context that is not done,
+// with the request's values; a live request is passed as it is.
+func TestReportAfterTheRequestEnded(t *testing.T) {
+	t.Parallel()
+	type key struct{}
+	var gotErr error
+	var gotVal any
+	var gotR *http.Request
+	rp := &Reporter{OnError: func(r *http.Request, _ error) { gotR, gotErr, gotVal = r, r.Context().Err(), r.Context().Value(key{}) }}
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/callback", nil)
+	rp.Report(r, ErrCallback)
+	if gotR != r {
+		t.Error("a live request was not passed as it is")
+	}
+	cancel()
+	rp.Report(r, ErrCallback)
+	if gotErr != nil || gotVal != "v" || gotR.URL.Path != "/callback" {
+		t.Errorf("after the request ended: ctx.Err %v, value %v, path %q; want nil, v, /callback", gotErr, gotVal, gotR.URL.Path)
+	}
+}
