@@ -79,28 +79,14 @@ func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
 // [ValidationErrors] listing them all, each naming the bot ("bots[2].ID"). The bots are not copied: do not
 // modify them afterwards.
 func StaticBots(bots ...*Bot) (BotResolver, error) {
-	var errs []*ValidationError
-	set := make(staticBots, len(bots))
-	for i, b := range bots {
-		p := fmt.Sprintf("bots[%d]", i)
-		switch {
-		case b == nil:
-			errs = append(errs, invalid.New("clova", p, "is nil"))
-		case b.ID == "":
-			errs = append(errs, invalid.New("clova", p+".ID", "is empty"))
-		case len(b.ID) > botset.MaxIDLen:
-			errs = append(errs, invalid.New("clova", p+".ID", fmt.Sprintf("is longer than %d bytes", botset.MaxIDLen)))
-		case set[b.ID] != nil:
-			errs = append(errs, invalid.New("clova", p+".ID", fmt.Sprintf("%q is taken by an earlier bot", b.ID)))
-		default:
-			set[b.ID] = b
-		}
-	}
+	set, errs := botset.Index("clova", bots, botID, nil)
 	if err := invalid.Join(errs); err != nil {
 		return nil, err
 	}
-	return set, nil
+	return staticBots(set), nil
 }
+
+func botID(b *Bot) string { return b.ID }
 
 // botKey is the context key of the bot a multi-bot handler resolved.
 type botKey struct{}

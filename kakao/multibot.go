@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/channelkit/channelkit/internal/botset"
@@ -112,30 +111,14 @@ var errUnknownBot = fmt.Errorf("kakao: %w", ErrUnknownBot)
 // (HeaderSecrets and Client are optional). The resolver is safe for
 // concurrent use; the bots must not change once passed.
 func StaticBots(bots ...*Bot) (BotResolver, error) {
-	set := make(staticBots, len(bots))
-	var errs []*ValidationError
-	for i, b := range bots {
-		path := "bots[" + strconv.Itoa(i) + "]"
-		switch {
-		case b == nil:
-			errs = append(errs, invalid.New(pkg, path, "nil bot"))
-		case b.ID == "":
-			errs = append(errs, invalid.New(pkg, path+".ID", "empty bot ID"))
-		case len(b.ID) > botset.MaxIDLen:
-			errs = append(errs, invalid.New(pkg, path+".ID", "longer than "+strconv.Itoa(botset.MaxIDLen)+" bytes"))
-		default:
-			if _, dup := set[b.ID]; dup {
-				errs = append(errs, invalid.New(pkg, path+".ID", "the same ID as an earlier bot"))
-				continue
-			}
-			set[b.ID] = b
-		}
-	}
+	set, errs := botset.Index(pkg, bots, botID, nil)
 	if err := invalid.Join(errs); err != nil {
 		return nil, err
 	}
-	return set, nil
+	return staticBots(set), nil
 }
+
+func botID(b *Bot) string { return b.ID }
 
 // botKey is the context key of the resolved bot.
 type botKey struct{}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -101,35 +100,19 @@ func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
 // problem (bots[2].Secrets). The bots are shared, not copied: do not
 // modify them afterwards. The resolver is safe for concurrent use.
 func StaticBots(bots ...*Bot) (BotResolver, error) {
-	set := make(staticBots, len(bots))
-	first := make(map[string]int, len(bots))
-	var errs []*ValidationError
-	for i, b := range bots {
-		at := "bots[" + strconv.Itoa(i) + "]"
-		if b == nil {
-			errs = append(errs, invalid.New("line", at, "nil bot"))
-			continue
-		}
-		switch j, dup := first[b.ID]; {
-		case b.ID == "":
-			errs = append(errs, invalid.New("line", at+".ID", "missing bot ID"))
-		case len(b.ID) > botset.MaxIDLen:
-			errs = append(errs, invalid.New("line", at+".ID", "longer than "+strconv.Itoa(botset.MaxIDLen)+" bytes"))
-		case dup:
-			errs = append(errs, invalid.New("line", at+".ID", "the same ID as bots["+strconv.Itoa(j)+"]"))
-		default:
-			first[b.ID] = i
-			set[b.ID] = b
-		}
+	set, errs := botset.Index("line", bots, botID, func(b *Bot, at string) []*ValidationError {
 		if b.Secrets.Len() == 0 {
-			errs = append(errs, invalid.New("line", at+".Secrets", "missing channel secret"))
+			return []*ValidationError{invalid.New("line", at+".Secrets", "missing channel secret")}
 		}
-	}
+		return nil
+	})
 	if err := invalid.Join(errs); err != nil {
 		return nil, err
 	}
-	return set, nil
+	return staticBots(set), nil
 }
+
+func botID(b *Bot) string { return b.ID }
 
 // multiConfig holds the options only the multi-bot constructors take.
 type multiConfig struct {

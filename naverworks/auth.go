@@ -209,8 +209,8 @@ func WithRefreshMargin(d time.Duration) TokenOption {
 	}
 }
 
-// WithAssertionLifetime sets exp - iat of the JWT assertion: more than 0
-// and at most [MaxAssertionLifetime] (the default).
+// WithAssertionLifetime sets exp - iat of the JWT assertion: 1 s to
+// [MaxAssertionLifetime] (the default).
 func WithAssertionLifetime(d time.Duration) TokenOption {
 	return func(c *tokenConfig) error {
 		if d < time.Second || d > MaxAssertionLifetime {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/channelkit/channelkit/internal/botset"
+	"github.com/channelkit/channelkit/internal/invalid"
 	"github.com/channelkit/channelkit/internal/redact"
 	"github.com/channelkit/channelkit/internal/webhookio"
 	"github.com/channelkit/channelkit/message"
@@ -97,37 +98,23 @@ func (s staticBots) ResolveBot(_ context.Context, id string) (*Bot, error) {
 // one. The bots are not copied: do not change them afterwards. The
 // resolver is safe for concurrent use.
 func StaticBots(bots ...*Bot) (BotResolver, error) {
-	var v validator
-	s := make(staticBots, len(bots))
-	for i, b := range bots {
-		at := "bots[" + strconv.Itoa(i) + "]"
-		if b == nil {
-			v.add(at, "nil bot")
-			continue
-		}
-		switch {
-		case b.ID == "":
-			v.add(at+".ID", "empty")
-		case len(b.ID) > botset.MaxIDLen:
-			v.add(at+".ID", "longer than %d bytes", botset.MaxIDLen)
-		case s[b.ID] != nil:
-			v.add(at+".ID", "duplicate bot ID")
-		}
+	set, errs := botset.Index(pkg, bots, botID, func(b *Bot, at string) []*ValidationError {
+		var errs []*ValidationError
 		if b.Secrets.Len() == 0 {
-			v.add(at+".Secrets", "empty set")
+			errs = append(errs, invalid.New(pkg, at+".Secrets", "missing bot secret"))
 		}
 		if b.Client != nil && b.Client.BotID() != b.ID {
-			v.add(at+".Client", "is the client of another bot")
+			errs = append(errs, invalid.New(pkg, at+".Client", "the client of another bot"))
 		}
-		if b.ID != "" && s[b.ID] == nil {
-			s[b.ID] = b
-		}
-	}
-	if err := v.err(); err != nil {
+		return errs
+	})
+	if err := invalid.Join(errs); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return staticBots(set), nil
 }
+
+func botID(b *Bot) string { return b.ID }
 
 // WithBotPath makes a multi-bot handler take the bot ID from the request
 // path's wildcard name (r.PathValue(name), with a Go 1.22+ ServeMux pattern
